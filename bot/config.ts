@@ -1,0 +1,127 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/** The validated, frozen environment. Only this module reads `process.env` (house rule 8). */
+export interface AppConfig {
+  port: number;
+  host: string;
+  appId: string;
+  appPassword: string;
+  appTenantId: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  allowedTenantIds: string[];
+  databaseUrl: string | null;
+  dataDir: string;
+  panelsConfig: string;
+  publicBaseUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seconds between scheduler passes. */
+  tickSeconds: number;
+  /** Local mode: no app id, no token validation, loopback only. */
+  localMode: boolean;
+}
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const envSchema = z
+  .object({
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+    HOST: z.preprocess(emptyToUndefined, z.string().trim().default('127.0.0.1')),
+    MicrosoftAppId: optionalString,
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppTenantId: optionalString,
+    MicrosoftAppType: z.preprocess(
+      emptyToUndefined,
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+    ),
+    ALLOWED_TENANT_IDS: optionalString,
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    PANELS_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./config/panels.sample.yaml')),
+    PUBLIC_BASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .url()
+        .regex(/^https?:\/\//, 'must start with http:// or https://')
+        .default('http://127.0.0.1:3978'),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    SCHEDULER_TICK_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(60)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MicrosoftAppId && !env.ALLOWED_TENANT_IDS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['ALLOWED_TENANT_IDS'],
+        message: 'is required when MicrosoftAppId is set (the tenants whose activities are accepted)',
+      });
+    }
+    if (!env.MicrosoftAppId && !isLoopback(env.HOST)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['HOST'],
+        message: `local mode (no MicrosoftAppId) listens on a loopback address only, not "${env.HOST}"`,
+      });
+    }
+    if (env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MicrosoftAppTenantId'],
+        message: 'is required when MicrosoftAppType is SingleTenant',
+      });
+    }
+  });
+
+/** True for 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '[::1]') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const appId = e.MicrosoftAppId ?? '';
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    appId,
+    appPassword: e.MicrosoftAppPassword ?? '',
+    appTenantId: e.MicrosoftAppTenantId ?? '',
+    // SingleTenant refuses to start without an app id, so local mode runs as MultiTenant with no credentials.
+    appType: appId ? (e.MicrosoftAppType ?? 'SingleTenant') : 'MultiTenant',
+    allowedTenantIds: (e.ALLOWED_TENANT_IDS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    databaseUrl: e.DATABASE_URL ?? null,
+    dataDir: e.DATA_DIR,
+    panelsConfig: e.PANELS_CONFIG,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    tickSeconds: e.SCHEDULER_TICK_SECONDS,
+    localMode: appId === '',
+  });
+}

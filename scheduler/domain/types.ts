@@ -1,0 +1,111 @@
+/** Domain types shared by the timetable, the planner, the store and the use cases. */
+
+/** A person known by their Entra (Azure AD) object id. Never a referred person. */
+export interface Person {
+  aadObjectId: string;
+  name: string;
+}
+
+export interface Force {
+  id: string;
+  name: string;
+  preventLeads: Person[];
+  deputies: Person[];
+  teamsChannelId: string | null;
+  retired: boolean;
+}
+
+/** A recurrence at a wall-clock time in Europe/London. `from` anchors INTERVAL>1 rules (YYYY-MM-DD). */
+export interface RruleTimetable {
+  kind: 'rrule';
+  rrule: string;
+  start: string; // HH:mm local
+  minutes: number;
+  from: string; // YYYY-MM-DD
+}
+
+export interface WhenNecessaryTimetable {
+  kind: 'when-necessary';
+  start: string;
+  minutes: number;
+}
+
+export type Timetable = RruleTimetable | WhenNecessaryTimetable;
+
+export interface Panel {
+  id: string;
+  name: string;
+  localAuthority: string;
+  forces: string[];
+  chairs: Person[];
+  timetable: Timetable;
+  teamsChannelId: string | null;
+  retired: boolean;
+}
+
+export interface NationalLead extends Person {}
+
+/** The whole forces-and-panels file after validation. */
+export interface PanelsConfig {
+  nationalLeads: Person[];
+  forces: Array<Omit<Force, 'retired'>>;
+  panels: Array<Omit<Panel, 'retired'>>;
+}
+
+export type MeetingStatus = 'scheduled' | 'cancelled' | 'held' | 'not-held';
+
+export interface Move {
+  from: string; // planned start, ISO instant
+  reason: string; // e.g. "bank holiday: Early May bank holiday"
+}
+
+export interface Meeting {
+  id: string;
+  panelId: string;
+  /** The rule's local date this meeting came from (YYYY-MM-DD); null for an extra meeting. */
+  occurrence: string | null;
+  start: string; // ISO instant, UTC
+  end: string; // ISO instant, UTC
+  status: MeetingStatus;
+  moved: Move | null;
+  extra: boolean;
+  /** Rises with every change; cards and calendar feeds carry it. */
+  version: number;
+  /** True once a person has acted on the meeting (nominated, rescheduled); the planner then leaves it alone. */
+  locked: boolean;
+}
+
+/** A meeting as the planner proposes it, before it has a version or lock. */
+export interface PlannedMeeting {
+  id: string;
+  panelId: string;
+  occurrence: string;
+  start: string;
+  end: string;
+  moved: Move | null;
+}
+
+/** Who did something: an Entra object id, or the system itself. */
+export type Actor = string; // 'system' | aadObjectId
+
+export interface AuditEntry {
+  seq: number;
+  at: string; // ISO instant
+  actor: Actor;
+  action: string;
+  subject: Record<string, string>;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** A broken rule, as a value (house rule 3). */
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: string, message: string): Result<never> => ({ ok: false, error: { code, message } });

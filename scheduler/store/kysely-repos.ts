@@ -1,0 +1,229 @@
+import type { Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import { chain, GENESIS_HASH, type NewAuditEntry } from '../domain/audit-chain.js';
+import type { AuditEntry, Force, Meeting, Panel, Person } from '../domain/types.js';
+import { auditDetailsSchema, auditSubjectSchema, timetableSchema } from './row-schemas.js';
+import type { AuditRepo, DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
+import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+const BATCH = 400;
+
+/** The repositories over one Kysely connection or transaction; the same SQL serves SQLite and PostgreSQL. */
+export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
+  return {
+    exclusive: async (name) => {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[name]})`.execute(db);
+    },
+    directory: directoryRepo(db),
+    meetings: meetingRepo(db),
+    audit: auditRepo(db, dialect),
+  };
+}
+
+const LOCKS = { sync: 4242002, audit: 4242001, outbox: 4242003 } as const;
+
+function directoryRepo(db: Kysely<Database>): DirectoryRepo {
+  const rolesOf = async (roles: RoleName[]) =>
+    db.selectFrom('roles').selectAll().where('role', 'in', roles).orderBy('position').execute();
+  const people = (rows: RolesTable[], role: RoleName, scope: string): Person[] =>
+    rows.filter((r) => r.role === role && r.scope_id === scope).map((r) => ({ aadObjectId: r.aad_object_id, name: r.name }));
+
+  const replaceRoles = async (scope: string, entries: Array<[RoleName, Person[]]>) => {
+    await db.deleteFrom('roles').where('scope_id', '=', scope).where('role', 'in', entries.map(([r]) => r)).execute();
+    const rows = entries.flatMap(([role, ps]) =>
+      ps.map((p, position) => ({ role, scope_id: scope, aad_object_id: p.aadObjectId, name: p.name, position })),
+    );
+    if (rows.length) await db.insertInto('roles').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  };
+
+  const listForces = async (opts: { includeRetired?: boolean } = {}, id?: string): Promise<Force[]> => {
+    let q = db.selectFrom('forces').selectAll().orderBy('id');
+    if (!opts.includeRetired) q = q.where('retired_at', 'is', null);
+    if (id !== undefined) q = q.where('id', '=', id);
+    const [rows, roles] = await Promise.all([q.execute(), rolesOf(['prevent-lead', 'deputy'])]);
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      teamsChannelId: r.teams_channel_id,
+      retired: r.retired_at !== null,
+      preventLeads: people(roles, 'prevent-lead', r.id),
+      deputies: people(roles, 'deputy', r.id),
+    }));
+  };
+
+  const listPanels = async (opts: { includeRetired?: boolean } = {}, id?: string): Promise<Panel[]> => {
+    let q = db.selectFrom('panels').selectAll().orderBy('id');
+    if (!opts.includeRetired) q = q.where('retired_at', 'is', null);
+    if (id !== undefined) q = q.where('id', '=', id);
+    const [rows, links, roles] = await Promise.all([
+      q.execute(),
+      db.selectFrom('panel_forces').selectAll().orderBy('force_id').execute(),
+      rolesOf(['chair']),
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      localAuthority: r.local_authority,
+      forces: links.filter((l) => l.panel_id === r.id).map((l) => l.force_id),
+      chairs: people(roles, 'chair', r.id),
+      timetable: timetableSchema.parse(JSON.parse(r.timetable_json)),
+      teamsChannelId: r.teams_channel_id,
+      retired: r.retired_at !== null,
+    }));
+  };
+
+  return {
+    listForces: (opts) => listForces(opts),
+    listPanels: (opts) => listPanels(opts),
+    getForce: async (id) => (await listForces({ includeRetired: true }, id))[0] ?? null,
+    getPanel: async (id) => (await listPanels({ includeRetired: true }, id))[0] ?? null,
+    listNationalLeads: async () => people(await rolesOf(['national-lead']), 'national-lead', ''),
+    async saveForce(f, at) {
+      const row = { id: f.id, name: f.name, teams_channel_id: f.teamsChannelId, retired_at: f.retired ? at : null, updated_at: at };
+      await db.insertInto('forces').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+      await replaceRoles(f.id, [['prevent-lead', f.preventLeads], ['deputy', f.deputies]]);
+    },
+    async savePanel(p, at) {
+      const row = {
+        id: p.id,
+        name: p.name,
+        local_authority: p.localAuthority,
+        timetable_json: JSON.stringify(p.timetable),
+        teams_channel_id: p.teamsChannelId,
+        retired_at: p.retired ? at : null,
+        updated_at: at,
+      };
+      await db.insertInto('panels').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+      await db.deleteFrom('panel_forces').where('panel_id', '=', p.id).execute();
+      if (p.forces.length) {
+        await db.insertInto('panel_forces').values(p.forces.map((force_id) => ({ panel_id: p.id, force_id }))).execute();
+      }
+      await replaceRoles(p.id, [['chair', p.chairs]]);
+    },
+    setNationalLeads: (ps) => replaceRoles('', [['national-lead', ps]]),
+  };
+}
+
+function toMeeting(r: Selectable<MeetingsTable>): Meeting {
+  return {
+    id: r.id,
+    panelId: r.panel_id,
+    occurrence: r.occurrence,
+    start: r.start_utc,
+    end: r.end_utc,
+    status: r.status as Meeting['status'],
+    moved: r.moved_from !== null ? { from: r.moved_from, reason: r.moved_reason ?? '' } : null,
+    extra: r.extra === 1,
+    version: r.version,
+    locked: r.locked === 1,
+  };
+}
+
+function toRow(m: Meeting, at: string): Omit<MeetingsTable, 'created_at'> {
+  return {
+    id: m.id,
+    panel_id: m.panelId,
+    occurrence: m.occurrence,
+    start_utc: m.start,
+    end_utc: m.end,
+    status: m.status,
+    moved_from: m.moved?.from ?? null,
+    moved_reason: m.moved?.reason ?? null,
+    extra: m.extra ? 1 : 0,
+    version: m.version,
+    locked: m.locked ? 1 : 0,
+    updated_at: at,
+  };
+}
+
+function meetingRepo(db: Kysely<Database>): MeetingRepo {
+  const select = (f: MeetingFilter) => {
+    let q = db.selectFrom('meetings').selectAll('meetings').orderBy('start_utc').orderBy('id');
+    if (f.panelIds) q = f.panelIds.length ? q.where('panel_id', 'in', f.panelIds) : q.where(sql<boolean>`1 = 0`);
+    if (f.forceId) {
+      const forceId = f.forceId;
+      q = q.where('panel_id', 'in', (sub) => sub.selectFrom('panel_forces').select('panel_id').where('force_id', '=', forceId));
+    }
+    if (f.from) q = q.where('start_utc', '>=', f.from);
+    if (f.to) q = q.where('start_utc', '<', f.to);
+    if (f.statuses) q = q.where('status', 'in', f.statuses);
+    return q;
+  };
+  return {
+    list: async (f = {}) => (await select(f).execute()).map(toMeeting),
+    get: async (id) => {
+      const row = await db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toMeeting(row) : null;
+    },
+    async insertMany(ms, at) {
+      for (let i = 0; i < ms.length; i += BATCH) {
+        await db.insertInto('meetings').values(ms.slice(i, i + BATCH).map((m) => ({ ...toRow(m, at), created_at: at }))).execute();
+      }
+    },
+    async update(m, at) {
+      const { id, ...rest } = toRow(m, at);
+      await db.updateTable('meetings').set(rest).where('id', '=', id).execute();
+    },
+    async deleteMany(ids) {
+      for (let i = 0; i < ids.length; i += BATCH) {
+        await db.deleteFrom('meetings').where('id', 'in', ids.slice(i, i + BATCH)).execute();
+      }
+    },
+  };
+}
+
+/** A stored value that no longer parses is returned as a marker, so the hash check reports the entry as altered. */
+function parseJson<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, text: string): T {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through
+  }
+  return { unreadable: text } as T;
+}
+
+function auditRepo(db: Kysely<Database>, dialect: Dialect): AuditRepo {
+  const toEntry = (r: Database['audit_log']): AuditEntry => ({
+    seq: Number(r.seq),
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    subject: parseJson(auditSubjectSchema, r.subject_json),
+    details: parseJson(auditDetailsSchema, r.details_json),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  });
+  return {
+    async append(entries: NewAuditEntry[]) {
+      if (!entries.length) return [];
+      // Serialise appenders across instances: SQLite's write transactions already are (BEGIN IMMEDIATE).
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS.audit})`.execute(db);
+      const tail = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const chained = chain(tail ? { seq: Number(tail.seq), hash: tail.hash } : { seq: 0, hash: GENESIS_HASH }, entries);
+      for (let i = 0; i < chained.length; i += BATCH) {
+        await db
+          .insertInto('audit_log')
+          .values(
+            chained.slice(i, i + BATCH).map((e) => ({
+              seq: e.seq,
+              at: e.at,
+              actor: e.actor,
+              action: e.action,
+              subject_json: JSON.stringify(e.subject),
+              details_json: JSON.stringify(e.details),
+              prev_hash: e.prevHash,
+              hash: e.hash,
+            })),
+          )
+          .execute();
+      }
+      return chained;
+    },
+    async page(afterSeq, limit) {
+      const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+      return rows.map(toEntry);
+    },
+  };
+}

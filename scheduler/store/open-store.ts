@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import { kyselyRepos, type Dialect } from './kysely-repos.js';
+import type { Store } from './store.js';
+import type { Database } from './tables.js';
+
+export type StoreOptions =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+
+/** Chooses the store from the environment's answer: PostgreSQL when a URL is given, else SQLite under dataDir. */
+export function storeOptions(databaseUrl: string | null, dataDir: string): StoreOptions {
+  return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', file: join(dataDir, 'panels.db') };
+}
+
+/** SQLite's default BEGIN is deferred; a read-then-write transaction must take the write lock at once. */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver() {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
+function createKysely(opts: StoreOptions): Kysely<Database> {
+  if (opts.kind === 'sqlite') {
+    if (opts.file !== ':memory:') mkdirSync(join(opts.file, '..'), { recursive: true });
+    const database = new SQLite(opts.file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 10000');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  }
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // An idle client's error (database restarted) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Runs every pending migration; fails with the migration's error. */
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Opens the store, creating or migrating its schema first. */
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  const db = createKysely(opts);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const dialect: Dialect = opts.kind;
+  const repos = kyselyRepos(db, dialect);
+  return {
+    kind: dialect,
+    ...repos,
+    audit: {
+      // An append must hold the chain's tail while it writes, so it always runs in a transaction.
+      append: (entries) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).audit.append(entries)),
+      page: repos.audit.page,
+    },
+    transaction: (fn) => db.transaction().execute((trx) => fn(kyselyRepos(trx, dialect))),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore, type StoreOptions } from '../../scheduler/store/open-store.js';
+import type { Store } from '../../scheduler/store/store.js';
+
+/** The PostgreSQL that `.ci/run` makes sure is up; override with TEST_DATABASE_URL. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type StoreKind = 'sqlite' | 'postgres';
+export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres'];
+
+export interface TestStore {
+  store: Store;
+  options: StoreOptions;
+  /** Runs raw SQL against the same database, bypassing the store (to simulate tampering). */
+  raw(sql: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A fresh, empty store: a SQLite file in a temp folder, or a PostgreSQL schema of its own. */
+export async function freshStore(kind: StoreKind): Promise<TestStore> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-'));
+    const options: StoreOptions = { kind: 'sqlite', file: join(dir, 'panels.db') };
+    const store = await openStore(options);
+    return {
+      store,
+      options,
+      raw: async (sql) => {
+        const { default: SQLite } = await import('better-sqlite3');
+        const db = new SQLite(options.file);
+        try {
+          db.exec(sql);
+        } finally {
+          db.close();
+        }
+      },
+      dispose: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const options: StoreOptions = { kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 4 };
+  const store = await openStore(options);
+  return {
+    store,
+    options,
+    raw: async (sql) => {
+      await admin.query(`set search_path = ${schema}`);
+      await admin.query(sql);
+    },
+    dispose: async () => {
+      await store.close();
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    },
+  };
+}
