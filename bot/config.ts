@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -82,6 +83,14 @@ const envSchema = z
       });
     }
   });
+
+/** Every variable the bot reads; env.sample documents each (a test keeps the two in step). */
+export const ENV_KEYS = Object.keys(envSchema.innerType().shape);
+
+/** Loads `.env` into process.env when the file exists; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
 
 /** True for 127.0.0.0/8, ::1 and `localhost`. */
 export function isLoopback(host: string): boolean {
