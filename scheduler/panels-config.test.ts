@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { parsePanelsConfig } from './panels-config.js';
+
+const lead = { aadObjectId: '11111111-1111-4111-8111-111111111111', name: 'A Lead' };
+const chair = { aadObjectId: '33333333-3333-4333-8333-333333333333', name: 'A Chair' };
+const valid = () => structuredClone({
+  nationalLeads: [lead],
+  forces: [
+    { id: 'cambs', name: 'Cambridgeshire Constabulary', preventLeads: [lead] },
+    { id: 'leics', name: 'Leicestershire Police', preventLeads: [lead], teamsChannelId: '19:abc@thread.tacv2' },
+  ],
+  panels: [
+    { id: 'pr', name: 'P', localAuthority: 'Peterborough City Council', forces: ['cambs', 'leics'], chairs: [chair],
+      timetable: { rrule: 'FREQ=MONTHLY;BYDAY=2TU', start: '10:00', minutes: 120 } },
+    { id: 'scilly', name: 'S', localAuthority: 'Council of the Isles of Scilly', forces: ['cambs'], chairs: [chair], timetable: 'when-necessary' },
+  ],
+});
+
+/** Applies a mistake to a valid document and returns the problems the parser lists. */
+function problems(mutate: (doc: any) => void): string[] {
+  const doc = valid();
+  mutate(doc);
+  const r = parsePanelsConfig(doc);
+  expect(r.ok).toBe(false);
+  return r.problems ?? [];
+}
+
+describe('the forces and panels file', () => {
+  it('accepts a valid document and fills defaults', () => {
+    const r = parsePanelsConfig(valid());
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.forces[0]).toMatchObject({ deputies: [], teamsChannelId: null });
+    expect(r.value.panels[0]!.timetable).toEqual({ kind: 'rrule', rrule: 'FREQ=MONTHLY;BYDAY=2TU', start: '10:00', minutes: 120, from: '2020-01-01' });
+    expect(r.value.panels[1]!.timetable).toEqual({ kind: 'when-necessary', start: '10:00', minutes: 120 });
+  });
+
+  it.each<[string, (d: any) => void, string]>([
+    ['a bad force id', (d) => (d.forces[0].id = 'Cambs!'), 'forces[0].id'],
+    ['a duplicate panel id', (d) => (d.panels[1].id = 'pr'), 'panels[1].id'],
+    ['an unknown force on a panel', (d) => d.panels[0].forces.push('kent'), 'panels[0].forces[2]'],
+    ['an object id that is not a GUID', (d) => (d.forces[0].preventLeads[0].aadObjectId = 'bob'), 'forces[0].preventLeads[0].aadObjectId'],
+    ['a start time that is not HH:mm', (d) => (d.panels[0].timetable.start = '25:00'), 'panels[0].timetable.start'],
+    ['a rule that leaves months empty', (d) => (d.panels[0].timetable.rrule = 'FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU'), 'panels[0].timetable.rrule'],
+    ['a rule that does not parse', (d) => (d.panels[0].timetable.rrule = 'FREQ=SOMETIMES'), 'panels[0].timetable.rrule'],
+    ['a panel with no chair', (d) => (d.panels[0].chairs = []), 'panels[0].chairs'],
+    ['a force with no Prevent lead', (d) => (d.forces[1].preventLeads = []), 'forces[1].preventLeads'],
+    ['a misspelt key', (d) => (d.panels[0].timetabel = d.panels[0].timetable), 'panels[0]'],
+    ['a bad Teams channel id', (d) => (d.forces[1].teamsChannelId = 'general'), 'forces[1].teamsChannelId'],
+    ['a timetable that is neither a rule nor when-necessary', (d) => (d.panels[1].timetable = 'monthly'), 'panels[1].timetable'],
+    ['a meeting length out of range', (d) => (d.panels[0].timetable.minutes = 5), 'panels[0].timetable.minutes'],
+  ])('names the path of %s', (_name, mutate, path) => {
+    expect(problems(mutate).some((p) => p.startsWith(`${path}:`))).toBe(true);
+  });
+
+  it('lists every problem at once', () => {
+    const found = problems((d) => {
+      d.forces[0].id = 'BAD';
+      d.panels[0].timetable.start = '9am';
+      d.panels[1].chairs = [];
+    });
+    // Renaming the force also orphans the panels that named it: cross-references are checked in the same pass.
+    expect(found.map((p) => p.split(':')[0])).toEqual([
+      'forces[0].id', 'panels[0].timetable.start', 'panels[1].chairs', 'panels[0].forces[0]', 'panels[1].forces[0]',
+    ]);
+  });
+
+  it('ships a realistic sample: 3+ forces, 8+ panels, a multi-force and a when-necessary panel', () => {
+    const r = parsePanelsConfig(parse(readFileSync('config/panels.sample.yaml', 'utf8')));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.forces.length).toBeGreaterThanOrEqual(3);
+    expect(r.value.panels.length).toBeGreaterThanOrEqual(8);
+    expect(r.value.panels.some((p) => p.forces.length > 1)).toBe(true);
+    expect(r.value.panels.some((p) => p.timetable.kind === 'when-necessary')).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import SQLite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../bot/cli.js';
+
+const NOW = '2026-11-22T12:00:00Z';
+
+describe('panel-bot', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'panel-bot-cli-'));
+    env = { DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml' };
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, env);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+  const auditRows = () => {
+    const db = new SQLite(join(dir, 'panels.db'), { readonly: true });
+    try {
+      return (db.prepare('select count(*) as n from audit_log').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('syncs, then finds nothing to change', async () => {
+    expect(await run('sync', '--now', NOW)).toMatchObject({ code: 0, out: expect.stringMatching(/panels \+10/) });
+    expect(await run('sync', '--now', NOW)).toMatchObject({ code: 0, out: 'sync: nothing to change' });
+  });
+
+  it('prints the schedule as JSON in the contract shape, oldest first', async () => {
+    await run('sync', '--now', NOW);
+    const r = await run('schedule', '--panel', 'southampton', '--from', '2027-05-01', '--to', '2027-06-01', '--json');
+    expect(r.code).toBe(0);
+    const meetings = JSON.parse(r.out);
+    expect(meetings).toEqual([
+      {
+        id: 'southampton.2027-05-03', panelId: 'southampton', panelName: 'Southampton Channel panel', forces: ['hampshire'],
+        start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', status: 'scheduled',
+        moved: { from: '2027-05-03T10:00:00+01:00', reason: 'bank holiday: Early May bank holiday' },
+        extra: false, version: 1, nominations: [], attendance: [], flags: [],
+      },
+    ]);
+  });
+
+  it('marks moved meetings and when-necessary panels in the text schedule', async () => {
+    await run('sync', '--now', NOW);
+    const r = await run('schedule', '--force', 'hampshire', '--from', '2027-05-01', '--to', '2027-06-01');
+    expect(r.out).toMatch(/2027-05-04 Tue 10:00-12:00\s+southampton.*MOVED from Mon 3 May \(bank holiday: Early May bank holiday\)/);
+    const all = await run('schedule', '--from', '2026-11-22');
+    expect(all.out).toMatch(/WHEN_NECESSARY_PANEL\): isles-of-scilly/);
+  });
+
+  it.each([
+    [['frobnicate']],
+    [[]],
+    [['schedule', '--colour']],
+    [['sync', '--now', 'next tuesday']],
+    [['audit']],
+    [['schedule', 'extra-positional']],
+  ])('exits 2 on bad usage: %j', async (argv) => {
+    const r = await run(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^panel-bot: /);
+  });
+
+  it('refuses an unknown panel with exit 1', async () => {
+    await run('sync', '--now', NOW);
+    expect(await run('schedule', '--panel', 'atlantis')).toMatchObject({ code: 1, err: 'panel-bot: unknown panel "atlantis"' });
+  });
+
+  it('refuses an invalid config file whole and changes nothing', async () => {
+    await run('sync', '--now', NOW);
+    const before = auditRows();
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'forces:\n  - id: BAD\n    name: x\n    preventLeads: []\npanels: []\n');
+    env.PANELS_CONFIG = bad;
+    const r = await run('sync', '--now', '2027-01-22T12:00:00Z');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/forces\[0\]\.id/);
+    expect(r.err).toMatch(/forces\[0\]\.preventLeads/);
+    expect(r.err).toMatch(/nothing was changed/);
+    expect(auditRows()).toBe(before);
+  });
+
+  it('refuses a bad environment variable with exit 1 naming it', async () => {
+    env.DATABASE_URL = 'mysql://nope';
+    expect(await run('sync')).toMatchObject({ code: 1, err: expect.stringMatching(/DATABASE_URL/) });
+  });
+
+  it('verifies the audit chain and names the first broken entry', async () => {
+    await run('sync', '--now', NOW);
+    expect(await run('audit', 'verify')).toMatchObject({ code: 0, out: expect.stringMatching(/intact: \d+ entries/) });
+    const db = new SQLite(join(dir, 'panels.db'));
+    db.exec("drop trigger audit_log_no_update; update audit_log set actor = 'someone' where seq = 7");
+    db.close();
+    expect(await run('audit', 'verify')).toMatchObject({ code: 1, err: expect.stringMatching(/broken at entry 7: .*altered/) });
+  });
+
+  it('runs as the installed bin with the documented exit codes', async () => {
+    const exec = promisify(execFile);
+    const bin = (args: string[]) => exec('node', ['bin/panel-bot.mjs', ...args], { env: { ...process.env, ...env } });
+    await expect(bin(['sync', '--now', NOW])).resolves.toMatchObject({ stdout: expect.stringMatching(/^sync: /) });
+    await expect(bin(['nonsense'])).rejects.toMatchObject({ code: 2 });
+  });
+});
