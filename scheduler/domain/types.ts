@@ -43,7 +43,6 @@ export interface Panel {
   retired: boolean;
 }
 
-export interface NationalLead extends Person {}
 
 /** The whole forces-and-panels file after validation. */
 export interface PanelsConfig {

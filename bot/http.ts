@@ -1,0 +1,128 @@
+import restify from 'restify';
+import { z } from 'zod';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Log } from '../scheduler/log.js';
+import type { AppConfig } from './config.js';
+import type { TeamsApp } from './teams-app.js';
+
+/** A request as route handlers outside the framework see it: no restify types leak past this file. */
+export interface HttpRequest {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpRoute {
+  method: 'GET';
+  path: string;
+  handler: (req: HttpRequest) => Promise<HttpResponse>;
+}
+
+export interface HttpDeps {
+  config: Readonly<AppConfig>;
+  log: Log;
+  adapter: TeamsAdapter;
+  app: TeamsApp;
+  health: () => Promise<boolean>;
+  routes?: HttpRoute[];
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Bot Framework activities are small; anything larger is refused before it is parsed. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The least an activity must have before the adapter sees it; the rest is the adapter's and the routes' to check. */
+const activityShape = z
+  .object({
+    type: z.string().min(1).max(64),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.string().url().max(2048),
+    conversation: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
+    from: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
+  })
+  .passthrough();
+
+/** Why a POST to /api/messages is refused before it reaches the adapter, or null when it may pass. */
+export function refuseActivity(contentType: string | undefined, body: unknown): string | null {
+  if (!/^application\/json\b/i.test(contentType ?? '')) return 'activities must be sent as application/json';
+  const parsed = activityShape.safeParse(body);
+  if (!parsed.success) return `not a Bot Framework activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`;
+  return null;
+}
+
+function neutral(req: restify.Request): HttpRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) if (typeof v === 'string') query[k] = v;
+  return { params: { ...(req.params as Record<string, string>) }, query, headers };
+}
+
+/** Adapts a framework-neutral route to restify; a handler that throws answers 500 and is logged. */
+function mount(server: restify.Server, route: HttpRoute, log: Log): void {
+  server.get(route.path, async (req: restify.Request, res: restify.Response) => {
+    try {
+      const out = await route.handler(neutral(req));
+      res.writeHead(out.status, out.headers ?? {});
+      res.end(out.body ?? '');
+    } catch (err) {
+      log.error({ err, path: route.path }, 'route failed');
+      if (!res.headersSent) res.send(500, { error: 'internal error' });
+    }
+  });
+}
+
+/** Starts restify with the bot's routes on config.host:config.port (port 0 picks a free one). */
+export async function startHttpServer(deps: HttpDeps): Promise<RunningServer> {
+  const { config, log, adapter, app, health } = deps;
+  const server = restify.createServer({ name: 'channel-panel-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: false }));
+
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    const refused = refuseActivity(req.header('content-type'), req.body);
+    if (refused) {
+      log.warn({ reason: refused }, 'activity refused');
+      res.send(400, { error: refused });
+      return;
+    }
+    try {
+      await adapter.process(req, res, (ctx) => app.run(ctx).then(() => undefined));
+    } catch (err) {
+      log.error({ err }, 'activity failed');
+      if (!res.headersSent) res.send(500, { error: 'internal error' });
+    }
+  });
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    const ok = await health().catch(() => false);
+    res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' });
+  });
+  for (const route of deps.routes ?? []) mount(server, route, log);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return {
+    url,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recorded {
+  method: string;
+  path: string;
+  conversationId: string;
+  activityId?: string;
+  body: any;
+  authorization?: string;
+}
+
+/** A stand-in for the Bot Connector: records what the bot sends and answers like the real one. */
+export class FakeConnector {
+  readonly calls: Recorded[] = [];
+  private server: Server | null = null;
+  private next = 1;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res.writeHead.bind(res), res.end.bind(res)));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
+  }
+
+  private async handle(req: IncomingMessage, head: (s: number, h: object) => void, end: (b: string) => void) {
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+    if (!m) {
+      head(404, {});
+      return end('{}');
+    }
+    const call: Recorded = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      conversationId: decodeURIComponent(m[1]!),
+      body: text ? JSON.parse(text) : null,
+      ...(m[2] ? { activityId: decodeURIComponent(m[2]) } : {}),
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    };
+    this.calls.push(call);
+    head(200, { 'content-type': 'application/json' });
+    end(JSON.stringify({ id: call.activityId ?? `activity-${this.next++}` }));
+  }
+
+  /** Messages the bot posted (not updates), in order. */
+  posts(): Recorded[] {
+    return this.calls.filter((c) => c.method === 'POST');
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+}
+
+/** A Teams message activity as the Teams service posts it to the bot. */
+export function teamsMessage(serviceUrl: string, text: string, opts: { tenant?: string; aadObjectId?: string; conversationId?: string } = {}) {
+  return {
+    type: 'message',
+    id: `msg-${Math.random().toString(16).slice(2)}`,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: '29:user-mri', name: 'Test User', aadObjectId: opts.aadObjectId ?? '11111111-1111-4111-8111-111111111111' },
+    recipient: { id: '28:bot-id', name: 'Channel panel bot' },
+    conversation: { id: opts.conversationId ?? 'a:personal-chat', conversationType: 'personal', tenantId: opts.tenant ?? 'tenant-a' },
+    channelData: { tenant: { id: opts.tenant ?? 'tenant-a' } },
+    text,
+    textFormat: 'plain',
+    locale: 'en-GB',
+  };
+}
