@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Recorded {
@@ -18,12 +18,14 @@ export class FakeConnector {
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res.writeHead.bind(res), res.end.bind(res)));
+    this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
   }
 
-  private async handle(req: IncomingMessage, head: (s: number, h: object) => void, end: (b: string) => void) {
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const head = (status: number, headers: Record<string, string>) => res.writeHead(status, headers);
+    const end = (body: string) => res.end(body);
     let text = '';
     for await (const chunk of req) text += chunk;
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
