@@ -4,7 +4,12 @@ import { listSchedule, type MeetingView } from '../scheduler/schedule-view.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
 import { syncPanels } from '../scheduler/sync.js';
+import { silentLog } from '../scheduler/log.js';
+import { runDueJobs } from '../scheduler/scheduler.js';
+import { outboxDrainer, schedulerJobs } from './compose.js';
 import type { AppConfig } from './config.js';
+import { createTeamsApp } from './teams-app.js';
+import { teamsMessenger } from './teams-messenger.js';
 import { readPanelsFile } from './panels-file.js';
 
 export interface CliIo {
@@ -93,6 +98,25 @@ export function scheduleText(meetings: MeetingView[], whenNecessary: string[]): 
   return lines.join('\n');
 }
 
+/** Retries due within this long are waited for before `tick` exits; later ones are left for the server. */
+const TICK_WAIT_MS = 60_000;
+
+const tick: Command = async (values, config, io) => {
+  const now = typeof values.now === 'string' ? parseInstant(values.now, 'now') : DateTime.utc().toISO();
+  return withStore(config, async (store) => {
+    const { adapter } = createTeamsApp({ config, log: silentLog });
+    // The sender's clock starts at --now and runs on in real time, so retries and pacing still wait.
+    const started = Date.now();
+    const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), silentLog, () => Date.parse(now) + (Date.now() - started));
+    const jobs = schedulerJobs(store, config, silentLog, () => sender.drain(TICK_WAIT_MS));
+    const ran = await runDueJobs({ jobs, clock: () => now, log: silentLog }, new Map(), now);
+    const outbox = await store.outbox.list();
+    const failed = outbox.filter((m) => m.status === 'failed').length;
+    io.out(`tick ${now}: ran ${ran.join(', ')}; outbox ${outbox.filter((m) => m.status === 'sent').length} sent, ${outbox.filter((m) => m.status === 'pending').length} pending, ${failed} failed`);
+    return ran.length === jobs.length ? 0 : 1;
+  });
+};
+
 const auditVerify: Command = async (_values, config, io) =>
   withStore(config, async (store) => {
     const { entries, broken } = await verifyAuditLog(store);
@@ -119,5 +143,6 @@ const guarded =
 export const cliCommands: Record<string, Command> = {
   sync: guarded(sync),
   schedule: guarded(schedule),
+  tick: guarded(tick),
   'audit verify': guarded(auditVerify),
 };

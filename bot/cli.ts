@@ -8,6 +8,7 @@ commands:
   sync [--now ISO-8601]                 load PANELS_CONFIG into the store and plan meetings 12 months ahead
   schedule [--panel ID] [--force ID] [--from DATE] [--to DATE] [--json]
                                         list meetings with status, nominee and flags
+  tick [--now ISO-8601]                 run every scheduler job due at that instant once, send, and exit
   audit verify                          check the audit log's hash chain end to end
 
 exit status: 0 success, 1 refused (message on stderr), 2 bad usage`;
@@ -23,6 +24,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     to: { type: 'string' },
     json: { type: 'boolean' },
   },
+  tick: { now: { type: 'string' } },
   'audit verify': {},
 };
 

@@ -1,18 +1,41 @@
 import { DateTime } from 'luxon';
+import type { Log } from '../scheduler/log.js';
+import type { Messenger } from '../scheduler/messenger.js';
+import { queueNominationWork } from '../scheduler/nomination-jobs.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
 import { planMeetings, syncPanels } from '../scheduler/sync.js';
-import type { Log } from '../scheduler/log.js';
 import { ConfigError, type AppConfig } from './config.js';
 import { startHttpServer } from './http.js';
+import { registerNominationRoutes } from './nomination-routes.js';
+import { drainOutbox } from './outbox-sender.js';
 import { readPanelsFile } from './panels-file.js';
 import { createTeamsApp } from './teams-app.js';
+import { teamsMessenger } from './teams-messenger.js';
 
 const HOUR = 3_600_000;
 
-/** The scheduler's jobs. Later issues add nominations, reminders and digests here. */
-export function schedulerJobs(store: Store, log: Log): Job[] {
+/** Delivers the outbox one drain at a time; `kick` starts one in the background unless one is running. */
+export function outboxDrainer(store: Store, messenger: Messenger, log: Log, clock: () => number) {
+  let running: Promise<number> | null = null;
+  const drain = async (waitMs = 0): Promise<number> => {
+    while (running) await running.catch(() => 0);
+    running = drainOutbox({ store, messenger, log, clock }, waitMs);
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
+  };
+  return {
+    drain,
+    kick: () => void drain().catch((err) => log.error({ err }, 'outbox drain failed')),
+  };
+}
+
+/** The scheduler's jobs, in the order they run in a pass. */
+export function schedulerJobs(store: Store, config: Readonly<AppConfig>, log: Log, drain: () => Promise<number>): Job[] {
   return [
     {
       name: 'plan-meetings',
@@ -22,12 +45,23 @@ export function schedulerJobs(store: Store, log: Log): Job[] {
         if (r.changes) log.info({ job: 'plan-meetings', ...r }, 'planning window rolled forward');
       },
     },
+    {
+      name: 'nomination-work',
+      due: () => true,
+      run: async (now) => {
+        const queued = await queueNominationWork(store, now, config.nominationTimings);
+        if (queued.length) log.info({ job: 'nomination-work', queued: queued.length }, 'nomination messages queued');
+      },
+    },
+    { name: 'send-outbox', due: () => true, run: async () => void (await drain()) },
   ];
 }
 
 export interface RunningBot {
   url: string;
   store: Store;
+  /** Runs one scheduler pass at once (tests and `tick`). */
+  pass(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -39,17 +73,22 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
   try {
     const report = await syncPanels(store, file.value, clock());
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
-    const { app, adapter } = createTeamsApp({ config, log });
+    let kick = () => undefined as void;
+    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerNominationRoutes(a, { store, log, clock, kick: () => kick() }) });
+    const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()));
+    kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);
     const server = await startHttpServer({ config, log, adapter, app, health });
-    const scheduler = startScheduler({ jobs: schedulerJobs(store, log), clock, log }, config.tickSeconds * 1000);
+    const scheduler = startScheduler({ jobs: schedulerJobs(store, config, log, () => sender.drain()), clock, log }, config.tickSeconds * 1000);
     log.info({ url: server.url, localMode: config.localMode }, 'channel panel bot listening');
     return {
       url: server.url,
       store,
+      pass: () => scheduler.pass(),
       stop: async () => {
         await server.close();
         await scheduler.stop();
+        await sender.drain().catch(() => 0);
         await store.close();
       },
     };

@@ -18,12 +18,16 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seconds between scheduler passes. */
   tickSeconds: number;
+  /** Working days before a meeting: the nomination card, the reminder, the personal escalation. */
+  nominationTimings: { leadWorkingDays: number; reminderWorkingDays: number; escalationWorkingDays: number };
   /** Local mode: no app id, no token validation, loopback only. */
   localMode: boolean;
 }
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const workingDays = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60).default(fallback));
 
 const envSchema = z
   .object({
@@ -59,6 +63,9 @@ const envSchema = z
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
     SCHEDULER_TICK_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(60)),
+    NOMINATION_LEAD_WORKING_DAYS: workingDays(10),
+    NOMINATION_REMINDER_WORKING_DAYS: workingDays(5),
+    NOMINATION_ESCALATION_WORKING_DAYS: workingDays(2),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId && !env.ALLOWED_TENANT_IDS) {
@@ -73,6 +80,13 @@ const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['HOST'],
         message: `local mode (no MicrosoftAppId) listens on a loopback address only, not "${env.HOST}"`,
+      });
+    }
+    if (!(env.NOMINATION_LEAD_WORKING_DAYS >= env.NOMINATION_REMINDER_WORKING_DAYS && env.NOMINATION_REMINDER_WORKING_DAYS >= env.NOMINATION_ESCALATION_WORKING_DAYS)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['NOMINATION_REMINDER_WORKING_DAYS'],
+        message: 'the card must go before the reminder, and the reminder before the escalation (lead ≥ reminder ≥ escalation)',
       });
     }
     if (env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
@@ -131,6 +145,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     tickSeconds: e.SCHEDULER_TICK_SECONDS,
+    nominationTimings: {
+      leadWorkingDays: e.NOMINATION_LEAD_WORKING_DAYS,
+      reminderWorkingDays: e.NOMINATION_REMINDER_WORKING_DAYS,
+      escalationWorkingDays: e.NOMINATION_ESCALATION_WORKING_DAYS,
+    },
     localMode: appId === '',
   });
 }

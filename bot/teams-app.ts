@@ -35,7 +35,9 @@ export function createTeamsApp({ config, log, register }: TeamsAppDeps): { app: 
     botAppId: config.appId,
     startTypingTimer: false,
     removeRecipientMention: true,
-    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+    // Per-person answers: a refresh gives a lead the editable card without replacing everyone's copy. When the
+    // shared card changes (a nomination), the outbox updates the posted message for all, with retries.
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_INTERACTOR },
   });
 
   app.turn('beforeTurn', async (ctx) => {

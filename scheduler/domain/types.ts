@@ -108,3 +108,54 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (code: string, message: string): Result<never> => ({ ok: false, error: { code, message } });
+
+/** Where the bot can post: a conversation it was added to, recorded from Teams activities (never SDK objects). */
+export interface Conversation {
+  id: string;
+  tenantId: string;
+  serviceUrl: string;
+  kind: 'personal' | 'channel' | 'groupChat';
+  teamId: string | null;
+  /** For a personal chat: the person's Entra object id. */
+  userAadObjectId: string | null;
+  botId: string;
+}
+
+export type LinkScope = 'force' | 'panel';
+
+/** The police attendee a force named for a meeting; the latest version counts, every version is audited. */
+export interface Nomination {
+  meetingId: string;
+  forceId: string;
+  aadObjectId: string;
+  name: string;
+  role: string;
+  decisionMaker: boolean;
+  nominatedBy: string;
+  nominatedAt: string;
+  version: number;
+}
+
+export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice';
+
+/**
+ * An intent to send, written before sending. What it says is rendered from the store when it is sent,
+ * so a late send shows the current state; the id is the idempotency key.
+ */
+export interface OutboxMessage {
+  id: string;
+  kind: OutboxKind;
+  conversationId: string;
+  meetingId: string;
+  forceId: string;
+  /** For a reply in the card's thread or an update: the outbox id of the card. */
+  cardId: string | null;
+  /** The person a notice or escalation is about or for. */
+  personAadObjectId: string | null;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  nextAttemptAt: string;
+  activityId: string | null;
+  lastError: string | null;
+  createdAt: string;
+}

@@ -5,6 +5,7 @@ import type { AuditEntry, Force, Meeting, Panel, Person } from '../domain/types.
 import { auditDetailsSchema, auditSubjectSchema, timetableSchema } from './row-schemas.js';
 import type { AuditRepo, DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
 import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
+import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
@@ -18,6 +19,9 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
     directory: directoryRepo(db),
     meetings: meetingRepo(db),
     audit: auditRepo(db, dialect),
+    teams: teamsRepo(db),
+    nominations: nominationRepo(db),
+    outbox: outboxRepo(db, dialect),
   };
 }
 

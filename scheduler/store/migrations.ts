@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
+import { teamsMigration } from './migrations-002.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
       await refuseAuditEdits(db);
     },
   },
+  '002-teams': teamsMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

@@ -77,6 +77,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       append: (entries) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).audit.append(entries)),
       page: repos.audit.page,
     },
+    outbox: {
+      ...repos.outbox,
+      // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written.
+      claimDue: (now, leaseUntil, limit) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).outbox.claimDue(now, leaseUntil, limit)),
+    },
     transaction: (fn) => db.transaction().execute((trx) => fn(kyselyRepos(trx, dialect))),
     ping: async () => {
       await sql`select 1`.execute(db);

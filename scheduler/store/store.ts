@@ -1,5 +1,5 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
-import type { AuditEntry, Force, Meeting, MeetingStatus, Panel, Person } from '../domain/types.js';
+import type { AuditEntry, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
 
 /** Which meetings to read; every field narrows. Instants are ISO UTC; `to` is exclusive. */
 export interface MeetingFilter {
@@ -37,12 +37,48 @@ export interface AuditRepo {
   page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
 }
 
+/** Where the bot lives in Teams, what each force and panel is linked to, and the Teams ids of people seen. */
+export interface TeamsRepo {
+  saveConversation(c: Conversation, at: string): Promise<void>;
+  removeConversation(id: string, at: string): Promise<void>;
+  /** The conversation, unless the bot was removed from it. */
+  getConversation(id: string): Promise<Conversation | null>;
+  personalConversation(aadObjectId: string): Promise<Conversation | null>;
+  link(scope: LinkScope, scopeId: string, conversationId: string, by: string, at: string): Promise<void>;
+  linkedConversation(scope: LinkScope, scopeId: string): Promise<string | null>;
+  rememberPerson(aadObjectId: string, teamsUserId: string, name: string, at: string): Promise<void>;
+  teamsUserIds(aadObjectIds: string[]): Promise<Map<string, string>>;
+}
+
+export interface NominationRepo {
+  get(meetingId: string, forceId: string): Promise<Nomination | null>;
+  listForMeetings(meetingIds: string[]): Promise<Nomination[]>;
+  save(n: Nomination): Promise<void>;
+  /** The force's latest distinct nominees before an instant, newest first. */
+  recentPeople(forceId: string, before: string, limit: number): Promise<Person[]>;
+}
+
+export interface OutboxRepo {
+  /** Inserts messages whose id is new; returns the ids actually added. */
+  enqueue(messages: OutboxMessage[]): Promise<string[]>;
+  /** Leases up to `limit` due messages to the caller until `leaseUntil`; no two callers get the same one. */
+  claimDue(now: string, leaseUntil: string, limit: number): Promise<OutboxMessage[]>;
+  get(id: string): Promise<OutboxMessage | null>;
+  markSent(id: string, activityId: string | null, at: string): Promise<void>;
+  markRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;
+  markFinal(id: string, status: 'failed' | 'skipped', reason: string, at: string): Promise<void>;
+  list(filter?: { meetingId?: string; status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
+}
+
 export interface Repos {
   /** Inside a transaction: waits until no other instance holds the named lock (PostgreSQL); SQLite's write lock already serialises. */
   exclusive(name: 'sync' | 'audit' | 'outbox'): Promise<void>;
   directory: DirectoryRepo;
   meetings: MeetingRepo;
   audit: AuditRepo;
+  teams: TeamsRepo;
+  nominations: NominationRepo;
+  outbox: OutboxRepo;
 }
 
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */

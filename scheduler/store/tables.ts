@@ -59,7 +59,69 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface ConversationsTable {
+  id: string;
+  tenant_id: string;
+  service_url: string;
+  kind: string;
+  team_id: string | null;
+  user_aad_object_id: string | null;
+  bot_id: string;
+  updated_at: string;
+  removed_at: string | null;
+}
+
+export interface LinksTable {
+  scope: string;
+  scope_id: string;
+  conversation_id: string;
+  linked_by: string;
+  linked_at: string;
+}
+
+export interface NominationsTable {
+  meeting_id: string;
+  force_id: string;
+  aad_object_id: string;
+  name: string;
+  role: string;
+  decision_maker: number;
+  nominated_by: string;
+  nominated_at: string;
+  version: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  conversation_id: string;
+  meeting_id: string;
+  force_id: string;
+  card_id: string | null;
+  person_aad_object_id: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  activity_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface PeopleSeenTable {
+  aad_object_id: string;
+  teams_user_id: string;
+  name: string;
+  updated_at: string;
+}
+
 export interface Database {
+  conversations: ConversationsTable;
+  links: LinksTable;
+  nominations: NominationsTable;
+  outbox: OutboxTable;
+  people_seen: PeopleSeenTable;
   forces: ForcesTable;
   panels: PanelsTable;
   panel_forces: PanelForcesTable;

@@ -8,6 +8,10 @@ export interface Recorded {
   activityId?: string;
   body: any;
   authorization?: string;
+  /** When the call arrived (ms since the epoch). */
+  at: number;
+  /** Set when the fake answered with an injected failure. */
+  failed?: number;
 }
 
 /** A stand-in for the Bot Connector: records what the bot sends and answers like the real one. */
@@ -15,7 +19,13 @@ export class FakeConnector {
   readonly calls: Recorded[] = [];
   private server: Server | null = null;
   private next = 1;
+  private faults: Array<{ status: number; headers?: Record<string, string> }> = [];
   url = '';
+
+  /** The next calls answer these statuses instead of succeeding (they are still recorded, as `failed`). */
+  failNext(...faults: Array<{ status: number; headers?: Record<string, string> }>): void {
+    this.faults.push(...faults);
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -34,6 +44,7 @@ export class FakeConnector {
       return end('{}');
     }
     const call: Recorded = {
+      at: Date.now(),
       method: req.method ?? '',
       path: req.url ?? '',
       conversationId: decodeURIComponent(m[1]!),
@@ -41,14 +52,28 @@ export class FakeConnector {
       ...(m[2] ? { activityId: decodeURIComponent(m[2]) } : {}),
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     };
+    const fault = this.faults.shift();
+    if (fault) {
+      this.calls.push({ ...call, failed: fault.status });
+      head(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      return end(JSON.stringify({ error: { code: 'Fault', message: `injected ${fault.status}` } }));
+    }
     this.calls.push(call);
     head(200, { 'content-type': 'application/json' });
     end(JSON.stringify({ id: call.activityId ?? `activity-${this.next++}` }));
   }
 
-  /** Messages the bot posted (not updates), in order. */
+  /** Messages the bot posted successfully (not updates), in order. */
   posts(): Recorded[] {
-    return this.calls.filter((c) => c.method === 'POST');
+    return this.calls.filter((c) => c.method === 'POST' && !c.failed);
+  }
+
+  /** Successful posts that carry an Adaptive Card, with the card. */
+  cards(): Array<Recorded & { card: any }> {
+    return this.posts().flatMap((c) => {
+      const card = c.body?.attachments?.find((a: any) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+      return card ? [{ ...c, card }] : [];
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,110 @@
+import { nominationCard } from '../cards/nomination-card.js';
+import { meetingWhen } from '../cards/format.js';
+import type { OutboxMessage } from '../scheduler/domain/types.js';
+import type { Log } from '../scheduler/log.js';
+import { backoffMs, Pacer, SendError, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
+import { nominationCardModel, type NominationCardModel } from '../scheduler/nominations.js';
+import type { Store } from '../scheduler/store/store.js';
+
+export const MAX_ATTEMPTS = 8;
+const LEASE_MS = 120_000;
+const BATCH = 50;
+
+export interface SenderDeps {
+  store: Store;
+  messenger: Messenger;
+  log: Log;
+  /** Milliseconds since the epoch; the CLI's `tick --now` runs on a shifted clock. */
+  clock: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+type Plan = { kind: 'send'; message: OutgoingMessage; threadOf?: string } | { kind: 'update'; activityId: string; message: OutgoingMessage } | { kind: 'skip'; reason: string } | { kind: 'later'; reason: string };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The card as posted: read-only with a refresh for those who may edit, or editable when none of them is known to Teams yet. */
+export async function renderNominationCard(store: Store, model: NominationCardModel, notice?: string): Promise<Record<string, unknown>> {
+  const force = await store.directory.getForce(model.force.id);
+  const editors = [...(force?.preventLeads ?? []), ...(force?.deputies ?? []), ...(await store.directory.listNationalLeads())];
+  const refreshUserIds = [...(await store.teams.teamsUserIds(editors.map((p) => p.aadObjectId))).values()];
+  return nominationCard(model, { editable: refreshUserIds.length === 0, refreshUserIds, ...(notice ? { notice } : {}) });
+}
+
+/** Decides what one outbox message means now: it is rendered from the store's current state, not from when it was queued. */
+async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Plan> {
+  const model = await nominationCardModel(store, m.meetingId, m.forceId, nowIso);
+  if (!model) return { kind: 'skip', reason: 'the meeting or force no longer exists' };
+  const open = model.status === 'scheduled' && !model.started;
+  const card = m.cardId ? await store.outbox.get(m.cardId) : null;
+  if (m.cardId && card?.status === 'pending') return { kind: 'later', reason: 'the card is not posted yet' };
+  const threadOf = card?.activityId ?? undefined;
+  const when = meetingWhen(model.start, model.end);
+  switch (m.kind) {
+    case 'card':
+      return open ? { kind: 'send', message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: `meeting ${model.status}` };
+    case 'card-update':
+      return threadOf ? { kind: 'update', activityId: threadOf, message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: 'the card was never posted' };
+    case 'reminder':
+      if (!open || model.nomination) return { kind: 'skip', reason: 'nothing to remind' };
+      return { kind: 'send', threadOf, message: { text: `Reminder: no police attendee has been named yet for **${model.panel.name}** on ${when}. Prevent leads: please name a decision maker on the card.` } };
+    case 'escalation':
+      if (!open || model.nomination) return { kind: 'skip', reason: 'nothing to escalate' };
+      return { kind: 'send', message: { text: `Nobody has been named to represent ${model.force.name} at **${model.panel.name}** on ${when}, which is two working days away. Please name a decision maker on the card in your force's Teams channel.` } };
+    case 'mention': {
+      const n = model.nomination;
+      if (!n || n.aadObjectId !== m.personAadObjectId) return { kind: 'skip', reason: 'superseded by a later nomination' };
+      return { kind: 'send', threadOf, message: { text: `<at>${n.name}</at> is named to attend ${model.panel.name} on ${when} for ${model.force.name}.`, mentions: [{ aadObjectId: n.aadObjectId, name: n.name }] } };
+    }
+    case 'notice': {
+      const n = model.nomination;
+      if (!n || n.aadObjectId !== m.personAadObjectId || !open) return { kind: 'skip', reason: 'superseded' };
+      return { kind: 'send', message: { text: `You have been named to represent ${model.force.name} at **${model.panel.name}** (${model.panel.localAuthority}) on ${when}, as ${n.role}${n.decisionMaker ? ', confirmed as able to make decisions on behalf of the force' : ''}.` } };
+    }
+  }
+}
+
+/** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */
+async function deliver(deps: SenderDeps, pacer: Pacer, m: OutboxMessage): Promise<void> {
+  const { store, messenger, log } = deps;
+  const now = iso(deps.clock());
+  const conversation = await store.teams.getConversation(m.conversationId);
+  if (!conversation) return store.outbox.markFinal(m.id, 'failed', 'the bot is no longer in that conversation', now);
+  const p = await plan(store, m, now);
+  if (p.kind === 'skip') return store.outbox.markFinal(m.id, 'skipped', p.reason, now);
+  if (p.kind === 'later') return store.outbox.markRetry(m.id, iso(deps.clock() + 2_000), p.reason);
+  const wait = pacer.delay(m.conversationId, deps.clock());
+  if (wait > 0) await (deps.sleep ?? sleep)(wait);
+  try {
+    pacer.record(m.conversationId, deps.clock());
+    const activityId = p.kind === 'send' ? await messenger.send(conversation, p.message, p.threadOf) : (await messenger.update(conversation, p.activityId, p.message), p.activityId);
+    await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
+  } catch (err) {
+    const e = err instanceof SendError ? err : new SendError(String(err), null, null);
+    if (!e.retryable || m.attempts + 1 >= MAX_ATTEMPTS) {
+      log.error({ outboxId: m.id, status: e.status, err: e.message }, 'message could not be delivered; left as failed');
+      return store.outbox.markFinal(m.id, 'failed', `${e.status ?? 'network'}: ${e.message}`, iso(deps.clock()));
+    }
+    const next = deps.clock() + backoffMs(m.attempts, e.retryAfterMs, (deps.random ?? Math.random)());
+    log.warn({ outboxId: m.id, status: e.status, retryAt: iso(next) }, 'send failed; will retry');
+    await store.outbox.markRetry(m.id, iso(next), `${e.status ?? 'network'}: ${e.message}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Drains the outbox: sends every due message; waits for retries due within `waitMs`, then returns how many were handled. */
+export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer = new Pacer()): Promise<number> {
+  let handled = 0;
+  for (;;) {
+    const now = deps.clock();
+    const batch = await deps.store.outbox.claimDue(iso(now), iso(now + LEASE_MS), BATCH);
+    for (const m of batch) await deliver(deps, pacer, m);
+    handled += batch.length;
+    if (batch.length) continue;
+    const next = (await deps.store.outbox.list({ status: 'pending' })).map((m) => Date.parse(m.nextAttemptAt)).sort((a, b) => a - b)[0];
+    if (next === undefined || next - now > waitMs) return handled;
+    await (deps.sleep ?? sleep)(Math.max(next - now, 10));
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** The verbs of every Action.Execute the bot's cards carry. */
+export const VERBS = {
+  nominate: 'nominate',
+  refreshNomination: 'refreshNomination',
+} as const;
+
+const id = z.string().min(1).max(200);
+const version = z.coerce.number().int().min(0).max(1_000_000);
+
+/** What a nomination card's button sends back: the card's own data plus the inputs, merged by Teams. */
+export const nominateData = z.object({
+  meetingId: id,
+  forceId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  meetingVersion: version,
+  nominationVersion: version,
+  attendee: z.string().trim().toLowerCase().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'choose the attendee from the list'),
+  role: z.string().trim().min(2, 'give their role').max(80, 'keep the role under 80 characters'),
+  decisionMaker: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type NominateData = z.infer<typeof nominateData>;
+
+/** A refresh or a re-render needs only which card it is. */
+export const cardRef = z.object({ meetingId: id, forceId: z.string().regex(/^[a-z0-9-]{1,64}$/) });

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { backoffMs, Pacer, SendError } from './messenger.js';
+
+describe('pacing sends under Teams limits', () => {
+  it('lets 7 through in a second, then waits for the window', () => {
+    const p = new Pacer();
+    for (let i = 0; i < 7; i++) {
+      expect(p.delay('c', 1000 + i)).toBe(0);
+      p.record('c', 1000 + i);
+    }
+    expect(p.delay('c', 1010)).toBe(990);
+    expect(p.delay('other', 1010)).toBe(0);
+  });
+
+  it('holds to 8 in two seconds and 60 in thirty', () => {
+    const p = new Pacer();
+    for (let i = 0; i < 8; i++) p.record('c', i * 150);
+    expect(p.delay('c', 1200)).toBe(2000 - 1200);
+    const q = new Pacer();
+    for (let i = 0; i < 60; i++) q.record('c', i * 300);
+    expect(q.delay('c', 18_000)).toBe(30_000 - 18_000);
+  });
+});
+
+describe('retrying', () => {
+  it('backs off exponentially, bounded, and honours a longer Retry-After', () => {
+    expect(backoffMs(0, null, 1)).toBe(1000);
+    expect(backoffMs(3, null, 0)).toBe(4000);
+    expect(backoffMs(20, null, 1)).toBe(300_000);
+    expect(backoffMs(0, 7000, 1)).toBe(7000);
+  });
+
+  it('retries 429, 412, 5xx and network errors, not 403 or 404', () => {
+    expect([429, 412, 500, 503, null].map((s) => new SendError('x', s, null).retryable)).toEqual([true, true, true, true, true]);
+    expect([403, 404, 400].map((s) => new SendError('x', s, null).retryable)).toEqual([false, false, false]);
+  });
+});

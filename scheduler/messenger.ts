@@ -1,0 +1,72 @@
+import type { Conversation } from './domain/types.js';
+
+/** A message to post: text, an Adaptive Card, or both; mentions name people in the text as `<at>Name</at>`. */
+export interface OutgoingMessage {
+  text?: string;
+  card?: Record<string, unknown>;
+  mentions?: Array<{ aadObjectId: string; name: string }>;
+}
+
+/** The sending port: the shell implements it over the Bot Connector, tests over a fake. */
+export interface Messenger {
+  /** Posts a message; with `threadOf`, as a reply in that message's thread. Returns the new activity id. */
+  send(conversation: Conversation, message: OutgoingMessage, threadOf?: string): Promise<string | null>;
+  update(conversation: Conversation, activityId: string, message: OutgoingMessage): Promise<void>;
+}
+
+/** A failed send, classified: retryable ones (429, 412, 5xx, network) are tried again later. */
+export class SendError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly retryAfterMs: number | null,
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+
+  get retryable(): boolean {
+    return this.status === null || this.status === 429 || this.status === 412 || this.status >= 500;
+  }
+}
+
+/** Teams' documented limits per bot per conversation: at most `count` sends in any `ms` window. */
+export const CONVERSATION_LIMITS = [
+  { count: 7, ms: 1_000 },
+  { count: 8, ms: 2_000 },
+  { count: 60, ms: 30_000 },
+  { count: 1_800, ms: 3_600_000 },
+];
+
+/** Paces sends per conversation under Teams' limits: tells how long to wait before the next one may go. */
+export class Pacer {
+  private readonly sent = new Map<string, number[]>();
+
+  constructor(private readonly limits = CONVERSATION_LIMITS) {}
+
+  /** Milliseconds to wait before sending to this conversation at `nowMs` (0: go now). */
+  delay(conversationId: string, nowMs: number): number {
+    const times = this.sent.get(conversationId) ?? [];
+    let wait = 0;
+    for (const { count, ms } of this.limits) {
+      const inWindow = times.filter((t) => t > nowMs - ms);
+      if (inWindow.length >= count) wait = Math.max(wait, inWindow[inWindow.length - count]! + ms - nowMs);
+    }
+    return wait;
+  }
+
+  /** Records a send at `nowMs`; keeps only what the longest window needs. */
+  record(conversationId: string, nowMs: number): void {
+    const longest = Math.max(...this.limits.map((l) => l.ms));
+    const times = (this.sent.get(conversationId) ?? []).filter((t) => t > nowMs - longest);
+    times.push(nowMs);
+    this.sent.set(conversationId, times);
+  }
+}
+
+/** Exponential backoff with jitter, bounded; a server's Retry-After wins when it asks for longer. */
+export function backoffMs(attempt: number, retryAfterMs: number | null, random: number): number {
+  const exp = Math.min(1_000 * 2 ** attempt, 5 * 60_000);
+  const jittered = exp / 2 + (exp / 2) * random;
+  return Math.max(jittered, retryAfterMs ?? 0);
+}

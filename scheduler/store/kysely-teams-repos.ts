@@ -1,0 +1,185 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
+import type { NominationRepo, OutboxRepo, TeamsRepo } from './store.js';
+import type { ConversationsTable, Database, NominationsTable, OutboxTable } from './tables.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+const toConversation = (r: Selectable<ConversationsTable>): Conversation => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  serviceUrl: r.service_url,
+  kind: r.kind as Conversation['kind'],
+  teamId: r.team_id,
+  userAadObjectId: r.user_aad_object_id,
+  botId: r.bot_id,
+});
+
+/** Conversations, links and people seen. */
+export function teamsRepo(db: Kysely<Database>): TeamsRepo {
+  return {
+    async saveConversation(c, at) {
+      const row = {
+        id: c.id, tenant_id: c.tenantId, service_url: c.serviceUrl, kind: c.kind, team_id: c.teamId,
+        user_aad_object_id: c.userAadObjectId, bot_id: c.botId, updated_at: at, removed_at: null,
+      };
+      await db.insertInto('conversations').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+    },
+    async removeConversation(id, at) {
+      await db.updateTable('conversations').set({ removed_at: at, updated_at: at }).where('id', '=', id).execute();
+    },
+    async getConversation(id) {
+      const r = await db.selectFrom('conversations').selectAll().where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();
+      return r ? toConversation(r) : null;
+    },
+    async personalConversation(aad) {
+      const r = await db
+        .selectFrom('conversations').selectAll()
+        .where('user_aad_object_id', '=', aad).where('kind', '=', 'personal').where('removed_at', 'is', null)
+        .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+      return r ? toConversation(r) : null;
+    },
+    async link(scope, scopeId, conversationId, by, at) {
+      const row = { scope, scope_id: scopeId, conversation_id: conversationId, linked_by: by, linked_at: at };
+      await db.insertInto('links').values(row).onConflict((oc) => oc.columns(['scope', 'scope_id']).doUpdateSet(row)).execute();
+    },
+    async linkedConversation(scope, scopeId) {
+      const r = await db.selectFrom('links').select('conversation_id').where('scope', '=', scope).where('scope_id', '=', scopeId).executeTakeFirst();
+      return r?.conversation_id ?? null;
+    },
+    async rememberPerson(aad, teamsUserId, name, at) {
+      const row = { aad_object_id: aad, teams_user_id: teamsUserId, name, updated_at: at };
+      await db.insertInto('people_seen').values(row).onConflict((oc) => oc.column('aad_object_id').doUpdateSet(row)).execute();
+    },
+    async teamsUserIds(aads) {
+      if (!aads.length) return new Map();
+      const rows = await db.selectFrom('people_seen').select(['aad_object_id', 'teams_user_id']).where('aad_object_id', 'in', aads).execute();
+      return new Map(rows.map((r) => [r.aad_object_id, r.teams_user_id]));
+    },
+  };
+}
+
+const toNomination = (r: Selectable<NominationsTable>): Nomination => ({
+  meetingId: r.meeting_id,
+  forceId: r.force_id,
+  aadObjectId: r.aad_object_id,
+  name: r.name,
+  role: r.role,
+  decisionMaker: r.decision_maker === 1,
+  nominatedBy: r.nominated_by,
+  nominatedAt: r.nominated_at,
+  version: r.version,
+});
+
+/** The latest nomination per meeting and force. */
+export function nominationRepo(db: Kysely<Database>): NominationRepo {
+  return {
+    async get(meetingId, forceId) {
+      const r = await db.selectFrom('nominations').selectAll().where('meeting_id', '=', meetingId).where('force_id', '=', forceId).executeTakeFirst();
+      return r ? toNomination(r) : null;
+    },
+    async listForMeetings(ids) {
+      if (!ids.length) return [];
+      const out: Nomination[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db.selectFrom('nominations').selectAll().where('meeting_id', 'in', ids.slice(i, i + 500)).orderBy('force_id').execute();
+        out.push(...rows.map(toNomination));
+      }
+      return out;
+    },
+    async save(n) {
+      const row = {
+        meeting_id: n.meetingId, force_id: n.forceId, aad_object_id: n.aadObjectId, name: n.name, role: n.role,
+        decision_maker: n.decisionMaker ? 1 : 0, nominated_by: n.nominatedBy, nominated_at: n.nominatedAt, version: n.version,
+      };
+      await db.insertInto('nominations').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
+    },
+    async recentPeople(forceId, before, limit) {
+      const rows = await db
+        .selectFrom('nominations').innerJoin('meetings', 'meetings.id', 'nominations.meeting_id')
+        .select(['nominations.aad_object_id', 'nominations.name', 'meetings.start_utc'])
+        .where('nominations.force_id', '=', forceId).where('meetings.start_utc', '<', before)
+        .orderBy('meetings.start_utc', 'desc').limit(limit * 4).execute();
+      const seen = new Map<string, Person>();
+      for (const r of rows) if (!seen.has(r.aad_object_id)) seen.set(r.aad_object_id, { aadObjectId: r.aad_object_id, name: r.name });
+      return [...seen.values()].slice(0, limit);
+    },
+  };
+}
+
+const toOutbox = (r: Selectable<OutboxTable>): OutboxMessage => ({
+  id: r.id,
+  kind: r.kind as OutboxMessage['kind'],
+  conversationId: r.conversation_id,
+  meetingId: r.meeting_id,
+  forceId: r.force_id,
+  cardId: r.card_id,
+  personAadObjectId: r.person_aad_object_id,
+  status: r.status as OutboxMessage['status'],
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  activityId: r.activity_id,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+});
+
+/** The outbox: intents to send, claimed under a lease so one instance sends each. */
+export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
+  return {
+    async enqueue(ms) {
+      const added: string[] = [];
+      for (const m of ms) {
+        const r = await db
+          .insertInto('outbox')
+          .values({
+            id: m.id, kind: m.kind, conversation_id: m.conversationId, meeting_id: m.meetingId, force_id: m.forceId,
+            card_id: m.cardId, person_aad_object_id: m.personAadObjectId, status: m.status, attempts: m.attempts,
+            next_attempt_at: m.nextAttemptAt, lease_until: null, activity_id: m.activityId, last_error: m.lastError,
+            created_at: m.createdAt, sent_at: null,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
+        if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) added.push(m.id);
+      }
+      return added;
+    },
+    async claimDue(now, leaseUntil, limit) {
+      let q = db
+        .selectFrom('outbox').select('id')
+        .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+        .orderBy('created_at').orderBy('id').limit(limit);
+      if (dialect === 'postgres') q = q.forUpdate().skipLocked();
+      const ids = (await q.execute()).map((r) => r.id);
+      if (!ids.length) return [];
+      await db.updateTable('outbox').set({ lease_until: leaseUntil }).where('id', 'in', ids).execute();
+      const rows = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+      return rows.map(toOutbox);
+    },
+    async get(id) {
+      const r = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toOutbox(r) : null;
+    },
+    async markSent(id, activityId, at) {
+      await db.updateTable('outbox')
+        .set((eb) => ({ status: 'sent', activity_id: activityId, sent_at: at, lease_until: null, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id).execute();
+    },
+    async markRetry(id, nextAttemptAt, error) {
+      await db.updateTable('outbox')
+        .set((eb) => ({ next_attempt_at: nextAttemptAt, last_error: error, lease_until: null, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id).execute();
+    },
+    async markFinal(id, status, reason, at) {
+      await db.updateTable('outbox')
+        .set((eb) => ({ status, last_error: reason, sent_at: at, lease_until: null, attempts: eb('attempts', '+', status === 'failed' ? 1 : 0) }))
+        .where('id', '=', id).execute();
+    },
+    async list(f = {}) {
+      let q = db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('id');
+      if (f.meetingId) q = q.where('meeting_id', '=', f.meetingId);
+      if (f.status) q = q.where('status', '=', f.status);
+      return (await q.execute()).map(toOutbox);
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { silentLog } from '../scheduler/log.js';
+import { queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { openStore, storeOptions } from '../scheduler/store/open-store.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { botAddedToTeam, cardAction, CHANNEL, channelMessage, GARETH, NADIA, personalMessage, STRANGER } from './support/teams-activities.js';
+import { cardProblems } from './support/validate-card.js';
+
+const SOUTHAMPTON_MAY = 'southampton.2027-05-03'; // moved to Tue 4 May 2027 by the bank holiday
+const CARD_DAY = '2027-04-19T08:00:00.000Z'; // 10 working days before 4 May
+
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('nominating a decision maker in Teams, over real HTTP', () => {
+  let dir: string;
+  let bot: RunningBot;
+  let connector: FakeConnector;
+  let now = '2027-04-01T08:00:00.000Z';
+
+  const config = () => loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
+  const post = async (activity: object) => {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const cardFor = (meetingId: string) => connector.cards().filter((c) => c.card.body.some((e: any) => e.type === 'ActionSet' && JSON.stringify(e).includes(meetingId)) || JSON.stringify(c.card).includes(meetingId));
+  /** What a lead's Teams client does with a posted card: refresh it into the editable version. */
+  const editable = async (card: any, who = GARETH) => (await post(cardAction(connector.url, who, card.refresh.action.verb, card.refresh.action.data))).body.value;
+  const nominateData = (card: any, who = NADIA) => {
+    const action = card.body.find((e: any) => e.type === 'ActionSet').actions[0];
+    return { ...action.data, attendee: who.aadObjectId, role: 'Detective Inspector', decisionMaker: 'true' };
+  };
+
+  async function linked(): Promise<void> {
+    await post(botAddedToTeam(connector.url, GARETH));
+    await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
+    await until(() => connector.posts().some((p) => /Linked/.test(p.body.text ?? '')), 'the link reply');
+  }
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'panel-bot-nom-'));
+    now = '2027-04-01T08:00:00.000Z';
+    connector = new FakeConnector();
+    await connector.start();
+    bot = await startBot(config(), silentLog, () => now);
+  });
+  afterEach(async () => {
+    await bot.stop();
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets only a lead link a force, and tells anyone else why not', async () => {
+    await post(channelMessage(connector.url, STRANGER, 'link force hampshire'));
+    await until(() => connector.posts().length === 1, 'the refusal');
+    expect(connector.posts()[0]!.body.text).toMatch(/Only Hampshire and Isle of Wight Constabulary's Prevent leads/);
+    expect(await bot.store.teams.linkedConversation('force', 'hampshire')).toBeNull();
+    await linked();
+    expect(await bot.store.teams.linkedConversation('force', 'hampshire')).toBe(CHANNEL);
+  });
+
+  it('posts one valid card per meeting and force at the lead time, and nothing twice', async () => {
+    await linked();
+    now = '2027-04-16T08:00:00.000Z';
+    await bot.pass();
+    expect(cardFor(SOUTHAMPTON_MAY)).toHaveLength(0);
+    now = CARD_DAY;
+    await bot.pass();
+    const cards = cardFor(SOUTHAMPTON_MAY);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.conversationId).toBe(CHANNEL);
+    expect(cardProblems(cards[0]!.card)).toEqual([]);
+    expect(JSON.stringify(cards[0]!.card)).toContain('Tue 4 May 2027, 10:00–12:00');
+    const before = connector.calls.length;
+    await bot.pass();
+    expect(connector.calls.length).toBe(before);
+    const outbox = await bot.store.outbox.get(`card:${SOUTHAMPTON_MAY}:hampshire`);
+    expect(outbox).toMatchObject({ status: 'sent', activityId: cards[0]!.body ? expect.any(String) : null });
+  });
+
+  it('records a nomination from a lead, answers with the updated card and mentions the nominee', async () => {
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    const posted = cardFor(SOUTHAMPTON_MAY)[0]!.card;
+    // Gareth has spoken to the bot, so the posted card is read-only with a refresh for the leads Teams knows.
+    expect(posted.refresh.userIds).toEqual([`29:${GARETH.aadObjectId}`]);
+    expect(JSON.stringify(posted)).not.toContain('"verb":"nominate"');
+    const card = await editable(posted);
+    expect(cardProblems(card)).toEqual([]);
+    const stranger = await post(cardAction(connector.url, STRANGER, 'refreshNomination', posted.refresh.action.data));
+    expect(JSON.stringify(stranger.body.value)).not.toContain('"verb":"nominate"');
+    const res = await post(cardAction(connector.url, GARETH, 'nominate', nominateData(card)));
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(res.body.value)).toContain('Named: **Nadia Rahman**, Detective Inspector');
+    expect(cardProblems(res.body.value)).toEqual([]);
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toMatchObject({ aadObjectId: NADIA.aadObjectId, decisionMaker: true, nominatedBy: GARETH.aadObjectId, version: 1 });
+    const audit = (await bot.store.audit.page(0, 10_000)).filter((e) => e.action === 'nomination.recorded');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.subject).toMatchObject({ meetingId: SOUTHAMPTON_MAY, forceId: 'hampshire' });
+    await until(() => connector.posts().some((p) => (p.body.text ?? '').includes('<at>Nadia Rahman</at>')), 'the mention');
+    // Everyone's copy of the card changes in place.
+    const cardActivity = (await bot.store.outbox.get(`card:${SOUTHAMPTON_MAY}:hampshire`))!.activityId!;
+    await until(() => connector.calls.some((c) => c.method === 'PUT' && c.activityId === cardActivity), 'the card update');
+    const update = connector.calls.find((c) => c.method === 'PUT' && c.activityId === cardActivity)!;
+    expect(update.conversationId).toBe(CHANNEL);
+    expect(JSON.stringify(update.body)).toContain('Named: **Nadia Rahman**, Detective Inspector');
+    const mention = connector.posts().find((p) => (p.body.text ?? '').includes('<at>Nadia Rahman</at>'))!;
+    const cardId = (await bot.store.outbox.get(`card:${SOUTHAMPTON_MAY}:hampshire`))!.activityId;
+    expect(mention.conversationId).toBe(`${CHANNEL};messageid=${cardId}`);
+    expect(mention.body.entities[0]).toMatchObject({ type: 'mention', mentioned: { id: NADIA.aadObjectId } });
+    // A retry of the same press changes nothing.
+    const again = await post(cardAction(connector.url, GARETH, 'nominate', nominateData(card)));
+    expect(again.status).toBe(200);
+    expect((await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire'))?.version).toBe(1);
+  });
+
+  it('refuses a stranger without changing anything', async () => {
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    const res = await post(cardAction(connector.url, STRANGER, 'nominate', nominateData(await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card))));
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(res.body.value).toMatch(/Only this force's Prevent leads/);
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
+  });
+
+  it('records one of two presses at once, and shows the other the current card', async () => {
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    const card = await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card);
+    const [a, b] = await Promise.all([
+      post(cardAction(connector.url, GARETH, 'nominate', nominateData(card, NADIA))),
+      post(cardAction(connector.url, GARETH, 'nominate', nominateData(card, GARETH))),
+    ]);
+    const bodies = [JSON.stringify(a.body), JSON.stringify(b.body)];
+    expect(bodies.filter((s) => s.includes('named a moment ago'))).toHaveLength(1);
+    expect((await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire'))?.version).toBe(1);
+  });
+
+  it('answers a press on a cancelled meeting with the current card saying so', async () => {
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    const card = await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card);
+    const meeting = (await bot.store.meetings.get(SOUTHAMPTON_MAY))!;
+    await bot.store.meetings.update({ ...meeting, status: 'cancelled', version: meeting.version + 1, locked: true }, now);
+    const res = await post(cardAction(connector.url, GARETH, 'nominate', nominateData(card)));
+    expect(JSON.stringify(res.body.value)).toContain('This meeting has been cancelled');
+    expect(JSON.stringify(res.body.value)).not.toContain('Action.Execute');
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
+  });
+
+  it('refuses bad card data with a clear line and changes nothing', async () => {
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    const data = nominateData(await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card));
+    const bad = await post(cardAction(connector.url, GARETH, 'nominate', { ...data, attendee: 'not-a-guid', role: '' }));
+    expect(JSON.stringify(bad.body.value)).toContain('Not recorded: choose the attendee from the list');
+    const junk = await post(cardAction(connector.url, GARETH, 'nominate', { meetingId: 42 }));
+    expect(junk.body.value).toMatch(/could not be read/);
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
+  });
+
+  it('reminds in the card thread at 5 working days and tells leads personally at 2', async () => {
+    await post(personalMessage(connector.url, GARETH, 'help'));
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    const cardActivity = (await bot.store.outbox.get(`card:${SOUTHAMPTON_MAY}:hampshire`))!.activityId;
+    now = '2027-04-27T08:00:00.000Z'; // 5 working days before 4 May
+    await bot.pass();
+    const reminders = connector.posts().filter((p) => /Reminder: no police attendee/.test(p.body.text ?? '') && p.body.text.includes('Southampton'));
+    expect(reminders.map((r) => r.conversationId)).toEqual([`${CHANNEL};messageid=${cardActivity}`]);
+    now = '2027-04-30T08:00:00.000Z'; // 2 working days before
+    await bot.pass();
+    const personal = connector.posts().filter((p) => p.conversationId === `a:personal-${GARETH.aadObjectId}` && /Southampton/.test(p.body.text ?? ''));
+    expect(personal).toHaveLength(1);
+    await bot.pass();
+    expect(connector.posts().filter((p) => p.conversationId === `a:personal-${GARETH.aadObjectId}` && /Southampton/.test(p.body.text ?? ''))).toHaveLength(1);
+  });
+
+  it('gets a card through 429 (honouring Retry-After) and 5xx answers, delivered once', async () => {
+    await linked();
+    connector.failNext({ status: 429, headers: { 'retry-after': '1' } }, { status: 500 }, { status: 503 });
+    now = '2027-04-19T08:00:00.000Z';
+    await bot.pass();
+    // The bot's clock is frozen in this test: move it past the backoff and run again until delivered.
+    for (let i = 0; i < 10 && cardFor(SOUTHAMPTON_MAY).length === 0; i++) {
+      now = new Date(Date.parse(now) + 60_000).toISOString();
+      await bot.pass();
+    }
+    expect(cardFor(SOUTHAMPTON_MAY)).toHaveLength(1);
+    const failures = connector.calls.filter((c) => c.failed);
+    expect(failures.map((c) => c.failed)).toEqual([429, 500, 503]);
+    const afterThrottle = connector.calls[connector.calls.indexOf(failures[0]!) + 1]!;
+    expect(afterThrottle.at - failures[0]!.at).toBeGreaterThanOrEqual(950);
+    expect((await bot.store.outbox.list()).filter((m) => m.kind === 'card').every((m) => m.status === 'sent')).toBe(true);
+  });
+});
+
+describe('a crash between queueing and sending', () => {
+  it('delivers each queued card once after restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-crash-'));
+    const connector = new FakeConnector();
+    await connector.start();
+    const config = loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
+    let now = '2027-04-01T08:00:00.000Z';
+    let bot = await startBot(config, silentLog, () => now);
+    const post = (a: object) => fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
+    await post(botAddedToTeam(connector.url, GARETH));
+    await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
+    await until(() => connector.posts().length === 1, 'the link reply');
+    await bot.stop();
+
+    // The outbox is written, then the process dies before its sender runs.
+    const store = await openStore(storeOptions(null, dir));
+    const queued = await queueNominationWork(store, CARD_DAY);
+    await store.close();
+    expect(queued.length).toBeGreaterThan(0);
+    expect(connector.cards()).toHaveLength(0);
+
+    now = CARD_DAY;
+    bot = await startBot(config, silentLog, () => now);
+    await bot.pass();
+    await bot.pass();
+    expect(connector.cards()).toHaveLength(queued.filter((id) => id.startsWith('card:')).length);
+    expect(new Set(connector.cards().map((c) => JSON.stringify(c.card.body))).size).toBe(connector.cards().length);
+    await bot.stop();
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
