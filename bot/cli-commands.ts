@@ -69,7 +69,7 @@ const schedule: Command = async (values, config, io) => {
   return withStore(config, async (store) => {
     if (query.panelId && !(await store.directory.getPanel(query.panelId))) return refuse(io, `unknown panel "${query.panelId}"`);
     if (query.forceId && !(await store.directory.getForce(query.forceId))) return refuse(io, `unknown force "${query.forceId}"`);
-    const { meetings, panels } = await listSchedule(store, query);
+    const { meetings, panels } = await listSchedule(store, query, DateTime.utc().toISO(), config.nominationTimings.escalationWorkingDays);
     if (values.json) io.out(JSON.stringify(meetings, null, 2));
     else io.out(scheduleText(meetings, panels.filter((p) => p.timetable.kind === 'when-necessary').map((p) => p.id)));
     return 0;

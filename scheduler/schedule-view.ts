@@ -1,5 +1,7 @@
-import { toLocalIso } from './domain/timetable.js';
-import type { Meeting, MeetingStatus, Panel } from './domain/types.js';
+import { addWorkingDays } from './domain/calendar-days.js';
+import { localDate, toLocalIso } from './domain/timetable.js';
+import type { Meeting, MeetingStatus, Nomination, Panel } from './domain/types.js';
+import { DEFAULT_TIMINGS } from './nomination-jobs.js';
 import type { MeetingFilter, Store } from './store/store.js';
 
 /** A meeting as the CLI's `schedule --json` and the cards show it: local times with their offset. */
@@ -31,8 +33,19 @@ export function panelFlags(panel: Panel): string[] {
   return panel.timetable.kind === 'when-necessary' ? ['WHEN_NECESSARY_PANEL'] : [];
 }
 
+/**
+ * NO_NOMINATION: a scheduled meeting within the escalation window (or started) with a force that named nobody.
+ * Derived from the store each time, never stored, so it cannot drift from the facts.
+ */
+export function nominationFlags(m: Meeting, panel: Panel, nominations: Nomination[], now: string, escalationWorkingDays: number): string[] {
+  if (m.status !== 'scheduled') return [];
+  const due = localDate(now) >= addWorkingDays(localDate(m.start), -escalationWorkingDays);
+  const missing = panel.forces.some((f) => !nominations.some((n) => n.forceId === f));
+  return due && missing ? ['NO_NOMINATION'] : [];
+}
+
 /** Renders one stored meeting for people and machines. */
-export function meetingView(m: Meeting, panel: Panel): MeetingView {
+export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] = [], flags: string[] = []): MeetingView {
   return {
     id: m.id,
     panelId: m.panelId,
@@ -44,14 +57,14 @@ export function meetingView(m: Meeting, panel: Panel): MeetingView {
     moved: m.moved ? { from: toLocalIso(m.moved.from), reason: m.moved.reason } : null,
     extra: m.extra,
     version: m.version,
-    nominations: [],
+    nominations: nominations.map((n) => ({ forceId: n.forceId, aadObjectId: n.aadObjectId, name: n.name, role: n.role, decisionMaker: n.decisionMaker })),
     attendance: [],
-    flags: panelFlags(panel),
+    flags: [...panelFlags(panel), ...flags],
   };
 }
 
 /** The meetings a query selects, oldest first, with the panels they belong to. */
-export async function listSchedule(store: Store, q: ScheduleQuery): Promise<{ meetings: MeetingView[]; panels: Panel[] }> {
+export async function listSchedule(store: Store, q: ScheduleQuery, now: string, escalationWorkingDays = DEFAULT_TIMINGS.escalationWorkingDays): Promise<{ meetings: MeetingView[]; panels: Panel[] }> {
   const panels = await store.directory.listPanels({ includeRetired: true });
   const byId = new Map(panels.map((p) => [p.id, p]));
   const filter: MeetingFilter = {
@@ -61,9 +74,12 @@ export async function listSchedule(store: Store, q: ScheduleQuery): Promise<{ me
     ...(q.to ? { to: q.to } : {}),
   };
   const meetings = await store.meetings.list(filter);
+  const nominations = new Map<string, Nomination[]>();
+  for (const n of await store.nominations.listForMeetings(meetings.map((m) => m.id))) nominations.set(n.meetingId, [...(nominations.get(n.meetingId) ?? []), n]);
   const views = meetings.flatMap((m) => {
     const panel = byId.get(m.panelId);
-    return panel ? [meetingView(m, panel)] : [];
+    const named = nominations.get(m.id) ?? [];
+    return panel ? [meetingView(m, panel, named, nominationFlags(m, panel, named, now, escalationWorkingDays))] : [];
   });
   const selected = panels.filter(
     (p) => !p.retired && (!q.panelId || p.id === q.panelId) && (!q.forceId || p.forces.includes(q.forceId)),

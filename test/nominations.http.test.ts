@@ -246,3 +246,30 @@ describe('a crash between queueing and sending', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('panel-bot tick', () => {
+  it('sends what is due at that instant once, and nothing on a second run', async () => {
+    const { runCli } = await import('../bot/cli.js');
+    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-tick-'));
+    const connector = new FakeConnector();
+    await connector.start();
+    const env = { DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent' };
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
+    expect(await runCli(['sync', '--now', '2027-04-01T08:00:00Z'], io, env)).toBe(0);
+    const store = await openStore(storeOptions(null, dir));
+    await store.teams.saveConversation({ id: CHANNEL, tenantId: 'tenant-a', serviceUrl: connector.url, kind: 'channel', teamId: 't', userAadObjectId: null, botId: '28:bot-id' }, '2027-04-01T08:00:00.000Z');
+    await store.teams.link('force', 'hampshire', CHANNEL, GARETH.aadObjectId, '2027-04-01T08:00:00.000Z');
+    await store.close();
+
+    expect(await runCli(['tick', '--now', CARD_DAY], io, env)).toBe(0);
+    const sent = connector.cards().length;
+    expect(sent).toBeGreaterThanOrEqual(2);
+    expect(await runCli(['tick', '--now', CARD_DAY], io, env)).toBe(0);
+    expect(connector.cards()).toHaveLength(sent);
+    expect(out.at(-1)).toMatch(/outbox \d+ sent, 0 pending, 0 failed/);
+    expect(await runCli(['tick', '--now', 'soon'], io, env)).toBe(2);
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

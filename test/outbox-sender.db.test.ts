@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { drainOutbox, MAX_ATTEMPTS } from '../bot/outbox-sender.js';
+import type { Conversation, OutboxMessage } from '../scheduler/domain/types.js';
+import { silentLog } from '../scheduler/log.js';
+import { SendError, type Messenger } from '../scheduler/messenger.js';
+import { parsePanelsConfig } from '../scheduler/panels-config.js';
+import { syncPanels } from '../scheduler/sync.js';
+import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+
+const START = Date.parse('2027-04-19T08:00:00.000Z');
+const CHANNEL: Conversation = { id: '19:c@thread.tacv2', tenantId: 't', serviceUrl: 'http://127.0.0.1:9/', kind: 'channel', teamId: 'team', userAadObjectId: null, botId: '28:bot' };
+const card = (meetingId: string): OutboxMessage => ({
+  id: `card:${meetingId}:hampshire`, kind: 'card', conversationId: CHANNEL.id, meetingId, forceId: 'hampshire', cardId: null,
+  personAadObjectId: null, status: 'pending', attempts: 0, nextAttemptAt: new Date(START).toISOString(), activityId: null, lastError: null,
+  createdAt: new Date(START).toISOString(),
+});
+
+/** A messenger that answers from a script of outcomes, and a clock that only moves when the sender sleeps. */
+function scripted(outcomes: Array<SendError | 'ok'>) {
+  let clock = START;
+  const sends: number[] = [];
+  const messenger: Messenger = {
+    async send() {
+      sends.push(clock);
+      const next = outcomes.shift() ?? 'ok';
+      if (next !== 'ok') throw next;
+      return `activity-${sends.length}`;
+    },
+    async update() {},
+  };
+  return { messenger, sends, clock: () => clock, sleep: async (ms: number) => void (clock += ms) };
+}
+
+describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await freshStore(kind);
+    const cfg = parsePanelsConfig(parse(readFileSync('config/panels.sample.yaml', 'utf8')));
+    if (!cfg.ok) throw new Error(cfg.error.message);
+    await syncPanels(t.store, cfg.value, '2027-04-01T08:00:00.000Z');
+    await t.store.teams.saveConversation(CHANNEL, '2027-04-01T08:00:00.000Z');
+  });
+  afterEach(async () => {
+    await t.dispose();
+  });
+
+  it('retries 429 after its Retry-After and 5xx with backoff, then sends once', async () => {
+    const s = scripted([new SendError('throttled', 429, 30_000), new SendError('boom', 500, null), 'ok']);
+    await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, random: () => 0 }, 600_000);
+    expect(s.sends).toHaveLength(3);
+    expect(s.sends[1]! - s.sends[0]!).toBeGreaterThanOrEqual(30_000);
+    expect(s.sends[2]! - s.sends[1]!).toBeGreaterThanOrEqual(1_000);
+    expect(await t.store.outbox.get('card:southampton.2027-05-03:hampshire')).toMatchObject({ status: 'sent', attempts: 3, activityId: 'activity-3', lastError: expect.stringMatching(/^500/) });
+  });
+
+  it('gives up at once on 403 and leaves a visible failure', async () => {
+    const s = scripted([new SendError('MessageWritesBlocked', 403, null)]);
+    await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep }, 600_000);
+    expect(s.sends).toHaveLength(1);
+    expect(await t.store.outbox.get('card:southampton.2027-05-03:hampshire')).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^403/) });
+  });
+
+  it('gives up after a bounded number of tries', async () => {
+    const s = scripted(Array.from({ length: 50 }, () => new SendError('down', 503, null)));
+    await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, random: () => 0 }, 3_600_000);
+    expect(s.sends).toHaveLength(MAX_ATTEMPTS);
+    expect((await t.store.outbox.get('card:southampton.2027-05-03:hampshire'))?.status).toBe('failed');
+  });
+
+  it('skips a card whose meeting was cancelled before it went out', async () => {
+    const s = scripted([]);
+    const m = (await t.store.meetings.get('southampton.2027-05-03'))!;
+    await t.store.meetings.update({ ...m, status: 'cancelled' }, '2027-04-02T00:00:00.000Z');
+    await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep });
+    expect(s.sends).toEqual([]);
+    expect((await t.store.outbox.get('card:southampton.2027-05-03:hampshire'))?.status).toBe('skipped');
+  });
+
+  it('never hands one message to two senders at once', async () => {
+    await t.store.outbox.enqueue([card('southampton.2027-05-03'), card('portsmouth.2027-04-29')]);
+    const now = new Date(START).toISOString();
+    const lease = new Date(START + 60_000).toISOString();
+    const [a, b] = await Promise.all([t.store.outbox.claimDue(now, lease, 1), t.store.outbox.claimDue(now, lease, 1)]);
+    expect([...a, ...b].map((m) => m.id).sort()).toEqual(['card:portsmouth.2027-04-29:hampshire', 'card:southampton.2027-05-03:hampshire']);
+    expect(await t.store.outbox.claimDue(now, lease, 5)).toEqual([]);
+    expect(await t.store.outbox.claimDue(new Date(START + 61_000).toISOString(), lease, 5)).toHaveLength(2);
+  });
+});
