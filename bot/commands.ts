@@ -13,8 +13,8 @@ export interface BotCommand {
 export const COMMANDS: readonly BotCommand[] = [
   { title: 'help', usage: 'help', description: 'What this bot does and the commands it understands.', ready: true },
   { title: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', ready: false },
-  { title: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", ready: false },
-  { title: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", ready: false },
+  { title: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", ready: true },
+  { title: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", ready: true },
   { title: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a panel you chair; a reason is required and is flagged.', ready: false },
   { title: 'attendance', usage: 'attendance [force|panel] [from] [to]', description: 'Who represented the police at each meeting, and whether they could make decisions.', ready: false },
   { title: 'review', usage: 'review [force]', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', ready: false },

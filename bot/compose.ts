@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Log } from '../scheduler/log.js';
-import type { Messenger } from '../scheduler/messenger.js';
+import { Pacer, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
 import { queueNominationWork } from '../scheduler/nomination-jobs.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
@@ -19,9 +19,11 @@ const HOUR = 3_600_000;
 /** Delivers the outbox one drain at a time; `kick` starts one in the background unless one is running. */
 export function outboxDrainer(store: Store, messenger: Messenger, log: Log, clock: () => number) {
   let running: Promise<number> | null = null;
+  // One pacing history for the life of the process, so successive drains together stay under Teams' limits.
+  const pacers = { conversation: new Pacer(), tenant: new Pacer(TENANT_LIMITS) };
   const drain = async (waitMs = 0): Promise<number> => {
     while (running) await running.catch(() => 0);
-    running = drainOutbox({ store, messenger, log, clock }, waitMs);
+    running = drainOutbox({ store, messenger, log, clock }, waitMs, pacers);
     try {
       return await running;
     } finally {

@@ -2,7 +2,7 @@ import { nominationCard } from '../cards/nomination-card.js';
 import { meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
-import { backoffMs, Pacer, SendError, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
+import { backoffMs, Pacer, SendError, TENANT_LIMITS, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
 import { nominationCardModel, type NominationCardModel } from '../scheduler/nominations.js';
 import type { Store } from '../scheduler/store/store.js';
 
@@ -66,7 +66,7 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
 }
 
 /** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */
-async function deliver(deps: SenderDeps, pacer: Pacer, m: OutboxMessage): Promise<void> {
+async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage): Promise<void> {
   const { store, messenger, log } = deps;
   const now = iso(deps.clock());
   const conversation = await store.teams.getConversation(m.conversationId);
@@ -74,10 +74,12 @@ async function deliver(deps: SenderDeps, pacer: Pacer, m: OutboxMessage): Promis
   const p = await plan(store, m, now);
   if (p.kind === 'skip') return store.outbox.markFinal(m.id, 'skipped', p.reason, now);
   if (p.kind === 'later') return store.outbox.markRetry(m.id, iso(deps.clock() + 2_000), p.reason);
-  const wait = pacer.delay(m.conversationId, deps.clock());
+  const tenantKey = `tenant:${conversation.tenantId}`;
+  const wait = Math.max(pacer.conversation.delay(m.conversationId, deps.clock()), pacer.tenant.delay(tenantKey, deps.clock()));
   if (wait > 0) await (deps.sleep ?? sleep)(wait);
   try {
-    pacer.record(m.conversationId, deps.clock());
+    pacer.conversation.record(m.conversationId, deps.clock());
+    pacer.tenant.record(tenantKey, deps.clock());
     const activityId = p.kind === 'send' ? await messenger.send(conversation, p.message, p.threadOf) : (await messenger.update(conversation, p.activityId, p.message), p.activityId);
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
   } catch (err) {
@@ -92,10 +94,16 @@ async function deliver(deps: SenderDeps, pacer: Pacer, m: OutboxMessage): Promis
   }
 }
 
+/** Sends are paced per conversation and per tenant, under Teams' documented limits. */
+export interface Pacers {
+  conversation: Pacer;
+  tenant: Pacer;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Drains the outbox: sends every due message; waits for retries due within `waitMs`, then returns how many were handled. */
-export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer = new Pacer()): Promise<number> {
+export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = { conversation: new Pacer(), tenant: new Pacer(TENANT_LIMITS) }): Promise<number> {
   let handled = 0;
   for (;;) {
     const now = deps.clock();

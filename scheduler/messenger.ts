@@ -38,6 +38,9 @@ export const CONVERSATION_LIMITS = [
   { count: 1_800, ms: 3_600_000 },
 ];
 
+/** Teams' limit per app per tenant, across all conversations. */
+export const TENANT_LIMITS = [{ count: 50, ms: 1_000 }];
+
 /** Paces sends per conversation under Teams' limits: tells how long to wait before the next one may go. */
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
