@@ -18,6 +18,7 @@ export interface HttpResponse {
   body?: string;
 }
 
+/** A framework-neutral GET route; restify path syntax (`/calendar/:token`, `/reports/:id.csv`). */
 export interface HttpRoute {
   method: 'GET';
   path: string;
@@ -30,7 +31,12 @@ export interface HttpDeps {
   adapter: TeamsAdapter;
   app: TeamsApp;
   health: () => Promise<boolean>;
-  routes?: HttpRoute[];
+  /** The routes of later features (calendar feeds, report exports), mounted beside the bot's own. */
+  routes?: readonly HttpRoute[];
+  /** How long /healthz waits for `health()` before answering 503. */
+  healthTimeoutMs?: number;
+  /** How long close() lets requests in flight finish before cutting their connections. */
+  closeGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -50,6 +56,8 @@ const activityShape = z
     serviceUrl: z.string().url().max(2048),
     conversation: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
     from: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
+    // teams-ai's turn state is keyed by the recipient; without it every turn fails inside the SDK.
+    recipient: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
   })
   .passthrough();
 
@@ -69,7 +77,7 @@ function neutral(req: restify.Request): HttpRequest {
   return { params: { ...(req.params as Record<string, string>) }, query, headers };
 }
 
-/** Adapts a framework-neutral route to restify; a handler that throws answers 500 and is logged. */
+/** Adapts a framework-neutral route to restify; a handler that throws answers 500 (no details) and is logged. */
 function mount(server: restify.Server, route: HttpRoute, log: Log): void {
   server.get(route.path, async (req: restify.Request, res: restify.Response) => {
     try {
@@ -83,13 +91,22 @@ function mount(server: restify.Server, route: HttpRoute, log: Log): void {
   });
 }
 
-/** Starts restify with the bot's routes on config.host:config.port (port 0 picks a free one). */
-export async function startHttpServer(deps: HttpDeps): Promise<RunningServer> {
-  const { config, log, adapter, app, health } = deps;
-  const server = restify.createServer({ name: 'channel-panel-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: false }));
+/** True when `health()` says so within the time limit; a throw, a rejection or a hang counts as unhealthy. */
+async function healthy(health: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return (await Promise.race([Promise.resolve().then(health), late])) === true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
+/** The bot's own routes: activities in, health out. */
+function mountBotRoutes(server: restify.Server, deps: HttpDeps): void {
+  const { log, adapter, app } = deps;
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     const refused = refuseActivity(req.header('content-type'), req.body);
     if (refused) {
@@ -105,24 +122,45 @@ export async function startHttpServer(deps: HttpDeps): Promise<RunningServer> {
     }
   });
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
-    const ok = await health().catch(() => false);
+    const ok = await healthy(deps.health, deps.healthTimeoutMs ?? 5_000);
     res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' });
   });
+}
+
+/** Starts restify with the bot's routes and `deps.routes` on config.host:config.port (port 0 picks a free one). */
+export async function startHttpServer(deps: HttpDeps): Promise<RunningServer> {
+  const { config, log } = deps;
+  // Uncaught-exception handling in restify relies on domains; errors are caught per route instead.
+  const server = restify.createServer({ name: 'channel-panel-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: false }));
+  mountBotRoutes(server, deps);
   for (const route of deps.routes ?? []) mount(server, route, log);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    server.listen(config.port, config.host, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
   });
   const address = server.address();
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  return {
-    url,
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.server.closeIdleConnections();
-      }),
-  };
+  let closing: Promise<void> | undefined;
+  // Idempotent: shutdown paths (signal, failed start, tests) may each call close().
+  return { url, port: address.port, close: () => (closing ??= closeGracefully(server, deps.closeGraceMs ?? 10_000)) };
+}
+
+/** Stops accepting connections, lets requests in flight finish, then cuts whatever is left after the grace period. */
+function closeGracefully(server: restify.Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = setTimeout(() => server.server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    // Idle keep-alive connections would otherwise hold close() open until the client drops them.
+    server.server.closeIdleConnections();
+  });
 }

@@ -1,15 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
+import { COMMANDS, helpText } from '../bot/commands.js';
+import { startBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
+import { startHttpServer, type HttpRoute, type RunningServer } from '../bot/http.js';
+import { createLogger } from '../bot/logger.js';
+import { createTeamsApp, type TeamsApp } from '../bot/teams-app.js';
 import { silentLog } from '../scheduler/log.js';
 import { FakeConnector, teamsMessage } from './support/fake-connector.js';
 
-const NOW = () => '2026-11-22T12:00:00.000Z';
-
-/** Waits until the fake connector has seen `n` calls, or fails after a bounded number of polls. */
+/** Polls until `check` holds, or fails after a bounded wait. */
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (check()) return;
@@ -17,110 +20,237 @@ async function until(check: () => boolean, what: string): Promise<void> {
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+const settle = () => new Promise((r) => setTimeout(r, 150));
 
-describe('the server over real HTTP', () => {
-  let dir: string;
-  let bot: RunningBot;
+interface Options {
+  env?: NodeJS.ProcessEnv;
+  health?: () => Promise<boolean>;
+  routes?: HttpRoute[];
+  register?: (app: TeamsApp) => void;
+}
+
+describe('the HTTP server and the Teams app, over real HTTP', () => {
   let connector: FakeConnector;
-  let healthy = true;
+  let server: RunningServer | undefined;
+  let logs: Array<{ level: number; msg: string; [k: string]: unknown }>;
 
-  async function start(env: NodeJS.ProcessEnv = {}) {
-    const config = loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', ...env });
-    bot = await startBot(config, silentLog, NOW);
-    const ping = bot.store.ping.bind(bot.store);
-    bot.store.ping = async () => {
-      if (!healthy) throw new Error('database down');
-      return ping();
-    };
+  async function start(o: Options = {}): Promise<RunningServer> {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug', ...o.env });
+    const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    const { app, adapter } = createTeamsApp({ config, log, ...(o.register ? { register: o.register } : {}) });
+    const health = o.health ?? (async () => true);
+    server = await startHttpServer({ config, log, adapter, app, health, routes: o.routes ?? [], healthTimeoutMs: 200 });
+    return server;
   }
   const post = (body: string, contentType = 'application/json') =>
-    fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${server!.url}/api/messages`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const say = (text: string, opts: Parameters<typeof teamsMessage>[2] = {}) => post(JSON.stringify(teamsMessage(connector.url, text, opts)));
+  const replies = () => connector.posts().map((p) => String(p.body.text));
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-http-'));
-    healthy = true;
+    logs = [];
     connector = new FakeConnector();
     await connector.start();
   });
   afterEach(async () => {
-    await bot?.stop();
+    await server?.close();
+    server = undefined;
     await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers /healthz 200 with the store reachable and 503 without it', async () => {
-    await start();
-    const ok = await fetch(`${bot.url}/healthz`);
-    expect([ok.status, await ok.json()]).toEqual([200, { status: 'ok' }]);
-    healthy = false;
-    const down = await fetch(`${bot.url}/healthz`);
-    expect([down.status, await down.json()]).toEqual([503, { status: 'unavailable' }]);
+  it('answers /healthz 200 when health() is true', async () => {
+    const s = await start();
+    const res = await fetch(`${s.url}/healthz`);
+    expect([res.status, await res.json()]).toEqual([200, { status: 'ok' }]);
   });
 
-  it('starts with the sample panels planned', async () => {
-    await start();
-    expect((await bot.store.meetings.list()).length).toBeGreaterThan(100);
+  it.each([
+    ['false', async () => false],
+    ['a rejection', () => Promise.reject(new Error('database down'))],
+    ['a synchronous throw', (): Promise<boolean> => { throw new Error('database down'); }],
+    ['a hang', () => new Promise<boolean>(() => undefined)],
+  ])('answers /healthz 503 when health() gives %s', async (_name, health) => {
+    const s = await start({ health });
+    const res = await fetch(`${s.url}/healthz`);
+    expect([res.status, await res.json()]).toEqual([503, { status: 'unavailable' }]);
   });
 
-  it('answers a help message through the Bot Connector, without a token in local mode', async () => {
-    await start();
-    const res = await post(JSON.stringify(teamsMessage(connector.url, 'help')));
+  it('answers help through the Bot Connector at serviceUrl, without a token in local mode', async () => {
+    const s = await start();
+    const activity = teamsMessage(connector.url, 'help');
+    const res = await post(JSON.stringify(activity));
     expect(res.status).toBe(200);
+    expect(s.port).toBeGreaterThan(0);
     await until(() => connector.posts().length === 1, 'the help reply');
     const reply = connector.posts()[0]!;
     expect(reply.conversationId).toBe('a:personal-chat');
-    expect(reply.body.text).toMatch(/`help`/);
-    expect(reply.body.text).toMatch(/never holds anything about a referred person/);
+    expect(reply.activityId).toBe(activity.id);
     expect(reply.authorization).toBeUndefined();
+    expect(reply.body.text).toContain('`link force <id>`');
+    expect(reply.body.text).toMatch(/never holds anything about a referred person/);
   });
 
-  it('strips the bot mention Teams puts in front of a command in a Teams channel', async () => {
+  it.each([
+    ['with its mention entity', true],
+    ['without a mention entity', false],
+  ])('strips the bot mention in a Teams channel message %s', async (_name, withEntity) => {
     await start();
-    const activity = teamsMessage(connector.url, '<at>Channel panel bot</at> help', { conversationId: '19:abc@thread.tacv2;messageid=1' });
-    Object.assign(activity, {
-      entities: [{ type: 'mention', text: '<at>Channel panel bot</at>', mentioned: { id: '28:bot-id', name: 'Channel panel bot' } }],
-    });
+    const activity = teamsMessage(connector.url, '<at>Channel panel bot</at>&nbsp;help', { conversationId: '19:abc@thread.tacv2;messageid=1' });
+    const mention = { type: 'mention', text: '<at>Channel panel bot</at>', mentioned: { id: '28:bot-id', name: 'Channel panel bot' } };
+    if (withEntity) Object.assign(activity, { entities: [mention] });
     await post(JSON.stringify(activity));
     await until(() => connector.posts().length === 1, 'the help reply');
-    expect(connector.posts()[0]!.body.text).toMatch(/Channel panel bot/);
+    expect(replies()[0]).toContain('`link force <id>`');
   });
 
-  it('says so when it does not understand, and when a command is not built yet', async () => {
+  it('does not fail on a mention with no text', async () => {
     await start();
-    await post(JSON.stringify(teamsMessage(connector.url, 'what is the weather')));
-    await post(JSON.stringify(teamsMessage(connector.url, 'review cambs')));
-    await until(() => connector.posts().length === 2, 'two replies');
-    const texts = connector.posts().map((p) => p.body.text).sort();
-    expect(texts[0]).toMatch(/I didn't recognise that/);
-    expect(texts[1]).toMatch(/`review \[force\]` is not available in this version yet/);
+    const activity: Record<string, unknown> = teamsMessage(connector.url, '');
+    delete activity.text;
+    activity.entities = [{ type: 'mention', text: '<at>Bot</at>', mentioned: { id: '28:bot-id', name: 'Bot' } }];
+    await post(JSON.stringify(activity));
+    await until(() => connector.posts().length === 1, 'a reply');
+    expect(replies()[0]).toMatch(/I didn't recognise that/);
+  });
+
+  it('runs registered routes before the catch-all, which answers unknown and unbuilt commands', async () => {
+    await start({ register: (app) => void app.message(/^\s*ping\s*$/i, async (ctx) => void (await ctx.sendActivity('pong'))) });
+    await say('ping', { conversationId: 'a:1' });
+    await say('what is the weather', { conversationId: 'a:2' });
+    await say('review cambs', { conversationId: 'a:3' });
+    await until(() => connector.posts().length === 3, 'three replies');
+    const byConversation = Object.fromEntries(connector.posts().map((p) => [p.conversationId, p.body.text]));
+    expect(byConversation['a:1']).toBe('pong');
+    expect(byConversation['a:2']).toMatch(/I didn't recognise that/);
+    expect(byConversation['a:3']).toMatch(/`review \[force\]` is not available in this version yet/);
+  });
+
+  it('apologises without details when a turn fails, logs the error and keeps serving', async () => {
+    await start({ register: (app) => void app.message(/^boom$/i, async () => { throw new Error('secret detail'); }) });
+    const res = await say('boom');
+    expect(res.status).toBe(200);
+    await until(() => connector.posts().length === 1, 'the apology');
+    expect(replies()[0]).toMatch(/^Sorry, something went wrong/);
+    expect(replies()[0]).not.toContain('secret');
+    expect(logs.find((l) => l.msg === 'turn failed')).toMatchObject({ level: 50, err: { message: 'secret detail' } });
+    expect((await fetch(`${server!.url}/healthz`)).status).toBe(200);
   });
 
   it.each([
     ['truncated JSON', '{"type":"message","text":"help"', 'application/json'],
     ['not an object', '[1,2,3]', 'application/json'],
     ['the wrong content type', 'type=message', 'application/x-www-form-urlencoded'],
+    ['plain text', 'help', 'text/plain'],
     ['no activity type', '{"text":"help"}', 'application/json'],
   ])('refuses %s with a 4xx and keeps serving', async (_name, body, type) => {
     await start();
     const res = await post(body, type);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server!.url}/healthz`)).status).toBe(200);
+    await settle();
+    expect(connector.calls).toEqual([]);
+  });
+
+  it('refuses an activity without a recipient with 400 instead of failing the turn', async () => {
+    await start();
+    const activity: Record<string, unknown> = teamsMessage(connector.url, 'help');
+    delete activity.recipient;
+    expect((await post(JSON.stringify(activity))).status).toBe(400);
+    await settle();
     expect(connector.calls).toEqual([]);
   });
 
   it('refuses an oversized body with 413', async () => {
     await start();
-    const res = await post(JSON.stringify(teamsMessage(connector.url, 'x'.repeat(300_000))));
+    const res = await say('x'.repeat(300_000));
     expect(res.status).toBe(413);
+    expect((await fetch(`${server!.url}/healthz`)).status).toBe(200);
   });
 
-  it('ignores activities from tenants outside ALLOWED_TENANT_IDS', async () => {
-    await start({ ALLOWED_TENANT_IDS: 'tenant-a' });
-    await post(JSON.stringify(teamsMessage(connector.url, 'help', { tenant: 'tenant-b' })));
-    await post(JSON.stringify(teamsMessage(connector.url, 'help', { tenant: 'tenant-a' })));
-    await until(() => connector.posts().length >= 1, 'the allowed reply');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(connector.posts()).toHaveLength(1);
+  it('answers only tenants in ALLOWED_TENANT_IDS, by channelData or conversation.tenantId, and logs the refusals', async () => {
+    await start({ env: { ALLOWED_TENANT_IDS: 'tenant-a,tenant-c' } });
+    const noTenant: Record<string, any> = teamsMessage(connector.url, 'help', { conversationId: 'a:none' });
+    delete noTenant.channelData.tenant;
+    delete noTenant.conversation.tenantId;
+    const byConversation: Record<string, any> = teamsMessage(connector.url, 'help', { conversationId: 'a:conv-c', tenant: 'tenant-c' });
+    delete byConversation.channelData.tenant;
+    await say('help', { conversationId: 'a:b', tenant: 'tenant-b' });
+    await post(JSON.stringify(noTenant));
+    await say('help', { conversationId: 'a:a', tenant: 'tenant-a' });
+    await post(JSON.stringify(byConversation));
+    await until(() => connector.posts().length >= 2, 'the allowed replies');
+    await settle();
+    expect(connector.posts().map((p) => p.conversationId).sort()).toEqual(['a:a', 'a:conv-c']);
+    const refused = logs.filter((l) => l.msg === 'activity from a tenant outside ALLOWED_TENANT_IDS refused');
+    expect(refused.map((l) => [l.level, l.tenant])).toEqual([[40, 'tenant-b'], [40, null]]);
+  });
+
+  it('serves framework-neutral routes with params, query and headers; a throwing one answers 500 without details', async () => {
+    const seen: unknown[] = [];
+    const routes: HttpRoute[] = [
+      { method: 'GET', path: '/calendar/:token', handler: async (req) => (seen.push(req), { status: 200, headers: { 'content-type': 'text/calendar' }, body: 'BEGIN:VCALENDAR' }) },
+      { method: 'GET', path: '/reports/:id.csv', handler: async () => { throw new Error('secret detail'); } },
+    ];
+    const s = await start({ routes });
+    const ok = await fetch(`${s.url}/calendar/abc.ics?x=1`, { headers: { 'x-probe': 'yes' } });
+    expect([ok.status, ok.headers.get('content-type'), await ok.text()]).toEqual([200, 'text/calendar', 'BEGIN:VCALENDAR']);
+    expect(seen[0]).toMatchObject({ params: { token: 'abc.ics' }, query: { x: '1' }, headers: { 'x-probe': 'yes' } });
+    const bad = await fetch(`${s.url}/reports/r1.csv`);
+    expect(bad.status).toBe(500);
+    expect(await bad.text()).not.toContain('secret');
+    expect(logs.find((l) => l.msg === 'route failed')).toMatchObject({ level: 50, path: '/reports/:id.csv' });
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
+  it('closes promptly with a keep-alive connection open, then refuses connections; close() twice is harmless', async () => {
+    const s = await start();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${s.url}/healthz`, { agent: new Agent({ keepAlive: true }) }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject).end();
+    });
+    expect(status).toBe(200);
+    const started = Date.now();
+    await Promise.all([s.close(), s.close()]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('the command table', () => {
+  it('fits the manifest limits, with unique names and at least one scope each', () => {
+    for (const c of COMMANDS) {
+      expect(c.name.length, c.name).toBeLessThanOrEqual(32);
+      expect(c.description.length, c.name).toBeLessThanOrEqual(128);
+      expect(c.scopes.length, c.name).toBeGreaterThan(0);
+      expect(c.usage.startsWith(c.name), c.name).toBe(true);
+    }
+    expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'cancel', 'attendance', 'review', 'flags', 'subscribe']);
+  });
+
+  it('never says "channel" alone: it is a Channel panel or a Teams channel', () => {
+    const text = [helpText(), ...COMMANDS.map((c) => c.description)].join('\n');
+    expect(text.replace(/Channel panels?|Teams channels?/g, '')).not.toMatch(/channel/i);
+  });
+});
+
+describe('the composed bot', () => {
+  it('serves /healthz from the store and starts with the sample panels planned', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-http-'));
+    const config = loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent' });
+    const bot = await startBot(config, silentLog, () => '2026-11-22T12:00:00.000Z');
+    try {
+      expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+      expect((await bot.store.meetings.list()).length).toBeGreaterThan(100);
+      bot.store.ping = () => Promise.reject(new Error('database down'));
+      expect((await fetch(`${bot.url}/healthz`)).status).toBe(503);
+    } finally {
+      await bot.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

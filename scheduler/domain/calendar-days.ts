@@ -6,14 +6,18 @@ import { DateTime } from 'luxon';
 const holidays = new Holidays('GB', 'ENG');
 const byYear = new Map<number, Map<string, string>>();
 
+/** The year's bank holidays by date, built once per year on first use so each lookup is one Map read. */
 function yearTable(year: number): Map<string, string> {
   let table = byYear.get(year);
   if (!table) {
     table = new Map();
-    for (const h of holidays.getHolidays(year)) {
-      if (h.type !== 'public' && h.type !== 'bank') continue;
-      const date = h.date.slice(0, 10);
-      if (!table.has(date)) table.set(date, h.name);
+    // Neighbouring years too, in case a substitute day ever falls across New Year from its holiday.
+    for (const y of [year - 1, year, year + 1]) {
+      for (const h of holidays.getHolidays(y)) {
+        const date = h.date.slice(0, 10);
+        if ((h.type !== 'public' && h.type !== 'bank') || Number(date.slice(0, 4)) !== year) continue;
+        if (!table.has(date)) table.set(date, h.name);
+      }
     }
     byYear.set(year, table);
   }
@@ -43,7 +47,7 @@ export function nonWorkingReason(date: string): string | null {
 
 /** Monday to Friday and not a bank holiday of England and Wales. */
 export function isWorkingDay(date: string): boolean {
-  return nonWorkingReason(date) === null;
+  return weekday(date) < 6 && bankHoliday(date) === null;
 }
 
 /** Adds calendar days to a YYYY-MM-DD date. */
@@ -57,6 +61,8 @@ export function addDays(date: string, days: number): string {
  */
 export function addWorkingDays(date: string, n: number): string {
   let d = date;
+  // A fractional n would otherwise count one working day more than its whole part.
+  n = Math.trunc(n);
   if (n === 0) {
     while (!isWorkingDay(d)) d = addDays(d, 1);
     return d;

@@ -1,40 +1,58 @@
 import { DateTime } from 'luxon';
 import rrulePkg from 'rrule';
+import type { Options } from 'rrule';
 import { addDays, londonDate, nonWorkingReason, workingDayInMonth } from './calendar-days.js';
 import type { PlannedMeeting, Result, RruleTimetable } from './types.js';
 import { fail, ok } from './types.js';
 
-const { RRule } = rrulePkg;
+const { RRule, Weekday } = rrulePkg;
 type RRuleT = InstanceType<typeof RRule>;
+type RuleOptions = Partial<Options>;
 const ZONE = 'Europe/London';
-/** The weekday calendar repeats every 28 years within 1901-2099; that span also covers leap and common Februaries. */
+const DAY_MS = 86_400_000;
+/**
+ * Whole calendar years checked after `from`: the weekday calendar repeats every 28 years within 1901-2099,
+ * and those 28 years hold a leap February starting on each weekday as well as every common month shape.
+ */
 const CHECK_YEARS = 28;
+const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const ALL_WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 
 /**
- * Builds the rule with "floating" dates: rrule computes in UTC and we read each occurrence's UTC date as
- * the local calendar date. rrule's own TZID support is unreliable across clock changes, so time-of-day
- * and the zone are applied afterwards with luxon.
+ * A rule read by rrule with "floating" dates: rrule computes in UTC and each occurrence's UTC date is read
+ * as the local calendar date (rrule's TZID support is unreliable across clock changes, so the time of day
+ * and the zone are applied afterwards with luxon). The options are explicit: every default rrule would take
+ * from DTSTART (day of month, weekday) is written out, so DTSTART can be moved without changing the dates.
  */
-const rules = new Map<string, Result<RRuleT>>();
+interface Rule {
+  options: RuleOptions;
+  from: Date;
+}
 
-/** Rules are cached: rrule iterates from DTSTART on every query, and its own cache lives on the instance. */
-function buildRule(t: RruleTimetable): Result<RRuleT> {
+const isSet = (v: unknown): boolean => v != null && !(Array.isArray(v) && v.length === 0);
+const orNull = <T>(v: T[] | null | undefined): T[] | null => (v && v.length > 0 ? v : null);
+
+const rules = new Map<string, Result<Rule>>();
+
+/** Rules are parsed once per rule and anchor: planning asks for the same few hundred over and over. */
+function parseRule(t: RruleTimetable): Result<Rule> {
   const key = `${t.rrule}|${t.from}`;
   let rule = rules.get(key);
   if (!rule) {
     if (rules.size > 10_000) rules.clear();
-    rule = buildUncached(t);
+    rule = parseUncached(t);
     rules.set(key, rule);
   }
   return rule;
 }
 
-function buildUncached(t: RruleTimetable): Result<RRuleT> {
-  const text = t.rrule.replace(/^RRULE:/i, '').trim();
-  if (/DTSTART|TZID|BYHOUR|BYMINUTE|BYSECOND/i.test(text)) {
-    return fail('INVALID_RRULE', `"${t.rrule}" must not set DTSTART, TZID or a time of day: the timetable's \`from\` and \`start\` do`);
+function parseUncached(t: RruleTimetable): Result<Rule> {
+  // RFC 5545 names and values are case-insensitive; a trailing ';' is a common slip, not a second rule part.
+  const text = t.rrule.trim().replace(/^RRULE:/i, '').replace(/;+$/, '').toUpperCase();
+  if (/[\r\n]|DTSTART|TZID|BYHOUR|BYMINUTE|BYSECOND/.test(text)) {
+    return fail('INVALID_RRULE', `"${t.rrule}" must be one RRULE without DTSTART, TZID or a time of day: the timetable's \`from\` and \`start\` give those`);
   }
-  let options;
+  let options: RuleOptions;
   try {
     options = RRule.parseString(text);
   } catch (err) {
@@ -45,49 +63,145 @@ function buildUncached(t: RruleTimetable): Result<RRuleT> {
     return fail('RULE_ENDS', `"${t.rrule}" has COUNT or UNTIL: a guidance timetable has no end; retire the panel instead`);
   }
   if (options.freq > RRule.DAILY) return fail('INVALID_RRULE', `"${t.rrule}" repeats more often than daily`);
-  const [y, m, d] = t.from.split('-').map(Number) as [number, number, number];
+  if (options.interval !== undefined && !(Number.isInteger(options.interval) && options.interval >= 1)) {
+    return fail('INVALID_RRULE', `"${t.rrule}" needs an INTERVAL of 1 or more`);
+  }
+  const from = new Date(`${t.from}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(t.from) || Number.isNaN(from.getTime()) || !from.toISOString().startsWith(t.from)) {
+    return fail('INVALID_FROM', `"${t.from}" is not a date YYYY-MM-DD`);
+  }
   try {
-    return ok(new RRule({ ...options, dtstart: new Date(Date.UTC(y, m - 1, d)) }));
+    return ok({ options: explicitOptions(options, from), from });
   } catch (err) {
     return fail('INVALID_RRULE', `"${t.rrule}" is not a valid RRULE: ${(err as Error).message}`);
   }
 }
 
+/** rrule's own reading of the options anchored at `from`, with the defaults it takes from DTSTART written out. */
+function explicitOptions(o: RuleOptions, from: Date): RuleOptions {
+  const p = new RRule({ ...o, dtstart: from }, true).options;
+  const days = [
+    ...(p.byweekday ?? []).map((d) => new Weekday(d)),
+    ...(p.bynweekday ?? []).map(([d, n]) => new Weekday(d ?? 0, n)),
+  ];
+  return {
+    freq: p.freq,
+    interval: p.interval,
+    wkst: p.wkst,
+    bymonth: orNull(p.bymonth),
+    bymonthday: orNull([...p.bymonthday, ...p.bynmonthday]),
+    byyearday: orNull(p.byyearday),
+    byweekno: orNull(p.byweekno),
+    bysetpos: orNull(p.bysetpos),
+    byweekday: orNull(days),
+    byeaster: p.byeaster,
+  };
+}
+
+/**
+ * The same dates as a yearly rule, when there is one. rrule allocates a year-sized array for every period it
+ * visits, so a monthly rule costs twelve times, and a weekly one fifty-two times, a yearly one. A rule that
+ * keeps every period (INTERVAL=1) and does not pick within periods (no BYSETPOS) filters days exactly as a
+ * yearly rule with the same filters; BYMONTH keeps a monthly rule's "nth weekday" counted within each month.
+ */
+function yearlyEquivalent(o: RuleOptions): RuleOptions | null {
+  if (o.interval !== 1 || isSet(o.bysetpos)) return null;
+  if (o.freq === RRule.YEARLY) return o;
+  if (o.freq === RRule.MONTHLY) {
+    // BYMONTH is only needed to count "nth weekday" within months, and costs a lookup for every day.
+    const nth = ((o.byweekday ?? []) as InstanceType<typeof Weekday>[]).some((d) => d.n);
+    return { ...o, freq: RRule.YEARLY, bymonth: o.bymonth ?? (nth ? ALL_MONTHS : null) };
+  }
+  // A daily rule with no day filter means every day, which a yearly rule only says with all seven weekdays.
+  const anyDay = [o.bymonthday, o.byyearday, o.byweekno, o.byweekday, o.byeaster].every((v) => !isSet(v));
+  return { ...o, freq: RRule.YEARLY, byweekday: anyDay ? ALL_WEEKDAYS : o.byweekday };
+}
+
+/** Start of the week (by WKST, 0 = Monday) containing a UTC-midnight date. */
+function weekStart(d: Date, wkst: number): Date {
+  const weekday = (d.getUTCDay() + 6) % 7;
+  return new Date(d.getTime() - ((weekday - wkst + 7) % 7) * DAY_MS);
+}
+
+/**
+ * A DTSTART after `from`, at the start of one of the rule's own periods and not after `notBefore`, so rrule
+ * need not walk the years between. Exact because the options are explicit and periods keep their lattice.
+ */
+function periodStartNear(o: RuleOptions, from: Date, notBefore: Date): Date {
+  if (notBefore <= from) return from;
+  const k = o.interval ?? 1;
+  const [fy, fm] = [from.getUTCFullYear(), from.getUTCMonth()];
+  let start: Date;
+  if (o.freq === RRule.YEARLY) {
+    start = new Date(Date.UTC(fy + Math.floor((notBefore.getUTCFullYear() - fy) / k) * k, 0, 1));
+  } else if (o.freq === RRule.MONTHLY) {
+    const months = (notBefore.getUTCFullYear() - fy) * 12 + notBefore.getUTCMonth() - fm;
+    start = new Date(Date.UTC(fy, fm + Math.floor(months / k) * k, 1));
+  } else {
+    const first = o.freq === RRule.WEEKLY ? weekStart(from, o.wkst as number) : from;
+    const step = (o.freq === RRule.WEEKLY ? 7 : 1) * k * DAY_MS;
+    start = new Date(first.getTime() + Math.floor((notBefore.getTime() - first.getTime()) / step) * step);
+  }
+  return start > from ? start : from;
+}
+
+/** The cheapest rrule giving exactly the rule's occurrences from `notBefore` on. */
+function expander(rule: Rule, notBefore: Date): RRuleT {
+  const options = yearlyEquivalent(rule.options) ?? rule.options;
+  return new RRule({ ...options, dtstart: periodStartNear(options, rule.from, notBefore) }, true);
+}
+
+/**
+ * A weekly or daily rule with no other filter, whose period is at most 28 days, meets in every month: no
+ * month is shorter than 28 days, and its first date is within 27 days of `from`. Saying so without
+ * expanding keeps fortnightly and daily rules cheap to check.
+ */
+function meetsEvery28Days(o: RuleOptions): boolean {
+  if ([o.bymonth, o.bymonthday, o.byyearday, o.byweekno, o.bysetpos, o.byeaster].some(isSet)) return false;
+  const k = o.interval ?? 1;
+  if (o.freq === RRule.WEEKLY) return isSet(o.byweekday) && 7 * k <= 28;
+  return o.freq === RRule.DAILY && !isSet(o.byweekday) && k <= 28;
+}
+
+/** The first calendar month after the month of `from`, within CHECK_YEARS whole years, with no date, else null. */
+function firstEmptyMonth(rule: Rule): string | null {
+  // Months are counted as year * 12 + month. The month of `from` may begin after its meeting day, so it is skipped.
+  let next = rule.from.getUTCFullYear() * 12 + rule.from.getUTCMonth() + 1;
+  const end = (rule.from.getUTCFullYear() + CHECK_YEARS + 1) * 12;
+  // Moves keep a meeting inside its month, so the rule's own dates decide which months are covered.
+  expander(rule, rule.from).all((d) => {
+    const month = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    if (month > next || month >= end) return false; // a gap, or past the window: stop expanding
+    if (month === next) next += 1;
+    return true;
+  });
+  return next < end ? `${Math.floor(next / 12)}-${String((next % 12) + 1).padStart(2, '0')}` : null;
+}
+
 const checked = new Map<string, Result<void>>();
 
-/** Accepts a rule only if it meets in every calendar month (after weekend and bank-holiday moves). */
+/** Accepts a rule only if it parses, has no end and meets in every calendar month (after weekend and bank-holiday moves). */
 export function checkTimetable(t: RruleTimetable): Result<void> {
   const key = `${t.rrule}|${t.from}`;
-  const cached = checked.get(key);
-  if (cached) return cached;
-  const result = checkUncached(t);
-  checked.set(key, result);
+  let result = checked.get(key);
+  if (!result) {
+    if (checked.size > 10_000) checked.clear();
+    result = checkUncached(t);
+    checked.set(key, result);
+  }
   return result;
 }
 
 function checkUncached(t: RruleTimetable): Result<void> {
-  const built = buildRule(t);
-  if (!built.ok) return built;
-  const startYear = Number(t.from.slice(0, 4));
-  // The month of `from` itself may start after its meeting day, so checking begins with the next month.
-  const start = Date.UTC(startYear, Number(t.from.slice(5, 7)), 1);
-  const end = Date.UTC(startYear + CHECK_YEARS, 0, 1);
-  const months = new Set<string>();
-  // Moves keep a meeting inside its month, so the rule's own dates decide which months are covered.
-  built.value.all((date) => {
-    if (date.getTime() >= end) return false;
-    months.add(date.toISOString().slice(0, 7));
-    return true;
-  });
-  for (let m = new Date(start); m.getTime() < end; m.setUTCMonth(m.getUTCMonth() + 1)) {
-    const month = m.toISOString().slice(0, 7);
-    if (months.has(month)) continue;
-    return fail(
-      'NOT_MONTHLY',
-      `"${t.rrule}" leaves ${month} without a meeting; a panel that does not meet every month must be declared when-necessary`,
-    );
-  }
-  return ok(undefined);
+  const parsed = parseRule(t);
+  if (!parsed.ok) return parsed;
+  if (meetsEvery28Days(parsed.value.options)) return ok(undefined);
+  const empty = firstEmptyMonth(parsed.value);
+  if (empty === null) return ok(undefined);
+  return fail(
+    'NOT_MONTHLY',
+    `"${t.rrule}" leaves ${empty} without a meeting; a panel that does not meet every month must be declared when-necessary`,
+  );
 }
 
 const instants = new Map<string, string>();
@@ -105,40 +219,49 @@ export function localToUtc(date: string, time: string): string {
   return utc;
 }
 
-/** Europe/London local time with its offset, without milliseconds: 2027-05-04T10:00:00+01:00. */
+/** Europe/London local time with its offset, to the second: 2027-05-04T10:00:00+01:00. */
 export function toLocalIso(utcIso: string): string {
-  return DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(ZONE).toISO({ suppressMilliseconds: true }) as string;
+  return DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(ZONE).startOf('second').toISO({ suppressMilliseconds: true }) as string;
 }
 
 /** The Europe/London calendar date of an instant. */
 export const localDate = londonDate;
 
+/** The rule's own local dates (YYYY-MM-DD, before any move) from fromDate to toDate inclusive; none for an invalid rule. */
+export function ruleDates(t: RruleTimetable, fromDate: string, toDate: string): string[] {
+  const parsed = parseRule(t);
+  if (!parsed.ok) return [];
+  const [after, before] = [new Date(`${fromDate}T00:00:00Z`), new Date(`${toDate}T00:00:00Z`)];
+  return expander(parsed.value, after)
+    .between(after, before, true)
+    .map((d) => d.toISOString().slice(0, 10));
+}
+
 /**
- * The meetings a timetable gives in [fromUtc, toUtc), oldest first. A date on a weekend or bank holiday
- * moves to the nearest working day in the same month, and the meeting records the move.
+ * The meetings a timetable gives whose (moved) start is in [fromUtc, toUtc), oldest first. A date on a
+ * weekend or bank holiday moves to the nearest working day in the same month, and the meeting records the
+ * move; two dates moved onto one day make one meeting, the earlier. An invalid rule plans nothing
+ * (checkTimetable says why).
  */
 export function planOccurrences(panelId: string, t: RruleTimetable, fromUtc: string, toUtc: string): PlannedMeeting[] {
-  const built = buildRule(t);
-  if (!built.ok) return [];
-  // Widen the window by a few days so a move across its edge is seen; filter on the final start below.
-  const after = new Date(`${addDays(localDate(fromUtc), -7)}T00:00:00Z`);
-  const before = new Date(`${addDays(localDate(toUtc), 7)}T00:00:00Z`);
+  const [lo, hi] = [Date.parse(fromUtc), Date.parse(toUtc)];
   const taken = new Set<string>();
   const out: PlannedMeeting[] = [];
-  for (const occ of built.value.between(after, before, true)) {
-    const date = occ.toISOString().slice(0, 10);
+  // A week more each side, so a move across the window's edge is seen; the filter is on the final start.
+  for (const date of ruleDates(t, addDays(localDate(fromUtc), -7), addDays(localDate(toUtc), 7))) {
     const reason = nonWorkingReason(date);
     const finalDate = reason ? workingDayInMonth(date) : date;
     if (taken.has(finalDate)) continue;
     taken.add(finalDate);
     const start = localToUtc(finalDate, t.start);
-    if (start < fromUtc || start >= toUtc) continue;
+    const at = Date.parse(start);
+    if (at < lo || at >= hi) continue;
     out.push({
       id: `${panelId}.${date}`,
       panelId,
       occurrence: date,
       start,
-      end: new Date(Date.parse(start) + t.minutes * 60_000).toISOString(),
+      end: new Date(at + t.minutes * 60_000).toISOString(),
       moved: reason ? { from: localToUtc(date, t.start), reason } : null,
     });
   }

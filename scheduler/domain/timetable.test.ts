@@ -1,0 +1,293 @@
+import fc from 'fast-check';
+import rrulePkg from 'rrule';
+import { describe, expect, it } from 'vitest';
+import { addDays, isWorkingDay } from './calendar-days.js';
+import { checkTimetable, localDate, planOccurrences, ruleDates, toLocalIso } from './timetable.js';
+import type { RruleTimetable } from './types.js';
+
+const { RRule } = rrulePkg;
+const tt = (rrule: string, start = '10:00', extra: Partial<RruleTimetable> = {}): RruleTimetable => ({
+  kind: 'rrule', rrule, start, minutes: 120, from: '2020-01-01', ...extra,
+});
+const inYear = (t: RruleTimetable, y: number) => planOccurrences('p', t, `${y}-01-01T00:00:00.000Z`, `${y + 1}-01-01T00:00:00.000Z`);
+const meetingOf = (t: RruleTimetable, occurrence: string) => {
+  const m = inYear(t, Number(occurrence.slice(0, 4))).find((x) => x.occurrence === occurrence);
+  if (!m) throw new Error(`no meeting from ${occurrence}`);
+  return m;
+};
+
+describe('planning on known dates', () => {
+  it('moves a first-Monday panel off the Early May bank holiday 2027 and records the move', () => {
+    expect(meetingOf(tt('FREQ=MONTHLY;BYDAY=1MO'), '2027-05-03')).toEqual({
+      id: 'p.2027-05-03', panelId: 'p', occurrence: '2027-05-03',
+      start: '2027-05-04T09:00:00.000Z', end: '2027-05-04T11:00:00.000Z',
+      moved: { from: '2027-05-03T09:00:00.000Z', reason: 'bank holiday: Early May bank holiday' },
+    });
+    expect(meetingOf(tt('FREQ=MONTHLY;BYDAY=1MO'), '2027-06-07').moved).toBeNull();
+  });
+
+  it.each([
+    ['2027-03-25', '2027-03-25T10:00:00.000Z', '2027-03-25T10:00:00+00:00'],
+    ['2027-04-01', '2027-04-01T09:00:00.000Z', '2027-04-01T10:00:00+01:00'],
+    ['2027-10-28', '2027-10-28T09:00:00.000Z', '2027-10-28T10:00:00+01:00'],
+    ['2027-11-04', '2027-11-04T10:00:00.000Z', '2027-11-04T10:00:00+00:00'],
+  ])('keeps a 10:00 panel at 10:00 local across the 2027 clock changes: %s', (date, utc, local) => {
+    const m = meetingOf(tt('FREQ=WEEKLY;BYDAY=TH'), date);
+    expect(m.start).toBe(utc);
+    expect(toLocalIso(m.start)).toBe(local);
+  });
+
+  it.each([
+    ['2027-01-31', '2027-01-29T10:00:00+00:00', 'weekend: Sunday'],
+    ['2027-07-31', '2027-07-30T10:00:00+01:00', 'weekend: Saturday'],
+    ['2028-12-31', '2028-12-29T10:00:00+00:00', 'weekend: Sunday'],
+  ])('moves the last day of the month back when the next working day is in the next month: %s', (date, local, reason) => {
+    const m = meetingOf(tt('FREQ=MONTHLY;BYMONTHDAY=-1'), date);
+    expect(toLocalIso(m.start)).toBe(local);
+    expect(m.moved).toEqual({ from: `${date}T${local.endsWith('+01:00') ? '09' : '10'}:00:00.000Z`, reason });
+  });
+
+  it('moves a mid-month weekend date forward', () => {
+    expect(toLocalIso(meetingOf(tt('FREQ=MONTHLY;BYMONTHDAY=15'), '2027-05-15').start)).toBe('2027-05-17T10:00:00+01:00');
+  });
+
+  it.each([
+    ['FREQ=MONTHLY;BYMONTHDAY=25', '2027-12-25', '2027-12-29', 'bank holiday: Christmas Day'],
+    ['FREQ=MONTHLY;BYMONTHDAY=27', '2027-12-27', '2027-12-29', 'bank holiday: Christmas Day (substitute day)'],
+    ['FREQ=MONTHLY;BYMONTHDAY=28', '2027-12-28', '2027-12-29', 'bank holiday: Boxing Day (substitute day)'],
+    ['FREQ=MONTHLY;BYMONTHDAY=27', '2022-12-27', '2022-12-28', 'bank holiday: Christmas Day (substitute day)'],
+    ['FREQ=MONTHLY;BYDAY=1MO', '2022-01-03', '2022-01-04', "bank holiday: New Year's Day (substitute day)"],
+    ['FREQ=MONTHLY;BYDAY=1FR', '2022-06-03', '2022-06-06', 'bank holiday: Queen’s Platinum Jubilee'],
+    ['FREQ=MONTHLY;BYMONTHDAY=2', '2022-06-02', '2022-06-06', 'bank holiday: Spring bank holiday'],
+    ['FREQ=MONTHLY;BYDAY=3MO', '2022-09-19', '2022-09-20', "bank holiday: Queen Elizabeth's Funeral Day"],
+    ['FREQ=MONTHLY;BYDAY=2MO', '2023-05-08', '2023-05-09', "bank holiday: King Charles III's Coronation"],
+  ])('%s moves %s to %s (%s)', (rule, date, to, reason) => {
+    const m = meetingOf(tt(rule), date);
+    expect(localDate(m.start)).toBe(to);
+    expect(m.moved?.reason).toBe(reason);
+  });
+
+  it('plans by the moved start: a meeting moved into the window is in it, one moved out is not', () => {
+    const t = tt('FREQ=MONTHLY;BYDAY=1MO');
+    expect(planOccurrences('p', t, '2027-05-04T00:00:00.000Z', '2027-05-05T00:00:00.000Z').map((m) => m.id)).toEqual(['p.2027-05-03']);
+    expect(planOccurrences('p', t, '2027-05-02T00:00:00.000Z', '2027-05-04T00:00:00.000Z')).toEqual([]);
+    // The window is half-open, and its bounds may be written without milliseconds.
+    expect(planOccurrences('p', t, '2027-05-04T09:00:00Z', '2027-05-04T09:00:01Z')).toHaveLength(1);
+    expect(planOccurrences('p', t, '2027-04-01T00:00:00Z', '2027-05-04T09:00:00Z').map((m) => m.id)).toEqual(['p.2027-04-05']);
+  });
+
+  it('keeps only the first of two dates moved onto one day', () => {
+    const ms = planOccurrences('p', tt('FREQ=DAILY'), '2027-04-30T00:00:00.000Z', '2027-05-06T00:00:00.000Z');
+    expect(ms.map((m) => `${m.occurrence}>${localDate(m.start)}`)).toEqual([
+      '2027-04-30>2027-04-30', '2027-05-01>2027-05-04', '2027-05-05>2027-05-05',
+    ]);
+  });
+
+  it('keeps a fortnightly rule on its anchor years later', () => {
+    const anchor = '2027-01-07';
+    const ms = inYear(tt('FREQ=WEEKLY;INTERVAL=2;BYDAY=TH', '10:00', { from: anchor }), 2033);
+    expect(ms.length).toBeGreaterThanOrEqual(26);
+    for (const m of ms) expect((Date.parse(m.occurrence) - Date.parse(anchor)) / 86_400_000 % 14).toBe(0);
+  });
+
+  it('plans nothing before `from`, and nothing for an invalid rule', () => {
+    expect(inYear(tt('FREQ=MONTHLY;BYDAY=2TU', '10:00', { from: '2027-06-01' }), 2027)[0]?.occurrence).toBe('2027-06-08');
+    expect(inYear(tt('FREQ=MONTHLY;INTERVAL=2;COUNT=3'), 2027)).toEqual([]);
+  });
+});
+
+describe('local times in Europe/London', () => {
+  it.each([
+    ['2027-05-04T09:00:00.000Z', '2027-05-04T10:00:00+01:00', '2027-05-04'],
+    ['2027-01-04T10:00:00.000Z', '2027-01-04T10:00:00+00:00', '2027-01-04'],
+    ['2027-05-03T23:30:00.000Z', '2027-05-04T00:30:00+01:00', '2027-05-04'],
+    ['2027-01-03T23:30:00.000Z', '2027-01-03T23:30:00+00:00', '2027-01-03'],
+    ['2027-03-28T00:59:59.999Z', '2027-03-28T00:59:59+00:00', '2027-03-28'],
+    ['2027-03-28T01:00:00.000Z', '2027-03-28T02:00:00+01:00', '2027-03-28'],
+  ])('%s is %s on %s', (utc, local, date) => {
+    expect(toLocalIso(utc)).toBe(local);
+    expect(localDate(utc)).toBe(date);
+  });
+});
+
+const refused = (t: RruleTimetable) => {
+  const r = checkTimetable(t);
+  return r.ok ? null : r.error;
+};
+
+describe('checking a guidance timetable', () => {
+  it.each([
+    'FREQ=WEEKLY;BYDAY=WE',
+    'FREQ=WEEKLY;INTERVAL=2;BYDAY=TH',
+    'FREQ=WEEKLY;INTERVAL=4;BYDAY=MO',
+    'FREQ=MONTHLY;BYDAY=-1FR',
+    'FREQ=MONTHLY;BYDAY=4FR',
+    'FREQ=MONTHLY;BYMONTHDAY=15',
+    'FREQ=MONTHLY;BYMONTHDAY=28',
+    'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1',
+    'FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYDAY=1TU',
+    'FREQ=DAILY',
+    'FREQ=DAILY;INTERVAL=28',
+    'RRULE:FREQ=MONTHLY;BYDAY=1MO',
+    'freq=monthly;byday=2tu;',
+  ])('accepts %s', (rule) => {
+    expect(checkTimetable(tt(rule))).toEqual({ ok: true, value: undefined });
+  });
+
+  it.each([
+    ['FREQ=MONTHLY;INTERVAL=2', 'NOT_MONTHLY'],
+    ['FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU', 'NOT_MONTHLY'],
+    ['FREQ=MONTHLY;BYDAY=5MO', 'NOT_MONTHLY'],
+    ['FREQ=MONTHLY;BYMONTHDAY=31', 'NOT_MONTHLY'],
+    ['FREQ=MONTHLY;BYMONTHDAY=29', 'NOT_MONTHLY'],
+    ['FREQ=YEARLY', 'NOT_MONTHLY'],
+    ['FREQ=WEEKLY;INTERVAL=5;BYDAY=TH', 'NOT_MONTHLY'],
+    ['FREQ=DAILY;INTERVAL=29', 'NOT_MONTHLY'],
+    ['FREQ=MONTHLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11;BYDAY=1MO', 'NOT_MONTHLY'],
+    ['FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30', 'NOT_MONTHLY'],
+    ['FREQ=MONTHLY;BYDAY=2TU;COUNT=12', 'RULE_ENDS'],
+    ['FREQ=MONTHLY;BYDAY=2TU;UNTIL=20301231T000000Z', 'RULE_ENDS'],
+    ['FREQ=HOURLY', 'INVALID_RRULE'],
+    ['FREQ=MINUTELY', 'INVALID_RRULE'],
+    ['FREQ=SECONDLY', 'INVALID_RRULE'],
+    ['FREQ=MONTHLY;INTERVAL=0', 'INVALID_RRULE'],
+    ['DTSTART:20270101T100000Z\nRRULE:FREQ=MONTHLY;BYDAY=2TU', 'INVALID_RRULE'],
+    ['FREQ=MONTHLY;BYDAY=2TU;DTSTART=20270101T100000Z', 'INVALID_RRULE'],
+    ['FREQ=MONTHLY;BYDAY=2TU;BYHOUR=10', 'INVALID_RRULE'],
+    ['FREQ=MONTHLY;BYDAY=2XX', 'INVALID_RRULE'],
+    ['every second tuesday', 'INVALID_RRULE'],
+    ['garbage', 'INVALID_RRULE'],
+    ['', 'INVALID_RRULE'],
+  ])('refuses %j (%s)', (rule, code) => {
+    expect(refused(tt(rule))?.code).toBe(code);
+  });
+
+  it('refuses an anchor that is not a date', () => {
+    expect(refused(tt('FREQ=MONTHLY;BYDAY=2TU', '10:00', { from: '2027-02-30' }))?.code).toBe('INVALID_FROM');
+  });
+
+  it('names the first empty month and the way out', () => {
+    expect(refused(tt('FREQ=MONTHLY;INTERVAL=2'))?.message).toBe(
+      '"FREQ=MONTHLY;INTERVAL=2" leaves 2020-02 without a meeting; a panel that does not meet every month must be declared when-necessary',
+    );
+    expect(refused(tt('FREQ=MONTHLY;BYMONTHDAY=31', '10:00', { from: '2025-06-15' }))?.message).toMatch(/leaves 2025-09 without/);
+    expect(refused(tt('FREQ=MONTHLY;BYDAY=5MO', '10:00', { from: '2027-01-01' }))?.message).toMatch(/leaves 2027-02 without/);
+  });
+
+  it('says why a rule must not end', () => {
+    expect(refused(tt('FREQ=MONTHLY;BYDAY=2TU;COUNT=12'))?.message).toMatch(/no end.*retire the panel/);
+  });
+});
+
+const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR'];
+const hhmm = fc.integer({ min: 7 * 4, max: 18 * 4 }).map((q) => `${String(Math.floor(q / 4)).padStart(2, '0')}:${String((q % 4) * 15).padStart(2, '0')}`);
+const anchor = (min: string, max: string) =>
+  fc.date({ min: new Date(`${min}T00:00:00Z`), max: new Date(`${max}T00:00:00Z`), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+/** Rules that meet at least monthly: nth weekday, a day of the month up to 28, weekly up to four-weekly. */
+const monthlyOrTighter = fc.oneof(
+  fc.tuple(fc.constantFrom(1, 2, 3, 4, -1), fc.constantFrom(...DAYS)).map(([n, d]) => `FREQ=MONTHLY;BYDAY=${n}${d}`),
+  fc.integer({ min: 1, max: 28 }).map((d) => `FREQ=MONTHLY;BYMONTHDAY=${d}`),
+  fc.tuple(fc.integer({ min: 1, max: 4 }), fc.constantFrom(...DAYS)).map(([i, d]) => `FREQ=WEEKLY;INTERVAL=${i};BYDAY=${d}`),
+);
+const timetable = fc
+  .record({ rrule: monthlyOrTighter, start: hhmm, minutes: fc.integer({ min: 30, max: 240 }), from: anchor('2020-01-01', '2024-12-31') })
+  .map((t): RruleTimetable => ({ kind: 'rrule', ...t }));
+
+describe('any monthly-or-tighter timetable in any year 2025 to 2035', () => {
+  it('is accepted and meets every month, on working days, at the configured local time, for its length', () => {
+    fc.assert(
+      fc.property(timetable, fc.integer({ min: 2025, max: 2035 }), (t, y) => {
+        expect(checkTimetable(t).ok).toBe(true);
+        const ms = inYear(t, y);
+        const months = new Set(ms.map((m) => localDate(m.start).slice(0, 7)));
+        for (let m = 1; m <= 12; m++) expect(months.has(`${y}-${String(m).padStart(2, '0')}`)).toBe(true);
+        for (const m of ms) {
+          expect(isWorkingDay(localDate(m.start))).toBe(true);
+          expect(toLocalIso(m.start).slice(11, 16)).toBe(t.start);
+          expect(Date.parse(m.end) - Date.parse(m.start)).toBe(t.minutes * 60_000);
+          expect(m.start).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000Z$/);
+          expect(localDate(m.start).slice(0, 7)).toBe(m.occurrence.slice(0, 7));
+          expect(m.moved === null).toBe(isWorkingDay(m.occurrence));
+        }
+        expect(ms.map((m) => m.start)).toEqual(ms.map((m) => m.start).sort());
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** Rules that leave months empty: every second-to-sixth month, a fifth weekday, days 29 to 31, five-weekly or longer. */
+const notMonthly = fc.oneof(
+  fc.tuple(fc.integer({ min: 2, max: 6 }), fc.constantFrom(...DAYS)).map(([i, d]) => `FREQ=MONTHLY;INTERVAL=${i};BYDAY=1${d}`),
+  fc.constantFrom(...DAYS).map((d) => `FREQ=MONTHLY;BYDAY=5${d}`),
+  fc.integer({ min: 29, max: 31 }).map((d) => `FREQ=MONTHLY;BYMONTHDAY=${d}`),
+  fc.tuple(fc.integer({ min: 5, max: 8 }), fc.constantFrom(...DAYS)).map(([i, d]) => `FREQ=WEEKLY;INTERVAL=${i};BYDAY=${d}`),
+);
+
+describe('any rule that can leave a month empty', () => {
+  it('is refused, naming a month that really has no meeting', () => {
+    fc.assert(
+      fc.property(notMonthly, anchor('2020-01-01', '2030-12-31'), (rrule, from) => {
+        const error = refused(tt(rrule, '10:00', { from }));
+        expect(error?.code).toBe('NOT_MONTHLY');
+        const month = /leaves (\d{4}-\d{2}) without/.exec(error?.message ?? '')?.[1] ?? '';
+        expect(month > from.slice(0, 7)).toBe(true);
+        const ms = planOccurrences('p', tt(rrule, '10:00', { from }), `${addDays(`${month}-01`, -1)}T00:00:00Z`, `${addDays(`${month}-28`, 5)}T00:00:00Z`);
+        expect(ms.filter((m) => localDate(m.start).startsWith(month))).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** A wider family of rules, to check the planner's own reading of a rule against rrule's, far from `from`. */
+const anyRule = fc
+  .tuple(
+    fc.constantFrom('YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY'),
+    fc.integer({ min: 1, max: 3 }),
+    fc.option(fc.subarray(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], { minLength: 1, maxLength: 3 }), { nil: undefined }),
+    fc.option(fc.constantFrom(1, 2, -1, 3), { nil: undefined }),
+    fc.option(fc.subarray([1, 2, 6, 12], { minLength: 1 }), { nil: undefined }),
+    fc.option(fc.constantFrom(1, -1, 2), { nil: undefined }),
+    fc.option(fc.constantFrom('SU', 'WE'), { nil: undefined }),
+  )
+  .map(([freq, interval, days, nth, months, setpos, wkst]) => {
+    const parts = [`FREQ=${freq}`, `INTERVAL=${interval}`];
+    if (days) parts.push(`BYDAY=${days.map((d) => (nth && freq !== 'WEEKLY' && freq !== 'DAILY' ? `${nth}${d}` : d)).join(',')}`);
+    if (months) parts.push(`BYMONTH=${months.join(',')}`);
+    // A second pick needs two days in every period, or rrule searches to the year 9999 for none.
+    if (setpos && days && (setpos !== 2 || (days.length > 1 && freq !== 'DAILY'))) parts.push(`BYSETPOS=${setpos}`);
+    if (wkst) parts.push(`WKST=${wkst}`);
+    return parts.join(';');
+  });
+
+/** rrule's own dates for a rule anchored at `from`, walking from the anchor: slow, but the reference. */
+const reference = (rrule: string, from: string, a: string, b: string) =>
+  new RRule({ ...RRule.parseString(rrule), dtstart: new Date(`${from}T00:00:00Z`) }, true)
+    .between(new Date(`${a}T00:00:00Z`), new Date(`${b}T00:00:00Z`), true)
+    .map((d) => d.toISOString().slice(0, 10));
+
+describe('the planner’s reading of a rule', () => {
+  it.each([
+    // BYSETPOS picks within whole weeks: a week cut short at a moved start would pick Saturday, not Thursday.
+    ['FREQ=WEEKLY;BYDAY=TH,SA;BYSETPOS=1', '1996-09-27', '2009-01-22', '2009-01-24', ['2009-01-22']],
+    ['FREQ=WEEKLY;BYDAY=TH,SA;BYSETPOS=1', '1996-09-27', '2009-01-23', '2009-01-24', []],
+    ['FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1', '2020-01-01', '2027-01-01', '2027-03-31', ['2027-01-29', '2027-02-26', '2027-03-31']],
+    ['FREQ=MONTHLY;BYDAY=-1FR', '2020-01-01', '2031-02-01', '2031-02-28', ['2031-02-28']],
+    ['FREQ=YEARLY;BYMONTH=1,7;BYDAY=2WE', '2020-01-01', '2030-01-01', '2030-12-31', ['2030-01-09', '2030-07-10']],
+  ])('%s from %s gives, from %s to %s, %j', (rrule, from, a, b, dates) => {
+    expect(reference(rrule, from, a, b)).toEqual(dates);
+    expect(ruleDates(tt(rrule, '10:00', { from }), a, b)).toEqual(dates);
+  });
+
+  it('gives exactly the dates rrule gives from the anchor, in any window', () => {
+    fc.assert(
+      fc.property(anyRule, anchor('2000-01-01', '2030-12-31'), fc.integer({ min: -40, max: 365 * 6 }), fc.integer({ min: 0, max: 90 }), (rrule, from, offset, span) => {
+        const a = addDays(from, offset);
+        const b = addDays(a, span);
+        expect(ruleDates(tt(rrule, '10:00', { from }), a, b)).toEqual(reference(rrule, from, a, b));
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
