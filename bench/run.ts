@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { freshStore, type StoreKind } from '../test/support/stores.js';
 import { syncPanels } from '../scheduler/sync.js';
+import { fanoutBench } from './fanout.js';
 import { syntheticConfig } from './synthetic.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     console.log(row('postgres', postgres));
     console.log(`ratio postgres/sqlite: first ${(postgres.first / sqlite.first).toFixed(2)}x, re-sync ${(postgres.resync / sqlite.resync).toFixed(2)}x`);
   }
+  if (!only || only === 'fanout') await fanoutBench();
 }
 
 await main();

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { nominationCard } from '../cards/nomination-card.js';
 import { meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
@@ -18,6 +19,8 @@ export interface SenderDeps {
   clock: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Real elapsed time for pacing: Teams' rate limits are in wall time, whatever the business clock says. */
+  monotonic?: () => number;
 }
 
 type Plan = { kind: 'send'; message: OutgoingMessage; threadOf?: string } | { kind: 'update'; activityId: string; message: OutgoingMessage } | { kind: 'skip'; reason: string } | { kind: 'later'; reason: string };
@@ -75,11 +78,12 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage): Promi
   if (p.kind === 'skip') return store.outbox.markFinal(m.id, 'skipped', p.reason, now);
   if (p.kind === 'later') return store.outbox.markRetry(m.id, iso(deps.clock() + 2_000), p.reason);
   const tenantKey = `tenant:${conversation.tenantId}`;
-  const wait = Math.max(pacer.conversation.delay(m.conversationId, deps.clock()), pacer.tenant.delay(tenantKey, deps.clock()));
+  const tick = deps.monotonic ?? (() => performance.now());
+  const wait = Math.max(pacer.conversation.delay(m.conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
   if (wait > 0) await (deps.sleep ?? sleep)(wait);
   try {
-    pacer.conversation.record(m.conversationId, deps.clock());
-    pacer.tenant.record(tenantKey, deps.clock());
+    pacer.conversation.record(m.conversationId, tick());
+    pacer.tenant.record(tenantKey, tick());
     const activityId = p.kind === 'send' ? await messenger.send(conversation, p.message, p.threadOf) : (await messenger.update(conversation, p.activityId, p.message), p.activityId);
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
   } catch (err) {
