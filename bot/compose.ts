@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Log } from '../scheduler/log.js';
-import { Pacer, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
+import { CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
 import { queueNominationWork } from '../scheduler/nomination-jobs.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
@@ -20,7 +20,7 @@ const HOUR = 3_600_000;
 export function outboxDrainer(store: Store, messenger: Messenger, log: Log, clock: () => number) {
   let running: Promise<number> | null = null;
   // One pacing history for the life of the process, so successive drains together stay under Teams' limits.
-  const pacers = { conversation: new Pacer(), tenant: new Pacer(TENANT_LIMITS) };
+  const pacers = { conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS) };
   const drain = async (waitMs = 0): Promise<number> => {
     while (running) await running.catch(() => 0);
     running = drainOutbox({ store, messenger, log, clock }, waitMs, pacers);

@@ -3,7 +3,7 @@ import { nominationCard } from '../cards/nomination-card.js';
 import { meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
-import { backoffMs, Pacer, SendError, TENANT_LIMITS, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
+import { backoffMs, CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
 import { nominationCardModel, type NominationCardModel } from '../scheduler/nominations.js';
 import type { Store } from '../scheduler/store/store.js';
 
@@ -107,7 +107,7 @@ export interface Pacers {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Drains the outbox: sends every due message; waits for retries due within `waitMs`, then returns how many were handled. */
-export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = { conversation: new Pacer(), tenant: new Pacer(TENANT_LIMITS) }): Promise<number> {
+export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = { conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS) }): Promise<number> {
   let handled = 0;
   for (;;) {
     const now = deps.clock();

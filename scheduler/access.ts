@@ -1,4 +1,3 @@
-import type { Force, Panel } from './domain/types.js';
 import type { Repos } from './store/store.js';
 
 /** What one person may do, decided from the store on every request (never from card data). */
@@ -11,23 +10,19 @@ export interface Access {
   panels: Set<string>;
 }
 
-const has = (people: Array<{ aadObjectId: string }>, aad: string) => people.some((p) => p.aadObjectId === aad);
-
-/** Loads a person's roles. An unknown person has none. */
+/** Loads a person's roles from the store (retired forces and panels confer none). An unknown person has none. */
 export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: string | undefined): Promise<Access> {
   const aad = (aadObjectId ?? '').toLowerCase();
-  if (!aad) return { aadObjectId: '', national: false, forces: new Set(), panels: new Set() };
-  const [leads, forces, panels] = await Promise.all([
-    repos.directory.listNationalLeads(),
-    repos.directory.listForces(),
-    repos.directory.listPanels(),
-  ]);
-  return {
-    aadObjectId: aad,
-    national: has(leads, aad),
-    forces: new Set(forces.filter((f: Force) => has(f.preventLeads, aad) || has(f.deputies, aad)).map((f) => f.id)),
-    panels: new Set(panels.filter((p: Panel) => has(p.chairs, aad)).map((p) => p.id)),
-  };
+  const access: Access = { aadObjectId: aad, national: false, forces: new Set(), panels: new Set() };
+  if (!aad) return access;
+  for (const { role, scopeId } of await repos.directory.rolesOf(aad)) {
+    if (role === 'national-lead') access.national = true;
+    else if (role === 'chair') access.panels.add(scopeId);
+    else access.forces.add(scopeId);
+  }
+  for (const id of access.forces) if ((await repos.directory.getForce(id))?.retired !== false) access.forces.delete(id);
+  for (const id of access.panels) if ((await repos.directory.getPanel(id))?.retired !== false) access.panels.delete(id);
+  return access;
 }
 
 /** Prevent leads and deputies act for their force; national leads for every force. */

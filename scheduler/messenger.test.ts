@@ -35,3 +35,14 @@ describe('retrying', () => {
     expect([403, 404, 400].map((s) => new SendError('x', s, null).retryable)).toEqual([false, false, false]);
   });
 });
+
+describe('the pacing margin', () => {
+  it('widens every window by the margin', () => {
+    const p = new Pacer([{ count: 2, ms: 1000 }], 50);
+    p.record('c', 0);
+    p.record('c', 10);
+    expect(p.delay('c', 500)).toBe(550);
+    expect(p.delay('c', 1049)).toBe(1);
+    expect(p.delay('c', 1050)).toBe(0);
+  });
+});

@@ -38,6 +38,9 @@ export const CONVERSATION_LIMITS = [
   { count: 1_800, ms: 3_600_000 },
 ];
 
+/** Slack added to every window, so sends that arrive late do not tip the service's own count over. */
+export const PACING_MARGIN_MS = 50;
+
 /** Teams' limit per app per tenant, across all conversations. */
 export const TENANT_LIMITS = [{ count: 50, ms: 1_000 }];
 
@@ -45,15 +48,19 @@ export const TENANT_LIMITS = [{ count: 50, ms: 1_000 }];
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
 
-  constructor(private readonly limits = CONVERSATION_LIMITS) {}
+  /** `marginMs` widens each window a little: the service counts arrivals, which lag our sends by the network. */
+  constructor(
+    private readonly limits = CONVERSATION_LIMITS,
+    private readonly marginMs = 0,
+  ) {}
 
   /** Milliseconds to wait before sending to this conversation at `nowMs` (0: go now). */
   delay(conversationId: string, nowMs: number): number {
     const times = this.sent.get(conversationId) ?? [];
     let wait = 0;
     for (const { count, ms } of this.limits) {
-      const inWindow = times.filter((t) => t > nowMs - ms);
-      if (inWindow.length >= count) wait = Math.max(wait, inWindow[inWindow.length - count]! + ms - nowMs);
+      const inWindow = times.filter((t) => t > nowMs - ms - this.marginMs);
+      if (inWindow.length >= count) wait = Math.max(wait, inWindow[inWindow.length - count]! + ms + this.marginMs - nowMs);
     }
     return wait;
   }

@@ -56,6 +56,15 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
     expect(await t.store.directory.getPanel('pr')).toEqual(changed);
   });
 
+  it('lists every role a person holds', async () => {
+    await t.store.directory.saveForce(force('cambs'), AT);
+    await t.store.directory.savePanel(panel('pr', ['cambs'], { chairs: [chair, lead] }), AT);
+    await t.store.directory.setNationalLeads([lead]);
+    const roles = (await t.store.directory.rolesOf(lead.aadObjectId)).map((r) => `${r.role}:${r.scopeId}`).sort();
+    expect(roles).toEqual(['chair:pr', 'national-lead:', 'prevent-lead:cambs']);
+    expect(await t.store.directory.rolesOf('00000000-0000-4000-8000-000000000000')).toEqual([]);
+  });
+
   it('keeps national leads', async () => {
     await t.store.directory.setNationalLeads([lead, deputy]);
     expect(await t.store.directory.listNationalLeads()).toEqual([lead, deputy]);

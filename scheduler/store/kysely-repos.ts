@@ -28,8 +28,11 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
 const LOCKS = { sync: 4242002, audit: 4242001, outbox: 4242003 } as const;
 
 function directoryRepo(db: Kysely<Database>): DirectoryRepo {
-  const rolesOf = async (roles: RoleName[]) =>
-    db.selectFrom('roles').selectAll().where('role', 'in', roles).orderBy('position').execute();
+  const rolesOf = async (roles: RoleName[], scope?: string) => {
+    let q = db.selectFrom('roles').selectAll().where('role', 'in', roles);
+    if (scope !== undefined) q = q.where('scope_id', '=', scope);
+    return q.orderBy('position').execute();
+  };
   const people = (rows: RolesTable[], role: RoleName, scope: string): Person[] =>
     rows.filter((r) => r.role === role && r.scope_id === scope).map((r) => ({ aadObjectId: r.aad_object_id, name: r.name }));
 
@@ -45,7 +48,7 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     let q = db.selectFrom('forces').selectAll().orderBy('id');
     if (!opts.includeRetired) q = q.where('retired_at', 'is', null);
     if (id !== undefined) q = q.where('id', '=', id);
-    const [rows, roles] = await Promise.all([q.execute(), rolesOf(['prevent-lead', 'deputy'])]);
+    const [rows, roles] = await Promise.all([q.execute(), rolesOf(['prevent-lead', 'deputy'], id)]);
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -60,16 +63,16 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     let q = db.selectFrom('panels').selectAll().orderBy('id');
     if (!opts.includeRetired) q = q.where('retired_at', 'is', null);
     if (id !== undefined) q = q.where('id', '=', id);
-    const [rows, links, roles] = await Promise.all([
-      q.execute(),
-      db.selectFrom('panel_forces').selectAll().orderBy('force_id').execute(),
-      rolesOf(['chair']),
-    ]);
+    let links = db.selectFrom('panel_forces').selectAll().orderBy('force_id');
+    if (id !== undefined) links = links.where('panel_id', '=', id);
+    const [rows, linkRows, roles] = await Promise.all([q.execute(), links.execute(), rolesOf(['chair'], id)]);
+    const forcesOf = new Map<string, string[]>();
+    for (const l of linkRows) forcesOf.set(l.panel_id, [...(forcesOf.get(l.panel_id) ?? []), l.force_id]);
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
       localAuthority: r.local_authority,
-      forces: links.filter((l) => l.panel_id === r.id).map((l) => l.force_id),
+      forces: forcesOf.get(r.id) ?? [],
       chairs: people(roles, 'chair', r.id),
       timetable: timetableSchema.parse(JSON.parse(r.timetable_json)),
       teamsChannelId: r.teams_channel_id,
@@ -82,7 +85,9 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     listPanels: (opts) => listPanels(opts),
     getForce: async (id) => (await listForces({ includeRetired: true }, id))[0] ?? null,
     getPanel: async (id) => (await listPanels({ includeRetired: true }, id))[0] ?? null,
-    listNationalLeads: async () => people(await rolesOf(['national-lead']), 'national-lead', ''),
+    listNationalLeads: async () => people(await rolesOf(['national-lead'], ''), 'national-lead', ''),
+    rolesOf: async (aad) =>
+      (await db.selectFrom('roles').select(['role', 'scope_id']).where('aad_object_id', '=', aad).execute()).map((r) => ({ role: r.role, scopeId: r.scope_id })),
     async saveForce(f, at) {
       const row = { id: f.id, name: f.name, teams_channel_id: f.teamsChannelId, retired_at: f.retired ? at : null, updated_at: at };
       await db.insertInto('forces').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();

@@ -17,6 +17,8 @@ export interface DirectoryRepo {
   getForce(id: string): Promise<Force | null>;
   getPanel(id: string): Promise<Panel | null>;
   listNationalLeads(): Promise<Person[]>;
+  /** Every role one person holds, with the force or panel it is for ('' for national). */
+  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair'; scopeId: string }>>;
   saveForce(force: Force, at: string): Promise<void>;
   savePanel(panel: Panel, at: string): Promise<void>;
   setNationalLeads(people: Person[]): Promise<void>;
