@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AAD_OBJECT_ID } from '../scheduler/domain/ids.js';
 
 /** The verbs of every Action.Execute the bot's cards carry. */
 export const VERBS = {
@@ -15,7 +16,7 @@ export const nominateData = z.object({
   forceId: z.string().regex(/^[a-z0-9-]{1,64}$/),
   meetingVersion: version,
   nominationVersion: version,
-  attendee: z.string().trim().toLowerCase().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'choose the attendee from the list'),
+  attendee: z.string().trim().toLowerCase().regex(AAD_OBJECT_ID, 'choose the attendee from the list'),
   role: z.string().trim().min(2, 'give their role').max(80, 'keep the role under 80 characters'),
   decisionMaker: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });

@@ -55,6 +55,14 @@ describe('the forces and panels file', () => {
     expect(problems(mutate).some((p) => p.startsWith(`${path}:`))).toBe(true);
   });
 
+  it('accepts the Agents Playground user ids but nothing longer', () => {
+    const doc = valid();
+    doc.nationalLeads = [{ aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' }];
+    expect(parsePanelsConfig(doc).ok).toBe(true);
+    doc.nationalLeads = [{ aadObjectId: '00000000-0000-0000-0000-00000000000200', name: 'Alex Wilber' }];
+    expect(parsePanelsConfig(doc).ok).toBe(false);
+  });
+
   it('lists every problem at once', () => {
     const found = problems((d) => {
       d.forces[0].id = 'BAD';

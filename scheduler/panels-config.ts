@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AAD_OBJECT_ID } from './domain/ids.js';
 import { checkTimetable } from './domain/timetable.js';
 import type { PanelsConfig, Result, Timetable } from './domain/types.js';
 import { fail, ok } from './domain/types.js';
@@ -11,7 +12,7 @@ export const DEFAULT_FROM = '2020-01-01';
 const id = z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and hyphens');
 const guid = z
   .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be an Entra object id (a GUID)')
+  .regex(AAD_OBJECT_ID, 'must be an Entra object id (a GUID)')
   .transform((s) => s.toLowerCase());
 const person = z.object({ aadObjectId: guid, name: z.string().trim().min(1).max(120) }).strict();
 const teamsChannelId = z
