@@ -159,3 +159,20 @@ export interface OutboxMessage {
   lastError: string | null;
   createdAt: string;
 }
+
+export const CANCEL_REASONS = ['no cases to discuss', 'not quorate', 'rescheduled', 'other'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+/** What a chair recorded about police representation at a meeting, for one force; the latest version counts. */
+export interface Attendance {
+  meetingId: string;
+  forceId: string;
+  attended: boolean;
+  aadObjectId: string | null;
+  name: string | null;
+  substitute: boolean;
+  decisionMaker: boolean;
+  recordedBy: string;
+  recordedAt: string;
+  version: number;
+}

@@ -1,0 +1,108 @@
+import { addWorkingDays } from './calendar-days.js';
+import { localDate } from './timetable.js';
+import type { Attendance, CancelReason, Meeting, Nomination, Panel } from './types.js';
+
+export const FLAG_CODES = [
+  'WHEN_NECESSARY_PANEL', 'CANCELLED', 'CANCELLED_NO_CASES', 'TIMETABLE_GAP', 'NO_NOMINATION', 'NOT_DECISION_MAKER',
+  'POLICE_ABSENT', 'SUBSTITUTE_ATTENDED', 'ATTENDEE_CHURN', 'ATTENDANCE_UNRECORDED',
+] as const;
+export type FlagCode = (typeof FLAG_CODES)[number];
+
+/** A compliance flag and the facts behind it: derived from the store every time, never stored. */
+export interface Flag {
+  code: FlagCode;
+  panelId: string;
+  meetingId?: string;
+  forceId?: string;
+  month?: string; // YYYY-MM
+  facts: string;
+}
+
+export interface FlagMeeting extends Meeting {
+  cancelReason: CancelReason | null;
+  nominations: Nomination[];
+  attendance: Attendance[];
+}
+
+export interface FlagSettings {
+  churnWindow: number;
+  churnThreshold: number;
+  unrecordedWorkingDays: number;
+  escalationWorkingDays: number;
+}
+
+export const DEFAULT_FLAG_SETTINGS: FlagSettings = { churnWindow: 4, churnThreshold: 3, unrecordedWorkingDays: 3, escalationWorkingDays: 2 };
+
+/** Ended and not cancelled or marked not held: the meeting took place. */
+export const tookPlace = (m: Meeting, now: string): boolean => m.status === 'held' || (m.status === 'scheduled' && m.end <= now);
+
+function meetingFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings): Flag[] {
+  const at = { panelId: panel.id, meetingId: m.id };
+  const day = localDate(m.start);
+  if (m.status === 'cancelled') {
+    const why = `cancelled (${m.cancelReason ?? 'no reason recorded'})`;
+    return [{ code: 'CANCELLED', ...at, facts: `${day}: ${why}` }, ...(m.cancelReason === 'no cases to discuss' ? [{ code: 'CANCELLED_NO_CASES' as const, ...at, facts: `${day}: cancelled because there were no cases to discuss` }] : [])];
+  }
+  const out: Flag[] = [];
+  for (const forceId of panel.forces) {
+    const named = m.nominations.find((n) => n.forceId === forceId);
+    const record = m.attendance.find((a) => a.forceId === forceId);
+    const f = { ...at, forceId };
+    const escalate = localDate(now) >= addWorkingDays(day, -s.escalationWorkingDays);
+    if (m.status === 'scheduled' && !named && escalate) out.push({ code: 'NO_NOMINATION', ...f, facts: `${day}: ${forceId} has named nobody` });
+    if (!record) {
+      if (tookPlace(m, now) && localDate(now) >= addWorkingDays(day, s.unrecordedWorkingDays)) {
+        out.push({ code: 'ATTENDANCE_UNRECORDED', ...f, facts: `${day}: no attendance recorded for ${forceId}` });
+      }
+      continue;
+    }
+    if (!record.attended) out.push({ code: 'POLICE_ABSENT', ...f, facts: `${day}: no police representative for ${forceId}` });
+    else {
+      if (!record.decisionMaker) out.push({ code: 'NOT_DECISION_MAKER', ...f, facts: `${day}: ${record.name ?? 'the attendee'} could not make decisions on behalf of ${forceId}` });
+      if (record.substitute) out.push({ code: 'SUBSTITUTE_ATTENDED', ...f, facts: `${day}: ${record.name ?? 'a substitute'} attended instead of ${named?.name ?? 'the nominee'}` });
+    }
+  }
+  return out;
+}
+
+/** Calendar months (fully ended, from the first meeting's month) in which a timetabled panel held no meeting. */
+function gaps(panel: Panel, ms: FlagMeeting[], now: string): Flag[] {
+  if (panel.timetable.kind !== 'rrule' || ms.length === 0) return [];
+  const held = new Set(ms.filter((m) => tookPlace(m, now)).map((m) => localDate(m.start).slice(0, 7)));
+  const thisMonth = localDate(now).slice(0, 7);
+  const out: Flag[] = [];
+  const first = ms.map((m) => localDate(m.start).slice(0, 7)).sort()[0]!;
+  for (let month = first; month < thisMonth; month = nextMonth(month)) {
+    if (!held.has(month)) out.push({ code: 'TIMETABLE_GAP', panelId: panel.id, month, facts: `${month}: no meeting held` });
+  }
+  return out;
+}
+
+const nextMonth = (m: string) => {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+};
+
+/** Three or more different police attendees for one force across the panel's last four held meetings (people, not nominations). */
+function churn(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings): Flag[] {
+  return panel.forces.flatMap((forceId) => {
+    const recent = ms
+      .filter((m) => tookPlace(m, now) && m.attendance.some((a) => a.forceId === forceId && a.attended))
+      .sort((a, b) => (a.start < b.start ? 1 : -1))
+      .slice(0, s.churnWindow);
+    const people = new Set(recent.map((m) => m.attendance.find((a) => a.forceId === forceId)!).map((a) => a.aadObjectId ?? a.name ?? ''));
+    if (people.size < s.churnThreshold) return [];
+    return [{ code: 'ATTENDEE_CHURN' as const, panelId: panel.id, forceId, facts: `${people.size} different police attendees for ${forceId} across the last ${recent.length} meetings held` }];
+  });
+}
+
+/** Every flag for one panel's meetings at `now`, oldest facts first. */
+export function computeFlags(panel: Panel, meetings: FlagMeeting[], now: string, s: FlagSettings = DEFAULT_FLAG_SETTINGS): Flag[] {
+  const ms = meetings.filter((m) => m.panelId === panel.id).sort((a, b) => (a.start < b.start ? -1 : 1));
+  return [
+    ...(panel.timetable.kind === 'when-necessary' ? [{ code: 'WHEN_NECESSARY_PANEL' as const, panelId: panel.id, facts: `${panel.name} has no fixed timetable: it meets only "when necessary"` }] : []),
+    ...gaps(panel, ms, now),
+    ...ms.flatMap((m) => meetingFlags(panel, m, now, s)),
+    ...churn(panel, ms, now, s),
+  ];
+}
