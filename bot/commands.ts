@@ -23,7 +23,7 @@ export const COMMANDS: readonly BotCommand[] = [
   { name: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE, ready: false },
   { name: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE, ready: true },
   { name: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE, ready: true },
-  { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE, ready: false },
+  { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE, ready: true },
   { name: 'attendance', usage: 'attendance [force|panel] [from] [to]', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE, ready: false },
   { name: 'review', usage: 'review [force]', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE, ready: false },
   { name: 'flags', usage: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE, ready: false },

@@ -8,13 +8,20 @@ import type { Store } from '../scheduler/store/store.js';
 import { planMeetings, syncPanels } from '../scheduler/sync.js';
 import { ConfigError, type AppConfig } from './config.js';
 import { startHttpServer } from './http.js';
-import { registerNominationRoutes } from './nomination-routes.js';
+import { registerNominationRoutes, type RouteDeps } from './nomination-routes.js';
+import { registerChairRoutes } from './chair-routes.js';
 import { drainOutbox } from './outbox-sender.js';
 import { readPanelsFile } from './panels-file.js';
-import { createTeamsApp } from './teams-app.js';
+import { createTeamsApp, type TeamsApp } from './teams-app.js';
 import { teamsMessenger } from './teams-messenger.js';
 
 const HOUR = 3_600_000;
+
+/** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */
+function registerRoutes(app: TeamsApp, deps: RouteDeps): void {
+  registerNominationRoutes(app, deps);
+  registerChairRoutes(app, deps);
+}
 
 /** Delivers the outbox one drain at a time; `kick` starts one in the background unless one is running. */
 export function outboxDrainer(store: Store, messenger: Messenger, log: Log, clock: () => number) {
@@ -76,7 +83,7 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
     const report = await syncPanels(store, file.value, clock());
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;
-    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerNominationRoutes(a, { store, log, clock, kick: () => kick() }) });
+    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, { store, log, clock, kick: () => kick() }) });
     const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()));
     kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);

@@ -6,6 +6,7 @@ import { auditDetailsSchema, auditSubjectSchema, timetableSchema } from './row-s
 import type { AuditRepo, DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
 import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
+import { chairRepo } from './kysely-chair-repos.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
@@ -22,6 +23,7 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
     teams: teamsRepo(db),
     nominations: nominationRepo(db),
     outbox: outboxRepo(db, dialect),
+    chairs: chairRepo(db),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
 import { teamsMigration } from './migrations-002.js';
+import { chairsMigration } from './migrations-003.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -80,6 +81,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '002-teams': teamsMigration,
+  '003-chairs': chairsMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

@@ -1,5 +1,5 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
-import type { AuditEntry, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
+import type { Attendance, AuditEntry, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
 
 /** Which meetings to read; every field narrows. Instants are ISO UTC; `to` is exclusive. */
 export interface MeetingFilter {
@@ -72,6 +72,22 @@ export interface OutboxRepo {
   list(filter?: { meetingId?: string; status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
 }
 
+export interface Cancellation {
+  meetingId: string;
+  reason: CancelReason;
+  note: string;
+  cancelledBy: string;
+  cancelledAt: string;
+}
+
+/** Chairs' records: cancellations and attendance (latest version per meeting and force). */
+export interface ChairRepo {
+  saveCancellation(c: Cancellation): Promise<void>;
+  cancellations(meetingIds: string[]): Promise<Cancellation[]>;
+  saveAttendance(a: Attendance): Promise<void>;
+  attendance(meetingIds: string[]): Promise<Attendance[]>;
+}
+
 export interface Repos {
   /** Inside a transaction: waits until no other instance holds the named lock (PostgreSQL); SQLite's write lock already serialises. */
   exclusive(name: 'sync' | 'audit' | 'outbox'): Promise<void>;
@@ -81,6 +97,7 @@ export interface Repos {
   teams: TeamsRepo;
   nominations: NominationRepo;
   outbox: OutboxRepo;
+  chairs: ChairRepo;
 }
 
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */

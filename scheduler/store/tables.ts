@@ -116,7 +116,30 @@ export interface PeopleSeenTable {
   updated_at: string;
 }
 
+export interface CancellationsTable {
+  meeting_id: string;
+  reason: string;
+  note: string;
+  cancelled_by: string;
+  cancelled_at: string;
+}
+
+export interface AttendanceTable {
+  meeting_id: string;
+  force_id: string;
+  attended: number;
+  aad_object_id: string | null;
+  name: string | null;
+  substitute: number;
+  decision_maker: number;
+  recorded_by: string;
+  recorded_at: string;
+  version: number;
+}
+
 export interface Database {
+  cancellations: CancellationsTable;
+  attendance: AttendanceTable;
   conversations: ConversationsTable;
   links: LinksTable;
   nominations: NominationsTable;

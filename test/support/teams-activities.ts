@@ -42,3 +42,6 @@ export const cardAction = (serviceUrl: string, who: Speaker, verb: string, data:
   name: 'adaptiveCard/action',
   value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
 });
+
+export const DAWN: Speaker = { aadObjectId: '92276658-1e27-41c0-8a6a-63ec24ede6a4', name: 'Dawn Fisher' }; // chairs Southampton
+export const KIERAN: Speaker = { aadObjectId: 'ae97ba94-d0ed-482f-8f6d-05584ef8aa38', name: 'Kieran Walsh' }; // chairs Portsmouth

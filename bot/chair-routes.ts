@@ -1,0 +1,37 @@
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { cancelCard, cancelledCard } from '../cards/cancel-card.js';
+import { cancelData, VERBS } from '../cards/verbs.js';
+import { cancelMeeting, cancellableMeetings } from '../scheduler/cancellations.js';
+import { toLocalIso } from '../scheduler/domain/timetable.js';
+import type { RouteDeps } from './nomination-routes.js';
+import type { TeamsApp } from './teams-app.js';
+
+const answer = (reply: string | Record<string, unknown>): string | AdaptiveCard => reply as string | AdaptiveCard;
+const actorOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
+
+/** The chair's commands: `cancel` and the cancel card's action. */
+export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: RouteDeps): void {
+  const listCard = async (ctx: TurnContext, notice?: string) => {
+    const { access, meetings } = await cancellableMeetings(store, actorOf(ctx), clock());
+    if (!access.national && access.panels.size === 0) return null;
+    return cancelCard(meetings, notice);
+  };
+
+  app.message(/^\s*cancel\s*$/i, async (ctx) => {
+    const c = await listCard(ctx);
+    if (!c) return void (await ctx.sendActivity("Only a Channel panel's chairs or a national lead can cancel its meetings."));
+    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: c }] });
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.cancelMeeting, async (ctx, _state, raw) => {
+    const parsed = cancelData.safeParse(raw);
+    if (!parsed.success) {
+      return answer((await listCard(ctx, `Not cancelled: ${parsed.error.issues.map((i) => i.message).join('; ')}.`)) ?? 'You cannot cancel meetings.');
+    }
+    const r = await cancelMeeting(store, parsed.data, actorOf(ctx), clock());
+    if (!r.ok) return answer(r.error.code === 'FORBIDDEN' ? r.error.message : ((await listCard(ctx, `Not cancelled: ${r.error.message}`)) ?? r.error.message));
+    if (r.value.changed) kick();
+    return answer(cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), parsed.data.reason));
+  });
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { silentLog } from '../scheduler/log.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, KIERAN, personalMessage, STRANGER } from './support/teams-activities.js';
+import { cardProblems } from './support/validate-card.js';
+
+const MAY = 'southampton.2027-05-03';
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('a chair cancels a meeting, over real HTTP', () => {
+  let dir: string;
+  let bot: RunningBot;
+  let connector: FakeConnector;
+  let now = '2027-04-01T08:00:00.000Z';
+  const post = async (activity: object) => {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const cancel = (who = DAWN, data: Record<string, unknown> = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month' }) =>
+    post(cardAction(connector.url, who, 'cancelMeeting', data));
+  const auditActions = async () => (await bot.store.audit.page(0, 100_000)).map((e) => e.action);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'panel-bot-cancel-'));
+    now = '2027-04-01T08:00:00.000Z';
+    connector = new FakeConnector();
+    await connector.start();
+    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
+    await post(botAddedToTeam(connector.url, GARETH));
+    await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
+    await until(() => connector.posts().length === 1, 'the link reply');
+    now = '2027-04-19T08:00:00.000Z';
+    await bot.pass();
+  });
+  afterEach(async () => {
+    await bot.stop();
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('offers the chair their upcoming meetings with reasons and the no-case-details warning', async () => {
+    await post(personalMessage(connector.url, DAWN, 'cancel'));
+    await until(() => connector.cards().some((c) => JSON.stringify(c.card).includes('Cancel a Channel panel meeting')), 'the cancel card');
+    const card = connector.cards().find((c) => JSON.stringify(c.card).includes('Cancel a Channel panel meeting'))!.card;
+    expect(cardProblems(card)).toEqual([]);
+    const meetings = card.body.find((e: any) => e.id === 'meetingId').choices.map((c: any) => c.value);
+    expect(meetings).toContain(MAY);
+    expect(meetings.every((id: string) => id.startsWith('southampton.'))).toBe(true);
+    expect(JSON.stringify(card)).toContain('Do not put case details here');
+  });
+
+  it('cancels, records why, audits it, and changes the force card in place', async () => {
+    const res = await cancel();
+    expect(JSON.stringify(res.body.value)).toContain('Cancelled: Southampton Channel panel');
+    expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'cancelled', version: 2 });
+    expect(await bot.store.chairs.cancellations([MAY])).toEqual([
+      { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', cancelledBy: DAWN.aadObjectId, cancelledAt: now },
+    ]);
+    expect(await auditActions()).toContain('meeting.cancelled');
+    const cardActivity = (await bot.store.outbox.get(`card:${MAY}:hampshire`))!.activityId!;
+    await until(() => connector.calls.some((c) => c.method === 'PUT' && c.activityId === cardActivity), 'the card update');
+    const update = connector.calls.find((c) => c.method === 'PUT' && c.activityId === cardActivity)!;
+    expect(update.conversationId).toBe(CHANNEL);
+    expect(JSON.stringify(update.body)).toContain('This meeting was cancelled');
+    // Pressing again changes nothing more.
+    await cancel();
+    expect((await bot.store.meetings.get(MAY))?.version).toBe(2);
+  });
+
+  it('refuses a stranger and the chair of another panel, changing nothing', async () => {
+    expect((await cancel(STRANGER)).body.value).toMatch(/Only the chairs of Southampton Channel panel/);
+    expect((await cancel(KIERAN)).body.value).toMatch(/Only the chairs of Southampton Channel panel/);
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+    expect(await auditActions()).not.toContain('meeting.cancelled');
+  });
+
+  it('refuses to cancel a meeting that has started', async () => {
+    now = '2027-05-04T09:30:00.000Z';
+    const res = await cancel();
+    expect(JSON.stringify(res.body.value)).toContain('already started');
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+  });
+
+  it.each([
+    ['no reason', { meetingId: MAY, note: 'x y z' }, 'choose a reason'],
+    ['an unknown reason', { meetingId: MAY, reason: 'bored', note: 'x y z' }, 'choose a reason'],
+    ['no note', { meetingId: MAY, reason: 'other' }, 'Required'],
+    ['a note far too long', { meetingId: MAY, reason: 'other', note: 'x'.repeat(500) }, 'under 280'],
+    ['an unknown meeting', { meetingId: 'atlantis.2027-01-01', reason: 'other', note: 'x y z' }, 'not known'],
+    ['a wrong type', { meetingId: 7, reason: 'other', note: 'x y z' }, 'Expected string'],
+  ])('refuses bad card data (%s) with a clear line', async (_name, data, message) => {
+    const res = await cancel(DAWN, data);
+    expect(JSON.stringify(res.body.value)).toContain(message);
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+    expect(await auditActions()).not.toContain('meeting.cancelled');
+  });
+});
