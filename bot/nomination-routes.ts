@@ -85,8 +85,11 @@ async function resolvePerson(ctx: TurnContext, model: NominationCardModel, aadOb
   }
 }
 
+const FORBIDDEN = "Only this force's Prevent leads, their deputies and national leads can name the attendee.";
+
 function registerNominations(app: TeamsApp, deps: RouteDeps): void {
   const { store, clock } = deps;
+  const mayNominate = async (ctx: TurnContext, forceId: string) => canActForForce(await accessFor(store, ctx.activity.from?.aadObjectId), forceId);
   const current = async (meetingId: string, forceId: string, notice?: string) => {
     const model = await nominationCardModel(store, meetingId, forceId, clock());
     return model ? nominationCard(model, { editable: true, ...(notice ? { notice } : {}) }) : 'That meeting is no longer known to this bot.';
@@ -98,9 +101,11 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
   async function onNominate(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
+    if (!(await mayNominate(ctx, ref.data.forceId))) return FORBIDDEN;
     const parsed = nominateData.safeParse(raw);
     if (!parsed.success) return current(ref.data.meetingId, ref.data.forceId, `Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
     const d = parsed.data;
+    if (!(await mayNominate(ctx, d.forceId))) return FORBIDDEN;
     const model = await nominationCardModel(store, d.meetingId, d.forceId, clock());
     if (!model) return 'That meeting is no longer known to this bot.';
     const attendee = await resolvePerson(ctx, model, d.attendee);
@@ -118,11 +123,12 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
   async function onRefresh(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read.';
+    // Card data can be forged: only those who may nominate for the force get its editable card.
+    if (!(await mayNominate(ctx, ref.data.forceId))) return FORBIDDEN;
     const model = await nominationCardModel(store, ref.data.meetingId, ref.data.forceId, clock());
     if (!model) return 'That meeting is no longer known to this bot.';
     // No `refresh` in the answer: teams-ai would then replace the card for everyone, not just this person.
-    const access = await accessFor(store, ctx.activity.from?.aadObjectId);
-    return nominationCard(model, { editable: canActForForce(access, model.force.id) });
+    return nominationCard(model, { editable: true });
   }
 }
 

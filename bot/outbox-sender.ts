@@ -70,32 +70,42 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
 
 /** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */
 async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage): Promise<void> {
-  const { store, messenger, log } = deps;
-  const now = iso(deps.clock());
-  const conversation = await store.teams.getConversation(m.conversationId);
-  if (!conversation) return store.outbox.markFinal(m.id, 'failed', 'the bot is no longer in that conversation', now);
-  const p = await plan(store, m, now);
-  if (p.kind === 'skip') return store.outbox.markFinal(m.id, 'skipped', p.reason, now);
-  if (p.kind === 'later') return store.outbox.markRetry(m.id, iso(deps.clock() + 2_000), p.reason);
-  const tenantKey = `tenant:${conversation.tenantId}`;
-  const tick = deps.monotonic ?? (() => performance.now());
-  const wait = Math.max(pacer.conversation.delay(m.conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
-  if (wait > 0) await (deps.sleep ?? sleep)(wait);
+  const { store, messenger } = deps;
   try {
-    pacer.conversation.record(m.conversationId, tick());
-    pacer.tenant.record(tenantKey, tick());
+    const now = iso(deps.clock());
+    const conversation = await store.teams.getConversation(m.conversationId);
+    if (!conversation) return await store.outbox.markFinal(m.id, 'failed', 'the bot is no longer in that conversation', now);
+    const p = await plan(store, m, now);
+    if (p.kind === 'skip') return await store.outbox.markFinal(m.id, 'skipped', p.reason, now);
+    // Waiting for the card to be posted first is not a failed try.
+    if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason);
+    await pace(deps, pacer, m.conversationId, conversation.tenantId);
     const activityId = p.kind === 'send' ? await messenger.send(conversation, p.message, p.threadOf) : (await messenger.update(conversation, p.activityId, p.message), p.activityId);
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
   } catch (err) {
-    const e = err instanceof SendError ? err : new SendError(String(err), null, null);
-    if (!e.retryable || m.attempts + 1 >= MAX_ATTEMPTS) {
-      log.error({ outboxId: m.id, status: e.status, err: e.message }, 'message could not be delivered; left as failed');
-      return store.outbox.markFinal(m.id, 'failed', `${e.status ?? 'network'}: ${e.message}`, iso(deps.clock()));
-    }
-    const next = deps.clock() + backoffMs(m.attempts, e.retryAfterMs, (deps.random ?? Math.random)());
-    log.warn({ outboxId: m.id, status: e.status, retryAt: iso(next) }, 'send failed; will retry');
-    await store.outbox.markRetry(m.id, iso(next), `${e.status ?? 'network'}: ${e.message}`);
+    // Anything else (a rendering bug, the database) is retried like a network failure: bounded, then visible.
+    await failed(deps, m, err instanceof SendError ? err : new SendError(String(err), null, null));
   }
+}
+
+async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string): Promise<void> {
+  const tenantKey = `tenant:${tenantId}`;
+  const tick = deps.monotonic ?? (() => performance.now());
+  const wait = Math.max(pacer.conversation.delay(conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
+  if (wait > 0) await (deps.sleep ?? sleep)(wait);
+  pacer.conversation.record(conversationId, tick());
+  pacer.tenant.record(tenantKey, tick());
+}
+
+async function failed(deps: SenderDeps, m: OutboxMessage, e: SendError): Promise<void> {
+  const why = `${e.status ?? 'network'}: ${e.message}`;
+  if (!e.retryable || m.attempts + 1 >= MAX_ATTEMPTS) {
+    deps.log.error({ outboxId: m.id, status: e.status, err: e.message }, 'message could not be delivered; left as failed');
+    return deps.store.outbox.markFinal(m.id, 'failed', why, iso(deps.clock()));
+  }
+  const next = deps.clock() + backoffMs(m.attempts, e.retryAfterMs, (deps.random ?? Math.random)());
+  deps.log.warn({ outboxId: m.id, status: e.status, retryAt: iso(next) }, 'send failed; will retry');
+  await deps.store.outbox.markRetry(m.id, iso(next), why);
 }
 
 /** Sends are paced per conversation and per tenant, under Teams' documented limits. */

@@ -47,10 +47,11 @@ describe('the nomination card', () => {
     expect(actions(nominationCard(view({ started: true })))).toEqual([]);
   });
 
-  it('carries a refresh for the people who may edit, and no form for everyone else', () => {
+  it('carries a refresh for the people who may edit, and only an edit button for everyone else', () => {
     const c: any = nominationCard(view(), { editable: false, refreshUserIds: ['29:lead'] });
     expect(c.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'refreshNomination', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire' } }, userIds: ['29:lead'] });
-    expect(actions(c)).toEqual([]);
+    expect(actions(c)).toEqual([{ type: 'Action.Execute', title: 'Name attendee', verb: 'refreshNomination', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire' } }]);
+    expect(c.body.some((e: any) => e.type?.startsWith('Input.'))).toBe(false);
   });
 
   it.each([

@@ -88,6 +88,12 @@ function form(v: NominationView): CardElement[] {
   ];
 }
 
+/** On the shared read-only card: opens the form for whoever may nominate (the server decides who). */
+function editButton(v: NominationView): CardElement[] {
+  const data = { meetingId: v.meetingId, forceId: v.force.id };
+  return [{ type: 'ActionSet', actions: [{ type: 'Action.Execute', title: v.nomination ? 'Change attendee' : 'Name attendee', verb: VERBS.refreshNomination, data }] }];
+}
+
 /**
  * The card posted to a force's Teams channel. `editable` shows the form (for those who may nominate);
  * a notice line (why an action was refused) goes first when given.
@@ -99,7 +105,7 @@ export function nominationCard(v: NominationView, opts: { editable: boolean; not
     ...header(v),
     ...recent(v),
     ...state(v),
-    ...(open && opts.editable ? form(v) : []),
+    ...(open ? (opts.editable ? form(v) : editButton(v)) : []),
     text(NO_CASE_DETAILS, { isSubtle: true, size: 'Small', spacing: 'Medium' }),
   ];
   const refresh = opts.refreshUserIds?.length

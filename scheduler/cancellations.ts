@@ -41,7 +41,7 @@ export interface CancelInput {
 /** Cancels a meeting for a chair of its panel or a national lead; its cards change in place through the outbox. */
 export async function cancelMeeting(store: Store, input: CancelInput, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel; changed: boolean }>> {
   return store.transaction(async (tx) => {
-    const meeting = await tx.meetings.get(input.meetingId);
+    const meeting = await tx.meetings.getForUpdate(input.meetingId);
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
     if (!meeting || !panel) return fail('NOT_FOUND', 'That meeting is not known to this bot.');
     if (!canActForPanel(await accessFor(tx, actor), panel.id)) return fail('FORBIDDEN', `Only the chairs of ${panel.name} or a national lead can cancel its meetings.`);

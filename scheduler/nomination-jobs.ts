@@ -48,6 +48,9 @@ export async function queueNominationWork(store: Store, now: string, t: Nominati
       }
     }
     const added = await tx.outbox.enqueue(wanted);
+    // Once a force has been asked, the meeting is no longer the planner's to move or drop: only a chair can.
+    const asked = wanted.filter((w) => w.kind === 'card' && added.includes(w.id)).map((w) => w.meetingId);
+    await tx.meetings.markLocked([...new Set(asked)], now);
     await tx.audit.append(auditFor(wanted.filter((w) => added.includes(w.id)), now));
     return added;
   });

@@ -79,7 +79,7 @@ export type NominateOutcome = { nomination: Nomination; changed: boolean };
 /** Records a force's named attendee for a meeting, after checking who is asking and that the card is current. */
 export async function nominate(store: Store, input: NominateInput, actor: string, now: string): Promise<Result<NominateOutcome>> {
   return store.transaction(async (tx) => {
-    const meeting = await tx.meetings.get(input.meetingId);
+    const meeting = await tx.meetings.getForUpdate(input.meetingId);
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
     if (!meeting || !panel || !panel.forces.includes(input.forceId)) return fail('NOT_FOUND', 'That meeting or force is not known to this bot.');
     if (!canActForForce(await accessFor(tx, actor), input.forceId)) {

@@ -118,14 +118,16 @@ async function planAll(tx: Repos, now: string, log: LogFn): Promise<SyncReport['
     create.push(...diff.create);
     for (const m of diff.create) log('meeting.planned', { meetingId: m.id, panelId: p.id }, { start: m.start, end: m.end, moved: m.moved });
     for (const { before, after } of diff.update) {
-      await tx.meetings.update(after, now);
+      if (!(await tx.meetings.replanIfPlain(after, before.version, now))) continue;
+      total.replanned += 1;
       log('meeting.replanned', { meetingId: after.id, panelId: p.id }, { from: before.start, start: after.start, end: after.end, moved: after.moved });
     }
-    if (diff.remove.length) await tx.meetings.deleteMany(diff.remove.map((m) => m.id));
-    for (const m of diff.remove) log('meeting.unplanned', { meetingId: m.id, panelId: p.id }, { start: m.start, reason: p.retired ? 'panel retired' : 'timetable changed' });
+    const gone = new Set(diff.remove.length ? await tx.meetings.deleteIfPlain(diff.remove.map((m) => m.id)) : []);
+    for (const m of diff.remove.filter((r) => gone.has(r.id))) {
+      log('meeting.unplanned', { meetingId: m.id, panelId: p.id }, { start: m.start, reason: p.retired ? 'panel retired' : 'timetable changed' });
+    }
+    total.unplanned += gone.size;
     total.planned += diff.create.length;
-    total.replanned += diff.update.length;
-    total.unplanned += diff.remove.length;
   }
   await tx.meetings.insertMany(create, now);
   return total;

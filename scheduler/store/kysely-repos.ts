@@ -18,7 +18,7 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[name]})`.execute(db);
     },
     directory: directoryRepo(db),
-    meetings: meetingRepo(db),
+    meetings: meetingRepo(db, dialect),
     audit: auditRepo(db, dialect),
     teams: teamsRepo(db),
     nominations: nominationRepo(db),
@@ -148,7 +148,7 @@ function toRow(m: Meeting, at: string): Omit<MeetingsTable, 'created_at'> {
   };
 }
 
-function meetingRepo(db: Kysely<Database>): MeetingRepo {
+function meetingRepo(db: Kysely<Database>, dialect: Dialect): MeetingRepo {
   const select = (f: MeetingFilter) => {
     let q = db.selectFrom('meetings').selectAll('meetings').orderBy('start_utc').orderBy('id');
     if (f.panelIds) q = f.panelIds.length ? q.where('panel_id', 'in', f.panelIds) : q.where(sql<boolean>`1 = 0`);
@@ -172,9 +172,40 @@ function meetingRepo(db: Kysely<Database>): MeetingRepo {
         await db.insertInto('meetings').values(ms.slice(i, i + BATCH).map((m) => ({ ...toRow(m, at), created_at: at }))).execute();
       }
     },
+    getForUpdate: async (id) => {
+      let q = db.selectFrom('meetings').selectAll().where('id', '=', id);
+      // SQLite needs no row lock: its write transactions (BEGIN IMMEDIATE) already run one at a time.
+      if (dialect === 'postgres') q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      return row ? toMeeting(row) : null;
+    },
     async update(m, at) {
       const { id, ...rest } = toRow(m, at);
       await db.updateTable('meetings').set(rest).where('id', '=', id).execute();
+    },
+    async markLocked(ids, at) {
+      for (let i = 0; i < ids.length; i += BATCH) {
+        await db.updateTable('meetings').set({ locked: 1, updated_at: at }).where('id', 'in', ids.slice(i, i + BATCH)).where('locked', '=', 0).execute();
+      }
+    },
+    async replanIfPlain(m, expectedVersion, at) {
+      const { id, ...rest } = toRow(m, at);
+      const r = await db
+        .updateTable('meetings').set(rest)
+        .where('id', '=', id).where('version', '=', expectedVersion).where('locked', '=', 0).where('status', '=', 'scheduled')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async deleteIfPlain(ids) {
+      const gone: string[] = [];
+      for (let i = 0; i < ids.length; i += BATCH) {
+        const rows = await db
+          .deleteFrom('meetings')
+          .where('id', 'in', ids.slice(i, i + BATCH)).where('locked', '=', 0).where('status', '=', 'scheduled').where('extra', '=', 0)
+          .returning('id').execute();
+        gone.push(...rows.map((r) => r.id));
+      }
+      return gone;
     },
     async deleteMany(ids) {
       for (let i = 0; i < ids.length; i += BATCH) {

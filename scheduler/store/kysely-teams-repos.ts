@@ -170,6 +170,9 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
         .set((eb) => ({ next_attempt_at: nextAttemptAt, last_error: error, lease_until: null, attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id).execute();
     },
+    async defer(id, nextAttemptAt, reason) {
+      await db.updateTable('outbox').set({ next_attempt_at: nextAttemptAt, last_error: reason, lease_until: null }).where('id', '=', id).execute();
+    },
     async markFinal(id, status, reason, at) {
       await db.updateTable('outbox')
         .set((eb) => ({ status, last_error: reason, sent_at: at, lease_until: null, attempts: eb('attempts', '+', status === 'failed' ? 1 : 0) }))

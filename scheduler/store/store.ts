@@ -28,8 +28,15 @@ export interface MeetingRepo {
   list(filter?: MeetingFilter): Promise<Meeting[]>;
   get(id: string): Promise<Meeting | null>;
   insertMany(meetings: Meeting[], at: string): Promise<void>;
+  /** Reads a meeting and, on PostgreSQL, locks its row until the transaction ends (use inside one). */
+  getForUpdate(id: string): Promise<Meeting | null>;
   update(meeting: Meeting, at: string): Promise<void>;
   deleteMany(ids: string[]): Promise<void>;
+  /** Marks meetings as acted on, so re-planning leaves them alone. */
+  markLocked(ids: string[], at: string): Promise<void>;
+  /** The planner's writes: they apply only while nobody has acted on the meeting, whatever happened since it was read. */
+  replanIfPlain(meeting: Meeting, expectedVersion: number, at: string): Promise<boolean>;
+  deleteIfPlain(ids: string[]): Promise<string[]>;
 }
 
 export interface AuditRepo {
@@ -68,6 +75,8 @@ export interface OutboxRepo {
   get(id: string): Promise<OutboxMessage | null>;
   markSent(id: string, activityId: string | null, at: string): Promise<void>;
   markRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;
+  /** Puts a message back for later without counting a try (it was waiting for another message). */
+  defer(id: string, nextAttemptAt: string, reason: string): Promise<void>;
   markFinal(id: string, status: 'failed' | 'skipped', reason: string, at: string): Promise<void>;
   list(filter?: { meetingId?: string; status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
 }
