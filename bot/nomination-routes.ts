@@ -50,7 +50,7 @@ function registerPresence(app: TeamsApp, { store, clock }: RouteDeps): void {
     if (!c) return true;
     const from = ctx.activity.from;
     if (botWasRemoved(ctx)) {
-      await forgetConversation(store, c.id, from?.aadObjectId ?? 'system', clock());
+      await forgetConversation(store, c.id, c.teamId, from?.aadObjectId?.toLowerCase() ?? 'system', clock());
       return true;
     }
     const speaker = from?.aadObjectId && from.id ? { aadObjectId: from.aadObjectId.toLowerCase(), teamsUserId: from.id, name: from.name ?? '' } : null;

@@ -14,10 +14,10 @@ export async function recordConversation(store: Store, c: Conversation, speaker:
 }
 
 /** Forgets a conversation the bot was removed from: nothing more is sent there. */
-export async function forgetConversation(store: Store, conversationId: string, actor: string, now: string): Promise<void> {
+export async function forgetConversation(store: Store, conversationId: string, teamId: string | null, actor: string, now: string): Promise<void> {
   await store.transaction(async (tx) => {
-    await tx.teams.removeConversation(conversationId, now);
-    await tx.audit.append([{ at: now, actor, action: 'conversation.removed', subject: { conversationId }, details: {} }]);
+    await tx.teams.removeConversation(conversationId, now, teamId);
+    await tx.audit.append([{ at: now, actor, action: 'conversation.removed', subject: { conversationId, ...(teamId ? { teamId } : {}) }, details: {} }]);
   });
 }
 

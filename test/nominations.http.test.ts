@@ -127,6 +127,18 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     expect((await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire'))?.version).toBe(1);
   });
 
+  it('forgets every Teams channel of a team it is removed from, and sends nothing there', async () => {
+    await linked();
+    const removed = { ...botAddedToTeam(connector.url, GARETH), membersAdded: undefined, membersRemoved: [{ id: '28:bot-id' }] };
+    // Removed from the team: Teams says so in the General channel, not the linked one.
+    removed.channelData = { ...removed.channelData, channel: { id: '19:general@thread.tacv2' } };
+    await post(removed);
+    expect(await bot.store.teams.getConversation(CHANNEL)).toBeNull();
+    now = CARD_DAY;
+    await bot.pass();
+    expect(cardFor(SOUTHAMPTON_MAY)).toHaveLength(0);
+  });
+
   it('refuses a stranger without changing anything', async () => {
     await linked();
     now = CARD_DAY;

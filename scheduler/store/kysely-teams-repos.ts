@@ -25,8 +25,12 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
       };
       await db.insertInto('conversations').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
     },
-    async removeConversation(id, at) {
-      await db.updateTable('conversations').set({ removed_at: at, updated_at: at }).where('id', '=', id).execute();
+    async removeConversation(id, at, teamId) {
+      // Removed from a team: every Teams channel of that team goes with it.
+      await db
+        .updateTable('conversations').set({ removed_at: at, updated_at: at })
+        .where((eb) => (teamId ? eb.or([eb('id', '=', id), eb('team_id', '=', teamId)]) : eb('id', '=', id)))
+        .execute();
     },
     async getConversation(id) {
       const r = await db.selectFrom('conversations').selectAll().where('id', '=', id).where('removed_at', 'is', null).executeTakeFirst();

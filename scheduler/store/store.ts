@@ -49,7 +49,7 @@ export interface AuditRepo {
 /** Where the bot lives in Teams, what each force and panel is linked to, and the Teams ids of people seen. */
 export interface TeamsRepo {
   saveConversation(c: Conversation, at: string): Promise<void>;
-  removeConversation(id: string, at: string): Promise<void>;
+  removeConversation(id: string, at: string, teamId?: string | null): Promise<void>;
   /** The conversation, unless the bot was removed from it. */
   getConversation(id: string): Promise<Conversation | null>;
   personalConversation(aadObjectId: string): Promise<Conversation | null>;
