@@ -129,7 +129,7 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
 
   it('forgets every Teams channel of a team it is removed from, and sends nothing there', async () => {
     await linked();
-    const removed = { ...botAddedToTeam(connector.url, GARETH), membersAdded: undefined, membersRemoved: [{ id: '28:bot-id' }] };
+    const removed: any = { ...botAddedToTeam(connector.url, GARETH), membersAdded: undefined, membersRemoved: [{ id: '28:bot-id' }] };
     // Removed from the team: Teams says so in the General channel, not the linked one.
     removed.channelData = { ...removed.channelData, channel: { id: '19:general@thread.tacv2' } };
     await post(removed);
