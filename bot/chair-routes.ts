@@ -1,7 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { cancelCard, cancelledCard } from '../cards/cancel-card.js';
-import { cancelData, VERBS } from '../cards/verbs.js';
+import { attendanceCard } from '../cards/attendance-card.js';
+import { attendanceData, cancelData, VERBS } from '../cards/verbs.js';
+import { attendanceCardModel, recordAttendance, type AttendanceInput } from '../scheduler/attendance.js';
+import { attendanceView } from './outbox-sender.js';
 import { cancelMeeting, cancellableMeetings } from '../scheduler/cancellations.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import type { RouteDeps } from './nomination-routes.js';
@@ -34,4 +37,22 @@ export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: Route
     if (r.value.changed) kick();
     return answer(cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), parsed.data.reason));
   });
+
+  app.adaptiveCards.actionExecute(VERBS.recordAttendance, async (ctx, _state, raw) => answer(await onAttendance(ctx, raw)));
+
+  async function onAttendance(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {
+    const meetingId = typeof (raw as { meetingId?: unknown })?.meetingId === 'string' ? (raw as { meetingId: string }).meetingId : '';
+    const model = await attendanceCardModel(store, meetingId);
+    if (!model) return 'That meeting is not known to this bot.';
+    const again = async (notice?: string) => attendanceCard(attendanceView((await attendanceCardModel(store, meetingId))!), notice);
+    const parsed = attendanceData.safeParse(raw);
+    if (!parsed.success) return again(`Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
+    const records: AttendanceInput[] = parsed.data.records.map((r) => {
+      const person = model.forces.find((f) => f.id === r.forceId)?.choices.find((p) => p.aadObjectId === r.attendee) ?? null;
+      return { forceId: r.forceId, attended: r.attended, attendee: person, decisionMaker: r.decisionMaker };
+    });
+    const r = await recordAttendance(store, meetingId, records, actorOf(ctx), clock());
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? r.error.message : again(`Not recorded: ${r.error.message}`);
+    return again();
+  }
 }

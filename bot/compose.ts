@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Log } from '../scheduler/log.js';
 import { CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
+import { queueAttendanceCards } from '../scheduler/attendance.js';
 import { queueNominationWork } from '../scheduler/nomination-jobs.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
@@ -60,6 +61,14 @@ export function schedulerJobs(store: Store, config: Readonly<AppConfig>, log: Lo
       run: async (now) => {
         const queued = await queueNominationWork(store, now, config.nominationTimings);
         if (queued.length) log.info({ job: 'nomination-work', queued: queued.length }, 'nomination messages queued');
+      },
+    },
+    {
+      name: 'attendance-cards',
+      due: () => true,
+      run: async (now) => {
+        const queued = await queueAttendanceCards(store, now);
+        if (queued.length) log.info({ job: 'attendance-cards', queued: queued.length }, 'attendance cards queued');
       },
     },
     { name: 'send-outbox', due: () => true, run: async () => void (await drain()) },

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import { attendanceCard, type AttendanceView } from '../cards/attendance-card.js';
 import { nominationCard } from '../cards/nomination-card.js';
+import { attendanceCardModel } from '../scheduler/attendance.js';
+import { toLocalIso } from '../scheduler/domain/timetable.js';
 import { meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
@@ -37,6 +40,7 @@ export async function renderNominationCard(store: Store, model: NominationCardMo
 
 /** Decides what one outbox message means now: it is rendered from the store's current state, not from when it was queued. */
 async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Plan> {
+  if (m.kind === 'attendance') return planAttendance(store, m);
   const model = await nominationCardModel(store, m.meetingId, m.forceId, nowIso);
   if (!model) return { kind: 'skip', reason: 'the meeting or force no longer exists' };
   const open = model.status === 'scheduled' && !model.started;
@@ -66,6 +70,17 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
       return { kind: 'send', message: { text: `You have been named to represent ${model.force.name} at **${model.panel.name}** (${model.panel.localAuthority}) on ${when}, as ${n.role}${n.decisionMaker ? ', confirmed as able to make decisions on behalf of the force' : ''}.` } };
     }
   }
+}
+
+async function planAttendance(store: Store, m: OutboxMessage): Promise<Plan> {
+  const model = await attendanceCardModel(store, m.meetingId);
+  if (!model || model.meeting.status === 'cancelled') return { kind: 'skip', reason: 'nothing to record' };
+  return { kind: 'send', message: { card: attendanceCard(attendanceView(model)) } };
+}
+
+/** The card's view of the attendance model. */
+export function attendanceView(model: NonNullable<Awaited<ReturnType<typeof attendanceCardModel>>>): AttendanceView {
+  return { meetingId: model.meeting.id, panelName: model.panel.name, start: toLocalIso(model.meeting.start), end: toLocalIso(model.meeting.end), forces: model.forces };
 }
 
 /** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */

@@ -7,6 +7,7 @@ export const VERBS = {
   nominate: 'nominate',
   refreshNomination: 'refreshNomination',
   cancelMeeting: 'cancelMeeting',
+  recordAttendance: 'recordAttendance',
 } as const;
 
 const id = z.string().min(1).max(200);
@@ -36,3 +37,18 @@ export const cancelData = z.object({
   reason: z.enum(CANCEL_REASONS, { errorMap: () => ({ message: 'choose a reason' }) }),
   note: z.string().trim().min(3, 'add a short note').max(280, 'keep the note under 280 characters'),
 });
+
+/** What the attendance card sends back: per force `attended_<id>`, `attendee_<id>`, `decisionMaker_<id>`. */
+export const attendanceData = z
+  .object({ meetingId: id })
+  .catchall(z.string().max(200))
+  .transform((d, ctx) => {
+    const forces = [...new Set(Object.keys(d).flatMap((k) => /^(attended|attendee|decisionMaker)_([a-z0-9-]{1,64})$/.exec(k)?.[2] ?? []))];
+    if (!forces.length) ctx.addIssue({ code: 'custom', message: 'say for each force whether the police attended' });
+    const records = forces.map((f) => {
+      const attendee = (d[`attendee_${f}`] ?? '').trim().toLowerCase();
+      if (attendee && !AAD_OBJECT_ID.test(attendee)) ctx.addIssue({ code: 'custom', message: `choose who attended for ${f} from the list` });
+      return { forceId: f, attended: d[`attended_${f}`] !== 'false', attendee: attendee || null, decisionMaker: d[`decisionMaker_${f}`] === 'true' };
+    });
+    return { meetingId: d.meetingId as string, records };
+  });

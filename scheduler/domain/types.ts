@@ -136,7 +136,7 @@ export interface Nomination {
   version: number;
 }
 
-export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice';
+export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance';
 
 /**
  * An intent to send, written before sending. What it says is rendered from the store when it is sent,

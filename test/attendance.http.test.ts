@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { computeFlags } from '../scheduler/domain/flags.js';
+import { silentLog } from '../scheduler/log.js';
+import { nominate } from '../scheduler/nominations.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { cardAction, DAWN, GARETH, NADIA, personalMessage, STRANGER } from './support/teams-activities.js';
+import { cardProblems } from './support/validate-card.js';
+
+const MAY = 'southampton.2027-05-03'; // Tue 4 May 2027, 10:00-12:00 local (09:00-11:00Z)
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('a chair records police attendance, over real HTTP', () => {
+  let dir: string;
+  let bot: RunningBot;
+  let connector: FakeConnector;
+  let now = '2027-04-01T08:00:00.000Z';
+  const post = async (activity: object) => {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const record = (who = DAWN, extra: Record<string, unknown> = {}) =>
+    post(cardAction(connector.url, who, 'recordAttendance', { meetingId: MAY, attended_hampshire: 'true', attendee_hampshire: NADIA.aadObjectId, decisionMaker_hampshire: 'true', ...extra }));
+  const attendanceCards = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('Police attendance: Southampton'));
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'panel-bot-att-'));
+    now = '2027-04-01T08:00:00.000Z';
+    connector = new FakeConnector();
+    await connector.start();
+    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
+    await post(personalMessage(connector.url, DAWN, 'link panel southampton'));
+    await until(() => connector.posts().some((p) => /Linked/.test(p.body.text ?? '')), 'the link reply');
+    const r = await nominate(bot.store, { meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'DI', decisionMaker: true }, GARETH.aadObjectId, '2027-04-20T08:00:00.000Z');
+    expect(r.ok).toBe(true);
+  });
+  afterEach(async () => {
+    await bot.stop();
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends the chair an attendance card once the meeting has ended, once', async () => {
+    now = '2027-05-04T10:30:00.000Z';
+    await bot.pass();
+    expect(attendanceCards()).toHaveLength(0);
+    now = '2027-05-04T11:05:00.000Z';
+    await bot.pass();
+    await bot.pass();
+    expect(attendanceCards()).toHaveLength(1);
+    const card = attendanceCards()[0]!;
+    expect(card.conversationId).toBe(`a:personal-${DAWN.aadObjectId}`);
+    expect(cardProblems(card.card)).toEqual([]);
+    expect(card.card.body.find((e: any) => e.id === 'attendee_hampshire').value).toBe(NADIA.aadObjectId);
+  });
+
+  it('records the nominee, then a correction to a substitute who could not decide; every version audited, the latest counts', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    const first = await record();
+    expect(JSON.stringify(first.body.value)).toContain('Recorded.');
+    expect(await bot.store.chairs.attendance([MAY])).toEqual([expect.objectContaining({ attended: true, aadObjectId: NADIA.aadObjectId, substitute: false, decisionMaker: true, version: 1 })]);
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('held');
+    await record(DAWN, { attendee_hampshire: GARETH.aadObjectId, decisionMaker_hampshire: 'false' });
+    const [latest] = await bot.store.chairs.attendance([MAY]);
+    expect(latest).toMatchObject({ aadObjectId: GARETH.aadObjectId, substitute: true, decisionMaker: false, version: 2 });
+    const actions = (await bot.store.audit.page(0, 100_000)).map((e) => e.action);
+    expect(actions.filter((a) => a.startsWith('attendance.'))).toEqual(['attendance.recorded', 'attendance.corrected']);
+    const panel = (await bot.store.directory.getPanel('southampton'))!;
+    const m = (await bot.store.meetings.get(MAY))!;
+    const flags = computeFlags(panel, [{ ...m, cancelReason: null, nominations: await bot.store.nominations.listForMeetings([MAY]), attendance: [latest!] }], now).map((f) => f.code);
+    expect(flags).toEqual(['NOT_DECISION_MAKER', 'SUBSTITUTE_ATTENDED']);
+  });
+
+  it('records that no police representative attended', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    await record(DAWN, { attended_hampshire: 'false', attendee_hampshire: '' });
+    expect(await bot.store.chairs.attendance([MAY])).toEqual([expect.objectContaining({ attended: false, aadObjectId: null, name: null, decisionMaker: false })]);
+  });
+
+  it('refuses a stranger, a meeting not yet ended, and bad card data, changing nothing', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    expect((await record(STRANGER)).body.value).toMatch(/Only the chairs of Southampton Channel panel/);
+    expect(JSON.stringify((await record(DAWN, { attendee_hampshire: 'bob' })).body.value)).toContain('choose who attended for hampshire');
+    expect(JSON.stringify((await record(DAWN, { attended_leics: 'true', attendee_leics: NADIA.aadObjectId })).body.value)).toContain('leics does not face');
+    now = '2027-05-04T10:00:00.000Z';
+    expect(JSON.stringify((await record()).body.value)).toContain('once the meeting has ended');
+    expect(await bot.store.chairs.attendance([MAY])).toEqual([]);
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+  });
+});
