@@ -1,6 +1,6 @@
-import { addWorkingDays } from './domain/calendar-days.js';
-import { localDate, toLocalIso } from './domain/timetable.js';
-import type { Meeting, MeetingStatus, Nomination, Panel } from './domain/types.js';
+import { computeFlags, DEFAULT_FLAG_SETTINGS, type FlagMeeting } from './domain/flags.js';
+import { toLocalIso } from './domain/timetable.js';
+import type { Attendance, Meeting, MeetingStatus, Nomination, Panel } from './domain/types.js';
 import { DEFAULT_TIMINGS } from './nomination-jobs.js';
 import type { MeetingFilter, Store } from './store/store.js';
 
@@ -33,19 +33,8 @@ export function panelFlags(panel: Panel): string[] {
   return panel.timetable.kind === 'when-necessary' ? ['WHEN_NECESSARY_PANEL'] : [];
 }
 
-/**
- * NO_NOMINATION: a scheduled meeting within the escalation window (or started) with a force that named nobody.
- * Derived from the store each time, never stored, so it cannot drift from the facts.
- */
-export function nominationFlags(m: Meeting, panel: Panel, nominations: Nomination[], now: string, escalationWorkingDays: number): string[] {
-  if (m.status !== 'scheduled') return [];
-  const due = localDate(now) >= addWorkingDays(localDate(m.start), -escalationWorkingDays);
-  const missing = panel.forces.some((f) => !nominations.some((n) => n.forceId === f));
-  return due && missing ? ['NO_NOMINATION'] : [];
-}
-
 /** Renders one stored meeting for people and machines. */
-export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] = [], flags: string[] = []): MeetingView {
+export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] = [], flags: string[] = [], attendance: Attendance[] = []): MeetingView {
   return {
     id: m.id,
     panelId: m.panelId,
@@ -58,9 +47,23 @@ export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] 
     extra: m.extra,
     version: m.version,
     nominations: nominations.map((n) => ({ forceId: n.forceId, aadObjectId: n.aadObjectId, name: n.name, role: n.role, decisionMaker: n.decisionMaker })),
-    attendance: [],
-    flags: [...panelFlags(panel), ...flags],
+    attendance: attendance.map((a) => ({ forceId: a.forceId, attended: a.attended, aadObjectId: a.aadObjectId, name: a.name, substitute: a.substitute, decisionMaker: a.decisionMaker })),
+    flags: [...new Set([...panelFlags(panel), ...flags])],
   };
+}
+
+/** Meetings with what the flags need: cancellation reasons, nominations and attendance, read in three queries. */
+export async function loadFlagMeetings(store: Store, meetings: Meeting[]): Promise<FlagMeeting[]> {
+  const ids = meetings.map((m) => m.id);
+  const [nominations, attendance, cancellations] = await Promise.all([store.nominations.listForMeetings(ids), store.chairs.attendance(ids), store.chairs.cancellations(ids)]);
+  const group = <T extends { meetingId: string }>(rows: T[]) => {
+    const by = new Map<string, T[]>();
+    for (const r of rows) by.set(r.meetingId, [...(by.get(r.meetingId) ?? []), r]);
+    return by;
+  };
+  const [n, a] = [group(nominations), group(attendance)];
+  const reasons = new Map(cancellations.map((c) => [c.meetingId, c.reason]));
+  return meetings.map((m) => ({ ...m, cancelReason: reasons.get(m.id) ?? null, nominations: n.get(m.id) ?? [], attendance: a.get(m.id) ?? [] }));
 }
 
 /** The meetings a query selects, oldest first, with the panels they belong to. */
@@ -73,13 +76,17 @@ export async function listSchedule(store: Store, q: ScheduleQuery, now: string, 
     ...(q.from ? { from: q.from } : {}),
     ...(q.to ? { to: q.to } : {}),
   };
-  const meetings = await store.meetings.list(filter);
-  const nominations = new Map<string, Nomination[]>();
-  for (const n of await store.nominations.listForMeetings(meetings.map((m) => m.id))) nominations.set(n.meetingId, [...(nominations.get(n.meetingId) ?? []), n]);
+  const meetings = await loadFlagMeetings(store, await store.meetings.list(filter));
+  const settings = { ...DEFAULT_FLAG_SETTINGS, escalationWorkingDays };
+  const flagsOf = new Map<string, string[]>();
+  for (const panel of panels) {
+    for (const f of computeFlags(panel, meetings, now, settings)) {
+      if (f.meetingId) flagsOf.set(f.meetingId, [...(flagsOf.get(f.meetingId) ?? []), f.code]);
+    }
+  }
   const views = meetings.flatMap((m) => {
     const panel = byId.get(m.panelId);
-    const named = nominations.get(m.id) ?? [];
-    return panel ? [meetingView(m, panel, named, nominationFlags(m, panel, named, now, escalationWorkingDays))] : [];
+    return panel ? [meetingView(m, panel, m.nominations, flagsOf.get(m.id) ?? [], m.attendance)] : [];
   });
   const selected = panels.filter(
     (p) => !p.retired && (!q.panelId || p.id === q.panelId) && (!q.forceId || p.forces.includes(q.forceId)),

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { recordAttendance } from '../scheduler/attendance.js';
+import { cancelMeeting } from '../scheduler/cancellations.js';
+import { parsePanelsConfig } from '../scheduler/panels-config.js';
+import { listSchedule } from '../scheduler/schedule-view.js';
+import { syncPanels } from '../scheduler/sync.js';
+import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+
+const DAWN = '92276658-1e27-41c0-8a6a-63ec24ede6a4';
+const SAM = { aadObjectId: 'aaaaaaaa-0000-4000-8000-000000000001', name: 'DS Sam Price' };
+
+describe.each(STORE_KINDS)('the schedule view on %s', (kind) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await freshStore(kind);
+    const cfg = parsePanelsConfig(parse(readFileSync('config/panels.sample.yaml', 'utf8')));
+    if (!cfg.ok) throw new Error(cfg.error.message);
+    await syncPanels(t.store, cfg.value, '2027-04-01T08:00:00.000Z');
+  });
+  afterEach(async () => {
+    await t.dispose();
+  });
+
+  it('shows cancellations, attendance and the flags derived from them', async () => {
+    await cancelMeeting(t.store, { meetingId: 'southampton.2027-05-03', reason: 'no cases to discuss', note: 'quiet month' }, DAWN, '2027-04-20T08:00:00.000Z');
+    await recordAttendance(t.store, 'southampton.2027-04-05', [{ forceId: 'hampshire', attended: true, attendee: SAM, decisionMaker: false }], DAWN, '2027-04-05T12:00:00.000Z');
+    const { meetings } = await listSchedule(t.store, { panelId: 'southampton', from: '2027-04-01T00:00:00.000Z', to: '2027-06-01T00:00:00.000Z' }, '2027-05-20T08:00:00.000Z');
+    const april = meetings.find((m) => m.id === 'southampton.2027-04-05')!;
+    const may = meetings.find((m) => m.id === 'southampton.2027-05-03')!;
+    expect(april).toMatchObject({ status: 'held', attendance: [{ forceId: 'hampshire', attended: true, aadObjectId: SAM.aadObjectId, name: SAM.name, substitute: false, decisionMaker: false }] });
+    expect(april.flags).toEqual(['NOT_DECISION_MAKER']);
+    expect(may).toMatchObject({ status: 'cancelled', flags: ['CANCELLED', 'CANCELLED_NO_CASES'] });
+  });
+});
