@@ -1,6 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { cancelCard, cancelledCard } from '../cards/cancel-card.js';
+import { flagsCard } from '../cards/flags-card.js';
+import { openFlags } from '../scheduler/open-flags.js';
 import { attendanceCard } from '../cards/attendance-card.js';
 import { attendanceData, cancelData, VERBS } from '../cards/verbs.js';
 import { attendanceCardModel, recordAttendance, type AttendanceInput } from '../scheduler/attendance.js';
@@ -20,6 +22,12 @@ export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: Route
     if (!access.national && access.panels.size === 0) return null;
     return cancelCard(meetings, notice);
   };
+
+  app.message(/^\s*flags\s*$/i, async (ctx) => {
+    const r = await openFlags(store, actorOf(ctx), clock());
+    if (!r) return void (await ctx.sendActivity('Flags are for panel chairs, force Prevent leads and their deputies, and national leads.'));
+    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: flagsCard(r.flags) }] });
+  });
 
   app.message(/^\s*cancel\s*$/i, async (ctx) => {
     const c = await listCard(ctx);

@@ -26,7 +26,7 @@ export const COMMANDS: readonly BotCommand[] = [
   { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE, ready: true },
   { name: 'attendance', usage: 'attendance [force|panel] [from] [to]', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE, ready: false },
   { name: 'review', usage: 'review [force]', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE, ready: false },
-  { name: 'flags', usage: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE, ready: false },
+  { name: 'flags', usage: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE, ready: true },
   { name: 'subscribe', usage: 'subscribe', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE, ready: false },
 ];
 

@@ -87,6 +87,26 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect(await auditActions()).not.toContain('meeting.cancelled');
   });
 
+  it('answers `flags` for each role with what that role may see', async () => {
+    await cancel();
+    const flagsFor = async (who: typeof DAWN) => {
+      const before = connector.posts().length;
+      await post(personalMessage(connector.url, who, 'flags'));
+      await until(() => connector.posts().length > before, 'the flags reply');
+      const reply = connector.posts().at(-1)!;
+      return JSON.stringify(reply.body.attachments?.[0]?.content ?? reply.body.text);
+    };
+    const dawn = await flagsFor(DAWN);
+    expect(cardProblems(JSON.parse(dawn))).toEqual([]);
+    expect(dawn).toContain('CANCELLED_NO_CASES');
+    expect(dawn).toContain('Southampton Channel panel');
+    expect(dawn).not.toContain('Portsmouth');
+    expect(await flagsFor(GARETH)).toContain('CANCELLED_NO_CASES');
+    expect(await flagsFor(KIERAN)).not.toContain('Southampton');
+    expect(await flagsFor({ aadObjectId: '8d116ece-1738-47d9-bd9c-172411e20b8f', name: 'Helen Carter' })).not.toContain('Southampton');
+    expect(await flagsFor(STRANGER)).toContain('Flags are for panel chairs');
+  });
+
   it('refuses to cancel a meeting that has started', async () => {
     now = '2027-05-04T09:30:00.000Z';
     const res = await cancel();
