@@ -2,6 +2,8 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { cancelCard, cancelledCard } from '../cards/cancel-card.js';
 import { flagsCard } from '../cards/flags-card.js';
+import { panelsCard } from '../cards/panels-card.js';
+import { myMeetings } from '../scheduler/my-panels.js';
 import { openFlags } from '../scheduler/open-flags.js';
 import { attendanceCard } from '../cards/attendance-card.js';
 import { attendanceData, cancelData, VERBS } from '../cards/verbs.js';
@@ -16,12 +18,18 @@ const answer = (reply: string | Record<string, unknown>): string | AdaptiveCard 
 const actorOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
 
 /** The chair's commands: `cancel` and the cancel card's action. */
-export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: RouteDeps): void {
+export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: RouteDeps, escalationWorkingDays = 2): void {
   const listCard = async (ctx: TurnContext, notice?: string) => {
     const { access, meetings } = await cancellableMeetings(store, actorOf(ctx), clock());
     if (!access.national && access.panels.size === 0) return null;
     return cancelCard(meetings, notice);
   };
+
+  app.message(/^\s*panels\s*$/i, async (ctx) => {
+    const rows = await myMeetings(store, actorOf(ctx), clock(), escalationWorkingDays);
+    if (!rows) return void (await ctx.sendActivity('No Channel panel meetings involve you. Chairs, force Prevent leads, their deputies, national leads and named attendees see theirs here.'));
+    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: panelsCard(rows) }] });
+  });
 
   app.message(/^\s*flags\s*$/i, async (ctx) => {
     const r = await openFlags(store, actorOf(ctx), clock());

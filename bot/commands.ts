@@ -20,7 +20,7 @@ const EVERYWHERE: readonly CommandScope[] = ['personal', 'team'];
 
 export const COMMANDS: readonly BotCommand[] = [
   { name: 'help', usage: 'help', description: 'What this bot does and the commands it understands.', scopes: EVERYWHERE, ready: true },
-  { name: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE, ready: false },
+  { name: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE, ready: true },
   { name: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE, ready: true },
   { name: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE, ready: true },
   { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE, ready: true },

@@ -19,9 +19,9 @@ import { teamsMessenger } from './teams-messenger.js';
 const HOUR = 3_600_000;
 
 /** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */
-function registerRoutes(app: TeamsApp, deps: RouteDeps): void {
+function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
   registerNominationRoutes(app, deps);
-  registerChairRoutes(app, deps);
+  registerChairRoutes(app, deps, config.nominationTimings.escalationWorkingDays);
 }
 
 /** Delivers the outbox one drain at a time; `kick` starts one in the background unless one is running. */
@@ -92,7 +92,7 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
     const report = await syncPanels(store, file.value, clock());
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;
-    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, { store, log, clock, kick: () => kick() }) });
+    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, { store, log, clock, kick: () => kick() }, config) });
     const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()));
     kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);

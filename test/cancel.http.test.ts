@@ -107,6 +107,26 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect(await flagsFor(STRANGER)).toContain('Flags are for panel chairs');
   });
 
+  it('answers `panels` with the next meetings and the buttons each role allows', async () => {
+    const panelsFor = async (who: typeof DAWN) => {
+      const before = connector.posts().length;
+      await post(personalMessage(connector.url, who, 'panels'));
+      await until(() => connector.posts().length > before, 'the panels reply');
+      const reply = connector.posts().at(-1)!;
+      return reply.body.attachments?.[0]?.content ?? reply.body.text;
+    };
+    const gareth = await panelsFor(GARETH);
+    expect(cardProblems(gareth)).toEqual([]);
+    expect(JSON.stringify(gareth)).toContain('Southampton Channel panel');
+    expect(JSON.stringify(gareth)).toContain('Name attendee (hampshire)');
+    const dawn = JSON.stringify(await panelsFor(DAWN));
+    expect(dawn).toContain('Southampton Channel panel');
+    expect(dawn).not.toContain('Portsmouth');
+    expect(dawn).not.toContain('Name attendee');
+    expect(dawn).toContain('type `cancel`');
+    expect(await panelsFor(STRANGER)).toMatch(/No Channel panel meetings involve you/);
+  });
+
   it('refuses to cancel a meeting that has started', async () => {
     now = '2027-05-04T09:30:00.000Z';
     const res = await cancel();
