@@ -1,15 +1,15 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
-import { cancelCard, cancelledCard } from '../cards/cancel-card.js';
+import { cancelCard, cancelledCard, changedCard } from '../cards/cancel-card.js';
 import { flagsCard } from '../cards/flags-card.js';
 import { panelsCard } from '../cards/panels-card.js';
 import { myMeetings } from '../scheduler/my-panels.js';
 import { openFlags } from '../scheduler/open-flags.js';
 import { attendanceCard } from '../cards/attendance-card.js';
-import { attendanceData, cancelData, VERBS } from '../cards/verbs.js';
+import { addMeetingData, attendanceData, cancelData, rescheduleData, VERBS } from '../cards/verbs.js';
 import { attendanceCardModel, recordAttendance, type AttendanceInput } from '../scheduler/attendance.js';
 import { attendanceView } from './outbox-sender.js';
-import { cancelMeeting, cancellableMeetings } from '../scheduler/cancellations.js';
+import { addExtraMeeting, cancelMeeting, cancellableMeetings, rescheduleMeeting } from '../scheduler/cancellations.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import type { RouteDeps } from './nomination-routes.js';
 import type { TeamsApp } from './teams-app.js';
@@ -20,9 +20,9 @@ const actorOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId?.toLowerCas
 /** The chair's commands: `cancel` and the cancel card's action. */
 export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: RouteDeps, escalationWorkingDays = 2): void {
   const listCard = async (ctx: TurnContext, notice?: string) => {
-    const { access, meetings } = await cancellableMeetings(store, actorOf(ctx), clock());
+    const { access, meetings, panels } = await cancellableMeetings(store, actorOf(ctx), clock());
     if (!access.national && access.panels.size === 0) return null;
-    return cancelCard(meetings, notice);
+    return cancelCard(meetings, notice, panels);
   };
 
   app.message(/^\s*panels\s*$/i, async (ctx) => {
@@ -52,6 +52,23 @@ export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: Route
     if (!r.ok) return answer(r.error.code === 'FORBIDDEN' ? r.error.message : ((await listCard(ctx, `Not cancelled: ${r.error.message}`)) ?? r.error.message));
     if (r.value.changed) kick();
     return answer(cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), parsed.data.reason));
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.rescheduleMeeting, async (ctx, _state, raw) => {
+    const parsed = rescheduleData.safeParse(raw);
+    if (!parsed.success) return answer((await listCard(ctx, `Not moved: ${parsed.error.issues.map((i) => i.message).join('; ')}.`)) ?? 'You cannot move meetings.');
+    const r = await rescheduleMeeting(store, parsed.data.meetingId, { date: parsed.data.newDate, time: parsed.data.newTime }, actorOf(ctx), clock());
+    if (!r.ok) return answer(r.error.code === 'FORBIDDEN' ? r.error.message : ((await listCard(ctx, `Not moved: ${r.error.message}`)) ?? r.error.message));
+    kick();
+    return answer(changedCard(`Moved: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'The named attendee carries over and is told; the cards in each force\'s Teams channel show the new time.'));
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.addMeeting, async (ctx, _state, raw) => {
+    const parsed = addMeetingData.safeParse(raw);
+    if (!parsed.success) return answer((await listCard(ctx, `Not added: ${parsed.error.issues.map((i) => i.message).join('; ')}.`)) ?? 'You cannot add meetings.');
+    const r = await addExtraMeeting(store, parsed.data.panelId, { date: parsed.data.extraDate, time: parsed.data.extraTime }, actorOf(ctx), clock());
+    if (!r.ok) return answer(r.error.code === 'FORBIDDEN' ? r.error.message : ((await listCard(ctx, `Not added: ${r.error.message}`)) ?? r.error.message));
+    return answer(changedCard(`Extra meeting added: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'Each force facing the panel will be asked to name its attendee.'));
   });
 
   app.adaptiveCards.actionExecute(VERBS.recordAttendance, async (ctx, _state, raw) => answer(await onAttendance(ctx, raw)));

@@ -8,6 +8,8 @@ export const VERBS = {
   refreshNomination: 'refreshNomination',
   cancelMeeting: 'cancelMeeting',
   recordAttendance: 'recordAttendance',
+  rescheduleMeeting: 'rescheduleMeeting',
+  addMeeting: 'addMeeting',
 } as const;
 
 const id = z.string().min(1).max(200);
@@ -52,3 +54,12 @@ export const attendanceData = z
     });
     return { meetingId: d.meetingId as string, records };
   });
+
+const localDateInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date');
+const localTimeInput = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:00)?$/, 'choose a start time').transform((t) => t.slice(0, 5));
+
+/** Moving a meeting: which one, and its new local date and start time. */
+export const rescheduleData = z.object({ meetingId: z.string({ required_error: 'choose a meeting' }).min(1, 'choose a meeting').max(200), newDate: localDateInput, newTime: localTimeInput });
+
+/** Adding an extra meeting to a panel. */
+export const addMeetingData = z.object({ panelId: z.string({ required_error: 'choose a panel' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a panel'), extraDate: localDateInput, extraTime: localTimeInput });

@@ -1,9 +1,10 @@
+import { DateTime } from 'luxon';
 import { accessFor, canActForPanel, type Access } from './access.js';
 import { toLocalIso } from './domain/timetable.js';
 import type { CancelReason, Meeting, Panel, Result } from './domain/types.js';
 import { fail, ok } from './domain/types.js';
 import { queueCardUpdates } from './nomination-jobs.js';
-import type { Store } from './store/store.js';
+import type { Repos, Store } from './store/store.js';
 
 /** A meeting a chair may cancel, as the cancel card lists it. */
 export interface CancellableMeeting {
@@ -18,14 +19,15 @@ export interface CancellableMeeting {
 const LIST_LIMIT = 20;
 
 /** The upcoming, still scheduled meetings of the panels a person chairs (all panels for a national lead). */
-export async function cancellableMeetings(store: Store, actor: string, now: string): Promise<{ access: Access; meetings: CancellableMeeting[] }> {
+export async function cancellableMeetings(store: Store, actor: string, now: string): Promise<{ access: Access; meetings: CancellableMeeting[]; panels: Array<{ id: string; name: string; whenNecessary: boolean }> }> {
   const access = await accessFor(store, actor);
   const panels = (await store.directory.listPanels()).filter((p) => canActForPanel(access, p.id));
-  if (!panels.length) return { access, meetings: [] };
+  if (!panels.length) return { access, meetings: [], panels: [] };
   const byId = new Map(panels.map((p) => [p.id, p]));
   const upcoming = await store.meetings.list({ panelIds: panels.map((p) => p.id), from: now, statuses: ['scheduled'] });
   return {
     access,
+    panels: panels.map((p) => ({ id: p.id, name: p.name, whenNecessary: p.timetable.kind === 'when-necessary' })),
     meetings: upcoming.slice(0, LIST_LIMIT).map((m) => ({
       meetingId: m.id, version: m.version, panelName: byId.get(m.panelId)!.name, start: toLocalIso(m.start), end: toLocalIso(m.end), extra: m.extra,
     })),
@@ -55,5 +57,74 @@ export async function cancelMeeting(store: Store, input: CancelInput, actor: str
     ]);
     await queueCardUpdates(tx, meeting.id, `v${cancelled.version}`, now);
     return ok({ meeting: cancelled, panel, changed: true });
+  });
+}
+
+/** A local date and wall-clock time in Europe/London, as a chair types them. */
+export interface LocalSlot {
+  date: string; // YYYY-MM-DD
+  time: string; // HH:mm
+}
+
+function slotToUtc(slot: LocalSlot): string | null {
+  const dt = DateTime.fromISO(`${slot.date}T${slot.time}`, { zone: 'Europe/London' });
+  return dt.isValid ? (dt.toUTC().toISO() as string) : null;
+}
+
+/** Moves a meeting to another date and time; the nomination carries over, the cards change and the nominee is told. */
+export async function rescheduleMeeting(store: Store, meetingId: string, slot: LocalSlot, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
+  const start = slotToUtc(slot);
+  if (!start) return fail('INVALID', 'Give a real date and time.');
+  if (start <= now) return fail('INVALID', 'A meeting can only be moved to a time in the future.');
+  return store.transaction(async (tx) => {
+    const meeting = await tx.meetings.getForUpdate(meetingId);
+    const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
+    if (!meeting || !panel) return fail('NOT_FOUND', 'That meeting is not known to this bot.');
+    if (!canActForPanel(await accessFor(tx, actor), panel.id)) return fail('FORBIDDEN', `Only the chairs of ${panel.name} or a national lead can move its meetings.`);
+    if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STARTED', 'Only a meeting that is still to come can be moved.');
+    const length = Date.parse(meeting.end) - Date.parse(meeting.start);
+    const moved: Meeting = {
+      ...meeting, start, end: new Date(Date.parse(start) + length).toISOString(), locked: true, version: meeting.version + 1,
+      moved: { from: meeting.moved?.from ?? meeting.start, reason: 'rescheduled by the chair' },
+    };
+    await tx.meetings.update(moved, now);
+    await tx.audit.append([{ at: now, actor, action: 'meeting.rescheduled', subject: { meetingId, panelId: panel.id }, details: { from: meeting.start, start: moved.start, end: moved.end, version: moved.version } }]);
+    await queueCardUpdates(tx, meetingId, `v${moved.version}`, now);
+    await tellNominees(tx, moved, now);
+    return ok({ meeting: moved, panel });
+  });
+}
+
+async function tellNominees(tx: Repos, m: Meeting, now: string): Promise<void> {
+  const notices = [];
+  for (const n of await tx.nominations.listForMeetings([m.id])) {
+    const personal = await tx.teams.personalConversation(n.aadObjectId);
+    if (!personal) continue;
+    notices.push({
+      id: `notice:${m.id}:${n.forceId}:moved-v${m.version}`, kind: 'notice' as const, conversationId: personal.id, meetingId: m.id, forceId: n.forceId, cardId: null,
+      personAadObjectId: n.aadObjectId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
+    });
+  }
+  await tx.outbox.enqueue(notices);
+}
+
+/** Adds an extra meeting to a panel; on a when-necessary panel every meeting is one. */
+export async function addExtraMeeting(store: Store, panelId: string, slot: LocalSlot, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
+  const start = slotToUtc(slot);
+  if (!start) return fail('INVALID', 'Give a real date and time.');
+  if (start <= now) return fail('INVALID', 'An extra meeting must be in the future.');
+  return store.transaction(async (tx) => {
+    const panel = await tx.directory.getPanel(panelId);
+    if (!panel || panel.retired) return fail('NOT_FOUND', 'That panel is not known to this bot.');
+    if (!canActForPanel(await accessFor(tx, actor), panel.id)) return fail('FORBIDDEN', `Only the chairs of ${panel.name} or a national lead can add meetings to it.`);
+    const id = `${panel.id}.${slot.date}.extra-${slot.time.replace(':', '')}`;
+    if (await tx.meetings.get(id)) return fail('EXISTS', `${panel.name} already has an extra meeting then.`);
+    const meeting: Meeting = {
+      id, panelId: panel.id, occurrence: null, start, end: new Date(Date.parse(start) + panel.timetable.minutes * 60_000).toISOString(),
+      status: 'scheduled', moved: null, extra: true, version: 1, locked: true,
+    };
+    await tx.meetings.insertMany([meeting], now);
+    await tx.audit.append([{ at: now, actor, action: 'meeting.added', subject: { meetingId: id, panelId: panel.id }, details: { start, end: meeting.end, extra: true } }]);
+    return ok({ meeting, panel });
   });
 }

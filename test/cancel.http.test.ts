@@ -10,6 +10,7 @@ import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, KIER
 import { cardProblems } from './support/validate-card.js';
 
 const MAY = 'southampton.2027-05-03';
+const TAMSIN = '3f98e277-4cbd-47ad-9c90-a9587403e430'; // chairs the Isles of Scilly (when necessary)
 
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -125,6 +126,31 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect(dawn).not.toContain('Name attendee');
     expect(dawn).toContain('type `cancel`');
     expect(await panelsFor(STRANGER)).toMatch(/No Channel panel meetings involve you/);
+  });
+
+  it('moves a meeting: the nomination carries over and the force card shows the new time', async () => {
+    const res = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-06', newTime: '14:00' }));
+    expect(JSON.stringify(res.body.value)).toContain('Moved: Southampton Channel panel, Thu 6 May 2027, 14:00–16:00');
+    expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'scheduled', start: '2027-05-06T13:00:00.000Z', version: 2, moved: { reason: 'rescheduled by the chair' } });
+    expect(await auditActions()).toContain('meeting.rescheduled');
+    const cardActivity = (await bot.store.outbox.get(`card:${MAY}:hampshire`))!.activityId!;
+    await until(() => connector.calls.some((c) => c.method === 'PUT' && c.activityId === cardActivity), 'the card update');
+    expect(JSON.stringify(connector.calls.find((c) => c.method === 'PUT' && c.activityId === cardActivity)!.body)).toContain('Thu 6 May 2027, 14:00–16:00');
+    const past = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-01-06', newTime: '14:00' }));
+    expect(JSON.stringify(past.body.value)).toContain('only be moved to a time in the future');
+    expect((await post(cardAction(connector.url, STRANGER, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-07', newTime: '14:00' }))).body.value).toMatch(/Only the chairs/);
+  });
+
+  it('adds an extra meeting, including on a when-necessary panel, for chairs only', async () => {
+    const res = await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'southampton', extraDate: '2027-05-20', extraTime: '10:00' }));
+    expect(JSON.stringify(res.body.value)).toContain('Extra meeting added: Southampton Channel panel, Thu 20 May 2027, 10:00–12:00');
+    expect(await bot.store.meetings.get('southampton.2027-05-20.extra-1000')).toMatchObject({ extra: true, occurrence: null, start: '2027-05-20T09:00:00.000Z' });
+    const tamsin = { aadObjectId: TAMSIN, name: 'Tamsin Hicks' };
+    await post(cardAction(connector.url, tamsin, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-02', extraTime: '11:00' }));
+    expect((await bot.store.meetings.list({ panelIds: ['isles-of-scilly'] })).map((m) => m.extra)).toEqual([true]);
+    expect((await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-03', extraTime: '11:00' }))).body.value).toMatch(/Only the chairs/);
+    const bad = await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'southampton', extraDate: 'soon', extraTime: '10:00' }));
+    expect(JSON.stringify(bad.body.value)).toContain('Not added: choose a date');
   });
 
   it('refuses to cancel a meeting that has started', async () => {
