@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import type { Log } from '../scheduler/log.js';
 import { CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
 import { queueAttendanceCards } from '../scheduler/attendance.js';
-import { queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { forceConversation, queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { queueDigests } from '../scheduler/open-flags.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
@@ -69,6 +70,18 @@ export function schedulerJobs(store: Store, config: Readonly<AppConfig>, log: Lo
       run: async (now) => {
         const queued = await queueAttendanceCards(store, now);
         if (queued.length) log.info({ job: 'attendance-cards', queued: queued.length }, 'attendance cards queued');
+      },
+    },
+    {
+      name: 'monday-digest',
+      due: () => true,
+      run: async (now) => {
+        const conversationOf = async (forceId: string) => {
+          const force = await store.directory.getForce(forceId);
+          return force ? forceConversation(store, force) : null;
+        };
+        const queued = await queueDigests(store, now, conversationOf);
+        if (queued.length) log.info({ job: 'monday-digest', queued: queued.length }, 'flag digests queued');
       },
     },
     { name: 'send-outbox', due: () => true, run: async () => void (await drain()) },

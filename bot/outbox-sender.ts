@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { attendanceCard, type AttendanceView } from '../cards/attendance-card.js';
+import { flagsCard } from '../cards/flags-card.js';
 import { nominationCard } from '../cards/nomination-card.js';
+import { forceDigestFlags } from '../scheduler/open-flags.js';
 import { attendanceCardModel } from '../scheduler/attendance.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import { meetingWhen } from '../cards/format.js';
@@ -40,7 +42,11 @@ export async function renderNominationCard(store: Store, model: NominationCardMo
 
 /** Decides what one outbox message means now: it is rendered from the store's current state, not from when it was queued. */
 async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Plan> {
-  if (m.kind === 'attendance') return planAttendance(store, m);
+  if (m.kind === 'attendance' || m.kind === 'attendance-reminder') return planAttendance(store, m);
+  if (m.kind === 'digest') {
+    const flags = await forceDigestFlags(store, m.forceId, nowIso);
+    return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };
+  }
   const model = await nominationCardModel(store, m.meetingId, m.forceId, nowIso);
   if (!model) return { kind: 'skip', reason: 'the meeting or force no longer exists' };
   const open = model.status === 'scheduled' && !model.started;
@@ -75,7 +81,12 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
 async function planAttendance(store: Store, m: OutboxMessage): Promise<Plan> {
   const model = await attendanceCardModel(store, m.meetingId);
   if (!model || model.meeting.status === 'cancelled') return { kind: 'skip', reason: 'nothing to record' };
-  return { kind: 'send', message: { card: attendanceCard(attendanceView(model)) } };
+  if (m.kind === 'attendance') return { kind: 'send', message: { card: attendanceCard(attendanceView(model)) } };
+  if (model.forces.every((f) => f.recorded)) return { kind: 'skip', reason: 'attendance recorded' };
+  const card = m.cardId ? await store.outbox.get(m.cardId) : null;
+  if (card?.status === 'pending') return { kind: 'later', reason: 'the attendance card is not posted yet' };
+  const when = meetingWhen(toLocalIso(model.meeting.start), toLocalIso(model.meeting.end));
+  return { kind: 'send', threadOf: card?.activityId ?? undefined, message: { text: `Reminder: police attendance at **${model.panel.name}** on ${when} has not been recorded yet. It is flagged ATTENDANCE_UNRECORDED until it is.` } };
 }
 
 /** The card's view of the attendance model. */

@@ -9,12 +9,12 @@ export interface FlagRow {
 const MAX_ROWS = 40;
 
 /** The open compliance flags a person may see, grouped by panel; long lists are cut with a count (cards stay small). */
-export function flagsCard(rows: FlagRow[]): Record<string, unknown> {
-  if (!rows.length) return card([text('Open compliance flags', { weight: 'Bolder', size: 'Medium' }), text('No open flags for the panels you can see.', { color: 'Good' })]);
+export function flagsCard(rows: FlagRow[], title = 'Open compliance flags'): Record<string, unknown> {
+  if (!rows.length) return card([text(title, { weight: 'Bolder', size: 'Medium' }), text('No flags for the panels you can see.', { color: 'Good' })]);
   const shown = rows.slice(0, MAX_ROWS);
   const panels = [...new Set(shown.map((r) => r.panelName))];
   return card([
-    text(`Open compliance flags (${rows.length})`, { weight: 'Bolder', size: 'Medium' }),
+    text(`${title} (${rows.length})`, { weight: 'Bolder', size: 'Medium' }),
     ...panels.flatMap((p) => [text(p, { weight: 'Bolder', spacing: 'Medium' }), facts(shown.filter((r) => r.panelName === p).map((r) => [r.code, r.facts]))]),
     ...(rows.length > MAX_ROWS ? [text(`…and ${rows.length - MAX_ROWS} more. The review export lists them all.`, { isSubtle: true })] : []),
   ]);

@@ -1,5 +1,8 @@
 import { accessFor, canActForPanel } from './access.js';
-import type { Attendance, Meeting, Panel, Person, Result } from './domain/types.js';
+import { addWorkingDays } from './domain/calendar-days.js';
+import { DEFAULT_FLAG_SETTINGS } from './domain/flags.js';
+import { localDate } from './domain/timetable.js';
+import type { Attendance, Meeting, OutboxMessage, Panel, Person, Result } from './domain/types.js';
 import { fail, ok } from './domain/types.js';
 import type { Repos, Store } from './store/store.js';
 
@@ -99,6 +102,7 @@ export async function panelConversation(repos: Repos, panel: Panel): Promise<str
 }
 
 const LOOK_BACK_MS = 14 * 86_400_000;
+const UNRECORDED_WORKING_DAYS = DEFAULT_FLAG_SETTINGS.unrecordedWorkingDays;
 
 /** Queues an attendance card to the chair's linked conversation for every meeting that has ended (idempotent). */
 export async function queueAttendanceCards(store: Store, now: string): Promise<string[]> {
@@ -106,15 +110,18 @@ export async function queueAttendanceCards(store: Store, now: string): Promise<s
     await tx.exclusive('outbox');
     const from = new Date(Date.parse(now) - LOOK_BACK_MS).toISOString();
     const ended = (await tx.meetings.list({ from, to: now, statuses: ['scheduled'] })).filter((m) => m.end <= now);
-    const wanted = [];
+    const wanted: OutboxMessage[] = [];
     for (const m of ended) {
       const panel = await tx.directory.getPanel(m.panelId);
       const conversationId = panel && !panel.retired ? await panelConversation(tx, panel) : null;
       if (!conversationId) continue;
-      wanted.push({
-        id: `attendance:${m.id}`, kind: 'attendance' as const, conversationId, meetingId: m.id, forceId: '', cardId: null, personAadObjectId: null,
-        status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
-      });
+      const base = { conversationId, meetingId: m.id, forceId: '', personAadObjectId: null, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
+      wanted.push({ ...base, id: `attendance:${m.id}`, kind: 'attendance', cardId: null });
+      // One reminder to the chair when the record is overdue (the meeting then carries ATTENDANCE_UNRECORDED).
+      const records = await tx.chairs.attendance([m.id]);
+      if (records.length === 0 && localDate(now) >= addWorkingDays(localDate(m.start), UNRECORDED_WORKING_DAYS)) {
+        wanted.push({ ...base, id: `attendance-reminder:${m.id}`, kind: 'attendance-reminder', cardId: `attendance:${m.id}` });
+      }
     }
     return tx.outbox.enqueue(wanted);
   });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { accessFor, type Access } from './access.js';
 import { computeFlags, type Flag } from './domain/flags.js';
-import type { Panel } from './domain/types.js';
+import type { OutboxMessage, Panel } from './domain/types.js';
 import { loadFlagMeetings } from './schedule-view.js';
 import type { Store } from './store/store.js';
 
@@ -27,4 +27,38 @@ export async function openFlags(store: Store, actor: string, now: string): Promi
   const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from, to }));
   const flags = panels.flatMap((p) => computeFlags(p, meetings, now).filter((f) => visible(access, f)).map((f) => ({ ...f, panelName: p.name })));
   return { access, flags };
+}
+
+/**
+ * A force's new flags for its Monday digest: those about its meetings of the last `days` days, and any
+ * upcoming meeting it has named nobody for. Panel-wide flags stay in `flags` and the review.
+ */
+export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7): Promise<Array<Flag & { panelName: string }>> {
+  const access: Access = { aadObjectId: '', national: false, forces: new Set([forceId]), panels: new Set() };
+  const panels = visiblePanels(access, await store.directory.listPanels());
+  const since = DateTime.fromISO(now, { zone: 'utc' }).minus({ days }).toISO()!;
+  const ahead = DateTime.fromISO(now, { zone: 'utc' }).plus({ days: 14 }).toISO()!;
+  const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from: since, to: ahead }));
+  const recent = new Set(meetings.filter((m) => m.start <= now).map((m) => m.id));
+  return panels.flatMap((p) =>
+    computeFlags(p, meetings, now)
+      .filter((f) => f.meetingId && (!f.forceId || f.forceId === forceId) && (recent.has(f.meetingId) || f.code === 'NO_NOMINATION'))
+      .map((f) => ({ ...f, panelName: p.name })),
+  );
+}
+
+/** Queues each linked force's digest card on Mondays (one per force per Monday). */
+export async function queueDigests(store: Store, now: string, conversationOf: (forceId: string) => Promise<string | null>): Promise<string[]> {
+  const local = DateTime.fromISO(now, { zone: 'utc' }).setZone('Europe/London');
+  if (local.weekday !== 1 || local.hour < 8) return [];
+  const messages: OutboxMessage[] = [];
+  for (const force of await store.directory.listForces()) {
+    const conversationId = await conversationOf(force.id);
+    if (!conversationId) continue;
+    messages.push({
+      id: `digest:${force.id}:${local.toISODate()}`, kind: 'digest', conversationId, meetingId: '', forceId: force.id, cardId: null, personAadObjectId: null,
+      status: 'pending', attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
+    });
+  }
+  return store.outbox.enqueue(messages);
 }

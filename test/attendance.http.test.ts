@@ -66,6 +66,20 @@ describe('a chair records police attendance, over real HTTP', () => {
     expect(card.card.body.find((e: any) => e.id === 'attendee_hampshire').value).toBe(NADIA.aadObjectId);
   });
 
+  it('reminds the chair once when the record is 3 working days overdue', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    await bot.pass();
+    const reminders = () => connector.posts().filter((p) => /police attendance at \*\*Southampton/.test(p.body.text ?? ''));
+    now = '2027-05-06T12:00:00.000Z';
+    await bot.pass();
+    expect(reminders()).toHaveLength(0);
+    now = '2027-05-07T08:00:00.000Z';
+    await bot.pass();
+    await bot.pass();
+    expect(reminders()).toHaveLength(1);
+    expect(reminders()[0]!.body.text).toContain('ATTENDANCE_UNRECORDED');
+  });
+
   it('records the nominee, then a correction to a substitute who could not decide; every version audited, the latest counts', async () => {
     now = '2027-05-04T11:05:00.000Z';
     const first = await record();

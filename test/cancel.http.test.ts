@@ -153,6 +153,22 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect(JSON.stringify(bad.body.value)).toContain('Not added: choose a date');
   });
 
+  it('posts a Monday digest of the week\'s new flags to the force, once', async () => {
+    await cancel();
+    now = '2027-05-09T09:00:00.000Z'; // Sunday
+    await bot.pass();
+    // Monday 19 April (in beforeEach) had its own digest; this looks for the one about the cancellation.
+    const digests = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('New compliance flags this week') && JSON.stringify(c.card).includes('CANCELLED'));
+    expect(digests()).toHaveLength(0);
+    now = '2027-05-10T08:00:00.000Z'; // Monday, 09:00 in London
+    await bot.pass();
+    await bot.pass();
+    expect(digests()).toHaveLength(1);
+    expect(digests()[0]!.conversationId).toBe(CHANNEL);
+    expect(JSON.stringify(digests()[0]!.card)).toContain('CANCELLED_NO_CASES');
+    expect(cardProblems(digests()[0]!.card)).toEqual([]);
+  });
+
   it('refuses to cancel a meeting that has started', async () => {
     now = '2027-05-04T09:30:00.000Z';
     const res = await cancel();

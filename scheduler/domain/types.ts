@@ -136,7 +136,7 @@ export interface Nomination {
   version: number;
 }
 
-export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance';
+export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest';
 
 /**
  * An intent to send, written before sending. What it says is rendered from the store when it is sent,
