@@ -7,19 +7,13 @@ import { loadConfig } from '../bot/config.js';
 import { computeFlags } from '../scheduler/domain/flags.js';
 import { silentLog } from '../scheduler/log.js';
 import { nominate } from '../scheduler/nominations.js';
+import { until } from './support/wait.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { cardAction, DAWN, GARETH, NADIA, personalMessage, STRANGER } from './support/teams-activities.js';
 import { cardProblems } from './support/validate-card.js';
 
 const MAY = 'southampton.2027-05-03'; // Tue 4 May 2027, 10:00-12:00 local (09:00-11:00Z)
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('a chair records police attendance, over real HTTP', () => {
   let dir: string;

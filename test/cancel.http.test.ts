@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
 import { silentLog } from '../scheduler/log.js';
+import { until } from './support/wait.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, KIERAN, personalMessage, STRANGER } from './support/teams-activities.js';
 import { cardProblems } from './support/validate-card.js';
@@ -12,13 +13,6 @@ import { cardProblems } from './support/validate-card.js';
 const MAY = 'southampton.2027-05-03';
 const TAMSIN = '3f98e277-4cbd-47ad-9c90-a9587403e430'; // chairs the Isles of Scilly (when necessary)
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('a chair cancels a meeting, over real HTTP', () => {
   let dir: string;

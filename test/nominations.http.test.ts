@@ -7,6 +7,7 @@ import { loadConfig } from '../bot/config.js';
 import { silentLog } from '../scheduler/log.js';
 import { queueNominationWork } from '../scheduler/nomination-jobs.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
+import { until } from './support/wait.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { botAddedToTeam, cardAction, CHANNEL, channelMessage, GARETH, NADIA, personalMessage, STRANGER } from './support/teams-activities.js';
 import { cardProblems } from './support/validate-card.js';
@@ -14,13 +15,6 @@ import { cardProblems } from './support/validate-card.js';
 const SOUTHAMPTON_MAY = 'southampton.2027-05-03'; // moved to Tue 4 May 2027 by the bank holiday
 const CARD_DAY = '2027-04-19T08:00:00.000Z'; // 10 working days before 4 May
 
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('nominating a decision maker in Teams, over real HTTP', () => {
   let dir: string;

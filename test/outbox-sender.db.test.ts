@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { drainOutbox, MAX_ATTEMPTS } from '../bot/outbox-sender.js';
 import type { Conversation, OutboxMessage } from '../scheduler/domain/types.js';
 import { silentLog } from '../scheduler/log.js';
 import { SendError, type Messenger } from '../scheduler/messenger.js';
-import { parsePanelsConfig } from '../scheduler/panels-config.js';
 import { syncPanels } from '../scheduler/sync.js';
+import { sampleConfig } from './support/sample.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 
 const START = Date.parse('2027-04-19T08:00:00.000Z');
@@ -37,9 +35,7 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
   let t: TestStore;
   beforeEach(async () => {
     t = await freshStore(kind);
-    const cfg = parsePanelsConfig(parse(readFileSync('config/panels.sample.yaml', 'utf8')));
-    if (!cfg.ok) throw new Error(cfg.error.message);
-    await syncPanels(t.store, cfg.value, '2027-04-01T08:00:00.000Z');
+    await syncPanels(t.store, sampleConfig(), '2027-04-01T08:00:00.000Z');
     await t.store.teams.saveConversation(CHANNEL, '2027-04-01T08:00:00.000Z');
   });
   afterEach(async () => {

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { cancelMeeting } from '../scheduler/cancellations.js';
 import { nominate } from '../scheduler/nominations.js';
-import { parsePanelsConfig } from '../scheduler/panels-config.js';
 import { syncPanels } from '../scheduler/sync.js';
+import { sampleConfig } from './support/sample.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 
 const MAY = 'southampton.2027-05-03';
@@ -19,9 +17,7 @@ describe.each(STORE_KINDS)('concurrent writers on %s', (kind) => {
   let t: TestStore;
   beforeEach(async () => {
     t = await freshStore(kind);
-    const cfg = parsePanelsConfig(parse(readFileSync('config/panels.sample.yaml', 'utf8')));
-    if (!cfg.ok) throw new Error(cfg.error.message);
-    await syncPanels(t.store, cfg.value, '2027-04-01T08:00:00.000Z');
+    await syncPanels(t.store, sampleConfig(), '2027-04-01T08:00:00.000Z');
   });
   afterEach(async () => {
     await t.dispose();

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { recordAttendance } from '../scheduler/attendance.js';
 import { cancelMeeting } from '../scheduler/cancellations.js';
-import { parsePanelsConfig } from '../scheduler/panels-config.js';
 import { listSchedule } from '../scheduler/schedule-view.js';
 import { syncPanels } from '../scheduler/sync.js';
+import { sampleConfig } from './support/sample.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 
 const DAWN = '92276658-1e27-41c0-8a6a-63ec24ede6a4';
@@ -15,9 +13,7 @@ describe.each(STORE_KINDS)('the schedule view on %s', (kind) => {
   let t: TestStore;
   beforeEach(async () => {
     t = await freshStore(kind);
-    const cfg = parsePanelsConfig(parse(readFileSync('config/panels.sample.yaml', 'utf8')));
-    if (!cfg.ok) throw new Error(cfg.error.message);
-    await syncPanels(t.store, cfg.value, '2027-04-01T08:00:00.000Z');
+    await syncPanels(t.store, sampleConfig(), '2027-04-01T08:00:00.000Z');
   });
   afterEach(async () => {
     await t.dispose();

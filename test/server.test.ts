@@ -10,16 +10,10 @@ import { startHttpServer, type HttpRoute, type RunningServer } from '../bot/http
 import { createLogger } from '../bot/logger.js';
 import { createTeamsApp, type TeamsApp } from '../bot/teams-app.js';
 import { silentLog } from '../scheduler/log.js';
+import { until } from './support/wait.js';
 import { FakeConnector, teamsMessage } from './support/fake-connector.js';
 
-/** Polls until `check` holds, or fails after a bounded wait. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Lets in-flight turns finish before asserting that something did not happen. */
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
 interface Options {
