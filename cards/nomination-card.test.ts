@@ -10,9 +10,9 @@ const view = (extra: Partial<NominationView> = {}): NominationView => ({
   force: { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary' },
   nomination: null,
   recent: [
-    { start: '2027-04-05T10:00:00+01:00', status: 'scheduled', name: 'DI Sam Price', decisionMaker: true },
-    { start: '2027-03-01T10:00:00+00:00', status: 'cancelled', name: null, decisionMaker: null },
-    { start: '2027-02-01T10:00:00+00:00', status: 'scheduled', name: null, decisionMaker: null },
+    { start: '2027-04-05T10:00:00+01:00', status: 'held', name: 'DI Sam Price', decisionMaker: true, attended: true },
+    { start: '2027-03-01T10:00:00+00:00', status: 'cancelled', name: null, decisionMaker: null, attended: null },
+    { start: '2027-02-01T10:00:00+00:00', status: 'scheduled', name: null, decisionMaker: null, attended: null },
   ],
   choices: [{ aadObjectId: '36f675cc-81e7-4ef5-a8e2-5d940ed90475', name: 'Gareth Owen' }],
   ...extra,
@@ -33,7 +33,7 @@ describe('the nomination card', () => {
 
   it('shows the panel, date, local time, timetable, move and last three meetings', () => {
     const s = texts(nominationCard(view()));
-    for (const part of ['Southampton Channel panel', 'Southampton City Council', 'Tue 4 May 2027, 10:00–12:00', 'Monthly, to the guidance timetable', 'Early May bank holiday', 'DI Sam Price (decision maker)', 'cancelled', 'nobody named']) {
+    for (const part of ['Southampton Channel panel', 'Southampton City Council', 'Tue 4 May 2027, 10:00–12:00', 'Monthly, to the guidance timetable', 'Early May bank holiday', 'DI Sam Price attended (decision maker)', 'cancelled', 'nobody named']) {
       expect(s).toContain(part);
     }
   });

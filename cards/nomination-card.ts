@@ -14,7 +14,7 @@ export interface NominationView {
   panel: { id: string; name: string; localAuthority: string; onGuidanceTimetable: boolean };
   force: { id: string; name: string };
   nomination: { aadObjectId: string; name: string; role: string; decisionMaker: boolean } | null;
-  recent: Array<{ start: string; status: string; name: string | null; decisionMaker: boolean | null }>;
+  recent: Array<{ start: string; status: string; name: string | null; decisionMaker: boolean | null; attended: boolean | null }>;
   choices: Array<{ aadObjectId: string; name: string }>;
 }
 
@@ -35,9 +35,14 @@ function header(v: NominationView): CardElement[] {
 
 function recent(v: NominationView): CardElement[] {
   if (!v.recent.length) return [text('No earlier meetings of this panel are recorded.', { isSubtle: true })];
-  const who = (r: NominationView['recent'][number]) =>
-    r.status === 'cancelled' ? 'cancelled' : r.name ? `${r.name}${r.decisionMaker ? ' (decision maker)' : ' (not confirmed as a decision maker)'}` : 'nobody named';
-  return [text('Named for the last three meetings', { weight: 'Bolder', spacing: 'Medium' }), facts(v.recent.map((r) => [shortDate(r.start), who(r)]))];
+  const who = (r: NominationView['recent'][number]) => {
+    if (r.status === 'cancelled') return 'cancelled';
+    if (r.attended === false) return 'no police representative attended';
+    const dm = r.decisionMaker ? ' (decision maker)' : ' (not a confirmed decision maker)';
+    if (r.attended) return `${r.name ?? 'someone'} attended${dm}`;
+    return r.name ? `${r.name} was named${dm}; attendance not recorded` : 'nobody named';
+  };
+  return [text('The last three meetings', { weight: 'Bolder', spacing: 'Medium' }), facts(v.recent.map((r) => [shortDate(r.start), who(r)]))];
 }
 
 function state(v: NominationView): CardElement[] {

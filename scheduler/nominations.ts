@@ -19,7 +19,8 @@ export interface NominationCardModel {
   force: { id: string; name: string };
   nomination: Pick<Nomination, 'aadObjectId' | 'name' | 'role' | 'decisionMaker' | 'nominatedAt'> | null;
   /** The panel's last three meetings before this one, and whom this force named for each. */
-  recent: Array<{ start: string; status: Meeting['status']; name: string | null; decisionMaker: boolean | null }>;
+  /** `attended` says whether the chair's record (true/false) or only the nomination (null) is shown. */
+  recent: Array<{ start: string; status: Meeting['status']; name: string | null; decisionMaker: boolean | null; attended: boolean | null }>;
   /** People to offer as static choices where the person picker does not work. */
   choices: Person[];
 }
@@ -54,8 +55,16 @@ export async function nominationCardModel(repos: Repos, meetingId: string, force
 
 async function recentMeetings(repos: Repos, panel: Panel, forceId: string, before: string): Promise<NominationCardModel['recent']> {
   const past = (await repos.meetings.list({ panelIds: [panel.id], to: before })).slice(-3).reverse();
-  const named = new Map((await repos.nominations.listForMeetings(past.map((m) => m.id))).filter((n) => n.forceId === forceId).map((n) => [n.meetingId, n]));
-  return past.map((m) => ({ start: toLocalIso(m.start), status: m.status, name: named.get(m.id)?.name ?? null, decisionMaker: named.get(m.id)?.decisionMaker ?? null }));
+  const ids = past.map((m) => m.id);
+  const ofForce = <T extends { forceId: string; meetingId: string }>(rows: T[]) => new Map(rows.filter((r) => r.forceId === forceId).map((r) => [r.meetingId, r]));
+  const [named, records] = [ofForce(await repos.nominations.listForMeetings(ids)), ofForce(await repos.chairs.attendance(ids))];
+  // Who actually attended, where the chair recorded it (continuity is what the inspection found lacking); else who was named.
+  return past.map((m) => {
+    const r = records.get(m.id);
+    if (r) return { start: toLocalIso(m.start), status: m.status, name: r.name, decisionMaker: r.decisionMaker, attended: r.attended };
+    const n = named.get(m.id);
+    return { start: toLocalIso(m.start), status: m.status, name: n?.name ?? null, decisionMaker: n?.decisionMaker ?? null, attended: null };
+  });
 }
 
 function choicesFor(force: Force, recent: Person[], current: Nomination | null): Person[] {

@@ -6,7 +6,7 @@ import { startBot, type RunningBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
 import { computeFlags } from '../scheduler/domain/flags.js';
 import { silentLog } from '../scheduler/log.js';
-import { nominate } from '../scheduler/nominations.js';
+import { nominate, nominationCardModel } from '../scheduler/nominations.js';
 import { until } from './support/wait.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { cardAction, DAWN, GARETH, NADIA, personalMessage, STRANGER } from './support/teams-activities.js';
@@ -89,6 +89,13 @@ describe('a chair records police attendance, over real HTTP', () => {
     const m = (await bot.store.meetings.get(MAY))!;
     const flags = computeFlags(panel, [{ ...m, cancelReason: null, nominations: await bot.store.nominations.listForMeetings([MAY]), attendance: [latest!] }], now).map((f) => f.code);
     expect(flags).toEqual(['NOT_DECISION_MAKER', 'SUBSTITUTE_ATTENDED']);
+  });
+
+  it('shows the next nomination card who actually attended', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    await record();
+    const next = await nominationCardModel(bot.store, 'southampton.2027-06-07', 'hampshire', now);
+    expect(next?.recent[0]).toMatchObject({ name: NADIA.name, attended: true, decisionMaker: true });
   });
 
   it('records that no police representative attended', async () => {
