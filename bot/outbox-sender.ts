@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { attendanceCard, type AttendanceView } from '../cards/attendance-card.js';
 import { flagsCard } from '../cards/flags-card.js';
@@ -95,7 +96,7 @@ export function attendanceView(model: NonNullable<Awaited<ReturnType<typeof atte
 }
 
 /** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */
-async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage): Promise<void> {
+async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner: string): Promise<void> {
   const { store, messenger } = deps;
   try {
     const now = iso(deps.clock());
@@ -106,6 +107,8 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage): Promi
     // Waiting for the card to be posted first is not a failed try.
     if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason);
     await pace(deps, pacer, m.conversationId, conversation.tenantId);
+    // The pacing wait (or a slow batch) may have outlived the lease: never send what another sender may now hold.
+    if (!(await store.outbox.renewLease(m.id, owner, iso(deps.clock()), iso(deps.clock() + LEASE_MS)))) return;
     const activityId = p.kind === 'send' ? await messenger.send(conversation, p.message, p.threadOf) : (await messenger.update(conversation, p.activityId, p.message), p.activityId);
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
   } catch (err) {
@@ -145,10 +148,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Drains the outbox: sends every due message; waits for retries due within `waitMs`, then returns how many were handled. */
 export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = { conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS) }): Promise<number> {
   let handled = 0;
+  const owner = randomUUID();
   for (;;) {
     const now = deps.clock();
-    const batch = await deps.store.outbox.claimDue(iso(now), iso(now + LEASE_MS), BATCH);
-    for (const m of batch) await deliver(deps, pacer, m);
+    const batch = await deps.store.outbox.claimDue(iso(now), iso(now + LEASE_MS), BATCH, owner);
+    for (const m of batch) await deliver(deps, pacer, m, owner);
     handled += batch.length;
     if (batch.length) continue;
     const next = (await deps.store.outbox.list({ status: 'pending' })).map((m) => Date.parse(m.nextAttemptAt)).sort((a, b) => a - b)[0];

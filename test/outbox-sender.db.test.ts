@@ -82,9 +82,14 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
     await t.store.outbox.enqueue([card('southampton.2027-05-03'), card('portsmouth.2027-04-29')]);
     const now = new Date(START).toISOString();
     const lease = new Date(START + 60_000).toISOString();
-    const [a, b] = await Promise.all([t.store.outbox.claimDue(now, lease, 1), t.store.outbox.claimDue(now, lease, 1)]);
+    const [a, b] = await Promise.all([t.store.outbox.claimDue(now, lease, 1, 'a'), t.store.outbox.claimDue(now, lease, 1, 'b')]);
     expect([...a, ...b].map((m) => m.id).sort()).toEqual(['card:portsmouth.2027-04-29:hampshire', 'card:southampton.2027-05-03:hampshire']);
-    expect(await t.store.outbox.claimDue(now, lease, 5)).toEqual([]);
-    expect(await t.store.outbox.claimDue(new Date(START + 61_000).toISOString(), lease, 5)).toHaveLength(2);
+    expect(await t.store.outbox.claimDue(now, lease, 5, 'c')).toEqual([]);
+    const late = new Date(START + 61_000).toISOString();
+    const taken = await t.store.outbox.claimDue(late, new Date(START + 120_000).toISOString(), 5, 'c');
+    expect(taken).toHaveLength(2);
+    // The first sender's lease ran out and was taken: it must not send.
+    expect(await t.store.outbox.renewLease(a[0]!.id, 'a', late, lease)).toBe(false);
+    expect(await t.store.outbox.renewLease(a[0]!.id, 'c', late, lease)).toBe(true);
   });
 });

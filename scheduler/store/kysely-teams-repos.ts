@@ -138,7 +138,7 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
           .values({
             id: m.id, kind: m.kind, conversation_id: m.conversationId, meeting_id: m.meetingId, force_id: m.forceId,
             card_id: m.cardId, person_aad_object_id: m.personAadObjectId, status: m.status, attempts: m.attempts,
-            next_attempt_at: m.nextAttemptAt, lease_until: null, activity_id: m.activityId, last_error: m.lastError,
+            next_attempt_at: m.nextAttemptAt, lease_until: null, lease_owner: null, activity_id: m.activityId, last_error: m.lastError,
             created_at: m.createdAt, sent_at: null,
           })
           .onConflict((oc) => oc.column('id').doNothing())
@@ -147,7 +147,7 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       }
       return added;
     },
-    async claimDue(now, leaseUntil, limit) {
+    async claimDue(now, leaseUntil, limit, owner) {
       let q = db
         .selectFrom('outbox').select('id')
         .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
@@ -156,13 +156,20 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       if (dialect === 'postgres') q = q.forUpdate().skipLocked();
       const ids = (await q.execute()).map((r) => r.id);
       if (!ids.length) return [];
-      await db.updateTable('outbox').set({ lease_until: leaseUntil }).where('id', 'in', ids).execute();
+      await db.updateTable('outbox').set({ lease_until: leaseUntil, lease_owner: owner }).where('id', 'in', ids).execute();
       const rows = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('created_at').orderBy('id').execute();
       return rows.map(toOutbox);
     },
     async get(id) {
       const r = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
       return r ? toOutbox(r) : null;
+    },
+    async renewLease(id, owner, now, leaseUntil) {
+      const r = await db
+        .updateTable('outbox').set({ lease_until: leaseUntil })
+        .where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'pending').where('lease_until', '>=', now)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async markSent(id, activityId, at) {
       await db.updateTable('outbox')

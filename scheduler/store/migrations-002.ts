@@ -52,6 +52,7 @@ export const teamsMigration: Migration = {
       .addColumn('attempts', 'integer', (c) => c.notNull())
       .addColumn('next_attempt_at', 'text', (c) => c.notNull())
       .addColumn('lease_until', 'text')
+      .addColumn('lease_owner', 'text')
       .addColumn('activity_id', 'text')
       .addColumn('last_error', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())

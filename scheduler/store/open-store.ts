@@ -80,7 +80,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     outbox: {
       ...repos.outbox,
       // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written.
-      claimDue: (now, leaseUntil, limit) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).outbox.claimDue(now, leaseUntil, limit)),
+      claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
     transaction: (fn) => db.transaction().execute((trx) => fn(kyselyRepos(trx, dialect))),
     ping: async () => {

@@ -71,7 +71,9 @@ export interface OutboxRepo {
   /** Inserts messages whose id is new; returns the ids actually added. */
   enqueue(messages: OutboxMessage[]): Promise<string[]>;
   /** Leases up to `limit` due messages to the caller until `leaseUntil`; no two callers get the same one. */
-  claimDue(now: string, leaseUntil: string, limit: number): Promise<OutboxMessage[]>;
+  claimDue(now: string, leaseUntil: string, limit: number, owner: string): Promise<OutboxMessage[]>;
+  /** Extends the caller's lease just before it sends; false when the lease ran out and another sender may have it. */
+  renewLease(id: string, owner: string, now: string, leaseUntil: string): Promise<boolean>;
   get(id: string): Promise<OutboxMessage | null>;
   markSent(id: string, activityId: string | null, at: string): Promise<void>;
   markRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;

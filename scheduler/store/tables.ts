@@ -103,6 +103,7 @@ export interface OutboxTable {
   attempts: number;
   next_attempt_at: string;
   lease_until: string | null;
+  lease_owner: string | null;
   activity_id: string | null;
   last_error: string | null;
   created_at: string;
