@@ -45,16 +45,25 @@ const botWasRemoved = (ctx: TurnContext) =>
 
 /** Remembers every conversation the bot hears from, and forgets one it is removed from. */
 function registerPresence(app: TeamsApp, { store, clock }: RouteDeps): void {
+  // What this process last wrote for a conversation and speaker: a message or a button press that repeats it
+  // needs no write. Install and removal events always write, so a re-added bot is always recorded again.
+  const written = new Map<string, string>();
   app.turn('beforeTurn', async (ctx) => {
     const c = conversationOf(ctx);
     if (!c) return true;
     const from = ctx.activity.from;
     if (botWasRemoved(ctx)) {
+      written.clear();
       await forgetConversation(store, c.id, c.teamId, from?.aadObjectId?.toLowerCase() ?? 'system', clock());
       return true;
     }
     const speaker = from?.aadObjectId && from.id ? { aadObjectId: from.aadObjectId.toLowerCase(), teamsUserId: from.id, name: from.name ?? '' } : null;
+    const key = JSON.stringify([c, speaker]);
+    const routine = ctx.activity.type === 'message' || ctx.activity.type === 'invoke';
+    if (routine && written.get(`${c.id}|${speaker?.aadObjectId ?? ''}`) === key) return true;
     await recordConversation(store, c, speaker, clock());
+    if (written.size > 10_000) written.clear();
+    written.set(`${c.id}|${speaker?.aadObjectId ?? ''}`, key);
     return true;
   });
   app.activity('installationUpdate', async () => undefined);
