@@ -9,7 +9,7 @@ import { openStore, storeOptions } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
 import { planMeetings, syncPanels } from '../scheduler/sync.js';
 import { ConfigError, type AppConfig } from './config.js';
-import { startHttpServer } from './http.js';
+import { startHttpServer, type HttpRoute } from './http.js';
 import { registerNominationRoutes, type RouteDeps } from './nomination-routes.js';
 import { registerChairRoutes } from './chair-routes.js';
 import { drainOutbox } from './outbox-sender.js';
@@ -18,6 +18,11 @@ import { createTeamsApp, type TeamsApp } from './teams-app.js';
 import { teamsMessenger } from './teams-messenger.js';
 
 const HOUR = 3_600_000;
+
+/** Every feature's plain HTTP routes (calendar feeds, report exports), mounted beside /api/messages. */
+function httpRoutes(_deps: RouteDeps, _config: Readonly<AppConfig>): HttpRoute[] {
+  return [];
+}
 
 /** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */
 function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
@@ -105,11 +110,12 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
     const report = await syncPanels(store, file.value, clock());
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;
-    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, { store, log, clock, kick: () => kick() }, config) });
+    const deps: RouteDeps = { store, log, clock, kick: () => kick() };
+    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, deps, config) });
     const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()));
     kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);
-    const server = await startHttpServer({ config, log, adapter, app, health });
+    const server = await startHttpServer({ config, log, adapter, app, health, routes: httpRoutes(deps, config) });
     const scheduler = startScheduler({ jobs: schedulerJobs(store, config, log, () => sender.drain()), clock, log }, config.tickSeconds * 1000);
     log.info({ url: server.url, localMode: config.localMode }, 'channel panel bot listening');
     return {
