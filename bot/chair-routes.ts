@@ -12,6 +12,7 @@ import { attendanceView } from './outbox-sender.js';
 import { addExtraMeeting, cancelMeeting, cancellableMeetings, rescheduleMeeting } from '../scheduler/cancellations.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import type { RouteDeps } from './nomination-routes.js';
+import { resolvePickedPerson } from './people.js';
 import type { TeamsApp } from './teams-app.js';
 
 const answer = (reply: string | Record<string, unknown>): string | AdaptiveCard => reply as string | AdaptiveCard;
@@ -80,10 +81,14 @@ export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: Route
     const again = async (notice?: string) => attendanceCard(attendanceView((await attendanceCardModel(store, meetingId))!), notice);
     const parsed = attendanceData.safeParse(raw);
     if (!parsed.success) return again(`Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
-    const records: AttendanceInput[] = parsed.data.records.map((r) => {
-      const person = model.forces.find((f) => f.id === r.forceId)?.choices.find((p) => p.aadObjectId === r.attendee) ?? null;
-      return { forceId: r.forceId, attended: r.attended, attendee: person, decisionMaker: r.decisionMaker };
-    });
+    const records: AttendanceInput[] = [];
+    for (const r of parsed.data.records) {
+      // A force that does not face the panel is refused by recordAttendance, with its own reason.
+      const force = model.forces.find((f) => f.id === r.forceId);
+      const person = force && r.attendee ? await resolvePickedPerson(ctx, force.choices, r.attendee) : null;
+      if (force && r.attendee && !person) return again(`Not recorded: I could not find who attended for ${r.forceId} in this team. Pick them from the list.`);
+      records.push({ forceId: r.forceId, attended: r.attended, attendee: person, decisionMaker: r.decisionMaker });
+    }
     const r = await recordAttendance(store, meetingId, records, actorOf(ctx), clock());
     if (!r.ok) return r.error.code === 'FORBIDDEN' ? r.error.message : again(`Not recorded: ${r.error.message}`);
     return again();

@@ -1,12 +1,13 @@
-import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { nominationCard } from '../cards/nomination-card.js';
 import { cardRef, nominateData, VERBS } from '../cards/verbs.js';
 import { accessFor, canActForForce } from '../scheduler/access.js';
-import type { Conversation, LinkScope, Person } from '../scheduler/domain/types.js';
+import type { Conversation, LinkScope } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
-import { nominate, nominationCardModel, type NominationCardModel } from '../scheduler/nominations.js';
+import { nominate, nominationCardModel } from '../scheduler/nominations.js';
 import { forgetConversation, linkConversation, recordConversation } from '../scheduler/presence.js';
 import type { Store } from '../scheduler/store/store.js';
+import { resolvePickedPerson } from './people.js';
 import { activityTenant, type TeamsApp } from './teams-app.js';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 
@@ -82,18 +83,6 @@ function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
   });
 }
 
-/** The person a picker value names: someone the card offered, or a member of this team as Teams knows them. */
-async function resolvePerson(ctx: TurnContext, model: NominationCardModel, aadObjectId: string): Promise<Person | null> {
-  const offered = model.choices.find((p) => p.aadObjectId === aadObjectId);
-  if (offered) return offered;
-  try {
-    const member = await TeamsInfo.getMember(ctx, aadObjectId);
-    return member?.name ? { aadObjectId, name: member.name } : null;
-  } catch {
-    return null;
-  }
-}
-
 const FORBIDDEN = "Only this force's Prevent leads, their deputies and national leads can name the attendee.";
 
 function registerNominations(app: TeamsApp, deps: RouteDeps): void {
@@ -117,7 +106,7 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
     if (!(await mayNominate(ctx, d.forceId))) return FORBIDDEN;
     const model = await nominationCardModel(store, d.meetingId, d.forceId, clock());
     if (!model) return 'That meeting is no longer known to this bot.';
-    const attendee = await resolvePerson(ctx, model, d.attendee);
+    const attendee = await resolvePickedPerson(ctx, model.choices, d.attendee);
     if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');
     const input = { meetingId: d.meetingId, forceId: d.forceId, meetingVersion: d.meetingVersion, nominationVersion: d.nominationVersion, attendee, role: d.role, decisionMaker: d.decisionMaker };
     const r = await nominate(store, input, ctx.activity.from?.aadObjectId?.toLowerCase() ?? '', clock());

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AAD_OBJECT_ID } from '../scheduler/domain/ids.js';
 import { CANCEL_REASONS } from '../scheduler/domain/types.js';
 
 /** The verbs of every Action.Execute the bot's cards carry. */
@@ -10,9 +9,14 @@ export const VERBS = {
   recordAttendance: 'recordAttendance',
   rescheduleMeeting: 'rescheduleMeeting',
   addMeeting: 'addMeeting',
+  historyPage: 'historyPage',
+  reviewView: 'reviewView',
 } as const;
 
 const id = z.string().min(1).max(200);
+
+/** A person picker's value: an Entra object id (Teams) or a Teams user id (the Agents Playground's picker). */
+export const PICKED_PERSON = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$/;
 const version = z.coerce.number().int().min(0).max(1_000_000);
 
 /** What a nomination card's button sends back: the card's own data plus the inputs, merged by Teams. */
@@ -21,7 +25,7 @@ export const nominateData = z.object({
   forceId: z.string().regex(/^[a-z0-9-]{1,64}$/),
   meetingVersion: version,
   nominationVersion: version,
-  attendee: z.string().trim().toLowerCase().regex(AAD_OBJECT_ID, 'choose the attendee from the list'),
+  attendee: z.string().trim().regex(PICKED_PERSON, 'choose the attendee from the list'),
   role: z.string().trim().min(2, 'give their role').max(80, 'keep the role under 80 characters'),
   decisionMaker: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
@@ -48,8 +52,8 @@ export const attendanceData = z
     const forces = [...new Set(Object.keys(d).flatMap((k) => /^(attended|attendee|decisionMaker)_([a-z0-9-]{1,64})$/.exec(k)?.[2] ?? []))];
     if (!forces.length) ctx.addIssue({ code: 'custom', message: 'say for each force whether the police attended' });
     const records = forces.map((f) => {
-      const attendee = (d[`attendee_${f}`] ?? '').trim().toLowerCase();
-      if (attendee && !AAD_OBJECT_ID.test(attendee)) ctx.addIssue({ code: 'custom', message: `choose who attended for ${f} from the list` });
+      const attendee = (d[`attendee_${f}`] ?? '').trim();
+      if (attendee && !PICKED_PERSON.test(attendee)) ctx.addIssue({ code: 'custom', message: `choose who attended for ${f} from the list` });
       return { forceId: f, attended: d[`attended_${f}`] !== 'false', attendee: attendee || null, decisionMaker: d[`decisionMaker_${f}`] === 'true' };
     });
     return { meetingId: d.meetingId as string, records };
@@ -63,3 +67,26 @@ export const rescheduleData = z.object({ meetingId: z.string({ required_error: '
 
 /** Adding an extra meeting to a panel. */
 export const addMeetingData = z.object({ panelId: z.string({ required_error: 'choose a panel' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a panel'), extraDate: localDateInput, extraTime: localTimeInput });
+
+/** A history or review filter: a force or panel (`force:<id>`, `panel:<id>`), or `all` (or nothing) for everything the person may see. */
+const scopeChoice = z.string().regex(/^(all|(force|panel):[a-z0-9-]{1,64})?$/, 'choose a force or panel from the list').default('');
+const optionalDate = z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/, 'choose a date').default('');
+
+/** The attendance history card's filters (inputs) and, on a paging button, where the next page starts. */
+export const historyPageData = z.object({
+  filterScope: scopeChoice,
+  filterFrom: optionalDate,
+  filterTo: optionalDate,
+  direction: z.enum(['older', 'newer']).default('older'),
+  cursorStart: z.string().datetime().optional(),
+  cursorId: id.optional(),
+});
+export type HistoryPageData = z.infer<typeof historyPageData>;
+
+/** The review card's filters (inputs) and which page of its per-panel table to show. */
+export const reviewViewData = z.object({
+  filterScope: scopeChoice,
+  filterMonths: z.coerce.number().int().min(1).max(120).default(12),
+  page: z.coerce.number().int().min(0).max(1000).default(0),
+});
+export type ReviewViewData = z.infer<typeof reviewViewData>;

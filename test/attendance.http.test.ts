@@ -107,7 +107,8 @@ describe('a chair records police attendance, over real HTTP', () => {
   it('refuses a stranger, a meeting not yet ended, and bad card data, changing nothing', async () => {
     now = '2027-05-04T11:05:00.000Z';
     expect((await record(STRANGER)).body.value).toMatch(/Only the chairs of Southampton Channel panel/);
-    expect(JSON.stringify((await record(DAWN, { attendee_hampshire: 'bob' })).body.value)).toContain('choose who attended for hampshire');
+    expect(JSON.stringify((await record(DAWN, { attendee_hampshire: 'bob smith' })).body.value)).toContain('choose who attended for hampshire');
+    expect(JSON.stringify((await record(DAWN, { attendee_hampshire: '29:1nobody-here' })).body.value)).toContain('could not find who attended for hampshire');
     expect(JSON.stringify((await record(DAWN, { attended_leics: 'true', attendee_leics: NADIA.aadObjectId })).body.value)).toContain('leics does not face');
     now = '2027-05-04T10:00:00.000Z';
     expect(JSON.stringify((await record()).body.value)).toContain('once the meeting has ended');

@@ -176,11 +176,27 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     now = CARD_DAY;
     await bot.pass();
     const data = nominateData(await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card));
-    const bad = await post(cardAction(connector.url, GARETH, 'nominate', { ...data, attendee: 'not-a-guid', role: '' }));
+    const bad = await post(cardAction(connector.url, GARETH, 'nominate', { ...data, attendee: 'not a person <id>', role: '' }));
     expect(JSON.stringify(bad.body.value)).toContain('Not recorded: choose the attendee from the list');
+    // A well-formed Teams user id that Teams does not know as a member of this team is refused, not recorded by name.
+    const unknown = await post(cardAction(connector.url, GARETH, 'nominate', { ...data, attendee: '29:1nobody-here' }));
+    expect(JSON.stringify(unknown.body.value)).toContain('I could not find that person in this team');
     const junk = await post(cardAction(connector.url, GARETH, 'nominate', { meetingId: 42 }));
     expect(junk.body.value).toMatch(/could not be read/);
     expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
+  });
+
+  it('names a team member the picker gives by Teams user id, as the Agents Playground does', async () => {
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    connector.members.set('user-id-2', { aadObjectId: '00000000-0000-0000-0000-0000000000022', name: 'Adele Vance' });
+    const data = nominateData(await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card));
+    const res = await post(cardAction(connector.url, GARETH, 'nominate', { ...data, attendee: 'user-id-2' }));
+    expect(JSON.stringify(res.body.value)).toContain('Adele Vance');
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toEqual(
+      expect.objectContaining({ aadObjectId: '00000000-0000-0000-0000-0000000000022', name: 'Adele Vance' }),
+    );
   });
 
   it('reminds in the card thread at 5 working days and tells leads personally at 2', async () => {

@@ -20,6 +20,8 @@ export class FakeConnector {
   private server: Server | null = null;
   private next = 1;
   private faults: Array<{ status: number; headers?: Record<string, string> }> = [];
+  /** Team and chat members the fake knows, by Teams user id, for `GET …/members/{id}` (TeamsInfo.getMember). */
+  readonly members = new Map<string, { aadObjectId: string; name: string }>();
   url = '';
 
   /** The next calls answer these statuses instead of succeeding (they are still recorded, as `failed`). */
@@ -38,6 +40,13 @@ export class FakeConnector {
     const end = (body: string) => res.end(body);
     let text = '';
     for await (const chunk of req) text += chunk;
+    const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)$/.exec(req.url ?? '');
+    if (req.method === 'GET' && member) {
+      const id = decodeURIComponent(member[1]!);
+      const known = this.members.get(id);
+      head(known ? 200 : 404, { 'content-type': 'application/json' });
+      return end(JSON.stringify(known ? { id, ...known } : { error: { code: 'MemberNotFoundInConversation', message: 'Member not found' } }));
+    }
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
     if (!m) {
       head(404, {});
