@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { freshStore, type StoreKind } from '../test/support/stores.js';
 import { syncPanels } from '../scheduler/sync.js';
 import { fanoutBench } from './fanout.js';
+import { reviewBench } from './review.js';
+import { calendarBench } from './calendar.js';
 import { syntheticConfig } from './synthetic.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
     console.log(`ratio postgres/sqlite: first ${(postgres.first / sqlite.first).toFixed(2)}x, re-sync ${(postgres.resync / sqlite.resync).toFixed(2)}x`);
   }
   if (!only || only === 'fanout') await fanoutBench();
+  if (!only || only === 'review') await reviewBench();
+  if (!only || only === 'calendar') await calendarBench();
 }
 
 await main();

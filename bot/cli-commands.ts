@@ -11,6 +11,7 @@ import type { AppConfig } from './config.js';
 import { createTeamsApp } from './teams-app.js';
 import { teamsMessenger } from './teams-messenger.js';
 import { readPanelsFile } from './panels-file.js';
+import { reviewCommand } from './cli-review.js';
 
 export interface CliIo {
   out(s: string): void;
@@ -145,4 +146,5 @@ export const cliCommands: Record<string, Command> = {
   schedule: guarded(schedule),
   tick: guarded(tick),
   'audit verify': guarded(auditVerify),
+  review: reviewCommand,
 };

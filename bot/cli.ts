@@ -9,6 +9,8 @@ commands:
   schedule [--panel ID] [--force ID] [--from DATE] [--to DATE] [--json]
                                         list meetings with status, nominee and flags
   tick [--now ISO-8601]                 run every scheduler job due at that instant once, send, and exit
+  review [--force ID] [--panel ID] [--from DATE|PERIOD] [--to DATE] [--format text|csv|json] [--now ISO-8601]
+                                        the recommendation 7 attendance review (default: last 12 months)
   audit verify                          check the audit log's hash chain end to end
 
 exit status: 0 success, 1 refused (message on stderr), 2 bad usage`;
@@ -25,6 +27,14 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     json: { type: 'boolean' },
   },
   tick: { now: { type: 'string' } },
+  review: {
+    force: { type: 'string' },
+    panel: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    now: { type: 'string' },
+  },
   'audit verify': {},
 };
 

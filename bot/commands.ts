@@ -11,23 +11,21 @@ export interface BotCommand {
   description: string;
   /** Where Teams offers the command (the manifest's `commandLists[].scopes`). */
   scopes: readonly CommandScope[];
-  /** False until the issue that builds it lands; help lists only what works. */
-  ready: boolean;
 }
 
 // The contract offers every command in personal chat and in Teams channels.
 const EVERYWHERE: readonly CommandScope[] = ['personal', 'team'];
 
 export const COMMANDS: readonly BotCommand[] = [
-  { name: 'help', usage: 'help', description: 'What this bot does and the commands it understands.', scopes: EVERYWHERE, ready: true },
-  { name: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE, ready: true },
-  { name: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE, ready: true },
-  { name: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE, ready: true },
-  { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE, ready: true },
-  { name: 'attendance', usage: 'attendance [force|panel] [from] [to]', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE, ready: false },
-  { name: 'review', usage: 'review [force]', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE, ready: false },
-  { name: 'flags', usage: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE, ready: true },
-  { name: 'subscribe', usage: 'subscribe', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE, ready: false },
+  { name: 'help', usage: 'help', description: 'What this bot does and the commands it understands.', scopes: EVERYWHERE },
+  { name: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE },
+  { name: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE },
+  { name: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE },
+  { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE },
+  { name: 'attendance', usage: 'attendance [force|panel] [from] [to]', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
+  { name: 'review', usage: 'review [force]', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE },
+  { name: 'flags', usage: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE },
+  { name: 'subscribe', usage: 'subscribe', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE },
 ];
 
 /** The command a message starts with, if any (longest name first, so `link force` beats a bare `link`). */
@@ -42,7 +40,7 @@ export function helpText(): string {
   return [
     '**Channel panel bot**: plans each Channel panel to its timetable and asks each force to name a police decision maker for every meeting (HMICFRS recommendation 7).',
     '',
-    ...COMMANDS.filter((c) => c.ready).map((c) => `- \`${c.usage}\`: ${c.description}`),
+    ...COMMANDS.map((c) => `- \`${c.usage}\`: ${c.description}`),
     '',
     'This bot never holds anything about a referred person: no names, no case counts, no case notes. Please keep case details out of every message and note.',
   ].join('\n');

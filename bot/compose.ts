@@ -12,22 +12,29 @@ import { ConfigError, type AppConfig } from './config.js';
 import { startHttpServer, type HttpRoute } from './http.js';
 import { registerNominationRoutes, type RouteDeps } from './nomination-routes.js';
 import { registerChairRoutes } from './chair-routes.js';
+import { registerReviewRoutes, reviewHttpRoutes } from './review-routes.js';
+import { calendarRoute, registerCalendarRoutes } from './calendar-routes.js';
 import { drainOutbox } from './outbox-sender.js';
 import { readPanelsFile } from './panels-file.js';
-import { createTeamsApp, type TeamsApp } from './teams-app.js';
+import { createTeamsApp, type TeamsApp, type TeamsAppDeps } from './teams-app.js';
 import { teamsMessenger } from './teams-messenger.js';
 
 const HOUR = 3_600_000;
 
 /** Every feature's plain HTTP routes (calendar feeds, report exports), mounted beside /api/messages. */
 function httpRoutes(_deps: RouteDeps, _config: Readonly<AppConfig>): HttpRoute[] {
-  return [];
+  return [
+    calendarRoute(_deps, _config),
+    ...reviewHttpRoutes(_deps),
+  ];
 }
 
 /** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */
 function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
   registerNominationRoutes(app, deps);
   registerChairRoutes(app, deps, config.nominationTimings.escalationWorkingDays);
+  registerReviewRoutes(app, deps, config);
+  registerCalendarRoutes(app, deps, config);
 }
 
 /** Delivers the outbox one drain at a time; `kick` starts one in the background unless one is running. */
@@ -101,8 +108,11 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** In-process knobs that are not configuration: test-only token validation endpoints, rate limits with their clock. */
+export type BotOptions = Pick<TeamsAppDeps, 'authOverrides' | 'rateLimits'>;
+
 /** The composition root: store, config sync, Teams app, HTTP server and scheduler, started in that order. */
-export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () => string = () => DateTime.utc().toISO()): Promise<RunningBot> {
+export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () => string = () => DateTime.utc().toISO(), options: BotOptions = {}): Promise<RunningBot> {
   const file = await readPanelsFile(config.panelsConfig);
   if (!file.ok) throw new ConfigError([file.error.message]);
   const store = await openStore(storeOptions(config.databaseUrl, config.dataDir));
@@ -111,11 +121,11 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;
     const deps: RouteDeps = { store, log, clock, kick: () => kick() };
-    const { app, adapter } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, deps, config) });
+    const { app, adapter, authenticate } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, deps, config), ...options });
     const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()));
     kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);
-    const server = await startHttpServer({ config, log, adapter, app, health, routes: httpRoutes(deps, config) });
+    const server = await startHttpServer({ config, log, adapter, app, health, authenticate, routes: httpRoutes(deps, config) });
     const scheduler = startScheduler({ jobs: schedulerJobs(store, config, log, () => sender.drain()), clock, log }, config.tickSeconds * 1000);
     log.info({ url: server.url, localMode: config.localMode }, 'channel panel bot listening');
     return {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Log } from '../scheduler/log.js';
 import type { AppConfig } from './config.js';
+import type { Authenticator } from './auth.js';
 import type { TeamsApp } from './teams-app.js';
 
 /** A request as route handlers outside the framework see it: no restify types leak past this file. */
@@ -31,6 +32,8 @@ export interface HttpDeps {
   adapter: TeamsAdapter;
   app: TeamsApp;
   health: () => Promise<boolean>;
+  /** Checks the activity's Bot Framework token before the adapter runs it (see auth.ts for why). */
+  authenticate?: Authenticator;
   /** The routes of later features (calendar feeds, report exports), mounted beside the bot's own. */
   routes?: readonly HttpRoute[];
   /** How long /healthz waits for `health()` before answering 503. */
@@ -112,6 +115,12 @@ function mountBotRoutes(server: restify.Server, deps: HttpDeps): void {
     if (refused) {
       log.warn({ reason: refused }, 'activity refused');
       res.send(400, { error: refused });
+      return;
+    }
+    const unauthenticated = await deps.authenticate?.(req.body as Record<string, unknown>, req.header('authorization') ?? '');
+    if (unauthenticated) {
+      log.warn({ reason: unauthenticated }, 'activity refused: token not accepted');
+      res.send(401, { error: 'unauthorized' });
       return;
     }
     try {

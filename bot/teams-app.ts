@@ -3,6 +3,8 @@ import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, type 
 import type { Log } from '../scheduler/log.js';
 import { commandOf, helpText } from './commands.js';
 import type { AppConfig } from './config.js';
+import { authenticator, authOptions, type Authenticator, type AuthOverrides } from './auth.js';
+import { rateLimitGate, type RateLimitOptions } from './rate-limit.js';
 
 export type TeamsApp = Application<TurnState>;
 
@@ -11,6 +13,10 @@ export interface TeamsAppDeps {
   log: Log;
   /** Adds the routes of later features; called before the catch-all so theirs match first. */
   register?: (app: TeamsApp) => void;
+  /** Test-only: where inbound tokens are validated (a loopback OpenID document); never from the environment. */
+  authOverrides?: AuthOverrides;
+  /** Per-person limits on commands and card actions; defaults in rate-limit.ts, real time. */
+  rateLimits?: RateLimitOptions;
 }
 
 /** The tenant an activity came from, as Teams reports it. */
@@ -32,7 +38,7 @@ export function commandText(ctx: TurnContext): string {
 }
 
 /** Builds the CloudAdapter (TeamsAdapter) and the teams-ai Application with the bot's routes. */
-export function createTeamsApp({ config, log, register }: TeamsAppDeps): { app: TeamsApp; adapter: TeamsAdapter } {
+export function createTeamsApp({ config, log, register, authOverrides, rateLimits }: TeamsAppDeps): { app: TeamsApp; adapter: TeamsAdapter; authenticate: Authenticator } {
   // An empty app id turns authentication off (local mode); SingleTenant would refuse to start without one.
   const credentials = {
     MicrosoftAppId: config.appId,
@@ -40,7 +46,8 @@ export function createTeamsApp({ config, log, register }: TeamsAppDeps): { app: 
     MicrosoftAppType: config.appType,
     MicrosoftAppTenantId: config.appTenantId,
   };
-  const adapter = new TeamsAdapter({}, new ConfigurationServiceClientCredentialFactory(credentials));
+  const credentialFactory = new ConfigurationServiceClientCredentialFactory(credentials);
+  const adapter = new TeamsAdapter(authOptions(authOverrides), credentialFactory);
   const app = new Application<TurnState>({
     storage: new MemoryStorage(),
     adapter,
@@ -54,7 +61,9 @@ export function createTeamsApp({ config, log, register }: TeamsAppDeps): { app: 
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_INTERACTOR },
   });
 
-  app.turn('beforeTurn', async (ctx) => admitTenant(ctx, config.allowedTenantIds, log));
+  // A refused invoke still needs an answer, or the adapter reports 501 (not implemented) instead of 403.
+  app.turn('beforeTurn', async (ctx) => admitTenant(ctx, config.allowedTenantIds, log) || answerInvoke(ctx, 403));
+  app.turn('beforeTurn', rateLimitGate(rateLimits ?? {}, log));
   app.turn('beforeTurn', async (ctx) => {
     if (ctx.activity.type === 'message') ctx.activity.text = commandText(ctx);
     return true;
@@ -64,6 +73,8 @@ export function createTeamsApp({ config, log, register }: TeamsAppDeps): { app: 
     await ctx.sendActivity(helpText());
   });
   register?.(app);
+  // Buttons of cards from an older version (or forged verbs) get a reason rather than the adapter's bare 501.
+  app.adaptiveCards.actionExecute(async (ctx) => isCardAction(ctx), async () => "That button isn't one I know: the card may be from an older version. Type `help` for what I can do.");
   // A selector function, not a regex: teams-ai's regex selectors never match a message without text (a bare @mention).
   app.message(async (ctx) => ctx.activity.type === 'message', async (ctx) => {
     await ctx.sendActivity(unknownCommandReply(ctx.activity.text ?? ''));
@@ -74,7 +85,7 @@ export function createTeamsApp({ config, log, register }: TeamsAppDeps): { app: 
     // Details stay in the log: the user gets an apology without internals.
     await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.').catch(() => undefined);
   });
-  return { app, adapter };
+  return { app, adapter, authenticate: authenticator(authOptions(authOverrides), credentialFactory) };
 }
 
 /** The tenant gate: with an allow-list, activities from any other tenant (or none) end the turn unanswered. */
@@ -86,9 +97,22 @@ function admitTenant(ctx: TurnContext, allowed: readonly string[], log: Log): bo
   return false;
 }
 
+/** An Action.Execute press, whatever its verb. */
+function isCardAction(ctx: TurnContext): boolean {
+  const a = ctx.activity;
+  return a.type === 'invoke' && a.name === 'adaptiveCard/action' && (a.value as { action?: { type?: unknown } } | undefined)?.action?.type === 'Action.Execute';
+}
+
+/** Ends an invoke turn with a bare status; other activities need no answer. Returns false, to end the turn. */
+async function answerInvoke(ctx: TurnContext, status: number): Promise<false> {
+  if (ctx.activity.type === 'invoke') await ctx.sendActivity({ type: 'invokeResponse', value: { status } });
+  return false;
+}
+
 /** What the bot says to text it does not understand. */
 export function unknownCommandReply(text: string): string {
   const known = commandOf(text);
-  if (known && !known.ready) return `\`${known.usage}\` is not available in this version yet. Type \`help\` for what works now.`;
+  // A known command that its route did not take was typed with words it does not understand.
+  if (known) return `That is not how \`${known.name}\` is used: \`${known.usage}\`. Type \`help\` for every command.`;
   return "I didn't recognise that. Type `help` for the commands I understand.";
 }

@@ -27,7 +27,7 @@ const SCOPES: readonly CommandScope[] = ['personal', 'team', 'groupChat'];
 export function commandLists(commands: readonly BotCommand[] = COMMANDS) {
   return SCOPES.map((scope) => ({
     scopes: [scope],
-    commands: commands.filter((c) => c.ready && c.scopes.includes(scope)).map((c) => ({ title: c.name, description: c.description })),
+    commands: commands.filter((c) => c.scopes.includes(scope)).map((c) => ({ title: c.name, description: c.description })),
   })).filter((list) => list.commands.length > 0);
 }
 

@@ -107,16 +107,16 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     expect(replies()[0]).toMatch(/I didn't recognise that/);
   });
 
-  it('runs registered routes before the catch-all, which answers unknown and unbuilt commands', async () => {
+  it('runs registered routes before the catch-all, which answers unknown commands and misused known ones', async () => {
     await start({ register: (app) => void app.message(/^\s*ping\s*$/i, async (ctx) => void (await ctx.sendActivity('pong'))) });
     await say('ping', { conversationId: 'a:1' });
     await say('what is the weather', { conversationId: 'a:2' });
-    await say('review cambs', { conversationId: 'a:3' });
+    await say('help me please', { conversationId: 'a:3' });
     await until(() => connector.posts().length === 3, 'three replies');
     const byConversation = Object.fromEntries(connector.posts().map((p) => [p.conversationId, p.body.text]));
     expect(byConversation['a:1']).toBe('pong');
     expect(byConversation['a:2']).toMatch(/I didn't recognise that/);
-    expect(byConversation['a:3']).toMatch(/`review \[force\]` is not available in this version yet/);
+    expect(byConversation['a:3']).toMatch(/That is not how `help` is used: `help`/);
   });
 
   it('apologises without details when a turn fails, logs the error and keeps serving', async () => {

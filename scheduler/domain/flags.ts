@@ -78,7 +78,8 @@ function gaps(panel: Panel, ms: FlagMeeting[], now: string): Flag[] {
   return out;
 }
 
-const nextMonth = (m: string) => {
+/** The calendar month after a YYYY-MM month. */
+export const nextMonth = (m: string) => {
   const [y, mo] = m.split('-').map(Number) as [number, number];
   return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 };

@@ -7,6 +7,8 @@ import type { AuditRepo, DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from
 import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
 import { chairRepo } from './kysely-chair-repos.js';
+import { feedRepo } from './kysely-feed-repos.js';
+import { reviewRepo } from './kysely-review-repos.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
@@ -24,6 +26,8 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
     nominations: nominationRepo(db),
     outbox: outboxRepo(db, dialect),
     chairs: chairRepo(db),
+    feeds: feedRepo(db),
+    review: reviewRepo(db),
   };
 }
 
@@ -116,7 +120,7 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
   };
 }
 
-function toMeeting(r: Selectable<MeetingsTable>): Meeting {
+export function toMeeting(r: Selectable<MeetingsTable>): Meeting {
   return {
     id: r.id,
     panelId: r.panel_id,

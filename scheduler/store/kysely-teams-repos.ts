@@ -63,7 +63,7 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
   };
 }
 
-const toNomination = (r: Selectable<NominationsTable>): Nomination => ({
+export const toNomination = (r: Selectable<NominationsTable>): Nomination => ({
   meetingId: r.meeting_id,
   forceId: r.force_id,
   aadObjectId: r.aad_object_id,

@@ -2,6 +2,8 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
 import { teamsMigration } from './migrations-002.js';
 import { chairsMigration } from './migrations-003.js';
+import { feedsMigration } from './migrations-004.js';
+import { reportsMigration } from './migrations-005.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -82,6 +84,8 @@ const migrations: Record<string, Migration> = {
   },
   '002-teams': teamsMigration,
   '003-chairs': chairsMigration,
+  '004_feeds': feedsMigration,
+  '005_reports': reportsMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

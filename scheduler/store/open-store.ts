@@ -50,8 +50,10 @@ function createKysely(opts: StoreOptions): Kysely<Database> {
 }
 
 /** Runs every pending migration; fails with the migration's error. */
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  // With a schema of its own, Kysely must keep its bookkeeping there too: otherwise it finds another
+  // schema's kysely_migration tables through the catalogue and skips creating its own.
+  const { error, results } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -62,7 +64,7 @@ async function migrate(db: Kysely<Database>): Promise<void> {
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const db = createKysely(opts);
   try {
-    await migrate(db);
+    await migrate(db, opts.kind === 'postgres' ? opts.schema : undefined);
   } catch (err) {
     await db.destroy();
     throw err;

@@ -138,7 +138,23 @@ export interface AttendanceTable {
   version: number;
 }
 
+export interface SettingsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
+export interface FeedTokensTable {
+  token_hash: string;
+  owner: string;
+  scope_kind: string;
+  scope_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
+  feed_tokens: FeedTokensTable;
   cancellations: CancellationsTable;
   attendance: AttendanceTable;
   conversations: ConversationsTable;
@@ -152,4 +168,5 @@ export interface Database {
   roles: RolesTable;
   meetings: MeetingsTable;
   audit_log: AuditLogTable;
+  settings: SettingsTable;
 }

@@ -1,0 +1,123 @@
+// The recommendation 7 review over a synthetic national history: 400 panels x 10 years (48,000 meetings).
+import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { loadReview, OPERATOR } from '../scheduler/review-query.js';
+import { freshStore, TEST_DATABASE_URL, type StoreKind, type TestStore } from '../test/support/stores.js';
+import { syntheticConfig } from './synthetic.js';
+
+const NOW = '2026-11-22T12:00:00.000Z';
+const YEARS = 10;
+const PANELS = 400;
+const FORCES = 45;
+const REASONS = ['no cases to discuss', 'not quorate', 'rescheduled', 'other'];
+
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const guid = (n: number) => `00000000-0000-4000-9000-${n.toString(16).padStart(12, '0')}`;
+
+/** SQL inserts for one panel's monthly history: meetings, cancellations, nominations and attendance. */
+function panelHistory(p: number, forces: string[]): Record<'meetings' | 'cancellations' | 'nominations' | 'attendance', string[]> {
+  const out = { meetings: [] as string[], cancellations: [] as string[], nominations: [] as string[], attendance: [] as string[] };
+  for (let m = 0; m < YEARS * 12; m++) {
+    const start = new Date(Date.UTC(2016, 11 + m, 1 + ((p + m) % 27), 10));
+    if (start.toISOString() >= NOW) continue;
+    const id = `panel-${p}.${start.toISOString().slice(0, 10)}`;
+    const [s, e] = [start.toISOString(), new Date(start.getTime() + 7_200_000).toISOString()];
+    const roll = (p * 31 + m * 17) % 20;
+    const status = roll < 2 ? 'cancelled' : roll === 2 ? 'not-held' : 'held';
+    out.meetings.push(`(${q(id)},${q(`panel-${p}`)},${q(s.slice(0, 10))},${q(s)},${q(e)},${q(status)},null,null,${roll === 3 ? 1 : 0},1,1,${q(s)},${q(s)})`);
+    if (status === 'cancelled') out.cancellations.push(`(${q(id)},${q(REASONS[m % 4]!)},'synthetic','system',${q(s)})`);
+    for (const f of forces) {
+      const person = guid(100_000 + p * 10 + ((m >> 2) % 3));
+      const named = new Date(start.getTime() - (3 + (m % 12)) * 86_400_000).toISOString();
+      out.nominations.push(`(${q(id)},${q(f)},${q(person)},'Officer ${p}','DI',${roll === 4 ? 0 : 1},'system',${q(named)},1)`);
+      if (status === 'held' && roll !== 5) out.attendance.push(`(${q(id)},${q(f)},${roll === 6 ? 0 : 1},${roll === 6 ? 'null' : q(person)},${roll === 6 ? 'null' : `'Officer ${p}'`},0,${roll === 7 || roll === 6 ? 0 : 1},'system',${q(e)},1)`);
+    }
+  }
+  return out;
+}
+
+const COLUMNS = {
+  meetings: 'id, panel_id, occurrence, start_utc, end_utc, status, moved_from, moved_reason, extra, version, locked, created_at, updated_at',
+  cancellations: 'meeting_id, reason, note, cancelled_by, cancelled_at',
+  nominations: 'meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version',
+  attendance: 'meeting_id, force_id, attended, aad_object_id, name, substitute, decision_maker, recorded_by, recorded_at, version',
+};
+
+/** The directory through the store, the history in bulk SQL (thousands of rows per statement). */
+async function seed(t: TestStore): Promise<number> {
+  const config = syntheticConfig(FORCES, PANELS);
+  for (const f of config.forces) await t.store.directory.saveForce({ ...f, retired: false }, NOW);
+  for (const p of config.panels) await t.store.directory.savePanel({ ...p, retired: false }, NOW);
+  await t.store.directory.setNationalLeads(config.nationalLeads);
+  const all = { meetings: [] as string[], cancellations: [] as string[], nominations: [] as string[], attendance: [] as string[] };
+  config.panels.forEach((p, i) => {
+    const h = panelHistory(i, p.forces);
+    for (const k of Object.keys(all) as Array<keyof typeof all>) all[k].push(...h[k]);
+  });
+  for (const k of Object.keys(all) as Array<keyof typeof all>) {
+    for (let i = 0; i < all[k].length; i += 2000) await t.raw(`insert into ${k} (${COLUMNS[k]}) values ${all[k].slice(i, i + 2000).join(',')}`);
+  }
+  await t.raw('analyze');
+  return all.meetings.length;
+}
+
+/** A bare count over the same rows, straight through the driver, for scale. */
+async function counter(t: TestStore): Promise<{ count: (from: string, force?: string) => Promise<number>; close: () => Promise<void> }> {
+  const sqlText = (force: boolean) =>
+    `select count(*) as n from meetings where start_utc >= $1 and start_utc < $2${force ? ' and panel_id in (select panel_id from panel_forces where force_id = $3)' : ''}`;
+  if (t.options.kind === 'sqlite') {
+    const db = new SQLite(t.options.file, { readonly: true });
+    const stmt = (force: boolean) => db.prepare(sqlText(force).replace(/\$\d/g, '?'));
+    const [all, one] = [stmt(false), stmt(true)];
+    const count = async (from: string, force?: string) => Number(((force ? one.get(from, NOW, force) : all.get(from, NOW)) as { n: number }).n);
+    return { count, close: async () => void db.close() };
+  }
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${(t.options as { schema: string }).schema}` });
+  await client.connect();
+  const count = async (from: string, force?: string) => Number((await client.query(sqlText(!!force), force ? [from, NOW, force] : [from, NOW])).rows[0].n);
+  return { count, close: () => client.end() };
+}
+
+async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+async function reviewBenchOn(kind: StoreKind): Promise<void> {
+  const t = await freshStore(kind);
+  try {
+    const meetings = await seed(t);
+    const c = await counter(t);
+    const yearAgo = new Date(Date.parse(NOW) - 365 * 86_400_000).toISOString();
+    const review = (req: object) => async () => {
+      const r = await loadReview(t.store, OPERATOR, req, NOW);
+      if (!r.ok) throw new Error(r.error.message);
+    };
+    const national = await median(5, review({}));
+    const force = await median(5, review({ forceId: 'force-3' }));
+    const decade = await median(3, review({ from: '2016-01-01T00:00:00.000Z' }));
+    const [count12, countForce, count10y] = [await median(5, () => c.count(yearAgo)), await median(5, () => c.count(yearAgo, 'force-3')), await median(5, () => c.count('2016-01-01T00:00:00.000Z'))];
+    await c.close();
+    const line = (name: string, ms: number, base: number, target: string) => `  ${name.padEnd(34)} ${ms.toFixed(1).padStart(7)} ms  (${(ms / base).toFixed(0).padStart(4)}x a bare count(*) of ${base.toFixed(2)} ms)  ${target}`;
+    console.log(`${kind}: ${meetings} meetings`);
+    console.log(line('national review, last 12 months', national, count12, 'target < 250 ms'));
+    console.log(line("one force's review, last 12 months", force, countForce, 'target < 50 ms'));
+    console.log(line('national review, all 10 years', decade, count10y, '(no target)'));
+  } finally {
+    await t.dispose();
+  }
+}
+
+/** Prints the review's timings on SQLite and PostgreSQL. */
+export async function reviewBench(): Promise<void> {
+  console.log(`review: ${PANELS} panels x ${YEARS} years, ${FORCES} forces, medians of 5`);
+  await reviewBenchOn('sqlite');
+  await reviewBenchOn('postgres');
+}

@@ -1,0 +1,109 @@
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { attendanceHistoryCard } from '../cards/attendance-history-card.js';
+import { reviewCard } from '../cards/review-card.js';
+import { scopeChoices } from '../cards/table.js';
+import { historyPageData, reviewViewData, VERBS } from '../cards/verbs.js';
+import { attendanceHistory } from '../scheduler/attendance-history.js';
+import { dayRange, lastMonths } from '../scheduler/date-range.js';
+import { localDate } from '../scheduler/domain/timetable.js';
+import { exportCsv, exportSecret, signExport } from '../scheduler/report-links.js';
+import { parseReviewArgs, scopeRequest, scopeValue } from '../scheduler/review-args.js';
+import { loadReview, visibleScopes, type ReviewRequest } from '../scheduler/review-query.js';
+import type { AppConfig } from './config.js';
+import type { HttpRoute } from './http.js';
+import type { RouteDeps } from './nomination-routes.js';
+import type { TeamsApp } from './teams-app.js';
+
+const PAGE_ROWS = 8;
+const answer = (reply: string | Record<string, unknown>): string | AdaptiveCard => reply as string | AdaptiveCard;
+const actorOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
+const attach = (content: Record<string, unknown>) => ({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }] });
+const issues = (e: { issues: Array<{ message: string }> }) => e.issues.map((i) => i.message).join('; ');
+
+/** Renders the history and review cards for a person (or the refusal as text); access is decided in the use cases. */
+function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
+  const choices = async (actor: string) => {
+    const v = await visibleScopes(store, actor);
+    return scopeChoices(v.forces, v.panels);
+  };
+  return {
+    async history(actor: string, req: ReviewRequest, cursor: { start: string; id: string } | null, direction: 'older' | 'newer') {
+      const r = await attendanceHistory(store, actor, req, { cursor, direction, limit: PAGE_ROWS }, clock());
+      if (!r.ok) return r.error.message;
+      const to = req.to ? localDate(new Date(Date.parse(req.to) - 1).toISOString()) : '';
+      const filter = { scope: scopeValue(req), from: req.from ? localDate(req.from) : '', to };
+      return attendanceHistoryCard({ page: r.value, scopeChoices: await choices(actor), filter });
+    },
+    /** A fresh signed export link goes with every render, bound to the person and exactly this scope and period. */
+    async review(actor: string, req: ReviewRequest, months: number, page: number) {
+      const now = clock();
+      const r = await loadReview(store, actor, req, now);
+      if (!r.ok) return r.error.message;
+      const { from, to } = r.value.review;
+      const id = signExport(await exportSecret(store, now), { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now });
+      const exportUrl = `${config.publicBaseUrl}/reports/${id}.csv`;
+      return reviewCard({ review: r.value.review, exportUrl, scopeChoices: await choices(actor), filterScope: scopeValue(req), months, page });
+    },
+  };
+}
+
+/** The `attendance` and `review` commands and their cards' buttons. */
+export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
+  const { store, clock } = deps;
+  const { history, review } = reviewViews(deps, config);
+
+  app.message(/^\s*attendance(\s.*)?$/i, async (ctx) => {
+    const args = await parseReviewArgs(store, (ctx.activity.text ?? '').replace(/^\s*attendance/i, ''), clock());
+    if (!args.ok) return void (await ctx.sendActivity(args.error.message));
+    const out = await history(actorOf(ctx), args.value, null, 'older');
+    await ctx.sendActivity(typeof out === 'string' ? out : attach(out));
+  });
+
+  app.message(/^\s*review(\s.*)?$/i, async (ctx) => {
+    const args = await parseReviewArgs(store, (ctx.activity.text ?? '').replace(/^\s*review/i, ''), clock());
+    if (!args.ok) return void (await ctx.sendActivity(args.error.message));
+    const out = await review(actorOf(ctx), { ...lastMonths(clock()), ...args.value }, 12, 0);
+    await ctx.sendActivity(typeof out === 'string' ? out : attach(out));
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.historyPage, async (ctx, _state, raw) => {
+    const parsed = historyPageData.safeParse(raw);
+    if (!parsed.success) return answer(`That page could not be shown: ${issues(parsed.error)}.`);
+    const d = parsed.data;
+    const cursor = d.cursorStart && d.cursorId ? { start: d.cursorStart, id: d.cursorId } : null;
+    return answer(await history(actorOf(ctx), { ...scopeRequest(d.filterScope), ...dayRange(d.filterFrom, d.filterTo) }, cursor, d.direction));
+  });
+
+  app.adaptiveCards.actionExecute(VERBS.reviewView, async (ctx, _state, raw) => {
+    const parsed = reviewViewData.safeParse(raw);
+    if (!parsed.success) return answer(`That review could not be shown: ${issues(parsed.error)}.`);
+    const d = parsed.data;
+    return answer(await review(actorOf(ctx), { ...scopeRequest(d.filterScope), ...lastMonths(clock(), d.filterMonths) }, d.filterMonths, d.page));
+  });
+}
+
+const NOT_FOUND = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
+
+/** `GET /reports/<signed-id>.csv`: the review export; an altered, expired or no-longer-permitted link is 404. */
+export function reviewHttpRoutes({ store, clock }: RouteDeps): HttpRoute[] {
+  return [
+    {
+      method: 'GET',
+      // A wildcard, because restify's router refuses named parameters longer than 100 characters and a signed id is longer.
+      path: '/reports/*',
+      handler: async (req) => {
+        const file = req.params['*'] ?? '';
+        if (!file.endsWith('.csv')) return NOT_FOUND;
+        const csv = await exportCsv(store, file.slice(0, -4), clock());
+        if (!csv.ok) return NOT_FOUND;
+        const headers = {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': 'attachment; filename="recommendation-7-review.csv"',
+          'cache-control': 'private, no-store',
+        };
+        return { status: 200, headers, body: csv.value };
+      },
+    },
+  ];
+}

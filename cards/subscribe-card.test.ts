@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { cardBytes, cardProblems } from '../test/support/validate-card.js';
+import { subscribeCard } from './subscribe-card.js';
+
+const link = (i: number) => {
+  const webUrl = `https://channel-panels.example.police.uk/calendar/${'A'.repeat(43)}.ics`;
+  return { title: `Peterborough and Rutland Channel panel number ${i}`, webUrl, webcalUrl: webUrl.replace('https://', 'webcal://') };
+};
+
+describe('subscribe card', () => {
+  it('stays valid and far under 28 KB at its most links, and says how many were left off', () => {
+    const c = subscribeCard(Array.from({ length: 20 }, (_, i) => link(i)), 37);
+    expect(cardProblems(c)).toEqual([]);
+    expect(cardBytes(c)).toBeLessThan(14 * 1024);
+    expect(JSON.stringify(c)).toContain('…and 37 more');
+    expect(JSON.stringify(c)).toContain('Add to Outlook');
+  });
+
+  it('shows each feed as an https link and a webcal link', () => {
+    const body = JSON.stringify(subscribeCard([link(1)]));
+    expect(body).toContain(link(1).webUrl);
+    expect(body).toContain(`(${link(1).webcalUrl})`);
+    expect(body).not.toContain('more.');
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { dayRange, parseDateRange } from './date-range.js';
+
+const NOW = '2026-11-22T12:00:00.000Z';
+const value = (text: string) => {
+  const r = parseDateRange(text, NOW);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+
+describe('periods as people type them', () => {
+  it('reads rolling periods up to now', () => {
+    expect(value('last 12 months')).toEqual({ from: '2025-11-22T12:00:00.000Z', to: NOW });
+    expect(value('past 2 weeks')).toEqual({ from: '2026-11-08T12:00:00.000Z', to: NOW });
+    expect(value('last year')).toEqual({ from: '2025-11-22T12:00:00.000Z', to: NOW });
+  });
+
+  it('reads dates as Europe/London days, the end day included', () => {
+    expect(value('2026-01-01')).toEqual({ from: '2026-01-01T00:00:00.000Z', to: NOW });
+    expect(value('2026-06')).toEqual({ from: '2026-05-31T23:00:00.000Z', to: '2026-06-30T23:00:00.000Z' });
+    expect(value('2026-04-01 2026-06-30')).toEqual({ from: '2026-03-31T23:00:00.000Z', to: '2026-06-30T23:00:00.000Z' });
+    expect(value('2026-04-01 to 2026-06-30')).toEqual(value('2026-04-01 2026-06-30'));
+    expect(value('this month')).toEqual({ from: '2026-11-01T00:00:00.000Z', to: NOW });
+    expect(value('')).toEqual({});
+    expect(dayRange('2026-04-01', '')).toEqual({ from: '2026-03-31T23:00:00.000Z' });
+  });
+
+  it('refuses what it cannot read, saying what would work', () => {
+    for (const bad of ['yesterday-ish', '2026-13-01', 'last 0 months', '2026-06-30 2026-04-01', 'last 12 fortnights']) {
+      const r = parseDateRange(bad, NOW);
+      expect(r.ok, bad).toBe(false);
+    }
+    expect(parseDateRange('soon', NOW)).toMatchObject({ ok: false, error: { message: expect.stringContaining('last 12 months') } });
+  });
+});

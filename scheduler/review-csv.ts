@@ -1,0 +1,77 @@
+import { tookPlace } from './domain/flags.js';
+import { localDate, toLocalIso } from './domain/timetable.js';
+import { slices, type ReviewInput } from './review.js';
+
+/** One meeting as one force saw it: the export's row. Nothing about a referred person, and no free-text notes. */
+export interface ReviewRow {
+  meeting_id: string;
+  panel_id: string;
+  panel_name: string;
+  force_id: string;
+  date: string;
+  start: string;
+  status: string;
+  timetabled: string;
+  extra: string;
+  moved_from: string;
+  moved_reason: string;
+  cancel_reason: string;
+  nominee: string;
+  nominee_role: string;
+  nominee_decision_maker: string;
+  nominated_at: string;
+  days_nominated_ahead: string;
+  attendance: string;
+  attendee: string;
+  substitute: string;
+  decision_maker_present: string;
+  flags: string;
+}
+
+/** The export's columns, in order (documented in the README). */
+export const REVIEW_COLUMNS: ReadonlyArray<keyof ReviewRow> = [
+  'meeting_id', 'panel_id', 'panel_name', 'force_id', 'date', 'start', 'status', 'timetabled', 'extra', 'moved_from', 'moved_reason',
+  'cancel_reason', 'nominee', 'nominee_role', 'nominee_decision_maker', 'nominated_at', 'days_nominated_ahead', 'attendance', 'attendee',
+  'substitute', 'decision_maker_present', 'flags',
+];
+
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+/** One row per meeting and force in scope, oldest first: the same meetings the review's figures count. */
+export function reviewRows(input: ReviewInput): ReviewRow[] {
+  const rows: ReviewRow[] = [];
+  for (const { panel, forces, meetings, flags } of slices(input)) {
+    for (const m of meetings) {
+      const held = tookPlace(m, input.now);
+      for (const forceId of forces) {
+        const n = m.nominations.find((x) => x.forceId === forceId);
+        const a = m.attendance.find((x) => x.forceId === forceId);
+        const codes = flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code);
+        rows.push({
+          meeting_id: m.id, panel_id: panel.id, panel_name: panel.name, force_id: forceId, date: localDate(m.start), start: toLocalIso(m.start),
+          status: held ? 'held' : m.status, timetabled: yesNo(panel.timetable.kind === 'rrule' && !m.extra), extra: yesNo(m.extra),
+          moved_from: m.moved ? toLocalIso(m.moved.from) : '', moved_reason: m.moved?.reason ?? '',
+          cancel_reason: m.status === 'cancelled' ? (m.cancelReason ?? 'no reason recorded') : '',
+          nominee: n?.name ?? '', nominee_role: n?.role ?? '', nominee_decision_maker: n ? yesNo(n.decisionMaker) : '', nominated_at: n ? toLocalIso(n.nominatedAt) : '',
+          days_nominated_ahead: n ? ((Date.parse(m.start) - Date.parse(n.nominatedAt)) / 86_400_000).toFixed(1) : '',
+          attendance: !held ? '' : !a ? 'unrecorded' : a.attended ? 'attended' : 'absent', attendee: a?.attended ? (a.name ?? '') : '',
+          substitute: a?.attended ? yesNo(a.substitute) : '', decision_maker_present: held ? yesNo(!!a?.attended && a.decisionMaker) : '',
+          flags: codes.join(' '),
+        });
+      }
+    }
+  }
+  return rows.sort((x, y) => (x.start === y.start ? (x.meeting_id + x.force_id < y.meeting_id + y.force_id ? -1 : 1) : Date.parse(x.start) - Date.parse(y.start)));
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a cell as a formula. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The export: a header line, then one line per row, CRLF-terminated. */
+export function reviewCsv(rows: ReviewRow[]): string {
+  const lines = [REVIEW_COLUMNS.join(','), ...rows.map((r) => REVIEW_COLUMNS.map((c) => csvCell(r[c])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}

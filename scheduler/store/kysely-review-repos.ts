@@ -1,0 +1,107 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { FlagMeeting } from '../domain/flags.js';
+import type { Attendance, CancelReason, Meeting } from '../domain/types.js';
+import { toMeeting } from './kysely-repos.js';
+import { toNomination } from './kysely-teams-repos.js';
+import type { Database } from './tables.js';
+
+/** The meetings a review reads: those of the given panels (null: every panel) starting in [from, to). */
+export interface ReviewSlice {
+  panelIds: string[] | null;
+  from: string;
+  to: string;
+}
+
+/** Where a history page starts: the last row the reader saw, by (start, id). */
+export interface HistoryCursor {
+  start: string;
+  id: string;
+}
+
+export interface HistoryQuery {
+  panelIds: string[] | null;
+  from: string | null;
+  /** Exclusive. */
+  to: string;
+  cursor: HistoryCursor | null;
+  /** `older` pages away from the newest; `newer` pages back towards it. */
+  direction: 'older' | 'newer';
+  limit: number;
+}
+
+/** Reads for the recommendation 7 review and the attendance history; set-based, so a decade of meetings is a few queries. */
+export interface ReviewRepo {
+  /** Meetings of the slice with cancellation reason, nominations and attendance: three queries, however many meetings. */
+  meetingsWithRecords(slice: ReviewSlice): Promise<FlagMeeting[]>;
+  /** Up to `limit` meetings newest first, strictly beyond the cursor in the direction asked: no gaps, no repeats. */
+  historyPage(q: HistoryQuery): Promise<Meeting[]>;
+  /** The named setting; when absent, stores `candidate` first. Two instances racing agree on one value. */
+  setting(name: string, candidate: string, at: string): Promise<string>;
+}
+
+type MeetingsQuery<O> = SelectQueryBuilder<Database & { m: Database['meetings'] }, 'm', O>;
+
+const toAttendance = (r: Database['attendance']): Attendance => ({
+  meetingId: r.meeting_id, forceId: r.force_id, attended: r.attended === 1, aadObjectId: r.aad_object_id, name: r.name,
+  substitute: r.substitute === 1, decisionMaker: r.decision_maker === 1, recordedBy: r.recorded_by, recordedAt: r.recorded_at, version: r.version,
+});
+
+/** Restricts a query over `meetings as m` to a slice. */
+function inSlice<Q extends MeetingsQuery<any>>(q: Q, s: ReviewSlice): Q {
+  let out = q.where('m.start_utc', '>=', s.from).where('m.start_utc', '<', s.to) as Q;
+  if (s.panelIds) out = (s.panelIds.length ? out.where('m.panel_id', 'in', s.panelIds) : out.where('m.id', '=', '')) as Q;
+  return out;
+}
+
+function groupBy<T extends { meetingId: string }>(rows: T[]): Map<string, T[]> {
+  const by = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = by.get(r.meetingId);
+    if (list) list.push(r);
+    else by.set(r.meetingId, [r]);
+  }
+  return by;
+}
+
+/** The review's reads over one Kysely connection or transaction. */
+export function reviewRepo(db: Kysely<Database>): ReviewRepo {
+  const meetings = db.selectFrom('meetings as m');
+  return {
+    async meetingsWithRecords(slice) {
+      const [rows, noms, atts] = await Promise.all([
+        inSlice(meetings.leftJoin('cancellations as c', 'c.meeting_id', 'm.id').selectAll('m').select('c.reason as cancel_reason'), slice)
+          .orderBy('m.start_utc').orderBy('m.id').execute(),
+        inSlice(meetings.innerJoin('nominations as n', 'n.meeting_id', 'm.id').selectAll('n'), slice).orderBy('n.force_id').execute(),
+        inSlice(meetings.innerJoin('attendance as a', 'a.meeting_id', 'm.id').selectAll('a'), slice).orderBy('a.force_id').execute(),
+      ]);
+      const [n, a] = [groupBy(noms.map(toNomination)), groupBy(atts.map(toAttendance))];
+      return rows.map(({ cancel_reason, ...r }) => ({
+        ...toMeeting(r),
+        cancelReason: (cancel_reason as CancelReason | null) ?? null,
+        nominations: n.get(r.id) ?? [],
+        attendance: a.get(r.id) ?? [],
+      }));
+    },
+    async historyPage(q) {
+      const older = q.direction === 'older';
+      let sel = inSlice(meetings.selectAll('m'), { panelIds: q.panelIds, from: q.from ?? '', to: q.to });
+      if (q.cursor) {
+        const { start, id } = q.cursor;
+        const op = older ? '<' : '>';
+        sel = sel.where((eb) => eb.or([eb('m.start_utc', op, start), eb.and([eb('m.start_utc', '=', start), eb('m.id', op, id)])]));
+      }
+      const dir = older ? 'desc' : 'asc';
+      const rows = await sel.orderBy('m.start_utc', dir).orderBy('m.id', dir).limit(q.limit).execute();
+      const out = rows.map(toMeeting);
+      return older ? out : out.reverse();
+    },
+    async setting(name, candidate, at) {
+      const read = () => db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+      // Read first so the usual case writes nothing; the insert that loses a race changes nothing and reads the winner.
+      const found = await read();
+      if (found) return found.value;
+      await db.insertInto('settings').values({ name, value: candidate, created_at: at }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      return (await read())!.value;
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startBot, type RunningBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { cancelMeeting } from '../scheduler/cancellations.js';
+import { newToken, tokenHash } from '../scheduler/feed-tokens.js';
+import { silentLog } from '../scheduler/log.js';
+import { nominate } from '../scheduler/nominations.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { expandWithIcalJs, expandWithNodeIcal, type SeenEvent } from './support/ical-parsers.js';
+import { DAWN, GARETH, KIERAN, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { cardBytes, cardProblems } from './support/validate-card.js';
+import { until } from './support/wait.js';
+
+const NOW = '2027-03-10T09:00:00.000Z';
+const PUBLIC = 'https://panels.example.org';
+const JUNE = 'southampton.2027-06-07';
+const JULY = 'southampton.2027-07-05';
+
+describe('calendar subscriptions, over real HTTP', () => {
+  let dir: string;
+  let bot: RunningBot;
+  let connector: FakeConnector;
+
+  const config = () =>
+    loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600', PUBLIC_BASE_URL: PUBLIC });
+  const say = async (who: Speaker, text: string) => {
+    const before = connector.posts().length;
+    await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(personalMessage(connector.url, who, text)) });
+    await until(() => connector.posts().length > before, `the reply to "${text}"`);
+    return connector.posts().at(-1)!.body;
+  };
+  /** `subscribe` as a person: the card and its feeds by title, each with its links. */
+  const subscribe = async (who: Speaker, text = 'subscribe') => {
+    const reply = await say(who, text);
+    const card = reply.attachments?.[0]?.content;
+    const links = new Map<string, { web: string; webcal: string }>();
+    const body: Array<{ text: string }> = card?.body ?? [];
+    body.forEach((e, i) => {
+      if (e.text?.startsWith(PUBLIC)) links.set(body[i - 1]!.text, { web: e.text, webcal: /\((webcal:[^)]+)\)/.exec(body[i + 1]!.text)![1]! });
+    });
+    return { reply, card, links };
+  };
+  const get = (link: string, headers: Record<string, string> = {}) => fetch(`${bot.url}${new URL(link).pathname}`, { headers });
+  const feedOf = async (who: Speaker, title: string) => (await subscribe(who)).links.get(title)!.web;
+  const eventOf = (events: SeenEvent[], meetingId: string) => events.find((e) => e.uid === `${meetingId}@channel-panel-bot`)!;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'panel-bot-cal-'));
+    connector = new FakeConnector();
+    await connector.start();
+    bot = await startBot(config(), silentLog, () => NOW);
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await bot.stop();
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers `subscribe` with a valid card of https and webcal links for the feeds the person may see', async () => {
+    const { card, links } = await subscribe(GARETH);
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardBytes(card)).toBeLessThan(28 * 1024);
+    expect(JSON.stringify(card)).toContain('Add to Outlook');
+    expect([...links.keys()]).toEqual([
+      'My Channel panel meetings', 'Hampshire and Isle of Wight Constabulary: every panel', 'Hampshire Channel panel', 'Portsmouth Channel panel', 'Southampton Channel panel',
+    ]);
+    for (const { web, webcal } of links.values()) {
+      expect(web).toMatch(new RegExp(`^${PUBLIC}/calendar/[A-Za-z0-9_-]{43}\\.ics$`));
+      expect(webcal).toBe(web.replace('https://', 'webcal://'));
+    }
+    expect(new Set([...links.values()].map((l) => l.web)).size).toBe(links.size);
+  });
+
+  it('serves feeds that two parsers read at each panel\'s local time across both clock changes', async () => {
+    const { links } = await subscribe(GARETH);
+    const res = await get(links.get('Hampshire and Isle of Wight Constabulary: every panel')!.web);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    expect(res.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(new Date(res.headers.get('last-modified')!).toISOString()).toBe('2027-03-10T09:00:00.000Z');
+    const ics = await res.text();
+    const events = expandWithIcalJs(ics);
+    expect(expandWithNodeIcal(ics)).toEqual(events);
+    const times = (panel: string) => new Set(events.filter((e) => e.summary === panel).map((e) => e.start.slice(11)));
+    expect(times('Southampton Channel panel')).toEqual(new Set(['10:00']));
+    expect(times('Portsmouth Channel panel')).toEqual(new Set(['09:30']));
+    expect(times('Hampshire Channel panel')).toEqual(new Set(['13:00']));
+    const southampton = events.filter((e) => e.summary === 'Southampton Channel panel').map((e) => e.start.slice(0, 10));
+    expect(southampton).toEqual(expect.arrayContaining(['2027-04-05', '2027-10-04', '2027-11-01', '2028-03-06']));
+  });
+
+  it('answers 304 to If-None-Match and If-Modified-Since without rebuilding the feed', async () => {
+    const link = await feedOf(GARETH, 'Southampton Channel panel');
+    const builds = vi.spyOn(bot.store.meetings, 'list');
+    const built = () => builds.mock.calls.filter(([f]) => f?.panelIds?.join() === 'southampton').length;
+    const first = await get(link);
+    expect(first.status).toBe(200);
+    expect(built()).toBe(1);
+    const etag = first.headers.get('etag')!;
+    const byTag = await get(link, { 'if-none-match': `W/"other", ${etag}` });
+    expect(byTag.status).toBe(304);
+    expect(await byTag.text()).toBe('');
+    expect(byTag.headers.get('etag')).toBe(etag);
+    const byDate = await get(link, { 'if-modified-since': first.headers.get('last-modified')! });
+    expect(byDate.status).toBe(304);
+    expect(built()).toBe(1);
+    expect((await get(link, { 'if-modified-since': 'Tue, 09 Mar 2027 09:00:00 GMT' })).status).toBe(200);
+    expect((await get(link, { 'if-none-match': '"stale"' })).status).toBe(200);
+    expect(built()).toBe(3);
+  });
+
+  it('shows a cancellation and a nomination with a higher SEQUENCE, the same UIDs, and no cancellation note', async () => {
+    const link = await feedOf(GARETH, 'Southampton Channel panel');
+    const before = await get(link);
+    const events0 = expandWithNodeIcal(await before.text());
+    expect((await cancelMeeting(bot.store, { meetingId: JUNE, reason: 'other', note: 'NOTE-MUST-NOT-LEAK' }, DAWN.aadObjectId, NOW)).ok).toBe(true);
+    const afterCancel = await get(link, { 'if-none-match': before.headers.get('etag')! });
+    expect(afterCancel.status).toBe(200);
+    const ics1 = await afterCancel.text();
+    expect(ics1).not.toContain('NOTE-MUST-NOT-LEAK');
+    const events1 = expandWithIcalJs(ics1);
+    expect(eventOf(events1, JUNE).status).toBe('CANCELLED');
+    expect(eventOf(events1, JUNE).sequence).toBeGreaterThan(eventOf(events0, JUNE).sequence);
+    const input = { meetingId: JULY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'Detective Inspector', decisionMaker: true };
+    expect((await nominate(bot.store, input, GARETH.aadObjectId, NOW)).ok).toBe(true);
+    const events2 = expandWithNodeIcal(await (await get(link, { 'if-none-match': afterCancel.headers.get('etag')! })).text());
+    expect(eventOf(events2, JULY).sequence).toBeGreaterThan(eventOf(events1, JULY).sequence);
+    expect(eventOf(events2, JULY).description).toContain('Nadia Rahman (Detective Inspector)');
+    expect(eventOf(events2, JUNE).status).toBe('CANCELLED');
+    for (const e of [events1, events2]) expect(e.map((x) => x.uid)).toEqual(events0.map((x) => x.uid));
+    // Nadia's own feed: the meeting she is named for, nothing else (she chairs no panel).
+    const mine = expandWithIcalJs(await (await get(await feedOf(NADIA, 'My Channel panel meetings'))).text());
+    expect(mine.map((e) => e.uid)).toEqual([`${JULY}@channel-panel-bot`]);
+  });
+
+  it('answers 429 past the per-link rate, without slowing other links', async () => {
+    const { links } = await subscribe(GARETH);
+    const link = links.get('Southampton Channel panel')!.web;
+    for (let i = 0; i < 30; i++) expect((await get(link, { 'if-modified-since': 'Fri, 01 Jan 2100 00:00:00 GMT' })).status).toBe(304);
+    const limited = await get(link);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await get(links.get('Portsmouth Channel panel')!.web)).status).toBe(200);
+  });
+
+  it('answers 404 with no detail to unknown, malformed and revoked links', async () => {
+    const link = await feedOf(GARETH, 'Southampton Channel panel');
+    for (const path of [`/calendar/${newToken()}.ics`, '/calendar/short.ics', `/calendar/${new URL(link).pathname.slice(10, -4)}`]) {
+      const res = await fetch(`${bot.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(await res.text()).toBe('Not found');
+    }
+    expect((await get(link)).status).toBe(200);
+    expect((await say(GARETH, 'subscribe revoke')).text).toMatch(/^Revoked 5 calendar links/);
+    const gone = await get(link);
+    expect(gone.status).toBe(404);
+    expect(await gone.text()).toBe('Not found');
+    expect((await say(GARETH, 'subscribe revoke')).text).toBe('You have no calendar links to revoke.');
+  });
+
+  it('follows the owner\'s roles on every fetch, and never opens another person\'s scope', async () => {
+    const { links } = await subscribe(GARETH);
+    const force = (await bot.store.directory.getForce('hampshire'))!;
+    await bot.store.directory.saveForce({ ...force, preventLeads: [NADIA] }, NOW);
+    expect((await get(links.get('Hampshire and Isle of Wight Constabulary: every panel')!.web)).status).toBe(404);
+    expect((await get(links.get('Southampton Channel panel')!.web)).status).toBe(404);
+    expect((await get(links.get('My Channel panel meetings')!.web)).status).toBe(200);
+
+    expect((await say(STRANGER, 'subscribe')).text).toMatch(/^Calendar feeds are for panel chairs/);
+    expect((await say(KIERAN, 'subscribe southampton')).text).toMatch(/no feed "southampton" that you may see/);
+    const portsmouth = await subscribe(KIERAN, 'subscribe portsmouth');
+    expect([...portsmouth.links.keys()]).toEqual(['Portsmouth Channel panel']);
+    // A stored link whose scope is someone else's own meetings opens nothing.
+    const forged = newToken();
+    await bot.store.feeds.save({ hash: tokenHash(forged), owner: KIERAN.aadObjectId, scope: { kind: 'person', id: GARETH.aadObjectId }, createdAt: NOW, revokedAt: null });
+    expect((await fetch(`${bot.url}/calendar/${forged}.ics`)).status).toBe(404);
+  });
+});

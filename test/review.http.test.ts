@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../bot/cli.js';
+import { startBot, type RunningBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { recordAttendance } from '../scheduler/attendance.js';
+import { cancelMeeting } from '../scheduler/cancellations.js';
+import { silentLog } from '../scheduler/log.js';
+import { nominate } from '../scheduler/nominations.js';
+import { REVIEW_COLUMNS } from '../scheduler/review-csv.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { cardAction, DAWN, GARETH, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { cardBytes, cardProblems } from './support/validate-card.js';
+import { until } from './support/wait.js';
+
+const REVIEW_AT = '2026-07-01T09:00:00.000Z';
+const ALEX = { aadObjectId: '6513270e-269e-4d37-b2a7-4de452e6b438', name: 'Alex Morgan' }; // national lead
+
+/** RFC 4180: quoted cells, doubled quotes, CRLF or LF line ends. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      rows.push([...row, cell]);
+      [row, cell] = [[], ''];
+    } else cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
+describe('attendance history and the review, over real HTTP', () => {
+  let dir: string;
+  let bot: RunningBot;
+  let connector: FakeConnector;
+  let now = '2026-01-01T08:00:00.000Z';
+  const env = () => ({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
+  const post = async (activity: object) => {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  /** Says something in personal chat and returns the bot's reply (a card or a text). */
+  const ask = async (who: Speaker, text: string) => {
+    const before = connector.posts().length;
+    await post(personalMessage(connector.url, who, text));
+    await until(() => connector.posts().length > before, `the reply to "${text}"`);
+    const reply = connector.posts()[before]!.body;
+    return { text: reply.text as string | undefined, card: reply.attachments?.[0]?.content };
+  };
+  const exportUrl = (card: any): string =>
+    card.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.type === 'Action.OpenUrl').url.replace('http://127.0.0.1:3978', bot.url);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'panel-bot-review-'));
+    now = '2026-01-01T08:00:00.000Z';
+    connector = new FakeConnector();
+    await connector.start();
+    bot = await startBot(loadConfig(env()), silentLog, () => now);
+    const jan = 'southampton.2026-01-05';
+    const named = await nominate(bot.store, { meetingId: jan, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'DI', decisionMaker: true }, GARETH.aadObjectId, '2026-01-02T09:00:00.000Z');
+    expect(named.ok).toBe(true);
+    const attended = await recordAttendance(bot.store, jan, [{ forceId: 'hampshire', attended: true, attendee: NADIA, decisionMaker: true }], DAWN.aadObjectId, '2026-01-05T13:00:00.000Z');
+    expect(attended.ok).toBe(true);
+    expect((await cancelMeeting(bot.store, { meetingId: 'southampton.2026-02-02', reason: 'no cases to discuss', note: 'quiet month' }, DAWN.aadObjectId, '2026-01-20T09:00:00.000Z')).ok).toBe(true);
+    now = REVIEW_AT;
+  });
+  afterEach(async () => {
+    await bot.stop();
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("gives a force lead their force's review with a chart, and a CSV that matches `panel-bot review --format csv`", async () => {
+    const { card } = await ask(GARETH, 'review');
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardBytes(card)).toBeLessThan(28 * 1024);
+    const json = JSON.stringify(card);
+    expect(json).toContain('Recommendation 7 review: Hampshire and Isle of Wight Constabulary');
+    expect(json).toContain('Chart.VerticalBar.Grouped');
+    expect(json).not.toContain('quiet month');
+    const res = await fetch(exportUrl(card));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = parseCsv(await res.text());
+    expect(rows[0]).toEqual([...REVIEW_COLUMNS]);
+    expect(new Set(rows.slice(1).map((r) => r[1]))).toEqual(new Set(['southampton', 'portsmouth', 'hampshire']));
+    const jan = rows.find((r) => r[0] === 'southampton.2026-01-05')!;
+    expect(jan.slice(REVIEW_COLUMNS.indexOf('nominee'), REVIEW_COLUMNS.indexOf('nominee') + 1)).toEqual(['Nadia Rahman']);
+    expect(jan[REVIEW_COLUMNS.indexOf('decision_maker_present')]).toBe('yes');
+    expect(rows.find((r) => r[0] === 'southampton.2026-02-02')![REVIEW_COLUMNS.indexOf('cancel_reason')]).toBe('no cases to discuss');
+
+    const out: string[] = [];
+    const code = await runCli(['review', '--force', 'hampshire', '--format', 'csv', '--now', REVIEW_AT], { out: (s) => out.push(s), err: () => undefined }, env());
+    expect(code).toBe(0);
+    expect(parseCsv(out.join('\n'))).toEqual(rows);
+  });
+
+  it('`panel-bot review` prints the same figures as text and JSON, and refuses bad usage', async () => {
+    const run = async (...argv: string[]) => {
+      const [out, err]: [string[], string[]] = [[], []];
+      const code = await runCli(['review', ...argv, '--now', REVIEW_AT], { out: (s) => out.push(s), err: (s) => err.push(s) }, env());
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const json = await run('--panel', 'southampton', '--from', 'last 6 months', '--format', 'json');
+    expect(json.code).toBe(0);
+    const review = JSON.parse(json.out);
+    expect(review.total).toMatchObject({ cancelled: 1, cancelledByReason: { 'no cases to discuss': 1 }, decisionMakerPresent: 1, distinctAttendees: 1 });
+    expect(review.months.map((m: { month: string }) => m.month)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07']);
+    const text = await run('--force', 'hampshire');
+    expect(text.out).toMatch(/^Recommendation 7 review: Hampshire and Isle of Wight Constabulary/);
+    expect(text.out).toMatch(/^TOTAL\s+18\s+17\s+1/m);
+    expect((await run('--format', 'xml')).code).toBe(2);
+    expect((await run('--from', 'someday')).code).toBe(2);
+    expect((await run('--force', 'nowhere')).code).toBe(1);
+  });
+
+  it('refuses a force lead asking for another force (not an empty report), and a stranger', async () => {
+    const other = await ask(GARETH, 'review cambs');
+    expect(other.card).toBeUndefined();
+    expect(other.text).toMatch(/You cannot review Cambridgeshire Constabulary/);
+    const pressed = await post(cardAction(connector.url, GARETH, 'reviewView', { filterScope: 'force:cambs', filterMonths: '12', page: 0 }));
+    expect(JSON.stringify(pressed.body)).toMatch(/You cannot review Cambridgeshire Constabulary/);
+    expect((await ask(STRANGER, 'attendance')).text).toMatch(/for panel chairs, force Prevent leads/);
+  });
+
+  it("shows a chair only their panel, and a national lead every force's", async () => {
+    const chair = JSON.stringify((await ask(DAWN, 'review')).card);
+    expect(chair).toContain('Recommendation 7 review: Southampton Channel panel');
+    expect(chair).not.toContain('Portsmouth');
+    const national = (await ask(ALEX, 'review last 6 months')).card;
+    expect(cardProblems(national)).toEqual([]);
+    expect(JSON.stringify(national)).toContain('Recommendation 7 review: all forces');
+    expect(JSON.stringify(national)).toContain('Isles of Scilly Channel panel (when necessary)');
+  });
+
+  it('answers 404 to a tampered link, an expired one, and one whose holder lost the role', async () => {
+    const url = exportUrl((await ask(GARETH, 'review')).card);
+    const id = url.slice(url.lastIndexOf('/') + 1, -4);
+    const tampered = url.replace(id, id.slice(0, 5) + (id[5] === 'a' ? 'b' : 'a') + id.slice(6));
+    expect((await fetch(tampered)).status).toBe(404);
+    expect((await fetch(url.replace('.csv', '.txt'))).status).toBe(404);
+    now = new Date(Date.parse(REVIEW_AT) + 15 * 60_000 - 1000).toISOString();
+    expect((await fetch(url)).status).toBe(200);
+    now = new Date(Date.parse(REVIEW_AT) + 15 * 60_000).toISOString();
+    expect((await fetch(url)).status).toBe(404);
+    now = REVIEW_AT;
+    const force = (await bot.store.directory.getForce('hampshire'))!;
+    await bot.store.directory.saveForce({ ...force, preventLeads: [NADIA], deputies: [] }, now);
+    expect((await fetch(url)).status).toBe(404);
+  });
+
+  it('pages the attendance history with buttons that re-render the card in place', async () => {
+    const first = (await ask(GARETH, 'attendance hampshire 2026-01-01 2026-06-30')).card;
+    expect(cardProblems(first)).toEqual([]);
+    const older = first.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.title === 'Older');
+    expect(older).toBeDefined();
+    const seen: string[] = [];
+    const dates = (card: any) => card.body.find((e: any) => e.type === 'Table').rows.slice(1).map((r: any) => `${r.cells[0].items[0].text} ${r.cells[1].items[0].text}`);
+    seen.push(...dates(first));
+    let action = older;
+    for (let i = 0; action && i < 5; i++) {
+      const inputs = { filterScope: 'force:hampshire', filterFrom: '2026-01-01', filterTo: '2026-06-30' };
+      const res = await post(cardAction(connector.url, GARETH, 'historyPage', { ...action.data, ...inputs }));
+      const card = res.body.value;
+      expect(cardProblems(card)).toEqual([]);
+      seen.push(...dates(card));
+      action = card.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.title === 'Older');
+    }
+    // Southampton, Portsmouth and Hampshire each met monthly, January to June.
+    expect(seen).toHaveLength(18);
+    expect(new Set(seen).size).toBe(18);
+    expect(seen[seen.length - 1]).toMatch(/^5 Jan 2026 Southampton/);
+  });
+});
