@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meetingWhen } from '../cards/format.js';
+import { artifactsDir, CHROMIUM, startRig, type Rig } from './support/playground.js';
+
+/**
+ * The whole journey in Microsoft's own Teams client emulator, driven by a real browser: the bot as
+ * `npm start` runs it, the Agents Playground in front of it, Debian's Chromium headless. Each step saves a
+ * screenshot under test/artifacts/; a step that fails names its screenshot.
+ */
+describe('the bot in the Microsoft 365 Agents Playground, in a real browser', () => {
+  let rig: Rig;
+  let browser: BrowserContext;
+  let page: Page;
+  let dir: string;
+  let shot = 0;
+
+  beforeAll(async () => {
+    dir = artifactsDir();
+    rig = await startRig();
+    const profile = join(rig.dataDir, 'chromium-profile');
+    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 1600 } });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.setDefaultTimeout(15_000);
+    await page.goto(rig.playgroundUrl);
+    await page.locator('[aria-label="My Team - General"]').click();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.stop();
+  });
+
+  /** Runs one step of the journey and photographs the result; on failure the error names the picture. */
+  async function step(name: string, body: () => Promise<void>): Promise<void> {
+    const file = join(dir, `${String(++shot).padStart(2, '0')}-${name}.png`);
+    try {
+      await body();
+      await page.screenshot({ path: file, fullPage: true });
+    } catch (err) {
+      const failed = file.replace(/\.png$/, '-FAILED.png');
+      await page.screenshot({ path: failed, fullPage: true }).catch(() => undefined);
+      throw new Error(`step "${name}" failed (screenshot: ${failed}): ${(err as Error).message}`);
+    }
+  }
+
+  /** Posts a message to the bot in the Teams channel: a new post that @mentions it, as Teams requires. */
+  async function say(text: string): Promise<void> {
+    await page.getByRole('group').filter({ hasText: 'Start a new' }).getByRole('textbox').click();
+    await page.keyboard.type('@Test');
+    await page.getByRole('menuitem').filter({ hasText: 'Test Bot' }).click();
+    await page.keyboard.type(` ${text}`);
+    await page.keyboard.press('Enter');
+  }
+
+  const card = (text: string): Locator => page.locator('.ac-adaptiveCard').filter({ hasText: text }).first();
+  const seen = (text: string | RegExp) => page.getByText(text).first().waitFor();
+
+  /** The first Hampshire panel meeting at least 15 days ahead: its card is sent by a tick, not by the bot's own start. */
+  async function nextHampshireMeeting(): Promise<{ id: string; start: string; end: string }> {
+    const from = DateTime.utc().plus({ days: 15 }).toISODate()!;
+    const meetings = JSON.parse(await rig.cli('schedule', '--panel', 'hampshire', '--from', from, '--json')) as Array<{ id: string; start: string; end: string }>;
+    expect(meetings.length).toBeGreaterThan(0);
+    return meetings[0]!;
+  }
+
+  it('goes from help to a named, then cancelled, meeting; a review; and a calendar feed', async () => {
+    await step('help', async () => {
+      await say('help');
+      await seen('plans each Channel panel to its timetable');
+    });
+
+    await step('link-force', async () => {
+      await say('link force hampshire');
+      await seen('Linked: nomination cards for Hampshire and Isle of Wight Constabulary');
+    });
+
+    const meeting = await nextHampshireMeeting();
+    const when = meetingWhen(meeting.start, meeting.end);
+    await step('tick-brings-card', async () => {
+      const tickAt = DateTime.fromISO(meeting.start).minus({ days: 12 }).toUTC().toISO()!;
+      expect(await rig.cli('tick', '--now', tickAt)).toMatch(/outbox \d+ sent, 0 pending, 0 failed/);
+      await card('Police attendee for Hampshire Channel panel').filter({ hasText: when }).waitFor();
+    });
+
+    const nomination = card('Police attendee for Hampshire Channel panel').filter({ hasText: when });
+    await step('open-nomination-form', async () => {
+      // The Playground shows everyone the shared card (no user-specific views): its button asks for the form.
+      await nomination.getByRole('button', { name: 'Name attendee' }).click();
+      await nomination.getByLabel('Their role').waitFor();
+    });
+
+    await step('name-attendee', async () => {
+      await nomination.getByRole('combobox', { name: 'People Picker' }).click();
+      await page.keyboard.type('Adele');
+      await page.getByRole('option').filter({ hasText: 'Adele Vance' }).first().click();
+      await nomination.getByLabel('Their role').fill('Detective Inspector');
+      await nomination.getByRole('checkbox').check();
+      await nomination.getByRole('button', { name: 'Name attendee' }).click();
+      await nomination.getByText('Named: Adele Vance, Detective Inspector').waitFor();
+      await nomination.getByText('Confirmed able to make decisions on behalf of the force').waitFor();
+      await seen(/Adele Vance.* is named to attend Hampshire Channel panel/);
+    });
+
+    await step('cancel-as-chair', async () => {
+      await say('cancel');
+      const form = card('Cancel a Channel panel meeting');
+      await form.getByRole('combobox').first().click();
+      await page.getByRole('option', { name: `Hampshire Channel panel: ${when}` }).click();
+      await form.getByRole('combobox').nth(1).click();
+      await page.getByRole('option').first().click();
+      await form.getByLabel('Note (a few words)').fill('Chair unavailable, moving to next month');
+      await form.getByRole('button', { name: 'Cancel this meeting' }).click();
+      await card(`Cancelled: Hampshire Channel panel, ${when}`).waitFor();
+      // The outbox updates the force's card in place: everyone's copy now says so.
+      await nomination.getByText('This meeting was cancelled').waitFor();
+    });
+
+    let csvUrl = '';
+    await step('review', async () => {
+      await say('review');
+      const review = card('Recommendation 7 review');
+      await review.getByText('Per panel').waitFor();
+      // "Download CSV" is an Action.OpenUrl: the Playground asks the window to open it.
+      // "Download CSV" is an Action.OpenUrl; the Playground puts its address in the button's title.
+      csvUrl = (await review.locator('button[aria-label="Download CSV"]').getAttribute('title')) ?? '';
+      expect(csvUrl).toMatch(/\/reports\/[^/]+\.csv$/);
+    });
+    const csv = await fetch(csvUrl);
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).split('\n')[0]).toMatch(/meeting/i);
+
+    let feedUrl = '';
+    await step('subscribe', async () => {
+      // Both the force and the panel are called `hampshire`; either feed holds the meeting.
+      await say('subscribe hampshire');
+      const links = card('Calendar subscriptions');
+      await links.waitFor();
+      const url = new RegExp(`${rig.botUrl.replace(/[.:/]/g, '\\$&')}/calendar/[A-Za-z0-9_-]+\\.ics`);
+      feedUrl = url.exec(await links.innerText())?.[0] ?? '';
+      expect(feedUrl, 'an https-style feed link on the card').not.toBe('');
+    });
+
+    const feed = await fetch(feedUrl);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
+    const ics = await feed.text();
+    expect(ics).toContain('BEGIN:VCALENDAR');
+    expect(ics).toContain(`UID:${meeting.id}@`);
+    expect(ics).toMatch(/STATUS:CANCELLED/);
+  }, 240_000);
+});

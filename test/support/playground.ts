@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/** Debian's browser: the journey never downloads one. */
+export const CHROMIUM = '/usr/bin/chromium';
+const ROOT = new URL('../../', import.meta.url).pathname;
+const PLAYGROUND_BIN = join(ROOT, 'node_modules/.bin/agentsplayground');
+
+/** A free loopback port, found by binding port 0 and letting it go. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits for a URL to answer 2xx, or fails naming it and the process's last output. */
+async function waitForHttp(url: string, proc: Spawned, seconds: number): Promise<void> {
+  for (let i = 0; i < seconds * 5; i++) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}) before ${url} answered:\n${proc.output()}`);
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${seconds}s:\n${proc.output()}`);
+}
+
+interface Spawned {
+  name: string;
+  child: ChildProcess;
+  output(): string;
+}
+
+function start(name: string, command: string, args: string[], env: Record<string, string>): Spawned {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  const keep = (b: Buffer) => void (out = (out + b.toString()).slice(-8000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return { name, child, output: () => out };
+}
+
+async function stop(p: Spawned): Promise<void> {
+  if (p.child.exitCode !== null || p.child.pid === undefined) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  try {
+    process.kill(-p.child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (p.child.exitCode === null) {
+    try {
+      process.kill(-p.child.pid, 'SIGKILL');
+    } catch {
+      // Already gone between the check and the kill.
+    }
+  }
+}
+
+export interface Rig {
+  botUrl: string;
+  playgroundUrl: string;
+  dataDir: string;
+  /** Runs `panel-bot` against the bot's store, as an operator would; resolves with its stdout. */
+  cli(...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The bot as `npm start` runs it (local mode, SQLite in a temp folder, the sample config) and the Agents
+ * Playground pointed at it, each on a free port.
+ */
+export async function startRig(): Promise<Rig> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`);
+  if (!existsSync(PLAYGROUND_BIN)) throw new Error(`${PLAYGROUND_BIN} is missing: run npm install`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'panel-bot-e2e-'));
+  const [botPort, pgPort] = [await freePort(), await freePort()];
+  const botUrl = `http://127.0.0.1:${botPort}`;
+  const env = { DATA_DIR: dataDir, PORT: String(botPort), HOST: '127.0.0.1', MicrosoftAppId: '', DATABASE_URL: '', LOG_LEVEL: 'warn', PUBLIC_BASE_URL: botUrl, PANELS_CONFIG: './config/panels.sample.yaml', SCHEDULER_TICK_SECONDS: '3600' };
+  const bot = start('bot', process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], env);
+  const started: Spawned[] = [bot];
+  try {
+    await waitForHttp(`${botUrl}/healthz`, bot, 60);
+    const pg = start('playground', PLAYGROUND_BIN, ['start', '-e', `${botUrl}/api/messages`, '-c', 'msteams', '-p', String(pgPort), '--dt'], { TEAMSAPPTESTER_BROWSER: 'none' });
+    started.push(pg);
+    await waitForHttp(`http://127.0.0.1:${pgPort}/`, pg, 60);
+  } catch (err) {
+    await Promise.all(started.map(stop));
+    throw err;
+  }
+  return {
+    botUrl,
+    playgroundUrl: `http://127.0.0.1:${pgPort}/`,
+    dataDir,
+    cli: async (...args) => (await promisify(execFile)(process.execPath, ['--disable-warning=DEP0111', 'bin/panel-bot.mjs', ...args], { cwd: ROOT, env: { ...process.env, ...env } })).stdout,
+    stop: async () => {
+      await Promise.all(started.map(stop));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where the journey's screenshots go (git-ignored), emptied at the start of a run. */
+export function artifactsDir(): string {
+  const dir = join(ROOT, 'test/artifacts');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
