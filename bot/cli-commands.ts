@@ -110,10 +110,12 @@ const tick: Command = async (values, config, io) => {
     const started = Date.now();
     const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), silentLog, () => Date.parse(now) + (Date.now() - started));
     const jobs = schedulerJobs(store, config, silentLog, () => sender.drain(TICK_WAIT_MS));
+    const sentBefore = new Set((await store.outbox.list({ status: 'sent' })).map((m) => m.id));
     const ran = await runDueJobs({ jobs, clock: () => now, log: silentLog }, new Map(), now);
     const outbox = await store.outbox.list();
-    const failed = outbox.filter((m) => m.status === 'failed').length;
-    io.out(`tick ${now}: ran ${ran.join(', ')}; outbox ${outbox.filter((m) => m.status === 'sent').length} sent, ${outbox.filter((m) => m.status === 'pending').length} pending, ${failed} failed`);
+    const count = (status: string) => outbox.filter((m) => m.status === status).length;
+    const sentNow = outbox.filter((m) => m.status === 'sent' && !sentBefore.has(m.id)).length;
+    io.out(`tick ${now}: ran ${ran.join(', ')}; sent ${sentNow} now; outbox ${count('pending')} pending, ${count('failed')} failed (${count('sent')} sent in all)`);
     return ran.length === jobs.length ? 0 : 1;
   });
 };

@@ -288,9 +288,10 @@ describe('panel-bot tick', () => {
     expect(await runCli(['tick', '--now', CARD_DAY], io, env)).toBe(0);
     const sent = connector.cards().length;
     expect(sent).toBeGreaterThanOrEqual(2);
+    expect(out.at(-1)).toMatch(new RegExp(`sent ${connector.posts().length} now; outbox 0 pending, 0 failed`));
     expect(await runCli(['tick', '--now', CARD_DAY], io, env)).toBe(0);
     expect(connector.cards()).toHaveLength(sent);
-    expect(out.at(-1)).toMatch(/outbox \d+ sent, 0 pending, 0 failed/);
+    expect(out.at(-1)).toMatch(/sent 0 now; outbox 0 pending, 0 failed \(\d+ sent in all\)/);
     expect(await runCli(['tick', '--now', 'soon'], io, env)).toBe(2);
     await connector.stop();
     rmSync(dir, { recursive: true, force: true });
