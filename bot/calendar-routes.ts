@@ -30,6 +30,8 @@ export function feedLinks(offer: FeedOffer, publicBaseUrl: string): SubscribeLin
   return { title: offer.title, webUrl, webcalUrl: webUrl.replace(/^https?:\/\//, 'webcal://') };
 }
 
+const PERSONAL_ONLY = 'Calendar links are personal (anyone who has one sees that timetable), so I only give them in our personal chat: open a chat with me and type `subscribe` there.';
+
 const actorOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
 
 /** `subscribe`, `subscribe <panel|force|me>` and `subscribe revoke`. */
@@ -39,6 +41,8 @@ export function registerCalendarRoutes(app: TeamsApp, { store, clock }: RouteDep
     await ctx.sendActivity(count ? `Revoked ${count} calendar link${count === 1 ? '' : 's'}: calendars using them stop updating. Type \`subscribe\` for new links.` : 'You have no calendar links to revoke.');
   });
   app.message(/^\s*subscribe(?:\s+([a-z0-9-]{1,64}))?\s*$/i, async (ctx) => {
+    // A link is a bearer credential: posted in a Teams channel or group chat, everyone there could use it.
+    if (ctx.activity.conversation?.conversationType !== 'personal') return void (await ctx.sendActivity(PERSONAL_ONLY));
     const only = /^\s*subscribe\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1];
     const r = await issueFeeds(store, actorOf(ctx), clock(), { ...(only ? { only } : {}), max: MAX_LINKS });
     if (!r.ok) return void (await ctx.sendActivity(r.error.message));

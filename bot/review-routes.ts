@@ -36,17 +36,20 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
       return attendanceHistoryCard({ page: r.value, scopeChoices: await choices(actor), filter });
     },
     /** A fresh signed export link goes with every render, bound to the person and exactly this scope and period. */
-    async review(actor: string, req: ReviewRequest, months: number, page: number) {
+    async review(actor: string, req: ReviewRequest, months: number, page: number, personal: boolean) {
       const now = clock();
       const r = await loadReview(store, actor, req, now);
       if (!r.ok) return r.error.message;
       const { from, to } = r.value.review;
-      const id = signExport(await exportSecret(store, now), { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now });
-      const exportUrl = `${config.publicBaseUrl}/reports/${id}.csv`;
+      // The link carries the person's scope to whoever opens it, so it is only given where only they see it.
+      const id = personal ? signExport(await exportSecret(store, now), { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now }) : null;
+      const exportUrl = id ? `${config.publicBaseUrl}/reports/${id}.csv` : null;
       return reviewCard({ review: r.value.review, exportUrl, scopeChoices: await choices(actor), filterScope: scopeValue(req), months, page });
     },
   };
 }
+
+const isPersonal = (ctx: TurnContext) => ctx.activity.conversation?.conversationType === 'personal';
 
 /** The `attendance` and `review` commands and their cards' buttons. */
 export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
@@ -63,7 +66,7 @@ export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Rea
   app.message(/^\s*review(\s.*)?$/i, async (ctx) => {
     const args = await parseReviewArgs(store, (ctx.activity.text ?? '').replace(/^\s*review/i, ''), clock());
     if (!args.ok) return void (await ctx.sendActivity(args.error.message));
-    const out = await review(actorOf(ctx), { ...lastMonths(clock()), ...args.value }, 12, 0);
+    const out = await review(actorOf(ctx), { ...lastMonths(clock()), ...args.value }, 12, 0, isPersonal(ctx));
     await ctx.sendActivity(typeof out === 'string' ? out : attach(out));
   });
 
@@ -79,7 +82,7 @@ export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Rea
     const parsed = reviewViewData.safeParse(raw);
     if (!parsed.success) return answer(`That review could not be shown: ${issues(parsed.error)}.`);
     const d = parsed.data;
-    return answer(await review(actorOf(ctx), { ...scopeRequest(d.filterScope), ...lastMonths(clock(), d.filterMonths) }, d.filterMonths, d.page));
+    return answer(await review(actorOf(ctx), { ...scopeRequest(d.filterScope), ...lastMonths(clock(), d.filterMonths) }, d.filterMonths, d.page, isPersonal(ctx)));
   });
 }
 

@@ -31,6 +31,13 @@ describe('the review card', () => {
     expect(JSON.stringify(card)).toContain('page 4 of 40');
   });
 
+  it('says in words, not with an empty chart, that nothing was held or cancelled', () => {
+    const empty = reviewCard({ ...model, review: { ...national, months: months.map((m) => ({ ...m, held: 0, cancelled: 0, decisionMakerPresent: 0 })) } });
+    expect(JSON.stringify(empty)).not.toContain('Chart.VerticalBar.Grouped');
+    expect(JSON.stringify(empty)).toContain('No meeting was held or cancelled in this period.');
+    expect(JSON.stringify(reviewCard(model))).toContain('Chart.VerticalBar.Grouped');
+  });
+
   it('groups a long period into at most 24 bars, losing no meeting', () => {
     const bars = chartBuckets(months);
     expect(bars).toHaveLength(24);

@@ -6,8 +6,8 @@ import { VERBS } from './verbs.js';
 
 export interface ReviewCardModel {
   review: Review;
-  /** Where the CSV export of exactly this review can be fetched (signed, short-lived). */
-  exportUrl: string;
+  /** Where the CSV export of exactly this review can be fetched (signed, short-lived); null outside a personal chat. */
+  exportUrl: string | null;
   scopeChoices: Array<{ title: string; value: string }>;
   filterScope: string;
   months: number;
@@ -61,6 +61,8 @@ export function chartBuckets(months: MonthFigures[]): MonthFigures[] {
 /** A grouped bar chart for Teams, falling back to a plain table where charts are not rendered. */
 function chart(months: MonthFigures[]): CardElement {
   const bars = chartBuckets(months);
+  // An empty chart draws a meaningless axis (0 to 0.0001): say so in words instead.
+  if (bars.every((m) => m.held + m.cancelled + m.decisionMakerPresent === 0)) return text('No meeting was held or cancelled in this period.', { isSubtle: true });
   const series = (legend: string, color: string, pick: (m: MonthFigures) => number) => ({ legend, color, values: bars.map((m) => ({ x: m.month, y: pick(m) })) });
   return {
     type: 'Chart.VerticalBar.Grouped',
@@ -105,7 +107,7 @@ function controls(m: ReviewCardModel, panelCount: number): CardElement[] {
         go('Update', 0),
         ...(m.page > 0 ? [go('Previous panels', m.page - 1)] : []),
         ...(m.page + 1 < pages ? [go('Next panels', m.page + 1)] : []),
-        { type: 'Action.OpenUrl', title: 'Download CSV', url: m.exportUrl },
+        ...(m.exportUrl ? [{ type: 'Action.OpenUrl', title: 'Download CSV', url: m.exportUrl }] : []),
       ],
     },
   ];
@@ -122,6 +124,11 @@ export function reviewCard(m: ReviewCardModel): Record<string, unknown> {
     chart(r.months),
     ...panelTable(r, m.page),
     ...controls(m, r.panels.length),
-    text('The CSV link works for 15 minutes and only for you. It holds panel, meeting and attendee facts only: never anything about a referred person.', { size: 'Small', isSubtle: true }),
+    text(
+      m.exportUrl
+        ? 'The CSV link works for 15 minutes and only for you. It holds panel, meeting and attendee facts only: never anything about a referred person.'
+        : 'The CSV export link is personal, so I give it only in our personal chat: type `review` there.',
+      { size: 'Small', isSubtle: true },
+    ),
   ]);
 }

@@ -10,7 +10,7 @@ import { silentLog } from '../scheduler/log.js';
 import { nominate } from '../scheduler/nominations.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { expandWithIcalJs, expandWithNodeIcal, type SeenEvent } from './support/ical-parsers.js';
-import { DAWN, GARETH, KIERAN, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { channelMessage, DAWN, GARETH, KIERAN, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
 import { cardBytes, cardProblems } from './support/validate-card.js';
 import { until } from './support/wait.js';
 
@@ -171,6 +171,12 @@ describe('calendar subscriptions, over real HTTP', () => {
     expect((await get(links.get('My Channel panel meetings')!.web)).status).toBe(200);
 
     expect((await say(STRANGER, 'subscribe')).text).toMatch(/^Calendar feeds are for panel chairs/);
+    // A link is a bearer credential: never posted where others can read it.
+    const before = connector.posts().length;
+    await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(channelMessage(connector.url, GARETH, 'subscribe')) });
+    await until(() => connector.posts().length > before, 'the reply in the Teams channel');
+    expect(connector.posts().at(-1)!.body.text).toMatch(/only give them in our personal chat/);
+    expect(JSON.stringify(connector.posts().at(-1)!.body)).not.toContain('/calendar/');
     expect((await say(KIERAN, 'subscribe southampton')).text).toMatch(/no feed "southampton" that you may see/);
     const portsmouth = await subscribe(KIERAN, 'subscribe portsmouth');
     expect([...portsmouth.links.keys()]).toEqual(['Portsmouth Channel panel']);

@@ -75,7 +75,7 @@ describe('bad input over real HTTP: every request refused clearly, the server ke
       await f.post(personalMessage(f.connector.url, who, 'help'));
     }
     // Secrets made on first use (the report-link key, created by the first review) are state by design, not bad input's doing.
-    await f.post(channelMessage(f.connector.url, GARETH, 'review'));
+    await f.post(personalMessage(f.connector.url, GARETH, 'review'));
     await f.bot.pass();
     baseline = await f.dump();
   });

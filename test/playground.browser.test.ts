@@ -55,6 +55,14 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
     await page.keyboard.press('Enter');
   }
 
+  /** Posts a message in the personal chat with the bot, where links meant for one person are given. */
+  async function sayPersonally(text: string): Promise<void> {
+    await page.locator('[aria-label="Personal Chat"]').click();
+    await page.getByRole('textbox').first().click();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  }
+
   const card = (text: string): Locator => page.locator('.ac-adaptiveCard').filter({ hasText: text }).first();
   const seen = (text: string | RegExp) => page.getByText(text).first().waitFor();
 
@@ -120,7 +128,7 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
 
     let csvUrl = '';
     await step('review', async () => {
-      await say('review');
+      await sayPersonally('review');
       const review = card('Recommendation 7 review');
       await review.getByText('Per panel').waitFor();
       // "Download CSV" is an Action.OpenUrl: the Playground asks the window to open it.
@@ -135,7 +143,7 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
     let feedUrl = '';
     await step('subscribe', async () => {
       // Both the force and the panel are called `hampshire`; either feed holds the meeting.
-      await say('subscribe hampshire');
+      await sayPersonally('subscribe hampshire');
       const links = card('Calendar subscriptions');
       await links.waitFor();
       const url = new RegExp(`${rig.botUrl.replace(/[.:/]/g, '\\$&')}/calendar/[A-Za-z0-9_-]+\\.ics`);

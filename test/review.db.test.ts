@@ -88,6 +88,8 @@ describe.each(STORE_KINDS)('review repository and use cases on %s', (kind) => {
     expect(a).toBe(b);
     expect(['first', 'second']).toContain(a);
     expect(await t.store.review.setting('s', 'third', NOW)).toBe(a);
+    expect(await t.store.review.readSetting('s')).toBe(a);
+    expect(await t.store.review.readSetting('never-set')).toBeNull();
   });
 
   it('serves an export only while the link is intact, unexpired and its holder still has the role', async () => {

@@ -11,7 +11,7 @@ import { silentLog } from '../scheduler/log.js';
 import { nominate } from '../scheduler/nominations.js';
 import { REVIEW_COLUMNS } from '../scheduler/review-csv.js';
 import { FakeConnector } from './support/fake-connector.js';
-import { cardAction, DAWN, GARETH, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { cardAction, channelMessage, DAWN, GARETH, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
 import { cardBytes, cardProblems } from './support/validate-card.js';
 import { until } from './support/wait.js';
 
@@ -150,6 +150,17 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(cardProblems(national)).toEqual([]);
     expect(JSON.stringify(national)).toContain('Recommendation 7 review: all forces');
     expect(JSON.stringify(national)).toContain('Isles of Scilly Channel panel (when necessary)');
+  });
+
+  it('gives the export link only in a personal chat, since whoever opens it sees the person\'s scope', async () => {
+    const before = connector.posts().length;
+    await post(channelMessage(connector.url, GARETH, 'review'));
+    await until(() => connector.posts().length > before, 'the review in the Teams channel');
+    const card = connector.posts()[before]!.body.attachments[0].content;
+    expect(JSON.stringify(card)).toContain('Recommendation 7 review');
+    expect(JSON.stringify(card)).not.toContain('/reports/');
+    expect(JSON.stringify(card)).toContain('type `review` there');
+    expect(cardProblems(card)).toEqual([]);
   });
 
   it('answers 404 to a tampered link, an expired one, and one whose holder lost the role', async () => {

@@ -37,6 +37,8 @@ export interface ReviewRepo {
   historyPage(q: HistoryQuery): Promise<Meeting[]>;
   /** The named setting; when absent, stores `candidate` first. Two instances racing agree on one value. */
   setting(name: string, candidate: string, at: string): Promise<string>;
+  /** The named setting, or null; never writes (a request from outside must not change the store). */
+  readSetting(name: string): Promise<string | null>;
 }
 
 type MeetingsQuery<O> = SelectQueryBuilder<Database & { m: Database['meetings'] }, 'm', O>;
@@ -94,6 +96,9 @@ export function reviewRepo(db: Kysely<Database>): ReviewRepo {
       const rows = await sel.orderBy('m.start_utc', dir).orderBy('m.id', dir).limit(q.limit).execute();
       const out = rows.map(toMeeting);
       return older ? out : out.reverse();
+    },
+    async readSetting(name) {
+      return (await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst())?.value ?? null;
     },
     async setting(name, candidate, at) {
       const read = () => db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
