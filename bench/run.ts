@@ -5,6 +5,7 @@ import { syncPanels } from '../scheduler/sync.js';
 import { fanoutBench } from './fanout.js';
 import { reviewBench } from './review.js';
 import { calendarBench } from './calendar.js';
+import { loadBench } from './load.js';
 import { syntheticConfig } from './synthetic.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   if (!only || only === 'fanout') await fanoutBench();
   if (!only || only === 'review') await reviewBench();
   if (!only || only === 'calendar') await calendarBench();
+  if (!only || only === 'load') await loadBench();
 }
 
 await main();

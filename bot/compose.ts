@@ -15,6 +15,8 @@ import { registerChairRoutes } from './chair-routes.js';
 import { registerReviewRoutes, reviewHttpRoutes } from './review-routes.js';
 import { calendarRoute, registerCalendarRoutes } from './calendar-routes.js';
 import { drainOutbox } from './outbox-sender.js';
+import { dbStorage } from './db-storage.js';
+import { sqliteSchedulerGate } from './scheduler-lock.js';
 import { readPanelsFile } from './panels-file.js';
 import { createTeamsApp, type TeamsApp, type TeamsAppDeps } from './teams-app.js';
 import { teamsMessenger } from './teams-messenger.js';
@@ -115,18 +117,21 @@ export type BotOptions = Pick<TeamsAppDeps, 'authOverrides' | 'rateLimits'>;
 export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () => string = () => DateTime.utc().toISO(), options: BotOptions = {}): Promise<RunningBot> {
   const file = await readPanelsFile(config.panelsConfig);
   if (!file.ok) throw new ConfigError([file.error.message]);
-  const store = await openStore(storeOptions(config.databaseUrl, config.dataDir));
+  const where = storeOptions(config.databaseUrl, config.dataDir);
+  const store = await openStore(where);
   try {
     const report = await syncPanels(store, file.value, clock());
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;
     const deps: RouteDeps = { store, log, clock, kick: () => kick() };
-    const { app, adapter, authenticate } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, deps, config), ...options });
+    const { app, adapter, authenticate } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, deps, config), storage: dbStorage(store, clock), ...options });
     const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()));
     kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);
     const server = await startHttpServer({ config, log, adapter, app, health, authenticate, routes: httpRoutes(deps, config) });
-    const scheduler = startScheduler({ jobs: schedulerJobs(store, config, log, () => sender.drain()), clock, log }, config.tickSeconds * 1000);
+    // SQLite is for one instance: a second process on the same file serves requests but leaves scheduling to the first.
+    const gate = where.kind === 'sqlite' ? sqliteSchedulerGate(where.file, log, { staleMs: Math.max(600_000, 3 * config.tickSeconds * 1000) }) : null;
+    const scheduler = startScheduler({ jobs: schedulerJobs(store, config, log, () => sender.drain()), clock, log, ...(gate ? { mayRun: gate.mayRun } : {}) }, config.tickSeconds * 1000);
     log.info({ url: server.url, localMode: config.localMode }, 'channel panel bot listening');
     return {
       url: server.url,
@@ -135,6 +140,7 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
       stop: async () => {
         await server.close();
         await scheduler.stop();
+        gate?.release();
         await sender.drain().catch(() => 0);
         await store.close();
       },

@@ -4,7 +4,7 @@ import { cardRef, nominateData, VERBS } from '../cards/verbs.js';
 import { accessFor, canActForForce } from '../scheduler/access.js';
 import type { Conversation, LinkScope } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
-import { nominate, nominationCardModel } from '../scheduler/nominations.js';
+import { nominate, nominationCardModel, nominationChoices } from '../scheduler/nominations.js';
 import { forgetConversation, linkConversation, recordConversation } from '../scheduler/presence.js';
 import type { Store } from '../scheduler/store/store.js';
 import { resolvePickedPerson } from './people.js';
@@ -99,23 +99,29 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
   async function onNominate(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
-    if (!(await mayNominate(ctx, ref.data.forceId))) return FORBIDDEN;
     const parsed = nominateData.safeParse(raw);
+    // Roles are loaded once for both checks (nominate() checks again in its transaction). Only the choices are needed
+    // before recording, and they are read beside the roles, to save round trips: nothing is shown until access is known.
+    const [access, choices] = await Promise.all([
+      accessFor(store, ctx.activity.from?.aadObjectId),
+      parsed.success ? nominationChoices(store, parsed.data.meetingId, parsed.data.forceId) : null,
+    ]);
+    if (!canActForForce(access, ref.data.forceId)) return FORBIDDEN;
     if (!parsed.success) return current(ref.data.meetingId, ref.data.forceId, `Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
     const d = parsed.data;
-    if (!(await mayNominate(ctx, d.forceId))) return FORBIDDEN;
-    const model = await nominationCardModel(store, d.meetingId, d.forceId, clock());
-    if (!model) return 'That meeting is no longer known to this bot.';
-    const attendee = await resolvePickedPerson(ctx, model.choices, d.attendee);
+    if (!canActForForce(access, d.forceId)) return FORBIDDEN;
+    if (!choices) return 'That meeting is no longer known to this bot.';
+    const attendee = await resolvePickedPerson(ctx, choices, d.attendee);
     if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');
     const input = { meetingId: d.meetingId, forceId: d.forceId, meetingVersion: d.meetingVersion, nominationVersion: d.nominationVersion, attendee, role: d.role, decisionMaker: d.decisionMaker };
     const r = await nominate(store, input, ctx.activity.from?.aadObjectId?.toLowerCase() ?? '', clock());
     if (!r.ok && r.error.code === 'FORBIDDEN') return r.error.message;
-    if (r.ok && r.value.changed) deps.kick();
     // The person who pressed sees the editable card at once; everyone's copy is updated through the outbox.
-    const model2 = await nominationCardModel(store, d.meetingId, d.forceId, clock());
-    if (!model2) return 'That meeting is no longer known to this bot.';
-    return nominationCard(model2, { editable: true, ...(r.ok ? {} : { notice: r.error.message }) });
+    const model = await nominationCardModel(store, d.meetingId, d.forceId, clock());
+    // Started once the answer is ready, so the delivery's queries do not queue ahead of the answer's.
+    if (r.ok && r.value.changed) deps.kick();
+    if (!model) return 'That meeting is no longer known to this bot.';
+    return nominationCard(model, { editable: true, ...(r.ok ? {} : { notice: r.error.message }) });
   }
 
   async function onRefresh(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {

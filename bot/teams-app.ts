@@ -1,4 +1,4 @@
-import { ConfigurationServiceClientCredentialFactory, MemoryStorage, type TurnContext } from 'botbuilder';
+import { ConfigurationServiceClientCredentialFactory, MemoryStorage, type Storage, type TurnContext } from 'botbuilder';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import type { Log } from '../scheduler/log.js';
 import { commandOf, helpText } from './commands.js';
@@ -17,6 +17,8 @@ export interface TeamsAppDeps {
   authOverrides?: AuthOverrides;
   /** Per-person limits on commands and card actions; defaults in rate-limit.ts, real time. */
   rateLimits?: RateLimitOptions;
+  /** Where teams-ai keeps conversation and user state; the server passes the database (db-storage.ts) so every instance shares it. */
+  storage?: Storage;
 }
 
 /** The tenant an activity came from, as Teams reports it. */
@@ -38,7 +40,7 @@ export function commandText(ctx: TurnContext): string {
 }
 
 /** Builds the CloudAdapter (TeamsAdapter) and the teams-ai Application with the bot's routes. */
-export function createTeamsApp({ config, log, register, authOverrides, rateLimits }: TeamsAppDeps): { app: TeamsApp; adapter: TeamsAdapter; authenticate: Authenticator } {
+export function createTeamsApp({ config, log, register, authOverrides, rateLimits, storage }: TeamsAppDeps): { app: TeamsApp; adapter: TeamsAdapter; authenticate: Authenticator } {
   // An empty app id turns authentication off (local mode); SingleTenant would refuse to start without one.
   const credentials = {
     MicrosoftAppId: config.appId,
@@ -49,7 +51,7 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
   const credentialFactory = new ConfigurationServiceClientCredentialFactory(credentials);
   const adapter = new TeamsAdapter(authOptions(authOverrides), credentialFactory);
   const app = new Application<TurnState>({
-    storage: new MemoryStorage(),
+    storage: storage ?? new MemoryStorage(),
     adapter,
     botAppId: config.appId,
     startTypingTimer: false,

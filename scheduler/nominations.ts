@@ -25,12 +25,27 @@ export interface NominationCardModel {
   choices: Person[];
 }
 
-/** Loads the card's view of one meeting for one force; null when either does not exist. */
-export async function nominationCardModel(repos: Repos, meetingId: string, forceId: string, now: string): Promise<NominationCardModel | null> {
+/** The meeting, its panel and the force, when the force is one of the panel's; null otherwise. */
+async function cardSubject(repos: Repos, meetingId: string, forceId: string): Promise<{ meeting: Meeting; panel: Panel; force: Force } | null> {
   const meeting = await repos.meetings.get(meetingId);
   if (!meeting) return null;
   const [panel, force] = await Promise.all([repos.directory.getPanel(meeting.panelId), repos.directory.getForce(forceId)]);
-  if (!panel || !force || !panel.forces.includes(forceId)) return null;
+  return panel && force && panel.forces.includes(forceId) ? { meeting, panel, force } : null;
+}
+
+/** The card's static choices alone (what a picked attendee is checked against), without the card's history; null as for the model. */
+export async function nominationChoices(repos: Repos, meetingId: string, forceId: string): Promise<Person[] | null> {
+  const subject = await cardSubject(repos, meetingId, forceId);
+  if (!subject) return null;
+  const [nomination, recentPeople] = await Promise.all([repos.nominations.get(meetingId, forceId), repos.nominations.recentPeople(forceId, subject.meeting.start, 6)]);
+  return choicesFor(subject.force, recentPeople, nomination);
+}
+
+/** Loads the card's view of one meeting for one force; null when either does not exist. */
+export async function nominationCardModel(repos: Repos, meetingId: string, forceId: string, now: string): Promise<NominationCardModel | null> {
+  const subject = await cardSubject(repos, meetingId, forceId);
+  if (!subject) return null;
+  const { meeting, panel, force } = subject;
   const [nomination, recent, recentPeople] = await Promise.all([
     repos.nominations.get(meetingId, forceId),
     recentMeetings(repos, panel, forceId, meeting.start),
@@ -57,7 +72,8 @@ async function recentMeetings(repos: Repos, panel: Panel, forceId: string, befor
   const past = (await repos.meetings.list({ panelIds: [panel.id], to: before })).slice(-3).reverse();
   const ids = past.map((m) => m.id);
   const ofForce = <T extends { forceId: string; meetingId: string }>(rows: T[]) => new Map(rows.filter((r) => r.forceId === forceId).map((r) => [r.meetingId, r]));
-  const [named, records] = [ofForce(await repos.nominations.listForMeetings(ids)), ofForce(await repos.chairs.attendance(ids))];
+  const [nominations, attendance] = await Promise.all([repos.nominations.listForMeetings(ids), repos.chairs.attendance(ids)]);
+  const [named, records] = [ofForce(nominations), ofForce(attendance)];
   // Who actually attended, where the chair recorded it (continuity is what the inspection found lacking); else who was named.
   return past.map((m) => {
     const r = records.get(m.id);

@@ -11,6 +11,8 @@ export interface SchedulerDeps {
   jobs: Job[];
   clock: () => string;
   log: Log;
+  /** Asked before each timed pass; false skips it (another process schedules on this SQLite file). */
+  mayRun?: () => boolean | Promise<boolean>;
 }
 
 /** Runs every due job once for `now`, one after another; a failing job is logged and does not stop the others. */
@@ -42,7 +44,7 @@ export function startScheduler(deps: SchedulerDeps, intervalMs: number): Running
   let current: Promise<string[]> = Promise.resolve([]);
   let stopped = false;
   const pass = () => {
-    current = current.then(() => (stopped ? [] : runDueJobs(deps, lastRuns, deps.clock())));
+    current = current.then(async () => (stopped || !(await (deps.mayRun?.() ?? true)) ? [] : runDueJobs(deps, lastRuns, deps.clock())));
     return current;
   };
   const timer = setInterval(() => void pass(), intervalMs);

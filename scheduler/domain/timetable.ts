@@ -219,9 +219,18 @@ export function localToUtc(date: string, time: string): string {
   return utc;
 }
 
+// Every card render converts the same few meeting times, and luxon's zone conversion is the costliest step of a render.
+const localIsoMemo = new Map<string, string>();
+
 /** Europe/London local time with its offset, to the second: 2027-05-04T10:00:00+01:00. */
 export function toLocalIso(utcIso: string): string {
-  return DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(ZONE).startOf('second').toISO({ suppressMilliseconds: true }) as string;
+  let local = localIsoMemo.get(utcIso);
+  if (local === undefined) {
+    local = DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(ZONE).startOf('second').toISO({ suppressMilliseconds: true }) as string;
+    if (localIsoMemo.size >= 20_000) localIsoMemo.clear();
+    localIsoMemo.set(utcIso, local);
+  }
+  return local;
 }
 
 /** The Europe/London calendar date of an instant. */

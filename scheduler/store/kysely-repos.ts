@@ -9,6 +9,7 @@ import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
 import { chairRepo } from './kysely-chair-repos.js';
 import { feedRepo } from './kysely-feed-repos.js';
 import { reviewRepo } from './kysely-review-repos.js';
+import { botStateRepo } from './kysely-state-repos.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
@@ -28,6 +29,7 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
     chairs: chairRepo(db),
     feeds: feedRepo(db),
     review: reviewRepo(db),
+    botState: botStateRepo(db),
   };
 }
 

@@ -4,6 +4,7 @@ import { teamsMigration } from './migrations-002.js';
 import { chairsMigration } from './migrations-003.js';
 import { feedsMigration } from './migrations-004.js';
 import { reportsMigration } from './migrations-005.js';
+import { botStateMigration } from './migrations-006.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
   '003-chairs': chairsMigration,
   '004_feeds': feedsMigration,
   '005_reports': reportsMigration,
+  '006_bot_state': botStateMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

@@ -28,6 +28,26 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Kysely prepares every query afresh, and preparing costs about as much as running one of the bot's small queries.
+ * The bot repeats a few hundred distinct statements, so each is prepared once. Safe because nothing here streams
+ * (iterate() would hold a statement busy); SQLite re-prepares a cached statement itself after a schema change.
+ */
+function keepStatementsPrepared(database: SQLite.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SQLite.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      // Statements with long IN lists vary by length; a bound keeps a long-running process's cache small.
+      if (cache.size >= 1_000) cache.clear();
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
+}
+
 function createKysely(opts: StoreOptions): Kysely<Database> {
   if (opts.kind === 'sqlite') {
     if (opts.file !== ':memory:') mkdirSync(join(opts.file, '..'), { recursive: true });
@@ -36,6 +56,7 @@ function createKysely(opts: StoreOptions): Kysely<Database> {
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
+    keepStatementsPrepared(database);
     return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   }
   const pool = new pg.Pool({

@@ -1,6 +1,7 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import type { FeedRepo } from './kysely-feed-repos.js';
 import type { ReviewRepo } from './kysely-review-repos.js';
+import type { BotStateRepo } from './kysely-state-repos.js';
 import type { Attendance, AuditEntry, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
 
 /** Which meetings to read; every field narrows. Instants are ISO UTC; `to` is exclusive. */
@@ -113,6 +114,7 @@ export interface Repos {
   chairs: ChairRepo;
   feeds: FeedRepo;
   review: ReviewRepo;
+  botState: BotStateRepo;
 }
 
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { silentLog } from '../scheduler/log.js';
+import { queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { botAddedToTeam, CHANNEL, channelMessage, GARETH, personalMessage } from './support/teams-activities.js';
+import { until } from './support/wait.js';
+import { FANOUT_NOW, holdingConnector, repeats, seedFanout } from './support/fanout.js';
+import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+
+const TIMINGS = { leadWorkingDays: 22, reminderWorkingDays: 0, escalationWorkingDays: 0 };
+/** The sender's lease (outbox-sender.ts) and a second: a restarted sender may take what the dead one held. */
+const AFTER_LEASE = new Date(Date.parse(FANOUT_NOW) + 121_000).toISOString();
+const KILL_AT = 150;
+
+/** Starts the sender process (test/support/fanout-child.ts); `exited` resolves with its exit code or signal. */
+function sender(t: TestStore, now: string) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/support/fanout-child.ts', JSON.stringify({ options: t.options, now })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string }>((r) => child.on('exit', (code, signal) => r({ code, signal, err })));
+  return { child, exited };
+}
+
+describe.each(STORE_KINDS)('faults on %s', (kind) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    t = await freshStore(kind);
+  });
+  afterEach(async () => {
+    await t.dispose();
+  });
+
+  it('kill -9 of the sender mid fan-out: after a restart every card is delivered, and only the one in flight twice', async () => {
+    let running: ReturnType<typeof sender> | null = null;
+    // The kill lands while the connector holds post number KILL_AT unanswered: that send was made but never recorded.
+    const connector = await holdingConnector(async (n) => {
+      if (n !== KILL_AT || !running) return;
+      running.child.kill('SIGKILL');
+      await running.exited;
+    });
+    try {
+      await seedFanout(t.store, connector.url);
+      const cards = (await queueNominationWork(t.store, FANOUT_NOW, TIMINGS)).filter((id) => id.startsWith('card:'));
+      expect(cards.length).toBeGreaterThanOrEqual(400);
+
+      running = sender(t, FANOUT_NOW);
+      expect(await running.exited).toMatchObject({ signal: 'SIGKILL' });
+      expect(connector.posts).toHaveLength(KILL_AT);
+      const inFlight = connector.posts[KILL_AT - 1]!;
+      expect((await t.store.outbox.list({ status: 'sent' })).length).toBe(KILL_AT - 1);
+
+      running = sender(t, AFTER_LEASE);
+      expect(await running.exited).toMatchObject({ code: 0 });
+      const outbox = (await t.store.outbox.list()).filter((m) => m.kind === 'card');
+      expect(outbox.filter((m) => m.status !== 'sent')).toEqual([]);
+      expect(new Set(connector.cards)).toEqual(new Set(outbox.map((m) => `${m.conversationId} ${m.meetingId}`)));
+      expect(repeats(connector.posts)).toEqual([[inFlight, 2]]);
+    } finally {
+      await connector.stop();
+    }
+  });
+});
+
+describe('the clock jumping forward a week (a suspended host, a corrected clock)', () => {
+  const MAY = 'southampton.2027-05-03'; // 4 May: card from 19 April, reminder from 27 April, leads told from 30 April
+  const JOBS = ['plan-meetings', 'nomination-work', 'attendance-cards', 'monday-digest', 'send-outbox'];
+
+  it('runs the jobs it missed once each, in order, and sends what fell due in the gap once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-jump-'));
+    const connector = new FakeConnector();
+    await connector.start();
+    let now = '2027-04-01T08:00:00.000Z';
+    const bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
+    try {
+      const post = (a: object) => fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
+      await post(personalMessage(connector.url, GARETH, 'help'));
+      await post(botAddedToTeam(connector.url, GARETH));
+      await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
+      await until(() => connector.posts().length >= 2, 'the help and link replies');
+      const about = (text: RegExp) => connector.posts().filter((p) => text.test(JSON.stringify(p.body)) && JSON.stringify(p.body).includes('Southampton'));
+      const card = () => connector.cards().filter((c) => JSON.stringify(c.card).includes(MAY));
+
+      now = '2027-04-16T08:00:00.000Z';
+      expect(await bot.pass()).toEqual(JOBS);
+      expect(card()).toHaveLength(0);
+
+      // A week passes unseen: the card day (19 April) is missed; the next pass catches up, once.
+      now = '2027-04-23T08:00:00.000Z';
+      expect(await bot.pass()).toEqual(JOBS);
+      expect(card()).toHaveLength(1);
+      const posted = connector.posts().length;
+      expect(await bot.pass()).toEqual(JOBS.filter((j) => j !== 'plan-meetings'));
+      expect(connector.posts()).toHaveLength(posted);
+
+      // Another week: the reminder (27 April) and the leads' personal message (30 April) both fell due in it.
+      now = '2027-04-30T08:00:00.000Z';
+      await bot.pass();
+      await bot.pass();
+      const cardActivity = (await bot.store.outbox.get(`card:${MAY}:hampshire`))!.activityId;
+      const reminders = about(/Reminder: no police attendee/);
+      expect(reminders.map((r) => r.conversationId)).toEqual([`${CHANNEL};messageid=${cardActivity}`]);
+      expect(connector.posts().indexOf(reminders[0]!)).toBeGreaterThan(connector.posts().indexOf(card()[0]!));
+      expect(about(/two working days away/).map((p) => p.conversationId)).toEqual([`a:personal-${GARETH.aadObjectId}`]);
+      expect(connector.posts().filter((p, i, all) => all.findIndex((q) => JSON.stringify(q.body) === JSON.stringify(p.body) && q.conversationId === p.conversationId) !== i)).toEqual([]);
+    } finally {
+      await bot.stop();
+      await connector.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
