@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandWithIcalJs, expandWithNodeIcal } from '../test/support/ical-parsers.js';
-import { feedSequence, feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
+import { feedDay, feedSequence, feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
 import { planOccurrences } from './domain/timetable.js';
 import type { Meeting, RruleTimetable } from './domain/types.js';
 
@@ -101,7 +101,14 @@ describe('calendar feed', () => {
     expect(feedSequence({ version: 3 }, [{ version: 2 }, { version: 1 }])).toBe(6);
   });
 
-  it('covers the last 12 months and the next 12', () => {
-    expect(feedWindow('2027-03-10T09:00:00.000Z')).toEqual({ from: '2026-03-10T09:00:00.000Z', to: '2028-03-10T09:00:00.000Z' });
+  it('covers the last 12 months and the next 12, from the start of the UTC day', () => {
+    expect(feedWindow('2027-03-10T09:00:00.000Z')).toEqual({ from: '2026-03-10T00:00:00.000Z', to: '2028-03-10T00:00:00.000Z' });
+  });
+
+  // Regression: the ETag keyed on the day while the window moved by the millisecond, so one ETag named two bodies.
+  it('keeps the same window all day, and moves it at midnight UTC', () => {
+    expect(feedWindow('2027-03-10T00:00:00.000Z')).toEqual(feedWindow('2027-03-10T23:59:59.999Z'));
+    expect(feedWindow('2027-03-11T00:00:00.000Z').from).toBe('2026-03-11T00:00:00.000Z');
+    expect(feedDay('2027-03-10T23:59:59.999Z')).toBe('2027-03-10T00:00:00.000Z');
   });
 });

@@ -27,10 +27,13 @@ export interface FeedInput {
   meetings: FeedMeeting[];
 }
 
-/** The instants a feed covers: the last 12 months and the planned 12 ahead of `now`. */
+/** The start of the UTC day `now` falls in. A feed moves with the day, never within it, so one ETag a day names one body. */
+export const feedDay = (now: string): string => DateTime.fromISO(now, { zone: 'utc' }).startOf('day').toISO()!;
+
+/** The instants a feed covers: the last 12 months and the planned 12 ahead of the start of `now`'s UTC day. */
 export function feedWindow(now: string): { from: string; to: string } {
-  const at = DateTime.fromISO(now, { zone: 'utc' });
-  return { from: at.minus({ months: WINDOW_MONTHS }).toISO()!, to: at.plus({ months: WINDOW_MONTHS }).toISO()! };
+  const day = DateTime.fromISO(feedDay(now), { zone: 'utc' });
+  return { from: day.minus({ months: WINDOW_MONTHS }).toISO()!, to: day.plus({ months: WINDOW_MONTHS }).toISO()! };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { accessFor, canActForForce, type Access } from './access.js';
-import { feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
+import { feedDay, feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
 import { fail, ok, type Nomination, type Panel, type Result } from './domain/types.js';
 import { visiblePanels } from './open-flags.js';
 import type { FeedScope, FeedToken } from './store/kysely-feed-repos.js';
@@ -25,8 +24,28 @@ export interface FeedTarget {
   panelIds: string[];
   /** For a person's feed: the meetings they are named for (their chaired panels' meetings are all in). */
   nominated: Set<string> | null;
-  chaired: Set<string>;
+  view: NominationView;
 }
+
+/**
+ * Whose attendees a feed may name: what its owner may see elsewhere. The review and attendance history show
+ * a force lead only their own forces, so a feed must not show them another force's nominee on a joint panel.
+ */
+export interface NominationView {
+  /** National leads see every force's. */
+  everyForce: boolean;
+  /** Panels the owner chairs: every force's there. */
+  chaired: Set<string>;
+  /** Forces the owner leads or deputises for. */
+  forces: Set<string>;
+  /** On a person's own feed, the owner, who may always see their own nomination. */
+  attendee: string | null;
+}
+
+const viewOf = (access: Access, attendee: string | null): NominationView => ({ everyForce: access.national, chaired: access.panels, forces: access.forces, attendee });
+
+const viewKey = (v: NominationView): string =>
+  [v.everyForce ? 'all' : '', [...v.chaired].sort().join(','), [...v.forces].sort().join(','), v.attendee ?? ''].join(';');
 
 export interface FeedVersion {
   etag: string;
@@ -99,13 +118,13 @@ export async function resolveFeed(store: Store, token: string, now: string): Pro
 async function panelTarget(store: Store, access: Access, id: string): Promise<FeedTarget | null> {
   const panel = await store.directory.getPanel(id);
   if (!panel || panel.retired || !visiblePanels(access, [panel]).length) return null;
-  return { scope: { kind: 'panel', id }, title: panel.name, panelIds: [id], nominated: null, chaired: new Set() };
+  return { scope: { kind: 'panel', id }, title: panel.name, panelIds: [id], nominated: null, view: viewOf(access, null) };
 }
 
 async function forceTarget(store: Store, access: Access, id: string): Promise<FeedTarget | null> {
   const force = await store.directory.getForce(id);
   if (!force || force.retired || !canActForForce(access, id)) return null;
-  return { scope: { kind: 'force', id }, title: `${force.name}: Channel panels`, panelIds: await store.feeds.forcePanels(id), nominated: null, chaired: new Set() };
+  return { scope: { kind: 'force', id }, title: `${force.name}: Channel panels`, panelIds: await store.feeds.forcePanels(id), nominated: null, view: viewOf(access, null) };
 }
 
 async function personTarget(store: Store, access: Access, stored: FeedToken, now: string): Promise<FeedTarget | null> {
@@ -113,16 +132,16 @@ async function personTarget(store: Store, access: Access, stored: FeedToken, now
   const window = feedWindow(now);
   const named = await store.feeds.nominatedMeetings(stored.owner, window.from, window.to);
   const panelIds = [...new Set([...access.panels, ...named.map((n) => n.panelId)])].sort();
-  return { scope: stored.scope, title: 'My Channel panel meetings', panelIds, nominated: new Set(named.map((n) => n.meetingId)), chaired: access.panels };
+  return { scope: stored.scope, title: 'My Channel panel meetings', panelIds, nominated: new Set(named.map((n) => n.meetingId)), view: viewOf(access, stored.owner) };
 }
 
 /** The feed's validators, from one stamp query: answering 304 needs nothing more. */
 export async function feedVersion(store: Store, target: FeedTarget, now: string): Promise<FeedVersion> {
   const stamp = await store.feeds.stamp(target.panelIds);
-  // The 24-month window moves daily, so the day is part of what the feed shows.
-  const day = DateTime.fromISO(now, { zone: 'utc' }).startOf('day').toISO()!;
+  // The 24-month window moves daily, so the day is part of what the feed shows; the owner's roles decide whose attendees it names.
+  const day = feedDay(now);
   const nominated = target.nominated ? [...target.nominated].sort().join(',') : '';
-  const basis = [FORMAT, target.scope.kind, target.scope.id, target.title, target.panelIds.join(','), nominated, stamp.key, day].join('\n');
+  const basis = [FORMAT, target.scope.kind, target.scope.id, target.title, target.panelIds.join(','), nominated, viewKey(target.view), stamp.key, day].join('\n');
   const lastModified = stamp.lastModified && stamp.lastModified > day ? stamp.lastModified : day;
   return { etag: `"${createHash('sha256').update(basis).digest('base64url').slice(0, 27)}"`, lastModified };
 }
@@ -131,7 +150,7 @@ export async function feedVersion(store: Store, target: FeedTarget, now: string)
 export async function buildFeed(store: Store, target: FeedTarget, version: FeedVersion, now: string, botUrl: string): Promise<string> {
   const window = feedWindow(now);
   const listed = await store.meetings.list({ panelIds: target.panelIds, from: window.from, to: window.to });
-  const meetings = target.nominated ? listed.filter((m) => target.chaired.has(m.panelId) || target.nominated!.has(m.id)) : listed;
+  const meetings = target.nominated ? listed.filter((m) => target.view.chaired.has(m.panelId) || target.nominated!.has(m.id)) : listed;
   const [nominations, panels, forces] = await Promise.all([
     store.nominations.listForMeetings(meetings.map((m) => m.id)),
     store.directory.listPanels({ includeRetired: true }),
@@ -144,13 +163,17 @@ export async function buildFeed(store: Store, target: FeedTarget, version: FeedV
   const rows: FeedMeeting[] = meetings.flatMap((m) => {
     const panel = panelById.get(m.panelId);
     if (!panel) return [];
-    // A force that named someone stays listed after leaving the panel, so SEQUENCE never falls.
-    const named = byMeeting.get(m.id) ?? [];
-    const facing = [...new Set([...panel.forces, ...named.map((n) => n.forceId)])].map((f) => ({
-      name: forceName.get(f) ?? f,
-      nomination: named.find((n) => n.forceId === f) ?? null,
-    }));
+    const facing = forceLines(target.view, panel, byMeeting.get(m.id) ?? []).map((l) => ({ name: forceName.get(l.forceId) ?? l.forceId, nomination: l.nomination }));
     return [{ meeting: m, panelName: panel.name, localAuthority: panel.localAuthority, forces: facing }];
   });
   return renderFeed({ name: target.title, description: FEED_DESCRIPTION, botUrl, stamp: version.lastModified, meetings: rows });
+}
+
+/** The forces a meeting's event names, with their nominations: all of them, or only those the owner may see. */
+function forceLines(view: NominationView, panel: Panel, named: Nomination[]): Array<{ forceId: string; nomination: Nomination | null }> {
+  // A force that named someone stays listed after leaving the panel, so SEQUENCE never falls.
+  const all = [...new Set([...panel.forces, ...named.map((n) => n.forceId)])].map((f) => ({ forceId: f, nomination: named.find((n) => n.forceId === f) ?? null }));
+  if (view.everyForce || view.chaired.has(panel.id)) return all;
+  // Even "no attendee named yet" is another force's status, so their lines go altogether.
+  return all.filter((l) => view.forces.has(l.forceId) || (view.attendee !== null && l.nomination?.aadObjectId === view.attendee));
 }

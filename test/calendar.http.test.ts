@@ -10,7 +10,7 @@ import { silentLog } from '../scheduler/log.js';
 import { nominate } from '../scheduler/nominations.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { expandWithIcalJs, expandWithNodeIcal, type SeenEvent } from './support/ical-parsers.js';
-import { channelMessage, DAWN, GARETH, KIERAN, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { channelMessage, DAWN, GARETH, KIERAN, MARCUS, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
 import { cardBytes, cardProblems } from './support/validate-card.js';
 import { until } from './support/wait.js';
 
@@ -18,11 +18,19 @@ const NOW = '2027-03-10T09:00:00.000Z';
 const PUBLIC = 'https://panels.example.org';
 const JUNE = 'southampton.2027-06-07';
 const JULY = 'southampton.2027-07-05';
+/** The joint panel's April meeting: Cambridgeshire and Leicestershire both face it. */
+const JOINT = 'peterborough-rutland.2027-04-13';
+const ALEX: Speaker = { aadObjectId: '6513270e-269e-4d37-b2a7-4de452e6b438', name: 'Alex Morgan' }; // national lead
+const PRIYA: Speaker = { aadObjectId: 'd23f0824-128b-4f33-8c5c-7fd0a6a3a450', name: 'Priya Shah' }; // Cambridgeshire Prevent lead
+const JOANNE: Speaker = { aadObjectId: '8e81973e-0bec-47b0-b898-d190f9ebdacc', name: 'Joanne Ellis' }; // chairs Peterborough and Rutland
+const DANA: Speaker = { aadObjectId: '5c2d7e0a-3b1f-4c6e-9a8d-2f4b6e8c0a1d', name: 'Dana Cole' }; // no role: named by Cambridgeshire
 
 describe('calendar subscriptions, over real HTTP', () => {
   let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  /** The bot's clock: fixed, and moved only where a test says so. */
+  let now: string;
 
   const config = () =>
     loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600', PUBLIC_BASE_URL: PUBLIC });
@@ -51,7 +59,8 @@ describe('calendar subscriptions, over real HTTP', () => {
     dir = mkdtempSync(join(tmpdir(), 'panel-bot-cal-'));
     connector = new FakeConnector();
     await connector.start();
-    bot = await startBot(config(), silentLog, () => NOW);
+    now = NOW;
+    bot = await startBot(config(), silentLog, () => now);
   });
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -184,5 +193,61 @@ describe('calendar subscriptions, over real HTTP', () => {
     const forged = newToken();
     await bot.store.feeds.save({ hash: tokenHash(forged), owner: KIERAN.aadObjectId, scope: { kind: 'person', id: GARETH.aadObjectId }, createdAt: NOW, revokedAt: null });
     expect((await fetch(`${bot.url}/calendar/${forged}.ics`)).status).toBe(404);
+  });
+
+  // Regression: a Leicestershire lead's feeds named Cambridgeshire's attendee on the joint Peterborough and Rutland panel.
+  it('shows a force lead only their own forces\' attendees on a joint panel; national leads and the chair see every force', async () => {
+    const name = (forceId: string, attendee: Speaker, actor: Speaker) =>
+      nominate(bot.store, { meetingId: JOINT, forceId, meetingVersion: 1, nominationVersion: 0, attendee, role: 'Detective Sergeant', decisionMaker: false }, actor.aadObjectId, NOW);
+    expect((await name('cambs', DANA, PRIYA)).ok).toBe(true);
+    expect((await name('leics', MARCUS, MARCUS)).ok).toBe(true);
+    const cambsLine = 'Cambridgeshire Constabulary: Dana Cole (Detective Sergeant), not confirmed as a decision maker';
+    const leicsLine = 'Leicestershire Police: Marcus Reid (Detective Sergeant), not confirmed as a decision maker';
+    const described = async (link: string) => eventOf(expandWithIcalJs(await (await get(link)).text()), JOINT).description;
+    const marcus = (await subscribe(MARCUS)).links;
+    const alex = (await subscribe(ALEX)).links;
+    for (const title of ['Leicestershire Police: every panel', 'Peterborough and Rutland Channel panel']) {
+      const own = await described(marcus.get(title)!.web);
+      expect(own, title).toContain(leicsLine);
+      expect(own, title).not.toContain('Cambridgeshire');
+      expect(own, title).not.toContain('Dana Cole');
+      const every = await described(alex.get(title)!.web);
+      expect(every, title).toContain(cambsLine);
+      expect(every, title).toContain(leicsLine);
+    }
+    const chair = await described(await feedOf(JOANNE, 'Peterborough and Rutland Channel panel'));
+    expect([chair.includes(cambsLine), chair.includes(leicsLine)]).toEqual([true, true]);
+    // A nominee with no role sees their own nomination in their own feed, and nobody else's.
+    const dana = await described(await feedOf(DANA, 'My Channel panel meetings'));
+    expect(dana).toContain(cambsLine);
+    expect(dana).not.toContain('Leicestershire');
+  });
+
+  it('changes a force lead\'s feed ETag when their roles change, even with the data unchanged', async () => {
+    const link = await feedOf(MARCUS, 'Peterborough and Rutland Channel panel');
+    const before = (await get(link)).headers.get('etag');
+    await bot.store.directory.setNationalLeads([ALEX, MARCUS]);
+    expect((await get(link)).headers.get('etag')).not.toBe(before);
+  });
+
+  // Regression: the ETag keyed on the UTC day while the window moved by the millisecond, so one ETag named two bodies.
+  it('serves one body per ETag all day, and a new ETag once a meeting leaves the window at midnight UTC', async () => {
+    const link = await feedOf(GARETH, 'Portsmouth Channel panel');
+    const at = async (instant: string) => {
+      now = instant;
+      const res = await get(link);
+      expect(res.status, instant).toBe(200);
+      return { etag: res.headers.get('etag'), body: await res.text() };
+    };
+    // 25 March 2027, 09:30 GMT: twelve months before 25 March 2028, between the two fetches' times of day.
+    const old = 'portsmouth.2027-03-25@channel-panel-bot';
+    const early = await at('2028-03-25T08:00:00.000Z');
+    const late = await at('2028-03-25T10:00:00.000Z');
+    expect(late.etag).toBe(early.etag);
+    expect(late.body).toBe(early.body);
+    expect(expandWithIcalJs(early.body).map((e) => e.uid)).toContain(old);
+    const next = await at('2028-03-26T08:00:00.000Z');
+    expect(next.etag).not.toBe(early.etag);
+    expect(expandWithIcalJs(next.body).map((e) => e.uid)).not.toContain(old);
   });
 });

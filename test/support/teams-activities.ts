@@ -45,3 +45,4 @@ export const cardAction = (serviceUrl: string, who: Speaker, verb: string, data:
 
 export const DAWN: Speaker = { aadObjectId: '92276658-1e27-41c0-8a6a-63ec24ede6a4', name: 'Dawn Fisher' }; // chairs Southampton
 export const KIERAN: Speaker = { aadObjectId: 'ae97ba94-d0ed-482f-8f6d-05584ef8aa38', name: 'Kieran Walsh' }; // chairs Portsmouth
+export const MARCUS: Speaker = { aadObjectId: '0fd630f1-f29d-4da9-953f-48f1a09f76b5', name: 'Marcus Reid' }; // Leicestershire Prevent lead
