@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { parseDateRange } from '../scheduler/date-range.js';
+import { dayRange, parseDateRange } from '../scheduler/date-range.js';
 import { reviewCsv, reviewRows } from '../scheduler/review-csv.js';
 import { loadReview, OPERATOR, type ReviewRequest } from '../scheduler/review-query.js';
 import type { Review, ReviewFigures } from '../scheduler/review.js';
@@ -10,7 +10,10 @@ import type { CliIo } from './cli-commands.js';
 type Values = Record<string, string | boolean | undefined>;
 const FORMATS = ['text', 'csv', 'json'] as const;
 
-/** `--from` takes a date, an instant or a period such as "last 6 months"; `--to` a date or instant (exclusive, as in `schedule`). */
+/**
+ * `--from` takes a date, an instant or a period such as "last 6 months"; `--to` an instant (exclusive) or a
+ * date, which includes its whole Europe/London day so `--to 2026-06-30` means what `review 2026-01-01 2026-06-30` does in Teams.
+ */
 function request(values: Values, now: string): { ok: true; value: ReviewRequest } | { ok: false; message: string } {
   const out: ReviewRequest = {};
   if (typeof values.force === 'string') out.forceId = values.force;
@@ -24,25 +27,28 @@ function request(values: Values, now: string): { ok: true; value: ReviewRequest 
   if (typeof values.to === 'string') {
     const instant = DateTime.fromISO(values.to, { zone: 'Europe/London' });
     if (!instant.isValid) return { ok: false, message: `--to "${values.to}" is not an ISO-8601 date or instant` };
-    out.to = instant.toUTC().toISO()!;
+    out.to = /^\d{4}-\d{2}-\d{2}$/.test(values.to) ? dayRange('', values.to).to! : instant.toUTC().toISO()!;
   }
   return { ok: true, value: out };
 }
 
 const share = (f: ReviewFigures) => `${f.decisionMakerPresent} (${f.decisionMakerShare === null ? 'n/a' : `${Math.round(f.decisionMakerShare * 100)}%`})`;
 const line = (name: string, f: ReviewFigures) =>
-  [name.padEnd(28), ...[f.due, f.held, f.cancelled, f.extra, f.moved].map((n) => String(n).padStart(5)), share(f).padStart(12),
+  [name.padEnd(28), ...[f.due, f.held, f.cancelled, f.unrecorded, f.extra, f.moved].map((n) => String(n).padStart(5)), share(f).padStart(12),
     ...[f.attendanceUnrecorded, f.distinctAttendees].map((n) => String(n).padStart(6)), String(f.medianNominationDays ?? '-').padStart(7), String(f.openFlags).padStart(6)].join(' ');
 const counts = (rec: Record<string, number>) => Object.entries(rec).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 
 /** The review as a table a person reads in a terminal. */
 export function reviewText(r: Review): string {
   const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').toISODate();
+  // `to` is exclusive: name the last day the period includes.
+  const lastDay = day(new Date(Date.parse(r.to < r.now ? r.to : r.now) - 1).toISOString());
   return [
     `Recommendation 7 review: ${r.scope.label}`,
-    `meetings from ${day(r.from)} up to ${day(r.to < r.now ? r.to : r.now)}, as recorded at ${r.now}`,
+    `meetings from ${day(r.from)} to ${lastDay} inclusive, as recorded at ${r.now}`,
+    'unrec: ended, attendance not recorded (not counted as held); f-gap: held, a force in scope has no record',
     '',
-    `${'panel'.padEnd(28)}   due  held  canc extra moved   DM present  unrec people median  flags`,
+    `${'panel'.padEnd(28)}   due  held  canc unrec extra moved   DM present  f-gap people median  flags`,
     ...r.panels.map((p) => line(p.panelId + (p.whenNecessary ? ' (w-n)' : ''), p.figures)),
     line('TOTAL', r.total),
     '',

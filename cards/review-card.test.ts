@@ -7,7 +7,7 @@ import { chartBuckets, reviewCard } from './review-card.js';
 import { scopeChoices } from './table.js';
 
 const figures: ReviewFigures = {
-  meetings: 12, due: 12, held: 10, cancelled: 2, cancelledByReason: { 'no cases to discuss': 1, 'not quorate': 1 }, notHeld: 0, extra: 1, moved: 1,
+  meetings: 12, due: 12, held: 10, cancelled: 2, cancelledByReason: { 'no cases to discuss': 1, 'not quorate': 1 }, notHeld: 0, unrecorded: 0, extra: 1, moved: 1,
   attendanceUnrecorded: 1, decisionMakerPresent: 8, decisionMakerShare: 0.8, distinctAttendees: 3, medianNominationDays: 9.5, openFlags: 6,
   flagsByCode: { CANCELLED: 2, CANCELLED_NO_CASES: 1, NOT_DECISION_MAKER: 2, ATTENDANCE_UNRECORDED: 1 },
 };

@@ -29,12 +29,13 @@ function totals(f: ReviewFigures): CardElement {
   const flags = Object.entries(f.flagsByCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
   return facts([
     ['Due by the timetable', String(f.due)],
-    ['Held', String(f.held)],
+    ['Held (attendance recorded)', String(f.held)],
     ['Cancelled', f.cancelled ? `${f.cancelled} (${reasons})` : '0'],
+    ['Ended, nothing recorded', String(f.unrecorded)],
     ['Extra meetings', String(f.extra)],
     ['Moved', String(f.moved)],
     ['Decision maker present', `${f.decisionMakerPresent} of ${f.held} held (${pct(f.decisionMakerShare)})`],
-    ['Attendance not recorded', String(f.attendanceUnrecorded)],
+    ['Held, a force not recorded', String(f.attendanceUnrecorded)],
     ['Distinct police attendees', String(f.distinctAttendees)],
     ['Median days named ahead', f.medianNominationDays === null ? 'n/a' : String(f.medianNominationDays)],
     ['Open flags', f.openFlags ? `${f.openFlags} (${flags})` : '0'],

@@ -1,6 +1,5 @@
-import { tookPlace } from './domain/flags.js';
 import { localDate, toLocalIso } from './domain/timetable.js';
-import { slices, type ReviewInput } from './review.js';
+import { outcome, slices, timetabled, type ReviewInput } from './review.js';
 
 /** One meeting as one force saw it: the export's row. Nothing about a referred person, and no free-text notes. */
 export interface ReviewRow {
@@ -10,6 +9,7 @@ export interface ReviewRow {
   force_id: string;
   date: string;
   start: string;
+  /** held (the chair recorded attendance), cancelled, not-held, or unrecorded (ended, nobody recorded it). */
   status: string;
   timetabled: string;
   extra: string;
@@ -42,19 +42,20 @@ export function reviewRows(input: ReviewInput): ReviewRow[] {
   const rows: ReviewRow[] = [];
   for (const { panel, forces, meetings, flags } of slices(input)) {
     for (const m of meetings) {
-      const held = tookPlace(m, input.now);
+      const status = outcome(m);
+      const held = status === 'held';
       for (const forceId of forces) {
         const n = m.nominations.find((x) => x.forceId === forceId);
         const a = m.attendance.find((x) => x.forceId === forceId);
         const codes = flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code);
         rows.push({
           meeting_id: m.id, panel_id: panel.id, panel_name: panel.name, force_id: forceId, date: localDate(m.start), start: toLocalIso(m.start),
-          status: held ? 'held' : m.status, timetabled: yesNo(panel.timetable.kind === 'rrule' && !m.extra), extra: yesNo(m.extra),
+          status, timetabled: yesNo(timetabled(m)), extra: yesNo(m.extra),
           moved_from: m.moved ? toLocalIso(m.moved.from) : '', moved_reason: m.moved?.reason ?? '',
           cancel_reason: m.status === 'cancelled' ? (m.cancelReason ?? 'no reason recorded') : '',
           nominee: n?.name ?? '', nominee_role: n?.role ?? '', nominee_decision_maker: n ? yesNo(n.decisionMaker) : '', nominated_at: n ? toLocalIso(n.nominatedAt) : '',
           days_nominated_ahead: n ? ((Date.parse(m.start) - Date.parse(n.nominatedAt)) / 86_400_000).toFixed(1) : '',
-          attendance: !held ? '' : !a ? 'unrecorded' : a.attended ? 'attended' : 'absent', attendee: a?.attended ? (a.name ?? '') : '',
+          attendance: status === 'unrecorded' ? 'unrecorded' : !held ? '' : !a ? 'unrecorded' : a.attended ? 'attended' : 'absent', attendee: a?.attended ? (a.name ?? '') : '',
           substitute: a?.attended ? yesNo(a.substitute) : '', decision_maker_present: held ? yesNo(!!a?.attended && a.decisionMaker) : '',
           flags: codes.join(' '),
         });

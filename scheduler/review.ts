@@ -1,6 +1,6 @@
-import { computeFlags, nextMonth, tookPlace, type Flag, type FlagMeeting } from './domain/flags.js';
+import { computeFlags, nextMonth, type Flag, type FlagMeeting } from './domain/flags.js';
 import { localDate } from './domain/timetable.js';
-import type { Panel } from './domain/types.js';
+import type { Meeting, Panel } from './domain/types.js';
 
 /** Which meetings and forces a review covers: null means every one. */
 export interface ReviewScope {
@@ -10,18 +10,25 @@ export interface ReviewScope {
   label: string;
 }
 
+/**
+ * The review's counts. Every meeting that counts is exactly one of held, cancelled, notHeld or unrecorded,
+ * so those four add up to `meetings`.
+ */
 export interface ReviewFigures {
   /** Meetings of the period that have ended (or were cancelled) by now. */
   meetings: number;
-  /** Meetings the panel's timetable put in the period (everything but extra meetings). */
+  /** Meetings planned from a timetable (not extra ones), whatever the panel's timetable is now. */
   due: number;
+  /** Meetings whose attendance the chair recorded (recording it marks the meeting held). */
   held: number;
   cancelled: number;
   cancelledByReason: Record<string, number>;
   notHeld: number;
+  /** Ended meetings nobody has recorded: not evidence either way, so never counted as held. */
+  unrecorded: number;
   extra: number;
   moved: number;
-  /** Held meetings where at least one force in scope has no attendance record. */
+  /** Held meetings where at least one force in scope has no attendance record of its own. */
   attendanceUnrecorded: number;
   /** Held meetings where every force in scope had a confirmed decision maker present. */
   decisionMakerPresent: number;
@@ -84,6 +91,17 @@ const month = (iso: string) => localDate(iso).slice(0, 7);
 /** A meeting counts once it has ended, or once it was cancelled and its time has passed. */
 const counts = (m: FlagMeeting, now: string) => m.end <= now;
 
+export type Outcome = 'held' | 'cancelled' | 'not-held' | 'unrecorded';
+
+/**
+ * What became of a meeting that counts. Only the chair's attendance record makes a meeting held (see
+ * recordAttendance): a panel that quietly skips a meeting must not show up as evidence that it met.
+ */
+export const outcome = (m: Meeting): Outcome => (m.status === 'scheduled' ? 'unrecorded' : m.status);
+
+/** Planned from a timetable, even if the panel has since gone when-necessary: its past meetings were still due. */
+export const timetabled = (m: Meeting): boolean => m.occurrence !== null && !m.extra;
+
 /** Splits the loaded meetings by panel, keeping the flags a scope may see and only months inside the period. */
 export function slices(input: ReviewInput): PanelSlice[] {
   const { scope, from, to, now } = input;
@@ -110,8 +128,8 @@ const decisionMakerPresent = (m: FlagMeeting, forces: string[]) =>
   forces.length > 0 && forces.every((f) => m.attendance.some((a) => a.forceId === f && a.attended && a.decisionMaker));
 
 /** Everything one meeting contributes, for one panel's forces in scope. */
-function meetingFacts(m: FlagMeeting, forces: string[], now: string) {
-  const held = tookPlace(m, now);
+function meetingFacts(m: FlagMeeting, forces: string[]) {
+  const held = outcome(m) === 'held';
   return {
     held,
     dm: held && decisionMakerPresent(m, forces),
@@ -132,25 +150,28 @@ function median(values: number[]): number | null {
 const bump = (rec: Record<string, number>, key: string) => void (rec[key] = (rec[key] ?? 0) + 1);
 
 /** The figures for a set of panel slices taken together (one panel, or the whole scope). */
-export function figures(parts: PanelSlice[], now: string): ReviewFigures {
+export function figures(parts: PanelSlice[]): ReviewFigures {
   const f: ReviewFigures = {
-    meetings: 0, due: 0, held: 0, cancelled: 0, cancelledByReason: {}, notHeld: 0, extra: 0, moved: 0, attendanceUnrecorded: 0,
+    meetings: 0, due: 0, held: 0, cancelled: 0, cancelledByReason: {}, notHeld: 0, unrecorded: 0, extra: 0, moved: 0, attendanceUnrecorded: 0,
     decisionMakerPresent: 0, decisionMakerShare: null, distinctAttendees: 0, medianNominationDays: null, openFlags: 0, flagsByCode: {},
   };
   const people = new Set<string>();
   const lags: number[] = [];
-  for (const { panel, forces, meetings, flags } of parts) {
+  for (const { forces, meetings, flags } of parts) {
     for (const m of meetings) {
-      const facts = meetingFacts(m, forces, now);
+      const facts = meetingFacts(m, forces);
+      const what = outcome(m);
       f.meetings++;
-      if (!m.extra && panel.timetable.kind === 'rrule') f.due++;
+      if (timetabled(m)) f.due++;
       if (m.extra) f.extra++;
       if (m.moved) f.moved++;
-      if (facts.held) f.held++;
-      else if (m.status === 'cancelled') {
+      if (what === 'held') f.held++;
+      else if (what === 'unrecorded') f.unrecorded++;
+      else if (what === 'not-held') f.notHeld++;
+      else {
         f.cancelled++;
         bump(f.cancelledByReason, m.cancelReason ?? 'no reason recorded');
-      } else f.notHeld++;
+      }
       if (facts.dm) f.decisionMakerPresent++;
       if (facts.unrecorded) f.attendanceUnrecorded++;
       facts.attendees.forEach((p) => people.add(p));
@@ -180,7 +201,7 @@ function monthly(parts: PanelSlice[], input: ReviewInput): MonthFigures[] {
     for (const m of meetings) {
       const row = rows.get(month(m.start));
       if (!row) continue;
-      const held = tookPlace(m, input.now);
+      const held = outcome(m) === 'held';
       if (held) row.held++;
       else if (m.status === 'cancelled') row.cancelled++;
       if (held && decisionMakerPresent(m, forces)) row.decisionMakerPresent++;
@@ -203,9 +224,9 @@ export function computeReview(input: ReviewInput): Review {
       localAuthority: p.panel.localAuthority,
       forces: p.forces,
       whenNecessary: p.panel.timetable.kind === 'when-necessary',
-      figures: figures([p], input.now),
+      figures: figures([p]),
     })),
-    total: figures(parts, input.now),
+    total: figures(parts),
     months: monthly(parts, input),
   };
 }

@@ -114,6 +114,19 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(parseCsv(out.join('\n'))).toEqual(rows);
   });
 
+  it('reads an end date as Teams does: `--to DATE` includes that whole day', async () => {
+    // Portsmouth meets on 25 June 2026 (last Thursday): an exclusive `--to 2026-06-25` would drop it.
+    for (const to of ['2026-06-25', '2026-06-30']) {
+      const { card } = await ask(GARETH, `review 2026-01-01 ${to}`);
+      const teams = parseCsv(await (await fetch(exportUrl(card))).text());
+      const out: string[] = [];
+      const argv = ['review', '--force', 'hampshire', '--from', '2026-01-01', '--to', to, '--format', 'csv', '--now', REVIEW_AT];
+      expect(await runCli(argv, { out: (s) => out.push(s), err: () => undefined }, env())).toBe(0);
+      expect(parseCsv(out.join('\n'))).toEqual(teams);
+      expect(teams.map((r) => r[0])).toContain('portsmouth.2026-06-25');
+    }
+  });
+
   it('`panel-bot review` prints the same figures as text and JSON, and refuses bad usage', async () => {
     const run = async (...argv: string[]) => {
       const [out, err]: [string[], string[]] = [[], []];
@@ -127,7 +140,8 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(review.months.map((m: { month: string }) => m.month)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07']);
     const text = await run('--force', 'hampshire');
     expect(text.out).toMatch(/^Recommendation 7 review: Hampshire and Isle of Wight Constabulary/);
-    expect(text.out).toMatch(/^TOTAL\s+18\s+17\s+1/m);
+    // due 18, held 1 (the only meeting with attendance recorded), cancelled 1, ended with nothing recorded 16.
+    expect(text.out).toMatch(/^TOTAL\s+18\s+1\s+1\s+16\s/m);
     expect((await run('--format', 'xml')).code).toBe(2);
     expect((await run('--from', 'someday')).code).toBe(2);
     expect((await run('--force', 'nowhere')).code).toBe(1);

@@ -4,8 +4,8 @@ import type { Attendance, Force, Meeting, Nomination, Panel, Person } from '../.
 
 /**
  * A hand-checked quarter (Jan-Mar 2026) for the review: a two-force panel (p1) with a held meeting where
- * force b's attendee could not decide, a no-cases cancellation, a moved meeting nobody recorded and an extra
- * meeting; a one-force panel (p2) with a meeting not held, one the police missed and a cancellation without
+ * force b's attendee could not decide, a no-cases cancellation, a moved meeting nobody recorded (so not held,
+ * though it ended) and an extra meeting; a one-force panel (p2) with a meeting not held, one the police missed and a cancellation without
  * a recorded reason, plus an April meeting outside the period; a when-necessary panel (p3).
  */
 export const PERIOD = { from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T23:00:00.000Z' };
@@ -23,13 +23,15 @@ export const FORCES: Force[] = [
   { id: 'b', name: 'Force B', preventLeads: [LEAD_B], deputies: [], teamsChannelId: null, retired: false },
 ];
 const rule = { kind: 'rrule' as const, rrule: 'FREQ=MONTHLY;BYDAY=2TU', start: '10:00', minutes: 120, from: '2020-01-01' };
+/** A when-necessary timetable, also for switching a fixture panel to it after its meetings were planned. */
+export const WHEN_NECESSARY: Panel['timetable'] = { kind: 'when-necessary', start: '10:00', minutes: 120 };
 const panel = (id: string, forces: string[], chairs: Person[], timetable: Panel['timetable'] = rule): Panel => ({
   id, name: `Panel ${id}`, localAuthority: `Council ${id}`, forces, chairs, timetable, teamsChannelId: null, retired: false,
 });
 export const PANELS: Panel[] = [
   panel('p1', ['a', 'b'], [person(5, 'Chair One')]),
   panel('p2', ['a'], [CHAIR_2]),
-  panel('p3', ['b'], [person(6, 'Chair Three')], { kind: 'when-necessary', start: '10:00', minutes: 120 }),
+  panel('p3', ['b'], [person(6, 'Chair Three')], WHEN_NECESSARY),
 ];
 
 const meeting = (id: string, day: string, extra: Partial<Meeting> = {}): Meeting => ({
