@@ -1,4 +1,4 @@
-import { computeFlags, tookPlace } from './domain/flags.js';
+import { computeFlags } from './domain/flags.js';
 import { toLocalIso } from './domain/timetable.js';
 import { ok, type Result } from './domain/types.js';
 import { reviewScope, type ReviewRequest } from './review-query.js';
@@ -64,7 +64,7 @@ export async function attendanceHistory(store: Store, actor: string | null, filt
     const flags = computeFlags(panel, [m], now).filter((f) => f.meetingId === m.id && (!f.forceId || forces.includes(f.forceId)));
     const row: HistoryRow = {
       meetingId: m.id, panelId: panel.id, panelName: panel.name, start: toLocalIso(m.start), end: toLocalIso(m.end),
-      status: tookPlace(m, now) ? 'held' : m.status === 'scheduled' ? 'in progress' : m.status, extra: m.extra, moved: !!m.moved,
+      status: statusOf(m, now), extra: m.extra, moved: !!m.moved,
       forces: forces.map((forceId) => {
         const n = m.nominations.find((x) => x.forceId === forceId);
         const a = m.attendance.find((x) => x.forceId === forceId);
@@ -81,4 +81,10 @@ export async function attendanceHistory(store: Store, actor: string | null, filt
     older: (older ? more : true) && shown.length ? edge(shown.length - 1) : null,
     newer: (older ? page.cursor !== null : more) && shown.length ? edge(0) : null,
   });
+}
+
+/** As the review counts it: held only when the chair recorded it; an ended meeting with no record says so. */
+function statusOf(m: { status: string; start: string; end: string }, now: string): string {
+  if (m.status !== 'scheduled') return m.status;
+  return m.end <= now ? 'ended, not recorded' : m.start <= now ? 'in progress' : 'scheduled';
 }

@@ -45,6 +45,14 @@ describe.each(STORE_KINDS)('review repository and use cases on %s', (kind) => {
     expect(r.ok && r.value.review).toEqual(computeReview({ scope: { forces: null, panels: null, label: 'all forces' }, panels: PANELS, meetings: flagMeetings(), ...PERIOD, now: NOW }));
   });
 
+  it('shows in the history an ended meeting nobody recorded as such, never as held', async () => {
+    const r = await attendanceHistory(t.store, NATIONAL.aadObjectId, { ...PERIOD }, { cursor: null, direction: 'older', limit: 50 }, NOW);
+    if (!r.ok) throw new Error(r.error.message);
+    const status = new Map(r.value.rows.map((x) => [x.meetingId, x.status]));
+    expect(status.get('p1-mar')).toBe('ended, not recorded');
+    expect([...status.values()]).toContain('held');
+  });
+
   it('scopes by role from the store and refuses what a person may not see', async () => {
     const scope = async (actor: string | null, req = {}) => {
       const r = await loadReview(t.store, actor, { ...PERIOD, ...req }, NOW);
