@@ -84,8 +84,9 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
 
   app.error(async (ctx, err) => {
     log.error({ err, type: ctx.activity.type, conversation: ctx.activity.conversation?.id }, 'turn failed');
-    // Details stay in the log: the user gets an apology without internals.
-    await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.').catch(() => undefined);
+    // Details stay in the log. An invoke (card press) is answered 503, not the adapter's bare 501; others get an apology.
+    if (ctx.activity.type === 'invoke') await answerInvoke(ctx, 503).catch(() => undefined);
+    else await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.').catch(() => undefined);
   });
   return { app, adapter, authenticate: authenticator(authOptions(authOverrides), credentialFactory) };
 }

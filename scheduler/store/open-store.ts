@@ -67,6 +67,7 @@ function createKysely(opts: StoreOptions): Kysely<Database> {
   });
   // An idle client's error (database restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
