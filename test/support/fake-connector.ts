@@ -22,7 +22,12 @@ export class FakeConnector {
   private faults: Array<{ status: number; headers?: Record<string, string> }> = [];
   /** Team and chat members the fake knows, by Teams user id, for `GET …/members/{id}` (TeamsInfo.getMember). */
   readonly members = new Map<string, { aadObjectId: string; name: string }>();
+  /** Decides, call by call, whether an activity call answers with a failure (after any `failNext` faults). */
+  faultFor: ((call: Recorded) => { status: number; headers?: Record<string, string> } | undefined) | null = null;
   url = '';
+
+  /** `now` stamps each call's `at`: a test on a shifted clock can pass its own. */
+  constructor(private readonly now: () => number = Date.now) {}
 
   /** The next calls answer these statuses instead of succeeding (they are still recorded, as `failed`). */
   failNext(...faults: Array<{ status: number; headers?: Record<string, string> }>): void {
@@ -53,7 +58,7 @@ export class FakeConnector {
       return end('{}');
     }
     const call: Recorded = {
-      at: Date.now(),
+      at: this.now(),
       method: req.method ?? '',
       path: req.url ?? '',
       conversationId: decodeURIComponent(m[1]!),
@@ -61,7 +66,7 @@ export class FakeConnector {
       ...(m[2] ? { activityId: decodeURIComponent(m[2]) } : {}),
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     };
-    const fault = this.faults.shift();
+    const fault = this.faults.shift() ?? this.faultFor?.(call);
     if (fault) {
       this.calls.push({ ...call, failed: fault.status });
       head(fault.status, { 'content-type': 'application/json', ...fault.headers });
