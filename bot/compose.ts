@@ -24,11 +24,8 @@ import { teamsMessenger } from './teams-messenger.js';
 const HOUR = 3_600_000;
 
 /** Every feature's plain HTTP routes (calendar feeds, report exports), mounted beside /api/messages. */
-function httpRoutes(_deps: RouteDeps, _config: Readonly<AppConfig>): HttpRoute[] {
-  return [
-    calendarRoute(_deps, _config),
-    ...reviewHttpRoutes(_deps),
-  ];
+function httpRoutes(deps: RouteDeps, config: Readonly<AppConfig>): HttpRoute[] {
+  return [calendarRoute(deps, config), ...reviewHttpRoutes(deps)];
 }
 
 /** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */

@@ -100,7 +100,7 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
     const parsed = nominateData.safeParse(raw);
-    // Roles are loaded once for both checks (nominate() checks again in its transaction). Only the choices are needed
+    // Roles are loaded once (nominate() checks again in its transaction); cardRef and nominateData read the same forceId. Only the choices are needed
     // before recording, and they are read beside the roles, to save round trips: nothing is shown until access is known.
     const [access, choices] = await Promise.all([
       accessFor(store, ctx.activity.from?.aadObjectId),
@@ -109,7 +109,6 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
     if (!canActForForce(access, ref.data.forceId)) return FORBIDDEN;
     if (!parsed.success) return current(ref.data.meetingId, ref.data.forceId, `Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
     const d = parsed.data;
-    if (!canActForForce(access, d.forceId)) return FORBIDDEN;
     if (!choices) return 'That meeting is no longer known to this bot.';
     const attendee = await resolvePickedPerson(ctx, choices, d.attendee);
     if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');

@@ -1,21 +1,9 @@
 import { DateTime } from 'luxon';
+import { memo } from '../scheduler/domain/memo.js';
 
-/** Remembers a pure string formatter's answers: every card render formats the same few times, and luxon's parse-and-format dominates a render. */
-function memo(format: (key: string) => string): (key: string) => string {
-  const seen = new Map<string, string>();
-  return (key) => {
-    let out = seen.get(key);
-    if (out === undefined) {
-      out = format(key);
-      if (seen.size >= 10_000) seen.clear();
-      seen.set(key, out);
-    }
-    return out;
-  };
-}
-
-const hourMinute = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('HH:mm'));
-const dayAndTime = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy, HH:mm'));
+// Every card render formats the same few times, and luxon's parse-and-format dominates a render.
+const hourMinute = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('HH:mm'), 10_000);
+const dayAndTime = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy, HH:mm'), 10_000);
 
 /** "Tue 4 May 2027, 10:00–12:00" from two local ISO times with offsets. */
 export function meetingWhen(start: string, end: string): string {
@@ -23,7 +11,7 @@ export function meetingWhen(start: string, end: string): string {
 }
 
 /** "Mon 3 May" from a local ISO time. */
-export const shortDate = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy'));
+export const shortDate = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy'), 10_000);
 
 export type CardElement = Record<string, unknown>;
 

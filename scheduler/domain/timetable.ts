@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import rrulePkg from 'rrule';
 import type { Options } from 'rrule';
+import { memo } from './memo.js';
 import { addDays, londonDate, nonWorkingReason, workingDayInMonth } from './calendar-days.js';
 import type { PlannedMeeting, Result, RruleTimetable } from './types.js';
 import { fail, ok } from './types.js';
@@ -219,19 +220,12 @@ export function localToUtc(date: string, time: string): string {
   return utc;
 }
 
-// Every card render converts the same few meeting times, and luxon's zone conversion is the costliest step of a render.
-const localIsoMemo = new Map<string, string>();
-
+// Memoised: every card render converts the same few meeting times, and luxon's zone conversion is the costliest step of a render.
 /** Europe/London local time with its offset, to the second: 2027-05-04T10:00:00+01:00. */
-export function toLocalIso(utcIso: string): string {
-  let local = localIsoMemo.get(utcIso);
-  if (local === undefined) {
-    local = DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(ZONE).startOf('second').toISO({ suppressMilliseconds: true }) as string;
-    if (localIsoMemo.size >= 20_000) localIsoMemo.clear();
-    localIsoMemo.set(utcIso, local);
-  }
-  return local;
-}
+export const toLocalIso = memo(
+  (utcIso) => DateTime.fromISO(utcIso, { zone: 'utc' }).setZone(ZONE).startOf('second').toISO({ suppressMilliseconds: true }) as string,
+  20_000,
+);
 
 /** The Europe/London calendar date of an instant. */
 export const localDate = londonDate;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
+import { memo } from '../domain/memo.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import type { Store } from './store.js';
@@ -34,18 +35,8 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * (iterate() would hold a statement busy); SQLite re-prepares a cached statement itself after a schema change.
  */
 function keepStatementsPrepared(database: SQLite.Database): void {
-  const prepare = database.prepare.bind(database);
-  const cache = new Map<string, SQLite.Statement>();
-  database.prepare = ((source: string) => {
-    let statement = cache.get(source);
-    if (!statement) {
-      statement = prepare(source);
-      // Statements with long IN lists vary by length; a bound keeps a long-running process's cache small.
-      if (cache.size >= 1_000) cache.clear();
-      cache.set(source, statement);
-    }
-    return statement;
-  }) as typeof database.prepare;
+  // Statements with long IN lists vary by length; the bound keeps a long-running process's cache small.
+  database.prepare = memo(database.prepare.bind(database), 1_000) as typeof database.prepare;
 }
 
 function createKysely(opts: StoreOptions): Kysely<Database> {
