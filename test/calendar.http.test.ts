@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createHash } from 'node:crypto';
 import { startBot, type RunningBot } from '../bot/compose.js';
+import { storeOptions } from '../scheduler/store/open-store.js';
+import { dumpStore } from './support/store-dump.js';
 import { loadConfig } from '../bot/config.js';
 import { cancelMeeting } from '../scheduler/cancellations.js';
 import { newToken, tokenHash } from '../scheduler/feed-tokens.js';
@@ -82,6 +85,10 @@ describe('calendar subscriptions, over real HTTP', () => {
       expect(webcal).toBe(web.replace('https://', 'webcal://'));
     }
     expect(new Set([...links.values()].map((l) => l.web)).size).toBe(links.size);
+    // Tokens are stored only as hashes: no table holds a token itself.
+    const stored = JSON.stringify(await dumpStore(storeOptions(null, dir)));
+    for (const { web } of links.values()) expect(stored).not.toContain(/\/calendar\/([^.]+)\.ics$/.exec(web)![1]);
+    expect(stored).toContain(createHash('sha256').update(/\/calendar\/([^.]+)\.ics$/.exec(links.get('Hampshire Channel panel')!.web)![1]!).digest('hex').slice(0, 16));
   });
 
   it('serves feeds that two parsers read at each panel\'s local time across both clock changes', async () => {

@@ -100,7 +100,10 @@ describe('attendance history and the review, over real HTTP', () => {
     const res = await fetch(exportUrl(card));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    const rows = parseCsv(await res.text());
+    const body = await res.text();
+    // The cancellation note ("a quiet month") is the chair's free text: never exported.
+    expect(body).not.toContain('quiet month');
+    const rows = parseCsv(body);
     expect(rows[0]).toEqual([...REVIEW_COLUMNS]);
     expect(new Set(rows.slice(1).map((r) => r[1]))).toEqual(new Set(['southampton', 'portsmouth', 'hampshire']));
     const jan = rows.find((r) => r[0] === 'southampton.2026-01-05')!;
@@ -153,6 +156,15 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(other.text).toMatch(/You cannot review Cambridgeshire Constabulary/);
     const pressed = await post(cardAction(connector.url, GARETH, 'reviewView', { filterScope: 'force:cambs', filterMonths: '12', page: 0 }));
     expect(JSON.stringify(pressed.body)).toMatch(/You cannot review Cambridgeshire Constabulary/);
+    // A filter the person may use redraws the card for that scope; the history filter keeps to its panel.
+    const southampton = JSON.stringify((await post(cardAction(connector.url, GARETH, 'reviewView', { filterScope: 'panel:southampton', filterMonths: '12', page: 0 }))).body);
+    expect(southampton).toContain('Recommendation 7 review: Southampton Channel panel');
+    const history = JSON.stringify((await post(cardAction(connector.url, GARETH, 'historyPage', { filterScope: 'panel:southampton' }))).body);
+    expect(history).toContain('"value":"panel:southampton"');
+    // Every panel is named once among the filter's choices; only Southampton's also has rows.
+    const times = (name: string) => history.split(name).length - 1;
+    expect(times('Southampton Channel panel')).toBeGreaterThan(1);
+    expect(times('Portsmouth Channel panel')).toBe(1);
     expect((await ask(STRANGER, 'attendance')).text).toMatch(/for panel chairs, force Prevent leads/);
   });
 

@@ -101,12 +101,11 @@ export function reviewRepo(db: Kysely<Database>): ReviewRepo {
       return (await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst())?.value ?? null;
     },
     async setting(name, candidate, at) {
-      const read = () => db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
       // Read first so the usual case writes nothing; the insert that loses a race changes nothing and reads the winner.
-      const found = await read();
-      if (found) return found.value;
+      const found = await this.readSetting(name);
+      if (found !== null) return found;
       await db.insertInto('settings').values({ name, value: candidate, created_at: at }).onConflict((oc) => oc.column('name').doNothing()).execute();
-      return (await read())!.value;
+      return (await this.readSetting(name))!;
     },
   };
 }
