@@ -74,7 +74,8 @@ export class FakeConnector {
     }
     this.calls.push(call);
     head(200, { 'content-type': 'application/json' });
-    end(JSON.stringify({ id: call.activityId ?? `activity-${this.next++}` }));
+    // A post (new or a reply in a thread) gets a new id; an update keeps its own.
+    end(JSON.stringify({ id: req.method === 'PUT' && call.activityId ? call.activityId : `activity-${this.next++}` }));
   }
 
   /** Messages the bot posted successfully (not updates), in order. */

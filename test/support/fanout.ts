@@ -19,9 +19,9 @@ export const FANOUT_ENV = {
   NOMINATION_LEAD_WORKING_DAYS: '22', NOMINATION_REMINDER_WORKING_DAYS: '0', NOMINATION_ESCALATION_WORKING_DAYS: '0',
 };
 
-/** 45 forces and 400 panels (bench/synthetic.ts), each force's Teams channel linked and served by the fake connector. */
-export async function seedFanout(store: Store, connectorUrl: string): Promise<void> {
-  const cfg = syntheticConfig(45, 400);
+/** 45 forces and 400 panels unless told (bench/synthetic.ts), each force's Teams channel linked and served by the fake connector. */
+export async function seedFanout(store: Store, connectorUrl: string, forces = 45, panels = 400): Promise<void> {
+  const cfg = syntheticConfig(forces, panels);
   await syncPanels(store, cfg, SEEDED);
   for (const f of cfg.forces) {
     const id = `19:${f.id}@thread.tacv2`;
