@@ -70,6 +70,8 @@ export async function fanoutBench(): Promise<void> {
   const store = await openStore(storeOptions(null, dir));
   await store.close();
   const bot = await startBot(loadConfig(env), silentLog, () => now);
+  // The start-up pass runs before any Teams channel is linked; let it finish so the measured pass is the only one sending.
+  await bot.pass();
   for (const f of cfg.forces) {
     await bot.store.teams.saveConversation({ id: `19:${f.id}@thread.tacv2`, tenantId: 'tenant-a', serviceUrl: connector.url, kind: 'channel', teamId: 't', userAadObjectId: null, botId: '28:bot' }, now);
     await bot.store.teams.link('force', f.id, `19:${f.id}@thread.tacv2`, 'system', now);
@@ -84,8 +86,12 @@ export async function fanoutBench(): Promise<void> {
   const { accepted, throttled, repeats } = connector.stats();
   const ceiling = LIMITS.perTenant[0] / (LIMITS.perTenant[1] / 1000);
   console.log(`fan-out: ${cards.length} nomination cards to ${cfg.forces.length} forces' Teams channels`);
-  console.log(`  ${(accepted / seconds).toFixed(1)} messages/s (cards and same-day reminders, ${accepted} from first to last arrival in ${seconds.toFixed(1)} s; ${total.toFixed(1)} s with queueing) against a ceiling of ${ceiling}/s (per-tenant limit) = ${((100 * accepted) / seconds / ceiling).toFixed(0)}% (target >= 90%)`);
-  console.log(`  cards delivered ${cards.filter((m) => m.status === 'sent').length}, lost ${cards.filter((m) => m.status !== 'sent').length}, duplicated ${repeats.length}, 429s from the connector ${throttled}`);
+  // Sends go in bursts as each one-second window opens, so first-to-last arrival flatters the rate by up to a burst;
+  // the figure held to the target is over the whole pass, planning and queueing included.
+  console.log(`  ${(accepted / total).toFixed(1)} messages/s over the whole pass (${accepted} cards and same-day reminders in ${total.toFixed(1)} s, planning and queueing included; first to last arrival ${seconds.toFixed(1)} s) against a ceiling of ${ceiling}/s (per-tenant limit) = ${((100 * accepted) / total / ceiling).toFixed(0)}% (target >= 90%)`);
+  for (const m of cards.filter((c) => c.status !== 'sent')) console.log(`  not sent: ${m.id} ${m.status} (${m.lastError ?? ''})`);
+  const lost = cards.filter((m) => m.status === 'failed' || m.status === 'pending').length;
+  console.log(`  cards delivered ${cards.filter((m) => m.status === 'sent').length}, skipped as no longer due ${cards.filter((m) => m.status === 'skipped').length}, lost ${lost}, duplicated ${repeats.length}, 429s from the connector ${throttled}`);
 
   // Invoke latency: a lead's nominate press against a bare botbuilder echo of the same invoke.
   const lead = cfg.forces[0]!.preventLeads[0]!;

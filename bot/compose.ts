@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Log } from '../scheduler/log.js';
-import { CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
+import type { Messenger } from '../scheduler/messenger.js';
 import { queueAttendanceCards } from '../scheduler/attendance.js';
 import { forceConversation, queueNominationWork } from '../scheduler/nomination-jobs.js';
 import { queueDigests } from '../scheduler/open-flags.js';
@@ -14,7 +14,7 @@ import { registerNominationRoutes, type RouteDeps } from './nomination-routes.js
 import { registerChairRoutes } from './chair-routes.js';
 import { registerReviewRoutes, reviewHttpRoutes } from './review-routes.js';
 import { calendarRoute, registerCalendarRoutes } from './calendar-routes.js';
-import { drainOutbox } from './outbox-sender.js';
+import { drainOutbox, newPacers } from './outbox-sender.js';
 import { dbStorage } from './db-storage.js';
 import { sqliteSchedulerGate } from './scheduler-lock.js';
 import { readPanelsFile } from './panels-file.js';
@@ -40,7 +40,7 @@ function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConf
 export function outboxDrainer(store: Store, messenger: Messenger, log: Log, clock: () => number) {
   let running: Promise<number> | null = null;
   // One pacing history for the life of the process, so successive drains together stay under Teams' limits.
-  const pacers = { conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS) };
+  const pacers = newPacers();
   const drain = async (waitMs = 0): Promise<number> => {
     while (running) await running.catch(() => 0);
     running = drainOutbox({ store, messenger, log, clock }, waitMs, pacers);

@@ -57,7 +57,7 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
   const when = meetingWhen(model.start, model.end);
   switch (m.kind) {
     case 'card':
-      return open ? { kind: 'send', message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: `meeting ${model.status}` };
+      return open ? { kind: 'send', message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: model.started ? 'the meeting has started' : `meeting ${model.status}` };
     case 'card-update':
       return threadOf ? { kind: 'update', activityId: threadOf, message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: 'the card was never posted' };
     case 'reminder':
@@ -106,10 +106,11 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner:
     if (p.kind === 'skip') return await store.outbox.markFinal(m.id, 'skipped', p.reason, now);
     // Waiting for the card to be posted first is not a failed try.
     if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason);
-    await pace(deps, pacer, m.conversationId, conversation.tenantId);
     // The pacing wait (or a slow batch) may have outlived the lease: never send what another sender may now hold.
-    if (!(await store.outbox.renewLease(m.id, owner, iso(deps.clock()), iso(deps.clock() + LEASE_MS)))) return;
-    const activityId = p.kind === 'send' ? await messenger.send(conversation, p.message, p.threadOf) : (await messenger.update(conversation, p.activityId, p.message), p.activityId);
+    const stillOurs = () => store.outbox.renewLease(m.id, owner, iso(deps.clock()), iso(deps.clock() + LEASE_MS));
+    const answered = await pace(deps, pacer, m.conversationId, conversation.tenantId, stillOurs);
+    if (!answered) return;
+    const activityId = await (p.kind === 'send' ? messenger.send(conversation, p.message, p.threadOf) : messenger.update(conversation, p.activityId, p.message).then(() => p.activityId)).finally(answered);
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
   } catch (err) {
     // Anything else (a rendering bug, the database) is retried like a network failure: bounded, then visible.
@@ -117,13 +118,29 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner:
   }
 }
 
-async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string): Promise<void> {
+/**
+ * Waits until this conversation and this tenant may take another send, checks the message is still ours, and records the
+ * send, which follows at once; what it returns is called when the send is answered (see Pacer). Each conversation has one lane, so its own history needs no lock; the tenant's is shared by
+ * every lane, so its wait-check-record runs one lane at a time. Recording only after the lease check keeps the recorded
+ * time close to the moment the send leaves, which is what the service counts.
+ */
+async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string, stillOurs: () => Promise<boolean>): Promise<(() => void) | null> {
   const tenantKey = `tenant:${tenantId}`;
   const tick = deps.monotonic ?? (() => performance.now());
-  const wait = Math.max(pacer.conversation.delay(conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
-  if (wait > 0) await (deps.sleep ?? sleep)(wait);
-  pacer.conversation.record(conversationId, tick());
-  pacer.tenant.record(tenantKey, tick());
+  const rest = deps.sleep ?? sleep;
+  const own = pacer.conversation.delay(conversationId, tick());
+  if (own > 0) await rest(own);
+  return pacer.turns.run(async () => {
+    const wait = Math.max(pacer.conversation.delay(conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
+    if (wait > 0) await rest(wait);
+    if (!(await stillOurs())) return null;
+    const conversationAnswered = pacer.conversation.record(conversationId, tick());
+    const tenantAnswered = pacer.tenant.record(tenantKey, tick());
+    return () => {
+      conversationAnswered(tick());
+      tenantAnswered(tick());
+    };
+  });
 }
 
 async function failed(deps: SenderDeps, m: OutboxMessage, e: SendError): Promise<void> {
@@ -137,26 +154,97 @@ async function failed(deps: SenderDeps, m: OutboxMessage, e: SendError): Promise
   await deps.store.outbox.markRetry(m.id, iso(next), why);
 }
 
+/** Runs tasks one after another, in the order they were handed in. */
+export class Turns {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
 /** Sends are paced per conversation and per tenant, under Teams' documented limits. */
 export interface Pacers {
   conversation: Pacer;
   tenant: Pacer;
+  /** Serialises the tenant-wide wait-and-record across lanes. */
+  turns: Turns;
 }
+
+export const newPacers = (): Pacers => ({ conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS), turns: new Turns() });
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Drains the outbox: sends every due message; waits for retries due within `waitMs`, then returns how many were handled. */
-export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = { conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS) }): Promise<number> {
+/** Conversations served at once: enough to overlap one message's rendering and store writes with the next one's send. */
+export const LANES = 6;
+/** Claimed messages held in memory at most; more wait in the store, unclaimed, for another instance or the next round. */
+const HELD = 2 * BATCH;
+
+/**
+ * Drains the outbox: sends every due message; waits for retries due within `waitMs`, then returns how many were handled.
+ * Messages to one conversation go in the order they were queued (a reminder after its card); different conversations go
+ * side by side in up to LANES lanes, so the per-tenant ceiling is reached even when one message takes longer to render than
+ * the ceiling allows between two sends.
+ */
+export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = newPacers()): Promise<number> {
   let handled = 0;
   const owner = randomUUID();
+  const lanes = new Map<string, Promise<void>>();
+  const slots = new Slots(LANES);
+  let held = 0;
   for (;;) {
     const now = deps.clock();
-    const batch = await deps.store.outbox.claimDue(iso(now), iso(now + LEASE_MS), BATCH, owner);
-    for (const m of batch) await deliver(deps, pacer, m, owner);
+    const room = HELD - held;
+    const batch = room > 0 ? await deps.store.outbox.claimDue(iso(now), iso(now + LEASE_MS), Math.min(BATCH, room), owner) : [];
+    for (const m of batch) {
+      held += 1;
+      const lane: Promise<void> = (lanes.get(m.conversationId) ?? Promise.resolve())
+        .then(() => restFor(deps, pacer, m.conversationId))
+        .then(() => slots.run(() => deliver(deps, pacer, m, owner)))
+        .finally(() => {
+          held -= 1;
+          if (lanes.get(m.conversationId) === lane) lanes.delete(m.conversationId);
+        });
+      lanes.set(m.conversationId, lane);
+    }
     handled += batch.length;
-    if (batch.length) continue;
+    if (batch.length && held < HELD) continue;
+    if (held > 0) {
+      await Promise.race(lanes.values());
+      continue;
+    }
     const next = (await deps.store.outbox.list({ status: 'pending' })).map((m) => Date.parse(m.nextAttemptAt)).sort((a, b) => a - b)[0];
     if (next === undefined || next - now > waitMs) return handled;
     await (deps.sleep ?? sleep)(Math.max(next - now, 10));
+  }
+}
+
+/** A lane waits out its own conversation's limit before it takes a slot, so a slot is never held just to wait. */
+async function restFor(deps: SenderDeps, pacer: Pacers, conversationId: string): Promise<void> {
+  const wait = pacer.conversation.delay(conversationId, (deps.monotonic ?? (() => performance.now()))());
+  if (wait > 0) await (deps.sleep ?? sleep)(wait);
+}
+
+/** At most `size` tasks at once; the rest wait their turn in order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
   }
 }

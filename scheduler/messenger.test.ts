@@ -46,3 +46,21 @@ describe('the pacing margin', () => {
     expect(p.delay('c', 1050)).toBe(0);
   });
 });
+
+describe('counting from the answer', () => {
+  it('moves a send to when its answer came back, so a slow answer holds the window open longer', () => {
+    const p = new Pacer([{ count: 2, ms: 1000 }]);
+    p.record('c', 0);
+    const answered = p.record('c', 10);
+    expect(p.delay('c', 500)).toBe(500);
+    answered(300);
+    expect(p.delay('c', 500)).toBe(500);
+    expect(p.delay('c', 1000)).toBe(0);
+    const q = new Pacer([{ count: 2, ms: 1000 }]);
+    const first = q.record('c', 0);
+    q.record('c', 10);
+    first(400);
+    expect(q.delay('c', 500)).toBe(510);
+    expect(q.delay('c', 1005)).toBe(5);
+  });
+});

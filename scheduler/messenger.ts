@@ -44,19 +44,26 @@ export const PACING_MARGIN_MS = 50;
 /** Teams' limit per app per tenant, across all conversations. */
 export const TENANT_LIMITS = [{ count: 50, ms: 1_000 }];
 
-/** Paces sends per conversation under Teams' limits: tells how long to wait before the next one may go. */
+/**
+ * Paces sends per key (a conversation, a tenant) under Teams' limits: tells how long to wait before the next one may go.
+ * A send is recorded when it leaves and moved to when its answer came back: the service counted it somewhere in between,
+ * and a busy event loop can hold a request back for tens of milliseconds, so the later time is the safe one to count from.
+ */
 export class Pacer {
-  private readonly sent = new Map<string, number[]>();
+  private readonly sent = new Map<string, Array<{ at: number }>>();
+  private readonly longest: number;
 
   /** `marginMs` widens each window a little: the service counts arrivals, which lag our sends by the network. */
   constructor(
     private readonly limits = CONVERSATION_LIMITS,
     private readonly marginMs = 0,
-  ) {}
+  ) {
+    this.longest = Math.max(...limits.map((l) => l.ms)) + marginMs;
+  }
 
-  /** Milliseconds to wait before sending to this conversation at `nowMs` (0: go now). */
-  delay(conversationId: string, nowMs: number): number {
-    const times = this.sent.get(conversationId) ?? [];
+  /** Milliseconds to wait before sending to this key at `nowMs` (0: go now). */
+  delay(key: string, nowMs: number): number {
+    const times = (this.sent.get(key) ?? []).map((s) => s.at).sort((a, b) => a - b);
     let wait = 0;
     for (const { count, ms } of this.limits) {
       const inWindow = times.filter((t) => t > nowMs - ms - this.marginMs);
@@ -65,12 +72,13 @@ export class Pacer {
     return wait;
   }
 
-  /** Records a send at `nowMs`; keeps only what the longest window needs. */
-  record(conversationId: string, nowMs: number): void {
-    const longest = Math.max(...this.limits.map((l) => l.ms));
-    const times = (this.sent.get(conversationId) ?? []).filter((t) => t > nowMs - longest);
-    times.push(nowMs);
-    this.sent.set(conversationId, times);
+  /** Records a send leaving at `nowMs`; call what it returns with the time its answer came back. Keeps only what the longest window needs. */
+  record(key: string, nowMs: number): (answeredMs: number) => void {
+    const times = (this.sent.get(key) ?? []).filter((s) => s.at > nowMs - this.longest);
+    const entry = { at: nowMs };
+    times.push(entry);
+    this.sent.set(key, times);
+    return (answeredMs) => void (entry.at = Math.max(entry.at, answeredMs));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
 import type { NominationRepo, OutboxRepo, TeamsRepo } from './store.js';
 import type { ConversationsTable, Database, NominationsTable, OutboxTable } from './tables.js';
@@ -148,11 +148,16 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       return added;
     },
     async claimDue(now, leaseUntil, limit, owner) {
-      let q = db
-        .selectFrom('outbox').select('id')
+      // Fair to every conversation: each one's oldest due message first, then each one's second, and so on, so a batch
+      // spreads over many Teams channels (each paced on its own) instead of queueing behind one. Within a conversation
+      // the order is the order queued. PostgreSQL cannot lock rows of a windowed query, so the ranking is a subquery.
+      const ranked = db
+        .selectFrom('outbox')
+        .select(['id', 'created_at', sql<number>`row_number() over (partition by conversation_id order by created_at, id)`.as('turn')])
         .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-        .orderBy('created_at').orderBy('id').limit(limit);
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
+      const chosen = db.selectFrom(ranked.as('r')).select('r.id').orderBy('r.turn').orderBy('r.created_at').orderBy('r.id').limit(limit);
+      let q = db.selectFrom('outbox').select('id').where('id', 'in', chosen);
       if (dialect === 'postgres') q = q.forUpdate().skipLocked();
       const ids = (await q.execute()).map((r) => r.id);
       if (!ids.length) return [];
