@@ -150,15 +150,18 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
     async claimDue(now, leaseUntil, limit, owner) {
       // Fair to every conversation: each one's oldest due message first, then each one's second, and so on, so a batch
       // spreads over many Teams channels (each paced on its own) instead of queueing behind one. Within a conversation
-      // the order is the order queued. PostgreSQL cannot lock rows of a windowed query, so the ranking is a subquery.
+      // the order is the order queued. The ranking is a subquery joined back, so PostgreSQL can lock just the outbox rows
+      // and apply the limit after SKIP LOCKED: two instances claiming at once take different messages, not none.
       const ranked = db
         .selectFrom('outbox')
-        .select(['id', 'created_at', sql<number>`row_number() over (partition by conversation_id order by created_at, id)`.as('turn')])
+        .select(['id', sql<number>`row_number() over (partition by conversation_id order by created_at, id)`.as('turn')])
         .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
-      const chosen = db.selectFrom(ranked.as('r')).select('r.id').orderBy('r.turn').orderBy('r.created_at').orderBy('r.id').limit(limit);
-      let q = db.selectFrom('outbox').select('id').where('id', 'in', chosen);
-      if (dialect === 'postgres') q = q.forUpdate().skipLocked();
+      let q = db
+        .selectFrom('outbox').innerJoin(ranked.as('r'), 'r.id', 'outbox.id')
+        .select('outbox.id')
+        .orderBy('r.turn').orderBy('outbox.created_at').orderBy('outbox.id').limit(limit);
+      if (dialect === 'postgres') q = q.forUpdate(['outbox']).skipLocked();
       const ids = (await q.execute()).map((r) => r.id);
       if (!ids.length) return [];
       await db.updateTable('outbox').set({ lease_until: leaseUntil, lease_owner: owner }).where('id', 'in', ids).execute();
