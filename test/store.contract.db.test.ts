@@ -186,4 +186,25 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
   it('answers ping', async () => {
     await expect(t.store.ping()).resolves.toBeUndefined();
   });
+
+  it('shows a directory change at once after its transaction commits, and nothing of one that rolled back', async () => {
+    await t.store.directory.saveForce(force('cambs'), AT);
+    expect((await t.store.directory.getForce('cambs'))?.name).toBe('cambs police');
+    expect(await t.store.directory.rolesOf(deputy.aadObjectId)).toEqual([{ role: 'deputy', scopeId: 'cambs' }]);
+    await t.store.transaction(async (tx) => {
+      await tx.directory.saveForce(force('cambs', { name: 'Cambridgeshire Constabulary', deputies: [] }), AT);
+      // Inside, the transaction sees its own write.
+      expect((await tx.directory.getForce('cambs'))?.name).toBe('Cambridgeshire Constabulary');
+    });
+    expect((await t.store.directory.getForce('cambs'))?.name).toBe('Cambridgeshire Constabulary');
+    expect(await t.store.directory.rolesOf(deputy.aadObjectId)).toEqual([]);
+    await expect(
+      t.store.transaction(async (tx) => {
+        await tx.directory.saveForce(force('cambs', { name: 'Never committed' }), AT);
+        expect((await tx.directory.getForce('cambs'))?.name).toBe('Never committed');
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await t.store.directory.getForce('cambs'))?.name).toBe('Cambridgeshire Constabulary');
+  });
 });

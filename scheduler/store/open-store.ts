@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection } from 'kysely';
 import pg from 'pg';
 import { memo } from '../domain/memo.js';
+import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import type { Store } from './store.js';
@@ -84,9 +85,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   const dialect: Dialect = opts.kind;
   const repos = kyselyRepos(db, dialect);
+  const directory = new DirectoryCache();
   return {
     kind: dialect,
     ...repos,
+    directory: directory.over(repos.directory, false),
     audit: {
       // An append must hold the chain's tail while it writes, so it always runs in a transaction.
       append: (entries) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).audit.append(entries)),
@@ -97,7 +100,19 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written.
       claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
-    transaction: (fn) => db.transaction().execute((trx) => fn(kyselyRepos(trx, dialect))),
+    transaction: async (fn) => {
+      let view: ReturnType<DirectoryCache['over']> | null = null;
+      try {
+        return await db.transaction().execute((trx) => {
+          const tx = kyselyRepos(trx, dialect);
+          view = directory.over(tx.directory, true);
+          return fn({ ...tx, directory: view });
+        });
+      } finally {
+        // Committed or rolled back, a transaction that wrote the directory leaves nothing read meanwhile behind it.
+        if ((view as ReturnType<DirectoryCache['over']> | null)?.wrote) directory.invalidate();
+      }
+    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },
