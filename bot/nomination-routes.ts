@@ -4,7 +4,7 @@ import { cardRef, nominateData, VERBS } from '../cards/verbs.js';
 import { accessFor, canActForForce } from '../scheduler/access.js';
 import type { Conversation, LinkScope } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
-import { nominate, nominationCardModel, nominationChoices } from '../scheduler/nominations.js';
+import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel } from '../scheduler/nominations.js';
 import { forgetConversation, linkConversation, recordConversation } from '../scheduler/presence.js';
 import type { Store } from '../scheduler/store/store.js';
 import { resolvePickedPerson } from './people.js';
@@ -100,27 +100,28 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
     const parsed = nominateData.safeParse(raw);
-    // Roles are loaded once (nominate() checks again in its transaction); cardRef and nominateData read the same forceId. Only the choices are needed
-    // before recording, and they are read beside the roles, to save round trips: nothing is shown until access is known.
-    const [access, choices] = await Promise.all([
+    // Roles and the card's context are read side by side, to save round trips: nothing is shown until access is known.
+    // nominate() checks the roles again in its transaction; cardRef and nominateData read the same forceId.
+    const [access, context] = await Promise.all([
       accessFor(store, ctx.activity.from?.aadObjectId),
-      parsed.success ? nominationChoices(store, parsed.data.meetingId, parsed.data.forceId) : null,
+      parsed.success ? loadCardContext(store, parsed.data.meetingId, parsed.data.forceId) : null,
     ]);
     if (!canActForForce(access, ref.data.forceId)) return FORBIDDEN;
     if (!parsed.success) return current(ref.data.meetingId, ref.data.forceId, `Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
     const d = parsed.data;
-    if (!choices) return 'That meeting is no longer known to this bot.';
-    const attendee = await resolvePickedPerson(ctx, choices, d.attendee);
+    if (!context) return 'That meeting is no longer known to this bot.';
+    const attendee = await resolvePickedPerson(ctx, cardChoices(context), d.attendee);
     if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');
     const input = { meetingId: d.meetingId, forceId: d.forceId, meetingVersion: d.meetingVersion, nominationVersion: d.nominationVersion, attendee, role: d.role, decisionMaker: d.decisionMaker };
     const r = await nominate(store, input, ctx.activity.from?.aadObjectId?.toLowerCase() ?? '', clock());
     if (!r.ok && r.error.code === 'FORBIDDEN') return r.error.message;
-    // The person who pressed sees the editable card at once; everyone's copy is updated through the outbox.
-    const model = await nominationCardModel(store, d.meetingId, d.forceId, clock());
+    if (!r.ok) return current(d.meetingId, d.forceId, r.error.message);
+    // The person who pressed sees the editable card at once, built from what was just recorded and the history read before
+    // it (which this nomination does not change); everyone's copy is updated through the outbox.
+    const card = nominationCard(cardModelFrom({ ...context, meeting: r.value.meeting, nomination: r.value.nomination }, clock()), { editable: true });
     // Started once the answer is ready, so the delivery's queries do not queue ahead of the answer's.
-    if (r.ok && r.value.changed) deps.kick();
-    if (!model) return 'That meeting is no longer known to this bot.';
-    return nominationCard(model, { editable: true, ...(r.ok ? {} : { notice: r.error.message }) });
+    if (r.value.changed) deps.kick();
+    return card;
   }
 
   async function onRefresh(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {

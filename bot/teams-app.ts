@@ -1,5 +1,5 @@
 import { ConfigurationServiceClientCredentialFactory, MemoryStorage, type Storage, type TurnContext } from 'botbuilder';
-import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Log } from '../scheduler/log.js';
 import { commandOf, helpText } from './commands.js';
 import type { AppConfig } from './config.js';
@@ -39,6 +39,21 @@ export function commandText(ctx: TurnContext): string {
   return text.replace(/&nbsp;/gi, ' ').replace(/^(\s*<at>[^<]*<\/at>)+/i, '').trim();
 }
 
+/**
+ * Card actions carry everything they need in their data, and no handler keeps teams-ai state; so an invoke's turn
+ * neither reads nor writes the shared state store, which saves a round trip on the path a lead waits on (and keeps a
+ * state the turn never read from being written back over). Message turns load and save it as before.
+ */
+export class TurnStateWithoutInvokes extends TurnState {
+  override load(context: TurnContext, storage?: Storage): Promise<boolean> {
+    return super.load(context, context.activity.type === 'invoke' ? undefined : storage);
+  }
+
+  override save(context: TurnContext, storage?: Storage): Promise<void> {
+    return super.save(context, context.activity.type === 'invoke' ? undefined : storage);
+  }
+}
+
 /** Builds the CloudAdapter (TeamsAdapter) and the teams-ai Application with the bot's routes. */
 export function createTeamsApp({ config, log, register, authOverrides, rateLimits, storage }: TeamsAppDeps): { app: TeamsApp; adapter: TeamsAdapter; authenticate: Authenticator } {
   // An empty app id turns authentication off (local mode); SingleTenant would refuse to start without one.
@@ -52,6 +67,7 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
   const adapter = new TeamsAdapter(authOptions(authOverrides), credentialFactory);
   const app = new Application<TurnState>({
     storage: storage ?? new MemoryStorage(),
+    turnStateFactory: () => new TurnStateWithoutInvokes(),
     adapter,
     botAppId: config.appId,
     startTypingTimer: false,

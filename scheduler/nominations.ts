@@ -33,24 +33,34 @@ async function cardSubject(repos: Repos, meetingId: string, forceId: string): Pr
   return panel && force && panel.forces.includes(forceId) ? { meeting, panel, force } : null;
 }
 
-/** The card's static choices alone (what a picked attendee is checked against), without the card's history; null as for the model. */
-export async function nominationChoices(repos: Repos, meetingId: string, forceId: string): Promise<Person[] | null> {
-  const subject = await cardSubject(repos, meetingId, forceId);
-  if (!subject) return null;
-  const [nomination, recentPeople] = await Promise.all([repos.nominations.get(meetingId, forceId), repos.nominations.recentPeople(forceId, subject.meeting.start, 6)]);
-  return choicesFor(subject.force, recentPeople, nomination);
+/** What a card is built from: loaded once before a nomination is recorded, and reused to answer it. */
+export interface CardContext {
+  meeting: Meeting;
+  panel: Panel;
+  force: Force;
+  nomination: Nomination | null;
+  recent: NominationCardModel['recent'];
+  recentPeople: Person[];
 }
 
-/** Loads the card's view of one meeting for one force; null when either does not exist. */
-export async function nominationCardModel(repos: Repos, meetingId: string, forceId: string, now: string): Promise<NominationCardModel | null> {
+/** Loads what one meeting's card for one force shows; null when either does not exist or the force does not face the panel. */
+export async function loadCardContext(repos: Repos, meetingId: string, forceId: string): Promise<CardContext | null> {
   const subject = await cardSubject(repos, meetingId, forceId);
   if (!subject) return null;
-  const { meeting, panel, force } = subject;
   const [nomination, recent, recentPeople] = await Promise.all([
     repos.nominations.get(meetingId, forceId),
-    recentMeetings(repos, panel, forceId, meeting.start),
-    repos.nominations.recentPeople(forceId, meeting.start, 6),
+    recentMeetings(repos, subject.panel, forceId, subject.meeting.start),
+    repos.nominations.recentPeople(forceId, subject.meeting.start, 6),
   ]);
+  return { ...subject, nomination, recent, recentPeople };
+}
+
+/** The card's static choices (what a picked attendee is checked against). */
+export const cardChoices = (c: CardContext): Person[] => choicesFor(c.force, c.recentPeople, c.nomination);
+
+/** The card's view of a loaded context. */
+export function cardModelFrom(c: CardContext, now: string): NominationCardModel {
+  const { meeting, panel, force, nomination } = c;
   return {
     meetingId: meeting.id,
     meetingVersion: meeting.version,
@@ -63,9 +73,15 @@ export async function nominationCardModel(repos: Repos, meetingId: string, force
     panel: { id: panel.id, name: panel.name, localAuthority: panel.localAuthority, onGuidanceTimetable: panel.timetable.kind === 'rrule' },
     force: { id: force.id, name: force.name },
     nomination: nomination && { aadObjectId: nomination.aadObjectId, name: nomination.name, role: nomination.role, decisionMaker: nomination.decisionMaker, nominatedAt: nomination.nominatedAt },
-    recent,
-    choices: choicesFor(force, recentPeople, nomination),
+    recent: c.recent,
+    choices: cardChoices(c),
   };
+}
+
+/** Loads the card's view of one meeting for one force; null when either does not exist. */
+export async function nominationCardModel(repos: Repos, meetingId: string, forceId: string, now: string): Promise<NominationCardModel | null> {
+  const c = await loadCardContext(repos, meetingId, forceId);
+  return c && cardModelFrom(c, now);
 }
 
 async function recentMeetings(repos: Repos, panel: Panel, forceId: string, before: string): Promise<NominationCardModel['recent']> {
@@ -99,7 +115,8 @@ export interface NominateInput {
   decisionMaker: boolean;
 }
 
-export type NominateOutcome = { nomination: Nomination; changed: boolean };
+/** The nomination as it now stands, and the meeting as read under its lock (after any change the nomination made to it). */
+export type NominateOutcome = { nomination: Nomination; meeting: Meeting; changed: boolean };
 
 /** Records a force's named attendee for a meeting, after checking who is asking and that the card is current. */
 export async function nominate(store: Store, input: NominateInput, actor: string, now: string): Promise<Result<NominateOutcome>> {
@@ -113,13 +130,13 @@ export async function nominate(store: Store, input: NominateInput, actor: string
     if (meeting.status === 'cancelled') return fail('STALE', 'This meeting has been cancelled.');
     if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STALE', 'This meeting has already started, so its attendee can no longer be changed here.');
     const current = await tx.nominations.get(meeting.id, input.forceId);
-    if (current && sameNomination(current, input)) return ok({ nomination: current, changed: false });
+    if (current && sameNomination(current, input)) return ok({ nomination: current, meeting, changed: false });
     if (input.meetingVersion !== meeting.version) return fail('STALE', 'This meeting changed since the card was sent (it may have moved): here is the current card.');
     if ((current?.version ?? 0) !== input.nominationVersion) {
       return fail('STALE', `${current?.name ?? 'Someone'} was named a moment ago by someone else: here is the current card.`);
     }
     const nomination = await record(tx, meeting, input, current, actor, now);
-    return ok({ nomination, changed: true });
+    return ok({ nomination, meeting: { ...meeting, locked: true }, changed: true });
   });
 }
 

@@ -1,0 +1,44 @@
+import { MemoryStorage, TestAdapter, type StoreItems } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { TurnStateWithoutInvokes } from './teams-app.js';
+
+/** MemoryStorage that counts the calls made on it. */
+class CountingStorage extends MemoryStorage {
+  reads = 0;
+  writes = 0;
+  override read(keys: string[]): Promise<StoreItems> {
+    this.reads += 1;
+    return super.read(keys);
+  }
+  override write(changes: StoreItems): Promise<void> {
+    this.writes += 1;
+    return super.write(changes);
+  }
+}
+
+describe('teams-ai turn state', () => {
+  /** One turn that loads state, lets `change` touch it, and saves it, as teams-ai's Application does. */
+  async function turn(storage: CountingStorage, type: string, change: (s: TurnStateWithoutInvokes) => void) {
+    const adapter = new TestAdapter();
+    let seen: unknown;
+    await adapter.processActivity({ type, ...(type === 'invoke' ? { name: 'adaptiveCard/action' } : { text: 'panels' }) }, async (ctx) => {
+      const state = new TurnStateWithoutInvokes();
+      await state.load(ctx, storage);
+      seen = state.conversation.step;
+      change(state);
+      await state.save(ctx, storage);
+    });
+    return seen;
+  }
+
+  it('is read and written on message turns, and neither read nor written on card actions', async () => {
+    const storage = new CountingStorage();
+    await turn(storage, 'message', (s) => void (s.conversation.step = 1));
+    expect([storage.reads, storage.writes]).toEqual([1, 1]);
+    // A card action sees no state and, whatever a handler did to it, writes none back.
+    expect(await turn(storage, 'invoke', (s) => void (s.conversation.step = 99))).toBeUndefined();
+    expect([storage.reads, storage.writes]).toEqual([1, 1]);
+    expect(await turn(storage, 'message', () => undefined)).toBe(1);
+    expect(storage.reads).toBe(2);
+  });
+});
