@@ -24,7 +24,7 @@ describe('teams-ai turn state', () => {
     await adapter.processActivity({ type, ...(type === 'invoke' ? { name: 'adaptiveCard/action' } : { text: 'panels' }) }, async (ctx) => {
       const state = new TurnStateWithoutInvokes();
       await state.load(ctx, storage);
-      seen = state.conversation.step;
+      seen = (state.conversation as Record<string, unknown>).step;
       change(state);
       await state.save(ctx, storage);
     });
@@ -33,10 +33,10 @@ describe('teams-ai turn state', () => {
 
   it('is read and written on message turns, and neither read nor written on card actions', async () => {
     const storage = new CountingStorage();
-    await turn(storage, 'message', (s) => void (s.conversation.step = 1));
+    await turn(storage, 'message', (s) => void ((s.conversation as Record<string, unknown>).step = 1));
     expect([storage.reads, storage.writes]).toEqual([1, 1]);
     // A card action sees no state and, whatever a handler did to it, writes none back.
-    expect(await turn(storage, 'invoke', (s) => void (s.conversation.step = 99))).toBeUndefined();
+    expect(await turn(storage, 'invoke', (s) => void ((s.conversation as Record<string, unknown>).step = 99))).toBeUndefined();
     expect([storage.reads, storage.writes]).toEqual([1, 1]);
     expect(await turn(storage, 'message', () => undefined)).toBe(1);
     expect(storage.reads).toBe(2);
