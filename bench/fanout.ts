@@ -99,7 +99,9 @@ export async function fanoutBench(): Promise<void> {
   const meeting = (await bot.store.meetings.get(target.meetingId))!;
   const echo = await startEchoServer();
   const times = { bot: [] as number[], echo: [] as number[] };
-  for (let i = 0; i < 200; i++) {
+  // The first presses compile the nominate path (as in bench/load.ts's warm-up); the 200 measured ones follow them.
+  const WARM_UP = 20;
+  for (let i = 0; i < WARM_UP + 200; i++) {
     const nomination = await bot.store.nominations.get(meeting.id, target.forceId);
     const data = { meetingId: meeting.id, forceId: target.forceId, meetingVersion: meeting.version, nominationVersion: nomination?.version ?? 0, attendee: lead.aadObjectId, role: `Role ${i}`, decisionMaker: 'true' };
     for (const [name, url] of [['bot', bot.url], ['echo', echo.url]] as const) {
@@ -107,10 +109,10 @@ export async function fanoutBench(): Promise<void> {
       const s = performance.now();
       const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       await res.text();
-      times[name].push(performance.now() - s);
+      if (i >= WARM_UP) times[name].push(performance.now() - s);
     }
   }
-  console.log(`invoke (nominate, 200 presses): p50 ${pct(times.bot, 50).toFixed(1)} ms, p99 ${pct(times.bot, 99).toFixed(1)} ms; bare botbuilder echo p50 ${pct(times.echo, 50).toFixed(1)} ms, p99 ${pct(times.echo, 99).toFixed(1)} ms; p99 ratio ${(pct(times.bot, 99) / pct(times.echo, 99)).toFixed(2)}x (target < 1.5x)`);
+  console.log(`invoke (nominate, 200 presses after 20 unmeasured): p50 ${pct(times.bot, 50).toFixed(1)} ms, p99 ${pct(times.bot, 99).toFixed(1)} ms; bare botbuilder echo p50 ${pct(times.echo, 50).toFixed(1)} ms, p99 ${pct(times.echo, 99).toFixed(1)} ms; p99 ratio ${(pct(times.bot, 99) / pct(times.echo, 99)).toFixed(2)}x (target < 1.5x)`);
   await echo.close();
   await bot.stop();
   await connector.close();
