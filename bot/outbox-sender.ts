@@ -118,21 +118,23 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner:
   }
 }
 
+/** The sender's wall clock for pacing and its way of waiting, with their defaults. */
+const tickOf = (deps: SenderDeps) => deps.monotonic ?? (() => performance.now());
+const restOf = (deps: SenderDeps) => deps.sleep ?? sleep;
+
 /**
- * Waits until this conversation and this tenant may take another send, checks the message is still ours, and records the
- * send, which follows at once; what it returns is called when the send is answered (see Pacer). Each conversation has one lane, so its own history needs no lock; the tenant's is shared by
- * every lane, so its wait-check-record runs one lane at a time. Recording only after the lease check keeps the recorded
- * time close to the moment the send leaves, which is what the service counts.
+ * Waits until this tenant (and, checked again, this conversation) may take another send, checks the message is still
+ * ours, and records the send, which follows at once; what it returns is called when the send is answered (see Pacer).
+ * The lane has already waited out its own conversation's limit (restFor); the tenant's history is shared by every lane,
+ * so this wait-check-record runs one lane at a time. Recording only after the lease check keeps the recorded time close
+ * to the moment the send leaves, which is what the service counts.
  */
 async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string, stillOurs: () => Promise<boolean>): Promise<(() => void) | null> {
   const tenantKey = `tenant:${tenantId}`;
-  const tick = deps.monotonic ?? (() => performance.now());
-  const rest = deps.sleep ?? sleep;
-  const own = pacer.conversation.delay(conversationId, tick());
-  if (own > 0) await rest(own);
+  const tick = tickOf(deps);
   return pacer.turns.run(async () => {
     const wait = Math.max(pacer.conversation.delay(conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
-    if (wait > 0) await rest(wait);
+    if (wait > 0) await restOf(deps)(wait);
     if (!(await stillOurs())) return null;
     const conversationAnswered = pacer.conversation.record(conversationId, tick());
     const tenantAnswered = pacer.tenant.record(tenantKey, tick());
@@ -217,14 +219,14 @@ export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = 
     }
     const next = (await deps.store.outbox.list({ status: 'pending' })).map((m) => Date.parse(m.nextAttemptAt)).sort((a, b) => a - b)[0];
     if (next === undefined || next - now > waitMs) return handled;
-    await (deps.sleep ?? sleep)(Math.max(next - now, 10));
+    await restOf(deps)(Math.max(next - now, 10));
   }
 }
 
 /** A lane waits out its own conversation's limit before it takes a slot, so a slot is never held just to wait. */
 async function restFor(deps: SenderDeps, pacer: Pacers, conversationId: string): Promise<void> {
-  const wait = pacer.conversation.delay(conversationId, (deps.monotonic ?? (() => performance.now()))());
-  if (wait > 0) await (deps.sleep ?? sleep)(wait);
+  const wait = pacer.conversation.delay(conversationId, tickOf(deps)());
+  if (wait > 0) await restOf(deps)(wait);
 }
 
 /** At most `size` tasks at once; the rest wait their turn in order. */

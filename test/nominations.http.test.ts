@@ -119,6 +119,11 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     const again = await post(cardAction(connector.url, GARETH, 'nominate', nominateData(card)));
     expect(again.status).toBe(200);
     expect((await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire'))?.version).toBe(1);
+    // The answer carries the versions now stored: a change made from it is recorded, audited, and shown.
+    const changed = await post(cardAction(connector.url, GARETH, 'nominate', { ...nominateData(res.body.value), role: 'Prevent lead' }));
+    expect(JSON.stringify(changed.body.value)).toContain('Named: **Nadia Rahman**, Prevent lead');
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toMatchObject({ role: 'Prevent lead', version: 2 });
+    expect((await bot.store.audit.page(0, 10_000)).filter((e) => e.action === 'nomination.changed')).toHaveLength(1);
   });
 
   it('forgets every Teams channel of a team it is removed from, and sends nothing there', async () => {
