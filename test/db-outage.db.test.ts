@@ -10,7 +10,7 @@ import { dumpStore } from './support/store-dump.js';
 import { freshStore, TEST_DATABASE_URL, type TestStore } from './support/stores.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { botAddedToTeam, cardAction, channelMessage, GARETH, NADIA } from './support/teams-activities.js';
-import { until } from './support/wait.js';
+import { GUARD_MS, until } from './support/wait.js';
 
 const SOUTHAMPTON_MAY = 'southampton.2027-05-03';
 const CARD_DAY = '2027-04-19T08:00:00.000Z'; // 10 working days before the meeting: its card is posted
@@ -27,9 +27,14 @@ describe('the database restarting under a running bot (PostgreSQL through a cutt
   let bot: RunningBot;
   let now = '2027-04-01T08:00:00.000Z';
 
-  /** A request that must be answered, not hang: a hang fails the test on the abort rather than at vitest's timeout. */
+  /**
+   * A request that must be answered, not hang: a hang fails the test on the abort, naming the request, rather than at
+   * vitest's timeout. The abort is a guard, far beyond any answer's time even on a loaded machine, not a measure.
+   */
   const request = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${bot.url}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${bot.url}${path}`, { ...init, signal: AbortSignal.timeout(GUARD_MS) }).catch((err: unknown) => {
+      throw new Error(`${init.method ?? 'GET'} ${path} was not answered: ${String(err)}`);
+    });
     const text = await res.text();
     let body: any = text;
     try {
@@ -88,9 +93,8 @@ describe('the database restarting under a running bot (PostgreSQL through a cutt
     const before = await dumpStore(t.options);
 
     proxy.cut();
-    const started = Date.now();
+    // Answered, not hung (see request): /healthz has its own limit on the database's answer.
     expect(await health()).toBe(503);
-    expect(Date.now() - started).toBeLessThan(6_000); // within /healthz's own 5 s limit
     const message = await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
     const invoke = await post(cardAction(connector.url, GARETH, 'nominate', data));
     // A message is acknowledged (200) after the user is sent an apology; a card press is answered 503.

@@ -1,21 +1,22 @@
-import { performance } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { drainOutbox, Turns, type Pacers } from '../bot/outbox-sender.js';
+import { drainOutbox, LANES, Turns, type Pacers } from '../bot/outbox-sender.js';
 import { silentLog } from '../scheduler/log.js';
 import { Pacer, type Messenger } from '../scheduler/messenger.js';
 import { queueNominationWork } from '../scheduler/nomination-jobs.js';
-import { FANOUT_NOW, seedFanout } from './support/fanout.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { connectorMessenger, FANOUT_NOW, seedFanout } from './support/fanout.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { VirtualTime } from './support/virtual-time.js';
 
-// Teams' limits scaled down to a tenth of a second, so a real-time drain of some 70 messages takes a few seconds.
+// Teams' limits scaled down to a tenth of a second of virtual time.
 const WINDOW_MS = 100;
 const PER_CONVERSATION = 2;
 // Fewer than the sender's lanes, so lanes that each took the same free slot would show.
 const PER_TENANT = 3;
-// The pacer widens each window by this much and the check below does not, so the timing of a busy machine (a send
-// arriving a little after the pacer recorded it) cannot fail the test, while two lanes taking one slot can.
-const MARGIN_MS = 20;
+// How long each send is in flight, on the virtual clock: other lanes may send meanwhile.
+const SEND_MS = 5;
 const FORCES = 8;
+const TIMINGS = { leadWorkingDays: 22, reminderWorkingDays: 22, escalationWorkingDays: 0 };
 
 interface Send {
   conversationId: string;
@@ -23,8 +24,8 @@ interface Send {
   what: string;
 }
 
-/** A messenger that records each send's conversation, time and what it was, takes a few milliseconds, and counts overlaps. */
-function recordingMessenger() {
+/** A messenger on the virtual clock: records each send's conversation, time and what it was, and counts overlaps. */
+function recordingMessenger(time: VirtualTime) {
   const sends: Send[] = [];
   let inFlight = 0;
   let mostInFlight = 0;
@@ -33,8 +34,8 @@ function recordingMessenger() {
       inFlight += 1;
       mostInFlight = Math.max(mostInFlight, inFlight);
       const meeting = /"meetingId":"([^"]+)"/.exec(JSON.stringify(message.card ?? {}))?.[1];
-      sends.push({ conversationId: conversation.id, at: performance.now(), what: meeting ? `card ${meeting}` : `reply to ${threadOf ?? 'none'}` });
-      await new Promise((r) => setTimeout(r, 3));
+      sends.push({ conversationId: conversation.id, at: time.now(), what: meeting ? `card ${meeting}` : `reply to ${threadOf ?? 'none'}` });
+      await time.sleep(SEND_MS);
       inFlight -= 1;
       return `activity-${sends.length}`;
     },
@@ -58,39 +59,42 @@ describe.each(STORE_KINDS)('the outbox sender serving many Teams channels at onc
   let t: TestStore;
   beforeEach(async () => {
     t = await freshStore(kind);
-    await seedFanout(t.store, 'http://127.0.0.1:9/', FORCES, 30);
   });
   afterEach(async () => {
     await t.dispose();
   });
 
   it('overlaps sends to different conversations, keeps each conversation in order, and stays under both limits', async () => {
-    const queued = await queueNominationWork(t.store, FANOUT_NOW, { leadWorkingDays: 22, reminderWorkingDays: 22, escalationWorkingDays: 0 });
+    await seedFanout(t.store, 'http://127.0.0.1:9/', FORCES, 30);
+    const queued = await queueNominationWork(t.store, FANOUT_NOW, TIMINGS);
     expect(queued.filter((id) => id.startsWith('reminder:')).length).toBeGreaterThan(0);
-    const r = recordingMessenger();
+    // Pacing, the business clock and each send's time in flight all run on one virtual clock, which stands still
+    // while the sender works and moves only when every lane waits: the schedule below is the same on any machine.
+    const time = new VirtualTime();
+    const r = recordingMessenger(time);
+    // No margin: no time passes between a send being recorded and its arrival, so the limits are checked exactly.
     const pacers: Pacers = {
-      conversation: new Pacer([{ count: PER_CONVERSATION, ms: WINDOW_MS }], MARGIN_MS),
-      tenant: new Pacer([{ count: PER_TENANT, ms: WINDOW_MS }], MARGIN_MS),
+      conversation: new Pacer([{ count: PER_CONVERSATION, ms: WINDOW_MS }], 0),
+      tenant: new Pacer([{ count: PER_TENANT, ms: WINDOW_MS }], 0),
       turns: new Turns(),
     };
-    const t0 = performance.now();
-    await drainOutbox({ store: t.store, messenger: r.messenger, log: silentLog, clock: () => Date.parse(FANOUT_NOW) + performance.now() - t0 }, 0, pacers);
+    const deps = { store: time.trackStore(t.store), messenger: r.messenger, log: silentLog, clock: () => Date.parse(FANOUT_NOW) + time.now(), sleep: time.sleep, monotonic: time.now };
+    await time.run(drainOutbox(deps, 0, pacers));
 
     // Everything went, once.
     const outbox = await t.store.outbox.list();
     expect(outbox.filter((m) => m.status !== 'sent').map((m) => [m.id, m.status, m.lastError])).toEqual([]);
     expect(r.sends).toHaveLength(queued.length);
 
-    // Under both limits, measured where the sends arrive.
-    const check = WINDOW_MS;
-    expect(busiest(r.sends.map((s) => s.at), check)).toBeLessThanOrEqual(PER_TENANT);
+    // Under both limits, measured where the sends arrive; and they were paced, not sent in one burst.
+    expect(busiest(r.sends.map((s) => s.at), WINDOW_MS)).toBe(PER_TENANT);
     const byConversation = new Map<string, Send[]>();
     for (const s of r.sends) byConversation.set(s.conversationId, [...(byConversation.get(s.conversationId) ?? []), s]);
     expect(byConversation.size).toBe(FORCES);
-    for (const sends of byConversation.values()) expect(busiest(sends.map((s) => s.at), check)).toBeLessThanOrEqual(PER_CONVERSATION);
+    for (const sends of byConversation.values()) expect(busiest(sends.map((s) => s.at), WINDOW_MS)).toBeLessThanOrEqual(PER_CONVERSATION);
 
-    // Lanes overlapped, up to the tenant's burst.
-    expect(r.mostInFlight()).toBeGreaterThan(1);
+    // Lanes overlapped, up to the tenant's burst: a sender that sent one at a time would show 1.
+    expect(r.mostInFlight()).toBe(PER_TENANT);
 
     // Each reminder went after its card, as a reply to it.
     const activityOf = new Map(outbox.filter((m) => m.kind === 'card').map((m) => [`${m.conversationId} ${m.meetingId}`, m.activityId]));
@@ -103,5 +107,29 @@ describe.each(STORE_KINDS)('the outbox sender serving many Teams channels at onc
       expect(cardAt).toBeGreaterThanOrEqual(0);
       expect(replyAt).toBeGreaterThan(cardAt);
     }
-  }, 60_000);
+  });
+
+  it('has one send in flight per lane at once through the real Bot Connector client', async () => {
+    const connector = new FakeConnector();
+    await connector.start();
+    try {
+      await seedFanout(t.store, connector.url, FORCES, 30);
+      await queueNominationWork(t.store, FANOUT_NOW, TIMINGS);
+      // Every post waits at the connector until released: the lanes have all sent when LANES posts are held.
+      expect(LANES).toBeGreaterThan(1);
+      const gate = connector.hold();
+      const clock = () => Date.parse(FANOUT_NOW);
+      const drained = drainOutbox({ store: t.store, messenger: connectorMessenger(), log: silentLog, clock, sleep: async () => undefined, monotonic: () => 0 });
+      const held = await gate.waitForHeld(LANES);
+      expect(held).toHaveLength(LANES);
+      expect(new Set(held.map((c) => c.conversationId)).size).toBe(LANES);
+      gate.release();
+      await drained;
+      const outbox = await t.store.outbox.list();
+      expect(outbox.filter((m) => m.status !== 'sent').map((m) => [m.id, m.status, m.lastError])).toEqual([]);
+      expect(connector.posts()).toHaveLength(outbox.length);
+    } finally {
+      await connector.stop();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cancelMeeting } from '../scheduler/cancellations.js';
 import { nominate } from '../scheduler/nominations.js';
 import { syncPanels } from '../scheduler/sync.js';
+import { pauseFirstTransaction } from './support/interleave.js';
 import { sampleConfig } from './support/sample.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 
@@ -23,21 +24,29 @@ describe.each(STORE_KINDS)('concurrent writers on %s', (kind) => {
     await t.dispose();
   });
 
+  // Each race is made to happen, not hoped for: the first writer stops after its reads, just before it writes, and the
+  // second starts then and is seen waiting for it (or finishing without waiting, which the outcome then shows).
   it('records exactly one of two nominations pressed at once from the same card', async () => {
-    const results = await Promise.all([
-      nominate(t.store, press('6b0d549b-6f03-475a-9600-a35a099950d8', 'Nadia Rahman'), GARETH, NOW),
-      nominate(t.store, press(GARETH, 'Gareth Owen'), GARETH, NOW),
-    ]);
+    const race = pauseFirstTransaction(t, 'nominations', 'save');
+    const first = nominate(race.store, press('6b0d549b-6f03-475a-9600-a35a099950d8', 'Nadia Rahman'), GARETH, NOW);
+    await race.paused;
+    const second = nominate(race.store, press(GARETH, 'Gareth Owen'), GARETH, NOW);
+    await race.untilBlocked(second);
+    race.release();
+    const results = await Promise.all([first, second]);
     expect(results.filter((r) => r.ok && r.value.changed)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.error.code === 'STALE')).toHaveLength(1);
     expect((await t.store.audit.page(0, 100_000)).filter((e) => e.action.startsWith('nomination.'))).toHaveLength(1);
   });
 
   it('never lets a nomination undo a cancellation made at the same moment', async () => {
-    await Promise.all([
-      nominate(t.store, press(GARETH, 'Gareth Owen'), GARETH, NOW),
-      cancelMeeting(t.store, { meetingId: MAY, reason: 'other', note: 'room unavailable' }, DAWN, NOW),
-    ]);
+    const race = pauseFirstTransaction(t, 'nominations', 'save');
+    const nominating = nominate(race.store, press(GARETH, 'Gareth Owen'), GARETH, NOW);
+    await race.paused;
+    const cancelling = cancelMeeting(race.store, { meetingId: MAY, reason: 'other', note: 'room unavailable' }, DAWN, NOW);
+    await race.untilBlocked(cancelling);
+    race.release();
+    await Promise.all([nominating, cancelling]);
     expect((await t.store.meetings.get(MAY))?.status).toBe('cancelled');
   });
 

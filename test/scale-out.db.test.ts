@@ -20,6 +20,8 @@ import { until } from './support/wait.js';
 const T0 = Date.parse('2027-04-19T08:00:00.000Z');
 const CARD_DAY = '2027-04-19T08:00:00.000Z'; // 10 working days before the first May meetings
 const exec = promisify(execFile);
+/** A guard only: two instances planning and sending some 400 cards through the real connector client, on a loaded machine. */
+const FANOUT_GUARD_MS = 300_000;
 
 describe('the scheduler lock beside a SQLite file', () => {
   let dir: string;
@@ -164,5 +166,5 @@ describe('two instances on one PostgreSQL database', () => {
     expect(sent.b).toBeGreaterThan(0);
     expect(sent.a + sent.b).toBe(connector.posts().length);
     expect(repeats(connector.posts().map((c) => JSON.stringify(c.body)))).toEqual([]);
-  });
+  }, FANOUT_GUARD_MS);
 });

@@ -58,33 +58,3 @@ export function repeats(keys: string[]): Array<[string, number]> {
   for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
   return [...counts].filter(([, n]) => n > 1);
 }
-
-/** A Bot Connector that records posts and lets the test act (kill the sender) while a post is in flight, before it answers. */
-export async function holdingConnector(onPost: (n: number) => Promise<void> | void) {
-  const { createServer } = await import('node:http');
-  const posts: string[] = [];
-  const cards: string[] = [];
-  const server = createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    const conv = decodeURIComponent(/conversations\/([^/]+)\/activities/.exec(req.url ?? '')?.[1] ?? '?');
-    if (req.method === 'POST') {
-      posts.push(`${conv} ${/"meetingId":"([^"]+)"/.exec(body)?.[1] ?? body.length}`);
-      if (body.includes('application/vnd.microsoft.card.adaptive')) cards.push(posts.at(-1)!);
-      await onPost(posts.length);
-    }
-    if (res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id: `activity-${posts.length}` }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    /** Every post, as `<conversation> <meeting id named by its card, or its body's length>`. */
-    posts,
-    /** The posts that carry an Adaptive Card. */
-    cards,
-    stop: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
-  };
-}
