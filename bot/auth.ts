@@ -1,5 +1,6 @@
-import { CallerIdConstants, ConfigurationBotFrameworkAuthentication, type Activity, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { AuthenticationConstants, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import { CallerIdConstants, type Activity, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { AuthenticationConstants, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
+import { fail, ok, type Result } from '../scheduler/domain/types.js';
 
 /**
  * Where inbound tokens are checked, for tests only: a loopback OpenID document and the issuer its keys sign for.
@@ -27,21 +28,22 @@ export function authOptions(overrides?: AuthOverrides): ConfigurationBotFramewor
   };
 }
 
-/** Why a request's token is refused, or null when it is accepted (always null in local mode). */
-export type Authenticator = (activity: Record<string, unknown>, authorization: string) => Promise<string | null>;
+/** The activity's validated identity and outbound connector, or why its token is refused. */
+export type Authentication = Result<AuthenticateRequestResult>;
+
+/** Checks an inbound activity's Bot Framework token, once; in local mode (no app id) it accepts every activity. */
+export type Authenticator = (activity: Activity, authorization: string) => Promise<Authentication>;
 
 /**
- * Checks the Bot Framework JWT before the adapter sees the activity. CloudAdapter.process answers 500 for a token
- * with a bad signature (jsonwebtoken's error is not an AuthenticationError); here every failure is a refusal.
+ * Checks the Bot Framework JWT before any turn runs. CloudAdapter.process answers 500 for a token with a bad
+ * signature (jsonwebtoken's error is not an AuthenticationError); here every failure is a refusal. The result is
+ * what the turn runs with (PanelAdapter.runAuthenticated), so the token is validated once per activity.
  */
-export function authenticator(options: ConfigurationBotFrameworkAuthenticationOptions, credentials: ServiceClientCredentialsFactory): Authenticator {
-  const auth = new ConfigurationBotFrameworkAuthentication(options, credentials);
-  return async (activity, authorization) => {
-    try {
-      await auth.authenticateRequest(activity as Partial<Activity> as Activity, authorization);
-      return null;
-    } catch (err) {
-      return (err as Error).message || 'token refused';
-    }
-  };
+export async function authenticateActivity(auth: BotFrameworkAuthentication, activity: Activity, authorization: string): Promise<Authentication> {
+  try {
+    // With authentication disabled (no app id) this ignores the header and answers an anonymous identity.
+    return ok(await auth.authenticateRequest(activity, authorization));
+  } catch (err) {
+    return fail('token-refused', (err as Error).message || 'token refused');
+  }
 }

@@ -12,6 +12,10 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   throw new Error('expected loadConfig to refuse');
 };
 
+const TENANT_A = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const TENANT_B = 'b5a7c1d2-0e9f-4a8b-9c7d-6e5f4a3b2c1d';
+const withAppId: NodeJS.ProcessEnv = { MicrosoftAppId: 'abc', MicrosoftAppTenantId: TENANT_A };
+
 describe('the environment', () => {
   it('defaults to local mode on loopback with SQLite', () => {
     const c = loadConfig({});
@@ -35,8 +39,41 @@ describe('the environment', () => {
   });
 
   it('listens anywhere once authentication is on, and splits the allow-list', () => {
-    const c = loadConfig({ MicrosoftAppId: 'abc', MicrosoftAppTenantId: 't', HOST: '0.0.0.0', ALLOWED_TENANT_IDS: ' a, b ,' });
-    expect(c).toMatchObject({ localMode: false, host: '0.0.0.0', appType: 'SingleTenant', allowedTenantIds: ['a', 'b'] });
+    const c = loadConfig({ ...withAppId, HOST: '0.0.0.0', ALLOWED_TENANT_IDS: ` ${TENANT_A}, ${TENANT_B} ` });
+    expect(c).toMatchObject({ localMode: false, host: '0.0.0.0', appType: 'SingleTenant', allowedTenantIds: [TENANT_A, TENANT_B] });
+  });
+
+  // Regression: "," parsed to an empty list, and an empty list admitted every tenant.
+  describe('ALLOWED_TENANT_IDS', () => {
+    it.each<[string, string]>([
+      ['a lone comma', ','],
+      ['commas and spaces', ' , '],
+      ['an empty entry between two', `${TENANT_A},,${TENANT_B}`],
+      ['a trailing comma', `${TENANT_A},`],
+      ['an entry that is not a GUID', `${TENANT_A},contoso.onmicrosoft.com`],
+      ['a GUID without its hyphens', TENANT_A.replace(/-/g, '')],
+    ])('refuses %s, naming the variable, with or without an app id', (_name, value) => {
+      for (const env of [withAppId, {}]) {
+        expect(problemsOf({ ...env, ALLOWED_TENANT_IDS: value }).filter((p) => p.startsWith('ALLOWED_TENANT_IDS:'))).toHaveLength(1);
+      }
+    });
+
+    it.each(['', '   '])('refuses an empty list when an app id is set (%j)', (value) => {
+      expect(problemsOf({ ...withAppId, ALLOWED_TENANT_IDS: value }).some((p) => p.startsWith('ALLOWED_TENANT_IDS:'))).toBe(true);
+    });
+
+    it('accepts one GUID', () => {
+      expect(loadConfig({ ...withAppId, ALLOWED_TENANT_IDS: TENANT_A }).allowedTenantIds).toEqual([TENANT_A]);
+    });
+
+    it('accepts several, stored lower-cased', () => {
+      const c = loadConfig({ ...withAppId, ALLOWED_TENANT_IDS: `${TENANT_A.toUpperCase()} ,${TENANT_B}` });
+      expect(c.allowedTenantIds).toEqual([TENANT_A, TENANT_B]);
+    });
+
+    it('is empty in local mode when unset (local mode admits every tenant)', () => {
+      expect(loadConfig({}).allowedTenantIds).toEqual([]);
+    });
   });
 
   it('knows loopback addresses', () => {

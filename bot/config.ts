@@ -27,6 +27,26 @@ export interface AppConfig {
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Comma-separated Entra tenant ids, lower-cased. An empty entry or a non-GUID refuses the whole list: a slip
+ * like "," must not turn into an empty list, which would admit every tenant.
+ */
+const tenantList = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .transform((raw, ctx) => {
+      const entries = raw.split(',').map((s) => s.trim());
+      const bad = entries.map((e, i) => (e === '' ? `entry ${i + 1} is empty` : GUID.test(e) ? null : `"${e}" is not a tenant id (a GUID)`));
+      const problems = bad.filter((p): p is string => p !== null);
+      if (problems.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${problems.join('; ')}; give comma-separated tenant GUIDs` });
+      return entries.map((e) => e.toLowerCase());
+    })
+    .optional(),
+);
+
 const workingDays = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60).default(fallback));
 
 const envSchema = z
@@ -40,7 +60,7 @@ const envSchema = z
       emptyToUndefined,
       z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
     ),
-    ALLOWED_TENANT_IDS: optionalString,
+    ALLOWED_TENANT_IDS: tenantList,
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -135,10 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     appTenantId: e.MicrosoftAppTenantId ?? '',
     // SingleTenant refuses to start without an app id, so local mode runs as MultiTenant with no credentials.
     appType: appId ? (e.MicrosoftAppType ?? 'SingleTenant') : 'MultiTenant',
-    allowedTenantIds: (e.ALLOWED_TENANT_IDS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    allowedTenantIds: e.ALLOWED_TENANT_IDS ?? [],
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
     panelsConfig: e.PANELS_CONFIG,

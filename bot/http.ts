@@ -1,10 +1,10 @@
 import restify from 'restify';
 import { z } from 'zod';
-import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Activity, InvokeResponse } from 'botbuilder';
 import type { Log } from '../scheduler/log.js';
-import type { AppConfig } from './config.js';
+import { isLoopback, type AppConfig } from './config.js';
 import type { Authenticator } from './auth.js';
-import type { TeamsApp } from './teams-app.js';
+import type { PanelAdapter, TeamsApp } from './teams-app.js';
 
 /** A request as route handlers outside the framework see it: no restify types leak past this file. */
 export interface HttpRequest {
@@ -29,10 +29,10 @@ export interface HttpRoute {
 export interface HttpDeps {
   config: Readonly<AppConfig>;
   log: Log;
-  adapter: TeamsAdapter;
+  adapter: PanelAdapter;
   app: TeamsApp;
   health: () => Promise<boolean>;
-  /** Checks the activity's Bot Framework token before the adapter runs it (see auth.ts for why). */
+  /** Checks the activity's Bot Framework token before the turn runs (see auth.ts for why); default: the adapter's own check. */
   authenticate?: Authenticator;
   /** The routes of later features (calendar feeds, report exports), mounted beside the bot's own. */
   routes?: readonly HttpRoute[];
@@ -107,32 +107,82 @@ async function healthy(health: () => Promise<boolean>, timeoutMs: number): Promi
   }
 }
 
+/**
+ * What CloudAdapter.process does to a body before its turn: timestamps become Dates, their text kept beside them
+ * (botbuilder's validateAndFixActivity, which it does not export).
+ */
+function toActivity(body: Record<string, unknown>): Activity {
+  const activity: Record<string, unknown> = { ...body };
+  for (const [field, raw] of [['timestamp', 'rawTimestamp'], ['expiration', 'rawExpiration'], ['localTimestamp', 'rawLocalTimestamp']] as const) {
+    const text = activity[field];
+    if (typeof text === 'string') Object.assign(activity, { [raw]: text, [field]: new Date(text) });
+  }
+  return activity as unknown as Activity;
+}
+
+/** Writes what CloudAdapter.process would: an invoke's status and JSON body, or a bare 200 for other activities. */
+function writeTurnAnswer(res: restify.Response, answer: InvokeResponse | undefined): void {
+  const status = answer?.status ?? 200;
+  if (answer?.body === undefined || answer.body === null) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(answer.body));
+}
+
+/** POST /api/messages: shape, then token (validated once), then the turn with the identity that check produced. */
+async function handleActivity(deps: HttpDeps, req: restify.Request, res: restify.Response): Promise<void> {
+  const { log, adapter, app } = deps;
+  const refused = refuseActivity(req.header('content-type'), req.body);
+  if (refused) {
+    log.warn({ reason: refused }, 'activity refused');
+    res.send(400, { error: refused });
+    return;
+  }
+  const activity = toActivity(req.body as Record<string, unknown>);
+  const authenticate = deps.authenticate ?? ((a: Activity, h: string) => adapter.authenticate(a, h));
+  const auth = await authenticate(activity, req.header('authorization') ?? '');
+  if (!auth.ok) {
+    log.warn({ reason: auth.error.message }, 'activity refused: token not accepted');
+    res.send(401, { error: 'unauthorized' });
+    return;
+  }
+  try {
+    writeTurnAnswer(res, await adapter.runAuthenticated(auth.value, activity, (ctx) => app.run(ctx).then(() => undefined)));
+  } catch (err) {
+    log.error({ err }, 'activity failed');
+    if (!res.headersSent) res.send(500, { error: 'internal error' });
+  }
+}
+
 /** The bot's own routes: activities in, health out. */
 function mountBotRoutes(server: restify.Server, deps: HttpDeps): void {
-  const { log, adapter, app } = deps;
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    const refused = refuseActivity(req.header('content-type'), req.body);
-    if (refused) {
-      log.warn({ reason: refused }, 'activity refused');
-      res.send(400, { error: refused });
-      return;
-    }
-    const unauthenticated = await deps.authenticate?.(req.body as Record<string, unknown>, req.header('authorization') ?? '');
-    if (unauthenticated) {
-      log.warn({ reason: unauthenticated }, 'activity refused: token not accepted');
-      res.send(401, { error: 'unauthorized' });
-      return;
-    }
-    try {
-      await adapter.process(req, res, (ctx) => app.run(ctx).then(() => undefined));
-    } catch (err) {
-      log.error({ err }, 'activity failed');
-      if (!res.headersSent) res.send(500, { error: 'internal error' });
-    }
-  });
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => handleActivity(deps, req, res));
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
     const ok = await healthy(deps.health, deps.healthTimeoutMs ?? 5_000);
     res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' });
+  });
+}
+
+/** True for a Host header naming localhost or a loopback address (IPv6 in brackets), with any port or none. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  const name = /^(\[[^\]]*\]|[^:[\]]+)(?::\d{1,5})?$/.exec(host ?? '')?.[1];
+  return name !== undefined && isLoopback(name.toLowerCase());
+}
+
+/**
+ * Local mode answers only requests addressed to a loopback name. A web page whose own DNS name an attacker rebinds
+ * to 127.0.0.1 reaches this port from the developer's browser, but its requests carry that name as their Host.
+ */
+function loopbackHostsOnly(server: restify.Server, log: Log): void {
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    if (isLoopbackHost(req.headers.host)) return next();
+    log.warn({ host: req.headers.host ?? null, path: req.path() }, 'request refused: local mode answers only a loopback Host');
+    res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('misdirected request: in local mode this server answers only to localhost, 127.0.0.1 and [::1]\n');
+    return next(false);
   });
 }
 
@@ -141,6 +191,7 @@ export async function startHttpServer(deps: HttpDeps): Promise<RunningServer> {
   const { config, log } = deps;
   // Uncaught-exception handling in restify relies on domains; errors are caught per route instead.
   const server = restify.createServer({ name: 'channel-panel-bot', handleUncaughtExceptions: false });
+  if (config.localMode) loopbackHostsOnly(server, log);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: false }));
   mountBotRoutes(server, deps);

@@ -1,9 +1,10 @@
-import { ConfigurationServiceClientCredentialFactory, MemoryStorage, type Storage, type TurnContext } from 'botbuilder';
+import { ConfigurationServiceClientCredentialFactory, MemoryStorage, type Activity, type InvokeResponse, type Storage, type TurnContext } from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Log } from '../scheduler/log.js';
 import { commandOf, helpText } from './commands.js';
 import type { AppConfig } from './config.js';
-import { authenticator, authOptions, type Authenticator, type AuthOverrides } from './auth.js';
+import { authenticateActivity, authOptions, type Authentication, type Authenticator, type AuthOverrides } from './auth.js';
 import { rateLimitGate, type RateLimitOptions } from './rate-limit.js';
 
 export type TeamsApp = Application<TurnState>;
@@ -54,8 +55,24 @@ export class TurnStateWithoutInvokes extends TurnState {
   }
 }
 
+/**
+ * TeamsAdapter whose turns run with the identity the server already checked (auth.ts), so the Bot Framework JWT is
+ * validated once per activity; CloudAdapter.process would validate it a second time.
+ */
+export class PanelAdapter extends TeamsAdapter {
+  /** Checks the token with the adapter's own authentication: the connector it answers with is the one process() would make. */
+  authenticate(activity: Activity, authorization: string): Promise<Authentication> {
+    return authenticateActivity(this.botFrameworkAuthentication, activity, authorization);
+  }
+
+  /** Runs a turn without validating again; answers the invoke response (501 for an unanswered invoke), or none. */
+  runAuthenticated(auth: AuthenticateRequestResult, activity: Activity, logic: (ctx: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
 /** Builds the CloudAdapter (TeamsAdapter) and the teams-ai Application with the bot's routes. */
-export function createTeamsApp({ config, log, register, authOverrides, rateLimits, storage }: TeamsAppDeps): { app: TeamsApp; adapter: TeamsAdapter; authenticate: Authenticator } {
+export function createTeamsApp({ config, log, register, authOverrides, rateLimits, storage }: TeamsAppDeps): { app: TeamsApp; adapter: PanelAdapter; authenticate: Authenticator } {
   // An empty app id turns authentication off (local mode); SingleTenant would refuse to start without one.
   const credentials = {
     MicrosoftAppId: config.appId,
@@ -64,7 +81,7 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
     MicrosoftAppTenantId: config.appTenantId,
   };
   const credentialFactory = new ConfigurationServiceClientCredentialFactory(credentials);
-  const adapter = new TeamsAdapter(authOptions(authOverrides), credentialFactory);
+  const adapter = new PanelAdapter(authOptions(authOverrides), credentialFactory);
   const app = new Application<TurnState>({
     storage: storage ?? new MemoryStorage(),
     turnStateFactory: () => new TurnStateWithoutInvokes(),
@@ -104,14 +121,15 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
     if (ctx.activity.type === 'invoke') await answerInvoke(ctx, 503).catch(() => undefined);
     else await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.').catch(() => undefined);
   });
-  return { app, adapter, authenticate: authenticator(authOptions(authOverrides), credentialFactory) };
+  return { app, adapter, authenticate: (activity, authorization) => adapter.authenticate(activity, authorization) };
 }
 
 /** The tenant gate: with an allow-list, activities from any other tenant (or none) end the turn unanswered. */
 function admitTenant(ctx: TurnContext, allowed: readonly string[], log: Log): boolean {
   if (allowed.length === 0) return true;
   const tenant = activityTenant(ctx);
-  if (tenant && allowed.includes(tenant)) return true;
+  // GUIDs are case-insensitive; config holds them lower-cased, and a client may send either case.
+  if (tenant && allowed.includes(tenant.toLowerCase())) return true;
   log.warn({ tenant: tenant ?? null, type: ctx.activity.type, conversation: ctx.activity.conversation?.id }, 'activity from a tenant outside ALLOWED_TENANT_IDS refused');
   return false;
 }

@@ -8,10 +8,12 @@ import { silentLog, type Log } from '../scheduler/log.js';
 import { storeOptions } from '../scheduler/store/open-store.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { dumpStore } from './support/store-dump.js';
-import { cardAction, GARETH, personalMessage, TENANT } from './support/teams-activities.js';
+import { cardAction, GARETH, personalMessage } from './support/teams-activities.js';
 import { connectorClaims, hmacToken, signingKey, signToken, TEST_APP_ID, TEST_ISSUER, TestOpenIdServer, unsignedToken, type Claims } from './support/test-auth.js';
 
 const NOW = '2027-04-01T08:00:00.000Z';
+// ALLOWED_TENANT_IDS takes GUIDs only; every activity below is put in this tenant (or another on purpose).
+const TENANT = 'd4d4d4d4-0000-4000-8000-00000000000d';
 const EMULATOR_ISSUER = 'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/';
 
 describe('authentication and tenancy with an app id set, over real HTTP', () => {

@@ -13,14 +13,17 @@ import { silentLog } from '../scheduler/log.js';
 import { until } from './support/wait.js';
 import { FakeConnector, teamsMessage } from './support/fake-connector.js';
 
-/** Lets in-flight turns finish before asserting that something did not happen. */
-const settle = () => new Promise((r) => setTimeout(r, 150));
+// Entra tenant ids are GUIDs; ALLOWED_TENANT_IDS refuses anything else.
+const TENANT_A = 'a1a1a1a1-0000-4000-8000-00000000000a';
+const TENANT_B = 'b2b2b2b2-0000-4000-8000-00000000000b';
+const TENANT_C = 'c3c3c3c3-0000-4000-8000-00000000000c';
 
 interface Options {
   env?: NodeJS.ProcessEnv;
   health?: () => Promise<boolean>;
   routes?: HttpRoute[];
   register?: (app: TeamsApp) => void;
+  closeGraceMs?: number;
 }
 
 describe('the HTTP server and the Teams app, over real HTTP', () => {
@@ -33,7 +36,7 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
     const { app, adapter } = createTeamsApp({ config, log, ...(o.register ? { register: o.register } : {}) });
     const health = o.health ?? (async () => true);
-    server = await startHttpServer({ config, log, adapter, app, health, routes: o.routes ?? [], healthTimeoutMs: 200 });
+    server = await startHttpServer({ config, log, adapter, app, health, routes: o.routes ?? [], healthTimeoutMs: 200, ...(o.closeGraceMs ? { closeGraceMs: o.closeGraceMs } : {}) });
     return server;
   }
   const post = (body: string, contentType = 'application/json') =>
@@ -142,7 +145,7 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect((await fetch(`${server!.url}/healthz`)).status).toBe(200);
-    await settle();
+    // A turn's replies are posted before its HTTP answer returns: nothing later can arrive.
     expect(connector.calls).toEqual([]);
   });
 
@@ -151,7 +154,7 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     const activity: Record<string, unknown> = teamsMessage(connector.url, 'help');
     delete activity.recipient;
     expect((await post(JSON.stringify(activity))).status).toBe(400);
-    await settle();
+    // A turn's replies are posted before its HTTP answer returns: nothing later can arrive.
     expect(connector.calls).toEqual([]);
   });
 
@@ -163,21 +166,21 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
   });
 
   it('answers only tenants in ALLOWED_TENANT_IDS, by channelData or conversation.tenantId, and logs the refusals', async () => {
-    await start({ env: { ALLOWED_TENANT_IDS: 'tenant-a,tenant-c' } });
+    await start({ env: { ALLOWED_TENANT_IDS: `${TENANT_A},${TENANT_C}` } });
     const noTenant: Record<string, any> = teamsMessage(connector.url, 'help', { conversationId: 'a:none' });
     delete noTenant.channelData.tenant;
     delete noTenant.conversation.tenantId;
-    const byConversation: Record<string, any> = teamsMessage(connector.url, 'help', { conversationId: 'a:conv-c', tenant: 'tenant-c' });
+    const byConversation: Record<string, any> = teamsMessage(connector.url, 'help', { conversationId: 'a:conv-c', tenant: TENANT_C });
     delete byConversation.channelData.tenant;
-    await say('help', { conversationId: 'a:b', tenant: 'tenant-b' });
+    await say('help', { conversationId: 'a:b', tenant: TENANT_B });
     await post(JSON.stringify(noTenant));
-    await say('help', { conversationId: 'a:a', tenant: 'tenant-a' });
+    await say('help', { conversationId: 'a:a', tenant: TENANT_A });
     await post(JSON.stringify(byConversation));
     await until(() => connector.posts().length >= 2, 'the allowed replies');
-    await settle();
+    // A turn's replies are posted before its HTTP answer returns: nothing later can arrive.
     expect(connector.posts().map((p) => p.conversationId).sort()).toEqual(['a:a', 'a:conv-c']);
     const refused = logs.filter((l) => l.msg === 'activity from a tenant outside ALLOWED_TENANT_IDS refused');
-    expect(refused.map((l) => [l.level, l.tenant])).toEqual([[40, 'tenant-b'], [40, null]]);
+    expect(refused.map((l) => [l.level, l.tenant])).toEqual([[40, TENANT_B], [40, null]]);
   });
 
   it('serves framework-neutral routes with params, query and headers; a throwing one answers 500 without details', async () => {
@@ -197,8 +200,9 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   });
 
-  it('closes promptly with a keep-alive connection open, then refuses connections; close() twice is harmless', async () => {
-    const s = await start();
+  it('closes without waiting for an idle keep-alive connection, then refuses connections; close() twice is harmless', async () => {
+    // A grace period far beyond the test's guard: close() finishes only if it does not wait for the idle connection.
+    const s = await start({ closeGraceMs: 3_600_000 });
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${s.url}/healthz`, { agent: new Agent({ keepAlive: true }) }, (res) => {
         res.resume();
@@ -207,9 +211,7 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
       req.on('error', reject).end();
     });
     expect(status).toBe(200);
-    const started = Date.now();
     await Promise.all([s.close(), s.close()]);
-    expect(Date.now() - started).toBeLessThan(2_000);
     await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type DatabaseIntrospector, type TableMetadata } from 'kysely';
 import pg from 'pg';
 import { memo } from '../domain/memo.js';
 import { DirectoryCache } from './directory-cache.js';
@@ -40,6 +40,33 @@ function keepStatementsPrepared(database: SQLite.Database): void {
   database.prepare = memo(database.prepare.bind(database), 1_000) as typeof database.prepare;
 }
 
+/**
+ * Kysely's Migrator asks the introspector whether its tables exist. The stock PostgreSQL one reads every schema in the
+ * database, by name, and fails outright (`schema "…" does not exist`) when another app drops a schema meanwhile. The
+ * bot needs only its own schema, where unqualified names resolve (migrationSchema names the same one to the Migrator),
+ * so that is all this reads. Nothing but the Migrator introspects, hence no columns.
+ */
+function ownSchemaIntrospector(db: Kysely<any>): DatabaseIntrospector {
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, n.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = current_schema() and c.relkind in ('r', 'p', 'v', 'm')`.execute(db);
+    return rows.map((r) => ({ name: r.name, schema: r.schema, isView: r.kind === 'v' || r.kind === 'm', columns: [] }));
+  };
+  return {
+    getSchemas: async () => (await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(db)).rows,
+    getTables,
+    getMetadata: async () => ({ tables: await getTables() }),
+  };
+}
+
+class OwnSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return ownSchemaIntrospector(db);
+  }
+}
+
 function createKysely(opts: StoreOptions): Kysely<Database> {
   if (opts.kind === 'sqlite') {
     if (opts.file !== ':memory:') mkdirSync(join(opts.file, '..'), { recursive: true });
@@ -60,13 +87,27 @@ function createKysely(opts: StoreOptions): Kysely<Database> {
   // An idle client's error (database restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
+}
+
+/**
+ * The schema Kysely keeps its bookkeeping in: on PostgreSQL always named, and always the app's own. Unnamed, Kysely
+ * looks for its tables in every schema of the database and, finding another app's, never makes its own; its
+ * unqualified queries then miss (`kysely_migration_lock does not exist`) or read the other app's history.
+ */
+async function migrationSchema(db: Kysely<Database>, opts: StoreOptions): Promise<string | undefined> {
+  if (opts.kind !== 'postgres') return undefined;
+  if (opts.schema) return opts.schema;
+  // Where unqualified CREATE TABLE goes, so the bookkeeping lands beside the tables the migrations make.
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('database: no schema on the search_path exists to create the tables in; create it, or set search_path in DATABASE_URL');
+  return schema;
 }
 
 /** Runs every pending migration; fails with the migration's error. */
-async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
-  // With a schema of its own, Kysely must keep its bookkeeping there too: otherwise it finds another
-  // schema's kysely_migration tables through the catalogue and skips creating its own.
+async function migrate(db: Kysely<Database>, opts: StoreOptions): Promise<void> {
+  const schema = await migrationSchema(db, opts);
   const { error, results } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -78,7 +119,7 @@ async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const db = createKysely(opts);
   try {
-    await migrate(db, opts.kind === 'postgres' ? opts.schema : undefined);
+    await migrate(db, opts);
   } catch (err) {
     await db.destroy();
     throw err;
