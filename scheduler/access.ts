@@ -1,6 +1,10 @@
 import type { Repos } from './store/store.js';
 
-/** What one person may do, decided from the store on every request (never from card data). */
+/**
+ * What one person may do, decided from the store on every request (never from card data). Decide inside the write's
+ * transaction (`accessFor(tx, …)`): there every read goes to the database. Through the store itself, roles may be up to
+ * DIRECTORY_TTL_MS old (the directory cache), which is fine for choosing what to show, not for letting a write happen.
+ */
 export interface Access {
   aadObjectId: string;
   national: boolean;

@@ -4,7 +4,7 @@ import { feedDay, feedWindow, renderFeed, type FeedMeeting } from './calendar-fe
 import { fail, ok, type Nomination, type Panel, type Result } from './domain/types.js';
 import { visiblePanels } from './open-flags.js';
 import type { FeedScope, FeedToken } from './store/kysely-feed-repos.js';
-import type { Store } from './store/store.js';
+import type { Repos, Store } from './store/store.js';
 
 /** A feed the person may subscribe to. */
 export interface FeedChoice {
@@ -64,7 +64,7 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 export const newToken = (): string => randomBytes(32).toString('base64url');
 
 /** Every feed the person's roles let them see: their own meetings, the forces they act for, the panels they chair or face. */
-export async function availableFeeds(store: Store, actor: string, now: string): Promise<FeedChoice[]> {
+export async function availableFeeds(store: Repos, actor: string, now: string): Promise<FeedChoice[]> {
   const access = await accessFor(store, actor);
   const [forces, panels] = await Promise.all([store.directory.listForces(), store.directory.listPanels()]);
   const window = feedWindow(now);
@@ -82,17 +82,18 @@ export async function availableFeeds(store: Store, actor: string, now: string): 
  * Earlier links stay valid until `subscribe revoke`: a calendar already subscribed keeps working.
  */
 export async function issueFeeds(store: Store, actor: string, now: string, opts: { only?: string; max: number }): Promise<Result<{ offers: FeedOffer[]; more: number }>> {
-  const all = await availableFeeds(store, actor, now);
-  if (!all.length) return fail('NO_FEEDS', 'Calendar feeds are for panel chairs, force Prevent leads and their deputies, national leads and named police attendees.');
-  const only = opts.only?.toLowerCase();
-  const chosen = only ? all.filter((c) => (only === 'me' ? c.scope.kind === 'person' : c.scope.kind !== 'person' && c.scope.id === only)) : all;
-  if (!chosen.length) return fail('NOT_VISIBLE', `There is no feed "${opts.only}" that you may see. Type \`subscribe\` for the feeds you may see.`);
-  const offers = chosen.slice(0, opts.max).map((c) => ({ ...c, token: newToken() }));
-  await store.transaction(async (tx) => {
+  // Decided inside the transaction that writes the tokens, so roles are read through (never from the directory cache).
+  return store.transaction(async (tx) => {
+    const all = await availableFeeds(tx, actor, now);
+    if (!all.length) return fail('NO_FEEDS', 'Calendar feeds are for panel chairs, force Prevent leads and their deputies, national leads and named police attendees.');
+    const only = opts.only?.toLowerCase();
+    const chosen = only ? all.filter((c) => (only === 'me' ? c.scope.kind === 'person' : c.scope.kind !== 'person' && c.scope.id === only)) : all;
+    if (!chosen.length) return fail('NOT_VISIBLE', `There is no feed "${opts.only}" that you may see. Type \`subscribe\` for the feeds you may see.`);
+    const offers = chosen.slice(0, opts.max).map((c) => ({ ...c, token: newToken() }));
     for (const o of offers) await tx.feeds.save({ hash: tokenHash(o.token), owner: actor, scope: o.scope, createdAt: now, revokedAt: null });
     await tx.audit.append([{ at: now, actor, action: 'feed.issued', subject: { owner: actor }, details: { scopes: offers.map((o) => `${o.scope.kind}:${o.scope.id}`) } }]);
+    return ok({ offers, more: chosen.length - offers.length });
   });
-  return ok({ offers, more: chosen.length - offers.length });
 }
 
 /** Revokes every link the person holds; calendars using them get 404 from then on. */

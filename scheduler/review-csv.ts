@@ -65,10 +65,27 @@ export function reviewRows(input: ReviewInput): ReviewRow[] {
   return rows.sort((x, y) => (x.start === y.start ? (x.meeting_id + x.force_id < y.meeting_id + y.force_id ? -1 : 1) : Date.parse(x.start) - Date.parse(y.start)));
 }
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so a spreadsheet never runs a cell as a formula. */
+/** What a spreadsheet passes over before it looks for a formula: spaces of every width, line feeds, zero-width marks. */
+const LEADING_BLANKS = /^[\p{Zs}\n\v\f\u200b-\u200d\u2060\ufeff]*/u;
+/**
+ * A cell whose first non-blank character is one of these is run as a formula (tab and CR start one in some
+ * spreadsheets). Full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫) are folded to these by NFKC first; the minus
+ * sign U+2212 is not, so it is listed.
+ */
+const FORMULA_START = /^[=+\-@\t\r\u2212]/;
+/** Cells holding these are quoted: `;` as well as `,`, because Excel splits on `;` where that is the list separator. */
+const NEEDS_QUOTES = /[",;\r\n]/;
+
+/**
+ * One cell of a CSV the bot writes (every export goes through here): a cell a spreadsheet would run as a formula
+ * is prefixed with `'`; RFC 4180 quoting, quotes doubled. Applied to every cell alike: no column the bot writes
+ * holds a negative number (days nominated ahead cannot be: nominations close when a meeting starts, and a meeting
+ * moves only into the future).
+ */
 export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const first = value.replace(LEADING_BLANKS, '').slice(0, 1).normalize('NFKC');
+  const safe = FORMULA_START.test(first) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** The export: a header line, then one line per row, CRLF-terminated. */

@@ -20,12 +20,13 @@ function deepFreeze<T>(value: T): T {
  * The directory (forces, panels, their people and roles) is written only by the config sync and read by nearly every
  * turn: a card action used to spend a dozen round trips on it. Answers are kept for DIRECTORY_TTL_MS, frozen.
  *
+ * - Only reads outside a transaction use the cache: they render (cards, lists, the review). A transaction is where a
+ *   decision is made and written (may this person nominate, cancel, record?), so every directory read in one goes to
+ *   the database through that transaction: a lead removed by another instance's sync is refused on their next write.
  * - A sync in this process empties the cache when it writes and again when its transaction ends, so nothing read before
- *   its commit outlives it; inside that transaction the cache is bypassed, so nothing uncommitted is ever kept.
- * - Another instance's sync is seen within DIRECTORY_TTL_MS (config changes arrive by redeploy, so this only matters
- *   during a rolling one).
- * - A miss inside a transaction reads through that transaction (SQLite has one connection: reading beside an open
- *   transaction would wait for it forever).
+ *   its commit outlives it, and nothing read inside a transaction (uncommitted, or about to be) is ever kept.
+ * - Another instance's sync is seen by reads that render within DIRECTORY_TTL_MS (config changes arrive by redeploy,
+ *   so this only matters during a rolling one).
  */
 export class DirectoryCache {
   private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
@@ -41,25 +42,12 @@ export class DirectoryCache {
   }
 
   /**
-   * The directory over `inner` (the store's, or one transaction's), answering reads from the cache. In a transaction,
-   * a write turns the cache off for the rest of it (`wrote` tells the store to empty the cache again when it ends).
+   * The directory over `inner` (the store's, or one transaction's). Outside a transaction reads are answered from the
+   * cache; inside one they all read through it. `wrote` tells the store to empty the cache again when the transaction ends.
    */
   over(inner: DirectoryRepo, inTransaction: boolean): DirectoryRepo & { readonly wrote: boolean } {
     let wrote = false;
-    const cached = <K extends keyof Reads>(name: K) =>
-      ((...args: unknown[]) => {
-        const read = () => (inner[name] as (...a: unknown[]) => Promise<unknown>)(...args);
-        if (wrote) return read();
-        const key = `${name}:${JSON.stringify(args)}`;
-        const hit = this.entries.get(key);
-        if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
-        const value = read().then(deepFreeze);
-        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-        this.entries.set(key, { at: this.now(), value });
-        // A failed read is not kept. (One under way when the cache is emptied is gone with it.)
-        value.catch(() => this.entries.get(key)?.value === value && this.entries.delete(key));
-        return value;
-      }) as Reads[K];
+    const through = <K extends keyof Reads>(name: K) => ((...args: unknown[]) => (inner[name] as (...a: unknown[]) => Promise<unknown>)(...args)) as Reads[K];
     const writing = <A extends unknown[]>(write: (...a: A) => Promise<void>) =>
       async (...args: A) => {
         if (inTransaction) wrote = true;
@@ -68,7 +56,7 @@ export class DirectoryCache {
         // Outside a transaction the write has landed: what was read while it ran is gone too.
         if (!inTransaction) this.invalidate();
       };
-    const reads = Object.fromEntries(READS.map((name) => [name, cached(name)])) as Reads;
+    const reads = Object.fromEntries(READS.map((name) => [name, inTransaction ? through(name) : this.cached(through(name), name)])) as Reads;
     return {
       ...reads,
       saveForce: writing(inner.saveForce),
@@ -78,5 +66,20 @@ export class DirectoryCache {
         return wrote;
       },
     };
+  }
+
+  /** `read`, answered from memory while an answer to the same arguments is younger than the TTL. */
+  private cached<K extends keyof Reads>(read: Reads[K], name: K): Reads[K] {
+    return ((...args: unknown[]) => {
+      const key = `${name}:${JSON.stringify(args)}`;
+      const hit = this.entries.get(key);
+      if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+      const value = (read as (...a: unknown[]) => Promise<unknown>)(...args).then(deepFreeze);
+      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+      this.entries.set(key, { at: this.now(), value });
+      // A failed read is not kept. (One under way when the cache is emptied is gone with it.)
+      value.catch(() => this.entries.get(key)?.value === value && this.entries.delete(key));
+      return value;
+    }) as Reads[K];
   }
 }

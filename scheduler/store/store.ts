@@ -120,6 +120,7 @@ export interface Repos {
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
 export interface Store extends Repos {
   readonly kind: 'sqlite' | 'postgres';
+  /** Every read inside `fn` goes to the database through the transaction, directory included (its cache serves only reads outside). */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
