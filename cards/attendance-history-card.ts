@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { HistoryForce, HistoryPage } from '../scheduler/attendance-history.js';
-import { card, text, type CardElement } from './format.js';
+import { card, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';
 
@@ -15,8 +15,8 @@ const yes = (b: boolean | null) => (b === null ? '?' : b ? 'yes' : 'no');
 
 /** "hampshire: Nadia Rahman → Gareth Owen (substitute)" or "… → nobody" or "… → not recorded". */
 function police(f: HistoryForce, many: boolean): string {
-  const attended = f.attended === null ? 'not recorded' : f.attended ? `${f.attendee ?? 'someone'}${f.substitute ? ' (substitute)' : ''}` : 'nobody';
-  return `${many ? `${f.forceId}: ` : ''}named ${f.nominee ?? 'nobody'}; attended ${attended}`;
+  const attended = f.attended === null ? 'not recorded' : f.attended ? `${f.attendee === null ? 'someone' : md(f.attendee)}${f.substitute ? ' (substitute)' : ''}` : 'nobody';
+  return `${many ? `${f.forceId}: ` : ''}named ${f.nominee === null ? 'nobody' : md(f.nominee)}; attended ${attended}`;
 }
 
 function rows(page: HistoryPage): string[][] {
@@ -25,7 +25,7 @@ function rows(page: HistoryPage): string[][] {
     const status = [r.status, r.extra ? 'extra' : '', r.moved ? 'moved' : ''].filter(Boolean).join(', ');
     return [
       DateTime.fromISO(r.start, { setZone: true }).toFormat('d LLL yyyy'),
-      r.panelName,
+      md(r.panelName),
       `${status}${r.flags.length ? `\n${r.flags.join(', ')}` : ''}`,
       r.forces.map((f) => police(f, many)).join('\n'),
       r.forces.map((f) => `${many ? `${f.forceId}: ` : ''}${r.status === 'held' ? yes(f.decisionMaker) : '-'}`).join('\n'),
@@ -61,8 +61,8 @@ function controls(m: HistoryCardModel): CardElement[] {
 /** Who represented the police at each meeting, newest first, one page at a time. */
 export function attendanceHistoryCard(m: HistoryCardModel): Record<string, unknown> {
   const body: CardElement[] = [
-    text(`Police attendance: ${m.page.scope.label}`, { weight: 'Bolder', size: 'Medium' }),
-    ...(m.notice ? [text(m.notice, { color: 'Attention' })] : []),
+    text(`Police attendance: ${md(m.page.scope.label)}`, { weight: 'Bolder', size: 'Medium' }),
+    ...(m.notice ? [text(md(m.notice), { color: 'Attention' })] : []),
     m.page.rows.length
       ? table(['Date', 'Panel', 'Status, flags', 'Police named and attending', 'Decision maker'], rows(m.page), [2, 3, 2, 4, 2])
       : text('No meetings in this range.', { isSubtle: true }),

@@ -1,4 +1,4 @@
-import { card, facts, text } from './format.js';
+import { card, facts, md, text } from './format.js';
 
 export interface FlagRow {
   code: string;
@@ -15,7 +15,7 @@ export function flagsCard(rows: FlagRow[], title = 'Open compliance flags'): Rec
   const panels = [...new Set(shown.map((r) => r.panelName))];
   return card([
     text(`${title} (${rows.length})`, { weight: 'Bolder', size: 'Medium' }),
-    ...panels.flatMap((p) => [text(p, { weight: 'Bolder', spacing: 'Medium' }), facts(shown.filter((r) => r.panelName === p).map((r) => [r.code, r.facts]))]),
+    ...panels.flatMap((p) => [text(md(p), { weight: 'Bolder', spacing: 'Medium' }), facts(shown.filter((r) => r.panelName === p).map((r) => [r.code, md(r.facts)]))]),
     ...(rows.length > MAX_ROWS ? [text(`…and ${rows.length - MAX_ROWS} more. The review export lists them all.`, { isSubtle: true })] : []),
   ]);
 }

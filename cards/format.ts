@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { memo } from '../scheduler/domain/memo.js';
+import { cleanText } from '../scheduler/domain/text.js';
 
 // Every card render formats the same few times, and luxon's parse-and-format dominates a render.
 const hourMinute = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('HH:mm'), 10_000);
@@ -18,6 +19,23 @@ export type CardElement = Record<string, unknown>;
 /** The Adaptive Card envelope Teams renders (schema 1.5). */
 export function card(body: CardElement[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, ...extra };
+}
+
+/**
+ * User or config text made literal for the Markdown that Teams renders in TextBlocks and FactSet values
+ * (CommonMark, plus autolinking of bare addresses). It is cleaned again first, so text stored before cleaning
+ * existed shows safely too. Backslash escapes are CommonMark's: a renderer shows the character and not the
+ * backslash. Only what could start markup is escaped, so ordinary names stay as typed ("O'Neil",
+ * "Smith-Jones", "D.S."). The adaptivecards package does no Markdown in Node (it leaves that to the host),
+ * so these rules follow the CommonMark spec and were checked against markdown-it with linkify on.
+ */
+export function md(s: string): string {
+  return cleanText(s)
+    .replace(/[\\`*_[\]()<>#~|]|&(?=#?[a-z0-9]+;)/giu, '\\$&')
+    .replace(/(?<=\p{L}):(?=\S)/gu, '\\:') // a scheme: "https\://", "mailto\:" are no longer addresses
+    .replace(/(?<=[\p{L}\p{N}])\.(?=[\p{L}\p{N}]{2})/gu, '\\.') // a domain: "evil\.example", but "D.S." untouched
+    .replace(/^[-+=]/u, '\\$&') // cleaned text is one line, so a list or heading marker can only come first
+    .replace(/^(\d{1,9})\./u, '$1\\.');
 }
 
 export const text = (t: string, opts: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: t, wrap: true, ...opts });

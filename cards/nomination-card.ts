@@ -1,4 +1,5 @@
-import { card, facts, meetingWhen, shortDate, text, type CardElement } from './format.js';
+import { cleanText } from '../scheduler/domain/text.js';
+import { card, facts, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
 /** The view model the nomination card needs (scheduler's NominationCardModel has this shape). */
@@ -22,14 +23,14 @@ const NO_CASE_DETAILS = 'This bot holds no case details. Please keep them out of
 
 function header(v: NominationView): CardElement[] {
   return [
-    text(`Police attendee for ${v.panel.name}`, { weight: 'Bolder', size: 'Medium' }),
+    text(`Police attendee for ${md(v.panel.name)}`, { weight: 'Bolder', size: 'Medium' }),
     facts([
-      ['Local authority', v.panel.localAuthority],
+      ['Local authority', md(v.panel.localAuthority)],
       ['When', meetingWhen(v.start, v.end)],
-      ['Force', v.force.name],
+      ['Force', md(v.force.name)],
       ['Timetable', v.panel.onGuidanceTimetable ? 'Monthly, to the guidance timetable' : 'When necessary: not on the guidance timetable'],
     ]),
-    ...(v.moved ? [text(`Moved from ${shortDate(v.moved.from)} (${v.moved.reason}).`, { isSubtle: true })] : []),
+    ...(v.moved ? [text(`Moved from ${shortDate(v.moved.from)} (${md(v.moved.reason)}).`, { isSubtle: true })] : []),
   ];
 }
 
@@ -39,8 +40,8 @@ function recent(v: NominationView): CardElement[] {
     if (r.status === 'cancelled') return 'cancelled';
     if (r.attended === false) return 'no police representative attended';
     const dm = r.decisionMaker ? ' (decision maker)' : ' (not a confirmed decision maker)';
-    if (r.attended) return `${r.name ?? 'someone'} attended${dm}`;
-    return r.name ? `${r.name} was named${dm}; attendance not recorded` : 'nobody named';
+    if (r.attended) return `${r.name === null ? 'someone' : md(r.name)} attended${dm}`;
+    return r.name ? `${md(r.name)} was named${dm}; attendance not recorded` : 'nobody named';
   };
   return [text('The last three meetings', { weight: 'Bolder', spacing: 'Medium' }), facts(v.recent.map((r) => [shortDate(r.start), who(r)]))];
 }
@@ -50,7 +51,7 @@ function state(v: NominationView): CardElement[] {
   if (!v.nomination) return [text('No police attendee has been named yet.', { color: 'Warning', weight: 'Bolder', spacing: 'Medium' })];
   const n = v.nomination;
   return [
-    text(`Named: **${n.name}**, ${n.role}`, { spacing: 'Medium' }),
+    text(`Named: **${md(n.name)}**, ${md(n.role)}`, { spacing: 'Medium' }),
     text(n.decisionMaker ? 'Confirmed able to make decisions on behalf of the force.' : 'Not confirmed as able to make decisions on behalf of the force.', { color: n.decisionMaker ? 'Good' : 'Warning' }),
   ];
 }
@@ -65,11 +66,11 @@ function form(v: NominationView): CardElement[] {
       isRequired: true,
       errorMessage: 'Choose who will attend.',
       style: 'filtered',
-      choices: v.choices.map((p) => ({ title: p.name, value: p.aadObjectId })),
+      choices: v.choices.map((p) => ({ title: cleanText(p.name), value: p.aadObjectId })), // plain text, not Markdown
       'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
       ...(n ? { value: n.aadObjectId } : {}),
     },
-    { type: 'Input.Text', id: 'role', label: 'Their role', isRequired: true, maxLength: 80, errorMessage: 'Give their role.', ...(n ? { value: n.role } : {}) },
+    { type: 'Input.Text', id: 'role', label: 'Their role', isRequired: true, maxLength: 80, errorMessage: 'Give their role.', ...(n ? { value: cleanText(n.role) } : {}) },
     {
       type: 'Input.Toggle',
       id: 'decisionMaker',
@@ -106,7 +107,7 @@ function editButton(v: NominationView): CardElement[] {
 export function nominationCard(v: NominationView, opts: { editable: boolean; notice?: string; refreshUserIds?: string[] } = { editable: true }): Record<string, unknown> {
   const open = v.status === 'scheduled' && !v.started;
   const body = [
-    ...(opts.notice ? [text(opts.notice, { color: 'Attention', weight: 'Bolder' })] : []),
+    ...(opts.notice ? [text(md(opts.notice), { color: 'Attention', weight: 'Bolder' })] : []),
     ...header(v),
     ...recent(v),
     ...state(v),

@@ -1,4 +1,4 @@
-import { card, meetingWhen, text, type CardElement } from './format.js';
+import { card, md, meetingWhen, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
 export interface PanelsRow {
@@ -14,10 +14,10 @@ export interface PanelsRow {
 }
 
 function row(m: PanelsRow): CardElement[] {
-  const named = m.nominations.map((n) => `${n.forceId}: ${n.name}${n.decisionMaker ? '' : ' (not confirmed as a decision maker)'}`).join('; ') || 'no police attendee named';
+  const named = m.nominations.map((n) => `${n.forceId}: ${md(n.name)}${n.decisionMaker ? '' : ' (not confirmed as a decision maker)'}`).join('; ') || 'no police attendee named';
   const actions = m.canNominateFor.map((forceId) => ({ type: 'Action.Execute', title: `Name attendee (${forceId})`, verb: VERBS.refreshNomination, data: { meetingId: m.id, forceId } }));
   return [
-    text(`**${m.panelName}**, ${meetingWhen(m.start, m.end)}`, { spacing: 'Medium' }),
+    text(`**${md(m.panelName)}**, ${meetingWhen(m.start, m.end)}`, { spacing: 'Medium' }),
     text(`${m.status}: ${named}${m.flags.length ? `. Flags: ${m.flags.join(', ')}` : ''}`, { isSubtle: true }),
     ...(actions.length ? [{ type: 'ActionSet', actions }] : []),
     ...(m.canCancel ? [text('You chair this panel: type `cancel` to cancel a meeting.', { size: 'Small', isSubtle: true })] : []),

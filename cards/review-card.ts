@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { MonthFigures, Review, ReviewFigures } from '../scheduler/review.js';
-import { card, facts, text, type CardElement } from './format.js';
+import { card, facts, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';
 
@@ -87,7 +87,7 @@ function panelTable(review: Review, page: number): CardElement[] {
   const shown = sorted.slice(page * PANELS_PER_PAGE, (page + 1) * PANELS_PER_PAGE);
   const rows = shown.map((p) => {
     const f = p.figures;
-    return [`${p.panelName}${p.whenNecessary ? ' (when necessary)' : ''}`, String(f.due), String(f.held), String(f.cancelled), `${f.decisionMakerPresent} (${pct(f.decisionMakerShare)})`, String(f.openFlags)];
+    return [`${md(p.panelName)}${p.whenNecessary ? ' (when necessary)' : ''}`, String(f.due), String(f.held), String(f.cancelled), `${f.decisionMakerPresent} (${pct(f.decisionMakerShare)})`, String(f.openFlags)];
   });
   const pages = Math.ceil(sorted.length / PANELS_PER_PAGE);
   return [
@@ -120,9 +120,9 @@ function controls(m: ReviewCardModel, panelCount: number): CardElement[] {
 export function reviewCard(m: ReviewCardModel): Record<string, unknown> {
   const r = m.review;
   return card([
-    text(`Recommendation 7 review: ${r.scope.label}`, { weight: 'Bolder', size: 'Medium' }),
+    text(`Recommendation 7 review: ${md(r.scope.label)}`, { weight: 'Bolder', size: 'Medium' }),
     text(`Meetings from ${day(r.from)} up to ${day(lastIncluded(r.to < r.now ? r.to : r.now))}, as recorded by ${day(r.now)}.`, { isSubtle: true, spacing: 'None' }),
-    ...(m.notice ? [text(m.notice, { color: 'Attention' })] : []),
+    ...(m.notice ? [text(md(m.notice), { color: 'Attention' })] : []),
     totals(r.total),
     chart(r.months),
     ...panelTable(r, m.page),

@@ -1,4 +1,4 @@
-import { card, text, type CardElement } from './format.js';
+import { card, md, text, type CardElement } from './format.js';
 
 export interface SubscribeLink {
   title: string;
@@ -14,7 +14,7 @@ const OUTLOOK_HINT =
 
 function feed(l: SubscribeLink): CardElement[] {
   return [
-    text(l.title, { weight: 'Bolder', spacing: 'Medium' }),
+    text(md(l.title), { weight: 'Bolder', spacing: 'Medium' }),
     text(l.webUrl, { size: 'Small', fontType: 'Monospace' }),
     text(`[Open as a subscription (webcal)](${l.webcalUrl})`, { size: 'Small', spacing: 'None' }),
   ];

@@ -1,3 +1,4 @@
+import { cleanText } from '../scheduler/domain/text.js';
 import type { CardElement } from './format.js';
 
 /** A plain Adaptive Card Table (schema 1.5): a header row, then one row of short texts per entry. */
@@ -12,11 +13,11 @@ export function table(headers: string[], rows: string[][], widths: number[] = he
   };
 }
 
-/** Choices for a force-or-panel filter; panels are left out when there are too many for a card. */
+/** Choices for a force-or-panel filter (plain-text titles, not Markdown); panels are left out when there are too many for a card. */
 export function scopeChoices(forces: Array<{ id: string; name: string }>, panels: Array<{ id: string; name: string }>, maxPanels = 30): Array<{ title: string; value: string }> {
   return [
     { title: 'Everything I may see', value: 'all' },
-    ...forces.map((f) => ({ title: f.name, value: `force:${f.id}` })),
-    ...(panels.length <= maxPanels ? panels.map((p) => ({ title: p.name, value: `panel:${p.id}` })) : []),
+    ...forces.map((f) => ({ title: cleanText(f.name), value: `force:${f.id}` })),
+    ...(panels.length <= maxPanels ? panels.map((p) => ({ title: cleanText(p.name), value: `panel:${p.id}` })) : []),
   ];
 }

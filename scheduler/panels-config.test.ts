@@ -55,6 +55,26 @@ describe('the forces and panels file', () => {
     expect(problems(mutate).some((p) => p.startsWith(`${path}:`))).toBe(true);
   });
 
+  it('cleans names of control, bidirectional and zero-width characters, and counts the limit after', () => {
+    const doc = valid();
+    doc.forces[0]!.name = 'Cambridgeshire\u0000 \u202EConstabulary\u202C';
+    doc.panels[0]!.localAuthority = `Peterborough\u200B City Council${'\u200B'.repeat(200)}`;
+    doc.forces[0]!.preventLeads = [{ ...lead, name: '\u2066A\r\nLead\u2069' }];
+    const r = parsePanelsConfig(doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.forces[0]!.name).toBe('Cambridgeshire Constabulary');
+    expect(r.value.panels[0]!.localAuthority).toBe('Peterborough City Council');
+    expect(r.value.forces[0]!.preventLeads[0]!.name).toBe('A Lead');
+  });
+
+  it.each<[string, (d: any) => void, string]>([
+    ['a force name of zero-width spaces', (d) => (d.forces[0].name = '\u200B\u200B\u200B'), 'forces[0].name'],
+    ['a panel name of controls and overrides', (d) => (d.panels[1].name = '\u0000\u202E\u202C'), 'panels[1].name'],
+    ['a chair named by a Hangul filler', (d) => (d.panels[0].chairs = [{ ...chair, name: '\u3164' }]), 'panels[0].chairs[0].name'],
+  ])('refuses %s as empty', (_name, mutate, path) => {
+    expect(problems(mutate)).toContain(`${path}: is empty once control and invisible characters are removed`);
+  });
+
   it('accepts the Agents Playground user ids but nothing longer', () => {
     const doc = valid();
     doc.nationalLeads = [{ aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' }];

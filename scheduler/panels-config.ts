@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AAD_OBJECT_ID } from './domain/ids.js';
+import { cleanText } from './domain/text.js';
 import { checkTimetable } from './domain/timetable.js';
 import type { PanelsConfig, Result, Timetable } from './domain/types.js';
 import { fail, ok } from './domain/types.js';
@@ -14,7 +15,12 @@ const guid = z
   .string()
   .regex(AAD_OBJECT_ID, 'must be an Entra object id (a GUID)')
   .transform((s) => s.toLowerCase());
-const person = z.object({ aadObjectId: guid, name: z.string().trim().min(1).max(120) }).strict();
+/** A name as cards show it: cleaned first, so the limits count what a reader sees. */
+const name = z
+  .string()
+  .transform(cleanText)
+  .pipe(z.string().min(1, 'is empty once control and invisible characters are removed').max(120));
+const person = z.object({ aadObjectId: guid, name }).strict();
 const teamsChannelId = z
   .string()
   .regex(/^19:[^\s]+$/, 'must be a Teams conversation id such as 19:…@thread.tacv2')
@@ -51,7 +57,7 @@ const timetable = z.unknown().transform((v, ctx): Timetable => {
 const force = z
   .object({
     id,
-    name: z.string().trim().min(1).max(120),
+    name,
     preventLeads: z.array(person).min(1, 'a force needs at least one Prevent lead'),
     deputies: z.array(person).default([]),
     teamsChannelId,
@@ -61,8 +67,8 @@ const force = z
 const panel = z
   .object({
     id,
-    name: z.string().trim().min(1).max(120),
-    localAuthority: z.string().trim().min(1).max(120),
+    name,
+    localAuthority: name,
     forces: z.array(id).min(1, 'a panel faces at least one force'),
     chairs: z.array(person).min(1, 'a panel needs at least one chair (the local authority chairs it)'),
     timetable,

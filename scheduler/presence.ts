@@ -1,14 +1,15 @@
 import { accessFor, canActForForce, canActForPanel } from './access.js';
+import { cleanText } from './domain/text.js';
 import type { Conversation, LinkScope, Result } from './domain/types.js';
 import { fail, ok } from './domain/types.js';
 import type { Store } from './store/store.js';
 
-/** Remembers a conversation the bot is in (and who spoke in it), so proactive messages can reach it later. */
+/** Remembers a conversation the bot is in (and who spoke in it, their name cleaned), so proactive messages can reach it later. */
 export async function recordConversation(store: Store, c: Conversation, speaker: { aadObjectId: string; teamsUserId: string; name: string } | null, now: string): Promise<void> {
   const known = await store.teams.getConversation(c.id);
   await store.transaction(async (tx) => {
     await tx.teams.saveConversation(c, now);
-    if (speaker) await tx.teams.rememberPerson(speaker.aadObjectId, speaker.teamsUserId, speaker.name, now);
+    if (speaker) await tx.teams.rememberPerson(speaker.aadObjectId, speaker.teamsUserId, cleanText(speaker.name), now);
     if (!known) await tx.audit.append([{ at: now, actor: speaker?.aadObjectId ?? 'system', action: 'conversation.added', subject: { conversationId: c.id }, details: { kind: c.kind } }]);
   });
 }
