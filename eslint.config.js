@@ -52,7 +52,20 @@ export default tseslint.config(
   },
   {
     files: ['bot/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: {
+      'no-restricted-imports': 'off',
+      // House rule 14: every command and card action passes the gate (bot/gate.ts), so none can forget it.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='actionExecute']", message: 'Register card actions with gatedAction (bot/gate.ts): authorise first.' },
+        { selector: "CallExpression > MemberExpression.callee[property.name='message']", message: 'Register commands with gatedCommand (bot/gate.ts): authorise first.' },
+      ],
+    },
+  },
+  {
+    // The gate itself, and the help reply and catch-alls that name nothing.
+    files: ['bot/gate.ts', 'bot/teams-app.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],

@@ -1,4 +1,3 @@
-import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { subscribeCard, type SubscribeLink } from '../cards/subscribe-card.js';
 import { buildFeed, feedVersion, issueFeeds, resolveFeed, revokeFeeds, type FeedOffer, type FeedVersion } from '../scheduler/feed-tokens.js';
@@ -6,6 +5,7 @@ import type { AppConfig } from './config.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from './http.js';
 import type { RouteDeps } from './nomination-routes.js';
 import type { TeamsApp } from './teams-app.js';
+import { gatedCommand, type Policy } from './gate.js';
 
 type CalendarConfig = Pick<AppConfig, 'publicBaseUrl' | 'appId'>;
 
@@ -32,22 +32,22 @@ export function feedLinks(offer: FeedOffer, publicBaseUrl: string): SubscribeLin
 
 const PERSONAL_ONLY = 'Calendar links are personal (anyone who has one sees that timetable), so I only give them in our personal chat: open a chat with me and type `subscribe` there.';
 
-const actorOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
+/** Anyone may ask: the use case offers only the feeds the person may see, and names nothing else. */
+export const SUBSCRIBE_POLICY: Policy = { claim: () => ({ kind: 'anyone' }), refusal: '' };
 
 /** `subscribe`, `subscribe <panel|force|me>` and `subscribe revoke`. */
 export function registerCalendarRoutes(app: TeamsApp, { store, clock }: RouteDeps, config: CalendarConfig): void {
-  app.message(/^\s*subscribe\s+revoke\s*$/i, async (ctx) => {
-    const count = await revokeFeeds(store, actorOf(ctx), clock());
-    await ctx.sendActivity(count ? `Revoked ${count} calendar link${count === 1 ? '' : 's'}: calendars using them stop updating. Type \`subscribe\` for new links.` : 'You have no calendar links to revoke.');
+  gatedCommand(app, store, /^\s*subscribe\s+revoke\s*$/i, SUBSCRIBE_POLICY, async (_ctx, caller) => {
+    const count = await revokeFeeds(store, caller.aadObjectId, clock());
+    return count ? `Revoked ${count} calendar link${count === 1 ? '' : 's'}: calendars using them stop updating. Type \`subscribe\` for new links.` : 'You have no calendar links to revoke.';
   });
-  app.message(/^\s*subscribe(?:\s+([a-z0-9-]{1,64}))?\s*$/i, async (ctx) => {
+  gatedCommand(app, store, /^\s*subscribe(?:\s+([a-z0-9-]{1,64}))?\s*$/i, SUBSCRIBE_POLICY, async (ctx, caller) => {
     // A link is a bearer credential: posted in a Teams channel or group chat, everyone there could use it.
-    if (ctx.activity.conversation?.conversationType !== 'personal') return void (await ctx.sendActivity(PERSONAL_ONLY));
+    if (ctx.activity.conversation?.conversationType !== 'personal') return PERSONAL_ONLY;
     const only = /^\s*subscribe\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1];
-    const r = await issueFeeds(store, actorOf(ctx), clock(), { ...(only ? { only } : {}), max: MAX_LINKS });
-    if (!r.ok) return void (await ctx.sendActivity(r.error.message));
-    const content = subscribeCard(r.value.offers.map((o) => feedLinks(o, config.publicBaseUrl)), r.value.more);
-    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content }] });
+    const r = await issueFeeds(store, caller.aadObjectId, clock(), { ...(only ? { only } : {}), max: MAX_LINKS });
+    if (!r.ok) return r.error.message;
+    return subscribeCard(r.value.offers.map((o) => feedLinks(o, config.publicBaseUrl)), r.value.more);
   });
 }
 

@@ -1,5 +1,4 @@
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { cancelCard, cancelledCard, changedCard } from '../cards/cancel-card.js';
 import { flagsCard } from '../cards/flags-card.js';
 import { panelsCard } from '../cards/panels-card.js';
@@ -11,86 +10,116 @@ import { attendanceCardModel, recordAttendance, type AttendanceInput } from '../
 import { attendanceView } from './outbox-sender.js';
 import { addExtraMeeting, cancelMeeting, cancellableMeetings, rescheduleMeeting } from '../scheduler/cancellations.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
+import type { Result } from '../scheduler/domain/types.js';
+import { gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
 import type { RouteDeps } from './nomination-routes.js';
 import { resolvePickedPerson } from './people.js';
 import type { TeamsApp } from './teams-app.js';
 
-const answer = (reply: string | Record<string, unknown>): string | AdaptiveCard => reply as string | AdaptiveCard;
-const actorOf = (ctx: TurnContext) => ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
+const issues = (e: { issues: Array<{ message: string }> }) => e.issues.map((i) => i.message).join('; ');
 
-/** The chair's commands: `cancel` and the cancel card's action. */
-export function registerChairRoutes(app: TeamsApp, { store, clock, kick }: RouteDeps, escalationWorkingDays = 2): void {
-  const listCard = async (ctx: TurnContext, notice?: string) => {
-    const { access, meetings, panels } = await cancellableMeetings(store, actorOf(ctx), clock());
-    if (!access.national && access.panels.size === 0) return null;
+const CHANGE_MEETINGS = "Only a Channel panel's chairs or a national lead can change its meetings.";
+
+/** Who may change a panel's meetings: its chairs and national leads, for the meeting or panel the press names. */
+export const CHAIR_POLICIES = {
+  changeMeeting: {
+    claim: (input) => {
+      const { meetingId } = idsOf(input);
+      return meetingId ? { kind: 'meeting-chair', meetingId } : { kind: 'chair' };
+    },
+    refusal: CHANGE_MEETINGS,
+  },
+  addMeeting: {
+    claim: (input) => {
+      const { panelId } = idsOf(input);
+      return panelId ? { kind: 'panel', panelId } : { kind: 'chair' };
+    },
+    refusal: CHANGE_MEETINGS,
+  },
+  recordAttendance: {
+    claim: (input) => {
+      const { meetingId } = idsOf(input);
+      return meetingId ? { kind: 'meeting-chair', meetingId } : { kind: 'chair' };
+    },
+    refusal: "Only a Channel panel's chairs or a national lead can record its attendance.",
+  },
+  cancelCommand: { claim: () => ({ kind: 'chair' }), refusal: CHANGE_MEETINGS },
+  flags: { claim: () => ({ kind: 'role' }), refusal: 'Flags are for panel chairs, force Prevent leads and their deputies, and national leads.' },
+  panels: { claim: () => ({ kind: 'anyone' }), refusal: '' },
+} satisfies Record<string, Policy>;
+
+/** The chair's commands (`cancel`, `panels`, `flags`) and the cancel and attendance cards' actions. */
+export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWorkingDays = 2): void {
+  const { store, clock, kick } = deps;
+  const listCard = async (caller: Caller, notice?: string) => {
+    const { meetings, panels } = await cancellableMeetings(store, caller.aadObjectId, clock());
     return cancelCard(meetings, notice, panels);
   };
+  /** A refusal after the gate (roles changed in between) reads as the gate's; anything else comes with the current list. */
+  const orList = async (caller: Caller, r: Result<unknown> & { ok: false }, what: string) =>
+    r.error.code === 'FORBIDDEN' ? caller.refusal : listCard(caller, r.error.code === 'STALE' ? r.error.message : `${what}: ${r.error.message}`);
 
-  app.message(/^\s*panels\s*$/i, async (ctx) => {
-    const rows = await myMeetings(store, actorOf(ctx), clock(), escalationWorkingDays);
-    if (!rows) return void (await ctx.sendActivity('No Channel panel meetings involve you. Chairs, force Prevent leads, their deputies, national leads and named attendees see theirs here.'));
-    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: panelsCard(rows) }] });
+  gatedCommand(app, store, /^\s*panels\s*$/i, CHAIR_POLICIES.panels, async (_ctx, caller) => {
+    const rows = await myMeetings(store, caller.aadObjectId, clock(), escalationWorkingDays);
+    return rows ? panelsCard(rows) : 'No Channel panel meetings involve you. Chairs, force Prevent leads, their deputies, national leads and named attendees see theirs here.';
   });
 
-  app.message(/^\s*flags\s*$/i, async (ctx) => {
-    const r = await openFlags(store, actorOf(ctx), clock());
-    if (!r) return void (await ctx.sendActivity('Flags are for panel chairs, force Prevent leads and their deputies, and national leads.'));
-    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: flagsCard(r.flags) }] });
+  gatedCommand(app, store, /^\s*flags\s*$/i, CHAIR_POLICIES.flags, async (_ctx, caller) => {
+    const r = await openFlags(store, caller.aadObjectId, clock());
+    return r ? flagsCard(r.flags) : caller.refusal;
   });
 
-  app.message(/^\s*cancel\s*$/i, async (ctx) => {
-    const c = await listCard(ctx);
-    if (!c) return void (await ctx.sendActivity("Only a Channel panel's chairs or a national lead can cancel its meetings."));
-    await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: c }] });
-  });
+  gatedCommand(app, store, /^\s*cancel\s*$/i, CHAIR_POLICIES.cancelCommand, async (_ctx, caller) => listCard(caller));
 
-  app.adaptiveCards.actionExecute(VERBS.cancelMeeting, async (ctx, _state, raw) => {
+  gatedAction(app, store, VERBS.cancelMeeting, CHAIR_POLICIES.changeMeeting, async (_ctx, caller, raw) => {
     const parsed = cancelData.safeParse(raw);
-    if (!parsed.success) {
-      return answer((await listCard(ctx, `Not cancelled: ${parsed.error.issues.map((i) => i.message).join('; ')}.`)) ?? 'You cannot cancel meetings.');
-    }
-    const r = await cancelMeeting(store, parsed.data, actorOf(ctx), clock());
-    if (!r.ok) return answer(r.error.code === 'FORBIDDEN' ? r.error.message : ((await listCard(ctx, `Not cancelled: ${r.error.message}`)) ?? r.error.message));
+    if (!parsed.success) return listCard(caller, `Not cancelled: ${issues(parsed.error)}.`);
+    const d = parsed.data;
+    const r = await cancelMeeting(store, { ...d, version: d.versions[d.meetingId] ?? -1 }, caller.aadObjectId, clock());
+    if (!r.ok) return orList(caller, r, 'Not cancelled');
     if (r.value.changed) kick();
-    return answer(cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), parsed.data.reason));
+    return cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), d.reason);
   });
 
-  app.adaptiveCards.actionExecute(VERBS.rescheduleMeeting, async (ctx, _state, raw) => {
+  gatedAction(app, store, VERBS.rescheduleMeeting, CHAIR_POLICIES.changeMeeting, async (_ctx, caller, raw) => {
     const parsed = rescheduleData.safeParse(raw);
-    if (!parsed.success) return answer((await listCard(ctx, `Not moved: ${parsed.error.issues.map((i) => i.message).join('; ')}.`)) ?? 'You cannot move meetings.');
-    const r = await rescheduleMeeting(store, parsed.data.meetingId, { date: parsed.data.newDate, time: parsed.data.newTime }, actorOf(ctx), clock());
-    if (!r.ok) return answer(r.error.code === 'FORBIDDEN' ? r.error.message : ((await listCard(ctx, `Not moved: ${r.error.message}`)) ?? r.error.message));
+    if (!parsed.success) return listCard(caller, `Not moved: ${issues(parsed.error)}.`);
+    const d = parsed.data;
+    const r = await rescheduleMeeting(store, d.meetingId, { date: d.newDate, time: d.newTime }, d.versions[d.meetingId] ?? -1, caller.aadObjectId, clock());
+    if (!r.ok) return orList(caller, r, 'Not moved');
     kick();
-    return answer(changedCard(`Moved: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'The named attendee carries over and is told; the cards in each force\'s Teams channel show the new time.'));
+    return changedCard(`Moved: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'The named attendee carries over and is told; the cards in each force\'s Teams channel show the new time.');
   });
 
-  app.adaptiveCards.actionExecute(VERBS.addMeeting, async (ctx, _state, raw) => {
+  gatedAction(app, store, VERBS.addMeeting, CHAIR_POLICIES.addMeeting, async (_ctx, caller, raw) => {
     const parsed = addMeetingData.safeParse(raw);
-    if (!parsed.success) return answer((await listCard(ctx, `Not added: ${parsed.error.issues.map((i) => i.message).join('; ')}.`)) ?? 'You cannot add meetings.');
-    const r = await addExtraMeeting(store, parsed.data.panelId, { date: parsed.data.extraDate, time: parsed.data.extraTime }, actorOf(ctx), clock());
-    if (!r.ok) return answer(r.error.code === 'FORBIDDEN' ? r.error.message : ((await listCard(ctx, `Not added: ${r.error.message}`)) ?? r.error.message));
-    return answer(changedCard(`Extra meeting added: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'Each force facing the panel will be asked to name its attendee.'));
+    if (!parsed.success) return listCard(caller, `Not added: ${issues(parsed.error)}.`);
+    const d = parsed.data;
+    const r = await addExtraMeeting(store, d.panelId, { date: d.extraDate, time: d.extraTime }, d.versions, caller.aadObjectId, clock());
+    if (!r.ok) return orList(caller, r, 'Not added');
+    return changedCard(`Extra meeting added: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'Each force facing the panel will be asked to name its attendee.');
   });
 
-  app.adaptiveCards.actionExecute(VERBS.recordAttendance, async (ctx, _state, raw) => answer(await onAttendance(ctx, raw)));
+  gatedAction(app, store, VERBS.recordAttendance, CHAIR_POLICIES.recordAttendance, (ctx, caller, raw) => onAttendance(ctx, caller, raw));
 
-  async function onAttendance(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {
-    const meetingId = typeof (raw as { meetingId?: unknown })?.meetingId === 'string' ? (raw as { meetingId: string }).meetingId : '';
-    const model = await attendanceCardModel(store, meetingId);
-    if (!model) return 'That meeting is not known to this bot.';
+  async function onAttendance(ctx: TurnContext, caller: Caller, raw: unknown): Promise<Reply> {
+    const { meetingId } = idsOf(raw);
+    const model = meetingId ? await attendanceCardModel(store, meetingId) : null;
+    // Past the gate without a meeting only a national lead gets here, and the id told them nothing new.
+    if (!meetingId || !model) return 'That meeting is not known to this bot.';
     const again = async (notice?: string) => attendanceCard(attendanceView((await attendanceCardModel(store, meetingId))!), notice);
     const parsed = attendanceData.safeParse(raw);
-    if (!parsed.success) return again(`Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
+    if (!parsed.success) return again(`Not recorded: ${issues(parsed.error)}.`);
     const records: AttendanceInput[] = [];
     for (const r of parsed.data.records) {
       // A force that does not face the panel is refused by recordAttendance, with its own reason.
       const force = model.forces.find((f) => f.id === r.forceId);
       const person = force && r.attendee ? await resolvePickedPerson(ctx, force.choices, r.attendee) : null;
-      if (force && r.attendee && !person) return again(`Not recorded: I could not find who attended for ${r.forceId} in this team. Pick them from the list.`);
+      if (force && r.attendee && !person) return again(`Not recorded: I could not find who attended for ${force.name} in this team. Pick them from the list.`);
       records.push({ forceId: r.forceId, attended: r.attended, attendee: person, decisionMaker: r.decisionMaker });
     }
-    const r = await recordAttendance(store, meetingId, records, actorOf(ctx), clock());
-    if (!r.ok) return r.error.code === 'FORBIDDEN' ? r.error.message : again(`Not recorded: ${r.error.message}`);
+    const r = await recordAttendance(store, meetingId, records, caller.aadObjectId, clock(), parsed.data.cardVersion);
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : again(r.error.code === 'STALE' ? r.error.message : `Not recorded: ${r.error.message}`);
     return again();
   }
 }

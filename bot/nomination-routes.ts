@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { nominationCard } from '../cards/nomination-card.js';
 import { cardRef, nominateData, VERBS } from '../cards/verbs.js';
-import { accessFor, canActForForce } from '../scheduler/access.js';
 import type { Conversation, LinkScope } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
 import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel } from '../scheduler/nominations.js';
@@ -9,10 +8,7 @@ import { forgetConversation, linkConversation, recordConversation } from '../sch
 import type { Store } from '../scheduler/store/store.js';
 import { resolvePickedPerson } from './people.js';
 import { activityTenant, type TeamsApp } from './teams-app.js';
-import type { AdaptiveCard } from '@microsoft/teams-ai';
-
-/** Our cards are plain JSON built in cards/; teams-ai's type for them is nominal. */
-const answer = (reply: string | Record<string, unknown>): string | AdaptiveCard => reply as string | AdaptiveCard;
+import { gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
 
 export interface RouteDeps {
   store: Store;
@@ -72,49 +68,63 @@ function registerPresence(app: TeamsApp, { store, clock }: RouteDeps): void {
   app.conversationUpdate('membersRemoved', async () => undefined);
 }
 
+/** `link force <id>` and `link panel <id>`: the force's leads and deputies, the panel's chairs, national leads. */
+export const LINK_POLICY: Policy = {
+  claim: (text) => {
+    const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(String(text)) ?? [];
+    const target = id?.toLowerCase() ?? '';
+    if (!/^[a-z0-9-]{1,64}$/.test(target)) return { kind: 'role' };
+    return scope?.toLowerCase() === 'force' ? { kind: 'force', forceId: target } : { kind: 'panel', panelId: target };
+  },
+  refusal: "Only a force's Prevent leads and their deputies (for the force), a panel's chairs (for the panel) or a national lead can link it to a conversation.",
+};
+
 function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
-  app.message(/^\s*link\s+(force|panel)\b\s*(\S*)\s*$/i, async (ctx) => {
+  gatedCommand(app, store, /^\s*link\s+(force|panel)\b\s*(\S*)\s*$/i, LINK_POLICY, async (ctx, caller) => {
     const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(ctx.activity.text ?? '') ?? [];
-    if (!id) return void (await ctx.sendActivity(`Say which ${scope?.toLowerCase()}: \`link ${scope?.toLowerCase()} <id>\`.`));
+    if (!id) return `Say which ${scope?.toLowerCase()}: \`link ${scope?.toLowerCase()} <id>\`.`;
     const c = conversationOf(ctx);
-    if (!c) return void (await ctx.sendActivity('I cannot link this conversation.'));
-    const r = await linkConversation(store, scope!.toLowerCase() as LinkScope, id.toLowerCase(), c.id, ctx.activity.from?.aadObjectId?.toLowerCase() ?? '', clock());
-    await ctx.sendActivity(r.ok ? `Linked: ${scope!.toLowerCase() === 'force' ? 'nomination cards' : 'chair cards'} for ${r.value.name} will come to this conversation.` : r.error.message);
+    if (!c) return 'I cannot link this conversation.';
+    const r = await linkConversation(store, scope!.toLowerCase() as LinkScope, id.toLowerCase(), c.id, caller.aadObjectId, clock());
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : r.error.message;
+    return `Linked: ${scope!.toLowerCase() === 'force' ? 'nomination cards' : 'chair cards'} for ${r.value.name} will come to this conversation.`;
   });
 }
 
-const FORBIDDEN = "Only this force's Prevent leads, their deputies and national leads can name the attendee.";
+const FORBIDDEN = "Only the force's Prevent leads, their deputies and national leads can name its attendee.";
+
+/** Naming a force's attendee: the force's leads and deputies, for a meeting whose panel faces the force. */
+export const NOMINATION_POLICY: Policy = {
+  claim: (input) => {
+    const { meetingId, forceId } = idsOf(input);
+    return meetingId && forceId ? { kind: 'meeting-force', meetingId, forceId } : { kind: 'lead' };
+  },
+  refusal: FORBIDDEN,
+};
 
 function registerNominations(app: TeamsApp, deps: RouteDeps): void {
   const { store, clock } = deps;
-  const mayNominate = async (ctx: TurnContext, forceId: string) => canActForForce(await accessFor(store, ctx.activity.from?.aadObjectId), forceId);
   const current = async (meetingId: string, forceId: string, notice?: string) => {
     const model = await nominationCardModel(store, meetingId, forceId, clock());
     return model ? nominationCard(model, { editable: true, ...(notice ? { notice } : {}) }) : 'That meeting is no longer known to this bot.';
   };
 
-  app.adaptiveCards.actionExecute(VERBS.nominate, async (ctx, _state, raw) => answer(await onNominate(ctx, raw)));
-  app.adaptiveCards.actionExecute(VERBS.refreshNomination, async (ctx, _state, raw) => answer(await onRefresh(ctx, raw)));
+  gatedAction(app, store, VERBS.nominate, NOMINATION_POLICY, onNominate);
+  gatedAction(app, store, VERBS.refreshNomination, NOMINATION_POLICY, onRefresh);
 
-  async function onNominate(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {
+  async function onNominate(ctx: TurnContext, caller: Caller, raw: unknown): Promise<Reply> {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
     const parsed = nominateData.safeParse(raw);
-    // Roles and the card's context are read side by side, to save round trips: nothing is shown until access is known.
-    // nominate() checks the roles again in its transaction; cardRef and nominateData read the same forceId.
-    const [access, context] = await Promise.all([
-      accessFor(store, ctx.activity.from?.aadObjectId),
-      parsed.success ? loadCardContext(store, parsed.data.meetingId, parsed.data.forceId) : null,
-    ]);
-    if (!canActForForce(access, ref.data.forceId)) return FORBIDDEN;
     if (!parsed.success) return current(ref.data.meetingId, ref.data.forceId, `Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
     const d = parsed.data;
+    const context = await loadCardContext(store, d.meetingId, d.forceId);
     if (!context) return 'That meeting is no longer known to this bot.';
     const attendee = await resolvePickedPerson(ctx, cardChoices(context), d.attendee);
     if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');
     const input = { meetingId: d.meetingId, forceId: d.forceId, meetingVersion: d.meetingVersion, nominationVersion: d.nominationVersion, attendee, role: d.role, decisionMaker: d.decisionMaker };
-    const r = await nominate(store, input, ctx.activity.from?.aadObjectId?.toLowerCase() ?? '', clock());
-    if (!r.ok && r.error.code === 'FORBIDDEN') return r.error.message;
+    const r = await nominate(store, input, caller.aadObjectId, clock());
+    if (!r.ok && r.error.code === 'FORBIDDEN') return caller.refusal;
     if (!r.ok) return current(d.meetingId, d.forceId, r.error.message);
     // The person who pressed sees the editable card at once, built from what was just recorded and the history read before
     // it (which this nomination does not change); everyone's copy is updated through the outbox.
@@ -124,11 +134,9 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
     return card;
   }
 
-  async function onRefresh(ctx: TurnContext, raw: unknown): Promise<string | Record<string, unknown>> {
+  async function onRefresh(_ctx: TurnContext, _caller: Caller, raw: unknown): Promise<Reply> {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read.';
-    // Card data can be forged: only those who may nominate for the force get its editable card.
-    if (!(await mayNominate(ctx, ref.data.forceId))) return FORBIDDEN;
     const model = await nominationCardModel(store, ref.data.meetingId, ref.data.forceId, clock());
     if (!model) return 'That meeting is no longer known to this bot.';
     // No `refresh` in the answer: teams-ai would then replace the card for everyone, not just this person.

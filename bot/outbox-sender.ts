@@ -6,7 +6,7 @@ import { nominationCard } from '../cards/nomination-card.js';
 import { forceDigestFlags } from '../scheduler/open-flags.js';
 import { attendanceCardModel } from '../scheduler/attendance.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
-import { meetingWhen } from '../cards/format.js';
+import { md, meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
 import { backoffMs, CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
@@ -62,19 +62,19 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
       return threadOf ? { kind: 'update', activityId: threadOf, message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: 'the card was never posted' };
     case 'reminder':
       if (!open || model.nomination) return { kind: 'skip', reason: 'nothing to remind' };
-      return { kind: 'send', threadOf, message: { text: `Reminder: no police attendee has been named yet for **${model.panel.name}** on ${when}. Prevent leads: please name a decision maker on the card.` } };
+      return { kind: 'send', threadOf, message: { text: `Reminder: no police attendee has been named yet for **${md(model.panel.name)}** on ${when}. Prevent leads: please name a decision maker on the card.` } };
     case 'escalation':
       if (!open || model.nomination) return { kind: 'skip', reason: 'nothing to escalate' };
-      return { kind: 'send', message: { text: `Nobody has been named to represent ${model.force.name} at **${model.panel.name}** on ${when}, which is two working days away. Please name a decision maker on the card in your force's Teams channel.` } };
+      return { kind: 'send', message: { text: `Nobody has been named to represent ${md(model.force.name)} at **${md(model.panel.name)}** on ${when}, which is two working days away. Please name a decision maker on the card in your force's Teams channel.` } };
     case 'mention': {
       const n = model.nomination;
       if (!n || n.aadObjectId !== m.personAadObjectId) return { kind: 'skip', reason: 'superseded by a later nomination' };
-      return { kind: 'send', threadOf, message: { text: `<at>${n.name}</at> is named to attend ${model.panel.name} on ${when} for ${model.force.name}.`, mentions: [{ aadObjectId: n.aadObjectId, name: n.name }] } };
+      return { kind: 'send', threadOf, message: { text: `<at>${n.name}</at> is named to attend ${md(model.panel.name)} on ${when} for ${md(model.force.name)}.`, mentions: [{ aadObjectId: n.aadObjectId, name: n.name }] } };
     }
     case 'notice': {
       const n = model.nomination;
       if (!n || n.aadObjectId !== m.personAadObjectId || !open) return { kind: 'skip', reason: 'superseded' };
-      return { kind: 'send', message: { text: `You have been named to represent ${model.force.name} at **${model.panel.name}** (${model.panel.localAuthority}) on ${when}, as ${n.role}${n.decisionMaker ? ', confirmed as able to make decisions on behalf of the force' : ''}.` } };
+      return { kind: 'send', message: { text: `You have been named to represent ${md(model.force.name)} at **${md(model.panel.name)}** (${md(model.panel.localAuthority)}) on ${when}, as ${md(n.role)}${n.decisionMaker ? ', confirmed as able to make decisions on behalf of the force' : ''}.` } };
     }
   }
 }
@@ -87,12 +87,12 @@ async function planAttendance(store: Store, m: OutboxMessage): Promise<Plan> {
   const card = m.cardId ? await store.outbox.get(m.cardId) : null;
   if (card?.status === 'pending') return { kind: 'later', reason: 'the attendance card is not posted yet' };
   const when = meetingWhen(toLocalIso(model.meeting.start), toLocalIso(model.meeting.end));
-  return { kind: 'send', threadOf: card?.activityId ?? undefined, message: { text: `Reminder: police attendance at **${model.panel.name}** on ${when} has not been recorded yet. It is flagged ATTENDANCE_UNRECORDED until it is.` } };
+  return { kind: 'send', threadOf: card?.activityId ?? undefined, message: { text: `Reminder: police attendance at **${md(model.panel.name)}** on ${when} has not been recorded yet. It is flagged ATTENDANCE_UNRECORDED until it is.` } };
 }
 
 /** The card's view of the attendance model. */
 export function attendanceView(model: NonNullable<Awaited<ReturnType<typeof attendanceCardModel>>>): AttendanceView {
-  return { meetingId: model.meeting.id, panelName: model.panel.name, start: toLocalIso(model.meeting.start), end: toLocalIso(model.meeting.end), forces: model.forces };
+  return { meetingId: model.meeting.id, version: model.version, panelName: model.panel.name, start: toLocalIso(model.meeting.start), end: toLocalIso(model.meeting.end), forces: model.forces };
 }
 
 /** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */

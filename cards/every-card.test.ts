@@ -16,6 +16,7 @@ const end = '2027-03-29T12:00:00+01:00';
 
 const attendance: AttendanceView = {
   meetingId: 'cumbria.2027-03-29',
+  version: '3.1.2.0',
   panelName: 'Cumbria Channel panel (combined)',
   start,
   end,
@@ -30,6 +31,7 @@ const attendance: AttendanceView = {
 
 const meetings: CancelListItem[] = Array.from({ length: 20 }, (_, i) => ({
   meetingId: `panel-${i}.2027-0${1 + (i % 9)}-1${i % 10}`,
+  version: 100_000 + i,
   panelName: `Panel ${i} with a long local authority name Channel panel`,
   start,
   end,

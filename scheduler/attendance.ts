@@ -19,7 +19,7 @@ export interface AttendanceInput {
  * national lead may; the latest version counts and every version is audited. Someone other than the
  * force's nominee is recorded as a substitute.
  */
-export async function recordAttendance(store: Store, meetingId: string, records: AttendanceInput[], actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel; changed: number }>> {
+export async function recordAttendance(store: Store, meetingId: string, records: AttendanceInput[], actor: string, now: string, cardVersion?: string): Promise<Result<{ meeting: Meeting; panel: Panel; changed: number }>> {
   return store.transaction(async (tx) => {
     const meeting = await tx.meetings.getForUpdate(meetingId);
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
@@ -31,6 +31,11 @@ export async function recordAttendance(store: Store, meetingId: string, records:
     if (unknown) return fail('NOT_FOUND', `${unknown.forceId} does not face ${panel.name}.`);
     const missing = records.find((r) => r.attended && !r.attendee);
     if (missing) return fail('INVALID', `Say who attended for ${missing.forceId}, or record that nobody did.`);
+    const stored = await tx.chairs.attendance([meeting.id]);
+    // A card made before someone else's record would overwrite it unseen; a repeated press changes nothing, so passes.
+    if (cardVersion !== undefined && cardVersion !== attendanceVersion(meeting, panel.forces, stored) && records.some((r) => differs(stored, r))) {
+      return fail('STALE', 'This card was out of date: the attendance was recorded or corrected by someone else after it was made. Nothing was changed; here is the record as it stands now.');
+    }
     let changed = 0;
     for (const r of records) changed += (await saveOne(tx, meeting, r, actor, now)) ? 1 : 0;
     const held: Meeting = meeting.status === 'held' ? meeting : { ...meeting, status: 'held', locked: true, version: meeting.version + 1 };
@@ -38,6 +43,19 @@ export async function recordAttendance(store: Store, meetingId: string, records:
     return ok({ meeting: held, panel, changed });
   });
 }
+
+/** The version a card of this record carries: the meeting's version and each force's record version. */
+export function attendanceVersion(meeting: Meeting, forces: readonly string[], records: readonly Attendance[]): string {
+  return [meeting.version, ...forces.map((f) => records.find((r) => r.forceId === f)?.version ?? 0)].join('.');
+}
+
+const differs = (stored: readonly Attendance[], r: AttendanceInput) => {
+  const previous = stored.find((a) => a.forceId === r.forceId);
+  return !previous || !sameRecord(previous, r);
+};
+
+const sameRecord = (a: Attendance, r: AttendanceInput) =>
+  a.attended === r.attended && a.aadObjectId === (r.attended ? (r.attendee?.aadObjectId ?? null) : null) && a.decisionMaker === (r.attended && r.decisionMaker);
 
 async function saveOne(tx: Repos, meeting: Meeting, r: AttendanceInput, actor: string, now: string): Promise<boolean> {
   const [previous] = await tx.chairs.attendance([meeting.id]).then((all) => all.filter((a) => a.forceId === r.forceId));
@@ -92,7 +110,7 @@ export async function attendanceCardModel(repos: Repos, meetingId: string) {
     const choices = people.filter((p) => (seen.has(p.aadObjectId) ? false : (seen.add(p.aadObjectId), true))).slice(0, 12);
     forces.push({ id: force.id, name: force.name, nominee: nominee && { aadObjectId: nominee.aadObjectId, name: nominee.name }, recorded, choices });
   }
-  return { meeting, panel, forces };
+  return { meeting, panel, forces, version: attendanceVersion(meeting, panel.forces, records) };
 }
 
 /** The conversation a panel's chair cards go to: a `link panel` wins over the config's teamsChannelId. */

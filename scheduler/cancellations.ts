@@ -38,7 +38,24 @@ export interface CancelInput {
   meetingId: string;
   reason: CancelReason;
   note: string;
+  /** The meeting's version on the card that was pressed; another means the card is stale. Unset: not from a card. */
+  version?: number;
 }
+
+/**
+ * What a stale card's press is told: how the meeting stands now, in a sentence. A card carries the meeting's
+ * version; when the stored one differs, someone changed the meeting after the card was made.
+ */
+export function staleLine(meeting: Meeting, panel: Panel): string {
+  const when = DateTime.fromISO(toLocalIso(meeting.start), { setZone: true }).toFormat('ccc d LLL yyyy, HH:mm');
+  const now = meeting.status === 'cancelled' ? 'it has since been cancelled'
+    : meeting.status !== 'scheduled' ? 'its attendance has since been recorded'
+    : meeting.moved ? `it has since been moved to ${when}`
+    : `it has changed since (it is on ${when})`;
+  return `This card was out of date: the ${panel.name} meeting you chose was changed by someone else, and ${now}. Nothing was done; here is how things stand now.`;
+}
+
+const stale = (meeting: Meeting, panel: Panel) => fail('STALE', staleLine(meeting, panel));
 
 /** Cancels a meeting for a chair of its panel or a national lead; its cards change in place through the outbox. */
 export async function cancelMeeting(store: Store, input: CancelInput, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel; changed: boolean }>> {
@@ -47,7 +64,9 @@ export async function cancelMeeting(store: Store, input: CancelInput, actor: str
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
     if (!meeting || !panel) return fail('NOT_FOUND', 'That meeting is not known to this bot.');
     if (!canActForPanel(await accessFor(tx, actor), panel.id)) return fail('FORBIDDEN', `Only the chairs of ${panel.name} or a national lead can cancel its meetings.`);
+    // A repeated press (Teams retries invokes) finds the meeting already cancelled: nothing more to do.
     if (meeting.status === 'cancelled') return ok({ meeting, panel, changed: false });
+    if (input.version !== undefined && input.version !== meeting.version) return stale(meeting, panel);
     if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STARTED', 'That meeting has already started, so it cannot be cancelled.');
     const cancelled: Meeting = { ...meeting, status: 'cancelled', locked: true, version: meeting.version + 1 };
     await tx.meetings.update(cancelled, now);
@@ -72,7 +91,7 @@ function slotToUtc(slot: LocalSlot): string | null {
 }
 
 /** Moves a meeting to another date and time; the nomination carries over, the cards change and the nominee is told. */
-export async function rescheduleMeeting(store: Store, meetingId: string, slot: LocalSlot, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
+export async function rescheduleMeeting(store: Store, meetingId: string, slot: LocalSlot, version: number | undefined, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
   const start = slotToUtc(slot);
   if (!start) return fail('INVALID', 'Give a real date and time.');
   if (start <= now) return fail('INVALID', 'A meeting can only be moved to a time in the future.');
@@ -81,6 +100,10 @@ export async function rescheduleMeeting(store: Store, meetingId: string, slot: L
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
     if (!meeting || !panel) return fail('NOT_FOUND', 'That meeting is not known to this bot.');
     if (!canActForPanel(await accessFor(tx, actor), panel.id)) return fail('FORBIDDEN', `Only the chairs of ${panel.name} or a national lead can move its meetings.`);
+    // A repeated press finds the meeting already where it was asked to go.
+    const behind = version !== undefined && version !== meeting.version;
+    if (behind && meeting.status === 'scheduled' && meeting.start === start && meeting.moved) return ok({ meeting, panel });
+    if (behind) return stale(meeting, panel);
     if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STARTED', 'Only a meeting that is still to come can be moved.');
     const length = Date.parse(meeting.end) - Date.parse(meeting.start);
     const moved: Meeting = {
@@ -109,7 +132,7 @@ async function tellNominees(tx: Repos, m: Meeting, now: string): Promise<void> {
 }
 
 /** Adds an extra meeting to a panel; on a when-necessary panel every meeting is one. */
-export async function addExtraMeeting(store: Store, panelId: string, slot: LocalSlot, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
+export async function addExtraMeeting(store: Store, panelId: string, slot: LocalSlot, versions: Readonly<Record<string, number>>, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
   const start = slotToUtc(slot);
   if (!start) return fail('INVALID', 'Give a real date and time.');
   if (start <= now) return fail('INVALID', 'An extra meeting must be in the future.');
@@ -117,6 +140,8 @@ export async function addExtraMeeting(store: Store, panelId: string, slot: Local
     const panel = await tx.directory.getPanel(panelId);
     if (!panel || panel.retired) return fail('NOT_FOUND', 'That panel is not known to this bot.');
     if (!canActForPanel(await accessFor(tx, actor), panel.id)) return fail('FORBIDDEN', `Only the chairs of ${panel.name} or a national lead can add meetings to it.`);
+    const changed = await changedSince(tx, panel.id, versions);
+    if (changed) return stale(changed, panel);
     const id = `${panel.id}.${slot.date}.extra-${slot.time.replace(':', '')}`;
     if (await tx.meetings.get(id)) return fail('EXISTS', `${panel.name} already has an extra meeting then.`);
     const meeting: Meeting = {
@@ -127,4 +152,13 @@ export async function addExtraMeeting(store: Store, panelId: string, slot: Local
     await tx.audit.append([{ at: now, actor, action: 'meeting.added', subject: { meetingId: id, panelId: panel.id }, details: { start, end: meeting.end, extra: true } }]);
     return ok({ meeting, panel });
   });
+}
+
+/** The first of a panel's meetings on the card whose stored version is not the card's, if any. */
+async function changedSince(tx: Repos, panelId: string, versions: Readonly<Record<string, number>>): Promise<Meeting | null> {
+  for (const [id, version] of Object.entries(versions)) {
+    const m = await tx.meetings.get(id);
+    if (m && m.panelId === panelId && m.version !== version) return m;
+  }
+  return null;
 }

@@ -22,8 +22,8 @@ export const scopeValue = (r: ReviewRequest): string => (r.forceId ? `force:${r.
 export async function parseReviewArgs(store: Store, args: string, now: string): Promise<Result<ReviewRequest>> {
   const words = args.trim().split(/\s+/).filter(Boolean);
   let request: ReviewRequest = {};
-  const first = words[0]?.toLowerCase();
-  if (first && /^[a-z0-9-]{1,64}$/.test(first) && !/^\d/.test(first) && !['last', 'past', 'this'].includes(first)) {
+  const first = scopeWord(args);
+  if (first) {
     if (await store.directory.getForce(first)) request = { forceId: first };
     else if (await store.directory.getPanel(first)) request = { panelId: first };
     else return { ok: false, error: { code: 'NOT_FOUND', message: `There is no force or panel "${first}".` } };
@@ -34,3 +34,9 @@ export async function parseReviewArgs(store: Store, args: string, now: string): 
   return ok({ ...request, ...range.value });
 }
 
+
+/** The first word of typed review arguments when it names a force or panel rather than a period, lower-cased. */
+export function scopeWord(args: string): string | undefined {
+  const first = args.trim().split(/\s+/)[0]?.toLowerCase();
+  return first && /^[a-z0-9-]{1,64}$/.test(first) && !/^\d/.test(first) && !['last', 'past', 'this'].includes(first) ? first : undefined;
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
+import { attendanceCardModel } from '../scheduler/attendance.js';
 import { computeFlags } from '../scheduler/domain/flags.js';
 import { silentLog } from '../scheduler/log.js';
 import { nominate, nominationCardModel } from '../scheduler/nominations.js';
@@ -25,8 +26,11 @@ describe('a chair records police attendance, over real HTTP', () => {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  const record = (who = DAWN, extra: Record<string, unknown> = {}) =>
-    post(cardAction(connector.url, who, 'recordAttendance', { meetingId: MAY, attended_hampshire: 'true', attendee_hampshire: NADIA.aadObjectId, decisionMaker_hampshire: 'true', ...extra }));
+  /** A press on the attendance card as it now stands (its version read from the store), unless `extra` says otherwise. */
+  const record = async (who = DAWN, extra: Record<string, unknown> = {}) => {
+    const cardVersion = (await attendanceCardModel(bot.store, MAY))!.version;
+    return post(cardAction(connector.url, who, 'recordAttendance', { meetingId: MAY, cardVersion, attended_hampshire: 'true', attendee_hampshire: NADIA.aadObjectId, decisionMaker_hampshire: 'true', ...extra }));
+  };
   const attendanceCards = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('Police attendance: Southampton'));
 
   beforeEach(async () => {
@@ -106,13 +110,28 @@ describe('a chair records police attendance, over real HTTP', () => {
 
   it('refuses a stranger, a meeting not yet ended, and bad card data, changing nothing', async () => {
     now = '2027-05-04T11:05:00.000Z';
-    expect((await record(STRANGER)).body.value).toMatch(/Only the chairs of Southampton Channel panel/);
+    expect((await record(STRANGER)).body.value).toBe("Only a Channel panel's chairs or a national lead can record its attendance.");
     expect(JSON.stringify((await record(DAWN, { attendee_hampshire: 'bob smith' })).body.value)).toContain('choose who attended for hampshire');
-    expect(JSON.stringify((await record(DAWN, { attendee_hampshire: '29:1nobody-here' })).body.value)).toContain('could not find who attended for hampshire');
+    expect(JSON.stringify((await record(DAWN, { attendee_hampshire: '29:1nobody-here' })).body.value)).toContain('could not find who attended for Hampshire and Isle of Wight Constabulary');
     expect(JSON.stringify((await record(DAWN, { attended_leics: 'true', attendee_leics: NADIA.aadObjectId })).body.value)).toContain('leics does not face');
     now = '2027-05-04T10:00:00.000Z';
     expect(JSON.stringify((await record()).body.value)).toContain('once the meeting has ended');
     expect(await bot.store.chairs.attendance([MAY])).toEqual([]);
     expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+  });
+  it('answers a press from an out-of-date card with the record as it stands, and changes nothing (regression: attendance carried no version)', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    const old = (await attendanceCardModel(bot.store, MAY))!.version;
+    await record();
+    const correction = { cardVersion: old, attendee_hampshire: GARETH.aadObjectId, decisionMaker_hampshire: 'false' };
+    const stale = JSON.stringify((await record(DAWN, correction)).body.value);
+    expect(stale).toContain('This card was out of date');
+    expect(stale).toContain('Police attendance: Southampton');
+    expect(await bot.store.chairs.attendance([MAY])).toEqual([expect.objectContaining({ aadObjectId: NADIA.aadObjectId, version: 1 })]);
+    // The same press again from the old card (Teams retries invokes) changes nothing, so it is not refused.
+    expect(JSON.stringify((await record(DAWN, { cardVersion: old })).body.value)).toContain('Recorded.');
+    // With the current card, the correction is recorded.
+    await record(DAWN, { attendee_hampshire: GARETH.aadObjectId, decisionMaker_hampshire: 'false' });
+    expect(await bot.store.chairs.attendance([MAY])).toEqual([expect.objectContaining({ aadObjectId: GARETH.aadObjectId, version: 2 })]);
   });
 });

@@ -12,6 +12,7 @@ import { cardProblems } from './support/validate-card.js';
 
 const MAY = 'southampton.2027-05-03';
 const TAMSIN = '3f98e277-4cbd-47ad-9c90-a9587403e430'; // chairs the Isles of Scilly (when necessary)
+const REFUSAL = "Only a Channel panel's chairs or a national lead can change its meetings.";
 
 
 describe('a chair cancels a meeting, over real HTTP', () => {
@@ -24,7 +25,7 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
-  const cancel = (who = DAWN, data: Record<string, unknown> = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month' }) =>
+  const cancel = (who = DAWN, data: Record<string, unknown> = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', versions: { [MAY]: 1 } }) =>
     post(cardAction(connector.url, who, 'cancelMeeting', data));
   const auditActions = async () => (await bot.store.audit.page(0, 100_000)).map((e) => e.action);
 
@@ -76,8 +77,11 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   });
 
   it('refuses a stranger and the chair of another panel, changing nothing', async () => {
-    expect((await cancel(STRANGER)).body.value).toMatch(/Only the chairs of Southampton Channel panel/);
-    expect((await cancel(KIERAN)).body.value).toMatch(/Only the chairs of Southampton Channel panel/);
+    // One neutral refusal: it names no panel, so it reads the same for a meeting that does not exist.
+    for (const who of [STRANGER, KIERAN]) {
+      expect((await cancel(who)).body.value).toBe(REFUSAL);
+      expect((await cancel(who, { meetingId: 'southampton.2031-01-06', reason: 'other', note: 'x y z' })).body.value).toBe(REFUSAL);
+    }
     expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
     expect(await auditActions()).not.toContain('meeting.cancelled');
   });
@@ -123,16 +127,16 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   });
 
   it('moves a meeting: the nomination carries over and the force card shows the new time', async () => {
-    const res = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-06', newTime: '14:00' }));
+    const res = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-06', newTime: '14:00', versions: { [MAY]: 1 } }));
     expect(JSON.stringify(res.body.value)).toContain('Moved: Southampton Channel panel, Thu 6 May 2027, 14:00–16:00');
     expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'scheduled', start: '2027-05-06T13:00:00.000Z', version: 2, moved: { reason: 'rescheduled by the chair' } });
     expect(await auditActions()).toContain('meeting.rescheduled');
     const cardActivity = (await bot.store.outbox.get(`card:${MAY}:hampshire`))!.activityId!;
     await until(() => connector.calls.some((c) => c.method === 'PUT' && c.activityId === cardActivity), 'the card update');
     expect(JSON.stringify(connector.calls.find((c) => c.method === 'PUT' && c.activityId === cardActivity)!.body)).toContain('Thu 6 May 2027, 14:00–16:00');
-    const past = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-01-06', newTime: '14:00' }));
+    const past = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-01-06', newTime: '14:00', versions: { [MAY]: 2 } }));
     expect(JSON.stringify(past.body.value)).toContain('only be moved to a time in the future');
-    expect((await post(cardAction(connector.url, STRANGER, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-07', newTime: '14:00' }))).body.value).toMatch(/Only the chairs/);
+    expect((await post(cardAction(connector.url, STRANGER, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-07', newTime: '14:00', versions: { [MAY]: 2 } }))).body.value).toBe(REFUSAL);
   });
 
   it('adds an extra meeting, including on a when-necessary panel, for chairs only', async () => {
@@ -142,7 +146,7 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     const tamsin = { aadObjectId: TAMSIN, name: 'Tamsin Hicks' };
     await post(cardAction(connector.url, tamsin, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-02', extraTime: '11:00' }));
     expect((await bot.store.meetings.list({ panelIds: ['isles-of-scilly'] })).map((m) => m.extra)).toEqual([true]);
-    expect((await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-03', extraTime: '11:00' }))).body.value).toMatch(/Only the chairs/);
+    expect((await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-03', extraTime: '11:00' }))).body.value).toBe(REFUSAL);
     const bad = await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'southampton', extraDate: 'soon', extraTime: '10:00' }));
     expect(JSON.stringify(bad.body.value)).toContain('Not added: choose a date');
   });
@@ -170,12 +174,31 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
   });
 
+  it('answers a stale card with the current list and what changed, and does nothing (regression: cancel and move carried no version)', async () => {
+    const move = (date: string, versions: Record<string, number>) => post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: date, newTime: '14:00', versions }));
+    expect(JSON.stringify((await move('2027-05-06', { [MAY]: 1 })).body.value)).toContain('Moved:');
+    // Another copy of the first card, made before the move: its cancel and its move are both out of date.
+    const staleCancel = JSON.stringify((await cancel()).body.value);
+    expect(staleCancel).toContain('This card was out of date');
+    expect(staleCancel).toContain('it has since been moved to Thu 6 May 2027, 14:00');
+    expect(staleCancel).toContain('Cancel a Channel panel meeting');
+    const staleMove = JSON.stringify((await move('2027-05-07', { [MAY]: 1 })).body.value);
+    expect(staleMove).toContain('This card was out of date');
+    expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'scheduled', start: '2027-05-06T13:00:00.000Z', version: 2 });
+    // A card without versions (from before this release) is out of date too.
+    expect(JSON.stringify((await cancel(DAWN, { meetingId: MAY, reason: 'other', note: 'x y z' })).body.value)).toContain('This card was out of date');
+    // Pressing the same move again (Teams retries an invoke) is not stale: the meeting is already there.
+    expect(JSON.stringify((await move('2027-05-06', { [MAY]: 1 })).body.value)).toContain('Moved:');
+    expect((await bot.store.meetings.get(MAY))?.version).toBe(2);
+    expect((await auditActions()).filter((a) => a === 'meeting.rescheduled')).toHaveLength(1);
+  });
+
   it.each([
     ['no reason', { meetingId: MAY, note: 'x y z' }, 'choose a reason'],
     ['an unknown reason', { meetingId: MAY, reason: 'bored', note: 'x y z' }, 'choose a reason'],
     ['no note', { meetingId: MAY, reason: 'other' }, 'Required'],
     ['a note far too long', { meetingId: MAY, reason: 'other', note: 'x'.repeat(500) }, 'under 280'],
-    ['an unknown meeting', { meetingId: 'atlantis.2027-01-01', reason: 'other', note: 'x y z' }, 'not known'],
+    ['an unknown meeting', { meetingId: 'atlantis.2027-01-01', reason: 'other', note: 'x y z' }, REFUSAL],
     ['a wrong type', { meetingId: 7, reason: 'other', note: 'x y z' }, 'Expected string'],
   ])('refuses bad card data (%s) with a clear line', async (_name, data, message) => {
     const res = await cancel(DAWN, data);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
+import { LINK_POLICY, NOMINATION_POLICY } from '../bot/nomination-routes.js';
 import { silentLog } from '../scheduler/log.js';
 import { queueNominationWork } from '../scheduler/nomination-jobs.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
@@ -58,7 +59,7 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
   it('lets only a lead link a force, and tells anyone else why not', async () => {
     await post(channelMessage(connector.url, STRANGER, 'link force hampshire'));
     await until(() => connector.posts().length === 1, 'the refusal');
-    expect(connector.posts()[0]!.body.text).toMatch(/Only Hampshire and Isle of Wight Constabulary's Prevent leads/);
+    expect(connector.posts()[0]!.body.text).toBe(LINK_POLICY.refusal);
     expect(await bot.store.teams.linkedConversation('force', 'hampshire')).toBeNull();
     await linked();
     expect(await bot.store.teams.linkedConversation('force', 'hampshire')).toBe(CHANNEL);
@@ -94,7 +95,7 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     const card = await editable(posted);
     expect(cardProblems(card)).toEqual([]);
     const stranger = await post(cardAction(connector.url, STRANGER, 'refreshNomination', posted.refresh.action.data));
-    expect(stranger.body.value).toMatch(/Only this force's Prevent leads/);
+    expect(stranger.body.value).toBe(NOMINATION_POLICY.refusal);
     const res = await post(cardAction(connector.url, GARETH, 'nominate', nominateData(card)));
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
@@ -145,7 +146,7 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     const res = await post(cardAction(connector.url, STRANGER, 'nominate', nominateData(await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card))));
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
-    expect(res.body.value).toMatch(/Only this force's Prevent leads/);
+    expect(res.body.value).toBe(NOMINATION_POLICY.refusal);
     expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
   });
 

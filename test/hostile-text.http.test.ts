@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { attendanceCardModel } from '../scheduler/attendance.js';
+import { silentLog } from '../scheduler/log.js';
+import { FakeConnector } from './support/fake-connector.js';
+import { cardAction, DAWN, GARETH } from './support/teams-activities.js';
+import { cardProblems } from './support/validate-card.js';
+
+// Text people type (a role, a cancellation note) and names Teams gives (a picked member) reach the store cleaned and
+// the bot's own cards as text, never as Markdown: a role of `[Confirm here](https://evil.example/phish)` must not
+// become a link in a card the bot signs, and control and direction-override characters must not be stored or shown.
+
+const MAY = 'southampton.2027-05-03';
+const JUNE = 'southampton.2027-06-07';
+const LINK = '[Confirm here](https://evil.example/phish)';
+const CONTROLS = 'DI\u0000 Smith\u001b[31m \u202eredro\u202c';
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+const HOSTILE_MEMBER = { aadObjectId: '5e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', name: `**Boss** ${LINK} \u202eEve` };
+
+/** Every TextBlock text and FactSet value of a card: what Teams renders as Markdown. */
+function markdownOf(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+    if (o.type === 'FactSet' && Array.isArray(o.facts)) for (const f of o.facts as Array<{ value: string }>) out.push(f.value);
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+
+/** A Markdown link or bare address that would render live, or an invisible character, in any rendered text. */
+function live(card: unknown): string[] {
+  return markdownOf(card).filter((t) => /(?<!\\)\]\(/.test(t) || /(?<!\\)https?:\/\//.test(t) || /evil\.example/.test(t) || INVISIBLE.test(t) || /(?<!\\)\*\*Boss/.test(t));
+}
+
+describe('hostile text through nominate, attendance and cancel, over real HTTP', () => {
+  let dir: string;
+  let bot: RunningBot;
+  let connector: FakeConnector;
+  let now = '2027-04-01T08:00:00.000Z';
+  const post = async (activity: object) => {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const text = await res.text();
+    return text ? JSON.parse(text) : null;
+  };
+  const nominate = (role: string, attendee = 'user-id-9') =>
+    post(cardAction(connector.url, GARETH, 'nominate', { meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee, role, decisionMaker: 'true' }));
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'panel-bot-hostile-'));
+    now = '2027-04-01T08:00:00.000Z';
+    connector = new FakeConnector();
+    await connector.start();
+    connector.members.set('user-id-9', HOSTILE_MEMBER);
+    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
+  });
+  afterEach(async () => {
+    await bot.stop();
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('nominate: a Markdown link as the role and a hostile member name are stored clean and shown as text', async () => {
+    const answer = await nominate(`${LINK} ${CONTROLS}`);
+    const card = answer.value;
+    expect(cardProblems(card)).toEqual([]);
+    expect(live(card), JSON.stringify(markdownOf(card))).toEqual([]);
+    // Shown, escaped, not dropped: the reader sees what was typed.
+    expect(markdownOf(card).join('\n')).toContain('Confirm here');
+    const stored = (await bot.store.nominations.get(MAY, 'hampshire'))!;
+    expect(stored.role).toBe('[Confirm here](https://evil.example/phish) DI Smith[31m redro');
+    expect(stored.name).toBe('**Boss** [Confirm here](https://evil.example/phish) Eve');
+    expect(INVISIBLE.test(JSON.stringify(stored))).toBe(false);
+  });
+
+  it('nominate: a role of only invisible characters is no role at all, and nothing is recorded', async () => {
+    const card = (await nominate('\u200b\u200b\u200b\u202e\u0000')).value;
+    expect(JSON.stringify(card)).toContain('give their role');
+    expect(await bot.store.nominations.get(MAY, 'hampshire')).toBeNull();
+  });
+
+  it('attendance: a hostile attendee name is stored clean and the chair sees it as text', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    const cardVersion = (await attendanceCardModel(bot.store, MAY))!.version;
+    const answer = await post(cardAction(connector.url, DAWN, 'recordAttendance', { meetingId: MAY, cardVersion, attended_hampshire: 'true', attendee_hampshire: 'user-id-9', decisionMaker_hampshire: 'true' }));
+    expect(cardProblems(answer.value)).toEqual([]);
+    expect(live(answer.value), JSON.stringify(markdownOf(answer.value))).toEqual([]);
+    const [record] = await bot.store.chairs.attendance([MAY]);
+    expect(record).toMatchObject({ aadObjectId: HOSTILE_MEMBER.aadObjectId, name: '**Boss** [Confirm here](https://evil.example/phish) Eve' });
+    // The next nomination card lists who attended last time: as text, too.
+    const next = (await post(cardAction(connector.url, GARETH, 'refreshNomination', { meetingId: JUNE, forceId: 'hampshire' }))).value;
+    expect(markdownOf(next).join('\n')).toContain('Boss');
+    expect(live(next), JSON.stringify(markdownOf(next))).toEqual([]);
+  });
+
+  it('cancel: the note is stored clean, three zero-width spaces are no note, and the card shows no link', async () => {
+    const cancel = (note: string) => post(cardAction(connector.url, DAWN, 'cancelMeeting', { meetingId: MAY, reason: 'other', note, versions: { [MAY]: 1 } }));
+    const empty = await cancel('\u200b\u200b\u200b');
+    expect(JSON.stringify(empty.value)).toContain('add a short note');
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+    const done = await cancel(`${LINK}\u0000\u202e room double-booked`);
+    expect(live(done.value), JSON.stringify(markdownOf(done.value))).toEqual([]);
+    const [c] = await bot.store.chairs.cancellations([MAY]);
+    expect(c?.note).toBe('[Confirm here](https://evil.example/phish) room double-booked');
+  });
+});
