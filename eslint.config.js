@@ -59,6 +59,8 @@ export default tseslint.config(
         'error',
         { selector: "MemberExpression[property.name='actionExecute']", message: 'Register card actions with gatedAction (bot/gate.ts): authorise first.' },
         { selector: "CallExpression > MemberExpression.callee[property.name='message']", message: 'Register commands with gatedCommand (bot/gate.ts): authorise first.' },
+        { selector: "MemberExpression[property.name=/^(messageExtensions|taskModules|meetings)$/]", message: 'Route these through the gate (bot/gate.ts) before using them: authorise first.' },
+        { selector: "MemberExpression[object.property.name='adaptiveCards'][property.name='search']", message: 'A Data.Query search names people: route it through the gate (bot/gate.ts).' },
       ],
     },
   },

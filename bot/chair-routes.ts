@@ -11,7 +11,7 @@ import { attendanceView } from './outbox-sender.js';
 import { addExtraMeeting, cancelMeeting, cancellableMeetings, rescheduleMeeting } from '../scheduler/cancellations.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import type { Result } from '../scheduler/domain/types.js';
-import { gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
+import { fromIds, gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
 import type { RouteDeps } from './nomination-routes.js';
 import { resolvePickedPerson } from './people.js';
 import type { TeamsApp } from './teams-app.js';
@@ -23,24 +23,15 @@ const CHANGE_MEETINGS = "Only a Channel panel's chairs or a national lead can ch
 /** Who may change a panel's meetings: its chairs and national leads, for the meeting or panel the press names. */
 export const CHAIR_POLICIES = {
   changeMeeting: {
-    claim: (input) => {
-      const { meetingId } = idsOf(input);
-      return meetingId ? { kind: 'meeting-chair', meetingId } : { kind: 'chair' };
-    },
+    claim: fromIds(({ meetingId }) => (meetingId ? { kind: 'meeting-chair', meetingId } : { kind: 'chair' })),
     refusal: CHANGE_MEETINGS,
   },
   addMeeting: {
-    claim: (input) => {
-      const { panelId } = idsOf(input);
-      return panelId ? { kind: 'panel', panelId } : { kind: 'chair' };
-    },
+    claim: fromIds(({ panelId }) => (panelId ? { kind: 'panel', panelId } : { kind: 'chair' })),
     refusal: CHANGE_MEETINGS,
   },
   recordAttendance: {
-    claim: (input) => {
-      const { meetingId } = idsOf(input);
-      return meetingId ? { kind: 'meeting-chair', meetingId } : { kind: 'chair' };
-    },
+    claim: fromIds(({ meetingId }) => (meetingId ? { kind: 'meeting-chair', meetingId } : { kind: 'chair' })),
     refusal: "Only a Channel panel's chairs or a national lead can record its attendance.",
   },
   cancelCommand: { claim: () => ({ kind: 'chair' }), refusal: CHANGE_MEETINGS },
@@ -57,7 +48,7 @@ export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWo
   };
   /** A refusal after the gate (roles changed in between) reads as the gate's; anything else comes with the current list. */
   const orList = async (caller: Caller, r: Result<unknown> & { ok: false }, what: string) =>
-    r.error.code === 'FORBIDDEN' ? caller.refusal : listCard(caller, r.error.code === 'STALE' ? r.error.message : `${what}: ${r.error.message}`);
+    r.error.code === 'FORBIDDEN' ? caller.refusal : listCard(caller, r.error.code === 'STALE' || r.error.code === 'OUTDATED' ? r.error.message : `${what}: ${r.error.message}`);
 
   gatedCommand(app, store, /^\s*panels\s*$/i, CHAIR_POLICIES.panels, async (_ctx, caller) => {
     const rows = await myMeetings(store, caller.aadObjectId, clock(), escalationWorkingDays);
@@ -75,17 +66,17 @@ export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWo
     const parsed = cancelData.safeParse(raw);
     if (!parsed.success) return listCard(caller, `Not cancelled: ${issues(parsed.error)}.`);
     const d = parsed.data;
-    const r = await cancelMeeting(store, { ...d, version: d.versions[d.meetingId] ?? -1 }, caller.aadObjectId, clock());
+    const r = await cancelMeeting(store, { ...d, version: d.versions[d.meetingId] ?? null }, caller.aadObjectId, clock());
     if (!r.ok) return orList(caller, r, 'Not cancelled');
     if (r.value.changed) kick();
-    return cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), d.reason);
+    return cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), r.value.reason);
   });
 
   gatedAction(app, store, VERBS.rescheduleMeeting, CHAIR_POLICIES.changeMeeting, async (_ctx, caller, raw) => {
     const parsed = rescheduleData.safeParse(raw);
     if (!parsed.success) return listCard(caller, `Not moved: ${issues(parsed.error)}.`);
     const d = parsed.data;
-    const r = await rescheduleMeeting(store, d.meetingId, { date: d.newDate, time: d.newTime }, d.versions[d.meetingId] ?? -1, caller.aadObjectId, clock());
+    const r = await rescheduleMeeting(store, d.meetingId, { date: d.newDate, time: d.newTime }, d.versions[d.meetingId] ?? null, caller.aadObjectId, clock());
     if (!r.ok) return orList(caller, r, 'Not moved');
     kick();
     return changedCard(`Moved: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'The named attendee carries over and is told; the cards in each force\'s Teams channel show the new time.');
@@ -95,7 +86,9 @@ export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWo
     const parsed = addMeetingData.safeParse(raw);
     if (!parsed.success) return listCard(caller, `Not added: ${issues(parsed.error)}.`);
     const d = parsed.data;
-    const r = await addExtraMeeting(store, d.panelId, { date: d.extraDate, time: d.extraTime }, d.versions, caller.aadObjectId, clock());
+    const fingerprint = d.snapshots?.[d.panelId];
+    const snapshot = fingerprint && d.asOf ? { asOf: d.asOf, fingerprint } : null;
+    const r = await addExtraMeeting(store, d.panelId, { date: d.extraDate, time: d.extraTime }, snapshot, caller.aadObjectId, clock());
     if (!r.ok) return orList(caller, r, 'Not added');
     return changedCard(`Extra meeting added: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'Each force facing the panel will be asked to name its attendee.');
   });
@@ -119,7 +112,7 @@ export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWo
       records.push({ forceId: r.forceId, attended: r.attended, attendee: person, decisionMaker: r.decisionMaker });
     }
     const r = await recordAttendance(store, meetingId, records, caller.aadObjectId, clock(), parsed.data.cardVersion);
-    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : again(r.error.code === 'STALE' ? r.error.message : `Not recorded: ${r.error.message}`);
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : again(r.error.code === 'STALE' || r.error.code === 'OUTDATED' ? r.error.message : `Not recorded: ${r.error.message}`);
     return again();
   }
 }

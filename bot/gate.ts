@@ -19,6 +19,8 @@ export type Reply = string | Record<string, unknown>;
 export type Claim =
   /** Anyone: the use case answers with the caller's own things only (their panels, their feeds). */
   | { kind: 'anyone' }
+  /** National leads only: what a press names is not even shaped like an id, so only someone who sees everything may go on. */
+  | { kind: 'national' }
   /** Anyone with a role: national lead, force Prevent lead or deputy, chair. */
   | { kind: 'role' }
   /** Someone who acts for some force (lead, deputy, national). */
@@ -61,6 +63,8 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
   switch (claim.kind) {
     case 'anyone':
       return true;
+    case 'national':
+      return access.national;
     case 'role':
       return hasRole(access);
     case 'lead':
@@ -104,8 +108,9 @@ async function sees(store: Store, access: Access, claim: { forceId?: string; pan
 /** Its chairs see a panel, and so do the leads of the forces it faces. */
 async function seesPanel(store: Store, access: Access, panelId: string): Promise<boolean> {
   if (access.panels.has(panelId)) return true;
+  // A retired panel's history stays theirs to review (it is kept for years), as reviewScope allows.
   const panel = await store.directory.getPanel(panelId);
-  return !!panel && !panel.retired && panel.forces.some((f) => access.forces.has(f));
+  return !!panel && panel.forces.some((f) => access.forces.has(f));
 }
 
 /** Runs the gate: the caller's roles from the store, then the claim; null when refused. */
@@ -143,14 +148,36 @@ const ID = /^[a-z0-9-]{1,64}$/;
 const MEETING_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 const fields = z.object({ meetingId: z.unknown(), forceId: z.unknown(), panelId: z.unknown(), filterScope: z.unknown() }).partial().passthrough();
 
-/** The string ids a card's data names, when they have the shape of ids; nothing else is read. */
-export function idsOf(input: unknown): { meetingId?: string; forceId?: string; panelId?: string; scope?: string } {
-  const d = fields.safeParse(input);
-  if (!d.success) return {};
-  const str = (v: unknown, re: RegExp) => (typeof v === 'string' && re.test(v.trim()) ? v.trim() : undefined);
-  const scope = typeof d.data.filterScope === 'string' ? d.data.filterScope : undefined;
-  return { meetingId: str(d.data.meetingId, MEETING_ID), forceId: str(d.data.forceId, ID), panelId: str(d.data.panelId, ID), ...(scope !== undefined ? { scope } : {}) };
+export interface Ids {
+  meetingId?: string;
+  forceId?: string;
+  panelId?: string;
+  scope?: string;
+  /** An id is present but not shaped like one: only a national lead's press goes on (to be told what is wrong). */
+  malformed: boolean;
 }
+
+/** The string ids a card's data names, when they have the shape of ids; nothing else is read. */
+export function idsOf(input: unknown): Ids {
+  const d = fields.safeParse(input);
+  if (!d.success) return { malformed: false };
+  let malformed = false;
+  const str = (v: unknown, re: RegExp) => {
+    if (v === undefined || v === '') return undefined;
+    if (typeof v === 'string' && re.test(v)) return v;
+    malformed = true;
+    return undefined;
+  };
+  const ids = { meetingId: str(d.data.meetingId, MEETING_ID), forceId: str(d.data.forceId, ID), panelId: str(d.data.panelId, ID) };
+  const scope = typeof d.data.filterScope === 'string' ? d.data.filterScope : undefined;
+  return { ...ids, ...(scope !== undefined ? { scope } : {}), malformed };
+}
+
+/** A claim reader over a card's ids; data whose ids are malformed claims what only a national lead may touch. */
+export const fromIds = (build: (ids: Ids) => Claim) => (input: unknown): Claim => {
+  const ids = idsOf(input);
+  return ids.malformed ? { kind: 'national' } : build(ids);
+};
 
 /** A scope filter as cards carry it (`force:<id>`, `panel:<id>`, `all`), as a view claim. */
 export function viewClaim(scope: string | undefined): Claim {

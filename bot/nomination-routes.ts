@@ -8,7 +8,7 @@ import { forgetConversation, linkConversation, recordConversation } from '../sch
 import type { Store } from '../scheduler/store/store.js';
 import { resolvePickedPerson } from './people.js';
 import { activityTenant, type TeamsApp } from './teams-app.js';
-import { gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
+import { fromIds, gatedAction, gatedCommand, type Caller, type Policy, type Reply } from './gate.js';
 
 export interface RouteDeps {
   store: Store;
@@ -95,10 +95,7 @@ const FORBIDDEN = "Only the force's Prevent leads, their deputies and national l
 
 /** Naming a force's attendee: the force's leads and deputies, for a meeting whose panel faces the force. */
 export const NOMINATION_POLICY: Policy = {
-  claim: (input) => {
-    const { meetingId, forceId } = idsOf(input);
-    return meetingId && forceId ? { kind: 'meeting-force', meetingId, forceId } : { kind: 'lead' };
-  },
+  claim: fromIds(({ meetingId, forceId }) => (meetingId && forceId ? { kind: 'meeting-force', meetingId, forceId } : { kind: 'lead' })),
   refusal: FORBIDDEN,
 };
 

@@ -18,6 +18,8 @@ export interface ChairPanel {
   id: string;
   name: string;
   whenNecessary: boolean;
+  /** The panel's meetings as the card saw them; the add button carries it. */
+  snapshot: { asOf: string; fingerprint: string };
 }
 
 /** Move the chosen meeting, or add an extra one; inputs are checked by the server, so no section blocks another. */
@@ -32,8 +34,13 @@ function moveAndAdd(panels: ChairPanel[], versions: Record<string, number>): Car
     { type: 'Input.ChoiceSet', id: 'panelId', label: 'Panel', choices: panels.map((p) => ({ title: cleanText(p.name), value: p.id })), ...(panels.length === 1 ? { value: panels[0]!.id } : {}) },
     { type: 'Input.Date', id: 'extraDate', label: 'Date' },
     { type: 'Input.Time', id: 'extraTime', label: 'Start time (UK time)' },
-    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Add meeting', verb: VERBS.addMeeting, data: { versions } }] },
+    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Add meeting', verb: VERBS.addMeeting, data: addData(panels) }] },
   ];
+}
+
+/** What the add button carries: each panel's fingerprint, as of when the card was made. */
+function addData(panels: ChairPanel[]): Record<string, unknown> {
+  return { snapshots: Object.fromEntries(panels.map((p) => [p.id, p.snapshot.fingerprint])), asOf: panels[0]?.snapshot.asOf };
 }
 
 /** The chair's card: cancel a meeting (a category and a short note, the warning in plain sight), move one, or add one. */

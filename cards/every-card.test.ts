@@ -37,7 +37,7 @@ const meetings: CancelListItem[] = Array.from({ length: 20 }, (_, i) => ({
   end,
   extra: i % 7 === 0,
 }));
-const chairPanels = Array.from({ length: 10 }, (_, i) => ({ id: `panel-${i}`, name: `Panel ${i} Channel panel`, whenNecessary: i === 3 }));
+const chairPanels = Array.from({ length: 10 }, (_, i) => ({ id: `panel-${i}`, name: `Panel ${i} Channel panel`, whenNecessary: i === 3, snapshot: { asOf: '2027-03-01T09:00:00.000Z', fingerprint: 'AbCdEfGhIjKlMnOp' } }));
 
 const panelsRows: PanelsRow[] = Array.from({ length: 15 }, (_, i) => ({
   id: `panel-${i}.2027-04-0${1 + (i % 9)}`,

@@ -80,7 +80,11 @@ const localTimeInput = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:00)?$/, 'choo
 export const rescheduleData = z.object({ meetingId: z.string({ required_error: 'choose a meeting' }).min(1, 'choose a meeting').max(200), newDate: localDateInput, newTime: localTimeInput, versions });
 
 /** Adding an extra meeting to a panel. */
-export const addMeetingData = z.object({ panelId: z.string({ required_error: 'choose a panel' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a panel'), extraDate: localDateInput, extraTime: localTimeInput, versions });
+export const addMeetingData = z.object({ panelId: z.string({ required_error: 'choose a panel' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a panel'), extraDate: localDateInput, extraTime: localTimeInput,
+  /** Each listed panel's fingerprint when the card was made (`asOf`): a press after the panel's meetings changed is stale. */
+  snapshots: z.record(z.string().max(64), z.string().max(64)).refine((v) => Object.keys(v).length <= 200, 'too many panels').optional(),
+  asOf: z.string().datetime().optional(),
+});
 
 /** A history or review filter: a force or panel (`force:<id>`, `panel:<id>`), or `all` (or nothing) for everything the person may see. */
 const scopeChoice = z.string().regex(/^(all|(force|panel):[a-z0-9-]{1,64})?$/, 'choose a force or panel from the list').default('');

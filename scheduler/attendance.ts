@@ -33,8 +33,10 @@ export async function recordAttendance(store: Store, meetingId: string, records:
     if (missing) return fail('INVALID', `Say who attended for ${missing.forceId}, or record that nobody did.`);
     const stored = await tx.chairs.attendance([meeting.id]);
     // A card made before someone else's record would overwrite it unseen; a repeated press changes nothing, so passes.
+    // A card from before cards carried versions ('') may record what nobody has recorded yet, and nothing more.
     if (cardVersion !== undefined && cardVersion !== attendanceVersion(meeting, panel.forces, stored) && records.some((r) => differs(stored, r))) {
-      return fail('STALE', 'This card was out of date: the attendance was recorded or corrected by someone else after it was made. Nothing was changed; here is the record as it stands now.');
+      if (cardVersion === '' && stored.length > 0) return fail('OUTDATED', 'This card is from an earlier version of the bot, so nothing was changed: here is the record as it stands now.');
+      if (cardVersion !== '') return fail('STALE', 'This card was out of date: the attendance was recorded or corrected by someone else after it was made. Nothing was changed; here is the record as it stands now.');
     }
     let changed = 0;
     for (const r of records) changed += (await saveOne(tx, meeting, r, actor, now)) ? 1 : 0;

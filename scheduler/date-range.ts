@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { echo } from './domain/text.js';
 import { fail, ok, type Result } from './domain/types.js';
 
 /** A period as instants (ISO UTC); `to` is exclusive. A missing end is open. */
@@ -55,7 +56,7 @@ export function parseDateRange(text: string, now: string): Result<DateRange> {
 }
 
 const bad = (text: string) =>
-  fail('BAD_RANGE', `"${text.trim()}" is not a period: try \`last 12 months\`, \`2026-01-01\`, \`2026-01\` or \`2026-01-01 2026-06-30\``);
+  fail('BAD_RANGE', `"${echo(text)}" is not a period: try \`last 12 months\`, \`2026-01-01\`, \`2026-01\` or \`2026-01-01 2026-06-30\``);
 
 /** A period's default start: the last 12 months up to now. */
 export function lastMonths(now: string, months = 12): DateRange {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { accessFor, canActForForce, type Access } from './access.js';
 import { feedDay, feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
+import { echo } from './domain/text.js';
 import { fail, ok, type Nomination, type Panel, type Result } from './domain/types.js';
 import { visiblePanels } from './open-flags.js';
 import type { FeedScope, FeedToken } from './store/kysely-feed-repos.js';
@@ -88,7 +89,7 @@ export async function issueFeeds(store: Store, actor: string, now: string, opts:
     if (!all.length) return fail('NO_FEEDS', 'Calendar feeds are for panel chairs, force Prevent leads and their deputies, national leads and named police attendees.');
     const only = opts.only?.toLowerCase();
     const chosen = only ? all.filter((c) => (only === 'me' ? c.scope.kind === 'person' : c.scope.kind !== 'person' && c.scope.id === only)) : all;
-    if (!chosen.length) return fail('NOT_VISIBLE', `There is no feed "${opts.only}" that you may see. Type \`subscribe\` for the feeds you may see.`);
+    if (!chosen.length) return fail('NOT_VISIBLE', `There is no feed "${echo(opts.only ?? '')}" that you may see. Type \`subscribe\` for the feeds you may see.`);
     const offers = chosen.slice(0, opts.max).map((c) => ({ ...c, token: newToken() }));
     for (const o of offers) await tx.feeds.save({ hash: tokenHash(o.token), owner: actor, scope: o.scope, createdAt: now, revokedAt: null });
     await tx.audit.append([{ at: now, actor, action: 'feed.issued', subject: { owner: actor }, details: { scopes: offers.map((o) => `${o.scope.kind}:${o.scope.id}`) } }]);

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { accessFor, canActForForce, canActForPanel } from './access.js';
-import { listSchedule, type MeetingView } from './schedule-view.js';
+import { listSchedule, type ForceView, type MeetingView } from './schedule-view.js';
 import type { Store } from './store/store.js';
 import { visiblePanels } from './open-flags.js';
 
@@ -16,12 +16,14 @@ const LIMIT = 10;
 export async function myMeetings(store: Store, actor: string, now: string, escalationWorkingDays: number): Promise<MyMeeting[] | null> {
   const access = await accessFor(store, actor);
   const panels = visiblePanels(access, await store.directory.listPanels());
+  // National leads and a panel's chairs see every force's part; a lead their own forces'; a nominee their own nomination.
+  const view: ForceView = { sees: (panel, forceId) => access.national || access.panels.has(panel.id) || access.forces.has(forceId), person: access.aadObjectId };
   const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 3 }).toISO()!;
   const upcoming: MeetingView[] = [];
-  for (const p of panels) upcoming.push(...(await listSchedule(store, { panelId: p.id, from: now, to }, now, escalationWorkingDays)).meetings);
+  for (const p of panels) upcoming.push(...(await listSchedule(store, { panelId: p.id, from: now, to }, now, escalationWorkingDays, view)).meetings);
   const panelIds = new Set(panels.map((p) => p.id));
   // A nominee without a role still sees the meetings they were named for.
-  const all = (await listSchedule(store, { from: now, to }, now, escalationWorkingDays)).meetings;
+  const all = (await listSchedule(store, { from: now, to }, now, escalationWorkingDays, view)).meetings;
   upcoming.push(...all.filter((m) => !panelIds.has(m.panelId) && m.nominations.some((n) => n.aadObjectId === access.aadObjectId)));
   if (!upcoming.length && !access.national && !access.forces.size && !access.panels.size) return null;
   return upcoming

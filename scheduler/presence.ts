@@ -1,5 +1,5 @@
 import { accessFor, canActForForce, canActForPanel } from './access.js';
-import { cleanText } from './domain/text.js';
+import { cleanText, echo } from './domain/text.js';
 import type { Conversation, LinkScope, Result } from './domain/types.js';
 import { fail, ok } from './domain/types.js';
 import type { Store } from './store/store.js';
@@ -26,7 +26,7 @@ export async function forgetConversation(store: Store, conversationId: string, t
 export async function linkConversation(store: Store, scope: LinkScope, scopeId: string, conversationId: string, actor: string, now: string): Promise<Result<{ name: string }>> {
   return store.transaction(async (tx) => {
     const target = scope === 'force' ? await tx.directory.getForce(scopeId) : await tx.directory.getPanel(scopeId);
-    if (!target || target.retired) return fail('NOT_FOUND', `There is no ${scope} "${scopeId}". Type \`panels\` or ask your national lead for the ids.`);
+    if (!target || target.retired) return fail('NOT_FOUND', `There is no ${scope} "${echo(scopeId)}". Type \`panels\` or ask your national lead for the ids.`);
     const access = await accessFor(tx, actor);
     const allowed = scope === 'force' ? canActForForce(access, scopeId) : canActForPanel(access, scopeId);
     if (!allowed) {

@@ -66,8 +66,17 @@ export async function loadFlagMeetings(store: Store, meetings: Meeting[]): Promi
   return meetings.map((m) => ({ ...m, cancelReason: reasons.get(m.id) ?? null, nominations: n.get(m.id) ?? [], attendance: a.get(m.id) ?? [] }));
 }
 
+/**
+ * Which forces' parts of a panel's meetings (nominations, attendance, force flags) a viewer may see, and whose own
+ * nomination they always see; unset shows every force (the operator, national leads).
+ */
+export interface ForceView {
+  sees: (panel: Panel, forceId: string) => boolean;
+  person: string;
+}
+
 /** The meetings a query selects, oldest first, with the panels they belong to. */
-export async function listSchedule(store: Store, q: ScheduleQuery, now: string, escalationWorkingDays = DEFAULT_TIMINGS.escalationWorkingDays): Promise<{ meetings: MeetingView[]; panels: Panel[] }> {
+export async function listSchedule(store: Store, q: ScheduleQuery, now: string, escalationWorkingDays = DEFAULT_TIMINGS.escalationWorkingDays, view?: ForceView): Promise<{ meetings: MeetingView[]; panels: Panel[] }> {
   const panels = await store.directory.listPanels({ includeRetired: true });
   const byId = new Map(panels.map((p) => [p.id, p]));
   const filter: MeetingFilter = {
@@ -81,12 +90,15 @@ export async function listSchedule(store: Store, q: ScheduleQuery, now: string, 
   const flagsOf = new Map<string, string[]>();
   for (const panel of panels) {
     for (const f of computeFlags(panel, meetings, now, settings)) {
-      if (f.meetingId) flagsOf.set(f.meetingId, [...(flagsOf.get(f.meetingId) ?? []), f.code]);
+      if (f.meetingId && (!view || !f.forceId || view.sees(panel, f.forceId))) flagsOf.set(f.meetingId, [...(flagsOf.get(f.meetingId) ?? []), f.code]);
     }
   }
   const views = meetings.flatMap((m) => {
     const panel = byId.get(m.panelId);
-    return panel ? [meetingView(m, panel, m.nominations, flagsOf.get(m.id) ?? [], m.attendance)] : [];
+    if (!panel) return [];
+    // Another force's nominee, record or even "nobody named" is that force's business, not the viewer's.
+    const shown = <T extends { forceId: string; aadObjectId: string | null }>(rows: T[]) => (view ? rows.filter((r) => view.sees(panel, r.forceId) || r.aadObjectId === view.person) : rows);
+    return [meetingView(m, panel, shown(m.nominations), flagsOf.get(m.id) ?? [], shown(m.attendance))];
   });
   const selected = panels.filter(
     (p) => !p.retired && (!q.panelId || p.id === q.panelId) && (!q.forceId || p.forces.includes(q.forceId)),

@@ -130,8 +130,16 @@ describe('a chair records police attendance, over real HTTP', () => {
     expect(await bot.store.chairs.attendance([MAY])).toEqual([expect.objectContaining({ aadObjectId: NADIA.aadObjectId, version: 1 })]);
     // The same press again from the old card (Teams retries invokes) changes nothing, so it is not refused.
     expect(JSON.stringify((await record(DAWN, { cardVersion: old })).body.value)).toContain('Recorded.');
+    // A card from before cards carried versions may not overwrite a record.
+    expect(JSON.stringify((await record(DAWN, { cardVersion: undefined, attendee_hampshire: GARETH.aadObjectId })).body.value)).toContain('from an earlier version of the bot');
     // With the current card, the correction is recorded.
     await record(DAWN, { attendee_hampshire: GARETH.aadObjectId, decisionMaker_hampshire: 'false' });
     expect(await bot.store.chairs.attendance([MAY])).toEqual([expect.objectContaining({ aadObjectId: GARETH.aadObjectId, version: 2 })]);
+  });
+
+  it('records from a card made before cards carried versions when nothing is recorded yet', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    expect(JSON.stringify((await record(DAWN, { cardVersion: undefined })).body.value)).toContain('Recorded.');
+    expect(await bot.store.chairs.attendance([MAY])).toEqual([expect.objectContaining({ aadObjectId: NADIA.aadObjectId, version: 1 })]);
   });
 });

@@ -28,6 +28,12 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   const cancel = (who = DAWN, data: Record<string, unknown> = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', versions: { [MAY]: 1 } }) =>
     post(cardAction(connector.url, who, 'cancelMeeting', data));
   const auditActions = async () => (await bot.store.audit.page(0, 100_000)).map((e) => e.action);
+  /** The add button's data on the chair's cancel card, as `who` gets it now. */
+  const addCardData = async (who: { aadObjectId: string; name: string } = DAWN): Promise<Record<string, unknown>> => {
+    await post(personalMessage(connector.url, who, 'cancel'));
+    const card = JSON.stringify(connector.posts().at(-1)!.body.attachments[0].content);
+    return JSON.parse(card.match(/"verb":"addMeeting","data":(\{[^}]*\}[^}]*\})/)![1]!);
+  };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'panel-bot-cancel-'));
@@ -140,11 +146,11 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   });
 
   it('adds an extra meeting, including on a when-necessary panel, for chairs only', async () => {
-    const res = await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'southampton', extraDate: '2027-05-20', extraTime: '10:00' }));
+    const res = await post(cardAction(connector.url, DAWN, 'addMeeting', { ...(await addCardData()), panelId: 'southampton', extraDate: '2027-05-20', extraTime: '10:00' }));
     expect(JSON.stringify(res.body.value)).toContain('Extra meeting added: Southampton Channel panel, Thu 20 May 2027, 10:00–12:00');
     expect(await bot.store.meetings.get('southampton.2027-05-20.extra-1000')).toMatchObject({ extra: true, occurrence: null, start: '2027-05-20T09:00:00.000Z' });
     const tamsin = { aadObjectId: TAMSIN, name: 'Tamsin Hicks' };
-    await post(cardAction(connector.url, tamsin, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-02', extraTime: '11:00' }));
+    await post(cardAction(connector.url, tamsin, 'addMeeting', { ...(await addCardData(tamsin)), panelId: 'isles-of-scilly', extraDate: '2027-06-02', extraTime: '11:00' }));
     expect((await bot.store.meetings.list({ panelIds: ['isles-of-scilly'] })).map((m) => m.extra)).toEqual([true]);
     expect((await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-03', extraTime: '11:00' }))).body.value).toBe(REFUSAL);
     const bad = await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'southampton', extraDate: 'soon', extraTime: '10:00' }));
@@ -185,12 +191,40 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     const staleMove = JSON.stringify((await move('2027-05-07', { [MAY]: 1 })).body.value);
     expect(staleMove).toContain('This card was out of date');
     expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'scheduled', start: '2027-05-06T13:00:00.000Z', version: 2 });
-    // A card without versions (from before this release) is out of date too.
-    expect(JSON.stringify((await cancel(DAWN, { meetingId: MAY, reason: 'other', note: 'x y z' })).body.value)).toContain('This card was out of date');
+    // A card without versions (from before this release) does nothing either, and says why.
+    expect(JSON.stringify((await cancel(DAWN, { meetingId: MAY, reason: 'other', note: 'x y z' })).body.value)).toContain('from an earlier version of the bot');
     // Pressing the same move again (Teams retries an invoke) is not stale: the meeting is already there.
     expect(JSON.stringify((await move('2027-05-06', { [MAY]: 1 })).body.value)).toContain('Moved:');
     expect((await bot.store.meetings.get(MAY))?.version).toBe(2);
     expect((await auditActions()).filter((a) => a === 'meeting.rescheduled')).toHaveLength(1);
+  });
+
+  it('tells a second cancel of a cancelled meeting what happened, and shows the reason recorded, not the one pressed', async () => {
+    expect(JSON.stringify((await cancel()).body.value)).toContain('Reason: no cases to discuss');
+    // The same press again (a retry) is answered as done, with what was recorded.
+    expect(JSON.stringify((await cancel()).body.value)).toContain('Reason: no cases to discuss');
+    // Another copy of the card, pressed with another reason: told it changed, and the record keeps the first reason.
+    const other = JSON.stringify((await cancel(DAWN, { meetingId: MAY, reason: 'other', note: 'room unavailable', versions: { [MAY]: 1 } })).body.value);
+    expect(other).toContain('it has since been cancelled');
+    expect(other).not.toContain('Reason: other');
+    expect((await bot.store.chairs.cancellations([MAY])).map((c) => [c.reason, c.note])).toEqual([['no cases to discuss', 'Nothing new this month']]);
+  });
+
+  it('adds once on a repeated press, and refuses an add from a card made before the panel changed (regression: add carried no version)', async () => {
+    const data = await addCardData();
+    const add = (date: string, time: string, d: Record<string, unknown> = data) =>
+      post(cardAction(connector.url, DAWN, 'addMeeting', { ...d, panelId: 'southampton', extraDate: date, extraTime: time }));
+    expect(JSON.stringify((await add('2027-05-20', '10:00')).body.value)).toContain('Extra meeting added');
+    // Teams retries the invoke: the same add is found done, not refused.
+    expect(JSON.stringify((await add('2027-05-20', '10:00')).body.value)).toContain('Extra meeting added');
+    // Another chair's copy of the same card, adding a second meeting: the panel changed since, so nothing is added.
+    const stale = JSON.stringify((await add('2027-05-21', '14:00')).body.value);
+    expect(stale).toContain('This card was out of date');
+    expect((await bot.store.meetings.list({ panelIds: ['southampton'] })).filter((m) => m.extra).map((m) => m.id)).toEqual(['southampton.2027-05-20.extra-1000']);
+    // A fresh card adds it; a card from before cards carried snapshots adds nothing.
+    expect(JSON.stringify((await add('2027-05-21', '14:00', await addCardData())).body.value)).toContain('Extra meeting added');
+    expect(JSON.stringify((await add('2027-05-24', '14:00', {})).body.value)).toContain('from an earlier version of the bot');
+    expect((await bot.store.meetings.list({ panelIds: ['southampton'] })).filter((m) => m.extra)).toHaveLength(2);
   });
 
   it.each([
@@ -199,7 +233,8 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     ['no note', { meetingId: MAY, reason: 'other' }, 'Required'],
     ['a note far too long', { meetingId: MAY, reason: 'other', note: 'x'.repeat(500) }, 'under 280'],
     ['an unknown meeting', { meetingId: 'atlantis.2027-01-01', reason: 'other', note: 'x y z' }, REFUSAL],
-    ['a wrong type', { meetingId: 7, reason: 'other', note: 'x y z' }, 'Expected string'],
+    ['a wrong type (refused at the gate: not shaped like an id)', { meetingId: 7, reason: 'other', note: 'x y z' }, REFUSAL],
+    ['no meeting chosen', { reason: 'other', note: 'x y z' }, 'Not cancelled: Required'],
   ])('refuses bad card data (%s) with a clear line', async (_name, data, message) => {
     const res = await cancel(DAWN, data);
     expect(JSON.stringify(res.body.value)).toContain(message);

@@ -26,7 +26,10 @@ const NOW = '2027-05-20T08:00:00.000Z'; // after the May meetings, before June's
 const MAY = 'southampton.2027-05-03'; // Hampshire's, ended, with a nominee
 const JUNE = 'southampton.2027-06-07'; // Hampshire's, to come
 const JOINT = 'peterborough-rutland.2027-05-11'; // Cambridgeshire and Leicestershire's, ended
+const JOINT_NEXT = 'peterborough-rutland.2027-06-08'; // theirs too, to come: `panels` lists it for Leicestershire's lead
 const NOWHERE = 'southampton.2031-01-06'; // shaped like a meeting, but none
+
+const TOM = { aadObjectId: '9531985d-5d9d-49f8-9818-e811892f902b', name: 'Tom Whitfield' }; // a Cambridgeshire deputy
 
 interface Person {
   aadObjectId: string;
@@ -110,7 +113,7 @@ describe('nobody learns what they may not, from any button or command', () => {
     bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: CONFIG, LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now, {
       rateLimits: { commands: { burst: 1_000_000, perMinute: 1_000_000 }, actions: { burst: 1_000_000, perMinute: 1_000_000 } },
     });
-    for (const [meetingId, forceId, attendee] of [[MAY, 'hampshire', NADIA], [JUNE, 'hampshire', NADIA], [JOINT, 'cambs', { aadObjectId: '9531985d-5d9d-49f8-9818-e811892f902b', name: 'Tom Whitfield' }]] as const) {
+    for (const [meetingId, forceId, attendee] of [[MAY, 'hampshire', NADIA], [JUNE, 'hampshire', NADIA], [JOINT, 'cambs', TOM], [JOINT_NEXT, 'cambs', TOM]] as const) {
       const r = await nominate(bot.store, { meetingId, forceId, meetingVersion: 1, nominationVersion: 0, attendee, role: 'DI', decisionMaker: true }, forceId === 'cambs' ? 'd23f0824-128b-4f33-8c5c-7fd0a6a3a450' : GARETH.aadObjectId, PLANNED);
       expect(r.ok).toBe(true);
     }

@@ -112,4 +112,15 @@ describe('hostile text through nominate, attendance and cancel, over real HTTP',
     const [c] = await bot.store.chairs.cancellations([MAY]);
     expect(c?.note).toBe('[Confirm here](https://evil.example/phish) room double-booked');
   });
+
+  it('replies that repeat typed text back carry no link (regression: `review [x](https://…)` posted a live link)', async () => {
+    const replies: string[] = [];
+    for (const text of [`review ${LINK}`, `attendance last ${LINK}`, `link force ${LINK}`, `link panel ${LINK}`]) {
+      const before = connector.calls.length;
+      await post({ ...cardAction(connector.url, GARETH, 'x', {}), type: 'message', name: undefined, value: undefined, text });
+      replies.push(...connector.calls.slice(before).map((c) => String(c.body?.text ?? '')));
+    }
+    expect(replies).toHaveLength(4);
+    for (const r of replies) expect(r).not.toMatch(/\]\(|https?:|evil\.example/);
+  });
 });

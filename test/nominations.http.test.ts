@@ -187,8 +187,11 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     // A well-formed Teams user id that Teams does not know as a member of this team is refused, not recorded by name.
     const unknown = await post(cardAction(connector.url, GARETH, 'nominate', { ...data, attendee: '29:1nobody-here' }));
     expect(JSON.stringify(unknown.body.value)).toContain('I could not find that person in this team');
+    // Data whose ids are not even shaped like ids goes no further than the gate, for anyone but a national lead.
     const junk = await post(cardAction(connector.url, GARETH, 'nominate', { meetingId: 42 }));
-    expect(junk.body.value).toMatch(/could not be read/);
+    expect(junk.body.value).toBe(NOMINATION_POLICY.refusal);
+    const missing = await post(cardAction(connector.url, GARETH, 'nominate', { role: 'DI' }));
+    expect(missing.body.value).toMatch(/could not be read/);
     expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
   });
 

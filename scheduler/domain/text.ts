@@ -32,3 +32,12 @@ const INVISIBLE = new RegExp(
   `(${KEPT})|[\\x00-\\x08\\x0E-\\x1F\\x7F-\\x84\\x86-\\x9F\\p{Cs}\\p{Default_Ignorable_Code_Point}\\uFFF9-\\uFFFB]`,
   'gu',
 );
+
+/**
+ * Typed text a reply repeats back ("… is not a period"), reduced to letters, digits, spaces and hyphens and cut
+ * short, so no reply the bot posts can carry a link or Markdown someone typed into it.
+ */
+export function echo(typed: string): string {
+  const plain = cleanText(typed).replace(/[^\p{L}\p{N} -]/gu, '').slice(0, 40).trim();
+  return plain || '…';
+}
