@@ -54,19 +54,19 @@ export default tseslint.config(
     files: ['bot/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
-      // House rule 14: every command and card action passes the gate (bot/gate.ts), so none can forget it.
+      // House rule 14: every command and card action passes the gate (bot/routes/gate.ts), so none can forget it.
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[property.name='actionExecute']", message: 'Register card actions with gatedAction (bot/gate.ts): authorise first.' },
-        { selector: "CallExpression > MemberExpression.callee[property.name='message']", message: 'Register commands with gatedCommand (bot/gate.ts): authorise first.' },
-        { selector: "MemberExpression[property.name=/^(messageExtensions|taskModules|meetings)$/]", message: 'Route these through the gate (bot/gate.ts) before using them: authorise first.' },
-        { selector: "MemberExpression[object.property.name='adaptiveCards'][property.name='search']", message: 'A Data.Query search names people: route it through the gate (bot/gate.ts).' },
+        { selector: "MemberExpression[property.name='actionExecute']", message: 'Register card actions with gatedAction (bot/routes/gate.ts): authorise first.' },
+        { selector: "CallExpression > MemberExpression.callee[property.name='message']", message: 'Register commands with gatedCommand (bot/routes/gate.ts): authorise first.' },
+        { selector: "MemberExpression[property.name=/^(messageExtensions|taskModules|meetings)$/]", message: 'Route these through the gate (bot/routes/gate.ts) before using them: authorise first.' },
+        { selector: "MemberExpression[object.property.name='adaptiveCards'][property.name='search']", message: 'A Data.Query search names people: route it through the gate (bot/routes/gate.ts).' },
       ],
     },
   },
   {
     // The gate itself, and the help reply and catch-alls that name nothing.
-    files: ['bot/gate.ts', 'bot/teams-app.ts'],
+    files: ['bot/routes/gate.ts', 'bot/teams-app.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

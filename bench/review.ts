@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { loadReview, OPERATOR } from '../scheduler/review-query.js';
+import { loadReview, OPERATOR } from '../scheduler/review/review-query.js';
 import { freshStore, TEST_DATABASE_URL, type StoreKind, type TestStore } from '../test/support/stores.js';
 import { syntheticConfig } from './synthetic.js';
 

@@ -1,7 +1,7 @@
 // `npm run bench`: prints figures; never a pass/fail test. Targets are in the README.
 import { performance } from 'node:perf_hooks';
 import { freshStore, type StoreKind } from '../test/support/stores.js';
-import { syncPanels } from '../scheduler/sync.js';
+import { syncPanels } from '../scheduler/planning/sync.js';
 import { fanoutBench } from './fanout.js';
 import { reviewBench } from './review.js';
 import { calendarBench } from './calendar.js';

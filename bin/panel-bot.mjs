@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { cliMain } = await import('../bot/cli.ts');
+const { cliMain } = await import('../bot/cli/cli.ts');
 await cliMain();

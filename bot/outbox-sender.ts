@@ -3,14 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { attendanceCard, type AttendanceView } from '../cards/attendance-card.js';
 import { flagsCard } from '../cards/flags-card.js';
 import { nominationCard } from '../cards/nomination-card.js';
-import { forceDigestFlags } from '../scheduler/open-flags.js';
-import { attendanceCardModel } from '../scheduler/attendance.js';
+import { forceDigestFlags } from '../scheduler/review/open-flags.js';
+import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import { md, meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
 import { backoffMs, CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
-import { nominationCardModel, type NominationCardModel } from '../scheduler/nominations.js';
+import { nominationCardModel, type NominationCardModel } from '../scheduler/nominations/nominations.js';
 import type { Store } from '../scheduler/store/store.js';
 
 export const MAX_ATTEMPTS = 8;

@@ -2,7 +2,7 @@ import { ConfigurationServiceClientCredentialFactory, MemoryStorage, type Activi
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Log } from '../scheduler/log.js';
-import { commandOf, helpText } from './commands.js';
+import { commandOf, helpText } from './routes/commands.js';
 import type { AppConfig } from './config.js';
 import { authenticateActivity, authOptions, type Authentication, type Authenticator, type AuthOverrides } from './auth.js';
 import { rateLimitGate, type RateLimitOptions } from './rate-limit.js';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { HistoryForce, HistoryPage } from '../scheduler/attendance-history.js';
+import type { HistoryForce, HistoryPage } from '../scheduler/meetings/attendance-history.js';
 import { card, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryPage } from '../scheduler/attendance-history.js';
+import type { HistoryPage } from '../scheduler/meetings/attendance-history.js';
 import { cleanText } from '../scheduler/domain/text.js';
-import type { Review, ReviewFigures } from '../scheduler/review.js';
+import type { Review, ReviewFigures } from '../scheduler/review/review.js';
 import { cardProblems } from '../test/support/validate-card.js';
 import { attendanceHistoryCard } from './attendance-history-card.js';
 import { flagsCard } from './flags-card.js';

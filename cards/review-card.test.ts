@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryPage } from '../scheduler/attendance-history.js';
-import type { Review, ReviewFigures } from '../scheduler/review.js';
+import type { HistoryPage } from '../scheduler/meetings/attendance-history.js';
+import type { Review, ReviewFigures } from '../scheduler/review/review.js';
 import { cardBytes, cardProblems } from '../test/support/validate-card.js';
 import { attendanceHistoryCard } from './attendance-history-card.js';
 import { chartBuckets, reviewCard } from './review-card.js';

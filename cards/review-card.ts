@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { MonthFigures, Review, ReviewFigures } from '../scheduler/review.js';
+import type { MonthFigures, Review, ReviewFigures } from '../scheduler/review/review.js';
 import { card, facts, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { COMMANDS } from '../bot/commands.js';
+import { COMMANDS } from '../bot/routes/commands.js';
 import { encodePng } from './make-icons.js';
 import { buildPackage, checkIcons, commandLists, fillManifest, readPng, validateManifest, type Manifest } from './package-app.js';
 

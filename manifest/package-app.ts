@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { AppManifestUtils, type TeamsManifest } from '@microsoft/app-manifest';
-import { COMMANDS, type BotCommand, type CommandScope } from '../bot/commands.js';
+import { COMMANDS, type BotCommand, type CommandScope } from '../bot/routes/commands.js';
 import { zipSync } from 'fflate';
 
 /** The schema the template is written against; `@microsoft/app-manifest` bundles it, so validation needs no network. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../bot/cli.js';
+import { runCli } from '../bot/cli/cli.js';
 
 const NOW = '2026-11-22T12:00:00Z';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drainOutbox } from '../bot/outbox-sender.js';
 import { silentLog } from '../scheduler/log.js';
-import { queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { FakeConnector, type Recorded } from './support/fake-connector.js';
 import { cardKey, connectorMessenger, FANOUT_NOW, repeats, seedFanout } from './support/fanout.js';
 import { freshStore, type TestStore } from './support/stores.js';

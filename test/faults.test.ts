@@ -7,7 +7,7 @@ import { startBot } from '../bot/compose.js';
 import { LANES } from '../bot/outbox-sender.js';
 import { loadConfig } from '../bot/config.js';
 import { silentLog } from '../scheduler/log.js';
-import { queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { botAddedToTeam, CHANNEL, channelMessage, GARETH, personalMessage } from './support/teams-activities.js';
 import { until } from './support/wait.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
-import { attendanceCardModel } from '../scheduler/attendance.js';
+import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
 import { silentLog } from '../scheduler/log.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { cardAction, DAWN, GARETH } from './support/teams-activities.js';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
-import { LINK_POLICY, NOMINATION_POLICY } from '../bot/nomination-routes.js';
+import { LINK_POLICY, NOMINATION_POLICY } from '../bot/routes/nomination-routes.js';
 import { silentLog } from '../scheduler/log.js';
-import { queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
 import { until } from './support/wait.js';
 import { FakeConnector, type Recorded } from './support/fake-connector.js';
@@ -292,7 +292,7 @@ describe('a crash between queueing and sending', () => {
 
 describe('panel-bot tick', () => {
   it('sends what is due at that instant once, and nothing on a second run', async () => {
-    const { runCli } = await import('../bot/cli.js');
+    const { runCli } = await import('../bot/cli/cli.js');
     const dir = mkdtempSync(join(tmpdir(), 'panel-bot-tick-'));
     const connector = new FakeConnector();
     await connector.start();

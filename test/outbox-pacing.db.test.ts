@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drainOutbox, LANES, Turns, type Pacers } from '../bot/outbox-sender.js';
 import { silentLog } from '../scheduler/log.js';
 import { Pacer, type Messenger } from '../scheduler/messenger.js';
-import { queueNominationWork } from '../scheduler/nomination-jobs.js';
+import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { connectorMessenger, FANOUT_NOW, seedFanout } from './support/fanout.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';

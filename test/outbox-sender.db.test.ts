@@ -3,7 +3,7 @@ import { drainOutbox, MAX_ATTEMPTS } from '../bot/outbox-sender.js';
 import type { Conversation, OutboxMessage } from '../scheduler/domain/types.js';
 import { silentLog } from '../scheduler/log.js';
 import { SendError, type Messenger } from '../scheduler/messenger.js';
-import { syncPanels } from '../scheduler/sync.js';
+import { syncPanels } from '../scheduler/planning/sync.js';
 import { sampleConfig } from './support/sample.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cancelMeeting } from '../scheduler/cancellations.js';
-import { nominate } from '../scheduler/nominations.js';
-import { syncPanels } from '../scheduler/sync.js';
+import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
+import { nominate } from '../scheduler/nominations/nominations.js';
+import { syncPanels } from '../scheduler/planning/sync.js';
 import { pauseFirstTransaction } from './support/interleave.js';
 import { sampleConfig } from './support/sample.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { attendanceHistory } from '../scheduler/attendance-history.js';
+import { attendanceHistory } from '../scheduler/meetings/attendance-history.js';
 import type { Meeting } from '../scheduler/domain/types.js';
-import { EXPORT_TTL_MS, exportCsv, exportSecret, signExport, verifyExport } from '../scheduler/report-links.js';
-import { computeReview } from '../scheduler/review.js';
-import { loadReview, OPERATOR } from '../scheduler/review-query.js';
+import { EXPORT_TTL_MS, exportCsv, exportSecret, signExport, verifyExport } from '../scheduler/review/report-links.js';
+import { computeReview } from '../scheduler/review/review.js';
+import { loadReview, OPERATOR } from '../scheduler/review/review-query.js';
 import { CHAIR_2, flagMeetings, LEAD_A, LEAD_B, NATIONAL, NOW, PANELS, PERIOD, seedReviewFixture } from './support/review-fixture.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 

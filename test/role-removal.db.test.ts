@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { accessFor, canActForForce, canActForPanel } from '../scheduler/access.js';
-import { cancelMeeting } from '../scheduler/cancellations.js';
+import { accessFor, canActForForce, canActForPanel } from '../scheduler/people/access.js';
+import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
 import type { PanelsConfig } from '../scheduler/domain/types.js';
-import { nominate, nominationCardModel } from '../scheduler/nominations.js';
-import { syncPanels } from '../scheduler/sync.js';
+import { nominate, nominationCardModel } from '../scheduler/nominations/nominations.js';
+import { syncPanels } from '../scheduler/planning/sync.js';
 import { openStore } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
 import { sampleConfig } from './support/sample.js';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordAttendance } from '../scheduler/attendance.js';
-import { cancelMeeting } from '../scheduler/cancellations.js';
-import { listSchedule } from '../scheduler/schedule-view.js';
-import { syncPanels } from '../scheduler/sync.js';
+import { recordAttendance } from '../scheduler/meetings/attendance.js';
+import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
+import { listSchedule } from '../scheduler/planning/schedule-view.js';
+import { syncPanels } from '../scheduler/planning/sync.js';
 import { sampleConfig } from './support/sample.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 

@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMANDS, helpText } from '../bot/commands.js';
+import { COMMANDS, helpText } from '../bot/routes/commands.js';
 import { startBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
 import { startHttpServer, type HttpRoute, type RunningServer } from '../bot/http.js';

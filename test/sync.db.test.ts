@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { verifyAuditLog } from '../scheduler/audit-verify.js';
 import type { PanelsConfig } from '../scheduler/domain/types.js';
-import { parsePanelsConfig } from '../scheduler/panels-config.js';
-import { planMeetings, syncPanels } from '../scheduler/sync.js';
+import { parsePanelsConfig } from '../scheduler/planning/panels-config.js';
+import { planMeetings, syncPanels } from '../scheduler/planning/sync.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';

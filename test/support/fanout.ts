@@ -8,7 +8,7 @@ import { silentLog } from '../../scheduler/log.js';
 import type { Messenger } from '../../scheduler/messenger.js';
 import { runDueJobs } from '../../scheduler/scheduler.js';
 import type { Store } from '../../scheduler/store/store.js';
-import { syncPanels } from '../../scheduler/sync.js';
+import { syncPanels } from '../../scheduler/planning/sync.js';
 import type { Recorded } from './fake-connector.js';
 
 /** The instant the fan-out is due: 22 working days' lead brings some 400 cards due at once. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { PanelsConfig } from '../../scheduler/domain/types.js';
-import { parsePanelsConfig } from '../../scheduler/panels-config.js';
+import { parsePanelsConfig } from '../../scheduler/planning/panels-config.js';
 
 /** The shipped sample forces and panels, parsed and validated. */
 export function sampleConfig(): PanelsConfig {

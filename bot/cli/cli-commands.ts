@@ -1,0 +1,152 @@
+import { DateTime } from 'luxon';
+import { verifyAuditLog } from '../../scheduler/audit-verify.js';
+import { listSchedule, type MeetingView } from '../../scheduler/planning/schedule-view.js';
+import { openStore, storeOptions } from '../../scheduler/store/open-store.js';
+import type { Store } from '../../scheduler/store/store.js';
+import { syncPanels } from '../../scheduler/planning/sync.js';
+import { silentLog } from '../../scheduler/log.js';
+import { runDueJobs } from '../../scheduler/scheduler.js';
+import { outboxDrainer, schedulerJobs } from '../compose.js';
+import type { AppConfig } from '../config.js';
+import { createTeamsApp } from '../teams-app.js';
+import { teamsMessenger } from '../teams-messenger.js';
+import { readPanelsFile } from '../panels-file.js';
+import { reviewCommand } from './cli-review.js';
+
+export interface CliIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+type Command = (values: Values, config: Readonly<AppConfig>, io: CliIo) => Promise<number>;
+
+/** Refused input the user can correct: exit status 2. */
+class BadArgument extends Error {}
+
+/** An instant from `--now`: ISO-8601 with a date; a bare date or local time is read in Europe/London. */
+export function parseInstant(value: string, name: string): string {
+  const dt = DateTime.fromISO(value, { zone: 'Europe/London', setZone: false });
+  if (!dt.isValid) throw new BadArgument(`--${name} "${value}" is not an ISO-8601 date or instant`);
+  return dt.toUTC().toISO() as string;
+}
+
+async function withStore<T>(config: Readonly<AppConfig>, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storeOptions(config.databaseUrl, config.dataDir));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const sync: Command = async (values, config, io) => {
+  const now = typeof values.now === 'string' ? parseInstant(values.now, 'now') : DateTime.utc().toISO();
+  const file = await readPanelsFile(config.panelsConfig);
+  if (!file.ok) {
+    io.err(`panel-bot: ${file.error.message}\nnothing was changed.`);
+    return 1;
+  }
+  const report = await withStore(config, (store) => syncPanels(store, file.value, now));
+  const { forces: f, panels: p, meetings: m } = report;
+  io.out(
+    report.changes === 0
+      ? 'sync: nothing to change'
+      : `sync: forces +${f.added} ~${f.changed} retired ${f.retired}; panels +${p.added} ~${p.changed} retired ${p.retired}; ` +
+          `meetings planned ${m.planned}, re-planned ${m.replanned}, unplanned ${m.unplanned}`,
+  );
+  return 0;
+};
+
+const schedule: Command = async (values, config, io) => {
+  const from = typeof values.from === 'string' ? parseInstant(values.from, 'from') : DateTime.utc().startOf('day').toISO();
+  const to = typeof values.to === 'string' ? parseInstant(values.to, 'to') : undefined;
+  const query = {
+    from,
+    ...(to ? { to } : {}),
+    ...(typeof values.panel === 'string' ? { panelId: values.panel } : {}),
+    ...(typeof values.force === 'string' ? { forceId: values.force } : {}),
+  };
+  return withStore(config, async (store) => {
+    if (query.panelId && !(await store.directory.getPanel(query.panelId))) return refuse(io, `unknown panel "${query.panelId}"`);
+    if (query.forceId && !(await store.directory.getForce(query.forceId))) return refuse(io, `unknown force "${query.forceId}"`);
+    const { meetings, panels } = await listSchedule(store, query, DateTime.utc().toISO(), config.nominationTimings.escalationWorkingDays);
+    if (values.json) io.out(JSON.stringify(meetings, null, 2));
+    else io.out(scheduleText(meetings, panels.filter((p) => p.timetable.kind === 'when-necessary').map((p) => p.id)));
+    return 0;
+  });
+};
+
+function refuse(io: CliIo, message: string): number {
+  io.err(`panel-bot: ${message}`);
+  return 1;
+}
+
+/** One line a meeting, oldest first, then the panels that have no timetable. */
+export function scheduleText(meetings: MeetingView[], whenNecessary: string[]): string {
+  const lines = meetings.map((m) => {
+    const start = DateTime.fromISO(m.start, { setZone: true });
+    const end = DateTime.fromISO(m.end, { setZone: true });
+    const nominee = m.nominations.map((n) => `${n.forceId}: ${n.name}`).join(', ') || 'no nominee';
+    const moved = m.moved
+      ? `  MOVED from ${DateTime.fromISO(m.moved.from, { setZone: true }).toFormat('ccc d LLL')} (${m.moved.reason})`
+      : '';
+    const flags = m.flags.length ? `  [${m.flags.join(', ')}]` : '';
+    return `${start.toFormat('yyyy-LL-dd ccc HH:mm')}-${end.toFormat('HH:mm')}  ${m.panelId.padEnd(22)} ${m.status.padEnd(9)} ${nominee}${moved}${flags}`;
+  });
+  if (lines.length === 0) lines.push('no meetings in this range');
+  if (whenNecessary.length) lines.push('', `meets only "when necessary" (flagged WHEN_NECESSARY_PANEL): ${whenNecessary.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** Retries due within this long are waited for before `tick` exits; later ones are left for the server. */
+const TICK_WAIT_MS = 60_000;
+
+const tick: Command = async (values, config, io) => {
+  const now = typeof values.now === 'string' ? parseInstant(values.now, 'now') : DateTime.utc().toISO();
+  return withStore(config, async (store) => {
+    const { adapter } = createTeamsApp({ config, log: silentLog });
+    // The sender's clock starts at --now and runs on in real time, so retries and pacing still wait.
+    const started = Date.now();
+    const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), silentLog, () => Date.parse(now) + (Date.now() - started));
+    const jobs = schedulerJobs(store, config, silentLog, () => sender.drain(TICK_WAIT_MS));
+    const sentBefore = new Set((await store.outbox.list({ status: 'sent' })).map((m) => m.id));
+    const ran = await runDueJobs({ jobs, clock: () => now, log: silentLog }, new Map(), now);
+    const outbox = await store.outbox.list();
+    const count = (status: string) => outbox.filter((m) => m.status === status).length;
+    const sentNow = outbox.filter((m) => m.status === 'sent' && !sentBefore.has(m.id)).length;
+    io.out(`tick ${now}: ran ${ran.join(', ')}; sent ${sentNow} now; outbox ${count('pending')} pending, ${count('failed')} failed (${count('sent')} sent in all)`);
+    return ran.length === jobs.length ? 0 : 1;
+  });
+};
+
+const auditVerify: Command = async (_values, config, io) =>
+  withStore(config, async (store) => {
+    const { entries, broken } = await verifyAuditLog(store);
+    if (broken) return refuse(io, `audit log broken at entry ${broken.seq}: ${broken.problem}`);
+    io.out(`audit log intact: ${entries} entries verified`);
+    return 0;
+  });
+
+/** Wraps a command so a bad argument found late still exits 2 with its message. */
+const guarded =
+  (cmd: Command): Command =>
+  async (values, config, io) => {
+    try {
+      return await cmd(values, config, io);
+    } catch (err) {
+      if (err instanceof BadArgument) {
+        io.err(`panel-bot: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+  };
+
+export const cliCommands: Record<string, Command> = {
+  sync: guarded(sync),
+  schedule: guarded(schedule),
+  tick: guarded(tick),
+  'audit verify': guarded(auditVerify),
+  review: reviewCommand,
+};

@@ -1,0 +1,89 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, loadConfig, type AppConfig } from '../config.js';
+import { cliCommands, type CliIo } from './cli-commands.js';
+
+export const USAGE = `usage: panel-bot <command> [options]
+
+commands:
+  sync [--now ISO-8601]                 load PANELS_CONFIG into the store and plan meetings 12 months ahead
+  schedule [--panel ID] [--force ID] [--from DATE] [--to DATE] [--json]
+                                        list meetings with status, nominee and flags
+  tick [--now ISO-8601]                 run every scheduler job due at that instant once, send, and exit
+  review [--force ID] [--panel ID] [--from DATE|PERIOD] [--to DATE] [--format text|csv|json] [--now ISO-8601]
+                                        the recommendation 7 attendance review (default: last 12 months)
+  audit verify                          check the audit log's hash chain end to end
+
+exit status: 0 success, 1 refused (message on stderr), 2 bad usage`;
+
+export class UsageError extends Error {}
+
+const OPTIONS: Record<string, ParseArgsConfig['options']> = {
+  sync: { now: { type: 'string' } },
+  schedule: {
+    panel: { type: 'string' },
+    force: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  tick: { now: { type: 'string' } },
+  review: {
+    force: { type: 'string' },
+    panel: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    format: { type: 'string' },
+    now: { type: 'string' },
+  },
+  'audit verify': {},
+};
+
+/** Splits argv into a known command and its validated options; throws UsageError on anything else. */
+export function parseCommand(argv: string[]): { command: string; values: Record<string, string | boolean | undefined> } {
+  const command = argv[0] === 'audit' ? `audit ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
+  const rest = argv.slice(command.split(' ').length);
+  const options = OPTIONS[command];
+  if (!options) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  try {
+    const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+    return { command, values: values as Record<string, string | boolean | undefined> };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** Runs one CLI invocation and returns its exit status; never calls process.exit itself. */
+export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
+    io.out(USAGE);
+    return 0;
+  }
+  let parsed: ReturnType<typeof parseCommand>;
+  let config: Readonly<AppConfig>;
+  try {
+    parsed = parseCommand(argv);
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`panel-bot: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      io.err(`panel-bot: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  return cliCommands[parsed.command]!(parsed.values, config, io);
+}
+
+/** The `panel-bot` entry point: wires runCli to the process. */
+export async function cliMain(): Promise<void> {
+  const io: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), io, process.env);
+  } catch (err) {
+    io.err(`panel-bot: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,188 @@
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { z } from 'zod';
+import { accessFor, canActForForce, canActForPanel, type Access } from '../../scheduler/people/access.js';
+import type { Store } from '../../scheduler/store/store.js';
+import type { TeamsApp } from '../teams-app.js';
+
+/**
+ * The one gate every card action and command passes through (house rule 14). Before a handler reads, renders,
+ * resolves a person or validates its data, the gate decides from the store who the caller is and whether they
+ * may touch what the press or command names. A caller who may not gets the route's refusal: a fixed sentence
+ * that names nothing, so it reads the same whether or not the meeting, panel or force exists.
+ */
+
+/** What a handler answers: text, or an Adaptive Card's JSON. */
+export type Reply = string | Record<string, unknown>;
+
+/** What a press or command names, read from its data by shape alone (nothing is looked up to decide this). */
+export type Claim =
+  /** Anyone: the use case answers with the caller's own things only (their panels, their feeds). */
+  | { kind: 'anyone' }
+  /** National leads only: what a press names is not even shaped like an id, so only someone who sees everything may go on. */
+  | { kind: 'national' }
+  /** Anyone with a role: national lead, force Prevent lead or deputy, chair. */
+  | { kind: 'role' }
+  /** Someone who acts for some force (lead, deputy, national). */
+  | { kind: 'lead' }
+  /** Someone who chairs some panel (or a national lead). */
+  | { kind: 'chair' }
+  | { kind: 'force'; forceId: string }
+  | { kind: 'panel'; panelId: string }
+  /** A force's part in a meeting: the force's leads and deputies, when the meeting's panel faces the force. */
+  | { kind: 'meeting-force'; meetingId: string; forceId: string }
+  /** A meeting as its panel's chairs act on it. */
+  | { kind: 'meeting-chair'; meetingId: string }
+  /** A review or history scope the caller must be able to see; `word` is typed text naming a force or a panel. */
+  | { kind: 'view'; forceId?: string; panelId?: string; word?: string };
+
+/** A route's rule: what its input names, and the sentence a caller who may not touch it is given. */
+export interface Policy {
+  claim: (input: unknown) => Claim;
+  refusal: string;
+}
+
+/** Who is asking, decided by the gate; handlers take roles from here, never from card data. */
+export interface Caller {
+  aadObjectId: string;
+  access: Access;
+  /** The route's refusal, for a use case that refuses after the gate (a role removed in between). */
+  refusal: string;
+}
+
+export type ActionHandler = (ctx: TurnContext, caller: Caller, raw: unknown) => Promise<Reply>;
+/** A command's handler returns what to send; `null` sends nothing. */
+export type CommandHandler = (ctx: TurnContext, caller: Caller) => Promise<Reply | null>;
+
+const hasRole = (a: Access) => a.national || a.forces.size > 0 || a.panels.size > 0;
+const actsForSomeForce = (a: Access) => a.national || a.forces.size > 0;
+const chairsSomePanel = (a: Access) => a.national || a.panels.size > 0;
+
+/** Whether the caller may touch what the claim names, decided from the store. */
+export async function permits(store: Store, access: Access, claim: Claim): Promise<boolean> {
+  switch (claim.kind) {
+    case 'anyone':
+      return true;
+    case 'national':
+      return access.national;
+    case 'role':
+      return hasRole(access);
+    case 'lead':
+      return actsForSomeForce(access);
+    case 'chair':
+      return chairsSomePanel(access);
+    case 'force':
+      return canActForForce(access, claim.forceId);
+    case 'panel':
+      return canActForPanel(access, claim.panelId);
+    case 'meeting-force':
+      return canActForForce(access, claim.forceId) && (await meetingFaces(store, access, claim.meetingId, claim.forceId));
+    case 'meeting-chair':
+      return chairsSomePanel(access) && (await meetingChaired(store, access, claim.meetingId));
+    case 'view':
+      return hasRole(access) && (await sees(store, access, claim));
+  }
+}
+
+// A national lead passes for a meeting that does not exist: the handler then says it is not known, which
+// tells someone who may see everything nothing they could not see anyway. Anyone else is refused.
+async function meetingFaces(store: Store, access: Access, meetingId: string, forceId: string): Promise<boolean> {
+  const meeting = await store.meetings.get(meetingId);
+  if (!meeting) return access.national;
+  const panel = await store.directory.getPanel(meeting.panelId);
+  return !!panel && panel.forces.includes(forceId);
+}
+
+async function meetingChaired(store: Store, access: Access, meetingId: string): Promise<boolean> {
+  const meeting = await store.meetings.get(meetingId);
+  return meeting ? canActForPanel(access, meeting.panelId) : access.national;
+}
+
+async function sees(store: Store, access: Access, claim: { forceId?: string; panelId?: string; word?: string }): Promise<boolean> {
+  if (access.national) return true;
+  if (claim.word) return access.forces.has(claim.word) || (await seesPanel(store, access, claim.word));
+  if (claim.forceId && !access.forces.has(claim.forceId)) return false;
+  return !claim.panelId || (await seesPanel(store, access, claim.panelId));
+}
+
+/** Its chairs see a panel, and so do the leads of the forces it faces. */
+async function seesPanel(store: Store, access: Access, panelId: string): Promise<boolean> {
+  if (access.panels.has(panelId)) return true;
+  // A retired panel's history stays theirs to review (it is kept for years), as reviewScope allows.
+  const panel = await store.directory.getPanel(panelId);
+  return !!panel && panel.forces.some((f) => access.forces.has(f));
+}
+
+/** Runs the gate: the caller's roles from the store, then the claim; null when refused. */
+async function admit(store: Store, ctx: TurnContext, policy: Policy, input: unknown): Promise<Caller | null> {
+  const aadObjectId = ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
+  const access = await accessFor(store, aadObjectId);
+  const claim = policy.claim(input);
+  return (await permits(store, access, claim)) ? { aadObjectId, access, refusal: policy.refusal } : null;
+}
+
+/** Our cards are plain JSON built in cards/; teams-ai's type for them is nominal. */
+const asTeamsReply = (reply: Reply): string | AdaptiveCard => reply as string | AdaptiveCard;
+
+/** Registers a card action behind the gate. Register every Action.Execute verb this way. */
+export function gatedAction(app: TeamsApp, store: Store, verb: string, policy: Policy, handler: ActionHandler): void {
+  app.adaptiveCards.actionExecute(verb, async (ctx, _state, raw) => {
+    const caller = await admit(store, ctx, policy, raw);
+    return asTeamsReply(caller ? await handler(ctx, caller, raw) : policy.refusal);
+  });
+}
+
+/** Registers a command behind the gate; the policy's claim is given the command text (without the @mention). */
+export function gatedCommand(app: TeamsApp, store: Store, pattern: RegExp, policy: Policy, handler: CommandHandler): void {
+  app.message(pattern, async (ctx) => {
+    const caller = await admit(store, ctx, policy, ctx.activity.text ?? '');
+    const reply = caller ? await handler(ctx, caller) : policy.refusal;
+    if (reply === null) return;
+    await ctx.sendActivity(typeof reply === 'string' ? reply : { attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: reply }] });
+  });
+}
+
+// Claim readers: they look at the ids' shapes only. Anything else about the data is the handler's to validate,
+// after the gate; missing or malformed ids fall back to the least claim of the route's kind.
+const ID = /^[a-z0-9-]{1,64}$/;
+const MEETING_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+const fields = z.object({ meetingId: z.unknown(), forceId: z.unknown(), panelId: z.unknown(), filterScope: z.unknown() }).partial().passthrough();
+
+export interface Ids {
+  meetingId?: string;
+  forceId?: string;
+  panelId?: string;
+  scope?: string;
+  /** An id is present but not shaped like one: only a national lead's press goes on (to be told what is wrong). */
+  malformed: boolean;
+}
+
+/** The string ids a card's data names, when they have the shape of ids; nothing else is read. */
+export function idsOf(input: unknown): Ids {
+  const d = fields.safeParse(input);
+  if (!d.success) return { malformed: false };
+  let malformed = false;
+  const str = (v: unknown, re: RegExp) => {
+    if (v === undefined || v === '') return undefined;
+    if (typeof v === 'string' && re.test(v)) return v;
+    malformed = true;
+    return undefined;
+  };
+  const ids = { meetingId: str(d.data.meetingId, MEETING_ID), forceId: str(d.data.forceId, ID), panelId: str(d.data.panelId, ID) };
+  const scope = typeof d.data.filterScope === 'string' ? d.data.filterScope : undefined;
+  return { ...ids, ...(scope !== undefined ? { scope } : {}), malformed };
+}
+
+/** A claim reader over a card's ids; data whose ids are malformed claims what only a national lead may touch. */
+export const fromIds = (build: (ids: Ids) => Claim) => (input: unknown): Claim => {
+  const ids = idsOf(input);
+  return ids.malformed ? { kind: 'national' } : build(ids);
+};
+
+/** A scope filter as cards carry it (`force:<id>`, `panel:<id>`, `all`), as a view claim. */
+export function viewClaim(scope: string | undefined): Claim {
+  const [kind, id] = (scope ?? '').split(':');
+  if (kind === 'force' && id) return { kind: 'view', forceId: id };
+  if (kind === 'panel' && id) return { kind: 'view', panelId: id };
+  return { kind: 'view' };
+}

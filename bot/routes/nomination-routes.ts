@@ -1,0 +1,149 @@
+import type { TurnContext } from 'botbuilder';
+import { nominationCard } from '../../cards/nomination-card.js';
+import { cardRef, nominateData, VERBS } from '../../cards/verbs.js';
+import type { Conversation, LinkScope } from '../../scheduler/domain/types.js';
+import type { Log } from '../../scheduler/log.js';
+import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel } from '../../scheduler/nominations/nominations.js';
+import { forgetConversation, linkConversation, recordConversation } from '../../scheduler/people/presence.js';
+import type { Store } from '../../scheduler/store/store.js';
+import { resolvePickedPerson } from './people.js';
+import { activityTenant, type TeamsApp } from '../teams-app.js';
+import { fromIds, gatedAction, gatedCommand, type Caller, type Policy, type Reply } from './gate.js';
+
+export interface RouteDeps {
+  store: Store;
+  log: Log;
+  clock: () => string;
+  /** Asks the sender to deliver what a handler just queued, without waiting for it. */
+  kick: () => void;
+}
+
+/** Our own record of the conversation an activity came from; a Teams channel thread counts as its channel. */
+export function conversationOf(ctx: TurnContext): Conversation | null {
+  const a = ctx.activity;
+  if (!a.conversation?.id || !a.serviceUrl || !a.recipient?.id) return null;
+  const cd = (a.channelData ?? {}) as { channel?: { id?: string }; team?: { id?: string } };
+  const type = a.conversation.conversationType;
+  const kind = type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : 'personal';
+  return {
+    id: kind === 'channel' ? (cd.channel?.id ?? a.conversation.id.split(';')[0]!) : a.conversation.id,
+    tenantId: activityTenant(ctx) ?? '',
+    serviceUrl: a.serviceUrl,
+    kind,
+    teamId: cd.team?.id ?? null,
+    userAadObjectId: kind === 'personal' ? (a.from?.aadObjectId?.toLowerCase() ?? null) : null,
+    botId: a.recipient.id,
+  };
+}
+
+const botWasRemoved = (ctx: TurnContext) =>
+  (ctx.activity.type === 'installationUpdate' && /^remove/.test(ctx.activity.action ?? '')) ||
+  (ctx.activity.membersRemoved ?? []).some((m) => m.id === ctx.activity.recipient?.id);
+
+/** Remembers every conversation the bot hears from, and forgets one it is removed from. */
+function registerPresence(app: TeamsApp, { store, clock }: RouteDeps): void {
+  // What this process last wrote for a conversation and speaker: a message or a button press that repeats it
+  // needs no write. Install and removal events always write, so a re-added bot is always recorded again.
+  const written = new Map<string, string>();
+  app.turn('beforeTurn', async (ctx) => {
+    const c = conversationOf(ctx);
+    if (!c) return true;
+    const from = ctx.activity.from;
+    if (botWasRemoved(ctx)) {
+      written.clear();
+      await forgetConversation(store, c.id, c.teamId, from?.aadObjectId?.toLowerCase() ?? 'system', clock());
+      return true;
+    }
+    const speaker = from?.aadObjectId && from.id ? { aadObjectId: from.aadObjectId.toLowerCase(), teamsUserId: from.id, name: from.name ?? '' } : null;
+    const key = JSON.stringify([c, speaker]);
+    const routine = ctx.activity.type === 'message' || ctx.activity.type === 'invoke';
+    if (routine && written.get(`${c.id}|${speaker?.aadObjectId ?? ''}`) === key) return true;
+    await recordConversation(store, c, speaker, clock());
+    if (written.size > 10_000) written.clear();
+    written.set(`${c.id}|${speaker?.aadObjectId ?? ''}`, key);
+    return true;
+  });
+  app.activity('installationUpdate', async () => undefined);
+  app.conversationUpdate('membersAdded', async () => undefined);
+  app.conversationUpdate('membersRemoved', async () => undefined);
+}
+
+/** `link force <id>` and `link panel <id>`: the force's leads and deputies, the panel's chairs, national leads. */
+export const LINK_POLICY: Policy = {
+  claim: (text) => {
+    const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(String(text)) ?? [];
+    const target = id?.toLowerCase() ?? '';
+    if (!/^[a-z0-9-]{1,64}$/.test(target)) return { kind: 'role' };
+    return scope?.toLowerCase() === 'force' ? { kind: 'force', forceId: target } : { kind: 'panel', panelId: target };
+  },
+  refusal: "Only a force's Prevent leads and their deputies (for the force), a panel's chairs (for the panel) or a national lead can link it to a conversation.",
+};
+
+function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
+  gatedCommand(app, store, /^\s*link\s+(force|panel)\b\s*(\S*)\s*$/i, LINK_POLICY, async (ctx, caller) => {
+    const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(ctx.activity.text ?? '') ?? [];
+    if (!id) return `Say which ${scope?.toLowerCase()}: \`link ${scope?.toLowerCase()} <id>\`.`;
+    const c = conversationOf(ctx);
+    if (!c) return 'I cannot link this conversation.';
+    const r = await linkConversation(store, scope!.toLowerCase() as LinkScope, id.toLowerCase(), c.id, caller.aadObjectId, clock());
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : r.error.message;
+    return `Linked: ${scope!.toLowerCase() === 'force' ? 'nomination cards' : 'chair cards'} for ${r.value.name} will come to this conversation.`;
+  });
+}
+
+const FORBIDDEN = "Only the force's Prevent leads, their deputies and national leads can name its attendee.";
+
+/** Naming a force's attendee: the force's leads and deputies, for a meeting whose panel faces the force. */
+export const NOMINATION_POLICY: Policy = {
+  claim: fromIds(({ meetingId, forceId }) => (meetingId && forceId ? { kind: 'meeting-force', meetingId, forceId } : { kind: 'lead' })),
+  refusal: FORBIDDEN,
+};
+
+function registerNominations(app: TeamsApp, deps: RouteDeps): void {
+  const { store, clock } = deps;
+  const current = async (meetingId: string, forceId: string, notice?: string) => {
+    const model = await nominationCardModel(store, meetingId, forceId, clock());
+    return model ? nominationCard(model, { editable: true, ...(notice ? { notice } : {}) }) : 'That meeting is no longer known to this bot.';
+  };
+
+  gatedAction(app, store, VERBS.nominate, NOMINATION_POLICY, onNominate);
+  gatedAction(app, store, VERBS.refreshNomination, NOMINATION_POLICY, onRefresh);
+
+  async function onNominate(ctx: TurnContext, caller: Caller, raw: unknown): Promise<Reply> {
+    const ref = cardRef.safeParse(raw);
+    if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
+    const parsed = nominateData.safeParse(raw);
+    if (!parsed.success) return current(ref.data.meetingId, ref.data.forceId, `Not recorded: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
+    const d = parsed.data;
+    const context = await loadCardContext(store, d.meetingId, d.forceId);
+    if (!context) return 'That meeting is no longer known to this bot.';
+    const attendee = await resolvePickedPerson(ctx, cardChoices(context), d.attendee);
+    if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');
+    const input = { meetingId: d.meetingId, forceId: d.forceId, meetingVersion: d.meetingVersion, nominationVersion: d.nominationVersion, attendee, role: d.role, decisionMaker: d.decisionMaker };
+    const r = await nominate(store, input, caller.aadObjectId, clock());
+    if (!r.ok && r.error.code === 'FORBIDDEN') return caller.refusal;
+    if (!r.ok) return current(d.meetingId, d.forceId, r.error.message);
+    // The person who pressed sees the editable card at once, built from what was just recorded and the history read before
+    // it (which this nomination does not change); everyone's copy is updated through the outbox.
+    const card = nominationCard(cardModelFrom({ ...context, meeting: r.value.meeting, nomination: r.value.nomination }, clock()), { editable: true });
+    // Started once the answer is ready, so the delivery's queries do not queue ahead of the answer's.
+    if (r.value.changed) deps.kick();
+    return card;
+  }
+
+  async function onRefresh(_ctx: TurnContext, _caller: Caller, raw: unknown): Promise<Reply> {
+    const ref = cardRef.safeParse(raw);
+    if (!ref.success) return 'That card could not be read.';
+    const model = await nominationCardModel(store, ref.data.meetingId, ref.data.forceId, clock());
+    if (!model) return 'That meeting is no longer known to this bot.';
+    // No `refresh` in the answer: teams-ai would then replace the card for everyone, not just this person.
+    return nominationCard(model, { editable: true });
+  }
+}
+
+/** Registers the routes of the nomination feature on the Teams application. */
+export function registerNominationRoutes(app: TeamsApp, deps: RouteDeps): void {
+  registerPresence(app, deps);
+  registerLinks(app, deps);
+  registerNominations(app, deps);
+}

@@ -1,0 +1,128 @@
+import type { TurnContext } from 'botbuilder';
+import { attendanceHistoryCard } from '../../cards/attendance-history-card.js';
+import { reviewCard } from '../../cards/review-card.js';
+import { scopeChoices } from '../../cards/table.js';
+import { historyPageData, reviewViewData, VERBS } from '../../cards/verbs.js';
+import { attendanceHistory } from '../../scheduler/meetings/attendance-history.js';
+import { dayRange, lastMonths } from '../../scheduler/domain/date-range.js';
+import { localDate } from '../../scheduler/domain/timetable.js';
+import { exportCsv, exportSecret, signExport } from '../../scheduler/review/report-links.js';
+import { parseReviewArgs, scopeRequest, scopeValue, scopeWord } from '../../scheduler/review/review-args.js';
+import { loadReview, visibleScopes, type ReviewRequest } from '../../scheduler/review/review-query.js';
+import type { AppConfig } from '../config.js';
+import type { HttpRoute } from '../http.js';
+import type { RouteDeps } from './nomination-routes.js';
+import type { TeamsApp } from '../teams-app.js';
+import { gatedAction, gatedCommand, idsOf, viewClaim, type Caller, type Policy } from './gate.js';
+
+const PAGE_ROWS = 8;
+const issues = (e: { issues: Array<{ message: string }> }) => e.issues.map((i) => i.message).join('; ');
+
+/** Renders the history and review cards for a person (or the refusal as text); access is decided in the use cases. */
+function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
+  const choices = async (actor: string) => {
+    const v = await visibleScopes(store, actor);
+    return scopeChoices(v.forces, v.panels);
+  };
+  return {
+    async history(actor: string, req: ReviewRequest, cursor: { start: string; id: string } | null, direction: 'older' | 'newer') {
+      const r = await attendanceHistory(store, actor, req, { cursor, direction, limit: PAGE_ROWS }, clock());
+      if (!r.ok) return { reply: r.error.message, refused: r.error.code === 'FORBIDDEN' };
+      const to = req.to ? localDate(new Date(Date.parse(req.to) - 1).toISOString()) : '';
+      const filter = { scope: scopeValue(req), from: req.from ? localDate(req.from) : '', to };
+      return { reply: attendanceHistoryCard({ page: r.value, scopeChoices: await choices(actor), filter }), refused: false };
+    },
+    /** A fresh signed export link goes with every render, bound to the person and exactly this scope and period. */
+    async review(actor: string, req: ReviewRequest, months: number, page: number, personal: boolean) {
+      const now = clock();
+      const r = await loadReview(store, actor, req, now);
+      if (!r.ok) return { reply: r.error.message, refused: r.error.code === 'FORBIDDEN' };
+      const { from, to } = r.value.review;
+      // The link carries the person's scope to whoever opens it, so it is only given where only they see it.
+      const id = personal ? signExport(await exportSecret(store, now), { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now }) : null;
+      const exportUrl = id ? `${config.publicBaseUrl}/reports/${id}.csv` : null;
+      return { reply: reviewCard({ review: r.value.review, exportUrl, scopeChoices: await choices(actor), filterScope: scopeValue(req), months, page }), refused: false };
+    },
+  };
+}
+
+const isPersonal = (ctx: TurnContext) => ctx.activity.conversation?.conversationType === 'personal';
+
+const VIEW_REFUSAL = 'Attendance and the review are for panel chairs, force Prevent leads and their deputies, and national leads, and cover only the panels and forces they may see. Type `review` for yours.';
+
+/** Who may see attendance and the review: anyone with a role, for a force or panel they may see. */
+export const VIEW_POLICIES = {
+  command: {
+    claim: (text) => {
+      const word = scopeWord(String(text).replace(/^\s*(attendance|review)\b/i, ''));
+      return word ? { kind: 'view', word } : { kind: 'view' };
+    },
+    refusal: VIEW_REFUSAL,
+  },
+  card: { claim: (input) => viewClaim(idsOf(input).scope), refusal: VIEW_REFUSAL },
+} satisfies Record<string, Policy>;
+
+/** A refusal after the gate reads as the gate's. */
+const neutral = (caller: Caller, out: string | Record<string, unknown>, refused: boolean) => (refused ? caller.refusal : out);
+
+/** The `attendance` and `review` commands and their cards' buttons. */
+export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
+  const { store, clock } = deps;
+  const { history, review } = reviewViews(deps, config);
+
+  gatedCommand(app, store, /^\s*attendance(\s.*)?$/i, VIEW_POLICIES.command, async (ctx, caller) => {
+    const args = await parseReviewArgs(store, (ctx.activity.text ?? '').replace(/^\s*attendance/i, ''), clock());
+    if (!args.ok) return args.error.message;
+    const out = await history(caller.aadObjectId, args.value, null, 'older');
+    return neutral(caller, out.reply, out.refused);
+  });
+
+  gatedCommand(app, store, /^\s*review(\s.*)?$/i, VIEW_POLICIES.command, async (ctx, caller) => {
+    const args = await parseReviewArgs(store, (ctx.activity.text ?? '').replace(/^\s*review/i, ''), clock());
+    if (!args.ok) return args.error.message;
+    const out = await review(caller.aadObjectId, { ...lastMonths(clock()), ...args.value }, 12, 0, isPersonal(ctx));
+    return neutral(caller, out.reply, out.refused);
+  });
+
+  gatedAction(app, store, VERBS.historyPage, VIEW_POLICIES.card, async (_ctx, caller, raw) => {
+    const parsed = historyPageData.safeParse(raw);
+    if (!parsed.success) return `That page could not be shown: ${issues(parsed.error)}.`;
+    const d = parsed.data;
+    const cursor = d.cursorStart && d.cursorId ? { start: d.cursorStart, id: d.cursorId } : null;
+    const out = await history(caller.aadObjectId, { ...scopeRequest(d.filterScope), ...dayRange(d.filterFrom, d.filterTo) }, cursor, d.direction);
+    return neutral(caller, out.reply, out.refused);
+  });
+
+  gatedAction(app, store, VERBS.reviewView, VIEW_POLICIES.card, async (ctx, caller, raw) => {
+    const parsed = reviewViewData.safeParse(raw);
+    if (!parsed.success) return `That review could not be shown: ${issues(parsed.error)}.`;
+    const d = parsed.data;
+    const out = await review(caller.aadObjectId, { ...scopeRequest(d.filterScope), ...lastMonths(clock(), d.filterMonths) }, d.filterMonths, d.page, isPersonal(ctx));
+    return neutral(caller, out.reply, out.refused);
+  });
+}
+
+const NOT_FOUND = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
+
+/** `GET /reports/<signed-id>.csv`: the review export; an altered, expired or no-longer-permitted link is 404. */
+export function reviewHttpRoutes({ store, clock }: RouteDeps): HttpRoute[] {
+  return [
+    {
+      method: 'GET',
+      // A wildcard, because restify's router refuses named parameters longer than 100 characters and a signed id is longer.
+      path: '/reports/*',
+      handler: async (req) => {
+        const file = req.params['*'] ?? '';
+        if (!file.endsWith('.csv')) return NOT_FOUND;
+        const csv = await exportCsv(store, file.slice(0, -4), clock());
+        if (!csv.ok) return NOT_FOUND;
+        const headers = {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': 'attachment; filename="recommendation-7-review.csv"',
+          'cache-control': 'private, no-store',
+        };
+        return { status: 200, headers, body: csv.value };
+      },
+    },
+  ];
+}

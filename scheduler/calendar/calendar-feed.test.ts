@@ -1,0 +1,114 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expandWithIcalJs, expandWithNodeIcal } from '../../test/support/ical-parsers.js';
+import { feedDay, feedSequence, feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
+import { planOccurrences } from '../domain/timetable.js';
+import type { Meeting, RruleTimetable } from '../domain/types.js';
+
+const GOLDEN = 'test/golden/panel-feed.ics';
+const SOUTHAMPTON: RruleTimetable = { kind: 'rrule', rrule: 'FREQ=MONTHLY;BYDAY=1MO', start: '10:00', minutes: 120, from: '2020-01-01' };
+const NOMINEE = { name: 'Nadia Rahman', role: 'Detective Inspector', decisionMaker: true, version: 1 };
+
+/** Southampton's 2027 meetings: across both clock changes, with the May bank-holiday move the planner makes. */
+function meetings(): Meeting[] {
+  return planOccurrences('southampton', SOUTHAMPTON, '2027-01-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z').map((p) => ({
+    ...p, status: 'scheduled', extra: false, version: 1, locked: false,
+  }));
+}
+
+function feedRows(ms: Meeting[], nominated: Record<string, typeof NOMINEE> = {}): FeedMeeting[] {
+  return ms.map((m) => ({
+    meeting: m,
+    panelName: 'Southampton Channel panel',
+    localAuthority: 'Southampton City Council',
+    forces: [{ name: 'Hampshire and Isle of Wight Constabulary', nomination: nominated[m.id] ?? null }],
+  }));
+}
+
+const render = (rows: FeedMeeting[]) =>
+  renderFeed({ name: 'Southampton Channel panel', description: 'Test feed', botUrl: 'https://bot.example/', stamp: '2027-01-02T03:04:05.000Z', meetings: rows });
+
+/** The panel feed of the golden file: May moved by the bank holiday, June cancelled, March nominated. */
+function goldenFeed(): string {
+  const ms = meetings().map((m) => (m.id === 'southampton.2027-06-07' ? { ...m, status: 'cancelled' as const, version: 2, locked: true } : m));
+  return render(feedRows(ms, { 'southampton.2027-03-01': NOMINEE }));
+}
+
+const normalise = (ics: string) => ics.replace(/^DTSTAMP:.*$/gm, 'DTSTAMP:<normalised>');
+
+describe('calendar feed', () => {
+  it('matches the golden panel feed (moved, cancelled and nominated meetings)', () => {
+    const ics = normalise(goldenFeed());
+    // UPDATE_GOLDEN=1 rewrites the file after a deliberate format change; review the diff before committing it.
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, ics);
+    expect(existsSync(GOLDEN), `${GOLDEN} is missing: run with UPDATE_GOLDEN=1 once`).toBe(true);
+    // Compared line by line, so a checkout that rewrites line endings does not fail the test; the CRLFs are checked below.
+    expect(ics.split('\r\n')).toEqual(readFileSync(GOLDEN, 'utf8').split(/\r?\n/));
+    expect(ics).toMatch(/^UID:southampton\.2027-05-03@channel-panel-bot\r$/m);
+  });
+
+  it('shows every meeting at 10:00 Europe/London on both sides of each clock change, to two independent parsers', () => {
+    const ics = goldenFeed();
+    const a = expandWithIcalJs(ics);
+    const b = expandWithNodeIcal(ics);
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(12);
+    expect(a.every((e) => e.start.endsWith(' 10:00') && e.end.endsWith(' 12:00'))).toBe(true);
+    // 28 March and 31 October 2027 are the changes: 1 March and 5 April, 4 October and 1 November straddle them.
+    expect(a.map((e) => e.start)).toEqual(expect.arrayContaining(['2027-03-01 10:00', '2027-04-05 10:00', '2027-10-04 10:00', '2027-11-01 10:00']));
+    expect(a.find((e) => e.start.startsWith('2027-05'))!.start).toBe('2027-05-04 10:00');
+  });
+
+  it('marks a cancelled meeting CANCELLED and keeps it in the feed', () => {
+    const june = expandWithNodeIcal(goldenFeed()).find((e) => e.uid === 'southampton.2027-06-07@channel-panel-bot')!;
+    expect(june.status).toBe('CANCELLED');
+    expect(june.summary).toBe('Cancelled: Southampton Channel panel');
+    expect(expandWithIcalJs(goldenFeed()).filter((e) => e.status === 'CANCELLED')).toHaveLength(1);
+  });
+
+  it('names the nominee, or says nobody is named yet, and says where a moved meeting came from', () => {
+    const seen = expandWithIcalJs(goldenFeed());
+    expect(seen.find((e) => e.start === '2027-03-01 10:00')!.description).toContain(
+      'Hampshire and Isle of Wight Constabulary: Nadia Rahman (Detective Inspector), confirmed as a decision maker',
+    );
+    expect(seen.find((e) => e.start === '2027-04-05 10:00')!.description).toContain('no police attendee named yet');
+    expect(seen.find((e) => e.start === '2027-05-04 10:00')!.description).toContain('Moved from Mon 3 May 2027, 10:00 (bank holiday: Early May bank holiday).');
+    expect(seen.every((e) => e.description.includes('https://bot.example/'))).toBe(true);
+  });
+
+  it('raises SEQUENCE with every change and never changes a UID', () => {
+    const id = 'southampton.2027-09-06';
+    const base = meetings();
+    const at = (ms: Meeting[], nominee?: typeof NOMINEE) => expandWithNodeIcal(render(feedRows(ms, nominee ? { [id]: nominee } : {})));
+    const moved = base.map((m) => (m.id === id ? { ...m, start: '2027-09-07T09:00:00.000Z', end: '2027-09-07T11:00:00.000Z', version: 2 } : m));
+    const cancelled = moved.map((m) => (m.id === id ? { ...m, status: 'cancelled' as const, version: 3 } : m));
+    const steps = [at(base), at(base, NOMINEE), at(base, { ...NOMINEE, name: 'Gareth Owen', version: 2 }), at(moved, { ...NOMINEE, version: 2 }), at(cancelled, { ...NOMINEE, version: 2 })];
+    const sequences = steps.map((s) => s.find((e) => e.uid === `${id}@channel-panel-bot`)!.sequence);
+    expect(sequences).toEqual([1, 2, 3, 4, 5]);
+    for (const s of steps) expect(s.map((e) => e.uid).sort()).toEqual(steps[0]!.map((e) => e.uid).sort());
+  });
+
+  it('carries refresh hints, a matching VTIMEZONE and UTC stamps', () => {
+    const ics = goldenFeed();
+    expect(ics).toMatch(/^REFRESH-INTERVAL;VALUE=DURATION:PT12H\r$/m);
+    expect(ics).toMatch(/^X-PUBLISHED-TTL:PT12H\r$/m);
+    expect(ics).toMatch(/^BEGIN:VTIMEZONE\r\nTZID:Europe\/London\r$/m);
+    expect(ics.match(/^DTSTART;TZID=Europe\/London:/gm)).toHaveLength(12);
+    expect(ics.match(/^DTSTAMP:\d{8}T\d{6}Z\r$/gm)).toHaveLength(12);
+  });
+
+  it('sums meeting and nomination versions into SEQUENCE', () => {
+    expect(feedSequence({ version: 3 }, [{ version: 2 }, { version: 1 }])).toBe(6);
+  });
+
+  it('covers the last 12 months and the next 12, from the start of the UTC day', () => {
+    expect(feedWindow('2027-03-10T09:00:00.000Z')).toEqual({ from: '2026-03-10T00:00:00.000Z', to: '2028-03-10T00:00:00.000Z' });
+  });
+
+  // Regression: the ETag keyed on the day while the window moved by the millisecond, so one ETag named two bodies.
+  it('keeps the same window all day, and moves it at midnight UTC', () => {
+    expect(feedWindow('2027-03-10T00:00:00.000Z')).toEqual(feedWindow('2027-03-10T23:59:59.999Z'));
+    expect(feedWindow('2027-03-11T00:00:00.000Z').from).toBe('2026-03-11T00:00:00.000Z');
+    expect(feedDay('2027-03-10T23:59:59.999Z')).toBe('2027-03-10T00:00:00.000Z');
+  });
+});

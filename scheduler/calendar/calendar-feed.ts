@@ -1,0 +1,104 @@
+import { getVtimezoneComponent } from '@touch4it/ical-timezones';
+import ical, { ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
+import type { Meeting, Nomination } from '../domain/types.js';
+
+const ZONE = 'Europe/London';
+/** A timetable changes about weekly; clients that honour the hint re-read twice a day (Outlook may poll less often). */
+const REFRESH_SECONDS = 12 * 3600;
+const WINDOW_MONTHS = 12;
+
+/** One meeting as a feed shows it: the panel's name and the force attendees, nothing about any case. */
+export interface FeedMeeting {
+  meeting: Meeting;
+  panelName: string;
+  localAuthority: string;
+  /** Every force facing the panel, with its current nomination if any. */
+  forces: Array<{ name: string; nomination: Pick<Nomination, 'name' | 'role' | 'decisionMaker' | 'version'> | null }>;
+}
+
+export interface FeedInput {
+  name: string;
+  description: string;
+  /** Where a reader opens the bot (Teams deep link or the public origin). */
+  botUrl: string;
+  /** DTSTAMP of every event: the feed's last change, so identical data renders identical bytes. */
+  stamp: string;
+  meetings: FeedMeeting[];
+}
+
+/** The start of the UTC day `now` falls in. A feed moves with the day, never within it, so one ETag a day names one body. */
+export const feedDay = (now: string): string => DateTime.fromISO(now, { zone: 'utc' }).startOf('day').toISO()!;
+
+/** The instants a feed covers: the last 12 months and the planned 12 ahead of the start of `now`'s UTC day. */
+export function feedWindow(now: string): { from: string; to: string } {
+  const day = DateTime.fromISO(feedDay(now), { zone: 'utc' });
+  return { from: day.minus({ months: WINDOW_MONTHS }).toISO()!, to: day.plus({ months: WINDOW_MONTHS }).toISO()! };
+}
+
+/**
+ * SEQUENCE for a meeting. Cancelling, moving, re-planning and recording attendance raise the meeting's own
+ * version; naming or changing an attendee raises that force's nomination version. Neither ever falls, so
+ * their sum rises with every change a calendar would show, without storing a counter of its own.
+ */
+export function feedSequence(meeting: Pick<Meeting, 'version'>, nominations: Array<Pick<Nomination, 'version'>>): number {
+  return meeting.version + nominations.reduce((sum, n) => sum + n.version, 0);
+}
+
+function attendeeLine(f: FeedMeeting['forces'][number]): string {
+  const n = f.nomination;
+  if (!n) return `${f.name}: no police attendee named yet`;
+  return `${f.name}: ${n.name}${n.role ? ` (${n.role})` : ''}${n.decisionMaker ? ', confirmed as a decision maker' : ', not confirmed as a decision maker'}`;
+}
+
+const localTime = (utc: string) => DateTime.fromISO(utc, { zone: 'utc' }).setZone(ZONE).toFormat('ccc d LLL yyyy, HH:mm');
+
+/** The event text: who represents the police, any move, the cancellation (never its note), and the way back to the bot. */
+export function feedDescription(m: FeedMeeting, botUrl: string): string {
+  const lines = [`${m.panelName} (${m.localAuthority})`, '', 'Police attendee:', ...m.forces.map(attendeeLine)];
+  if (!m.forces.length) lines.push('no police attendee named yet');
+  if (m.meeting.moved) lines.push('', `Moved from ${localTime(m.meeting.moved.from)} (${m.meeting.moved.reason}).`);
+  if (m.meeting.status === 'cancelled') lines.push('', 'Cancelled by the panel chair.');
+  lines.push('', `Open the Channel panel bot: ${botUrl}`);
+  return lines.join('\n');
+}
+
+/** Renders an iCalendar feed: one VEVENT per meeting, at Europe/London wall-clock times with a VTIMEZONE. */
+export function renderFeed(input: FeedInput): string {
+  const calendar = ical({
+    name: input.name,
+    description: input.description,
+    prodId: { company: 'channel-panel-bot', product: 'calendar-feed', language: 'EN' },
+    ttl: REFRESH_SECONDS,
+    x: { 'X-WR-TIMEZONE': ZONE },
+  });
+  const stamp = DateTime.fromISO(input.stamp, { zone: 'utc' });
+  for (const m of input.meetings) {
+    calendar.createEvent({
+      id: `${m.meeting.id}@channel-panel-bot`,
+      sequence: feedSequence(m.meeting, m.forces.flatMap((f) => (f.nomination ? [f.nomination] : []))),
+      start: DateTime.fromISO(m.meeting.start, { zone: 'utc' }),
+      end: DateTime.fromISO(m.meeting.end, { zone: 'utc' }),
+      timezone: ZONE,
+      stamp,
+      status: m.meeting.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      summary: m.meeting.status === 'cancelled' ? `Cancelled: ${m.panelName}` : m.panelName,
+      description: feedDescription(m, input.botUrl),
+      url: input.botUrl,
+    });
+  }
+  return withVtimezone(calendar.toString());
+}
+
+/**
+ * ical-generator writes DTSTAMP in the calendar's time zone when one is set, without the UTC `Z` that
+ * RFC 5545 requires; so events carry the zone themselves and the VTIMEZONE is put in front of the first one.
+ */
+function withVtimezone(ics: string): string {
+  const vtimezone = getVtimezoneComponent(ZONE);
+  if (!vtimezone) throw new Error(`no VTIMEZONE for ${ZONE}`);
+  const block = `${vtimezone.trim().split(/\r?\n/).join('\r\n')}\r\n`;
+  const at = ics.indexOf('BEGIN:VEVENT');
+  const end = ics.lastIndexOf('END:VCALENDAR');
+  return at >= 0 ? `${ics.slice(0, at)}${block}${ics.slice(at)}` : `${ics.slice(0, end)}${block}${ics.slice(end)}`;
+}

@@ -1,0 +1,90 @@
+import { computeFlags } from '../domain/flags.js';
+import { toLocalIso } from '../domain/timetable.js';
+import { ok, type Result } from '../domain/types.js';
+import { reviewScope, type ReviewRequest } from '../review/review-query.js';
+import type { ReviewScope } from '../review/review.js';
+import { loadFlagMeetings } from '../planning/schedule-view.js';
+import type { HistoryCursor } from '../store/kysely-review-repos.js';
+import type { Store } from '../store/store.js';
+
+/** One force's representation at a meeting; `attended` null means nothing was recorded. */
+export interface HistoryForce {
+  forceId: string;
+  nominee: string | null;
+  attendee: string | null;
+  attended: boolean | null;
+  substitute: boolean;
+  decisionMaker: boolean | null;
+}
+
+export interface HistoryRow {
+  meetingId: string;
+  panelId: string;
+  panelName: string;
+  start: string; // local ISO with offset
+  end: string;
+  status: string;
+  extra: boolean;
+  moved: boolean;
+  forces: HistoryForce[];
+  flags: string[];
+}
+
+export interface HistoryPage {
+  scope: ReviewScope;
+  rows: HistoryRow[];
+  /** Where the next older page starts; null on the oldest page. */
+  older: HistoryCursor | null;
+  /** Where the next newer page starts; null on the newest page. */
+  newer: HistoryCursor | null;
+}
+
+export interface PageRequest {
+  cursor: HistoryCursor | null;
+  direction: 'older' | 'newer';
+  limit: number;
+}
+
+/** Meetings that have started, newest first, one page at a time (keyset paging: no gaps or repeats as history grows). */
+export async function attendanceHistory(store: Store, actor: string | null, filter: ReviewRequest, page: PageRequest, now: string): Promise<Result<HistoryPage>> {
+  const scoped = await reviewScope(store, actor, filter);
+  if (!scoped.ok) return scoped;
+  const { scope, panels } = scoped.value;
+  const to = filter.to && filter.to < now ? filter.to : now;
+  const older = page.direction === 'older';
+  const got = await store.review.historyPage({ panelIds: scope.panels, from: filter.from ?? null, to, cursor: page.cursor, direction: page.direction, limit: page.limit + 1 });
+  const more = got.length > page.limit;
+  const shown = older ? got.slice(0, page.limit) : got.slice(got.length - Math.min(got.length, page.limit));
+  const meetings = await loadFlagMeetings(store, shown);
+  const byId = new Map(panels.map((p) => [p.id, p]));
+  const rows = meetings.flatMap((m) => {
+    const panel = byId.get(m.panelId);
+    if (!panel) return [];
+    const forces = panel.forces.filter((f) => !scope.forces || scope.forces.includes(f));
+    const flags = computeFlags(panel, [m], now).filter((f) => f.meetingId === m.id && (!f.forceId || forces.includes(f.forceId)));
+    const row: HistoryRow = {
+      meetingId: m.id, panelId: panel.id, panelName: panel.name, start: toLocalIso(m.start), end: toLocalIso(m.end),
+      status: statusOf(m, now), extra: m.extra, moved: !!m.moved,
+      forces: forces.map((forceId) => {
+        const n = m.nominations.find((x) => x.forceId === forceId);
+        const a = m.attendance.find((x) => x.forceId === forceId);
+        return { forceId, nominee: n?.name ?? null, attendee: a?.attended ? a.name : null, attended: a ? a.attended : null, substitute: !!a?.substitute, decisionMaker: a ? a.attended && a.decisionMaker : null };
+      }),
+      flags: [...new Set(flags.map((f) => f.code))],
+    };
+    return [row];
+  });
+  const edge = (i: number) => (shown[i] ? { start: shown[i]!.start, id: shown[i]!.id } : null);
+  return ok({
+    scope,
+    rows,
+    older: (older ? more : true) && shown.length ? edge(shown.length - 1) : null,
+    newer: (older ? page.cursor !== null : more) && shown.length ? edge(0) : null,
+  });
+}
+
+/** As the review counts it: held only when the chair recorded it; an ended meeting with no record says so. */
+function statusOf(m: { status: string; start: string; end: string }, now: string): string {
+  if (m.status !== 'scheduled') return m.status;
+  return m.end <= now ? 'ended, not recorded' : m.start <= now ? 'in progress' : 'scheduled';
+}

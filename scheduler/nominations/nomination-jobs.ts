@@ -1,0 +1,106 @@
+import { addDays, addWorkingDays } from '../domain/calendar-days.js';
+import type { NewAuditEntry } from '../domain/audit-chain.js';
+import { localDate } from '../domain/timetable.js';
+import type { Force, Meeting, OutboxMessage } from '../domain/types.js';
+import { cardMessageId } from './nominations.js';
+import type { Repos, Store } from '../store/store.js';
+
+/** Working days before a meeting: when the card goes out, when it is reminded, when leads are told personally. */
+export interface NominationTimings {
+  leadWorkingDays: number;
+  reminderWorkingDays: number;
+  escalationWorkingDays: number;
+}
+
+export const DEFAULT_TIMINGS: NominationTimings = { leadWorkingDays: 10, reminderWorkingDays: 5, escalationWorkingDays: 2 };
+
+/** The conversation a force's cards go to: a `link force` wins over the config's teamsChannelId. */
+export async function forceConversation(repos: Repos, force: Force): Promise<string | null> {
+  const linked = await repos.teams.linkedConversation('force', force.id);
+  const id = linked ?? force.teamsChannelId;
+  return id && (await repos.teams.getConversation(id)) ? id : null;
+}
+
+/** True from `days` working days before the meeting's local date. */
+const from = (meeting: Meeting, days: number, today: string) => today >= addWorkingDays(localDate(meeting.start), -days);
+
+/**
+ * Queues what is due at `now` for every upcoming meeting: a card per force, a reminder in its thread,
+ * and a personal message to each Prevent lead. Idempotent: the outbox ids are the keys, so a second run
+ * for the same instant queues nothing new.
+ */
+export async function queueNominationWork(store: Store, now: string, t: NominationTimings = DEFAULT_TIMINGS): Promise<string[]> {
+  return store.transaction(async (tx) => {
+    await tx.exclusive('outbox');
+    const today = localDate(now);
+    // Far enough ahead to cover the lead time across holidays.
+    const horizon = `${addDays(today, t.leadWorkingDays * 2 + 14)}T23:59:59.999Z`;
+    const meetings = await tx.meetings.list({ from: now, to: horizon, statuses: ['scheduled'] });
+    const panels = new Map((await tx.directory.listPanels()).map((p) => [p.id, p]));
+    const forces = new Map((await tx.directory.listForces()).map((f) => [f.id, f]));
+    const wanted: OutboxMessage[] = [];
+    for (const m of meetings) {
+      const panel = panels.get(m.panelId);
+      if (!panel || !from(m, t.leadWorkingDays, today)) continue;
+      for (const f of panel.forces) {
+        const force = forces.get(f);
+        if (force) wanted.push(...(await dueFor(tx, m, force, today, now, t)));
+      }
+    }
+    const added = await tx.outbox.enqueue(wanted);
+    // Once a force has been asked, the meeting is no longer the planner's to move or drop: only a chair can.
+    const asked = wanted.filter((w) => w.kind === 'card' && added.includes(w.id)).map((w) => w.meetingId);
+    await tx.meetings.markLocked([...new Set(asked)], now);
+    await tx.audit.append(auditFor(wanted.filter((w) => added.includes(w.id)), now));
+    return added;
+  });
+}
+
+async function dueFor(tx: Repos, m: Meeting, force: Force, today: string, now: string, t: NominationTimings): Promise<OutboxMessage[]> {
+  const base = { meetingId: m.id, forceId: force.id, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
+  const cardId = cardMessageId(m.id, force.id);
+  const out: OutboxMessage[] = [];
+  const conversation = (await tx.outbox.get(cardId))?.conversationId ?? (await forceConversation(tx, force));
+  if (conversation) out.push({ ...base, id: cardId, kind: 'card', conversationId: conversation, cardId: null, personAadObjectId: null });
+  if (await tx.nominations.get(m.id, force.id)) return out;
+  if (conversation && from(m, t.reminderWorkingDays, today)) {
+    out.push({ ...base, id: `reminder:${m.id}:${force.id}`, kind: 'reminder', conversationId: conversation, cardId, personAadObjectId: null });
+  }
+  if (from(m, t.escalationWorkingDays, today)) {
+    for (const lead of force.preventLeads) {
+      const personal = await tx.teams.personalConversation(lead.aadObjectId);
+      if (!personal) continue;
+      out.push({ ...base, id: `escalation:${m.id}:${force.id}:${lead.aadObjectId}`, kind: 'escalation', conversationId: personal.id, cardId: null, personAadObjectId: lead.aadObjectId });
+    }
+  }
+  return out;
+}
+
+const ACTIONS: Partial<Record<OutboxMessage['kind'], string>> = {
+  card: 'nomination.requested',
+  reminder: 'nomination.reminded',
+  escalation: 'nomination.escalated',
+};
+
+function auditFor(added: OutboxMessage[], now: string): NewAuditEntry[] {
+  return added.flatMap((m) => {
+    const action = ACTIONS[m.kind];
+    if (!action) return [];
+    const subject: Record<string, string> = { meetingId: m.meetingId, forceId: m.forceId, conversationId: m.conversationId };
+    if (m.personAadObjectId) subject.personAadObjectId = m.personAadObjectId;
+    return [{ at: now, actor: 'system', action, subject, details: {} }];
+  });
+}
+
+/**
+ * Queues an in-place update of the meeting's cards (one force's, or all) after a change; `tag` names the
+ * change (e.g. `v3` for meeting version 3, `n2` for a force's second nomination) so each is sent once.
+ */
+export async function queueCardUpdates(tx: Repos, meetingId: string, tag: string, now: string, forceId?: string): Promise<void> {
+  const cards = (await tx.outbox.list({ meetingId })).filter(
+    (m) => m.kind === 'card' && m.status !== 'failed' && m.status !== 'skipped' && (!forceId || m.forceId === forceId),
+  );
+  await tx.outbox.enqueue(
+    cards.map((c) => ({ ...c, id: `card-update:${c.meetingId}:${c.forceId}:${tag}`, kind: 'card-update' as const, cardId: c.id, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now })),
+  );
+}

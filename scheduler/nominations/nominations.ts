@@ -1,0 +1,194 @@
+import { accessFor, canActForForce } from '../people/access.js';
+import { toLocalIso } from '../domain/timetable.js';
+import type { Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
+import { fail, ok } from '../domain/types.js';
+import { queueCardUpdates } from './nomination-jobs.js';
+import type { Repos, Store } from '../store/store.js';
+
+/** Everything a nomination card shows; cards/ renders it without touching the store. */
+export interface NominationCardModel {
+  meetingId: string;
+  meetingVersion: number;
+  nominationVersion: number;
+  start: string; // local ISO with offset
+  end: string;
+  status: Meeting['status'];
+  started: boolean;
+  moved: { from: string; reason: string } | null;
+  panel: { id: string; name: string; localAuthority: string; onGuidanceTimetable: boolean };
+  force: { id: string; name: string };
+  nomination: Pick<Nomination, 'aadObjectId' | 'name' | 'role' | 'decisionMaker' | 'nominatedAt'> | null;
+  /** The panel's last three meetings before this one, and whom this force named for each. */
+  /** `attended` says whether the chair's record (true/false) or only the nomination (null) is shown. */
+  recent: Array<{ start: string; status: Meeting['status']; name: string | null; decisionMaker: boolean | null; attended: boolean | null }>;
+  /** People to offer as static choices where the person picker does not work. */
+  choices: Person[];
+}
+
+/** The meeting, its panel and the force, when the force is one of the panel's; null otherwise. */
+async function cardSubject(repos: Repos, meetingId: string, forceId: string): Promise<{ meeting: Meeting; panel: Panel; force: Force } | null> {
+  const meeting = await repos.meetings.get(meetingId);
+  if (!meeting) return null;
+  const [panel, force] = await Promise.all([repos.directory.getPanel(meeting.panelId), repos.directory.getForce(forceId)]);
+  return panel && force && panel.forces.includes(forceId) ? { meeting, panel, force } : null;
+}
+
+/** What a card is built from: loaded once before a nomination is recorded, and reused to answer it. */
+export interface CardContext {
+  meeting: Meeting;
+  panel: Panel;
+  force: Force;
+  nomination: Nomination | null;
+  recent: NominationCardModel['recent'];
+  recentPeople: Person[];
+}
+
+/** Loads what one meeting's card for one force shows; null when either does not exist or the force does not face the panel. */
+export async function loadCardContext(repos: Repos, meetingId: string, forceId: string): Promise<CardContext | null> {
+  const subject = await cardSubject(repos, meetingId, forceId);
+  if (!subject) return null;
+  const [nomination, recent, recentPeople] = await Promise.all([
+    repos.nominations.get(meetingId, forceId),
+    recentMeetings(repos, subject.panel, forceId, subject.meeting.start),
+    repos.nominations.recentPeople(forceId, subject.meeting.start, 6),
+  ]);
+  return { ...subject, nomination, recent, recentPeople };
+}
+
+/** The card's static choices (what a picked attendee is checked against). */
+export const cardChoices = (c: CardContext): Person[] => choicesFor(c.force, c.recentPeople, c.nomination);
+
+/** The card's view of a loaded context. */
+export function cardModelFrom(c: CardContext, now: string): NominationCardModel {
+  const { meeting, panel, force, nomination } = c;
+  return {
+    meetingId: meeting.id,
+    meetingVersion: meeting.version,
+    nominationVersion: nomination?.version ?? 0,
+    start: toLocalIso(meeting.start),
+    end: toLocalIso(meeting.end),
+    status: meeting.status,
+    started: meeting.start <= now,
+    moved: meeting.moved ? { from: toLocalIso(meeting.moved.from), reason: meeting.moved.reason } : null,
+    panel: { id: panel.id, name: panel.name, localAuthority: panel.localAuthority, onGuidanceTimetable: panel.timetable.kind === 'rrule' },
+    force: { id: force.id, name: force.name },
+    nomination: nomination && { aadObjectId: nomination.aadObjectId, name: nomination.name, role: nomination.role, decisionMaker: nomination.decisionMaker, nominatedAt: nomination.nominatedAt },
+    recent: c.recent,
+    choices: cardChoices(c),
+  };
+}
+
+/** Loads the card's view of one meeting for one force; null when either does not exist. */
+export async function nominationCardModel(repos: Repos, meetingId: string, forceId: string, now: string): Promise<NominationCardModel | null> {
+  const c = await loadCardContext(repos, meetingId, forceId);
+  return c && cardModelFrom(c, now);
+}
+
+async function recentMeetings(repos: Repos, panel: Panel, forceId: string, before: string): Promise<NominationCardModel['recent']> {
+  const past = (await repos.meetings.list({ panelIds: [panel.id], to: before })).slice(-3).reverse();
+  const ids = past.map((m) => m.id);
+  const ofForce = <T extends { forceId: string; meetingId: string }>(rows: T[]) => new Map(rows.filter((r) => r.forceId === forceId).map((r) => [r.meetingId, r]));
+  const [nominations, attendance] = await Promise.all([repos.nominations.listForMeetings(ids), repos.chairs.attendance(ids)]);
+  const [named, records] = [ofForce(nominations), ofForce(attendance)];
+  // Who actually attended, where the chair recorded it (continuity is what the inspection found lacking); else who was named.
+  return past.map((m) => {
+    const r = records.get(m.id);
+    if (r) return { start: toLocalIso(m.start), status: m.status, name: r.name, decisionMaker: r.decisionMaker, attended: r.attended };
+    const n = named.get(m.id);
+    return { start: toLocalIso(m.start), status: m.status, name: n?.name ?? null, decisionMaker: n?.decisionMaker ?? null, attended: null };
+  });
+}
+
+function choicesFor(force: Force, recent: Person[], current: Nomination | null): Person[] {
+  const all = [...(current ? [{ aadObjectId: current.aadObjectId, name: current.name }] : []), ...recent, ...force.preventLeads, ...force.deputies];
+  const seen = new Set<string>();
+  return all.filter((p) => (seen.has(p.aadObjectId) ? false : (seen.add(p.aadObjectId), true))).slice(0, 12);
+}
+
+export interface NominateInput {
+  meetingId: string;
+  forceId: string;
+  meetingVersion: number;
+  nominationVersion: number;
+  attendee: Person;
+  role: string;
+  decisionMaker: boolean;
+}
+
+/** The nomination as it now stands, and the meeting as read under its lock (after any change the nomination made to it). */
+export type NominateOutcome = { nomination: Nomination; meeting: Meeting; changed: boolean };
+
+/** Records a force's named attendee for a meeting, after checking who is asking and that the card is current. */
+export async function nominate(store: Store, input: NominateInput, actor: string, now: string): Promise<Result<NominateOutcome>> {
+  return store.transaction(async (tx) => {
+    const meeting = await tx.meetings.getForUpdate(input.meetingId);
+    const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
+    if (!meeting || !panel || !panel.forces.includes(input.forceId)) return fail('NOT_FOUND', 'That meeting or force is not known to this bot.');
+    if (!canActForForce(await accessFor(tx, actor), input.forceId)) {
+      return fail('FORBIDDEN', "Only this force's Prevent leads, their deputies and national leads can name the attendee.");
+    }
+    if (meeting.status === 'cancelled') return fail('STALE', 'This meeting has been cancelled.');
+    if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STALE', 'This meeting has already started, so its attendee can no longer be changed here.');
+    const current = await tx.nominations.get(meeting.id, input.forceId);
+    if (current && sameNomination(current, input)) return ok({ nomination: current, meeting, changed: false });
+    if (input.meetingVersion !== meeting.version) return fail('STALE', 'This meeting changed since the card was sent (it may have moved): here is the current card.');
+    if ((current?.version ?? 0) !== input.nominationVersion) {
+      return fail('STALE', `${current?.name ?? 'Someone'} was named a moment ago by someone else: here is the current card.`);
+    }
+    const nomination = await record(tx, meeting, input, current, actor, now);
+    return ok({ nomination, meeting: { ...meeting, locked: true }, changed: true });
+  });
+}
+
+const sameNomination = (n: Nomination, i: NominateInput) =>
+  n.aadObjectId === i.attendee.aadObjectId && n.role === i.role && n.decisionMaker === i.decisionMaker;
+
+async function record(tx: Repos, meeting: Meeting, input: NominateInput, current: Nomination | null, actor: string, now: string): Promise<Nomination> {
+  const nomination: Nomination = {
+    meetingId: meeting.id,
+    forceId: input.forceId,
+    aadObjectId: input.attendee.aadObjectId,
+    name: input.attendee.name,
+    role: input.role,
+    decisionMaker: input.decisionMaker,
+    nominatedBy: actor,
+    nominatedAt: now,
+    version: (current?.version ?? 0) + 1,
+  };
+  await tx.nominations.save(nomination);
+  // A nominated meeting is one a person has acted on: re-planning leaves it alone from now on.
+  if (!meeting.locked) await tx.meetings.update({ ...meeting, locked: true }, now);
+  await tx.audit.append([
+    {
+      at: now,
+      actor,
+      action: current ? 'nomination.changed' : 'nomination.recorded',
+      subject: { meetingId: meeting.id, forceId: input.forceId, panelId: meeting.panelId },
+      details: {
+        attendee: { aadObjectId: nomination.aadObjectId, name: nomination.name },
+        role: nomination.role,
+        decisionMaker: nomination.decisionMaker,
+        version: nomination.version,
+        ...(current ? { previous: { aadObjectId: current.aadObjectId, name: current.name } } : {}),
+      },
+    },
+  ]);
+  await queueCardUpdates(tx, meeting.id, `n${nomination.version}`, now, input.forceId);
+  await tx.outbox.enqueue(await announcements(tx, nomination, now));
+  return nomination;
+}
+
+/** The @mention in the card's thread and the personal note to the nominee, where the bot can reach them. */
+async function announcements(tx: Repos, n: Nomination, now: string): Promise<OutboxMessage[]> {
+  const cardId = cardMessageId(n.meetingId, n.forceId);
+  const card = await tx.outbox.get(cardId);
+  const personal = await tx.teams.personalConversation(n.aadObjectId);
+  const base = { meetingId: n.meetingId, forceId: n.forceId, personAadObjectId: n.aadObjectId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
+  return [
+    ...(card ? [{ ...base, id: `mention:${n.meetingId}:${n.forceId}:v${n.version}`, kind: 'mention' as const, conversationId: card.conversationId, cardId }] : []),
+    ...(personal ? [{ ...base, id: `notice:${n.meetingId}:${n.forceId}:v${n.version}`, kind: 'notice' as const, conversationId: personal.id, cardId: null }] : []),
+  ];
+}
+
+/** The outbox id (and idempotency key) of a meeting's nomination card for a force. */
+export const cardMessageId = (meetingId: string, forceId: string): string => `card:${meetingId}:${forceId}`;

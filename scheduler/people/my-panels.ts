@@ -1,0 +1,37 @@
+import { DateTime } from 'luxon';
+import { accessFor, canActForForce, canActForPanel } from './access.js';
+import { listSchedule, type ForceView, type MeetingView } from '../planning/schedule-view.js';
+import type { Store } from '../store/store.js';
+import { visiblePanels } from '../review/open-flags.js';
+
+export interface MyMeeting extends MeetingView {
+  /** Forces this person may name the attendee for. */
+  canNominateFor: string[];
+  canCancel: boolean;
+}
+
+const LIMIT = 10;
+
+/** The next meetings a person is involved in (as chair, Prevent lead, deputy, national lead or nominee). */
+export async function myMeetings(store: Store, actor: string, now: string, escalationWorkingDays: number): Promise<MyMeeting[] | null> {
+  const access = await accessFor(store, actor);
+  const panels = visiblePanels(access, await store.directory.listPanels());
+  // National leads and a panel's chairs see every force's part; a lead their own forces'; a nominee their own nomination.
+  const view: ForceView = { sees: (panel, forceId) => access.national || access.panels.has(panel.id) || access.forces.has(forceId), person: access.aadObjectId };
+  const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 3 }).toISO()!;
+  const upcoming: MeetingView[] = [];
+  for (const p of panels) upcoming.push(...(await listSchedule(store, { panelId: p.id, from: now, to }, now, escalationWorkingDays, view)).meetings);
+  const panelIds = new Set(panels.map((p) => p.id));
+  // A nominee without a role still sees the meetings they were named for.
+  const all = (await listSchedule(store, { from: now, to }, now, escalationWorkingDays, view)).meetings;
+  upcoming.push(...all.filter((m) => !panelIds.has(m.panelId) && m.nominations.some((n) => n.aadObjectId === access.aadObjectId)));
+  if (!upcoming.length && !access.national && !access.forces.size && !access.panels.size) return null;
+  return upcoming
+    .sort((a, b) => (a.start < b.start ? -1 : 1))
+    .slice(0, LIMIT)
+    .map((m) => ({
+      ...m,
+      canNominateFor: m.status === 'scheduled' ? m.forces.filter((f) => canActForForce(access, f)) : [],
+      canCancel: m.status === 'scheduled' && canActForPanel(access, m.panelId),
+    }));
+}

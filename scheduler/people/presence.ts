@@ -1,0 +1,41 @@
+import { accessFor, canActForForce, canActForPanel } from './access.js';
+import { cleanText, echo } from '../domain/text.js';
+import type { Conversation, LinkScope, Result } from '../domain/types.js';
+import { fail, ok } from '../domain/types.js';
+import type { Store } from '../store/store.js';
+
+/** Remembers a conversation the bot is in (and who spoke in it, their name cleaned), so proactive messages can reach it later. */
+export async function recordConversation(store: Store, c: Conversation, speaker: { aadObjectId: string; teamsUserId: string; name: string } | null, now: string): Promise<void> {
+  const known = await store.teams.getConversation(c.id);
+  await store.transaction(async (tx) => {
+    await tx.teams.saveConversation(c, now);
+    if (speaker) await tx.teams.rememberPerson(speaker.aadObjectId, speaker.teamsUserId, cleanText(speaker.name), now);
+    if (!known) await tx.audit.append([{ at: now, actor: speaker?.aadObjectId ?? 'system', action: 'conversation.added', subject: { conversationId: c.id }, details: { kind: c.kind } }]);
+  });
+}
+
+/** Forgets a conversation the bot was removed from: nothing more is sent there. */
+export async function forgetConversation(store: Store, conversationId: string, teamId: string | null, actor: string, now: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.teams.removeConversation(conversationId, now, teamId);
+    await tx.audit.append([{ at: now, actor, action: 'conversation.removed', subject: { conversationId, ...(teamId ? { teamId } : {}) }, details: {} }]);
+  });
+}
+
+/** Makes this conversation the place a force's (or a panel chair's) cards go; only those responsible may. */
+export async function linkConversation(store: Store, scope: LinkScope, scopeId: string, conversationId: string, actor: string, now: string): Promise<Result<{ name: string }>> {
+  return store.transaction(async (tx) => {
+    const target = scope === 'force' ? await tx.directory.getForce(scopeId) : await tx.directory.getPanel(scopeId);
+    if (!target || target.retired) return fail('NOT_FOUND', `There is no ${scope} "${echo(scopeId)}". Type \`panels\` or ask your national lead for the ids.`);
+    const access = await accessFor(tx, actor);
+    const allowed = scope === 'force' ? canActForForce(access, scopeId) : canActForPanel(access, scopeId);
+    if (!allowed) {
+      return fail('FORBIDDEN', scope === 'force'
+        ? `Only ${target.name}'s Prevent leads, their deputies or a national lead can link it.`
+        : `Only the chairs of ${target.name} or a national lead can link it.`);
+    }
+    await tx.teams.link(scope, scopeId, conversationId, actor, now);
+    await tx.audit.append([{ at: now, actor, action: `${scope}.linked`, subject: { [`${scope}Id`]: scopeId, conversationId }, details: {} }]);
+    return ok({ name: target.name });
+  });
+}

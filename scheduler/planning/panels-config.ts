@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { AAD_OBJECT_ID } from '../domain/ids.js';
+import { cleanText } from '../domain/text.js';
+import { checkTimetable } from '../domain/timetable.js';
+import type { PanelsConfig, Result, Timetable } from '../domain/types.js';
+import { fail, ok } from '../domain/types.js';
+
+/** Defaults for a when-necessary panel's extra meetings, and the anchor of rules with no `from`. */
+export const DEFAULT_START = '10:00';
+export const DEFAULT_MINUTES = 120;
+export const DEFAULT_FROM = '2020-01-01';
+
+const id = z.string().regex(/^[a-z0-9-]+$/, 'must be lower-case letters, digits and hyphens');
+const guid = z
+  .string()
+  .regex(AAD_OBJECT_ID, 'must be an Entra object id (a GUID)')
+  .transform((s) => s.toLowerCase());
+/** A name as cards show it: cleaned first, so the limits count what a reader sees. */
+const name = z
+  .string()
+  .transform(cleanText)
+  .pipe(z.string().min(1, 'is empty once control and invisible characters are removed').max(120));
+const person = z.object({ aadObjectId: guid, name }).strict();
+const teamsChannelId = z
+  .string()
+  .regex(/^19:[^\s]+$/, 'must be a Teams conversation id such as 19:…@thread.tacv2')
+  .nullish()
+  .transform((v) => v ?? null);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real date');
+
+const rruleTimetable = z
+  .object({
+    rrule: z.string().trim().min(1),
+    start: hhmm,
+    minutes: z.number().int().min(15).max(480),
+    from: isoDate.default(DEFAULT_FROM),
+  })
+  .strict()
+  .transform((t): Timetable => ({ kind: 'rrule', ...t }));
+// Not a z.union: a union reports only "Invalid input", and the user needs the path inside the rule.
+const timetable = z.unknown().transform((v, ctx): Timetable => {
+  if (v === 'when-necessary') return { kind: 'when-necessary', start: DEFAULT_START, minutes: DEFAULT_MINUTES };
+  if (v === null || typeof v !== 'object') {
+    ctx.addIssue({ code: 'custom', message: 'must be "when-necessary" or { rrule, start, minutes }' });
+    return z.NEVER;
+  }
+  const parsed = rruleTimetable.safeParse(v);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  return z.NEVER;
+});
+
+const force = z
+  .object({
+    id,
+    name,
+    preventLeads: z.array(person).min(1, 'a force needs at least one Prevent lead'),
+    deputies: z.array(person).default([]),
+    teamsChannelId,
+  })
+  .strict();
+
+const panel = z
+  .object({
+    id,
+    name,
+    localAuthority: name,
+    forces: z.array(id).min(1, 'a panel faces at least one force'),
+    chairs: z.array(person).min(1, 'a panel needs at least one chair (the local authority chairs it)'),
+    timetable,
+    teamsChannelId,
+  })
+  .strict();
+
+export const panelsConfigSchema = z
+  .object({
+    nationalLeads: z.array(person).default([]),
+    forces: z.array(force).min(1),
+    panels: z.array(panel).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    duplicates(cfg.forces.map((f) => f.id)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['forces', i, 'id'], message: `duplicate force id "${cfg.forces[i]?.id}"` }),
+    );
+    duplicates(cfg.panels.map((p) => p.id)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['panels', i, 'id'], message: `duplicate panel id "${cfg.panels[i]?.id}"` }),
+    );
+    const forceIds = new Set(cfg.forces.map((f) => f.id));
+    cfg.panels.forEach((p, i) => {
+      p.forces.forEach((f, j) => {
+        if (!forceIds.has(f)) ctx.addIssue({ code: 'custom', path: ['panels', i, 'forces', j], message: `unknown force "${f}"` });
+      });
+      if (p.timetable.kind === 'rrule') {
+        const checked = checkTimetable(p.timetable);
+        if (!checked.ok) ctx.addIssue({ code: 'custom', path: ['panels', i, 'timetable', 'rrule'], message: checked.error.message });
+      }
+    });
+  });
+
+function duplicates(values: string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((v, i) => (seen.has(v) ? [i] : (seen.add(v), [])));
+}
+
+/** Formats a zod path as `panels[2].timetable.rrule`. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') || '(root)';
+}
+
+/** Validates an already-parsed forces-and-panels document; every problem is listed by path. */
+export function parsePanelsConfig(doc: unknown): Result<PanelsConfig> & { problems?: string[] } {
+  const parsed = panelsConfigSchema.safeParse(doc);
+  if (parsed.success) return ok(parsed.data);
+  const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+  return { ...fail('INVALID_CONFIG', `the forces and panels file is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`), problems };
+}

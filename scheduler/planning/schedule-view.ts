@@ -1,0 +1,107 @@
+import { computeFlags, DEFAULT_FLAG_SETTINGS, type FlagMeeting } from '../domain/flags.js';
+import { toLocalIso } from '../domain/timetable.js';
+import type { Attendance, Meeting, MeetingStatus, Nomination, Panel } from '../domain/types.js';
+import { DEFAULT_TIMINGS } from '../nominations/nomination-jobs.js';
+import type { MeetingFilter, Store } from '../store/store.js';
+
+/** A meeting as the CLI's `schedule --json` and the cards show it: local times with their offset. */
+export interface MeetingView {
+  id: string;
+  panelId: string;
+  panelName: string;
+  forces: string[];
+  start: string;
+  end: string;
+  status: MeetingStatus;
+  moved: { from: string; reason: string } | null;
+  extra: boolean;
+  version: number;
+  nominations: Array<{ forceId: string; aadObjectId: string; name: string; role: string; decisionMaker: boolean }>;
+  attendance: Array<{ forceId: string; attended: boolean; aadObjectId: string | null; name: string | null; substitute: boolean; decisionMaker: boolean }>;
+  flags: string[];
+}
+
+export interface ScheduleQuery {
+  panelId?: string;
+  forceId?: string;
+  from?: string; // ISO instant
+  to?: string; // ISO instant, exclusive
+}
+
+/** Panel-level flags that hold for every meeting of the panel. */
+export function panelFlags(panel: Panel): string[] {
+  return panel.timetable.kind === 'when-necessary' ? ['WHEN_NECESSARY_PANEL'] : [];
+}
+
+/** Renders one stored meeting for people and machines. */
+export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] = [], flags: string[] = [], attendance: Attendance[] = []): MeetingView {
+  return {
+    id: m.id,
+    panelId: m.panelId,
+    panelName: panel.name,
+    forces: panel.forces,
+    start: toLocalIso(m.start),
+    end: toLocalIso(m.end),
+    status: m.status,
+    moved: m.moved ? { from: toLocalIso(m.moved.from), reason: m.moved.reason } : null,
+    extra: m.extra,
+    version: m.version,
+    nominations: nominations.map((n) => ({ forceId: n.forceId, aadObjectId: n.aadObjectId, name: n.name, role: n.role, decisionMaker: n.decisionMaker })),
+    attendance: attendance.map((a) => ({ forceId: a.forceId, attended: a.attended, aadObjectId: a.aadObjectId, name: a.name, substitute: a.substitute, decisionMaker: a.decisionMaker })),
+    flags: [...new Set([...panelFlags(panel), ...flags])],
+  };
+}
+
+/** Meetings with what the flags need: cancellation reasons, nominations and attendance, read in three queries. */
+export async function loadFlagMeetings(store: Store, meetings: Meeting[]): Promise<FlagMeeting[]> {
+  const ids = meetings.map((m) => m.id);
+  const [nominations, attendance, cancellations] = await Promise.all([store.nominations.listForMeetings(ids), store.chairs.attendance(ids), store.chairs.cancellations(ids)]);
+  const group = <T extends { meetingId: string }>(rows: T[]) => {
+    const by = new Map<string, T[]>();
+    for (const r of rows) by.set(r.meetingId, [...(by.get(r.meetingId) ?? []), r]);
+    return by;
+  };
+  const [n, a] = [group(nominations), group(attendance)];
+  const reasons = new Map(cancellations.map((c) => [c.meetingId, c.reason]));
+  return meetings.map((m) => ({ ...m, cancelReason: reasons.get(m.id) ?? null, nominations: n.get(m.id) ?? [], attendance: a.get(m.id) ?? [] }));
+}
+
+/**
+ * Which forces' parts of a panel's meetings (nominations, attendance, force flags) a viewer may see, and whose own
+ * nomination they always see; unset shows every force (the operator, national leads).
+ */
+export interface ForceView {
+  sees: (panel: Panel, forceId: string) => boolean;
+  person: string;
+}
+
+/** The meetings a query selects, oldest first, with the panels they belong to. */
+export async function listSchedule(store: Store, q: ScheduleQuery, now: string, escalationWorkingDays = DEFAULT_TIMINGS.escalationWorkingDays, view?: ForceView): Promise<{ meetings: MeetingView[]; panels: Panel[] }> {
+  const panels = await store.directory.listPanels({ includeRetired: true });
+  const byId = new Map(panels.map((p) => [p.id, p]));
+  const filter: MeetingFilter = {
+    ...(q.panelId ? { panelIds: [q.panelId] } : {}),
+    ...(q.forceId ? { forceId: q.forceId } : {}),
+    ...(q.from ? { from: q.from } : {}),
+    ...(q.to ? { to: q.to } : {}),
+  };
+  const meetings = await loadFlagMeetings(store, await store.meetings.list(filter));
+  const settings = { ...DEFAULT_FLAG_SETTINGS, escalationWorkingDays };
+  const flagsOf = new Map<string, string[]>();
+  for (const panel of panels) {
+    for (const f of computeFlags(panel, meetings, now, settings)) {
+      if (f.meetingId && (!view || !f.forceId || view.sees(panel, f.forceId))) flagsOf.set(f.meetingId, [...(flagsOf.get(f.meetingId) ?? []), f.code]);
+    }
+  }
+  const views = meetings.flatMap((m) => {
+    const panel = byId.get(m.panelId);
+    if (!panel) return [];
+    // Another force's nominee, record or even "nobody named" is that force's business, not the viewer's.
+    const shown = <T extends { forceId: string; aadObjectId: string | null }>(rows: T[]) => (view ? rows.filter((r) => view.sees(panel, r.forceId) || r.aadObjectId === view.person) : rows);
+    return [meetingView(m, panel, shown(m.nominations), flagsOf.get(m.id) ?? [], shown(m.attendance))];
+  });
+  const selected = panels.filter(
+    (p) => !p.retired && (!q.panelId || p.id === q.panelId) && (!q.forceId || p.forces.includes(q.forceId)),
+  );
+  return { meetings: views, panels: selected };
+}

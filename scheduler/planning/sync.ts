@@ -1,0 +1,140 @@
+import { DateTime } from 'luxon';
+import type { NewAuditEntry } from '../domain/audit-chain.js';
+import { canonicalJson } from '../domain/audit-chain.js';
+import { planDiff, type PlanDiff } from '../domain/planner.js';
+import { planOccurrences } from '../domain/timetable.js';
+import type { Meeting, Panel, PanelsConfig } from '../domain/types.js';
+import type { Repos, Store } from '../store/store.js';
+
+export const PLANNING_MONTHS = 12;
+
+export interface SyncReport {
+  forces: { added: number; changed: number; retired: number };
+  panels: { added: number; changed: number; retired: number };
+  meetings: { planned: number; replanned: number; unplanned: number };
+  /** Audit entries written; 0 means the sync changed nothing. */
+  changes: number;
+}
+
+type Entity = { id: string; retired: boolean };
+
+/** Loads the config into the store and plans every panel's meetings PLANNING_MONTHS ahead of `now`, in one transaction. */
+export async function syncPanels(store: Store, config: PanelsConfig, at: string): Promise<SyncReport> {
+  const now = normaliseInstant(at);
+  return store.transaction(async (tx) => {
+    await tx.exclusive('sync');
+    const { audit, log } = auditBuffer(now);
+    const forces = await reconcile('force', await tx.directory.listForces({ includeRetired: true }),
+      config.forces.map((f) => ({ ...f, retired: false })), (f) => tx.directory.saveForce(f, now), log);
+    const panels = await reconcile('panel', await tx.directory.listPanels({ includeRetired: true }),
+      config.panels.map((p) => ({ ...p, retired: false })), (p) => tx.directory.savePanel(p, now), log);
+    await syncNationalLeads(tx, config, log);
+    const meetings = await planAll(tx, now, log);
+    await tx.audit.append(audit);
+    return { forces, panels, meetings, changes: audit.length };
+  });
+}
+
+/** Rolls the planning window forward from the panels already stored: the scheduler's hourly job. */
+export async function planMeetings(store: Store, at: string): Promise<SyncReport['meetings'] & { changes: number }> {
+  const now = normaliseInstant(at);
+  return store.transaction(async (tx) => {
+    await tx.exclusive('sync');
+    const { audit, log } = auditBuffer(now);
+    const meetings = await planAll(tx, now, log);
+    await tx.audit.append(audit);
+    return { ...meetings, changes: audit.length };
+  });
+}
+
+/** Stored instants are compared as text, so every one has the same shape: UTC with milliseconds. */
+export function normaliseInstant(iso: string): string {
+  const dt = DateTime.fromISO(iso, { zone: 'utc' });
+  if (!dt.isValid) throw new RangeError(`not an ISO-8601 instant: ${iso}`);
+  return dt.toUTC().toISO() as string;
+}
+
+type LogFn = (action: string, subject: Record<string, string>, details?: Record<string, unknown>) => void;
+
+function auditBuffer(now: string): { audit: NewAuditEntry[]; log: LogFn } {
+  const audit: NewAuditEntry[] = [];
+  return { audit, log: (action, subject, details = {}) => audit.push({ at: now, actor: 'system', action, subject, details }) };
+}
+
+async function reconcile<T extends Entity>(
+  kind: 'force' | 'panel',
+  stored: T[],
+  wanted: T[],
+  save: (e: T) => Promise<void>,
+  log: LogFn,
+): Promise<{ added: number; changed: number; retired: number }> {
+  const counts = { added: 0, changed: 0, retired: 0 };
+  const before = new Map(stored.map((e) => [e.id, e]));
+  const wantedIds = new Set(wanted.map((e) => e.id));
+  for (const e of wanted) {
+    const old = before.get(e.id);
+    if (old && canonicalJson(old) === canonicalJson(e)) continue;
+    await save(e);
+    counts[old ? 'changed' : 'added'] += 1;
+    log(`${kind}.${old ? 'changed' : 'added'}`, { [`${kind}Id`]: e.id }, { fields: changedFields(old, e) });
+  }
+  for (const old of stored) {
+    if (old.retired || wantedIds.has(old.id)) continue;
+    await save({ ...old, retired: true });
+    counts.retired += 1;
+    log(`${kind}.retired`, { [`${kind}Id`]: old.id });
+  }
+  return counts;
+}
+
+/** Names the top-level fields that differ, so the audit says what changed without copying people's names around. */
+function changedFields(old: object | undefined, now: object): string[] {
+  const o = (old ?? {}) as Record<string, unknown>;
+  const n = now as Record<string, unknown>;
+  return Object.keys(n).filter((k) => canonicalJson(o[k]) !== canonicalJson(n[k]));
+}
+
+async function syncNationalLeads(tx: Repos, config: PanelsConfig, log: LogFn) {
+  const current = await tx.directory.listNationalLeads();
+  if (canonicalJson(current) === canonicalJson(config.nationalLeads)) return;
+  await tx.directory.setNationalLeads(config.nationalLeads);
+  log('national-leads.changed', {});
+}
+
+async function planAll(tx: Repos, now: string, log: LogFn): Promise<SyncReport['meetings']> {
+  const horizon = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: PLANNING_MONTHS }).toISO() ?? now;
+  const panels = await tx.directory.listPanels({ includeRetired: true });
+  const future = await tx.meetings.list({ from: now });
+  const byPanel = new Map<string, Meeting[]>();
+  for (const m of future) {
+    const list = byPanel.get(m.panelId);
+    if (list) list.push(m);
+    else byPanel.set(m.panelId, [m]);
+  }
+  const total = { planned: 0, replanned: 0, unplanned: 0 };
+  const create: Meeting[] = [];
+  for (const p of panels) {
+    const diff = panelDiff(p, byPanel.get(p.id) ?? [], now, horizon);
+    create.push(...diff.create);
+    for (const m of diff.create) log('meeting.planned', { meetingId: m.id, panelId: p.id }, { start: m.start, end: m.end, moved: m.moved });
+    for (const { before, after } of diff.update) {
+      if (!(await tx.meetings.replanIfPlain(after, before.version, now))) continue;
+      total.replanned += 1;
+      log('meeting.replanned', { meetingId: after.id, panelId: p.id }, { from: before.start, start: after.start, end: after.end, moved: after.moved });
+    }
+    const gone = new Set(diff.remove.length ? await tx.meetings.deleteIfPlain(diff.remove.map((m) => m.id)) : []);
+    for (const m of diff.remove.filter((r) => gone.has(r.id))) {
+      log('meeting.unplanned', { meetingId: m.id, panelId: p.id }, { start: m.start, reason: p.retired ? 'panel retired' : 'timetable changed' });
+    }
+    total.unplanned += gone.size;
+    total.planned += diff.create.length;
+  }
+  await tx.meetings.insertMany(create, now);
+  return total;
+}
+
+function panelDiff(panel: Panel, existing: Meeting[], now: string, horizon: string): PlanDiff {
+  // A retired or when-necessary panel plans nothing: its plain future meetings go, its history stays.
+  if (panel.retired || panel.timetable.kind !== 'rrule') return planDiff(existing, [], now, '9999-12-31T00:00:00.000Z');
+  return planDiff(existing, planOccurrences(panel.id, panel.timetable, now, horizon), now, horizon);
+}

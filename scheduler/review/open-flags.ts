@@ -1,0 +1,64 @@
+import { DateTime } from 'luxon';
+import { accessFor, type Access } from '../people/access.js';
+import { computeFlags, type Flag } from '../domain/flags.js';
+import type { OutboxMessage, Panel } from '../domain/types.js';
+import { loadFlagMeetings } from '../planning/schedule-view.js';
+import type { Store } from '../store/store.js';
+
+/** The panels a person may see: a chair their panels, a force lead their force's, a national lead all. */
+export function visiblePanels(access: Access, panels: Panel[]): Panel[] {
+  if (access.national) return panels;
+  return panels.filter((p) => access.panels.has(p.id) || p.forces.some((f) => access.forces.has(f)));
+}
+
+/** A flag is visible to whoever may see its panel; a force-specific one only to that force's people (or the chair). */
+function visible(access: Access, f: Flag): boolean {
+  if (access.national || access.panels.has(f.panelId)) return true;
+  return f.forceId ? access.forces.has(f.forceId) : true;
+}
+
+/** The flags of the last 12 months (and the month ahead) that the person may see, newest panels' facts first. */
+export async function openFlags(store: Store, actor: string, now: string): Promise<{ access: Access; flags: Array<Flag & { panelName: string }> } | null> {
+  const access = await accessFor(store, actor);
+  if (!access.national && !access.forces.size && !access.panels.size) return null;
+  const panels = visiblePanels(access, await store.directory.listPanels());
+  const from = DateTime.fromISO(now, { zone: 'utc' }).minus({ months: 12 }).toISO()!;
+  const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 1 }).toISO()!;
+  const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from, to }));
+  const flags = panels.flatMap((p) => computeFlags(p, meetings, now).filter((f) => visible(access, f)).map((f) => ({ ...f, panelName: p.name })));
+  return { access, flags };
+}
+
+/**
+ * A force's new flags for its Monday digest: those about its meetings of the last `days` days, and any
+ * upcoming meeting it has named nobody for. Panel-wide flags stay in `flags` and the review.
+ */
+export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7): Promise<Array<Flag & { panelName: string }>> {
+  const access: Access = { aadObjectId: '', national: false, forces: new Set([forceId]), panels: new Set() };
+  const panels = visiblePanels(access, await store.directory.listPanels());
+  const since = DateTime.fromISO(now, { zone: 'utc' }).minus({ days }).toISO()!;
+  const ahead = DateTime.fromISO(now, { zone: 'utc' }).plus({ days: 14 }).toISO()!;
+  const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from: since, to: ahead }));
+  const recent = new Set(meetings.filter((m) => m.start <= now).map((m) => m.id));
+  return panels.flatMap((p) =>
+    computeFlags(p, meetings, now)
+      .filter((f) => f.meetingId && (!f.forceId || f.forceId === forceId) && (recent.has(f.meetingId) || f.code === 'NO_NOMINATION'))
+      .map((f) => ({ ...f, panelName: p.name })),
+  );
+}
+
+/** Queues each linked force's digest card on Mondays (one per force per Monday). */
+export async function queueDigests(store: Store, now: string, conversationOf: (forceId: string) => Promise<string | null>): Promise<string[]> {
+  const local = DateTime.fromISO(now, { zone: 'utc' }).setZone('Europe/London');
+  if (local.weekday !== 1 || local.hour < 8) return [];
+  const messages: OutboxMessage[] = [];
+  for (const force of await store.directory.listForces()) {
+    const conversationId = await conversationOf(force.id);
+    if (!conversationId) continue;
+    messages.push({
+      id: `digest:${force.id}:${local.toISODate()}`, kind: 'digest', conversationId, meetingId: '', forceId: force.id, cardId: null, personAadObjectId: null,
+      status: 'pending', attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
+    });
+  }
+  return store.outbox.enqueue(messages);
+}

@@ -1,0 +1,74 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { fail, ok, type Result } from '../domain/types.js';
+import { reviewCsv, reviewRows } from './review-csv.js';
+import { loadReview, type ReviewRequest } from './review-query.js';
+import type { Store } from '../store/store.js';
+
+/** How long an export link works after the review card that carries it was made. */
+export const EXPORT_TTL_MS = 15 * 60_000;
+const SECRET_NAME = 'report-link-secret';
+const SIG_CHARS = 43; // HMAC-SHA256 in base64url, unpadded
+
+/** What a link is bound to: who asked, the scope and period they saw, and when the review was made. */
+export interface ExportClaim {
+  aadObjectId: string;
+  request: ReviewRequest & { from: string; to: string };
+  issuedAt: string;
+}
+
+const claimSchema = z.object({
+  a: z.string().min(1).max(64),
+  f: z.string().max(64).optional(),
+  p: z.string().max(64).optional(),
+  fr: z.string().datetime(),
+  to: z.string().datetime(),
+  at: z.string().datetime(),
+});
+
+/** The server's signing secret: made once at random and kept in the store, so every instance shares it. */
+export async function exportSecret(store: Store, now: string): Promise<Buffer> {
+  return Buffer.from(await store.review.setting(SECRET_NAME, randomBytes(32).toString('base64url'), now), 'base64url');
+}
+
+const sign = (secret: Buffer, payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
+
+/** A link id: the claim in base64url followed by its HMAC-SHA256. */
+export function signExport(secret: Buffer, c: ExportClaim): string {
+  const body = { a: c.aadObjectId, ...(c.request.forceId ? { f: c.request.forceId } : {}), ...(c.request.panelId ? { p: c.request.panelId } : {}), fr: c.request.from, to: c.request.to, at: c.issuedAt };
+  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
+  return payload + sign(secret, payload);
+}
+
+/** The claim behind an id, or null when it was altered, is malformed or has expired. */
+export function verifyExport(secret: Buffer, id: string, now: string): ExportClaim | null {
+  if (!/^[A-Za-z0-9_-]{44,2000}$/.test(id)) return null;
+  const [payload, sig] = [id.slice(0, -SIG_CHARS), Buffer.from(id.slice(-SIG_CHARS))];
+  const want = Buffer.from(sign(secret, payload));
+  if (sig.length !== want.length || !timingSafeEqual(sig, want)) return null;
+  let parsed: z.SafeParseReturnType<unknown, z.infer<typeof claimSchema>>;
+  try {
+    parsed = claimSchema.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    return null;
+  }
+  if (!parsed.success) return null;
+  const c = parsed.data;
+  const age = Date.parse(now) - Date.parse(c.at);
+  if (age < 0 || age >= EXPORT_TTL_MS) return null;
+  return { aadObjectId: c.a, issuedAt: c.at, request: { ...(c.f ? { forceId: c.f } : {}), ...(c.p ? { panelId: c.p } : {}), from: c.fr, to: c.to } };
+}
+
+/**
+ * The CSV behind a link. The person's roles are read from the store again now, so a link stops working
+ * the moment its holder loses the role. The review is computed as at the link's issue, matching the card.
+ */
+export async function exportCsv(store: Store, id: string, now: string): Promise<Result<string>> {
+  // Only reads the secret: a link cannot be valid before one exists, and a stranger's request writes nothing.
+  const secret = await store.review.readSetting(SECRET_NAME);
+  const claim = secret ? verifyExport(Buffer.from(secret, 'base64url'), id, now) : null;
+  if (!claim) return fail('NOT_FOUND', 'no such report');
+  const r = await loadReview(store, claim.aadObjectId, claim.request, claim.issuedAt);
+  if (!r.ok) return fail('NOT_FOUND', 'no such report');
+  return ok(reviewCsv(reviewRows(r.value.input)));
+}

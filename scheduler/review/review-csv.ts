@@ -1,0 +1,95 @@
+import { localDate, toLocalIso } from '../domain/timetable.js';
+import { outcome, slices, timetabled, type ReviewInput } from './review.js';
+
+/** One meeting as one force saw it: the export's row. Nothing about a referred person, and no free-text notes. */
+export interface ReviewRow {
+  meeting_id: string;
+  panel_id: string;
+  panel_name: string;
+  force_id: string;
+  date: string;
+  start: string;
+  /** held (the chair recorded attendance), cancelled, not-held, or unrecorded (ended, nobody recorded it). */
+  status: string;
+  timetabled: string;
+  extra: string;
+  moved_from: string;
+  moved_reason: string;
+  cancel_reason: string;
+  nominee: string;
+  nominee_role: string;
+  nominee_decision_maker: string;
+  nominated_at: string;
+  days_nominated_ahead: string;
+  attendance: string;
+  attendee: string;
+  substitute: string;
+  decision_maker_present: string;
+  flags: string;
+}
+
+/** The export's columns, in order (documented in the README). */
+export const REVIEW_COLUMNS: ReadonlyArray<keyof ReviewRow> = [
+  'meeting_id', 'panel_id', 'panel_name', 'force_id', 'date', 'start', 'status', 'timetabled', 'extra', 'moved_from', 'moved_reason',
+  'cancel_reason', 'nominee', 'nominee_role', 'nominee_decision_maker', 'nominated_at', 'days_nominated_ahead', 'attendance', 'attendee',
+  'substitute', 'decision_maker_present', 'flags',
+];
+
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+/** One row per meeting and force in scope, oldest first: the same meetings the review's figures count. */
+export function reviewRows(input: ReviewInput): ReviewRow[] {
+  const rows: ReviewRow[] = [];
+  for (const { panel, forces, meetings, flags } of slices(input)) {
+    for (const m of meetings) {
+      const status = outcome(m);
+      const held = status === 'held';
+      for (const forceId of forces) {
+        const n = m.nominations.find((x) => x.forceId === forceId);
+        const a = m.attendance.find((x) => x.forceId === forceId);
+        const codes = flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code);
+        rows.push({
+          meeting_id: m.id, panel_id: panel.id, panel_name: panel.name, force_id: forceId, date: localDate(m.start), start: toLocalIso(m.start),
+          status, timetabled: yesNo(timetabled(m)), extra: yesNo(m.extra),
+          moved_from: m.moved ? toLocalIso(m.moved.from) : '', moved_reason: m.moved?.reason ?? '',
+          cancel_reason: m.status === 'cancelled' ? (m.cancelReason ?? 'no reason recorded') : '',
+          nominee: n?.name ?? '', nominee_role: n?.role ?? '', nominee_decision_maker: n ? yesNo(n.decisionMaker) : '', nominated_at: n ? toLocalIso(n.nominatedAt) : '',
+          days_nominated_ahead: n ? ((Date.parse(m.start) - Date.parse(n.nominatedAt)) / 86_400_000).toFixed(1) : '',
+          attendance: status === 'unrecorded' ? 'unrecorded' : !held ? '' : !a ? 'unrecorded' : a.attended ? 'attended' : 'absent', attendee: a?.attended ? (a.name ?? '') : '',
+          substitute: a?.attended ? yesNo(a.substitute) : '', decision_maker_present: held ? yesNo(!!a?.attended && a.decisionMaker) : '',
+          flags: codes.join(' '),
+        });
+      }
+    }
+  }
+  return rows.sort((x, y) => (x.start === y.start ? (x.meeting_id + x.force_id < y.meeting_id + y.force_id ? -1 : 1) : Date.parse(x.start) - Date.parse(y.start)));
+}
+
+/** What a spreadsheet passes over before it looks for a formula: spaces of every width, line feeds, zero-width marks. */
+const LEADING_BLANKS = /^[\p{Zs}\n\v\f\u200b-\u200d\u2060\ufeff]*/u;
+/**
+ * A cell whose first non-blank character is one of these is run as a formula (tab and CR start one in some
+ * spreadsheets). Full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫) are folded to these by NFKC first; the minus
+ * sign U+2212 is not, so it is listed.
+ */
+const FORMULA_START = /^[=+\-@\t\r\u2212]/;
+/** Cells holding these are quoted: `;` as well as `,`, because Excel splits on `;` where that is the list separator. */
+const NEEDS_QUOTES = /[",;\r\n]/;
+
+/**
+ * One cell of a CSV the bot writes (every export goes through here): a cell a spreadsheet would run as a formula
+ * is prefixed with `'`; RFC 4180 quoting, quotes doubled. Applied to every cell alike: no column the bot writes
+ * holds a negative number (days nominated ahead cannot be: nominations close when a meeting starts, and a meeting
+ * moves only into the future).
+ */
+export function csvCell(value: string): string {
+  const first = value.replace(LEADING_BLANKS, '').slice(0, 1).normalize('NFKC');
+  const safe = FORMULA_START.test(first) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The export: a header line, then one line per row, CRLF-terminated. */
+export function reviewCsv(rows: ReviewRow[]): string {
+  const lines = [REVIEW_COLUMNS.join(','), ...rows.map((r) => REVIEW_COLUMNS.map((c) => csvCell(r[c])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,92 @@
+import { accessFor, type Access } from '../people/access.js';
+import { lastMonths } from '../domain/date-range.js';
+import { fail, ok, type Panel, type Result } from '../domain/types.js';
+import { computeReview, type Review, type ReviewInput, type ReviewScope } from './review.js';
+import type { Store } from '../store/store.js';
+
+/** What someone asked to review; every field narrows. Instants are ISO UTC, `to` exclusive. */
+export interface ReviewRequest {
+  forceId?: string;
+  panelId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The operator at the command line sees everything, like a national lead. */
+export const OPERATOR = null;
+
+const NATIONAL: Access = { aadObjectId: '', national: true, forces: new Set(), panels: new Set() };
+
+/** Whether a person may see a panel at all: national, its chair, or a lead of a force it faces. */
+const seesPanel = (a: Access, p: Panel) => a.national || a.panels.has(p.id) || p.forces.some((f) => a.forces.has(f));
+
+/** The forces of a panel a person sees: all of them for national leads and its chairs, else only their own. */
+const forcesOf = (a: Access, p: Panel): string[] | null => (a.national || a.panels.has(p.id) ? null : p.forces.filter((f) => a.forces.has(f)));
+
+/**
+ * Decides, from the store, what a person's review covers. Asking for a force or panel they may not see is a
+ * refusal (never an empty report), so nobody mistakes "not yours" for "nothing happened".
+ */
+export async function reviewScope(store: Store, actor: string | null, req: ReviewRequest): Promise<Result<{ scope: ReviewScope; panels: Panel[] }>> {
+  const access = actor === OPERATOR ? NATIONAL : await accessFor(store, actor);
+  if (!access.national && !access.forces.size && !access.panels.size) {
+    return fail('FORBIDDEN', 'The attendance review is for panel chairs, force Prevent leads and their deputies, and national leads.');
+  }
+  const all = await store.directory.listPanels({ includeRetired: true });
+  if (req.forceId) return forceScope(store, access, all, req);
+  if (req.panelId) {
+    const panel = all.find((p) => p.id === req.panelId);
+    if (!panel) return fail('NOT_FOUND', `There is no panel "${req.panelId}".`);
+    if (!seesPanel(access, panel)) return fail('FORBIDDEN', `You cannot review ${panel.name}: it is not one of your panels or forces.`);
+    return ok({ scope: { forces: forcesOf(access, panel), panels: [panel.id], label: panel.name }, panels: [panel] });
+  }
+  if (access.national) return ok({ scope: { forces: null, panels: null, label: 'all forces' }, panels: all });
+  if (access.forces.size) {
+    const forces = [...access.forces].sort();
+    const names = await Promise.all(forces.map(async (f) => (await store.directory.getForce(f))?.name ?? f));
+    const panels = all.filter((p) => p.forces.some((f) => access.forces.has(f)));
+    return ok({ scope: { forces, panels: panels.map((p) => p.id), label: names.join(', ') }, panels });
+  }
+  const panels = all.filter((p) => access.panels.has(p.id));
+  return ok({ scope: { forces: null, panels: panels.map((p) => p.id), label: panels.map((p) => p.name).join(', ') }, panels });
+}
+
+async function forceScope(store: Store, access: Access, all: Panel[], req: ReviewRequest): Promise<Result<{ scope: ReviewScope; panels: Panel[] }>> {
+  const force = await store.directory.getForce(req.forceId!);
+  if (!force) return fail('NOT_FOUND', `There is no force "${req.forceId}".`);
+  if (!access.national && !access.forces.has(force.id)) {
+    return fail('FORBIDDEN', `You cannot review ${force.name}: only its Prevent leads, their deputies and national leads can.`);
+  }
+  let panels = all.filter((p) => p.forces.includes(force.id));
+  if (req.panelId) {
+    panels = panels.filter((p) => p.id === req.panelId);
+    if (!panels.length) return fail('NOT_FOUND', `Panel "${req.panelId}" does not face ${force.name}.`);
+  }
+  return ok({ scope: { forces: [force.id], panels: panels.map((p) => p.id), label: force.name }, panels });
+}
+
+/** Loads what a review needs in a few set-based queries, then computes it. Default period: the last 12 months. */
+export async function loadReview(store: Store, actor: string | null, req: ReviewRequest, now: string): Promise<Result<{ review: Review; input: ReviewInput }>> {
+  const scoped = await reviewScope(store, actor, req);
+  if (!scoped.ok) return scoped;
+  const { scope, panels } = scoped.value;
+  const period = lastMonths(now);
+  const from = req.from ?? period.from!;
+  const to = req.to ?? now;
+  if (to <= from) return fail('BAD_RANGE', 'The period ends before it starts.');
+  const meetings = await store.review.meetingsWithRecords({ panelIds: scope.panels, from, to });
+  const present = new Set(meetings.map((m) => m.panelId));
+  // A retired panel stays in the review only for the history it has in the period.
+  const input: ReviewInput = { scope, panels: panels.filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now };
+  return ok({ review: computeReview(input), input });
+}
+
+/** The forces and panels a person may pick in a filter (a national lead: every force, and panels when few). */
+export async function visibleScopes(store: Store, actor: string | null): Promise<{ forces: Array<{ id: string; name: string }>; panels: Array<{ id: string; name: string }> }> {
+  const access = actor === OPERATOR ? NATIONAL : await accessFor(store, actor);
+  const [forces, panels] = await Promise.all([store.directory.listForces(), store.directory.listPanels()]);
+  return {
+    forces: forces.filter((f) => access.national || access.forces.has(f.id)).map((f) => ({ id: f.id, name: f.name })),
+    panels: panels.filter((p) => seesPanel(access, p)).map((p) => ({ id: p.id, name: p.name })),
+  };
+}
