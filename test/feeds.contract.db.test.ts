@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Force, Meeting, Nomination, Panel } from '../scheduler/domain/types.js';
-import type { FeedToken } from '../scheduler/store/kysely-feed-repos.js';
+import type { FeedToken } from '../scheduler/store/store.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
 
 const AT = '2027-03-10T09:00:00.000Z';

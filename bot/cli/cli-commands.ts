@@ -1,47 +1,18 @@
 import { DateTime } from 'luxon';
 import { verifyAuditLog } from '../../scheduler/audit-verify.js';
 import { listSchedule, type MeetingView } from '../../scheduler/planning/schedule-view.js';
-import { openStore, storeOptions } from '../../scheduler/store/open-store.js';
-import type { Store } from '../../scheduler/store/store.js';
 import { syncPanels } from '../../scheduler/planning/sync.js';
 import { silentLog } from '../../scheduler/log.js';
 import { runDueJobs } from '../../scheduler/scheduler.js';
 import { outboxDrainer, schedulerJobs } from '../compose.js';
-import type { AppConfig } from '../config.js';
 import { createTeamsApp } from '../teams-app.js';
 import { teamsMessenger } from '../teams-messenger.js';
 import { readPanelsFile } from '../panels-file.js';
 import { reviewCommand } from './cli-review.js';
-
-export interface CliIo {
-  out(s: string): void;
-  err(s: string): void;
-}
-
-type Values = Record<string, string | boolean | undefined>;
-type Command = (values: Values, config: Readonly<AppConfig>, io: CliIo) => Promise<number>;
-
-/** Refused input the user can correct: exit status 2. */
-class BadArgument extends Error {}
-
-/** An instant from `--now`: ISO-8601 with a date; a bare date or local time is read in Europe/London. */
-export function parseInstant(value: string, name: string): string {
-  const dt = DateTime.fromISO(value, { zone: 'Europe/London', setZone: false });
-  if (!dt.isValid) throw new BadArgument(`--${name} "${value}" is not an ISO-8601 date or instant`);
-  return dt.toUTC().toISO() as string;
-}
-
-async function withStore<T>(config: Readonly<AppConfig>, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(storeOptions(config.databaseUrl, config.dataDir));
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+import { guarded, nowFrom, parseInstant, refuse, withStore, type Command } from './io.js';
 
 const sync: Command = async (values, config, io) => {
-  const now = typeof values.now === 'string' ? parseInstant(values.now, 'now') : DateTime.utc().toISO();
+  const now = nowFrom(values);
   const file = await readPanelsFile(config.panelsConfig);
   if (!file.ok) {
     io.err(`panel-bot: ${file.error.message}\nnothing was changed.`);
@@ -77,11 +48,6 @@ const schedule: Command = async (values, config, io) => {
   });
 };
 
-function refuse(io: CliIo, message: string): number {
-  io.err(`panel-bot: ${message}`);
-  return 1;
-}
-
 /** One line a meeting, oldest first, then the panels that have no timetable. */
 export function scheduleText(meetings: MeetingView[], whenNecessary: string[]): string {
   const lines = meetings.map((m) => {
@@ -103,7 +69,7 @@ export function scheduleText(meetings: MeetingView[], whenNecessary: string[]): 
 const TICK_WAIT_MS = 60_000;
 
 const tick: Command = async (values, config, io) => {
-  const now = typeof values.now === 'string' ? parseInstant(values.now, 'now') : DateTime.utc().toISO();
+  const now = nowFrom(values);
   return withStore(config, async (store) => {
     const { adapter } = createTeamsApp({ config, log: silentLog });
     // The sender's clock starts at --now and runs on in real time, so retries and pacing still wait.
@@ -128,25 +94,10 @@ const auditVerify: Command = async (_values, config, io) =>
     return 0;
   });
 
-/** Wraps a command so a bad argument found late still exits 2 with its message. */
-const guarded =
-  (cmd: Command): Command =>
-  async (values, config, io) => {
-    try {
-      return await cmd(values, config, io);
-    } catch (err) {
-      if (err instanceof BadArgument) {
-        io.err(`panel-bot: ${err.message}`);
-        return 2;
-      }
-      throw err;
-    }
-  };
-
 export const cliCommands: Record<string, Command> = {
   sync: guarded(sync),
   schedule: guarded(schedule),
   tick: guarded(tick),
   'audit verify': guarded(auditVerify),
-  review: reviewCommand,
+  review: guarded(reviewCommand),
 };

@@ -3,11 +3,9 @@ import { dayRange, parseDateRange } from '../../scheduler/domain/date-range.js';
 import { reviewCsv, reviewRows } from '../../scheduler/review/review-csv.js';
 import { loadReview, OPERATOR, type ReviewRequest } from '../../scheduler/review/review-query.js';
 import type { Review, ReviewFigures } from '../../scheduler/review/review.js';
-import { openStore, storeOptions } from '../../scheduler/store/open-store.js';
 import type { AppConfig } from '../config.js';
-import type { CliIo } from './cli-commands.js';
+import { BadArgument, nowFrom, refuse, withStore, type CliIo, type Values } from './io.js';
 
-type Values = Record<string, string | boolean | undefined>;
 const FORMATS = ['text', 'csv', 'json'] as const;
 
 /**
@@ -63,29 +61,16 @@ export function reviewText(r: Review): string {
 /** `panel-bot review`: the operator's national view (or narrowed by force, panel and period) as text, CSV or JSON. */
 export async function reviewCommand(values: Values, config: Readonly<AppConfig>, io: CliIo): Promise<number> {
   const format = (values.format ?? 'text') as string;
-  if (!FORMATS.includes(format as (typeof FORMATS)[number])) return usage(io, `--format must be one of ${FORMATS.join(', ')}`);
-  const now = typeof values.now === 'string' ? DateTime.fromISO(values.now, { zone: 'Europe/London' }) : DateTime.utc();
-  if (!now.isValid) return usage(io, `--now "${String(values.now)}" is not an ISO-8601 date or instant`);
-  const nowIso = now.toUTC().toISO()!;
-  const req = request(values, nowIso);
-  if (!req.ok) return usage(io, req.message);
-  const store = await openStore(storeOptions(config.databaseUrl, config.dataDir));
-  try {
-    const r = await loadReview(store, OPERATOR, req.value, nowIso);
-    if (!r.ok) {
-      io.err(`panel-bot: ${r.error.message}`);
-      return 1;
-    }
+  if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadArgument(`--format must be one of ${FORMATS.join(', ')}`);
+  const now = nowFrom(values);
+  const req = request(values, now);
+  if (!req.ok) throw new BadArgument(req.message);
+  return withStore(config, async (store) => {
+    const r = await loadReview(store, OPERATOR, req.value, now);
+    if (!r.ok) return refuse(io, r.error.message);
     if (format === 'csv') io.out(reviewCsv(reviewRows(r.value.input)).trimEnd());
     else if (format === 'json') io.out(JSON.stringify(r.value.review, null, 2));
     else io.out(reviewText(r.value.review));
     return 0;
-  } finally {
-    await store.close();
-  }
-}
-
-function usage(io: CliIo, message: string): number {
-  io.err(`panel-bot: ${message}`);
-  return 2;
+  });
 }

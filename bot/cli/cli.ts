@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
-import { cliCommands, type CliIo } from './cli-commands.js';
+import { cliCommands } from './cli-commands.js';
+import type { CliIo } from './io.js';
 
 export const USAGE = `usage: panel-bot <command> [options]
 

@@ -4,7 +4,7 @@ import { feedDay, feedWindow, renderFeed, type FeedMeeting } from './calendar-fe
 import { echo } from '../domain/text.js';
 import { fail, ok, type Nomination, type Panel, type Result } from '../domain/types.js';
 import { visiblePanels } from '../review/open-flags.js';
-import type { FeedScope, FeedToken } from '../store/kysely-feed-repos.js';
+import type { FeedScope, FeedToken } from '../store/store.js';
 import type { Repos, Store } from '../store/store.js';
 
 /** A feed the person may subscribe to. */

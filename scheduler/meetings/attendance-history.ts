@@ -4,7 +4,7 @@ import { ok, type Result } from '../domain/types.js';
 import { reviewScope, type ReviewRequest } from '../review/review-query.js';
 import type { ReviewScope } from '../review/review.js';
 import { loadFlagMeetings } from '../planning/schedule-view.js';
-import type { HistoryCursor } from '../store/kysely-review-repos.js';
+import type { HistoryCursor } from '../store/store.js';
 import type { Store } from '../store/store.js';
 
 /** One force's representation at a meeting; `attended` null means nothing was recorded. */

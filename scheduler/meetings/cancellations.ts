@@ -4,7 +4,7 @@ import { accessFor, canActForPanel, type Access } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { CancelReason, Meeting, Panel, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
-import { queueCardUpdates } from '../nominations/nomination-jobs.js';
+import { queueCardUpdates } from '../nominations/card-messages.js';
 import type { Repos, Store } from '../store/store.js';
 
 /** A meeting a chair may cancel, as the cancel card lists it. */

@@ -2,7 +2,7 @@ import { addDays, addWorkingDays } from '../domain/calendar-days.js';
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import { localDate } from '../domain/timetable.js';
 import type { Force, Meeting, OutboxMessage } from '../domain/types.js';
-import { cardMessageId } from './nominations.js';
+import { cardMessageId } from './card-messages.js';
 import type { Repos, Store } from '../store/store.js';
 
 /** Working days before a meeting: when the card goes out, when it is reminded, when leads are told personally. */
@@ -92,15 +92,3 @@ function auditFor(added: OutboxMessage[], now: string): NewAuditEntry[] {
   });
 }
 
-/**
- * Queues an in-place update of the meeting's cards (one force's, or all) after a change; `tag` names the
- * change (e.g. `v3` for meeting version 3, `n2` for a force's second nomination) so each is sent once.
- */
-export async function queueCardUpdates(tx: Repos, meetingId: string, tag: string, now: string, forceId?: string): Promise<void> {
-  const cards = (await tx.outbox.list({ meetingId })).filter(
-    (m) => m.kind === 'card' && m.status !== 'failed' && m.status !== 'skipped' && (!forceId || m.forceId === forceId),
-  );
-  await tx.outbox.enqueue(
-    cards.map((c) => ({ ...c, id: `card-update:${c.meetingId}:${c.forceId}:${tag}`, kind: 'card-update' as const, cardId: c.id, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now })),
-  );
-}

@@ -2,7 +2,7 @@ import { accessFor, canActForForce } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
-import { queueCardUpdates } from './nomination-jobs.js';
+import { cardMessageId, queueCardUpdates } from './card-messages.js';
 import type { Repos, Store } from '../store/store.js';
 
 /** Everything a nomination card shows; cards/ renders it without touching the store. */
@@ -189,6 +189,3 @@ async function announcements(tx: Repos, n: Nomination, now: string): Promise<Out
     ...(personal ? [{ ...base, id: `notice:${n.meetingId}:${n.forceId}:v${n.version}`, kind: 'notice' as const, conversationId: personal.id, cardId: null }] : []),
   ];
 }
-
-/** The outbox id (and idempotency key) of a meeting's nomination card for a force. */
-export const cardMessageId = (meetingId: string, forceId: string): string => `card:${meetingId}:${forceId}`;

@@ -1,42 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { FeedRepo, FeedScopeKind, FeedStamp, FeedToken } from './store.js';
 import type { Database, FeedTokensTable } from './tables.js';
-
-export type FeedScopeKind = 'panel' | 'force' | 'person';
-
-/** What a calendar link shows: one panel, one force's panels, or one person's own meetings. */
-export interface FeedScope {
-  kind: FeedScopeKind;
-  id: string;
-}
-
-/** A calendar link as stored: the token itself is never kept, only its SHA-256. */
-export interface FeedToken {
-  hash: string;
-  owner: string;
-  scope: FeedScope;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-/** A summary of every row a feed over some panels is built from; it changes whenever the feed would. */
-export interface FeedStamp {
-  key: string;
-  /** The latest change among those rows (ISO UTC), or null when there are none. */
-  lastModified: string | null;
-}
-
-export interface FeedRepo {
-  save(token: FeedToken): Promise<void>;
-  byHash(hash: string): Promise<FeedToken | null>;
-  /** Revokes every live token the person holds; returns how many were live. */
-  revokeAll(owner: string, at: string): Promise<number>;
-  /** The meetings starting in [from, to) that name this person as a force's attendee. */
-  nominatedMeetings(aadObjectId: string, from: string, to: string): Promise<Array<{ meetingId: string; panelId: string }>>;
-  /** The ids of the live panels a force faces, without loading the panels (a feed fetch needs only these). */
-  forcePanels(forceId: string): Promise<string[]>;
-  /** One cheap query over meetings, nominations, panels and forces: lets an unchanged feed answer 304 unbuilt. */
-  stamp(panelIds: string[]): Promise<FeedStamp>;
-}
 
 const SCOPE_KINDS: readonly string[] = ['panel', 'force', 'person'];
 

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { chain, GENESIS_HASH, type NewAuditEntry } from '../domain/audit-chain.js';
 import type { AuditEntry, Force, Meeting, Panel, Person } from '../domain/types.js';
 import { auditDetailsSchema, auditSubjectSchema, timetableSchema } from './row-schemas.js';
 import type { AuditRepo, DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
+import { toMeeting } from './row-mappers.js';
 import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
 import { chairRepo } from './kysely-chair-repos.js';
@@ -119,21 +120,6 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
       await replaceRoles(p.id, [['chair', p.chairs]]);
     },
     setNationalLeads: (ps) => replaceRoles('', [['national-lead', ps]]),
-  };
-}
-
-export function toMeeting(r: Selectable<MeetingsTable>): Meeting {
-  return {
-    id: r.id,
-    panelId: r.panel_id,
-    occurrence: r.occurrence,
-    start: r.start_utc,
-    end: r.end_utc,
-    status: r.status as Meeting['status'],
-    moved: r.moved_from !== null ? { from: r.moved_from, reason: r.moved_reason ?? '' } : null,
-    extra: r.extra === 1,
-    version: r.version,
-    locked: r.locked === 1,
   };
 }
 

@@ -1,45 +1,8 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import type { FlagMeeting } from '../domain/flags.js';
-import type { Attendance, CancelReason, Meeting } from '../domain/types.js';
-import { toMeeting } from './kysely-repos.js';
-import { toNomination } from './kysely-teams-repos.js';
+import type { Attendance, CancelReason } from '../domain/types.js';
+import { toMeeting, toNomination } from './row-mappers.js';
+import type { ReviewRepo, ReviewSlice } from './store.js';
 import type { Database } from './tables.js';
-
-/** The meetings a review reads: those of the given panels (null: every panel) starting in [from, to). */
-export interface ReviewSlice {
-  panelIds: string[] | null;
-  from: string;
-  to: string;
-}
-
-/** Where a history page starts: the last row the reader saw, by (start, id). */
-export interface HistoryCursor {
-  start: string;
-  id: string;
-}
-
-export interface HistoryQuery {
-  panelIds: string[] | null;
-  from: string | null;
-  /** Exclusive. */
-  to: string;
-  cursor: HistoryCursor | null;
-  /** `older` pages away from the newest; `newer` pages back towards it. */
-  direction: 'older' | 'newer';
-  limit: number;
-}
-
-/** Reads for the recommendation 7 review and the attendance history; set-based, so a decade of meetings is a few queries. */
-export interface ReviewRepo {
-  /** Meetings of the slice with cancellation reason, nominations and attendance: three queries, however many meetings. */
-  meetingsWithRecords(slice: ReviewSlice): Promise<FlagMeeting[]>;
-  /** Up to `limit` meetings newest first, strictly beyond the cursor in the direction asked: no gaps, no repeats. */
-  historyPage(q: HistoryQuery): Promise<Meeting[]>;
-  /** The named setting; when absent, stores `candidate` first. Two instances racing agree on one value. */
-  setting(name: string, candidate: string, at: string): Promise<string>;
-  /** The named setting, or null; never writes (a request from outside must not change the store). */
-  readSetting(name: string): Promise<string | null>;
-}
 
 type MeetingsQuery<O> = SelectQueryBuilder<Database & { m: Database['meetings'] }, 'm', O>;
 

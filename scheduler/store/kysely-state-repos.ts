@@ -1,25 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { BotStateRepo, StoredState } from './store.js';
 import type { Database } from './tables.js';
-
-/** A stored state object and the eTag of the write that produced it. */
-export interface StoredState {
-  value: Record<string, unknown>;
-  eTag: string;
-}
-
-/** Opaque JSON state (teams-ai's conversation and user state), with optimistic concurrency. */
-export interface BotStateRepo {
-  /** The stored objects among `keys`; missing keys are absent from the map. */
-  read(keys: string[]): Promise<Map<string, StoredState>>;
-  /**
-   * Writes `value` when `ifMatch` is null (unconditional) or equals the stored eTag; a key with no row
-   * takes any write, as botbuilder's MemoryStorage does. Returns the new eTag, or null on a conflict.
-   */
-  write(key: string, value: Record<string, unknown>, ifMatch: string | null, at: string): Promise<string | null>;
-  delete(keys: string[]): Promise<void>;
-}
 
 interface BotStateTable {
   key: string;

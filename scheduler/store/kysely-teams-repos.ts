@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
 import type { NominationRepo, OutboxRepo, TeamsRepo } from './store.js';
-import type { ConversationsTable, Database, NominationsTable, OutboxTable } from './tables.js';
+import { toNomination } from './row-mappers.js';
+import type { ConversationsTable, Database, OutboxTable } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -62,18 +63,6 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
     },
   };
 }
-
-export const toNomination = (r: Selectable<NominationsTable>): Nomination => ({
-  meetingId: r.meeting_id,
-  forceId: r.force_id,
-  aadObjectId: r.aad_object_id,
-  name: r.name,
-  role: r.role,
-  decisionMaker: r.decision_maker === 1,
-  nominatedBy: r.nominated_by,
-  nominatedAt: r.nominated_at,
-  version: r.version,
-});
 
 /** The latest nomination per meeting and force. */
 export function nominationRepo(db: Kysely<Database>): NominationRepo {

@@ -1,7 +1,5 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
-import type { FeedRepo } from './kysely-feed-repos.js';
-import type { ReviewRepo } from './kysely-review-repos.js';
-import type { BotStateRepo } from './kysely-state-repos.js';
+import type { FlagMeeting } from '../domain/flags.js';
 import type { Attendance, AuditEntry, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
 
 /** Which meetings to read; every field narrows. Instants are ISO UTC; `to` is exclusive. */
@@ -125,4 +123,95 @@ export interface Store extends Repos {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The meetings a review reads: those of the given panels (null: every panel) starting in [from, to). */
+export interface ReviewSlice {
+  panelIds: string[] | null;
+  from: string;
+  to: string;
+}
+
+/** Where a history page starts: the last row the reader saw, by (start, id). */
+export interface HistoryCursor {
+  start: string;
+  id: string;
+}
+
+export interface HistoryQuery {
+  panelIds: string[] | null;
+  from: string | null;
+  /** Exclusive. */
+  to: string;
+  cursor: HistoryCursor | null;
+  /** `older` pages away from the newest; `newer` pages back towards it. */
+  direction: 'older' | 'newer';
+  limit: number;
+}
+
+/** Reads for the recommendation 7 review and the attendance history; set-based, so a decade of meetings is a few queries. */
+export interface ReviewRepo {
+  /** Meetings of the slice with cancellation reason, nominations and attendance: three queries, however many meetings. */
+  meetingsWithRecords(slice: ReviewSlice): Promise<FlagMeeting[]>;
+  /** Up to `limit` meetings newest first, strictly beyond the cursor in the direction asked: no gaps, no repeats. */
+  historyPage(q: HistoryQuery): Promise<Meeting[]>;
+  /** The named setting; when absent, stores `candidate` first. Two instances racing agree on one value. */
+  setting(name: string, candidate: string, at: string): Promise<string>;
+  /** The named setting, or null; never writes (a request from outside must not change the store). */
+  readSetting(name: string): Promise<string | null>;
+}
+
+export type FeedScopeKind = 'panel' | 'force' | 'person';
+
+/** What a calendar link shows: one panel, one force's panels, or one person's own meetings. */
+export interface FeedScope {
+  kind: FeedScopeKind;
+  id: string;
+}
+
+/** A calendar link as stored: the token itself is never kept, only its SHA-256. */
+export interface FeedToken {
+  hash: string;
+  owner: string;
+  scope: FeedScope;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** A summary of every row a feed over some panels is built from; it changes whenever the feed would. */
+export interface FeedStamp {
+  key: string;
+  /** The latest change among those rows (ISO UTC), or null when there are none. */
+  lastModified: string | null;
+}
+
+export interface FeedRepo {
+  save(token: FeedToken): Promise<void>;
+  byHash(hash: string): Promise<FeedToken | null>;
+  /** Revokes every live token the person holds; returns how many were live. */
+  revokeAll(owner: string, at: string): Promise<number>;
+  /** The meetings starting in [from, to) that name this person as a force's attendee. */
+  nominatedMeetings(aadObjectId: string, from: string, to: string): Promise<Array<{ meetingId: string; panelId: string }>>;
+  /** The ids of the live panels a force faces, without loading the panels (a feed fetch needs only these). */
+  forcePanels(forceId: string): Promise<string[]>;
+  /** One cheap query over meetings, nominations, panels and forces: lets an unchanged feed answer 304 unbuilt. */
+  stamp(panelIds: string[]): Promise<FeedStamp>;
+}
+
+/** A stored state object and the eTag of the write that produced it. */
+export interface StoredState {
+  value: Record<string, unknown>;
+  eTag: string;
+}
+
+/** Opaque JSON state (teams-ai's conversation and user state), with optimistic concurrency. */
+export interface BotStateRepo {
+  /** The stored objects among `keys`; missing keys are absent from the map. */
+  read(keys: string[]): Promise<Map<string, StoredState>>;
+  /**
+   * Writes `value` when `ifMatch` is null (unconditional) or equals the stored eTag; a key with no row
+   * takes any write, as botbuilder's MemoryStorage does. Returns the new eTag, or null on a conflict.
+   */
+  write(key: string, value: Record<string, unknown>, ifMatch: string | null, at: string): Promise<string | null>;
+  delete(keys: string[]): Promise<void>;
 }

@@ -1,0 +1,57 @@
+import { DateTime } from 'luxon';
+import { openStore, storeOptions } from '../../scheduler/store/open-store.js';
+import type { Store } from '../../scheduler/store/store.js';
+import type { AppConfig } from '../config.js';
+
+// What every command of the command line shares: where it writes, how it reads its arguments and opens the
+// store, and how refusals and bad usage become exit statuses (1 and 2).
+
+export interface CliIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export type Values = Record<string, string | boolean | undefined>;
+export type Command = (values: Values, config: Readonly<AppConfig>, io: CliIo) => Promise<number>;
+
+/** Refused input the user can correct: exit status 2. */
+export class BadArgument extends Error {}
+
+/** An instant from `--now` and the like: ISO-8601 with a date; a bare date or local time is read in Europe/London. */
+export function parseInstant(value: string, name: string): string {
+  const dt = DateTime.fromISO(value, { zone: 'Europe/London', setZone: false });
+  if (!dt.isValid) throw new BadArgument(`--${name} "${value}" is not an ISO-8601 date or instant`);
+  return dt.toUTC().toISO() as string;
+}
+
+/** `--now` when given, else the current instant. */
+export const nowFrom = (values: Values): string => (typeof values.now === 'string' ? parseInstant(values.now, 'now') : DateTime.utc().toISO());
+
+/** Runs `fn` with the configured store open, and closes it whatever happens. */
+export async function withStore<T>(config: Readonly<AppConfig>, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storeOptions(config.databaseUrl, config.dataDir));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A refused request: the message on stderr, exit status 1. */
+export function refuse(io: CliIo, message: string): number {
+  io.err(`panel-bot: ${message}`);
+  return 1;
+}
+
+/** Wraps a command so a bad argument, found however late, exits 2 with its message. */
+export const guarded =
+  (cmd: Command): Command =>
+  async (values, config, io) => {
+    try {
+      return await cmd(values, config, io);
+    } catch (err) {
+      if (!(err instanceof BadArgument)) throw err;
+      io.err(`panel-bot: ${err.message}`);
+      return 2;
+    }
+  };
