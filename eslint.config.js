@@ -1,6 +1,8 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const sdks = ['botbuilder', 'botbuilder-*', 'botframework-*', '@microsoft/teams-ai', '@microsoft/teams-ai/*', 'restify', 'restify/*'];
 const drivers = ['better-sqlite3', 'pg', 'pg-*', 'kysely'];
@@ -18,6 +20,16 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'build/**', 'data/**', 'test/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // House rule 13: no import loops, type-only imports included (an interface belongs with the code that uses it).
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -41,17 +41,22 @@ export function commandText(ctx: TurnContext): string {
 }
 
 /**
- * Card actions carry everything they need in their data, and no handler keeps teams-ai state; so an invoke's turn
- * neither reads nor writes the shared state store, which saves a round trip on the path a lead waits on (and keeps a
- * state the turn never read from being written back over). Message turns load and save it as before.
+ * Turn state read from and written to the shared store only on the turns whose handlers keep state. teams-ai loads
+ * a turn's state before any gate runs (tenant, rate limit), so a store read on every turn would be paid even by
+ * refused and unknown activities. No handler keeps state today (card actions carry what they need in their data),
+ * so by default no turn touches the store; a handler that needs conversation state names its turns in `keepsState`.
  */
-export class TurnStateWithoutInvokes extends TurnState {
+export class TurnStateWhenUsed extends TurnState {
+  constructor(private readonly keepsState: (ctx: TurnContext) => boolean = () => false) {
+    super();
+  }
+
   override load(context: TurnContext, storage?: Storage): Promise<boolean> {
-    return super.load(context, context.activity.type === 'invoke' ? undefined : storage);
+    return super.load(context, this.keepsState(context) ? storage : undefined);
   }
 
   override save(context: TurnContext, storage?: Storage): Promise<void> {
-    return super.save(context, context.activity.type === 'invoke' ? undefined : storage);
+    return super.save(context, this.keepsState(context) ? storage : undefined);
   }
 }
 
@@ -84,7 +89,7 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
   const adapter = new PanelAdapter(authOptions(authOverrides), credentialFactory);
   const app = new Application<TurnState>({
     storage: storage ?? new MemoryStorage(),
-    turnStateFactory: () => new TurnStateWithoutInvokes(),
+    turnStateFactory: () => new TurnStateWhenUsed(),
     adapter,
     botAppId: config.appId,
     startTypingTimer: false,

@@ -1,3 +1,5 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -32,5 +34,24 @@ describe('the lint rule that keeps the domain core pure', () => {
   it('lets the store use its drivers but not the shell', async () => {
     expect(await broken("import pg from 'pg';\nexport const x = pg;", 'scheduler/store/example.ts')).toEqual([]);
     expect(await broken("import { x } from '../../bot/config.js';\nexport const y = x;", 'scheduler/store/example.ts')).toContain('no-restricted-imports');
+  });
+});
+
+describe('the lint rule against import loops (house rule 13)', () => {
+  it('refuses two modules that import each other, and accepts the same two without the loop', async () => {
+    // Files on disk: a loop is only seen by following real imports. Removed whatever happens.
+    const dir = join('scheduler', `cycle-probe-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, 'a.ts'), "import { b } from './b.js';\nexport const a = (): unknown => b;\n");
+      writeFileSync(join(dir, 'b.ts'), "import { a } from './a.js';\nexport const b = (): unknown => a;\n");
+      const looped = await eslint.lintFiles([dir]);
+      expect(looped.flatMap((r) => r.messages.map((m) => m.ruleId))).toEqual(['import-x/no-cycle', 'import-x/no-cycle']);
+      writeFileSync(join(dir, 'b.ts'), 'export const b = (): unknown => 1;\n');
+      const fresh = new ESLint({ cwd: process.cwd() });
+      expect((await fresh.lintFiles([dir])).flatMap((r) => r.messages)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
