@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { lastIncludedDay } from '../scheduler/domain/date-range.js';
 import type { MonthFigures, Review, ReviewFigures } from '../scheduler/review/review.js';
 import { card, facts, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
@@ -21,9 +22,9 @@ const MAX_BARS = 24;
 const PERIODS = [3, 6, 12, 24, 36];
 
 const pct = (share: number | null) => (share === null ? 'n/a' : `${Math.round(share * 100)}%`);
-/** The period's end is exclusive: its last included day is the one a millisecond before. */
-const lastIncluded = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
 const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').toFormat('d LLL yyyy');
+/** A Europe/London calendar date (YYYY-MM-DD) as people write it. */
+const date = (ymd: string) => DateTime.fromISO(ymd, { zone: 'Europe/London' }).toFormat('d LLL yyyy');
 
 /** The headline figures as facts. */
 function totals(f: ReviewFigures): CardElement {
@@ -121,7 +122,7 @@ export function reviewCard(m: ReviewCardModel): Record<string, unknown> {
   const r = m.review;
   return card([
     text(`Recommendation 7 review: ${md(r.scope.label)}`, { weight: 'Bolder', size: 'Medium' }),
-    text(`Meetings from ${day(r.from)} up to ${day(lastIncluded(r.to < r.now ? r.to : r.now))}, as recorded by ${day(r.now)}.`, { isSubtle: true, spacing: 'None' }),
+    text(`Meetings from ${day(r.from)} up to ${date(lastIncludedDay(r.to, r.now))}, as recorded by ${day(r.now)}.`, { isSubtle: true, spacing: 'None' }),
     ...(m.notice ? [text(md(m.notice), { color: 'Attention' })] : []),
     totals(r.total),
     chart(r.months),

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { dayRange, parseDateRange } from '../../scheduler/domain/date-range.js';
+import { dayRange, lastIncludedDay, parseDateRange } from '../../scheduler/domain/date-range.js';
 import { reviewCsv, reviewRows } from '../../scheduler/review/review-csv.js';
 import { loadReview, OPERATOR, type ReviewRequest } from '../../scheduler/review/review-query.js';
 import type { Review, ReviewFigures } from '../../scheduler/review/review.js';
@@ -39,11 +39,9 @@ const counts = (rec: Record<string, number>) => Object.entries(rec).map(([k, n])
 /** The review as a table a person reads in a terminal. */
 export function reviewText(r: Review): string {
   const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').toISODate();
-  // `to` is exclusive: name the last day the period includes.
-  const lastDay = day(new Date(Date.parse(r.to < r.now ? r.to : r.now) - 1).toISOString());
   return [
     `Recommendation 7 review: ${r.scope.label}`,
-    `meetings from ${day(r.from)} to ${lastDay} inclusive, as recorded at ${r.now}`,
+    `meetings from ${day(r.from)} to ${lastIncludedDay(r.to, r.now)} inclusive, as recorded at ${r.now}`,
     'unrec: ended, attendance not recorded (not counted as held); f-gap: held, a force in scope has no record',
     '',
     `${'panel'.padEnd(28)}   due  held  canc unrec extra moved   DM present  f-gap people median  flags`,

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import { accessFor, canActForForce, canActForPanel, type Access } from '../../scheduler/people/access.js';
+import { accessFor, canActForForce, canActForPanel, hasRole, seesPanel, type Access } from '../../scheduler/people/access.js';
 import type { Store } from '../../scheduler/store/store.js';
 import type { TeamsApp } from '../teams-app.js';
 
@@ -54,7 +54,6 @@ export type ActionHandler = (ctx: TurnContext, caller: Caller, raw: unknown) => 
 /** A command's handler returns what to send; `null` sends nothing. */
 export type CommandHandler = (ctx: TurnContext, caller: Caller) => Promise<Reply | null>;
 
-const hasRole = (a: Access) => a.national || a.forces.size > 0 || a.panels.size > 0;
 const actsForSomeForce = (a: Access) => a.national || a.forces.size > 0;
 const chairsSomePanel = (a: Access) => a.national || a.panels.size > 0;
 
@@ -100,17 +99,17 @@ async function meetingChaired(store: Store, access: Access, meetingId: string): 
 
 async function sees(store: Store, access: Access, claim: { forceId?: string; panelId?: string; word?: string }): Promise<boolean> {
   if (access.national) return true;
-  if (claim.word) return access.forces.has(claim.word) || (await seesPanel(store, access, claim.word));
+  if (claim.word) return access.forces.has(claim.word) || (await seesPanelId(store, access, claim.word));
   if (claim.forceId && !access.forces.has(claim.forceId)) return false;
-  return !claim.panelId || (await seesPanel(store, access, claim.panelId));
+  return !claim.panelId || (await seesPanelId(store, access, claim.panelId));
 }
 
-/** Its chairs see a panel, and so do the leads of the forces it faces. */
-async function seesPanel(store: Store, access: Access, panelId: string): Promise<boolean> {
+/** Its chairs see a panel without a read; anyone else as seesPanel decides, once it is loaded. */
+async function seesPanelId(store: Store, access: Access, panelId: string): Promise<boolean> {
   if (access.panels.has(panelId)) return true;
-  // A retired panel's history stays theirs to review (it is kept for years), as reviewScope allows.
+  // Retired panels too: a retired panel's history stays theirs to review (it is kept for years), as reviewScope allows.
   const panel = await store.directory.getPanel(panelId);
-  return !!panel && panel.forces.some((f) => access.forces.has(f));
+  return !!panel && seesPanel(access, panel);
 }
 
 /** Runs the gate: the caller's roles from the store, then the claim; null when refused. */

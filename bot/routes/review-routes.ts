@@ -4,11 +4,11 @@ import { reviewCard } from '../../cards/review-card.js';
 import { scopeChoices } from '../../cards/table.js';
 import { historyPageData, reviewViewData, VERBS } from '../../cards/verbs.js';
 import { attendanceHistory } from '../../scheduler/meetings/attendance-history.js';
-import { dayRange, lastMonths } from '../../scheduler/domain/date-range.js';
+import { dayRange, lastIncludedDay, lastMonths } from '../../scheduler/domain/date-range.js';
 import { localDate } from '../../scheduler/domain/timetable.js';
 import { exportCsv, exportSecret, signExport } from '../../scheduler/review/report-links.js';
 import { parseReviewArgs, scopeRequest, scopeValue, scopeWord } from '../../scheduler/review/review-args.js';
-import { loadReview, visibleScopes, type ReviewRequest } from '../../scheduler/review/review-query.js';
+import { loadReview, visibleScopes, type ReviewRequest, type Viewer } from '../../scheduler/review/review-query.js';
 import type { AppConfig } from '../config.js';
 import type { HttpRoute } from '../http.js';
 import type { RouteDeps } from './nomination-routes.js';
@@ -20,17 +20,18 @@ const issues = (e: { issues: Array<{ message: string }> }) => e.issues.map((i) =
 
 /** Renders the history and review cards for a person (or the refusal as text); access is decided in the use cases. */
 function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
-  const choices = async (actor: string) => {
-    const v = await visibleScopes(store, actor);
+  // From the roles and panels the use case just read to decide the scope: they are not read a second time.
+  const choices = async (viewer: Viewer) => {
+    const v = await visibleScopes(store, viewer);
     return scopeChoices(v.forces, v.panels);
   };
   return {
     async history(actor: string, req: ReviewRequest, cursor: { start: string; id: string } | null, direction: 'older' | 'newer') {
       const r = await attendanceHistory(store, actor, req, { cursor, direction, limit: PAGE_ROWS }, clock());
       if (!r.ok) return { reply: r.error.message, refused: r.error.code === 'FORBIDDEN' };
-      const to = req.to ? localDate(new Date(Date.parse(req.to) - 1).toISOString()) : '';
-      const filter = { scope: scopeValue(req), from: req.from ? localDate(req.from) : '', to };
-      return { reply: attendanceHistoryCard({ page: r.value, scopeChoices: await choices(actor), filter }), refused: false };
+      const filter = { scope: scopeValue(req), from: req.from ? localDate(req.from) : '', to: req.to ? lastIncludedDay(req.to) : '' };
+      const { viewer, ...shown } = r.value;
+      return { reply: attendanceHistoryCard({ page: shown, scopeChoices: await choices(viewer), filter }), refused: false };
     },
     /** A fresh signed export link goes with every render, bound to the person and exactly this scope and period. */
     async review(actor: string, req: ReviewRequest, months: number, page: number, personal: boolean) {
@@ -41,7 +42,7 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
       // The link carries the person's scope to whoever opens it, so it is only given where only they see it.
       const id = personal ? signExport(await exportSecret(store, now), { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now }) : null;
       const exportUrl = id ? `${config.publicBaseUrl}/reports/${id}.csv` : null;
-      return { reply: reviewCard({ review: r.value.review, exportUrl, scopeChoices: await choices(actor), filterScope: scopeValue(req), months, page }), refused: false };
+      return { reply: reviewCard({ review: r.value.review, exportUrl, scopeChoices: await choices(r.value.viewer), filterScope: scopeValue(req), months, page }), refused: false };
     },
   };
 }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { accessFor, canActForForce, type Access } from '../people/access.js';
+import { accessFor, canActForForce, hasRole, seesPanel, visiblePanels, type Access } from '../people/access.js';
 import { feedDay, feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
+import { groupByMeeting } from '../domain/group.js';
 import { echo } from '../domain/text.js';
 import { fail, ok, type Nomination, type Panel, type Result } from '../domain/types.js';
-import { visiblePanels } from '../review/open-flags.js';
 import type { FeedScope, FeedToken } from '../store/store.js';
 import type { Repos, Store } from '../store/store.js';
 
@@ -70,9 +70,8 @@ export async function availableFeeds(store: Repos, actor: string, now: string): 
   const [forces, panels] = await Promise.all([store.directory.listForces(), store.directory.listPanels()]);
   const window = feedWindow(now);
   const named = access.aadObjectId ? await store.feeds.nominatedMeetings(access.aadObjectId, window.from, window.to) : [];
-  const hasRole = access.national || access.forces.size > 0 || access.panels.size > 0;
   return [
-    ...(hasRole || named.length ? [{ scope: { kind: 'person' as const, id: access.aadObjectId }, title: 'My Channel panel meetings' }] : []),
+    ...(hasRole(access) || named.length ? [{ scope: { kind: 'person' as const, id: access.aadObjectId }, title: 'My Channel panel meetings' }] : []),
     ...forces.filter((f) => canActForForce(access, f.id)).map((f) => ({ scope: { kind: 'force' as const, id: f.id }, title: `${f.name}: every panel` })),
     ...visiblePanels(access, panels).map((p) => ({ scope: { kind: 'panel' as const, id: p.id }, title: p.name })),
   ];
@@ -119,7 +118,7 @@ export async function resolveFeed(store: Store, token: string, now: string): Pro
 
 async function panelTarget(store: Store, access: Access, id: string): Promise<FeedTarget | null> {
   const panel = await store.directory.getPanel(id);
-  if (!panel || panel.retired || !visiblePanels(access, [panel]).length) return null;
+  if (!panel || panel.retired || !seesPanel(access, panel)) return null;
   return { scope: { kind: 'panel', id }, title: panel.name, panelIds: [id], nominated: null, view: viewOf(access, null) };
 }
 
@@ -160,8 +159,7 @@ export async function buildFeed(store: Store, target: FeedTarget, version: FeedV
   ]);
   const panelById = new Map<string, Panel>(panels.map((p) => [p.id, p]));
   const forceName = new Map(forces.map((f) => [f.id, f.name]));
-  const byMeeting = new Map<string, Nomination[]>();
-  for (const n of nominations) byMeeting.set(n.meetingId, [...(byMeeting.get(n.meetingId) ?? []), n]);
+  const byMeeting = groupByMeeting(nominations);
   const rows: FeedMeeting[] = meetings.flatMap((m) => {
     const panel = panelById.get(m.panelId);
     if (!panel) return [];

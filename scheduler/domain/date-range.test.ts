@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayRange, parseDateRange } from './date-range.js';
+import { dayRange, lastIncludedDay, parseDateRange } from './date-range.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
 const value = (text: string) => {
@@ -31,5 +31,24 @@ describe('periods as people type them', () => {
       expect(r.ok, bad).toBe(false);
     }
     expect(parseDateRange('soon', NOW)).toMatchObject({ ok: false, error: { message: expect.stringContaining('last 12 months') } });
+  });
+});
+
+describe('the last included day of a period', () => {
+  it('is the Europe/London day before an exclusive end at local midnight, in summer and winter', () => {
+    expect(lastIncludedDay('2026-06-30T23:00:00.000Z')).toBe('2026-06-30');
+    expect(lastIncludedDay('2026-01-01T00:00:00.000Z')).toBe('2025-12-31');
+    expect(lastIncludedDay(NOW)).toBe('2026-11-22');
+  });
+
+  it('names the day a card or command typed as the end, across the clock changes', () => {
+    for (const day of ['2026-03-29', '2026-06-30', '2026-10-25', '2026-12-31']) expect(lastIncludedDay(dayRange('', day).to!)).toBe(day);
+    expect(lastIncludedDay(value('2026-04-01 2026-06-30').to!)).toBe('2026-06-30');
+  });
+
+  it('ends a period still running at now', () => {
+    expect(lastIncludedDay('2027-01-01T00:00:00.000Z', NOW)).toBe('2026-11-22');
+    expect(lastIncludedDay('2026-06-30T23:00:00.000Z', NOW)).toBe('2026-06-30');
+    expect(lastIncludedDay(NOW, NOW)).toBe('2026-11-22');
   });
 });

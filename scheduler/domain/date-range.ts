@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { londonDate } from './calendar-days.js';
 import { echo } from './text.js';
 import { fail, ok, type Result } from './types.js';
 
@@ -67,4 +68,13 @@ export function lastMonths(now: string, months = 12): DateRange {
 export function dayRange(from: string, to: string): DateRange {
   const [a, b] = [from ? localStart(from) : null, to ? localStart(to) : null];
   return { ...(a ? { from: iso(a) } : {}), ...(b ? { to: iso(b.plus({ days: 1 })) } : {}) };
+}
+
+/**
+ * The last Europe/London day (YYYY-MM-DD) a period ending at `to` includes: `to` is exclusive, so the day of the
+ * instant a millisecond before it. Given `now`, a period still running ends now, so a future `to` names today.
+ */
+export function lastIncludedDay(to: string, now?: string): string {
+  const end = now !== undefined && now < to ? now : to;
+  return londonDate(new Date(Date.parse(end) - 1).toISOString());
 }

@@ -1,7 +1,7 @@
 import { computeFlags } from '../domain/flags.js';
 import { toLocalIso } from '../domain/timetable.js';
 import { ok, type Result } from '../domain/types.js';
-import { reviewScope, type ReviewRequest } from '../review/review-query.js';
+import { reviewScope, type ReviewRequest, type Viewer } from '../review/review-query.js';
 import type { ReviewScope } from '../review/review.js';
 import { loadFlagMeetings } from '../planning/schedule-view.js';
 import type { HistoryCursor } from '../store/store.js';
@@ -45,11 +45,14 @@ export interface PageRequest {
   limit: number;
 }
 
-/** Meetings that have started, newest first, one page at a time (keyset paging: no gaps or repeats as history grows). */
-export async function attendanceHistory(store: Store, actor: string | null, filter: ReviewRequest, page: PageRequest, now: string): Promise<Result<HistoryPage>> {
+/**
+ * Meetings that have started, newest first, one page at a time (keyset paging: no gaps or repeats as history grows),
+ * with the viewer the page was decided for.
+ */
+export async function attendanceHistory(store: Store, actor: string | null, filter: ReviewRequest, page: PageRequest, now: string): Promise<Result<HistoryPage & { viewer: Viewer }>> {
   const scoped = await reviewScope(store, actor, filter);
   if (!scoped.ok) return scoped;
-  const { scope, panels } = scoped.value;
+  const { scope, panels, viewer } = scoped.value;
   const to = filter.to && filter.to < now ? filter.to : now;
   const older = page.direction === 'older';
   const got = await store.review.historyPage({ panelIds: scope.panels, from: filter.from ?? null, to, cursor: page.cursor, direction: page.direction, limit: page.limit + 1 });
@@ -77,6 +80,7 @@ export async function attendanceHistory(store: Store, actor: string | null, filt
   const edge = (i: number) => (shown[i] ? { start: shown[i]!.start, id: shown[i]!.id } : null);
   return ok({
     scope,
+    viewer,
     rows,
     older: (older ? more : true) && shown.length ? edge(shown.length - 1) : null,
     newer: (older ? page.cursor !== null : more) && shown.length ? edge(0) : null,

@@ -1,3 +1,4 @@
+import type { Panel } from '../domain/types.js';
 import type { Repos } from '../store/store.js';
 
 /**
@@ -34,3 +35,21 @@ export const canActForForce = (a: Access, forceId: string): boolean => a.nationa
 
 /** Chairs act for their panel; national leads for every panel. */
 export const canActForPanel = (a: Access, panelId: string): boolean => a.national || a.panels.has(panelId);
+
+/** Anyone with a role: national lead, force Prevent lead or deputy, chair. */
+export const hasRole = (a: Access): boolean => a.national || a.forces.size > 0 || a.panels.size > 0;
+
+/** Whether a person may see a panel at all: national, its chair, or a lead of a force it faces. Retired or not is the caller's to decide. */
+export const seesPanel = (a: Access, p: Panel): boolean => a.national || a.panels.has(p.id) || p.forces.some((f) => a.forces.has(f));
+
+/** The panels a person may see: a chair their panels, a force lead their force's, a national lead all. */
+export const visiblePanels = (a: Access, panels: Panel[]): Panel[] => (a.national ? panels : panels.filter((p) => seesPanel(a, p)));
+
+/** National leads and a panel's chairs see every force's part of it (nominees, attendance, flags). */
+export const seesEveryForce = (a: Access, panelId: string): boolean => a.national || a.panels.has(panelId);
+
+/** Whether a person sees one force's part of a panel: every force's, or their own force's. */
+export const seesForceOf = (a: Access, panelId: string, forceId: string): boolean => seesEveryForce(a, panelId) || a.forces.has(forceId);
+
+/** The forces of a panel a person sees: null (every one) for national leads and its chairs, else only their own. */
+export const forcesSeen = (a: Access, p: Panel): string[] | null => (seesEveryForce(a, p.id) ? null : p.forces.filter((f) => a.forces.has(f)));

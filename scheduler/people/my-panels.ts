@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
-import { accessFor, canActForForce, canActForPanel } from './access.js';
+import { accessFor, canActForForce, canActForPanel, seesForceOf, visiblePanels } from './access.js';
 import { listSchedule, type ForceView, type MeetingView } from '../planning/schedule-view.js';
 import type { Store } from '../store/store.js';
-import { visiblePanels } from '../review/open-flags.js';
 
 export interface MyMeeting extends MeetingView {
   /** Forces this person may name the attendee for. */
@@ -17,7 +16,7 @@ export async function myMeetings(store: Store, actor: string, now: string, escal
   const access = await accessFor(store, actor);
   const panels = visiblePanels(access, await store.directory.listPanels());
   // National leads and a panel's chairs see every force's part; a lead their own forces'; a nominee their own nomination.
-  const view: ForceView = { sees: (panel, forceId) => access.national || access.panels.has(panel.id) || access.forces.has(forceId), person: access.aadObjectId };
+  const view: ForceView = { sees: (panel, forceId) => seesForceOf(access, panel.id, forceId), person: access.aadObjectId };
   const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 3 }).toISO()!;
   const upcoming: MeetingView[] = [];
   for (const p of panels) upcoming.push(...(await listSchedule(store, { panelId: p.id, from: now, to }, now, escalationWorkingDays, view)).meetings);

@@ -1,3 +1,4 @@
+import { groupBy, groupByMeeting } from '../domain/group.js';
 import { computeFlags, DEFAULT_FLAG_SETTINGS, type FlagMeeting } from '../domain/flags.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { Attendance, Meeting, MeetingStatus, Nomination, Panel } from '../domain/types.js';
@@ -56,12 +57,7 @@ export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] 
 export async function loadFlagMeetings(store: Store, meetings: Meeting[]): Promise<FlagMeeting[]> {
   const ids = meetings.map((m) => m.id);
   const [nominations, attendance, cancellations] = await Promise.all([store.nominations.listForMeetings(ids), store.chairs.attendance(ids), store.chairs.cancellations(ids)]);
-  const group = <T extends { meetingId: string }>(rows: T[]) => {
-    const by = new Map<string, T[]>();
-    for (const r of rows) by.set(r.meetingId, [...(by.get(r.meetingId) ?? []), r]);
-    return by;
-  };
-  const [n, a] = [group(nominations), group(attendance)];
+  const [n, a] = [groupByMeeting(nominations), groupByMeeting(attendance)];
   const reasons = new Map(cancellations.map((c) => [c.meetingId, c.reason]));
   return meetings.map((m) => ({ ...m, cancelReason: reasons.get(m.id) ?? null, nominations: n.get(m.id) ?? [], attendance: a.get(m.id) ?? [] }));
 }
@@ -87,18 +83,16 @@ export async function listSchedule(store: Store, q: ScheduleQuery, now: string, 
   };
   const meetings = await loadFlagMeetings(store, await store.meetings.list(filter));
   const settings = { ...DEFAULT_FLAG_SETTINGS, escalationWorkingDays };
-  const flagsOf = new Map<string, string[]>();
-  for (const panel of panels) {
-    for (const f of computeFlags(panel, meetings, now, settings)) {
-      if (f.meetingId && (!view || !f.forceId || view.sees(panel, f.forceId))) flagsOf.set(f.meetingId, [...(flagsOf.get(f.meetingId) ?? []), f.code]);
-    }
-  }
+  const shownFlags = panels.flatMap((panel) =>
+    computeFlags(panel, meetings, now, settings).filter((f) => f.meetingId && (!view || !f.forceId || view.sees(panel, f.forceId))),
+  );
+  const flagsOf = groupBy(shownFlags, (f) => f.meetingId!);
   const views = meetings.flatMap((m) => {
     const panel = byId.get(m.panelId);
     if (!panel) return [];
     // Another force's nominee, record or even "nobody named" is that force's business, not the viewer's.
     const shown = <T extends { forceId: string; aadObjectId: string | null }>(rows: T[]) => (view ? rows.filter((r) => view.sees(panel, r.forceId) || r.aadObjectId === view.person) : rows);
-    return [meetingView(m, panel, shown(m.nominations), flagsOf.get(m.id) ?? [], shown(m.attendance))];
+    return [meetingView(m, panel, shown(m.nominations), (flagsOf.get(m.id) ?? []).map((f) => f.code), shown(m.attendance))];
   });
   const selected = panels.filter(
     (p) => !p.retired && (!q.panelId || p.id === q.panelId) && (!q.forceId || p.forces.includes(q.forceId)),

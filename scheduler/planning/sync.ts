@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { groupBy } from '../domain/group.js';
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import { canonicalJson } from '../domain/audit-chain.js';
 import { planDiff, type PlanDiff } from '../domain/planner.js';
@@ -105,12 +106,7 @@ async function planAll(tx: Repos, now: string, log: LogFn): Promise<SyncReport['
   const horizon = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: PLANNING_MONTHS }).toISO() ?? now;
   const panels = await tx.directory.listPanels({ includeRetired: true });
   const future = await tx.meetings.list({ from: now });
-  const byPanel = new Map<string, Meeting[]>();
-  for (const m of future) {
-    const list = byPanel.get(m.panelId);
-    if (list) list.push(m);
-    else byPanel.set(m.panelId, [m]);
-  }
+  const byPanel = groupBy(future, (m) => m.panelId);
   const total = { planned: 0, replanned: 0, unplanned: 0 };
   const create: Meeting[] = [];
   for (const p of panels) {

@@ -1,26 +1,17 @@
 import { DateTime } from 'luxon';
-import { accessFor, type Access } from '../people/access.js';
+import { accessFor, hasRole, seesForceOf, visiblePanels, type Access } from '../people/access.js';
 import { computeFlags, type Flag } from '../domain/flags.js';
-import type { OutboxMessage, Panel } from '../domain/types.js';
+import type { OutboxMessage } from '../domain/types.js';
 import { loadFlagMeetings } from '../planning/schedule-view.js';
 import type { Store } from '../store/store.js';
 
-/** The panels a person may see: a chair their panels, a force lead their force's, a national lead all. */
-export function visiblePanels(access: Access, panels: Panel[]): Panel[] {
-  if (access.national) return panels;
-  return panels.filter((p) => access.panels.has(p.id) || p.forces.some((f) => access.forces.has(f)));
-}
-
 /** A flag is visible to whoever may see its panel; a force-specific one only to that force's people (or the chair). */
-function visible(access: Access, f: Flag): boolean {
-  if (access.national || access.panels.has(f.panelId)) return true;
-  return f.forceId ? access.forces.has(f.forceId) : true;
-}
+const visible = (access: Access, f: Flag): boolean => !f.forceId || seesForceOf(access, f.panelId, f.forceId);
 
 /** The flags of the last 12 months (and the month ahead) that the person may see, newest panels' facts first. */
 export async function openFlags(store: Store, actor: string, now: string): Promise<{ access: Access; flags: Array<Flag & { panelName: string }> } | null> {
   const access = await accessFor(store, actor);
-  if (!access.national && !access.forces.size && !access.panels.size) return null;
+  if (!hasRole(access)) return null;
   const panels = visiblePanels(access, await store.directory.listPanels());
   const from = DateTime.fromISO(now, { zone: 'utc' }).minus({ months: 12 }).toISO()!;
   const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 1 }).toISO()!;

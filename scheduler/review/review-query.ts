@@ -1,4 +1,4 @@
-import { accessFor, type Access } from '../people/access.js';
+import { accessFor, canActForForce, forcesSeen, hasRole, seesPanel, type Access } from '../people/access.js';
 import { lastMonths } from '../domain/date-range.js';
 import { fail, ok, type Panel, type Result } from '../domain/types.js';
 import { computeReview, type Review, type ReviewInput, type ReviewScope } from './review.js';
@@ -17,28 +17,40 @@ export const OPERATOR = null;
 
 const NATIONAL: Access = { aadObjectId: '', national: true, forces: new Set(), panels: new Set() };
 
-/** Whether a person may see a panel at all: national, its chair, or a lead of a force it faces. */
-const seesPanel = (a: Access, p: Panel) => a.national || a.panels.has(p.id) || p.forces.some((f) => a.forces.has(f));
+/** Whom a review or history was decided for: their roles, and every panel (retired too) as read to decide it. */
+export interface Viewer {
+  access: Access;
+  panels: Panel[];
+}
 
-/** The forces of a panel a person sees: all of them for national leads and its chairs, else only their own. */
-const forcesOf = (a: Access, p: Panel): string[] | null => (a.national || a.panels.has(p.id) ? null : p.forces.filter((f) => a.forces.has(f)));
+/** What a person's review covers, and the viewer it was decided for (so a render need not read them again). */
+export interface Scoped {
+  scope: ReviewScope;
+  panels: Panel[];
+  viewer: Viewer;
+}
 
 /**
  * Decides, from the store, what a person's review covers. Asking for a force or panel they may not see is a
  * refusal (never an empty report), so nobody mistakes "not yours" for "nothing happened".
  */
-export async function reviewScope(store: Store, actor: string | null, req: ReviewRequest): Promise<Result<{ scope: ReviewScope; panels: Panel[] }>> {
+export async function reviewScope(store: Store, actor: string | null, req: ReviewRequest): Promise<Result<Scoped>> {
   const access = actor === OPERATOR ? NATIONAL : await accessFor(store, actor);
-  if (!access.national && !access.forces.size && !access.panels.size) {
+  if (!hasRole(access)) {
     return fail('FORBIDDEN', 'The attendance review is for panel chairs, force Prevent leads and their deputies, and national leads.');
   }
   const all = await store.directory.listPanels({ includeRetired: true });
+  const scoped = await scopeOf(store, access, all, req);
+  return scoped.ok ? ok({ ...scoped.value, viewer: { access, panels: all } }) : scoped;
+}
+
+async function scopeOf(store: Store, access: Access, all: Panel[], req: ReviewRequest): Promise<Result<{ scope: ReviewScope; panels: Panel[] }>> {
   if (req.forceId) return forceScope(store, access, all, req);
   if (req.panelId) {
     const panel = all.find((p) => p.id === req.panelId);
     if (!panel) return fail('NOT_FOUND', `There is no panel "${req.panelId}".`);
     if (!seesPanel(access, panel)) return fail('FORBIDDEN', `You cannot review ${panel.name}: it is not one of your panels or forces.`);
-    return ok({ scope: { forces: forcesOf(access, panel), panels: [panel.id], label: panel.name }, panels: [panel] });
+    return ok({ scope: { forces: forcesSeen(access, panel), panels: [panel.id], label: panel.name }, panels: [panel] });
   }
   if (access.national) return ok({ scope: { forces: null, panels: null, label: 'all forces' }, panels: all });
   if (access.forces.size) {
@@ -66,10 +78,10 @@ async function forceScope(store: Store, access: Access, all: Panel[], req: Revie
 }
 
 /** Loads what a review needs in a few set-based queries, then computes it. Default period: the last 12 months. */
-export async function loadReview(store: Store, actor: string | null, req: ReviewRequest, now: string): Promise<Result<{ review: Review; input: ReviewInput }>> {
+export async function loadReview(store: Store, actor: string | null, req: ReviewRequest, now: string): Promise<Result<{ review: Review; input: ReviewInput; viewer: Viewer }>> {
   const scoped = await reviewScope(store, actor, req);
   if (!scoped.ok) return scoped;
-  const { scope, panels } = scoped.value;
+  const { scope, panels, viewer } = scoped.value;
   const period = lastMonths(now);
   const from = req.from ?? period.from!;
   const to = req.to ?? now;
@@ -78,15 +90,18 @@ export async function loadReview(store: Store, actor: string | null, req: Review
   const present = new Set(meetings.map((m) => m.panelId));
   // A retired panel stays in the review only for the history it has in the period.
   const input: ReviewInput = { scope, panels: panels.filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now };
-  return ok({ review: computeReview(input), input });
+  return ok({ review: computeReview(input), input, viewer });
 }
 
-/** The forces and panels a person may pick in a filter (a national lead: every force, and panels when few). */
-export async function visibleScopes(store: Store, actor: string | null): Promise<{ forces: Array<{ id: string; name: string }>; panels: Array<{ id: string; name: string }> }> {
-  const access = actor === OPERATOR ? NATIONAL : await accessFor(store, actor);
-  const [forces, panels] = await Promise.all([store.directory.listForces(), store.directory.listPanels()]);
+/**
+ * The forces and panels a person may pick in a filter (a national lead: every force, and panels when few), from
+ * the viewer a review or history was just decided for: only the force list is read.
+ */
+export async function visibleScopes(store: Store, { access, panels }: Viewer): Promise<{ forces: Array<{ id: string; name: string }>; panels: Array<{ id: string; name: string }> }> {
+  const forces = await store.directory.listForces();
   return {
-    forces: forces.filter((f) => access.national || access.forces.has(f.id)).map((f) => ({ id: f.id, name: f.name })),
-    panels: panels.filter((p) => seesPanel(access, p)).map((p) => ({ id: p.id, name: p.name })),
+    forces: forces.filter((f) => canActForForce(access, f.id)).map((f) => ({ id: f.id, name: f.name })),
+    // Retired panels are kept for the review's history, but are not offered as a filter.
+    panels: panels.filter((p) => !p.retired && seesPanel(access, p)).map((p) => ({ id: p.id, name: p.name })),
   };
 }

@@ -1,4 +1,6 @@
+import { lastIncludedDay } from '../domain/date-range.js';
 import { computeFlags, nextMonth, type Flag, type FlagMeeting } from '../domain/flags.js';
+import { groupBy } from '../domain/group.js';
 import { localDate } from '../domain/timetable.js';
 import type { Meeting, Panel } from '../domain/types.js';
 
@@ -105,13 +107,8 @@ export const timetabled = (m: Meeting): boolean => m.occurrence !== null && !m.e
 /** Splits the loaded meetings by panel, keeping the flags a scope may see and only months inside the period. */
 export function slices(input: ReviewInput): PanelSlice[] {
   const { scope, from, to, now } = input;
-  const byPanel = new Map<string, FlagMeeting[]>();
-  for (const m of input.meetings) {
-    const list = byPanel.get(m.panelId);
-    if (list) list.push(m);
-    else byPanel.set(m.panelId, [m]);
-  }
-  const [first, last] = [month(from), month(new Date(Date.parse(to < now ? to : now) - 1).toISOString())];
+  const byPanel = groupBy(input.meetings, (m) => m.panelId);
+  const [first, last] = [month(from), lastIncludedDay(to, now).slice(0, 7)];
   return input.panels.flatMap((panel) => {
     const forces = panel.forces.filter((f) => !scope.forces || scope.forces.includes(f));
     if (scope.forces && !forces.length) return [];
@@ -188,7 +185,7 @@ export function figures(parts: PanelSlice[]): ReviewFigures {
 
 /** Every calendar month (Europe/London) the period covers up to now, oldest first. */
 function periodMonths(from: string, to: string, now: string): string[] {
-  const end = month(new Date(Date.parse(to < now ? to : now) - 1).toISOString());
+  const end = lastIncludedDay(to, now).slice(0, 7);
   const out: string[] = [];
   for (let m = month(from); m <= end && out.length < 1200; m = nextMonth(m)) out.push(m);
   return out;

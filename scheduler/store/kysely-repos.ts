@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { chain, GENESIS_HASH, type NewAuditEntry } from '../domain/audit-chain.js';
+import { groupBy } from '../domain/group.js';
 import type { AuditEntry, Force, Meeting, Panel, Person } from '../domain/types.js';
 import { auditDetailsSchema, auditSubjectSchema, timetableSchema } from './row-schemas.js';
 import type { AuditRepo, DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
@@ -75,8 +76,8 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     let links = db.selectFrom('panel_forces').selectAll().orderBy('force_id');
     if (id !== undefined) links = links.where('panel_id', '=', id);
     const [rows, linkRows, roles] = await Promise.all([q.execute(), links.execute(), rolesOf(['chair'], id)]);
-    const forcesOf = new Map<string, string[]>();
-    for (const l of linkRows) forcesOf.set(l.panel_id, [...(forcesOf.get(l.panel_id) ?? []), l.force_id]);
+    const linksOf = groupBy(linkRows, (l) => l.panel_id);
+    const forcesOf = new Map([...linksOf].map(([panelId, links]) => [panelId, links.map((l) => l.force_id)]));
     return rows.map((r) => ({
       id: r.id,
       name: r.name,

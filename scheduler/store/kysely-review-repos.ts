@@ -1,4 +1,5 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { groupByMeeting } from '../domain/group.js';
 import type { Attendance, CancelReason } from '../domain/types.js';
 import { toMeeting, toNomination } from './row-mappers.js';
 import type { ReviewRepo, ReviewSlice } from './store.js';
@@ -18,16 +19,6 @@ function inSlice<Q extends MeetingsQuery<any>>(q: Q, s: ReviewSlice): Q {
   return out;
 }
 
-function groupBy<T extends { meetingId: string }>(rows: T[]): Map<string, T[]> {
-  const by = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = by.get(r.meetingId);
-    if (list) list.push(r);
-    else by.set(r.meetingId, [r]);
-  }
-  return by;
-}
-
 /** The review's reads over one Kysely connection or transaction. */
 export function reviewRepo(db: Kysely<Database>): ReviewRepo {
   const meetings = db.selectFrom('meetings as m');
@@ -39,7 +30,7 @@ export function reviewRepo(db: Kysely<Database>): ReviewRepo {
         inSlice(meetings.innerJoin('nominations as n', 'n.meeting_id', 'm.id').selectAll('n'), slice).orderBy('n.force_id').execute(),
         inSlice(meetings.innerJoin('attendance as a', 'a.meeting_id', 'm.id').selectAll('a'), slice).orderBy('a.force_id').execute(),
       ]);
-      const [n, a] = [groupBy(noms.map(toNomination)), groupBy(atts.map(toAttendance))];
+      const [n, a] = [groupByMeeting(noms.map(toNomination)), groupByMeeting(atts.map(toAttendance))];
       return rows.map(({ cancel_reason, ...r }) => ({
         ...toMeeting(r),
         cancelReason: (cancel_reason as CancelReason | null) ?? null,
