@@ -44,6 +44,20 @@ describe('the per-person token bucket', () => {
     t = T0 + 60_000;
     expect(limiter.take('a')).toBe('ok');
   });
+
+  it('holds at most `maxKeys` buckets, forgetting the least recently used', () => {
+    const limiter = new RateLimiter({ burst: 1, perMinute: 1 }, () => T0, 2);
+    expect([limiter.take('a'), limiter.take('b'), limiter.take('a')]).toEqual<Verdict[]>(['ok', 'ok', 'refused-first']);
+    // A third key: b, used least recently, is forgotten; a, used since, is still refused.
+    limiter.take('c');
+    expect(limiter.take('a')).toBe('refused');
+    expect(limiter.take('b')).toBe('ok');
+  });
+
+  it('refuses nothing when unlimited, however fast the takes come (the calendar bench runs so)', () => {
+    const limiter = new RateLimiter({ burst: Infinity, perMinute: Infinity }, () => T0);
+    expect(Array.from({ length: 5 }, () => limiter.take('a'))).toEqual<Verdict[]>(['ok', 'ok', 'ok', 'ok', 'ok']);
+  });
 });
 
 describe('the beforeTurn gate', () => {

@@ -21,22 +21,28 @@ interface Bucket {
   told: boolean;
 }
 
-/** Beyond this many people a full bucket is forgotten: it behaves exactly like a new one. */
+/** Beyond this many keys a full bucket is forgotten: it behaves exactly like a new one. */
 const MAX_TRACKED = 10_000;
 
-/** One token bucket per key (a person); `clock` is ms since the epoch, injected so tests control refills. */
+/**
+ * One token bucket per key (a person, a calendar link), the least recently used forgotten first once `maxKeys` are
+ * held; `clock` is ms since the epoch, injected so tests control refills.
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
     private readonly limits: BucketLimits,
     private readonly clock: () => number = Date.now,
+    private readonly maxKeys = MAX_TRACKED,
   ) {}
 
   /** Takes one token for `key`; the first refusal after a spell of being allowed says so, so the caller tells the person once. */
   take(key: string): Verdict {
     const now = this.clock();
     const b = this.refill(this.buckets.get(key), now);
+    // Re-inserted, so the map runs from least to most recently used.
+    this.buckets.delete(key);
     this.buckets.set(key, b);
     if (b.tokens >= 1) {
       b.tokens -= 1;
@@ -56,14 +62,16 @@ export class RateLimiter {
 
   private refill(b: Bucket | undefined, now: number): Bucket {
     if (!b) {
-      if (this.buckets.size >= MAX_TRACKED) this.forgetFull(now);
-      // Still full of people mid-flood: drop the longest-tracked rather than grow without bound.
-      if (this.buckets.size >= MAX_TRACKED) this.buckets.delete(this.buckets.keys().next().value as string);
+      if (this.buckets.size >= this.maxKeys) this.forgetFull(now);
+      // Still full of keys mid-flood: drop the least recently used rather than grow without bound.
+      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
       return { tokens: this.limits.burst, at: now, told: false };
     }
-    // A clock that steps back (NTP) must not mint tokens or wedge the bucket: count no time at all.
+    // A clock that steps back (NTP) must not mint tokens or wedge the bucket: count no time at all. (No time also
+    // adds nothing to an unlimited bucket, where 0 × Infinity would be NaN.)
     const elapsed = Math.max(0, now - b.at);
-    return { tokens: Math.min(this.limits.burst, b.tokens + (elapsed * this.limits.perMinute) / 60_000), at: Math.max(b.at, now), told: b.told };
+    const tokens = elapsed > 0 ? Math.min(this.limits.burst, b.tokens + (elapsed * this.limits.perMinute) / 60_000) : b.tokens;
+    return { tokens, at: Math.max(b.at, now), told: b.told };
   }
 
   private forgetFull(now: number): void {

@@ -1,31 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
+import type { RunningBot } from '../bot/compose.js';
 import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
 import { computeFlags } from '../scheduler/domain/flags.js';
-import { silentLog } from '../scheduler/log.js';
 import { nominate, nominationCardModel } from '../scheduler/nominations/nominations.js';
 import { until } from './support/wait.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { FakeConnector } from './support/fake-connector.js';
 import { cardAction, DAWN, GARETH, NADIA, personalMessage, STRANGER } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { cardProblems } from './support/validate-card.js';
 
 const MAY = 'southampton.2027-05-03'; // Tue 4 May 2027, 10:00-12:00 local (09:00-11:00Z)
 
 
 describe('a chair records police attendance, over real HTTP', () => {
-  let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  let post: TestBot['post'];
+  let stop: TestBot['stop'];
   let now = '2027-04-01T08:00:00.000Z';
-  const post = async (activity: object) => {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
   /** A press on the attendance card as it now stands (its version read from the store), unless `extra` says otherwise. */
   const record = async (who = DAWN, extra: Record<string, unknown> = {}) => {
     const cardVersion = (await attendanceCardModel(bot.store, MAY))!.version;
@@ -34,21 +26,14 @@ describe('a chair records police attendance, over real HTTP', () => {
   const attendanceCards = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('Police attendance: Southampton'));
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-att-'));
     now = '2027-04-01T08:00:00.000Z';
-    connector = new FakeConnector();
-    await connector.start();
-    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
+    ({ bot, connector, post, stop } = await startTestBot({ now: () => now }));
     await post(personalMessage(connector.url, DAWN, 'link panel southampton'));
     await until(() => connector.posts().some((p) => /Linked/.test(p.body.text ?? '')), 'the link reply');
     const r = await nominate(bot.store, { meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'DI', decisionMaker: true }, GARETH.aadObjectId, '2027-04-20T08:00:00.000Z');
     expect(r.ok).toBe(true);
   });
-  afterEach(async () => {
-    await bot.stop();
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => stop());
 
   it('sends the chair an attendance card once the meeting has ended, once', async () => {
     now = '2027-05-04T10:30:00.000Z';

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
 import { silentLog, type Log } from '../scheduler/log.js';
 import { storeOptions } from '../scheduler/store/open-store.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { FakeConnector } from './support/fake-connector.js';
 import { dumpStore } from './support/store-dump.js';
 import { cardAction, GARETH, personalMessage } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { connectorClaims, hmacToken, signingKey, signToken, TEST_APP_ID, TEST_ISSUER, TestOpenIdServer, unsignedToken, type Claims } from './support/test-auth.js';
 
 const NOW = '2027-04-01T08:00:00.000Z';
@@ -24,31 +20,21 @@ describe('authentication and tenancy with an app id set, over real HTTP', () => 
     { key: teamsKey, endorsements: ['msteams'] },
     { key: skypeKey, endorsements: ['skype'] },
   ]);
-  const connector = new FakeConnector();
   const warnings: Array<{ obj: object; msg?: string }> = [];
   const log: Log = { ...silentLog, warn: (obj, msg) => void warnings.push({ obj, ...(msg ? { msg } : {}) }), child: () => log };
   let dir: string;
-  let bot: RunningBot;
+  let connector: FakeConnector;
+  let send: TestBot['post'];
+  let stop: TestBot['stop'];
 
-  const config = () =>
-    loadConfig({
-      PORT: '0',
-      DATA_DIR: dir,
-      PANELS_CONFIG: 'config/panels.sample.yaml',
-      LOG_LEVEL: 'silent',
-      SCHEDULER_TICK_SECONDS: '3600',
-      MicrosoftAppId: TEST_APP_ID,
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppType: 'SingleTenant',
-      MicrosoftAppTenantId: TENANT,
-      ALLOWED_TENANT_IDS: TENANT,
-    });
-  const post = async (activity: object, authorization?: string) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+  const env = {
+    MicrosoftAppId: TEST_APP_ID,
+    MicrosoftAppPassword: 'not-a-real-secret',
+    MicrosoftAppType: 'SingleTenant',
+    MicrosoftAppTenantId: TENANT,
+    ALLOWED_TENANT_IDS: TENANT,
   };
+  const post = (activity: object, authorization?: string) => send(activity, authorization ? { authorization } : {});
   const press = (tenant = TENANT) => {
     const a = cardAction(connector.url, GARETH, 'noSuchVerb', {});
     return { ...a, conversation: { ...a.conversation, tenantId: tenant }, channelData: { ...a.channelData, tenant: { id: tenant } } };
@@ -61,16 +47,17 @@ describe('authentication and tenancy with an app id set, over real HTTP', () => 
     // botframework-connector prints every refused token's key to the console; the bot's own log is what the tests read.
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     await openId.start();
-    await connector.start();
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-auth-'));
-    bot = await startBot(config(), log, () => NOW, { authOverrides: { openIdMetadataUrl: openId.metadataUrl, tokenIssuer: TEST_ISSUER } });
+    ({ connector, dir, post: send, stop } = await startTestBot({
+      now: () => NOW,
+      env,
+      log,
+      options: { authOverrides: { openIdMetadataUrl: openId.metadataUrl, tokenIssuer: TEST_ISSUER } },
+    }));
   });
   afterAll(async () => {
     vi.restoreAllMocks();
-    await bot.stop();
-    await connector.stop();
+    await stop();
     await openId.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => void (warnings.length = 0));
 

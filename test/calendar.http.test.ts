@@ -1,19 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
-import { startBot, type RunningBot } from '../bot/compose.js';
+import type { RunningBot } from '../bot/compose.js';
 import { storeOptions } from '../scheduler/store/open-store.js';
 import { dumpStore } from './support/store-dump.js';
-import { loadConfig } from '../bot/config.js';
 import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
 import { newToken, tokenHash } from '../scheduler/calendar/feed-tokens.js';
-import { silentLog } from '../scheduler/log.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { FakeConnector } from './support/fake-connector.js';
 import { expandWithIcalJs, expandWithNodeIcal, type SeenEvent } from './support/ical-parsers.js';
 import { channelMessage, DAWN, GARETH, KIERAN, MARCUS, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { cardBytes, cardProblems } from './support/validate-card.js';
 import { until } from './support/wait.js';
 
@@ -32,14 +28,14 @@ describe('calendar subscriptions, over real HTTP', () => {
   let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  let post: TestBot['post'];
+  let stop: TestBot['stop'];
   /** The bot's clock: fixed, and moved only where a test says so. */
   let now: string;
 
-  const config = () =>
-    loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600', PUBLIC_BASE_URL: PUBLIC });
   const say = async (who: Speaker, text: string) => {
     const before = connector.posts().length;
-    await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(personalMessage(connector.url, who, text)) });
+    await post(personalMessage(connector.url, who, text));
     await until(() => connector.posts().length > before, `the reply to "${text}"`);
     return connector.posts().at(-1)!.body;
   };
@@ -59,17 +55,12 @@ describe('calendar subscriptions, over real HTTP', () => {
   const eventOf = (events: SeenEvent[], meetingId: string) => events.find((e) => e.uid === `${meetingId}@channel-panel-bot`)!;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-cal-'));
-    connector = new FakeConnector();
-    await connector.start();
     now = NOW;
-    bot = await startBot(config(), silentLog, () => now);
+    ({ bot, connector, dir, post, stop } = await startTestBot({ now: () => now, env: { PUBLIC_BASE_URL: PUBLIC } }));
   });
   afterEach(async () => {
     vi.restoreAllMocks();
-    await bot.stop();
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   });
 
   it('answers `subscribe` with a valid card of https and webcal links for the feeds the person may see', async () => {
@@ -189,7 +180,7 @@ describe('calendar subscriptions, over real HTTP', () => {
     expect((await say(STRANGER, 'subscribe')).text).toMatch(/^Calendar feeds are for panel chairs/);
     // A link is a bearer credential: never posted where others can read it.
     const before = connector.posts().length;
-    await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(channelMessage(connector.url, GARETH, 'subscribe')) });
+    await post(channelMessage(connector.url, GARETH, 'subscribe'));
     await until(() => connector.posts().length > before, 'the reply in the Teams channel');
     expect(connector.posts().at(-1)!.body.text).toMatch(/only give them in our personal chat/);
     expect(JSON.stringify(connector.posts().at(-1)!.body)).not.toContain('/calendar/');

@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
-import { silentLog } from '../scheduler/log.js';
+import type { RunningBot } from '../bot/compose.js';
 import { until } from './support/wait.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { FakeConnector } from './support/fake-connector.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, KIERAN, personalMessage, STRANGER } from './support/teams-activities.js';
 import { cardProblems } from './support/validate-card.js';
 
@@ -16,15 +12,11 @@ const REFUSAL = "Only a Channel panel's chairs or a national lead can change its
 
 
 describe('a chair cancels a meeting, over real HTTP', () => {
-  let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  let post: TestBot['post'];
+  let stop: TestBot['stop'];
   let now = '2027-04-01T08:00:00.000Z';
-  const post = async (activity: object) => {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
   const cancel = (who = DAWN, data: Record<string, unknown> = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', versions: { [MAY]: 1 } }) =>
     post(cardAction(connector.url, who, 'cancelMeeting', data));
   const auditActions = async () => (await bot.store.audit.page(0, 100_000)).map((e) => e.action);
@@ -36,22 +28,15 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   };
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-cancel-'));
     now = '2027-04-01T08:00:00.000Z';
-    connector = new FakeConnector();
-    await connector.start();
-    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
+    ({ bot, connector, post, stop } = await startTestBot({ now: () => now }));
     await post(botAddedToTeam(connector.url, GARETH));
     await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
     await until(() => connector.posts().length === 1, 'the link reply');
     now = '2027-04-19T08:00:00.000Z';
     await bot.pass();
   });
-  afterEach(async () => {
-    await bot.stop();
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => stop());
 
   it('offers the chair their upcoming meetings with reasons and the no-case-details warning', async () => {
     await post(personalMessage(connector.url, DAWN, 'cancel'));

@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
-import { silentLog } from '../scheduler/log.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { RunningBot } from '../bot/compose.js';
+import type { FakeConnector } from './support/fake-connector.js';
 import { dumpStore } from './support/store-dump.js';
 import { freshStore, TEST_DATABASE_URL, type TestStore } from './support/stores.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { botAddedToTeam, cardAction, channelMessage, GARETH, NADIA } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { GUARD_MS, until } from './support/wait.js';
 
 const SOUTHAMPTON_MAY = 'southampton.2027-05-03';
@@ -20,11 +16,11 @@ const CARD_DAY = '2027-04-19T08:00:00.000Z'; // 10 working days before the meeti
  * proxy that is cut (every connection reset, new ones closed at once) and then restored.
  */
 describe('the database restarting under a running bot (PostgreSQL through a cuttable proxy)', () => {
-  let dir: string;
   let t: TestStore;
   let proxy: TcpProxy;
   let connector: FakeConnector;
   let bot: RunningBot;
+  let stop: TestBot['stop'] | undefined;
   let now = '2027-04-01T08:00:00.000Z';
 
   /**
@@ -53,7 +49,6 @@ describe('the database restarting under a running bot (PostgreSQL through a cutt
   };
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-outage-'));
     now = '2027-04-01T08:00:00.000Z';
     // A schema of its own, migrated directly; startBot then reaches it only through the proxy.
     t = await freshStore('postgres');
@@ -63,18 +58,13 @@ describe('the database restarting under a running bot (PostgreSQL through a cutt
     url.host = `${proxy.host}:${proxy.port}`;
     // startBot takes no schema: pg reads libpq's `options` from the URL, so the pool's sessions start in ours.
     url.search = `?options=${encodeURIComponent(`-c search_path=${t.options.kind === 'postgres' ? t.options.schema : ''}`)}`;
-    connector = new FakeConnector();
-    await connector.start();
-    const config = loadConfig({ PORT: '0', DATA_DIR: dir, DATABASE_URL: url.toString(), PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
-    bot = await startBot(config, silentLog, () => now);
+    ({ bot, connector, stop } = await startTestBot({ now: () => now, env: { DATABASE_URL: url.toString() } }));
   });
   afterEach(async () => {
     proxy.restore();
-    await bot?.stop();
-    await connector.stop();
+    await stop?.();
     await proxy.close();
     await t.dispose();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers cleanly while it is down, recovers without a restart, and leaves nothing half-written', async () => {

@@ -1,18 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
+import type { RunningBot } from '../bot/compose.js';
 import { COMMANDS } from '../bot/routes/commands.js';
-import { loadConfig } from '../bot/config.js';
 import { VERB_DATA, VERBS } from '../cards/verbs.js';
-import { silentLog } from '../scheduler/log.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
 import { storeOptions } from '../scheduler/store/open-store.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { FakeConnector } from './support/fake-connector.js';
 import { dumpStore } from './support/store-dump.js';
 import { cardAction, channelMessage, GARETH, MARCUS, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 
 // Who learns what from any button or command: a stranger, and a lead of another force (Leicestershire, which shares
 // the joint Peterborough and Rutland panel with Cambridgeshire), press every verb in VERBS and type every command in
@@ -85,14 +82,12 @@ describe('nobody learns what they may not, from any button or command', () => {
   let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  let send: TestBot['post'];
+  let stop: TestBot['stop'] | undefined;
   const people = configPeople();
   const callers: Array<[string, Speaker]> = [['a stranger', STRANGER], ['a lead of another force', MARCUS]];
 
-  const post = async (activity: object) => {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return text ? JSON.parse(text) : null;
-  };
+  const post = async (activity: object) => (await send(activity)).body;
   const press = async (who: Speaker, verb: string, data: unknown) => JSON.stringify((await post(cardAction(connector.url, who, verb, data as Record<string, unknown>)))?.value ?? null);
   const say = async (who: Speaker, text: string, personal: boolean) => {
     const before = connector.calls.length;
@@ -106,13 +101,12 @@ describe('nobody learns what they may not, from any button or command', () => {
   const memberLookups = () => connector.memberLookups;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-disclosure-'));
-    connector = new FakeConnector();
-    await connector.start();
     let now = PLANNED;
-    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: CONFIG, LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now, {
-      rateLimits: { commands: { burst: 1_000_000, perMinute: 1_000_000 }, actions: { burst: 1_000_000, perMinute: 1_000_000 } },
-    });
+    ({ bot, connector, dir, post: send, stop } = await startTestBot({
+      now: () => now,
+      env: { PANELS_CONFIG: CONFIG },
+      options: { rateLimits: { commands: { burst: 1_000_000, perMinute: 1_000_000 }, actions: { burst: 1_000_000, perMinute: 1_000_000 } } },
+    }));
     for (const [meetingId, forceId, attendee] of [[MAY, 'hampshire', NADIA], [JUNE, 'hampshire', NADIA], [JOINT, 'cambs', TOM], [JOINT_NEXT, 'cambs', TOM]] as const) {
       const r = await nominate(bot.store, { meetingId, forceId, meetingVersion: 1, nominationVersion: 0, attendee, role: 'DI', decisionMaker: true }, forceId === 'cambs' ? 'd23f0824-128b-4f33-8c5c-7fd0a6a3a450' : GARETH.aadObjectId, PLANNED);
       expect(r.ok).toBe(true);
@@ -126,11 +120,7 @@ describe('nobody learns what they may not, from any button or command', () => {
       await post(personalMessage(connector.url, who, 'review'));
     }
   });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stop?.());
 
   it('builds well-formed data for every verb, so the refusals below are not schema failures', () => {
     for (const verb of Object.keys(VERBS) as Array<keyof typeof VERBS>) {

@@ -1,18 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot } from '../bot/compose.js';
 import { LANES } from '../bot/outbox-sender.js';
-import { loadConfig } from '../bot/config.js';
-import { silentLog } from '../scheduler/log.js';
 import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { botAddedToTeam, CHANNEL, channelMessage, GARETH, personalMessage } from './support/teams-activities.js';
 import { until } from './support/wait.js';
 import { cardKey, FANOUT_NOW, repeats, seedFanout } from './support/fanout.js';
 import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { startTestBot } from './support/test-bot.js';
 
 const TIMINGS = { leadWorkingDays: 22, reminderWorkingDays: 0, escalationWorkingDays: 0 };
 /** The sender's lease (outbox-sender.ts) and a second: a restarted sender may take what the dead one held. */
@@ -90,13 +85,9 @@ describe('the clock jumping forward a week (a suspended host, a corrected clock)
   const JOBS = ['plan-meetings', 'nomination-work', 'attendance-cards', 'monday-digest', 'send-outbox'];
 
   it('runs the jobs it missed once each, in order, and sends what fell due in the gap once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-jump-'));
-    const connector = new FakeConnector();
-    await connector.start();
     let now = '2027-04-01T08:00:00.000Z';
-    const bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
+    const { bot, connector, post, stop } = await startTestBot({ now: () => now });
     try {
-      const post = (a: object) => fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
       await post(personalMessage(connector.url, GARETH, 'help'));
       await post(botAddedToTeam(connector.url, GARETH));
       await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
@@ -127,9 +118,7 @@ describe('the clock jumping forward a week (a suspended host, a corrected clock)
       expect(about(/two working days away/).map((p) => p.conversationId)).toEqual([`a:personal-${GARETH.aadObjectId}`]);
       expect(connector.posts().filter((p, i, all) => all.findIndex((q) => JSON.stringify(q.body) === JSON.stringify(p.body) && q.conversationId === p.conversationId) !== i)).toEqual([]);
     } finally {
-      await bot.stop();
-      await connector.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   });
 });

@@ -1,19 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type BotOptions } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
+import type { BotOptions } from '../bot/compose.js';
 import { MAX_BODY_BYTES } from '../bot/http.js';
 import { VERBS } from '../cards/verbs.js';
 import { CANCEL_REASONS } from '../scheduler/domain/types.js';
-import { silentLog } from '../scheduler/log.js';
 import { storeOptions } from '../scheduler/store/open-store.js';
-import { FakeConnector } from './support/fake-connector.js';
 import { dumpStore, type StoreDump } from './support/store-dump.js';
 import { cardAction, channelMessage, DAWN, GARETH, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { startTestBot } from './support/test-bot.js';
 
 const NOW = '2027-04-01T08:00:00.000Z';
 const RUNS = { numRuns: 150 };
@@ -21,11 +16,8 @@ const PLENTY = { burst: 1_000_000, perMinute: 1_000_000 };
 
 /** A running bot on a fresh SQLite store, with the helpers every fuzz property needs. */
 async function fuzzBot(options: BotOptions) {
-  const dir = mkdtempSync(join(tmpdir(), 'panel-bot-fuzz-'));
-  const connector = new FakeConnector();
-  await connector.start();
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
-  const bot = await startBot(config, silentLog, () => NOW, options);
+  const { bot, connector, dir, stop } = await startTestBot({ now: () => NOW, options });
+  // Bad input gets answers that are not JSON: these keep the raw text.
   const send = async (body: string | Uint8Array, contentType: string | null = 'application/json', method = 'POST', path = '/api/messages') => {
     const res = await fetch(`${bot.url}${path}`, { method, headers: contentType ? { 'content-type': contentType } : {}, ...(method === 'GET' ? {} : { body }) });
     const text = await res.text();
@@ -39,11 +31,7 @@ async function fuzzBot(options: BotOptions) {
     post,
     dump: () => dumpStore(storeOptions(null, dir)),
     healthy: async () => (await fetch(`${bot.url}/healthz`)).status === 200,
-    stop: async () => {
-      await bot.stop();
-      await connector.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
+import type { RunningBot } from '../bot/compose.js';
 import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
-import { silentLog } from '../scheduler/log.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { FakeConnector } from './support/fake-connector.js';
 import { cardAction, DAWN, GARETH } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { cardProblems } from './support/validate-card.js';
 
 // Text people type (a role, a cancellation note) and names Teams gives (a picked member) reach the store cleaned and
@@ -43,31 +39,21 @@ function live(card: unknown): string[] {
 }
 
 describe('hostile text through nominate, attendance and cancel, over real HTTP', () => {
-  let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  let send: TestBot['post'];
+  let stop: TestBot['stop'];
   let now = '2027-04-01T08:00:00.000Z';
-  const post = async (activity: object) => {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return text ? JSON.parse(text) : null;
-  };
+  const post = async (activity: object) => (await send(activity)).body;
   const nominate = (role: string, attendee = 'user-id-9') =>
     post(cardAction(connector.url, GARETH, 'nominate', { meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee, role, decisionMaker: 'true' }));
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-hostile-'));
     now = '2027-04-01T08:00:00.000Z';
-    connector = new FakeConnector();
-    await connector.start();
+    ({ bot, connector, post: send, stop } = await startTestBot({ now: () => now }));
     connector.members.set('user-id-9', HOSTILE_MEMBER);
-    bot = await startBot(loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' }), silentLog, () => now);
   });
-  afterEach(async () => {
-    await bot.stop();
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => stop());
 
   it('nominate: a Markdown link as the role and a hostile member name are stored clean and shown as text', async () => {
     const answer = await nominate(`${LINK} ${CONTROLS}`);

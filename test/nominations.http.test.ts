@@ -2,15 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
+import type { RunningBot } from '../bot/compose.js';
 import { LINK_POLICY, NOMINATION_POLICY } from '../bot/routes/nomination-routes.js';
-import { silentLog } from '../scheduler/log.js';
 import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { openStore, storeOptions } from '../scheduler/store/open-store.js';
 import { until } from './support/wait.js';
 import { FakeConnector, type Recorded } from './support/fake-connector.js';
 import { botAddedToTeam, cardAction, CHANNEL, channelMessage, GARETH, NADIA, personalMessage, STRANGER } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { cardProblems } from './support/validate-card.js';
 
 const SOUTHAMPTON_MAY = 'southampton.2027-05-03'; // moved to Tue 4 May 2027 by the bank holiday
@@ -18,17 +17,12 @@ const CARD_DAY = '2027-04-19T08:00:00.000Z'; // 10 working days before 4 May
 
 
 describe('nominating a decision maker in Teams, over real HTTP', () => {
-  let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  let post: TestBot['post'];
+  let stop: TestBot['stop'];
   let now = '2027-04-01T08:00:00.000Z';
 
-  const config = () => loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
-  const post = async (activity: object) => {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
   const cardFor = (meetingId: string) => connector.cards().filter((c) => c.card.body.some((e: any) => e.type === 'ActionSet' && JSON.stringify(e).includes(meetingId)) || JSON.stringify(c.card).includes(meetingId));
   /** What a lead's Teams client does with a posted card: refresh it into the editable version. */
   const editable = async (card: any, who = GARETH) => (await post(cardAction(connector.url, who, card.refresh.action.verb, card.refresh.action.data))).body.value;
@@ -44,17 +38,10 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
   }
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-nom-'));
     now = '2027-04-01T08:00:00.000Z';
-    connector = new FakeConnector();
-    await connector.start();
-    bot = await startBot(config(), silentLog, () => now);
+    ({ bot, connector, post, stop } = await startTestBot({ now: () => now }));
   });
-  afterEach(async () => {
-    await bot.stop();
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => stop());
 
   it('lets only a lead link a force, and tells anyone else why not', async () => {
     await post(channelMessage(connector.url, STRANGER, 'link force hampshire'));
@@ -258,13 +245,10 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
 
 describe('a crash between queueing and sending', () => {
   it('delivers each queued card once after restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-crash-'));
-    const connector = new FakeConnector();
-    await connector.start();
-    const config = loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
     let now = '2027-04-01T08:00:00.000Z';
-    let bot = await startBot(config, silentLog, () => now);
-    const post = (a: object) => fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
+    const testBot = await startTestBot({ now: () => now });
+    const { connector, dir, post } = testBot;
+    let bot = testBot.bot;
     await post(botAddedToTeam(connector.url, GARETH));
     await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
     await until(() => connector.posts().length === 1, 'the link reply');
@@ -278,15 +262,13 @@ describe('a crash between queueing and sending', () => {
     expect(connector.cards()).toHaveLength(0);
 
     now = CARD_DAY;
-    bot = await startBot(config, silentLog, () => now);
+    bot = await testBot.restart();
     await bot.pass();
     await bot.pass();
     const nominationCards = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('Police attendee for'));
     expect(nominationCards()).toHaveLength(queued.filter((id) => id.startsWith('card:')).length);
     expect(new Set(nominationCards().map((c) => JSON.stringify(c.card.body))).size).toBe(nominationCards().length);
-    await bot.stop();
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await testBot.stop();
   });
 });
 

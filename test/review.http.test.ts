@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../bot/cli/cli.js';
-import { startBot, type RunningBot } from '../bot/compose.js';
-import { loadConfig } from '../bot/config.js';
+import type { RunningBot } from '../bot/compose.js';
 import { VIEW_POLICIES } from '../bot/routes/review-routes.js';
 import { recordAttendance } from '../scheduler/meetings/attendance.js';
 import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
-import { silentLog } from '../scheduler/log.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
 import { REVIEW_COLUMNS } from '../scheduler/review/review-csv.js';
-import { FakeConnector } from './support/fake-connector.js';
+import type { FakeConnector } from './support/fake-connector.js';
 import { cardAction, channelMessage, DAWN, GARETH, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { startTestBot, type TestBot } from './support/test-bot.js';
 import { cardBytes, cardProblems } from './support/validate-card.js';
 import { until } from './support/wait.js';
 
@@ -49,16 +45,14 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('attendance history and the review, over real HTTP', () => {
-  let dir: string;
   let bot: RunningBot;
   let connector: FakeConnector;
+  let post: TestBot['post'];
+  let stop: TestBot['stop'];
+  /** The bot's config, for the command line on the same store. */
+  let botEnv: Record<string, string>;
   let now = '2026-01-01T08:00:00.000Z';
-  const env = () => ({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600' });
-  const post = async (activity: object) => {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const env = () => botEnv;
   /** Says something in personal chat and returns the bot's reply (a card or a text). */
   const ask = async (who: Speaker, text: string) => {
     const before = connector.posts().length;
@@ -71,11 +65,8 @@ describe('attendance history and the review, over real HTTP', () => {
     card.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.type === 'Action.OpenUrl').url.replace('http://127.0.0.1:3978', bot.url);
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'panel-bot-review-'));
     now = '2026-01-01T08:00:00.000Z';
-    connector = new FakeConnector();
-    await connector.start();
-    bot = await startBot(loadConfig(env()), silentLog, () => now);
+    ({ bot, connector, post, stop, env: botEnv } = await startTestBot({ now: () => now }));
     const jan = 'southampton.2026-01-05';
     const named = await nominate(bot.store, { meetingId: jan, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'DI', decisionMaker: true }, GARETH.aadObjectId, '2026-01-02T09:00:00.000Z');
     expect(named.ok).toBe(true);
@@ -84,11 +75,7 @@ describe('attendance history and the review, over real HTTP', () => {
     expect((await cancelMeeting(bot.store, { meetingId: 'southampton.2026-02-02', reason: 'no cases to discuss', note: 'quiet month' }, DAWN.aadObjectId, '2026-01-20T09:00:00.000Z')).ok).toBe(true);
     now = REVIEW_AT;
   });
-  afterEach(async () => {
-    await bot.stop();
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => stop());
 
   it("gives a force lead their force's review with a chart, and a CSV that matches `panel-bot review --format csv`", async () => {
     const { card } = await ask(GARETH, 'review');

@@ -15,6 +15,7 @@ import { FakeConnector } from './support/fake-connector.js';
 import { cardKey, connectorMessenger, FANOUT_NOW, repeats, schedulerInstance, seedFanout } from './support/fanout.js';
 import { freshStore, type TestStore } from './support/stores.js';
 import { botAddedToTeam, channelMessage, GARETH } from './support/teams-activities.js';
+import { startTestBot } from './support/test-bot.js';
 import { until } from './support/wait.js';
 
 const T0 = Date.parse('2027-04-19T08:00:00.000Z');
@@ -101,19 +102,15 @@ describe('two servers started on one SQLite file', () => {
   });
 
   it('still lets `panel-bot tick` run beside the server: enqueueing is idempotent and sends are leased, so each card goes once', async () => {
-    const connector = new FakeConnector();
-    await connector.start();
+    let now = '2027-04-01T08:00:00.000Z';
+    const { bot, connector, post, stop, env: botEnv } = await startTestBot({ now: () => now, log: recordingLog() });
     try {
-      let now = '2027-04-01T08:00:00.000Z';
-      const bot = await startBot(loadConfig(env()), recordingLog(), () => now);
-      bots.push(bot);
-      const post = (a: object) => fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
       await post(botAddedToTeam(connector.url, GARETH));
       await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
       await until(() => connector.posts().length === 1, 'the link reply');
 
       // A real second process, as an operator would run it, while the server holds its connection open.
-      const { stdout } = await exec('node', ['bin/panel-bot.mjs', 'tick', '--now', CARD_DAY], { env: { ...process.env, ...env() } });
+      const { stdout } = await exec('node', ['bin/panel-bot.mjs', 'tick', '--now', CARD_DAY], { env: { ...process.env, ...botEnv } });
       expect(stdout).toMatch(/^tick 2027-04-19T08:00:00.000Z: ran plan-meetings, nomination-work/);
       const cards = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('Police attendee for'));
       expect(cards().length).toBeGreaterThan(0);
@@ -123,7 +120,7 @@ describe('two servers started on one SQLite file', () => {
       expect(cards()).toHaveLength(sentByTick);
       expect(new Set(cards().map((c) => JSON.stringify(c.card.body))).size).toBe(sentByTick);
     } finally {
-      await connector.stop();
+      await stop();
     }
   });
 });

@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS, helpText } from '../bot/routes/commands.js';
-import { startBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
 import { startHttpServer, type HttpRoute, type RunningServer } from '../bot/http.js';
 import { createLogger } from '../bot/logger.js';
 import { createTeamsApp, type TeamsApp } from '../bot/teams-app.js';
-import { silentLog } from '../scheduler/log.js';
 import { until } from './support/wait.js';
 import { FakeConnector, teamsMessage } from './support/fake-connector.js';
+import { startTestBot } from './support/test-bot.js';
 
 // Entra tenant ids are GUIDs; ALLOWED_TENANT_IDS refuses anything else.
 const TENANT_A = 'a1a1a1a1-0000-4000-8000-00000000000a';
@@ -236,17 +232,14 @@ describe('the command table', () => {
 
 describe('the composed bot', () => {
   it('serves /healthz from the store and starts with the sample panels planned', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-http-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', LOG_LEVEL: 'silent' });
-    const bot = await startBot(config, silentLog, () => '2026-11-22T12:00:00.000Z');
+    const { bot, stop } = await startTestBot({ now: () => '2026-11-22T12:00:00.000Z' });
     try {
       expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
       expect((await bot.store.meetings.list()).length).toBeGreaterThan(100);
       bot.store.ping = () => Promise.reject(new Error('database down'));
       expect((await fetch(`${bot.url}/healthz`)).status).toBe(503);
     } finally {
-      await bot.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
     }
   });
 });

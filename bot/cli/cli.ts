@@ -1,7 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 import { cliCommands } from './cli-commands.js';
-import type { CliIo } from './io.js';
+import { loadConfigOr, runMain, type CliIo } from './io.js';
 
 export const USAGE = `usage: panel-bot <command> [options]
 
@@ -60,31 +59,19 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv):
     return 0;
   }
   let parsed: ReturnType<typeof parseCommand>;
-  let config: Readonly<AppConfig>;
   try {
     parsed = parseCommand(argv);
-    config = loadConfig(env);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`panel-bot: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (err instanceof ConfigError) {
-      io.err(`panel-bot: ${err.message}`);
-      return 1;
-    }
-    throw err;
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`panel-bot: ${err.message}\n\n${USAGE}`);
+    return 2;
   }
+  const config = loadConfigOr(io, env);
+  if (!config) return 1;
   return cliCommands[parsed.command]!(parsed.values, config, io);
 }
 
 /** The `panel-bot` entry point: wires runCli to the process. */
-export async function cliMain(): Promise<void> {
-  const io: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
-  try {
-    process.exitCode = await runCli(process.argv.slice(2), io, process.env);
-  } catch (err) {
-    io.err(`panel-bot: ${(err as Error).message}`);
-    process.exitCode = 1;
-  }
+export function cliMain(): Promise<void> {
+  return runMain((io) => runCli(process.argv.slice(2), io, process.env));
 }

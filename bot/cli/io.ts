@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import { openStore, storeOptions } from '../../scheduler/store/open-store.js';
 import type { Store } from '../../scheduler/store/store.js';
-import type { AppConfig } from '../config.js';
+import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 
-// What every command of the command line shares: where it writes, how it reads its arguments and opens the
-// store, and how refusals and bad usage become exit statuses (1 and 2).
+// What every command of the command line (and `npm run package`) shares: where it writes, how it reads its
+// configuration and arguments and opens the store, and how refusals and bad usage become exit statuses (1 and 2).
 
 export interface CliIo {
   out(s: string): void;
@@ -55,3 +55,25 @@ export const guarded =
       return 2;
     }
   };
+
+/** The configuration (from the process's environment unless `env` is given), or null once its problems are on stderr. */
+export function loadConfigOr(io: CliIo, env?: NodeJS.ProcessEnv): Readonly<AppConfig> | null {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    refuse(io, err.message);
+    return null;
+  }
+}
+
+/** Runs an entry point on the process's stdout and stderr and exits with its status; anything it throws exits 1, said. */
+export async function runMain(main: (io: CliIo) => Promise<number>): Promise<void> {
+  const io: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+  try {
+    process.exitCode = await main(io);
+  } catch (err) {
+    refuse(io, (err as Error).message);
+    process.exitCode = 1;
+  }
+}

@@ -3,6 +3,7 @@ import { subscribeCard, type SubscribeLink } from '../../cards/subscribe-card.js
 import { buildFeed, feedVersion, issueFeeds, resolveFeed, revokeFeeds, type FeedOffer, type FeedVersion } from '../../scheduler/calendar/feed-tokens.js';
 import type { AppConfig } from '../config.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http.js';
+import { RateLimiter } from '../rate-limit.js';
 import type { RouteDeps } from './nomination-routes.js';
 import type { TeamsApp } from '../teams-app.js';
 import { gatedCommand, type Policy } from './gate.js';
@@ -51,27 +52,6 @@ export function registerCalendarRoutes(app: TeamsApp, { store, clock }: RouteDep
   });
 }
 
-/** Token buckets per link, in memory; the oldest entries go first once `maxKeys` are held. */
-export function rateLimiter(limit: RateLimit, maxKeys = 10_000) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  return {
-    /** Takes one request's worth at `nowMs`; returns 0 when allowed, else the seconds until the next is. */
-    take(key: string, nowMs: number): number {
-      const b = buckets.get(key) ?? { tokens: limit.burst, at: nowMs };
-      buckets.delete(key);
-      b.tokens = Math.min(limit.burst, b.tokens + (Math.max(0, nowMs - b.at) / 1000) * limit.perSecond);
-      b.at = nowMs;
-      buckets.set(key, b);
-      if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return 0;
-      }
-      return Math.max(1, Math.ceil((1 - b.tokens) / limit.perSecond));
-    },
-  };
-}
-
 const params = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}\.ics$/) });
 const NOT_FOUND: HttpResponse = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found' };
 const httpDate = (iso: string) => new Date(iso).toUTCString();
@@ -86,7 +66,8 @@ export function notModified(headers: HttpRequest['headers'], v: FeedVersion): bo
 
 /** `GET /calendar/<token>.ics`: the feed, 304 from one stamp query when unchanged, 429 past the link's rate, 404 for anything else. */
 export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock'>, config: CalendarConfig, limit = FEED_RATE_LIMIT): HttpRoute {
-  const limiter = rateLimiter(limit);
+  // On the bot's clock, unlike people's limits: a feed's rate is part of what it serves, and tests freeze it.
+  const limiter = new RateLimiter({ burst: limit.burst, perMinute: limit.perSecond * 60 }, () => Date.parse(clock()));
   return {
     method: 'GET',
     path: '/calendar/:token',
@@ -94,9 +75,10 @@ export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock
       const parsed = params.safeParse(req.params);
       if (!parsed.success) return NOT_FOUND;
       const token = parsed.data.token.slice(0, -'.ics'.length);
+      if (limiter.take(token) !== 'ok') {
+        return { status: 429, headers: { 'retry-after': String(limiter.waitSeconds(token)), 'content-type': 'text/plain; charset=utf-8' }, body: 'Too many requests' };
+      }
       const now = clock();
-      const wait = limiter.take(token, Date.parse(now));
-      if (wait) return { status: 429, headers: { 'retry-after': String(wait), 'content-type': 'text/plain; charset=utf-8' }, body: 'Too many requests' };
       const target = await resolveFeed(store, token, now);
       if (!target) return NOT_FOUND;
       const version = await feedVersion(store, target, now);
