@@ -21,7 +21,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // House rule 13: no import loops, type-only imports included (an interface belongs with the code that uses it).
+    // House rule 13: no import loops (value imports; test/import-graph.test.ts also follows type-only ones).
     plugins: { 'import-x': importX },
     settings: {
       ...importX.flatConfigs.typescript.settings,

@@ -62,8 +62,8 @@ export class RateLimiter {
 
   private refill(b: Bucket | undefined, now: number): Bucket {
     if (!b) {
-      if (this.buckets.size >= this.maxKeys) this.forgetFull(now);
-      // Still full of keys mid-flood: drop the least recently used rather than grow without bound.
+      // Full of keys (a flood of new ones): drop the least recently used, in O(1), rather than grow without bound or
+      // scan every bucket on each new key. The map runs from least to most recently used (see take).
       if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
       return { tokens: this.limits.burst, at: now, told: false };
     }
@@ -72,10 +72,6 @@ export class RateLimiter {
     const elapsed = Math.max(0, now - b.at);
     const tokens = elapsed > 0 ? Math.min(this.limits.burst, b.tokens + (elapsed * this.limits.perMinute) / 60_000) : b.tokens;
     return { tokens, at: Math.max(b.at, now), told: b.told };
-  }
-
-  private forgetFull(now: number): void {
-    for (const [key, b] of this.buckets) if (this.refill(b, now).tokens >= this.limits.burst) this.buckets.delete(key);
   }
 }
 

@@ -76,7 +76,7 @@ export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock
       if (!parsed.success) return NOT_FOUND;
       const token = parsed.data.token.slice(0, -'.ics'.length);
       if (limiter.take(token) !== 'ok') {
-        return { status: 429, headers: { 'retry-after': String(limiter.waitSeconds(token)), 'content-type': 'text/plain; charset=utf-8' }, body: 'Too many requests' };
+        return { status: 429, headers: { 'retry-after': String(Math.max(1, limiter.waitSeconds(token))), 'content-type': 'text/plain; charset=utf-8' }, body: 'Too many requests' };
       }
       const now = clock();
       const target = await resolveFeed(store, token, now);

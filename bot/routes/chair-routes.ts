@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { cancelCard, cancelledCard, changedCard } from '../../cards/cancel-card.js';
 import { flagsCard } from '../../cards/flags-card.js';
 import { panelsCard } from '../../cards/panels-card.js';
-import { myMeetings } from '../../scheduler/people/my-panels.js';
+import { myMeetings } from '../../scheduler/planning/my-panels.js';
 import { openFlags } from '../../scheduler/review/open-flags.js';
 import { attendanceCard } from '../../cards/attendance-card.js';
 import { addMeetingData, attendanceData, cancelData, rescheduleData, VERBS } from '../../cards/verbs.js';

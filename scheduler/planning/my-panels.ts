@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { accessFor, canActForForce, canActForPanel, seesForceOf, visiblePanels } from './access.js';
-import { listSchedule, type ForceView, type MeetingView } from '../planning/schedule-view.js';
+import { accessFor, canActForForce, canActForPanel, hasRole, seesForceOf, visiblePanels } from '../people/access.js';
+import { listSchedule, type ForceView, type MeetingView } from './schedule-view.js';
 import type { Store } from '../store/store.js';
 
 export interface MyMeeting extends MeetingView {
@@ -24,7 +24,7 @@ export async function myMeetings(store: Store, actor: string, now: string, escal
   // A nominee without a role still sees the meetings they were named for.
   const all = (await listSchedule(store, { from: now, to }, now, escalationWorkingDays, view)).meetings;
   upcoming.push(...all.filter((m) => !panelIds.has(m.panelId) && m.nominations.some((n) => n.aadObjectId === access.aadObjectId)));
-  if (!upcoming.length && !access.national && !access.forces.size && !access.panels.size) return null;
+  if (!upcoming.length && !hasRole(access)) return null;
   return upcoming
     .sort((a, b) => (a.start < b.start ? -1 : 1))
     .slice(0, LIMIT)
