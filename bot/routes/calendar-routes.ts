@@ -4,7 +4,7 @@ import { buildFeed, feedVersion, issueFeeds, resolveFeed, revokeFeeds, type Feed
 import type { AppConfig } from '../config.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http.js';
 import { RateLimiter } from '../rate-limit.js';
-import type { RouteDeps } from './nomination-routes.js';
+import type { RouteDeps } from './deps.js';
 import type { TeamsApp } from '../teams-app.js';
 import { gatedCommand, type Policy } from './gate.js';
 

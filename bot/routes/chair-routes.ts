@@ -12,7 +12,7 @@ import { addExtraMeeting, cancelMeeting, cancellableMeetings, rescheduleMeeting 
 import { toLocalIso } from '../../scheduler/domain/timetable.js';
 import type { Result } from '../../scheduler/domain/types.js';
 import { fromIds, gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
-import type { RouteDeps } from './nomination-routes.js';
+import type { RouteDeps } from './deps.js';
 import { resolvePickedPerson } from './people.js';
 import type { TeamsApp } from '../teams-app.js';
 

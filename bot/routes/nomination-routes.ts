@@ -2,21 +2,12 @@ import type { TurnContext } from 'botbuilder';
 import { nominationCard } from '../../cards/nomination-card.js';
 import { cardRef, nominateData, VERBS } from '../../cards/verbs.js';
 import type { Conversation, LinkScope } from '../../scheduler/domain/types.js';
-import type { Log } from '../../scheduler/log.js';
 import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel } from '../../scheduler/nominations/nominations.js';
 import { forgetConversation, linkConversation, recordConversation } from '../../scheduler/people/presence.js';
-import type { Store } from '../../scheduler/store/store.js';
 import { resolvePickedPerson } from './people.js';
 import { activityTenant, type TeamsApp } from '../teams-app.js';
+import type { RouteDeps } from './deps.js';
 import { fromIds, gatedAction, gatedCommand, type Caller, type Policy, type Reply } from './gate.js';
-
-export interface RouteDeps {
-  store: Store;
-  log: Log;
-  clock: () => string;
-  /** Asks the sender to deliver what a handler just queued, without waiting for it. */
-  kick: () => void;
-}
 
 /** Our own record of the conversation an activity came from; a Teams channel thread counts as its channel. */
 export function conversationOf(ctx: TurnContext): Conversation | null {

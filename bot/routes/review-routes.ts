@@ -11,7 +11,7 @@ import { parseReviewArgs, scopeRequest, scopeValue, scopeWord } from '../../sche
 import { loadReview, visibleScopes, type ReviewRequest, type Viewer } from '../../scheduler/review/review-query.js';
 import type { AppConfig } from '../config.js';
 import type { HttpRoute } from '../http.js';
-import type { RouteDeps } from './nomination-routes.js';
+import type { RouteDeps } from './deps.js';
 import type { TeamsApp } from '../teams-app.js';
 import { gatedAction, gatedCommand, idsOf, viewClaim, type Caller, type Policy } from './gate.js';
 
