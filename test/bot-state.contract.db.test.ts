@@ -1,20 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dbStorage, ETagConflictError } from '../bot/db-storage.js';
 import { openStore } from '../scheduler/store/open-store.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const AT = '2027-04-20T08:00:00.000Z';
 const KEY = 'msteams/28:bot-id/conversations/19:c@thread.tacv2';
 const USER = 'msteams/28:bot-id/users/29:user';
 
 describe.each(STORE_KINDS)('bot state on %s', (kind) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore(kind);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore(kind);
 
   describe('the repository', () => {
     it('reads back what an unconditional write stored, with its eTag, and nothing for unknown keys', async () => {

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drainOutbox } from '../bot/outbox-sender.js';
 import { silentLog } from '../scheduler/log.js';
 import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { FakeConnector, type Recorded } from './support/fake-connector.js';
 import { cardKey, connectorMessenger, FANOUT_NOW, repeats, seedFanout } from './support/fanout.js';
-import { freshStore, type TestStore } from './support/stores.js';
+import { useFreshStore } from './support/stores.js';
 import { VirtualTime } from './support/virtual-time.js';
 
 const TIMINGS = { leadWorkingDays: 22, reminderWorkingDays: 0, escalationWorkingDays: 0 };
@@ -30,13 +30,7 @@ function hash(text: string): number {
 }
 
 describe('the Bot Connector answering 429 and 5xx to 30% of posts', () => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore('sqlite');
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore('sqlite');
 
   it('delivers every card exactly once, leaves nothing failed or pending, and waits out each Retry-After', async () => {
     // One virtual clock for the sender and the connector: it stands still while the sender works or a post is on its way

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LANES } from '../bot/outbox-sender.js';
 import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { botAddedToTeam, CHANNEL, channelMessage, GARETH, personalMessage } from './support/teams-activities.js';
 import { until } from './support/wait.js';
 import { cardKey, FANOUT_NOW, repeats, seedFanout } from './support/fanout.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, type TestStore, useFreshStore } from './support/stores.js';
 import { startTestBot } from './support/test-bot.js';
 
 const TIMINGS = { leadWorkingDays: 22, reminderWorkingDays: 0, escalationWorkingDays: 0 };
@@ -26,13 +26,7 @@ function sender(t: TestStore, now: string) {
 }
 
 describe.each(STORE_KINDS)('faults on %s', (kind) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore(kind);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore(kind);
 
   it('kill -9 of the sender mid fan-out: after a restart every card is delivered, and only those in flight twice', async () => {
     const connector = new FakeConnector();

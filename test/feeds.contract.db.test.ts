@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Force, Meeting, Nomination, Panel } from '../scheduler/domain/types.js';
 import type { FeedToken } from '../scheduler/store/store.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const AT = '2027-03-10T09:00:00.000Z';
 const LATER = '2027-03-11T09:00:00.000Z';
@@ -24,9 +24,8 @@ const token = (hash: string, extra: Partial<FeedToken> = {}): FeedToken => ({
 });
 
 describe.each(STORE_KINDS)('feed repository contract on %s', (kind) => {
-  let t: TestStore;
+  const t = useFreshStore(kind);
   beforeEach(async () => {
-    t = await freshStore(kind);
     await t.store.directory.saveForce(force('cambs'), AT);
     await t.store.directory.savePanel(panel('a', ['cambs']), AT);
     await t.store.directory.savePanel(panel('b', ['cambs']), AT);
@@ -35,9 +34,6 @@ describe.each(STORE_KINDS)('feed repository contract on %s', (kind) => {
       meeting('a.2', 'a', '2027-05-11T10:00:00.000Z'),
       meeting('b.1', 'b', '2027-04-14T10:00:00.000Z'),
     ], AT);
-  });
-  afterEach(async () => {
-    await t.dispose();
   });
 
   it('saves a token and finds it by its hash only', async () => {

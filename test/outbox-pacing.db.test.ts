@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drainOutbox, LANES, Turns, type Pacers } from '../bot/outbox-sender.js';
 import { silentLog } from '../scheduler/log.js';
 import { Pacer, type Messenger } from '../scheduler/messenger.js';
 import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { FakeConnector } from './support/fake-connector.js';
 import { connectorMessenger, FANOUT_NOW, seedFanout } from './support/fanout.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 import { VirtualTime } from './support/virtual-time.js';
 
 // Teams' limits scaled down to a tenth of a second of virtual time.
@@ -56,13 +56,7 @@ function busiest(times: number[], ms: number): number {
 }
 
 describe.each(STORE_KINDS)('the outbox sender serving many Teams channels at once on %s', (kind) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore(kind);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore(kind);
 
   it('overlaps sends to different conversations, keeps each conversation in order, and stays under both limits', async () => {
     await seedFanout(t.store, 'http://127.0.0.1:9/', FORCES, 30);

@@ -1,11 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { drainOutbox, MAX_ATTEMPTS } from '../bot/outbox-sender.js';
 import type { Conversation, OutboxMessage } from '../scheduler/domain/types.js';
 import { silentLog } from '../scheduler/log.js';
 import { SendError, type Messenger } from '../scheduler/messenger.js';
-import { syncPanels } from '../scheduler/planning/sync.js';
-import { sampleConfig } from './support/sample.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const START = Date.parse('2027-04-19T08:00:00.000Z');
 const CHANNEL: Conversation = { id: '19:c@thread.tacv2', tenantId: 't', serviceUrl: 'http://127.0.0.1:9/', kind: 'channel', teamId: 'team', userAadObjectId: null, botId: '28:bot' };
@@ -32,14 +30,9 @@ function scripted(outcomes: Array<SendError | 'ok'>) {
 }
 
 describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
-  let t: TestStore;
+  const t = useFreshStore(kind, { syncedAt: '2027-04-01T08:00:00.000Z' });
   beforeEach(async () => {
-    t = await freshStore(kind);
-    await syncPanels(t.store, sampleConfig(), '2027-04-01T08:00:00.000Z');
     await t.store.teams.saveConversation(CHANNEL, '2027-04-01T08:00:00.000Z');
-  });
-  afterEach(async () => {
-    await t.dispose();
   });
 
   it('retries 429 after its Retry-After and 5xx with backoff, then sends once', async () => {

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
-import { syncPanels } from '../scheduler/planning/sync.js';
 import { pauseFirstTransaction } from './support/interleave.js';
-import { sampleConfig } from './support/sample.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const MAY = 'southampton.2027-05-03';
 const GARETH = '36f675cc-81e7-4ef5-a8e2-5d940ed90475';
@@ -15,14 +13,7 @@ const press = (aad: string, name: string) => ({
 });
 
 describe.each(STORE_KINDS)('concurrent writers on %s', (kind) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore(kind);
-    await syncPanels(t.store, sampleConfig(), '2027-04-01T08:00:00.000Z');
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore(kind, { syncedAt: '2027-04-01T08:00:00.000Z' });
 
   // Each race is made to happen, not hoped for: the first writer stops after its reads, just before it writes, and the
   // second starts then and is seen waiting for it (or finishing without waiting, which the outcome then shows).

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { attendanceHistory } from '../scheduler/meetings/attendance-history.js';
 import type { Meeting } from '../scheduler/domain/types.js';
 import { EXPORT_TTL_MS, exportCsv, exportSecret, signExport, verifyExport } from '../scheduler/review/report-links.js';
 import { computeReview } from '../scheduler/review/review.js';
 import { loadReview, OPERATOR } from '../scheduler/review/review-query.js';
 import { CHAIR_2, flagMeetings, LEAD_A, LEAD_B, NATIONAL, NOW, PANELS, PERIOD, seedReviewFixture } from './support/review-fixture.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const STRANGER = 'ffffffff-ffff-4fff-8fff-ffffffffffff';
 
@@ -22,13 +22,9 @@ function longHistory(): Meeting[] {
 }
 
 describe.each(STORE_KINDS)('review repository and use cases on %s', (kind) => {
-  let t: TestStore;
+  const t = useFreshStore(kind);
   beforeEach(async () => {
-    t = await freshStore(kind);
     await seedReviewFixture(t.store);
-  });
-  afterEach(async () => {
-    await t.dispose();
   });
 
   it('loads a period with cancellation reasons, nominations and attendance in set-based reads', async () => {

@@ -1,23 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordAttendance } from '../scheduler/meetings/attendance.js';
 import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
 import { listSchedule } from '../scheduler/planning/schedule-view.js';
-import { syncPanels } from '../scheduler/planning/sync.js';
-import { sampleConfig } from './support/sample.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const DAWN = '92276658-1e27-41c0-8a6a-63ec24ede6a4';
 const SAM = { aadObjectId: 'aaaaaaaa-0000-4000-8000-000000000001', name: 'DS Sam Price' };
 
 describe.each(STORE_KINDS)('the schedule view on %s', (kind) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore(kind);
-    await syncPanels(t.store, sampleConfig(), '2027-04-01T08:00:00.000Z');
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore(kind, { syncedAt: '2027-04-01T08:00:00.000Z' });
 
   it('shows cancellations, attendance and the flags derived from them', async () => {
     await cancelMeeting(t.store, { meetingId: 'southampton.2027-05-03', reason: 'no cases to discuss', note: 'quiet month' }, DAWN, '2027-04-20T08:00:00.000Z');

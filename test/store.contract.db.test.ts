@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Force, Meeting, Panel } from '../scheduler/domain/types.js';
 import { verifyAuditLog } from '../scheduler/audit-verify.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const AT = '2026-11-22T12:00:00.000Z';
 const lead = { aadObjectId: '11111111-1111-4111-8111-111111111111', name: 'Priya Shah' };
@@ -22,13 +22,7 @@ const meeting = (id: string, panelId: string, start: string, extra: Partial<Meet
 });
 
 describe.each(STORE_KINDS)('store contract on %s', (kind) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore(kind);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore(kind);
 
   it('saves and reads back forces with their leads and deputies in order', async () => {
     await t.store.directory.saveForce(force('cambs', { preventLeads: [lead, chair] }), AT);

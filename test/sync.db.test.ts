@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { verifyAuditLog } from '../scheduler/audit-verify.js';
 import type { PanelsConfig } from '../scheduler/domain/types.js';
 import { parsePanelsConfig } from '../scheduler/planning/panels-config.js';
 import { planMeetings, syncPanels } from '../scheduler/planning/sync.js';
-import { freshStore, STORE_KINDS, type TestStore } from './support/stores.js';
+import { STORE_KINDS, type TestStore, useFreshStore } from './support/stores.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
 
@@ -20,13 +20,7 @@ async function auditCount(t: TestStore): Promise<number> {
 }
 
 describe.each(STORE_KINDS)('sync on %s', (kind) => {
-  let t: TestStore;
-  beforeEach(async () => {
-    t = await freshStore(kind);
-  });
-  afterEach(async () => {
-    await t.dispose();
-  });
+  const t = useFreshStore(kind);
 
   it('plans every timetabled panel 12 months ahead, and nothing for a when-necessary panel', async () => {
     const report = await syncPanels(t.store, sample(), NOW);

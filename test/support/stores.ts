@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { syncPanels } from '../../scheduler/planning/sync.js';
 import { openStore, type StoreOptions } from '../../scheduler/store/open-store.js';
 import type { Store } from '../../scheduler/store/store.js';
+import { sampleConfig } from './sample.js';
 
 /** The PostgreSQL that `.ci/run` makes sure is up; override with TEST_DATABASE_URL. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -62,5 +65,41 @@ export async function freshStore(kind: StoreKind): Promise<TestStore> {
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();
     },
+  };
+}
+
+/**
+ * A fresh store for each test of the enclosing describe: registers a beforeEach that opens one (and, given `syncedAt`,
+ * syncs the sample config into it at that instant) and an afterEach that disposes of it. Call it where you would have
+ * written those hooks; a beforeEach registered after it sees the store, so file-specific seeding goes there.
+ *
+ * Returns a handle that always reads the current test's store; it is usable inside tests and hooks only.
+ */
+export function useFreshStore(kind: StoreKind, opts: { syncedAt?: string } = {}): TestStore {
+  let current: TestStore | undefined;
+  beforeEach(async () => {
+    current = await freshStore(kind);
+    if (opts.syncedAt) await syncPanels(current.store, sampleConfig(), opts.syncedAt);
+  });
+  const release = async () => {
+    const done = current;
+    current = undefined;
+    await done?.dispose();
+  };
+  afterEach(release);
+  const now = (): TestStore => {
+    if (!current) throw new Error('useFreshStore: there is a store only while a test (or its hooks) runs');
+    return current;
+  };
+  return {
+    get store() {
+      return now().store;
+    },
+    get options() {
+      return now().options;
+    },
+    raw: (sql) => now().raw(sql),
+    // Early disposal is allowed; the afterEach then has nothing left to do.
+    dispose: release,
   };
 }
