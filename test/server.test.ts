@@ -179,6 +179,20 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     expect(refused.map((l) => [l.level, l.tenant])).toEqual([[40, TENANT_B], [40, null]]);
   });
 
+  // Regression: the gate compared tenant ids as typed, so an allow-list in one case refused its own tenant in the other.
+  it.each([
+    ['upper case, the activity in lower case', TENANT_A.toUpperCase(), TENANT_A, TENANT_B],
+    ['lower case, the activity in upper case', TENANT_A, TENANT_A.toUpperCase(), TENANT_B.toUpperCase()],
+  ])('compares tenant GUIDs case-insensitively: the allow-list in %s', async (_name, allowed, tenant, other) => {
+    await start({ env: { ALLOWED_TENANT_IDS: allowed } });
+    expect((await say('help', { conversationId: 'a:in', tenant })).status).toBe(200);
+    expect((await say('help', { conversationId: 'a:out', tenant: other })).status).toBe(200);
+    // A turn's replies are posted before its HTTP answer returns: nothing later can arrive.
+    expect(connector.posts().map((p) => p.conversationId)).toEqual(['a:in']);
+    const refused = logs.filter((l) => l.msg === 'activity from a tenant outside ALLOWED_TENANT_IDS refused');
+    expect(refused.map((l) => l.tenant)).toEqual([other]);
+  });
+
   it('serves framework-neutral routes with params, query and headers; a throwing one answers 500 without details', async () => {
     const seen: unknown[] = [];
     const routes: HttpRoute[] = [

@@ -94,7 +94,8 @@ export async function cancelMeeting(store: Store, input: CancelInput, actor: str
       // The same press again (Teams retries invokes) finds its own cancellation: nothing more to do. Anyone else's is news.
       const [done] = await tx.chairs.cancellations([meeting.id]);
       const repeat = done && done.cancelledBy === actor && done.reason === input.reason && done.note === input.note;
-      return repeat ? ok({ meeting, panel, changed: false, reason: done.reason }) : (behind(input.version === undefined ? -1 : input.version, meeting, panel) ?? stale(meeting, panel));
+      if (repeat) return ok({ meeting, panel, changed: false, reason: done.reason });
+      return input.version === null ? fail('OUTDATED', OUTDATED) : stale(meeting, panel);
     }
     const refused = behind(input.version, meeting, panel);
     if (refused) return refused;
