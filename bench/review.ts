@@ -31,7 +31,10 @@ function panelHistory(p: number, forces: string[]): Record<'meetings' | 'cancell
       const person = guid(100_000 + p * 10 + ((m >> 2) % 3));
       const named = new Date(start.getTime() - (3 + (m % 12)) * 86_400_000).toISOString();
       out.nominations.push(`(${q(id)},${q(f)},${q(person)},'Officer ${p}','DI',${roll === 4 ? 0 : 1},'system',${q(named)},1)`);
-      if (status === 'held' && roll !== 5) out.attendance.push(`(${q(id)},${q(f)},${roll === 6 ? 0 : 1},${roll === 6 ? 'null' : q(person)},${roll === 6 ? 'null' : `'Officer ${p}'`},0,${roll === 7 || roll === 6 ? 0 : 1},'system',${q(e)},1)`);
+      if (status === 'held' && roll !== 5) {
+        const attendees = roll === 6 ? [] : [{ aadObjectId: person, tenantId: null, name: `Officer ${p}`, roleCategory: 'prevent-officer', role: 'DI', unit: 'local', mode: 'in-person', decisionMaker: roll === 7 ? 'no' : 'yes', substitute: false }];
+        out.attendance.push(`(${q(id)},${q(f)},${q(roll === 6 ? 'absent' : 'attended')},${q(JSON.stringify(attendees))},'chair','not-needed',null,null,'system',${q(e)},1)`);
+      }
     }
   }
   return out;
@@ -41,7 +44,7 @@ const COLUMNS = {
   meetings: 'id, panel_id, occurrence, start_utc, end_utc, status, moved_from, moved_reason, extra, version, locked, created_at, updated_at',
   cancellations: 'meeting_id, reason, note, cancelled_by, cancelled_at',
   nominations: 'meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version',
-  attendance: 'meeting_id, force_id, attended, aad_object_id, name, substitute, decision_maker, recorded_by, recorded_at, version',
+  attendance: 'meeting_id, force_id, outcome, attendees_json, source, force_confirmation, confirmed_by, confirmed_at, recorded_by, recorded_at, version',
 };
 
 /** The directory through the store, the history in bulk SQL (thousands of rows per statement). */

@@ -5,11 +5,13 @@ import { flagsCard } from '../cards/flags-card.js';
 import { nominationCard } from '../cards/nomination-card.js';
 import { forceDigestFlags } from '../scheduler/review/open-flags.js';
 import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
+import { planEvidence } from './evidence-messages.js';
+import type { Plan } from './outbox-plan.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import { md, meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import type { Log } from '../scheduler/log.js';
-import { backoffMs, CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, type Messenger, type OutgoingMessage } from '../scheduler/messenger.js';
+import { backoffMs, CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
 import { nominationCardModel, type NominationCardModel } from '../scheduler/nominations/nominations.js';
 import type { Store } from '../scheduler/store/store.js';
 
@@ -29,7 +31,6 @@ export interface SenderDeps {
   monotonic?: () => number;
 }
 
-type Plan = { kind: 'send'; message: OutgoingMessage; threadOf?: string } | { kind: 'update'; activityId: string; message: OutgoingMessage } | { kind: 'skip'; reason: string } | { kind: 'later'; reason: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -44,6 +45,7 @@ export async function renderNominationCard(store: Store, model: NominationCardMo
 /** Decides what one outbox message means now: it is rendered from the store's current state, not from when it was queued. */
 async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Plan> {
   if (m.kind === 'attendance' || m.kind === 'attendance-reminder') return planAttendance(store, m);
+  if (m.kind === 'confirm-attendance' || m.kind === 'apologies') return planEvidence(store, m);
   if (m.kind === 'digest') {
     const flags = await forceDigestFlags(store, m.forceId, nowIso);
     return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };
@@ -83,16 +85,26 @@ async function planAttendance(store: Store, m: OutboxMessage): Promise<Plan> {
   const model = await attendanceCardModel(store, m.meetingId);
   if (!model || model.meeting.status === 'cancelled') return { kind: 'skip', reason: 'nothing to record' };
   if (m.kind === 'attendance') return { kind: 'send', message: { card: attendanceCard(attendanceView(model)) } };
-  if (model.forces.every((f) => f.recorded)) return { kind: 'skip', reason: 'attendance recorded' };
+  // Recorded held or not held, or every force's part recorded: nothing left to remind about.
+  if (model.meeting.status !== 'scheduled' || model.forces.every((f) => f.recorded)) return { kind: 'skip', reason: 'attendance recorded' };
   const card = m.cardId ? await store.outbox.get(m.cardId) : null;
   if (card?.status === 'pending') return { kind: 'later', reason: 'the attendance card is not posted yet' };
   const when = meetingWhen(toLocalIso(model.meeting.start), toLocalIso(model.meeting.end));
-  return { kind: 'send', threadOf: card?.activityId ?? undefined, message: { text: `Reminder: police attendance at **${md(model.panel.name)}** on ${when} has not been recorded yet. It is flagged ATTENDANCE_UNRECORDED until it is.` } };
+  return { kind: 'send', threadOf: card?.activityId ?? undefined, message: { text: `Reminder: police attendance at **${md(model.panel.name)}** on ${when} has not been recorded yet. It shows as not recorded in the review until it is.` } };
 }
 
-/** The card's view of the attendance model. */
+/** The card's view of the attendance model: what is on record, in local times. */
 export function attendanceView(model: NonNullable<Awaited<ReturnType<typeof attendanceCardModel>>>): AttendanceView {
-  return { meetingId: model.meeting.id, version: model.version, panelName: model.panel.name, start: toLocalIso(model.meeting.start), end: toLocalIso(model.meeting.end), forces: model.forces };
+  const { meeting, meetingRecord: r } = model;
+  // A meeting recorded before the meeting itself had a record still says whether it was held.
+  const record = r ? { outcome: r.outcome, notHeldReason: r.notHeldReason, agencies: r.agencies, source: r.source }
+    : meeting.status === 'held' || meeting.status === 'not-held' ? { outcome: meeting.status, notHeldReason: null, agencies: {}, source: 'chair' as const } : null;
+  return {
+    meetingId: meeting.id, version: model.version, panelName: model.panel.name, start: toLocalIso(meeting.start), end: toLocalIso(meeting.end), record,
+    forces: model.forces.map((f) => ({
+      ...f, apology: f.apology && { sentBy: f.apology.sentBy.name, substitute: f.apology.substitute?.name ?? null, sentAt: toLocalIso(f.apology.sentAt) },
+    })),
+  };
 }
 
 /** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */

@@ -1,8 +1,23 @@
-import { cleanText } from '../scheduler/domain/text.js';
-import { card, md, meetingWhen, text, type CardElement } from './format.js';
+import type { AgencyCounts, Attendance, AttendanceSource, CancelReason, Person } from '../scheduler/domain/types.js';
+import { attendeeSlots, meetingQuestions, outcomeQuestion, type SlotLayout } from './attendance-inputs.js';
+import { card, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
-/** What the chair's attendance card needs, per force facing the panel. */
+/** One force asked to the meeting, as the chair's attendance card shows it. */
+export interface AttendanceForceView {
+  id: string;
+  name: string;
+  /** Invited to this meeting alone: it does not face the panel. */
+  invited: boolean;
+  nominee: Person | null;
+  recorded: Pick<Attendance, 'outcome' | 'attendees' | 'source' | 'forceConfirmation'> | null;
+  /** Apologies sent before the meeting; `sentAt` is a local ISO time. */
+  apology: { sentBy: string; substitute: string | null; sentAt: string } | null;
+  /** The people the picker offers first (the nominee, a substitute offered, the force's recent attendees and leads). */
+  choices: Person[];
+}
+
+/** What the chair's attendance card needs. */
 export interface AttendanceView {
   meetingId: string;
   /** The record as this card shows it (meeting and per-force record versions); a press from an older card is stale. */
@@ -10,40 +25,80 @@ export interface AttendanceView {
   panelName: string;
   start: string;
   end: string;
-  forces: Array<{
-    id: string;
-    name: string;
-    nominee: { aadObjectId: string; name: string } | null;
-    recorded: { attended: boolean; aadObjectId: string | null; decisionMaker: boolean } | null;
-    choices: Array<{ aadObjectId: string; name: string }>;
-  }>;
+  /** What is on record about the meeting itself; null while nothing is. */
+  record: { outcome: 'held' | 'not-held'; notHeldReason: CancelReason | null; agencies: AgencyCounts; source: AttendanceSource } | null;
+  forces: AttendanceForceView[];
 }
 
-function forceInputs(f: AttendanceView['forces'][number]): CardElement[] {
-  const chosen = f.recorded?.aadObjectId ?? f.nominee?.aadObjectId;
-  return [
-    text(`${md(f.name)}${f.nominee ? `: ${md(f.nominee.name)} was named` : ': nobody was named'}`, { weight: 'Bolder', spacing: 'Medium' }),
-    { type: 'Input.Toggle', id: `attended_${f.id}`, title: 'A police representative attended', valueOn: 'true', valueOff: 'false', value: f.recorded ? String(f.recorded.attended) : 'true' },
-    {
-      type: 'Input.ChoiceSet', id: `attendee_${f.id}`, label: 'Who attended (the nominee, or a substitute)', style: 'filtered',
-      choices: f.choices.map((p) => ({ title: cleanText(p.name), value: p.aadObjectId })),
-      'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
-      ...(chosen ? { value: chosen } : {}),
-    },
-    { type: 'Input.Toggle', id: `decisionMaker_${f.id}`, title: 'They could make decisions on behalf of the force', valueOn: 'true', valueOff: 'false', value: String(f.recorded?.decisionMaker ?? true) },
-  ];
+const SOURCE_WORDS: Record<AttendanceSource, string> = { chair: 'Recorded by the chair', import: 'Imported', 'teams-meeting': 'Recorded from the Teams meeting' };
+
+/** "Recorded by the chair; awaiting Hampshire Constabulary's confirmation", and the like. */
+function provenance(f: AttendanceForceView): CardElement[] {
+  if (!f.recorded) return [text('Not recorded yet.', { isSubtle: true, size: 'Small' })];
+  const confirmation = {
+    pending: `; awaiting ${md(f.name)}'s confirmation`, confirmed: '; confirmed by the force', disputed: '; disputed by the force', 'not-needed': '',
+  }[f.recorded.forceConfirmation];
+  return [text(`${SOURCE_WORDS[f.recorded.source]}${confirmation}.`, { size: 'Small', ...(f.recorded.forceConfirmation === 'disputed' ? { color: 'Attention' } : { isSubtle: true }) })];
 }
 
-/** The chair's card after a meeting: who represented each force, and could they decide. It stays open for corrections. */
-export function attendanceCard(v: AttendanceView, notice?: string): Record<string, unknown> {
-  const recorded = v.forces.every((f) => f.recorded);
+function apologyLine(a: NonNullable<AttendanceForceView['apology']>): CardElement {
+  const substitute = a.substitute ? `substitute offered: ${md(a.substitute)}` : 'no substitute offered';
+  return text(`Apologies sent in advance by ${md(a.sentBy)} on ${shortDate(a.sentAt)}; ${substitute}.`, { size: 'Small' });
+}
+
+function forceSection(f: AttendanceForceView, layout: SlotLayout): CardElement {
+  return {
+    type: 'Container', separator: true, spacing: 'Large',
+    items: [
+      text(`${md(f.name)}${f.invited ? ' (invited to this meeting)' : ''}`, { weight: 'Bolder' }),
+      text(f.nominee ? `Named to attend: ${md(f.nominee.name)}` : 'Nobody was named to attend.', { isSubtle: true }),
+      ...(f.apology ? [apologyLine(f.apology)] : []),
+      ...provenance(f),
+      outcomeQuestion(f.id, f.recorded?.outcome),
+      ...attendeeSlots(f.id, f.choices, f.recorded?.attendees ?? null, f.nominee, layout),
+    ],
+  };
+}
+
+function recordLine(r: NonNullable<AttendanceView['record']>): CardElement {
+  const what = r.outcome === 'held' ? 'held' : `did not take place (${md(r.notHeldReason ?? 'no reason given')})`;
+  return text(`On record: the meeting ${what}. ${SOURCE_WORDS[r.source]}.`, { isSubtle: true, size: 'Small' });
+}
+
+// Teams refuses a card over 28 KB. A panel facing several forces (or with a force invited) gets the richest of
+// these that fits, with room for a notice: fewer people offered first in the later pickers (each still searches
+// the directory), then fewer attendee slots (never fewer than a record has).
+const LAYOUTS: SlotLayout[] = [
+  { slots: 3, laterChoices: 12 }, { slots: 3, laterChoices: 6 }, { slots: 2, laterChoices: 6 }, { slots: 2, laterChoices: 3 }, { slots: 1, laterChoices: 0 },
+];
+const BUDGET = 26 * 1024;
+const bytes = (json: unknown) => new TextEncoder().encode(JSON.stringify(json)).length;
+
+/**
+ * The chair's card after a meeting: was it held, who else came (counts), and for each force how it was
+ * represented and by whom. Nothing is answered for the chair; what is on record is shown, to correct.
+ */
+export function attendanceCard(v: AttendanceView, notice?: string, tone: 'attention' | 'good' = 'attention'): Record<string, unknown> {
+  let built: Record<string, unknown> = {};
+  for (const layout of LAYOUTS) {
+    built = build(v, layout, notice, tone);
+    if (bytes(built) <= BUDGET) break;
+  }
+  return built;
+}
+
+function build(v: AttendanceView, layout: SlotLayout, notice: string | undefined, tone: 'attention' | 'good'): Record<string, unknown> {
+  const recorded = !!v.record && (v.record.outcome === 'not-held' || v.forces.every((f) => f.recorded));
   return card([
-    ...(notice ? [text(md(notice), { color: 'Attention', weight: 'Bolder' })] : []),
+    ...(notice ? [text(md(notice), { color: tone === 'good' ? 'Good' : 'Attention', weight: 'Bolder' })] : []),
     text(`Police attendance: ${md(v.panelName)}`, { weight: 'Bolder', size: 'Medium' }),
     text(meetingWhen(v.start, v.end)),
-    text('Record police representation only: name no one but the police attendees.', { isSubtle: true, size: 'Small' }),
-    ...v.forces.flatMap(forceInputs),
-    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: recorded ? 'Correct the record' : 'Record attendance', verb: VERBS.recordAttendance, data: { meetingId: v.meetingId, cardVersion: v.version } }] },
+    text('Record police representation only: name no one but the police attendees. Nothing is filled in for you; what is already on record is shown so you can correct it.', { isSubtle: true, size: 'Small' }),
+    ...(v.record ? [recordLine(v.record)] : []),
+    ...meetingQuestions(v.record),
+    ...(v.forces.length ? [text('If it was held: the police', { weight: 'Bolder', spacing: 'Large' })] : []),
+    ...v.forces.map((f) => forceSection(f, layout)),
+    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: v.record ? 'Correct the record' : 'Record attendance', verb: VERBS.recordAttendance, data: { meetingId: v.meetingId, cardVersion: v.version } }] },
     ...(recorded ? [text('Recorded. You can correct it here; every version is kept.', { color: 'Good' })] : []),
   ]);
 }

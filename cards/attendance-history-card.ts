@@ -13,10 +13,16 @@ export interface HistoryCardModel {
 
 const yes = (b: boolean | null) => (b === null ? '?' : b ? 'yes' : 'no');
 
-/** "hampshire: Nadia Rahman → Gareth Owen (substitute)" or "… → nobody" or "… → not recorded". */
+const OUTCOME_WORDS = { apologies: 'nobody (apologies sent)', absent: 'nobody (no apologies)' } as const;
+const SOURCE_WORDS = { chair: '', import: ', imported', 'teams-meeting': ', from the Teams meeting' } as const;
+const CONFIRMATION_WORDS = { confirmed: ', confirmed by the force', disputed: ', disputed by the force', pending: ', awaiting the force', 'not-needed': '' } as const;
+
+/** "hampshire: named Nadia Rahman; attended Gareth Owen (substitute), confirmed by the force" or "… nobody (apologies sent)". */
 function police(f: HistoryForce, many: boolean): string {
-  const attended = f.attended === null ? 'not recorded' : f.attended ? `${f.attendee === null ? 'someone' : md(f.attendee)}${f.substitute ? ' (substitute)' : ''}` : 'nobody';
-  return `${many ? `${f.forceId}: ` : ''}named ${f.nominee === null ? 'nobody' : md(f.nominee)}; attended ${attended}`;
+  const people = f.attendees.map((a) => `${md(a.name)}${a.substitute ? ' (substitute)' : ''}`).join(', ') || 'someone';
+  const attended = f.outcome === null ? 'not recorded' : f.outcome === 'attended' ? people : OUTCOME_WORDS[f.outcome];
+  const provenance = f.source ? `${SOURCE_WORDS[f.source]}${CONFIRMATION_WORDS[f.forceConfirmation ?? 'not-needed']}` : '';
+  return `${many ? `${f.forceId}${f.invited ? ' (invited)' : ''}: ` : ''}named ${f.nominee === null ? 'nobody' : md(f.nominee)}; attended ${attended}${provenance}`;
 }
 
 function rows(page: HistoryPage): string[][] {

@@ -1,5 +1,5 @@
 import { cleanText } from '../scheduler/domain/text.js';
-import { card, md, meetingWhen, text, type CardElement } from './format.js';
+import { card, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { CANCEL_REASON_CHOICES, VERBS } from './verbs.js';
 
 export interface CancelListItem {
@@ -22,14 +22,63 @@ export interface ChairPanel {
   snapshot: { asOf: string; fingerprint: string };
 }
 
-/** Move the chosen meeting, or add an extra one; inputs are checked by the server, so no section blocks another. */
-function moveAndAdd(panels: ChairPanel[], versions: Record<string, number>): CardElement[] {
+/** An ended meeting the chair may record or correct. */
+export interface PastListItem {
+  meetingId: string;
+  panelName: string;
+  start: string;
+  extra: boolean;
+  recorded: boolean;
+}
+
+/** What else the chair's card offers: ended meetings to record, and forces that could be invited to one. */
+export interface ChairExtras {
+  past?: PastListItem[];
+  forces?: Array<{ id: string; name: string }>;
+}
+
+/** Invite a force that does not face the panel to the meeting chosen above. */
+function invite(forces: ChairExtras['forces'] = []): CardElement[] {
+  if (!forces.length) return [];
   return [
-    text('Or move it instead', { weight: 'Bolder', spacing: 'Large' }),
-    { type: 'Input.Date', id: 'newDate', label: 'New date' },
-    { type: 'Input.Time', id: 'newTime', label: 'New start time (UK time)' },
-    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Move this meeting', verb: VERBS.rescheduleMeeting, data: { versions } }] },
+    text('Invite another force to a meeting', { weight: 'Bolder', spacing: 'Large' }),
+    text('Choose the meeting above, then a force that does not face the panel (British Transport Police, or a neighbouring force for a cross-border case). It is asked to name an attendee for that meeting only.', { isSubtle: true, size: 'Small' }),
+    { type: 'Input.ChoiceSet', id: 'forceId', label: 'Force', placeholder: 'Choose a force', choices: forces.map((f) => ({ title: cleanText(f.name), value: f.id })) },
+    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Invite this force', verb: VERBS.inviteForce, data: {} }] },
+  ];
+}
+
+/** Open the attendance card of a meeting that has ended, however old, to record or correct it. */
+function recordPast(past: ChairExtras['past'] = []): CardElement[] {
+  if (!past.length) return [];
+  return [
+    text('Record a past meeting', { weight: 'Bolder', spacing: 'Large' }),
+    text('Meetings that have ended, newest first. One that took place but is not listed can be added above as an extra meeting on its date.', { isSubtle: true, size: 'Small' }),
+    {
+      type: 'Input.ChoiceSet', id: 'pastMeetingId', label: 'Meeting', style: 'filtered', placeholder: 'Choose a meeting',
+      choices: past.map((m) => ({ title: `${cleanText(m.panelName)}: ${shortDate(m.start)}${m.extra ? ' (extra)' : ''}${m.recorded ? '' : ' (not recorded)'}`, value: m.meetingId })),
+    },
+    // The chosen meeting travels as pastMeetingId; the empty default means "none chosen", whatever else is chosen above.
+    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Open its attendance card', verb: VERBS.openAttendance, data: { pastMeetingId: '' } }] },
+  ];
+}
+
+// Each section's inputs are checked by the server, so no section blocks another.
+
+/** Move the meeting chosen above. */
+const move = (versions: Record<string, number>): CardElement[] => [
+  text('Or move it instead', { weight: 'Bolder', spacing: 'Large' }),
+  { type: 'Input.Date', id: 'newDate', label: 'New date' },
+  { type: 'Input.Time', id: 'newTime', label: 'New start time (UK time)' },
+  { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Move this meeting', verb: VERBS.rescheduleMeeting, data: { versions } }] },
+];
+
+/** Add an extra meeting, to come or already held. */
+function add(panels: ChairPanel[]): CardElement[] {
+  if (!panels.length) return [];
+  return [
     text('Add an extra meeting', { weight: 'Bolder', spacing: 'Large' }),
+    text('It may be one that already took place: you are then asked who attended.', { isSubtle: true, size: 'Small' }),
     ...(panels.some((p) => p.whenNecessary) ? [text('A panel that meets "when necessary" has only extra meetings, and each is flagged as such.', { isSubtle: true, size: 'Small' })] : []),
     { type: 'Input.ChoiceSet', id: 'panelId', label: 'Panel', choices: panels.map((p) => ({ title: cleanText(p.name), value: p.id })), ...(panels.length === 1 ? { value: panels[0]!.id } : {}) },
     { type: 'Input.Date', id: 'extraDate', label: 'Date' },
@@ -43,15 +92,15 @@ function addData(panels: ChairPanel[]): Record<string, unknown> {
   return { snapshots: Object.fromEntries(panels.map((p) => [p.id, p.snapshot.fingerprint])), asOf: panels[0]?.snapshot.asOf };
 }
 
-/** The chair's card: cancel a meeting (a category and a short note, the warning in plain sight), move one, or add one. */
-export function cancelCard(meetings: CancelListItem[], notice?: string, panels: ChairPanel[] = []): Record<string, unknown> {
+/** The chair's card: cancel a meeting (a category and a short note, the warning in plain sight), move one, invite a force to one, add one, or record a past one. */
+export function cancelCard(meetings: CancelListItem[], notice?: string, panels: ChairPanel[] = [], extras: ChairExtras = {}): Record<string, unknown> {
   const body: CardElement[] = [
     ...(notice ? [text(md(notice), { color: 'Attention', weight: 'Bolder' })] : []),
     text('Cancel a Channel panel meeting', { weight: 'Bolder', size: 'Medium' }),
     text('The guidance timetable is monthly, whether or not there are cases to discuss. Every cancellation is recorded and flagged in the recommendation 7 review.', { isSubtle: true }),
   ];
   const versions = Object.fromEntries(meetings.map((m) => [m.meetingId, m.version]));
-  if (!meetings.length) return card([...body, text('There are no upcoming meetings you can cancel.'), ...(panels.length ? moveAndAdd(panels, versions).slice(4) : [])]);
+  if (!meetings.length) return card([...body, text('There are no upcoming meetings you can cancel.'), ...add(panels), ...recordPast(extras.past)]);
   body.push(
     {
       type: 'Input.ChoiceSet', id: 'meetingId', label: 'Meeting',
@@ -61,7 +110,10 @@ export function cancelCard(meetings: CancelListItem[], notice?: string, panels: 
     text(NO_CASE_DETAILS, { color: 'Attention', size: 'Small' }),
     { type: 'Input.Text', id: 'note', label: 'Note (a few words)', maxLength: 280 },
     { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Cancel this meeting', verb: VERBS.cancelMeeting, style: 'destructive', data: { versions } }] },
-    ...moveAndAdd(panels, versions),
+    ...move(versions),
+    ...invite(extras.forces),
+    ...add(panels),
+    ...recordPast(extras.past),
   );
   return card(body);
 }

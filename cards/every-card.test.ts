@@ -14,17 +14,25 @@ const person = (i: number) => ({ aadObjectId: `6b0d549b-6f03-475a-9600-a35a0999$
 const start = '2027-03-29T10:00:00+01:00'; // the first Monday after the clocks go forward
 const end = '2027-03-29T12:00:00+01:00';
 
+const attendee = (i: number) => ({
+  ...person(i), tenantId: null, roleCategory: 'regional-ctu-officer' as const, role: 'Detective Chief Inspector (regional)', unit: 'regional' as const, mode: 'online' as const, decisionMaker: 'unknown' as const, substitute: true,
+});
+
+// A combined panel at the forces and attendee slots the product allows, each picker with its twelve people.
 const attendance: AttendanceView = {
   meetingId: 'cumbria.2027-03-29',
-  version: '3.1.2.0',
+  version: '3.1.2.0.4',
   panelName: 'Cumbria Channel panel (combined)',
   start,
   end,
-  forces: ['cumbria', 'lancashire', 'north-yorkshire'].map((id, f) => ({
+  record: { outcome: 'held', notHeldReason: null, agencies: { 'local-authority': 3, health: 1, 'childrens-services': 0 }, source: 'chair' },
+  forces: ['cumbria', 'lancashire', 'north-yorkshire', 'british-transport-police'].map((id, f) => ({
     id,
     name: `${id} Constabulary`,
+    invited: f === 3,
     nominee: f === 2 ? null : person(f),
-    recorded: f === 1 ? { attended: true, aadObjectId: person(9).aadObjectId, decisionMaker: false } : null,
+    recorded: f === 1 ? { outcome: 'attended', attendees: [attendee(9), attendee(10), attendee(11)], source: 'chair', forceConfirmation: 'pending' } : null,
+    apology: f === 0 ? { sentBy: person(0).name, substitute: person(5).name, sentAt: '2027-03-25T09:12:00+00:00' } : null,
     choices: Array.from({ length: 12 }, (_, i) => person(i)),
   })),
 };
@@ -37,6 +45,8 @@ const meetings: CancelListItem[] = Array.from({ length: 20 }, (_, i) => ({
   end,
   extra: i % 7 === 0,
 }));
+const past = Array.from({ length: 100 }, (_, i) => ({ meetingId: `panel-${i % 10}.20${20 + Math.floor(i / 12)}-0${1 + (i % 9)}-1${i % 10}`, panelName: `Panel ${i % 10} with a long local authority name Channel panel`, start, extra: i % 5 === 0, recorded: i % 3 === 0 }));
+const forces = Array.from({ length: 43 }, (_, i) => ({ id: `force-${i}`, name: `Force number ${i} Constabulary of a long county name` }));
 const chairPanels = Array.from({ length: 10 }, (_, i) => ({ id: `panel-${i}`, name: `Panel ${i} Channel panel`, whenNecessary: i === 3, snapshot: { asOf: '2027-03-01T09:00:00.000Z', fingerprint: 'AbCdEfGhIjKlMnOp' } }));
 
 const panelsRows: PanelsRow[] = Array.from({ length: 15 }, (_, i) => ({
@@ -59,12 +69,14 @@ const flagRows = Array.from({ length: 200 }, (_, i) => ({
 
 const built: Record<string, Array<[string, Record<string, unknown>]>> = {
   attendanceCard: [
-    ['three forces, one unrecorded', attendanceCard(attendance)],
-    ['with a refusal line', attendanceCard(attendance, 'Not recorded: choose who attended for cumbria from the list.')],
+    ['four forces (one invited), three attendees recorded for one', attendanceCard(attendance)],
+    ['nothing recorded yet', attendanceCard({ ...attendance, record: null, forces: attendance.forces.map((f) => ({ ...f, recorded: null })) })],
+    ['with a refusal line', attendanceCard(attendance, 'Nothing was recorded. Still to answer: cumbria Constabulary: say whether the police attended, sent apologies or were absent without apologies.')],
   ],
   cancelCard: [
-    ['twenty meetings and ten panels', cancelCard(meetings, undefined, chairPanels)],
+    ['twenty meetings, ten panels, a hundred past meetings and every force to invite', cancelCard(meetings, undefined, chairPanels, { past, forces })],
     ['nothing to cancel, one when-necessary panel', cancelCard([], 'No meetings of your panels are coming up.', [chairPanels[3]!])],
+    ['nothing to cancel, past meetings to record', cancelCard([], undefined, [chairPanels[0]!], { past: past.slice(0, 5), forces })],
   ],
   cancelledCard: [['a cancellation', cancelledCard('Cumbria Channel panel (combined)', start, end, 'not quorate')]],
   changedCard: [['a move', changedCard('Moved: Cumbria Channel panel', start, end, 'The named attendee carries over and is told.')]],

@@ -58,13 +58,17 @@ function history(names: string[]): HistoryPage {
       meetingId: `m${i}`, panelId: 'p', panelName: name, start: '2026-05-12T10:00:00+01:00', end: '2026-05-12T12:00:00+01:00',
       status: 'held', extra: false, moved: false, flags: [],
       forces: [
-        { forceId: 'cambs', nominee: pick(i + 1, names), attendee: pick(i + 2, names), attended: true, substitute: true, decisionMaker: false },
-        { forceId: 'leics', nominee: name, attendee: null, attended: false, substitute: false, decisionMaker: null },
+        { forceId: 'cambs', nominee: pick(i + 1, names), outcome: 'attended' as const, attendees: [historyAttendee(pick(i + 2, names))], decisionMaker: false, source: 'chair' as const, forceConfirmation: 'pending' as const, invited: false },
+        { forceId: 'leics', nominee: name, outcome: 'absent' as const, attendees: [], decisionMaker: false, source: 'chair' as const, forceConfirmation: 'not-needed' as const, invited: false },
       ],
     })),
     older: null,
     newer: null,
   };
+}
+
+function historyAttendee(name: string) {
+  return { aadObjectId: 'x', tenantId: null, name, roleCategory: 'prevent-officer' as const, role: 'DS', unit: 'local' as const, mode: 'online' as const, decisionMaker: 'no' as const, substitute: true };
 }
 
 function review(names: string[]): Review {

@@ -26,9 +26,52 @@ describe('the nomination card', () => {
     const picker = c.body.find((e: any) => e.id === 'attendee');
     expect(picker['choices.data']).toEqual({ type: 'Data.Query', dataset: 'graph.microsoft.com/users' });
     expect(picker.choices).toEqual([{ title: 'Gareth Owen', value: '36f675cc-81e7-4ef5-a8e2-5d940ed90475' }]);
-    expect(c.body.find((e: any) => e.id === 'role')).toMatchObject({ type: 'Input.Text', isRequired: true });
-    expect(c.body.find((e: any) => e.id === 'decisionMaker')).toMatchObject({ type: 'Input.Toggle', valueOn: 'true' });
-    expect(actions(c)).toEqual([expect.objectContaining({ type: 'Action.Execute', verb: 'nominate', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0 } })]);
+    expect(c.body.find((e: any) => e.id === 'role')).toMatchObject({ type: 'Input.Text' });
+    expect(actions(c)[0]).toEqual(expect.objectContaining({ type: 'Action.Execute', verb: 'nominate', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0 } }));
+  });
+
+  it('asks the decision-maker question as an explicit choice, with nothing preselected, even when changing a nomination', () => {
+    const named = view({ nomination: { aadObjectId: 'a', name: 'DI Sam Price', role: 'Detective Inspector', decisionMaker: true } });
+    for (const v of [view(), named]) {
+      const question = (nominationCard(v) as any).body.find((e: any) => e.id === 'decisionMaker');
+      expect(question).toMatchObject({ type: 'Input.ChoiceSet', style: 'expanded' });
+      expect(question.isMultiSelect ?? false).toBe(false);
+      expect(question.choices).toEqual([
+        { title: 'Confirmed: they can make decisions on behalf of the force', value: 'true' },
+        { title: 'Not confirmed', value: 'false' },
+      ]);
+      expect(question).not.toHaveProperty('value');
+    }
+    // The record itself still says what was answered.
+    expect(texts(nominationCard(named))).toContain('Confirmed able to make decisions on behalf of the force.');
+  });
+
+  it('offers apologies with an optional substitute picker, on the form and on the read-only card, for a meeting to come', () => {
+    for (const editable of [true, false]) {
+      const show = actions(nominationCard(view(), { editable })).find((a) => a.type === 'Action.ShowCard');
+      expect(show.title).toBe('Send apologies');
+      const picker = show.card.body.find((e: any) => e.id === 'substitute');
+      expect(picker).toMatchObject({ type: 'Input.ChoiceSet', 'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' } });
+      expect(picker.isRequired ?? false).toBe(false);
+      const send = show.card.body.find((e: any) => e.type === 'ActionSet').actions[0];
+      expect(send).toEqual({ type: 'Action.Execute', title: 'Send apologies', verb: 'sendApologies', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire' } });
+    }
+    // Nothing on the form is required client-side: Teams would then hold the apologies button back until it was filled in.
+    expect(JSON.stringify(nominationCard(view()))).not.toContain('isRequired');
+    for (const closed of [view({ started: true }), view({ status: 'cancelled' })]) expect(actions(nominationCard(closed)).some((a) => a.type === 'Action.ShowCard')).toBe(false);
+  });
+
+  it('shows apologies already sent, and the substitute offered', () => {
+    const sent = view({ apology: { sentBy: 'Nadia Rahman', sentAt: '2027-04-20T09:00:00+01:00', substitute: 'Gareth [Owen](https://evil.example)' } });
+    const line = (nominationCard(sent) as any).body.find((e: any) => e.type === 'TextBlock' && e.text.startsWith('Apologies sent')).text;
+    expect(line).toBe(String.raw`Apologies sent by Nadia Rahman on Tue 20 Apr 2027; substitute offered: Gareth \[Owen\]\(https\://evil\.example\).`);
+    expect(actions(nominationCard(sent)).find((a) => a.type === 'Action.ShowCard').title).toBe('Send apologies again');
+    expect(texts(nominationCard(view({ apology: { sentBy: 'Nadia Rahman', sentAt: '2027-04-20T09:00:00+01:00', substitute: null } })))).toContain('no substitute offered');
+  });
+
+  it('tells an invited force that it is asked to this meeting only', () => {
+    expect(texts(nominationCard(view({ invited: true })))).toContain('Invited to this meeting only');
+    expect(texts(nominationCard(view()))).not.toContain('Invited to this meeting only');
   });
 
   it('shows the panel, date, local time, timetable, move and last three meetings', () => {
@@ -50,7 +93,8 @@ describe('the nomination card', () => {
   it('carries a refresh for the people who may edit, and only an edit button for everyone else', () => {
     const c: any = nominationCard(view(), { editable: false, refreshUserIds: ['29:lead'] });
     expect(c.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'refreshNomination', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire' } }, userIds: ['29:lead'] });
-    expect(actions(c)).toEqual([{ type: 'Action.Execute', title: 'Name attendee', verb: 'refreshNomination', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire' } }]);
+    expect(actions(c)[0]).toEqual({ type: 'Action.Execute', title: 'Name attendee', verb: 'refreshNomination', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire' } });
+    expect(actions(c).map((a) => a.verb ?? a.type)).toEqual(['refreshNomination', 'Action.ShowCard']);
     expect(c.body.some((e: any) => e.type?.startsWith('Input.'))).toBe(false);
   });
 
@@ -59,6 +103,7 @@ describe('the nomination card', () => {
     ['named', view({ nomination: { aadObjectId: 'a', name: 'X', role: 'DI', decisionMaker: false } })],
     ['cancelled', view({ status: 'cancelled' })],
     ['no history', view({ recent: [], moved: null })],
+    ['apologies sent, invited', view({ invited: true, apology: { sentBy: 'Nadia Rahman', sentAt: '2027-04-20T09:00:00+01:00', substitute: 'Gareth Owen' } })],
   ])('parses cleanly with the Adaptive Cards SDK and stays small (%s)', (_name, v) => {
     const c = nominationCard(v, { editable: true, notice: 'This meeting changed.', refreshUserIds: ['29:x'] });
     expect(cardProblems(c)).toEqual([]);

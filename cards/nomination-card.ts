@@ -17,6 +17,10 @@ export interface NominationView {
   nomination: { aadObjectId: string; name: string; role: string; decisionMaker: boolean } | null;
   recent: Array<{ start: string; status: string; name: string | null; decisionMaker: boolean | null; attended: boolean | null }>;
   choices: Array<{ aadObjectId: string; name: string }>;
+  /** The force was invited to this meeting alone (it does not face the panel). */
+  invited?: boolean;
+  /** Apologies already sent for this meeting: who sent them, when (local ISO) and the substitute offered. */
+  apology?: { sentBy: string; sentAt: string; substitute: string | null } | null;
 }
 
 const NO_CASE_DETAILS = 'This bot holds no case details. Please keep them out of every field.';
@@ -28,6 +32,7 @@ function header(v: NominationView): CardElement[] {
       ['Local authority', md(v.panel.localAuthority)],
       ['When', meetingWhen(v.start, v.end)],
       ['Force', md(v.force.name)],
+      ...(v.invited ? [['Asked', 'Invited to this meeting only: your force does not face this panel'] as [string, string]] : []),
       ['Timetable', v.panel.onGuidanceTimetable ? 'Monthly, to the guidance timetable' : 'When necessary: not on the guidance timetable'],
     ]),
     ...(v.moved ? [text(`Moved from ${shortDate(v.moved.from)} (${md(v.moved.reason)}).`, { isSubtle: true })] : []),
@@ -48,36 +53,40 @@ function recent(v: NominationView): CardElement[] {
 
 function state(v: NominationView): CardElement[] {
   if (v.status === 'cancelled') return [text('This meeting was cancelled. Nothing more is needed.', { color: 'Attention', weight: 'Bolder' })];
-  if (!v.nomination) return [text('No police attendee has been named yet.', { color: 'Warning', weight: 'Bolder', spacing: 'Medium' })];
   const n = v.nomination;
-  return [
-    text(`Named: **${md(n.name)}**, ${md(n.role)}`, { spacing: 'Medium' }),
-    text(n.decisionMaker ? 'Confirmed able to make decisions on behalf of the force.' : 'Not confirmed as able to make decisions on behalf of the force.', { color: n.decisionMaker ? 'Good' : 'Warning' }),
-  ];
+  const named = n
+    ? [
+        text(`Named: **${md(n.name)}**, ${md(n.role)}`, { spacing: 'Medium' }),
+        text(n.decisionMaker ? 'Confirmed able to make decisions on behalf of the force.' : 'Not confirmed as able to make decisions on behalf of the force.', { color: n.decisionMaker ? 'Good' : 'Warning' }),
+      ]
+    : [text('No police attendee has been named yet.', { color: 'Warning', weight: 'Bolder', spacing: 'Medium' })];
+  return [...named, ...apologySent(v)];
+}
+
+function apologySent(v: NominationView): CardElement[] {
+  const a = v.apology;
+  if (!a) return [];
+  const offered = a.substitute ? `substitute offered: ${md(a.substitute)}` : 'no substitute offered';
+  return [text(`Apologies sent by ${md(a.sentBy)} on ${shortDate(a.sentAt)}; ${offered}.`, { color: 'Warning' })];
 }
 
 function form(v: NominationView): CardElement[] {
   const n = v.nomination;
   return [
+    // Not marked isRequired: Teams would then hold back the apologies button below until these were filled in.
+    // The server refuses a nomination with any of them missing, saying which, and shows the card again.
+    { ...personPicker('attendee', 'Attendee (search your organisation, or pick a recent attendee)', v), ...(n ? { value: n.aadObjectId } : {}) },
+    { type: 'Input.Text', id: 'role', label: 'Their role', maxLength: 80, ...(n ? { value: cleanText(n.role) } : {}) },
+    // An explicit answer either way, never preselected: the review counts only what someone answered.
     {
       type: 'Input.ChoiceSet',
-      id: 'attendee',
-      label: 'Attendee (search your organisation, or pick a recent attendee)',
-      isRequired: true,
-      errorMessage: 'Choose who will attend.',
-      style: 'filtered',
-      choices: v.choices.map((p) => ({ title: cleanText(p.name), value: p.aadObjectId })), // plain text, not Markdown
-      'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
-      ...(n ? { value: n.aadObjectId } : {}),
-    },
-    { type: 'Input.Text', id: 'role', label: 'Their role', isRequired: true, maxLength: 80, errorMessage: 'Give their role.', ...(n ? { value: cleanText(n.role) } : {}) },
-    {
-      type: 'Input.Toggle',
       id: 'decisionMaker',
-      title: 'I confirm they can make decisions on behalf of the force to manage risk',
-      valueOn: 'true',
-      valueOff: 'false',
-      value: n?.decisionMaker ? 'true' : 'false',
+      label: 'Can they make decisions on behalf of the force to manage risk?',
+      style: 'expanded',
+      choices: [
+        { title: 'Confirmed: they can make decisions on behalf of the force', value: 'true' },
+        { title: 'Not confirmed', value: 'false' },
+      ],
     },
     {
       type: 'ActionSet',
@@ -92,6 +101,37 @@ function form(v: NominationView): CardElement[] {
       ],
     },
   ];
+}
+
+const personPicker = (id: string, label: string, v: NominationView): CardElement => ({
+  type: 'Input.ChoiceSet',
+  id,
+  label,
+  style: 'filtered',
+  choices: v.choices.map((p) => ({ title: cleanText(p.name), value: p.aadObjectId })), // plain text, not Markdown
+  'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+});
+
+/**
+ * Apologies in advance, from the person named or the force's leads (the server decides who), perhaps offering a
+ * substitute. Behind a button, so the card stays short for everyone who has nothing to send.
+ */
+function apologies(v: NominationView): CardElement[] {
+  const send = {
+    type: 'Action.Execute',
+    title: 'Send apologies',
+    verb: VERBS.sendApologies,
+    data: { meetingId: v.meetingId, forceId: v.force.id },
+  };
+  const sheet = {
+    type: 'AdaptiveCard',
+    body: [
+      text("The panel's chair is told that your force sends its apologies for this meeting."),
+      personPicker('substitute', 'Substitute who could attend instead (optional)', v),
+      { type: 'ActionSet', actions: [send] },
+    ],
+  };
+  return [{ type: 'ActionSet', spacing: 'Medium', actions: [{ type: 'Action.ShowCard', title: v.apology ? 'Send apologies again' : 'Send apologies', card: sheet }] }];
 }
 
 /** On the shared read-only card: opens the form for whoever may nominate (the server decides who). */
@@ -111,7 +151,7 @@ export function nominationCard(v: NominationView, opts: { editable: boolean; not
     ...header(v),
     ...recent(v),
     ...state(v),
-    ...(open ? (opts.editable ? form(v) : editButton(v)) : []),
+    ...(open ? [...(opts.editable ? form(v) : editButton(v)), ...apologies(v)] : []),
     text(NO_CASE_DETAILS, { isSubtle: true, size: 'Small', spacing: 'Medium' }),
   ];
   const refresh = opts.refreshUserIds?.length

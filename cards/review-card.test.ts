@@ -60,8 +60,11 @@ describe('the attendance history card', () => {
       meetingId: `m${i}`, panelId: 'p', panelName: 'Peterborough and Rutland Channel panel', start: '2026-05-12T10:00:00+01:00', end: '2026-05-12T12:00:00+01:00',
       status: 'held', extra: false, moved: i === 2, flags: ['NOT_DECISION_MAKER', 'SUBSTITUTE_ATTENDED'],
       forces: [
-        { forceId: 'cambs', nominee: 'Priya Shah', attendee: 'Tom Whitfield', attended: true, substitute: true, decisionMaker: false },
-        { forceId: 'leics', nominee: null, attendee: null, attended: null, substitute: false, decisionMaker: null },
+        {
+          forceId: 'cambs', nominee: 'Priya Shah', outcome: 'attended' as const, decisionMaker: false, source: 'chair' as const, forceConfirmation: 'disputed' as const, invited: false,
+          attendees: [{ aadObjectId: 't', tenantId: null, name: 'Tom Whitfield', roleCategory: 'neighbourhood-officer' as const, role: 'PC', unit: 'local' as const, mode: 'online' as const, decisionMaker: 'yes' as const, substitute: true }],
+        },
+        { forceId: 'leics', nominee: null, outcome: null, attendees: [], decisionMaker: null, source: null, forceConfirmation: null, invited: false },
       ],
     });
     const page: HistoryPage = { scope: { forces: null, panels: null, label: 'all forces' }, rows: Array.from({ length: 8 }, (_, i) => row(i)), older: { start: '2026-01-01T10:00:00.000Z', id: 'm7' }, newer: { start: '2026-06-01T10:00:00.000Z', id: 'm0' } };

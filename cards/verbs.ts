@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { cleanText } from '../scheduler/domain/text.js';
-import { CANCEL_REASONS } from '../scheduler/domain/types.js';
+import {
+  AGENCY_TYPES, ATTENDANCE_OUTCOMES, CANCEL_REASONS, DECISION_ANSWERS, MODES, ROLE_CATEGORIES, UNITS,
+  type AgencyCounts, type AgencyType, type AttendanceOutcome, type DecisionAnswer, type Mode, type RoleCategory, type Unit,
+} from '../scheduler/domain/types.js';
 
 /** The verbs of every Action.Execute the bot's cards carry. */
 export const VERBS = {
@@ -12,6 +15,10 @@ export const VERBS = {
   addMeeting: 'addMeeting',
   historyPage: 'historyPage',
   reviewView: 'reviewView',
+  confirmAttendance: 'confirmAttendance',
+  sendApologies: 'sendApologies',
+  openAttendance: 'openAttendance',
+  inviteForce: 'inviteForce',
 } as const;
 
 const id = z.string().min(1).max(200);
@@ -35,7 +42,10 @@ export const nominateData = z.object({
   nominationVersion: version,
   attendee: z.string().trim().regex(PICKED_PERSON, 'choose the attendee from the list'),
   role: typed(2, 'give their role', 80, 'keep the role under 80 characters'),
-  decisionMaker: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** An explicit answer, never a default: "true" (confirmed a decision maker) or "false" (not confirmed). */
+  decisionMaker: z
+    .enum(['true', 'false'], { errorMap: () => ({ message: 'say whether they are confirmed as able to make decisions on behalf of the force, or not confirmed' }) })
+    .transform((v) => v === 'true'),
 });
 export type NominateData = z.infer<typeof nominateData>;
 
@@ -53,25 +63,116 @@ export const cancelData = z.object({
   versions,
 });
 
-/** What the attendance card sends back: per force `attended_<id>`, `attendee_<id>`, `decisionMaker_<id>`; and the card's version. */
+/** Empty means unanswered: a blank, missing or whitespace-only input is `undefined`, never a default. */
+const blank = (v: unknown) => (v === null || v === undefined || (typeof v === 'string' && v.trim() === '') ? undefined : typeof v === 'string' ? v.trim() : v);
+const answer = <T extends readonly [string, ...string[]]>(values: T, message: string) => z.preprocess(blank, z.enum(values, { errorMap: () => ({ message }) }).optional());
+
+/** The most forces and attendees per force a card may send back (the card offers ATTENDEE_SLOTS). */
+export const MAX_FORCES = 20;
+export const ATTENDEE_SLOTS = 3;
+const MAX_AGENCY = 99;
+
+/** Each attendee slot's inputs, `<field>_<forceId>_<slot>`, and what each accepts. */
+const SLOT_FIELDS = {
+  person: z.preprocess(blank, z.string({ invalid_type_error: 'choose who attended from the list' }).max(200, 'choose who attended from the list').regex(PICKED_PERSON, 'choose who attended from the list').optional()),
+  category: answer(ROLE_CATEGORIES, 'choose a role category from the list'),
+  role: z.preprocess(blank, z.string({ invalid_type_error: 'give the rank or role as text' }).max(320, 'keep the rank or role under 80 characters').transform(cleanText).pipe(z.string().max(80, 'keep the rank or role under 80 characters')).optional()),
+  unit: answer(UNITS, 'choose local force or regional unit'),
+  mode: answer(MODES, 'choose in person or online'),
+  decision: answer(DECISION_ANSWERS, "choose yes, no or don't know for decision maker"),
+} as const;
+type SlotField = keyof typeof SLOT_FIELDS;
+const SLOT_PROPERTY = { person: 'person', category: 'roleCategory', role: 'role', unit: 'unit', mode: 'mode', decision: 'decisionMaker' } as const satisfies Record<SlotField, keyof SlotAnswer>;
+const SLOT_KEY = /^(person|category|role|unit|mode|decision)_([a-z0-9-]{1,64})_([1-9])$/;
+const OUTCOME_KEY = /^outcome_([a-z0-9-]{1,64})$/;
+const AGENCY_KEY = /^agency_(.{1,64})$/;
+const forceOutcome = answer(ATTENDANCE_OUTCOMES, 'choose attended, sent apologies or absent without apologies');
+const WHOLE_NUMBERS = `give other agencies present as whole numbers from 0 to ${MAX_AGENCY}`;
+const agencyCount = z.preprocess(blank, z.coerce.number({ invalid_type_error: WHOLE_NUMBERS }).int(WHOLE_NUMBERS).min(0, WHOLE_NUMBERS).max(MAX_AGENCY, WHOLE_NUMBERS).optional());
+
+/** One attendee slot as the chair answered it; the person is a picker value still to be resolved. */
+export interface SlotAnswer {
+  slot: number;
+  person?: string;
+  roleCategory?: RoleCategory;
+  role?: string;
+  unit?: Unit;
+  mode?: Mode;
+  decisionMaker?: DecisionAnswer;
+}
+
+/**
+ * What the attendance card sends back: `held` and `notHeldReason` for the meeting, `agency_<type>` counts,
+ * `outcome_<forceId>` and per attendee slot `<field>_<forceId>_<slot>`; and the card's version. Every empty
+ * input is unanswered (undefined); a slot is an attendee only when someone is picked in it (a radio button
+ * cannot be unchosen in Teams, so a slot's other answers alone record nothing). An issue about a force's
+ * answers has the path `[forceId]` or `[forceId, slot]`, so the reply can name the force.
+ */
 export const attendanceData = z
-  .object({ meetingId: id, cardVersion: z.string().max(200).default('') })
+  .object({
+    meetingId: id,
+    cardVersion: z.string().max(200).default(''),
+    held: answer(['held', 'not-held'] as const, 'say whether the meeting was held or did not take place'),
+    notHeldReason: answer(CANCEL_REASONS, 'choose why the meeting did not take place from the list'),
+  })
   .passthrough()
   .transform((d, ctx) => {
-    const field = (name: string) => {
-      const v = (d as Record<string, unknown>)[name];
-      if (v !== undefined && (typeof v !== 'string' || v.length > 200)) ctx.addIssue({ code: 'custom', message: 'that card could not be read' });
-      return typeof v === 'string' ? v : undefined;
+    const raw = d as Record<string, unknown>;
+    const read = <T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, key: string, path: Array<string | number>): T | undefined => {
+      const r = schema.safeParse(raw[key]);
+      if (r.success) return r.data;
+      for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message, path });
+      return undefined;
     };
-    const forces = [...new Set(Object.keys(d).flatMap((k) => /^(attended|attendee|decisionMaker)_([a-z0-9-]{1,64})$/.exec(k)?.[2] ?? []))];
-    if (!forces.length) ctx.addIssue({ code: 'custom', message: 'say for each force whether the police attended' });
-    const records = forces.map((f) => {
-      const attendee = (field(`attendee_${f}`) ?? '').trim();
-      if (attendee && !PICKED_PERSON.test(attendee)) ctx.addIssue({ code: 'custom', message: `choose who attended for ${f} from the list` });
-      return { forceId: f, attended: field(`attended_${f}`) !== 'false', attendee: attendee || null, decisionMaker: field(`decisionMaker_${f}`) === 'true' };
-    });
-    return { meetingId: d.meetingId, cardVersion: d.cardVersion, records };
+    const agencies: AgencyCounts = {};
+    const forces = new Map<string, { forceId: string; outcome?: AttendanceOutcome; slots: Map<number, SlotAnswer> }>();
+    const forceOf = (forceId: string) => forces.get(forceId) ?? forces.set(forceId, { forceId, slots: new Map() }).get(forceId)!;
+    for (const key of Object.keys(raw)) {
+      const agency = AGENCY_KEY.exec(key)?.[1];
+      if (agency !== undefined) {
+        if (!(AGENCY_TYPES as readonly string[]).includes(agency)) ctx.addIssue({ code: 'custom', message: 'that card could not be read (an unknown agency)', path: [key] });
+        else {
+          const n = read(agencyCount, key, [key]);
+          if (n !== undefined) agencies[agency as AgencyType] = n;
+        }
+      }
+      const outcome = OUTCOME_KEY.exec(key);
+      if (outcome) forceOf(outcome[1]!).outcome = read(forceOutcome, key, [outcome[1]!]);
+      const slot = SLOT_KEY.exec(key);
+      if (slot) {
+        const [, field, forceId, n] = slot as unknown as [string, SlotField, string, string];
+        const slots = forceOf(forceId).slots;
+        const s = slots.get(Number(n)) ?? slots.set(Number(n), { slot: Number(n) }).get(Number(n))!;
+        const value = read(SLOT_FIELDS[field] as z.ZodType<string | undefined, z.ZodTypeDef, unknown>, key, [forceId, Number(n)]);
+        if (value !== undefined) Object.assign(s, { [SLOT_PROPERTY[field]]: value });
+      }
+    }
+    if (forces.size > MAX_FORCES) ctx.addIssue({ code: 'custom', message: 'that card could not be read (too many forces)' });
+    return {
+      meetingId: d.meetingId,
+      cardVersion: d.cardVersion,
+      outcome: d.held,
+      notHeldReason: d.notHeldReason,
+      agencies,
+      forces: [...forces.values()].map((f) => ({ forceId: f.forceId, outcome: f.outcome, slots: [...f.slots.values()].filter((s) => s.person).sort((a, b) => a.slot - b.slot) })),
+    };
   });
+export type AttendanceData = z.infer<typeof attendanceData>;
+
+/** Opening a past meeting's attendance card: the cancel card's past-meeting list sends `pastMeetingId`, other buttons `meetingId`. */
+export const openAttendanceData = z
+  .object({ meetingId: z.string().max(200).optional(), pastMeetingId: z.string().max(200).optional() })
+  .transform((d, ctx) => {
+    const meetingId = d.pastMeetingId !== undefined ? d.pastMeetingId : d.meetingId;
+    if (!meetingId) ctx.addIssue({ code: 'custom', message: 'choose a meeting' });
+    return { meetingId: meetingId ?? '' };
+  });
+
+/** Inviting a force to one meeting: the meeting chosen on the chair's card and a force that does not face its panel. */
+export const inviteForceData = z.object({
+  meetingId: z.string({ required_error: 'choose a meeting' }).min(1, 'choose a meeting').max(200),
+  forceId: z.string({ required_error: 'choose a force' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a force from the list'),
+});
 
 const localDateInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date');
 const localTimeInput = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:00)?$/, 'choose a start time').transform((t) => t.slice(0, 5));
@@ -109,6 +210,21 @@ export const reviewViewData = z.object({
 });
 export type ReviewViewData = z.infer<typeof reviewViewData>;
 
+/** The force's answer on a chair's record of its substitutes: the record's version guards against a changed record. */
+export const confirmAttendanceData = z.object({
+  meetingId: id,
+  forceId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  recordVersion: version,
+  answer: z.enum(['confirmed', 'disputed'], { errorMap: () => ({ message: 'choose confirm or dispute' }) }),
+});
+
+/** Apologies in advance from the nomination card, perhaps offering a substitute (a picked person). */
+export const sendApologiesData = z.object({
+  meetingId: id,
+  forceId: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  substitute: z.union([z.literal(''), z.string().trim().regex(PICKED_PERSON, 'choose the substitute from the list')]).default(''),
+});
+
 /** Each verb's data schema, so every verb has one and tests can build well-formed data for any of them. */
 export const VERB_DATA = {
   nominate: nominateData,
@@ -119,4 +235,8 @@ export const VERB_DATA = {
   addMeeting: addMeetingData,
   historyPage: historyPageData,
   reviewView: reviewViewData,
+  confirmAttendance: confirmAttendanceData,
+  sendApologies: sendApologiesData,
+  openAttendance: openAttendanceData,
+  inviteForce: inviteForceData,
 } satisfies Record<keyof typeof VERBS, z.ZodTypeAny>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../bot/cli/cli.js';
+import { cliRunner } from './support/cli-runner.js';
 
 const NOW = '2026-11-22T12:00:00Z';
 
@@ -18,12 +18,7 @@ describe('panel-bot', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, env);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = cliRunner(() => env);
   const auditRows = () => {
     const db = new SQLite(join(dir, 'panels.db'), { readonly: true });
     try {
@@ -48,7 +43,7 @@ describe('panel-bot', () => {
         id: 'southampton.2027-05-03', panelId: 'southampton', panelName: 'Southampton Channel panel', forces: ['hampshire'],
         start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', status: 'scheduled',
         moved: { from: '2027-05-03T10:00:00+01:00', reason: 'bank holiday: Early May bank holiday' },
-        extra: false, version: 1, nominations: [], attendance: [], flags: [],
+        extra: false, version: 1, invited: [], nominations: [], attendance: [], record: null, flags: [],
       },
     ]);
   });

@@ -150,8 +150,8 @@ describe('bad input over real HTTP: every request refused clearly, the server ke
       [STRANGER.aadObjectId]: { meetings: meetings.map((m) => m.id), panels: panels.map((p) => p.id) },
     };
     const invented = fc.oneof(fc.string({ maxLength: 300 }), fc.constant('southampton.1999-01-01'), fc.constant('nowhere.2027-05-04'));
-    const value = fc.oneof(fc.string(), fc.constantFrom('0', '1', 'true', 'false', NADIA.aadObjectId, 'Detective Inspector', 'no cases to discuss', '2027-05-10', '10:00', ...CANCEL_REASONS));
-    const field = fc.constantFrom('meetingVersion', 'nominationVersion', 'attendee', 'role', 'decisionMaker', 'reason', 'note', 'newDate', 'newTime', 'extraDate', 'extraTime', 'attended_hampshire', 'attendee_hampshire', 'decisionMaker_hampshire', 'attended_cambs');
+    const value = fc.oneof(fc.string(), fc.constantFrom('0', '1', 'true', 'false', NADIA.aadObjectId, 'Detective Inspector', 'no cases to discuss', '2027-05-10', '10:00', 'held', 'not-held', 'attended', 'apologies', 'yes', 'unknown', 'prevent-officer', 'local', 'online', 'confirmed', 'disputed', ...CANCEL_REASONS));
+    const field = fc.constantFrom('meetingVersion', 'nominationVersion', 'attendee', 'role', 'decisionMaker', 'reason', 'note', 'newDate', 'newTime', 'extraDate', 'extraTime', 'held', 'notHeldReason', 'agency_health', 'outcome_hampshire', 'person_hampshire_1', 'category_hampshire_1', 'role_hampshire_1', 'unit_hampshire_1', 'mode_hampshire_1', 'decision_hampshire_1', 'outcome_cambs', 'recordVersion', 'answer', 'substitute', 'pastMeetingId');
     const who = fc.constantFrom(GARETH, DAWN, STRANGER);
     const press = who.chain((w) =>
       fc.record({

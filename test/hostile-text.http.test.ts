@@ -77,11 +77,15 @@ describe('hostile text through nominate, attendance and cancel, over real HTTP',
   it('attendance: a hostile attendee name is stored clean and the chair sees it as text', async () => {
     now = '2027-05-04T11:05:00.000Z';
     const cardVersion = (await attendanceCardModel(bot.store, MAY))!.version;
-    const answer = await post(cardAction(connector.url, DAWN, 'recordAttendance', { meetingId: MAY, cardVersion, attended_hampshire: 'true', attendee_hampshire: 'user-id-9', decisionMaker_hampshire: 'true' }));
+    const answer = await post(cardAction(connector.url, DAWN, 'recordAttendance', {
+      meetingId: MAY, cardVersion, held: 'held', outcome_hampshire: 'attended', person_hampshire_1: 'user-id-9', category_hampshire_1: 'prevent-officer',
+      role_hampshire_1: `${LINK} DS\u202e`, unit_hampshire_1: 'local', mode_hampshire_1: 'online', decision_hampshire_1: 'yes',
+    }));
     expect(cardProblems(answer.value)).toEqual([]);
     expect(live(answer.value), JSON.stringify(markdownOf(answer.value))).toEqual([]);
     const [record] = await bot.store.chairs.attendance([MAY]);
-    expect(record).toMatchObject({ aadObjectId: HOSTILE_MEMBER.aadObjectId, name: '**Boss** [Confirm here](https://evil.example/phish) Eve' });
+    expect(record!.attendees[0]).toMatchObject({ aadObjectId: HOSTILE_MEMBER.aadObjectId, name: '**Boss** [Confirm here](https://evil.example/phish) Eve', role: '[Confirm here](https://evil.example/phish) DS' });
+    expect(INVISIBLE.test(JSON.stringify(record))).toBe(false);
     // The next nomination card lists who attended last time: as text, too.
     const next = (await post(cardAction(connector.url, GARETH, 'refreshNomination', { meetingId: JUNE, forceId: 'hampshire' }))).value;
     expect(markdownOf(next).join('\n')).toContain('Boss');

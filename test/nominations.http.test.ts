@@ -182,6 +182,27 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
   });
 
+  it('refuses a press that does not answer the decision-maker question, records nothing, and takes "not confirmed" as an answer', async () => {
+    await linked();
+    now = CARD_DAY;
+    await bot.pass();
+    const card = await editable(cardFor(SOUTHAMPTON_MAY)[0]!.card);
+    expect(card.body.find((e: any) => e.id === 'decisionMaker')).not.toHaveProperty('value');
+    const data: Record<string, unknown> = nominateData(card);
+    delete data.decisionMaker;
+    for (const press of [data, { ...data, decisionMaker: '' }, { ...data, decisionMaker: 'maybe' }]) {
+      const res = await post(cardAction(connector.url, GARETH, 'nominate', press));
+      expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
+      expect(JSON.stringify(res.body.value)).toContain('Not recorded: say whether they are confirmed as able to make decisions on behalf of the force, or not confirmed.');
+      expect(cardProblems(res.body.value)).toEqual([]);
+    }
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
+    expect((await bot.store.audit.page(0, 10_000)).filter((e) => e.action.startsWith('nomination.recorded'))).toEqual([]);
+    const notConfirmed = await post(cardAction(connector.url, GARETH, 'nominate', { ...data, decisionMaker: 'false' }));
+    expect(JSON.stringify(notConfirmed.body.value)).toContain('Not confirmed as able to make decisions on behalf of the force.');
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toMatchObject({ aadObjectId: NADIA.aadObjectId, decisionMaker: false, version: 1 });
+  });
+
   it('names a team member the picker gives by Teams user id, as the Agents Playground does', async () => {
     await linked();
     now = CARD_DAY;

@@ -105,7 +105,8 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
       await page.keyboard.type('Adele');
       await page.getByRole('option').filter({ hasText: 'Adele Vance' }).first().click();
       await nomination.getByLabel('Their role').fill('Detective Inspector');
-      await nomination.getByRole('checkbox').check();
+      // An explicit answer: nothing is preselected.
+      await nomination.getByRole('radio', { name: 'Confirmed: they can make decisions on behalf of the force' }).check();
       await nomination.getByRole('button', { name: 'Name attendee' }).click();
       await nomination.getByText('Named: Adele Vance, Detective Inspector').waitFor();
       await nomination.getByText('Confirmed able to make decisions on behalf of the force').waitFor();

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../bot/cli/cli.js';
 import type { RunningBot } from '../bot/compose.js';
 import { VIEW_POLICIES } from '../bot/routes/review-routes.js';
-import { recordAttendance } from '../scheduler/meetings/attendance.js';
+import { recordAttendance } from '../scheduler/meetings/record-attendance.js';
+import { heldWith, present } from './support/answers.js';
 import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
 import { REVIEW_COLUMNS } from '../scheduler/review/review-csv.js';
@@ -70,7 +71,7 @@ describe('attendance history and the review, over real HTTP', () => {
     const jan = 'southampton.2026-01-05';
     const named = await nominate(bot.store, { meetingId: jan, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'DI', decisionMaker: true }, GARETH.aadObjectId, '2026-01-02T09:00:00.000Z');
     expect(named.ok).toBe(true);
-    const attended = await recordAttendance(bot.store, jan, [{ forceId: 'hampshire', attended: true, attendee: NADIA, decisionMaker: true }], DAWN.aadObjectId, '2026-01-05T13:00:00.000Z');
+    const attended = await recordAttendance(bot.store, jan, heldWith({ hampshire: [present(NADIA)] }), DAWN.aadObjectId, '2026-01-05T13:00:00.000Z');
     expect(attended.ok).toBe(true);
     expect((await cancelMeeting(bot.store, { meetingId: 'southampton.2026-02-02', reason: 'no cases to discuss', note: 'quiet month' }, DAWN.aadObjectId, '2026-01-20T09:00:00.000Z')).ok).toBe(true);
     now = REVIEW_AT;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordAttendance } from '../scheduler/meetings/attendance.js';
+import { recordAttendance } from '../scheduler/meetings/record-attendance.js';
+import { heldWith, present } from './support/answers.js';
 import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
 import { listSchedule } from '../scheduler/planning/schedule-view.js';
 import { STORE_KINDS, useFreshStore } from './support/stores.js';
@@ -12,12 +13,20 @@ describe.each(STORE_KINDS)('the schedule view on %s', (kind) => {
 
   it('shows cancellations, attendance and the flags derived from them', async () => {
     await cancelMeeting(t.store, { meetingId: 'southampton.2027-05-03', reason: 'no cases to discuss', note: 'quiet month' }, DAWN, '2027-04-20T08:00:00.000Z');
-    await recordAttendance(t.store, 'southampton.2027-04-05', [{ forceId: 'hampshire', attended: true, attendee: SAM, decisionMaker: false }], DAWN, '2027-04-05T12:00:00.000Z');
+    await recordAttendance(t.store, 'southampton.2027-04-05', heldWith({ hampshire: [present(SAM, 'no')] }), DAWN, '2027-04-05T12:00:00.000Z');
     const { meetings } = await listSchedule(t.store, { panelId: 'southampton', from: '2027-04-01T00:00:00.000Z', to: '2027-06-01T00:00:00.000Z' }, '2027-05-20T08:00:00.000Z');
     const april = meetings.find((m) => m.id === 'southampton.2027-04-05')!;
     const may = meetings.find((m) => m.id === 'southampton.2027-05-03')!;
-    expect(april).toMatchObject({ status: 'held', attendance: [{ forceId: 'hampshire', attended: true, aadObjectId: SAM.aadObjectId, name: SAM.name, substitute: false, decisionMaker: false }] });
-    expect(april.flags).toEqual(['NOT_DECISION_MAKER']);
+    expect(april).toMatchObject({
+      status: 'held',
+      attendance: [{
+        forceId: 'hampshire', outcome: 'attended', source: 'chair', forceConfirmation: 'pending',
+        // Hampshire named nobody, so whoever came is a substitute the force is asked to confirm.
+        attendees: [{ aadObjectId: SAM.aadObjectId, name: SAM.name, roleCategory: 'prevent-officer', role: 'Detective Sergeant', unit: 'local', mode: 'in-person', decisionMaker: 'no', substitute: true }],
+      }],
+      record: { outcome: 'held', notHeldReason: null, agencies: {}, source: 'chair' },
+    });
+    expect(april.flags).toEqual(['NOT_DECISION_MAKER', 'SUBSTITUTE_ATTENDED']);
     expect(may).toMatchObject({ status: 'cancelled', flags: ['CANCELLED', 'CANCELLED_NO_CASES'] });
   });
 });

@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { accessFor, canActForForce, canActForPanel, hasRole, seesPanel, type Access } from '../../scheduler/people/access.js';
+import { asksForce } from '../../scheduler/meetings/invitations.js';
 import type { Store } from '../../scheduler/store/store.js';
 import type { TeamsApp } from '../teams-app.js';
 
@@ -29,8 +30,10 @@ export type Claim =
   | { kind: 'chair' }
   | { kind: 'force'; forceId: string }
   | { kind: 'panel'; panelId: string }
-  /** A force's part in a meeting: the force's leads and deputies, when the meeting's panel faces the force. */
+  /** A force's part in a meeting: the force's leads and deputies, when the meeting's panel faces the force or it was invited to the meeting. */
   | { kind: 'meeting-force'; meetingId: string; forceId: string }
+  /** As `meeting-force`, and also the person the force named to attend that meeting (whatever roles they hold). */
+  | { kind: 'meeting-force-or-nominee'; meetingId: string; forceId: string }
   /** A meeting as its panel's chairs act on it. */
   | { kind: 'meeting-chair'; meetingId: string }
   /** A review or history scope the caller must be able to see; `word` is typed text naming a force or a panel. */
@@ -76,6 +79,8 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
       return canActForPanel(access, claim.panelId);
     case 'meeting-force':
       return canActForForce(access, claim.forceId) && (await meetingFaces(store, access, claim.meetingId, claim.forceId));
+    case 'meeting-force-or-nominee':
+      return (await namedFor(store, access, claim.meetingId, claim.forceId)) || (canActForForce(access, claim.forceId) && (await meetingFaces(store, access, claim.meetingId, claim.forceId)));
     case 'meeting-chair':
       return chairsSomePanel(access) && (await meetingChaired(store, access, claim.meetingId));
     case 'view':
@@ -89,7 +94,13 @@ async function meetingFaces(store: Store, access: Access, meetingId: string, for
   const meeting = await store.meetings.get(meetingId);
   if (!meeting) return access.national;
   const panel = await store.directory.getPanel(meeting.panelId);
-  return !!panel && panel.forces.includes(forceId);
+  return !!panel && (await asksForce(store, meeting, panel, forceId));
+}
+
+/** The caller is the person the force named for the meeting (no nomination exists for a meeting that does not). */
+async function namedFor(store: Store, access: Access, meetingId: string, forceId: string): Promise<boolean> {
+  if (!access.aadObjectId) return false;
+  return (await store.nominations.get(meetingId, forceId))?.aadObjectId.toLowerCase() === access.aadObjectId;
 }
 
 async function meetingChaired(store: Store, access: Access, meetingId: string): Promise<boolean> {

@@ -1,9 +1,16 @@
 import type { TurnContext } from 'botbuilder';
+import { confirmCard } from '../../cards/confirm-card.js';
 import { nominationCard } from '../../cards/nomination-card.js';
-import { cardRef, nominateData, VERBS } from '../../cards/verbs.js';
-import type { Conversation, LinkScope } from '../../scheduler/domain/types.js';
-import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel } from '../../scheduler/nominations/nominations.js';
+import { cardRef, confirmAttendanceData, nominateData, sendApologiesData, VERBS } from '../../cards/verbs.js';
+import { cleanText } from '../../scheduler/domain/text.js';
+import type { Conversation, LinkScope, Person } from '../../scheduler/domain/types.js';
+import { sendApologies } from '../../scheduler/meetings/apologies.js';
+import { answerForForce, confirmCardModel } from '../../scheduler/meetings/force-confirmation.js';
+import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel, type CardContext } from '../../scheduler/nominations/nominations.js';
+import { canActForForce } from '../../scheduler/people/access.js';
 import { forgetConversation, linkConversation, recordConversation } from '../../scheduler/people/presence.js';
+import type { Store } from '../../scheduler/store/store.js';
+import { confirmView } from '../evidence-messages.js';
 import { resolvePickedPerson } from './people.js';
 import { activityTenant, type TeamsApp } from '../teams-app.js';
 import type { RouteDeps } from './deps.js';
@@ -90,12 +97,29 @@ export const NOMINATION_POLICY: Policy = {
   refusal: FORBIDDEN,
 };
 
+/** Confirming or disputing the chair's record of a force's people: the force's leads and deputies, and national leads. */
+export const CONFIRM_POLICY: Policy = {
+  claim: fromIds(({ meetingId, forceId }) => (meetingId && forceId ? { kind: 'meeting-force', meetingId, forceId } : { kind: 'lead' })),
+  refusal: "Only the force's Prevent leads, their deputies and national leads can confirm or dispute who attended for it.",
+};
+
+/** Apologies in advance: the person named to attend, or the force's leads and deputies, and national leads. */
+export const APOLOGIES_POLICY: Policy = {
+  claim: fromIds(({ meetingId, forceId }) => (meetingId && forceId ? { kind: 'meeting-force-or-nominee', meetingId, forceId } : { kind: 'lead' })),
+  refusal: "Only the person named to attend, the force's Prevent leads, their deputies and national leads can send its apologies.",
+};
+
+const issues = (e: { issues: Array<{ message: string }> }) => e.issues.map((i) => i.message).join('; ');
+
+/** The nomination card as it now stands; the form only for those who may nominate (the nominee sees the rest). */
+async function currentCard(deps: RouteDeps, meetingId: string, forceId: string, notice?: string, editable = true): Promise<Reply> {
+  const model = await nominationCardModel(deps.store, meetingId, forceId, deps.clock());
+  return model ? nominationCard(model, { editable, ...(notice ? { notice } : {}) }) : 'That meeting is no longer known to this bot.';
+}
+
 function registerNominations(app: TeamsApp, deps: RouteDeps): void {
   const { store, clock } = deps;
-  const current = async (meetingId: string, forceId: string, notice?: string) => {
-    const model = await nominationCardModel(store, meetingId, forceId, clock());
-    return model ? nominationCard(model, { editable: true, ...(notice ? { notice } : {}) }) : 'That meeting is no longer known to this bot.';
-  };
+  const current = (meetingId: string, forceId: string, notice?: string) => currentCard(deps, meetingId, forceId, notice);
 
   gatedAction(app, store, VERBS.nominate, NOMINATION_POLICY, onNominate);
   gatedAction(app, store, VERBS.refreshNomination, NOMINATION_POLICY, onRefresh);
@@ -132,9 +156,55 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
   }
 }
 
+/** The caller as the store names them (the nominee, a lead or deputy of the force, a national lead). */
+async function callerAsPerson(store: Store, ctx: TurnContext, caller: Caller, c: CardContext): Promise<Person> {
+  const known = [...(c.nomination ? [c.nomination] : []), ...c.force.preventLeads, ...c.force.deputies, ...(await store.directory.listNationalLeads())];
+  const name = known.find((p) => p.aadObjectId.toLowerCase() === caller.aadObjectId)?.name ?? cleanText(ctx.activity.from?.name ?? '');
+  return { aadObjectId: caller.aadObjectId, name: name || 'Unknown' };
+}
+
+/** The force's side of the attendance evidence: confirming the chair's record, and apologies in advance. */
+function registerEvidence(app: TeamsApp, deps: RouteDeps): void {
+  const { store, clock } = deps;
+  const confirmReply = async (meetingId: string, forceId: string, notice?: string): Promise<Reply> => {
+    const model = await confirmCardModel(store, meetingId, forceId);
+    return model ? confirmCard(await confirmView(store, model), notice) : 'There is no attendance record for that force at that meeting.';
+  };
+
+  gatedAction(app, store, VERBS.confirmAttendance, CONFIRM_POLICY, async (_ctx, caller, raw) => {
+    const ref = cardRef.safeParse(raw);
+    if (!ref.success) return 'That card could not be read.';
+    const parsed = confirmAttendanceData.safeParse(raw);
+    if (!parsed.success) return confirmReply(ref.data.meetingId, ref.data.forceId, `Not recorded: ${issues(parsed.error)}.`);
+    const d = parsed.data;
+    const r = await answerForForce(store, d.meetingId, d.forceId, d.recordVersion, d.answer, caller.aadObjectId, clock());
+    if (!r.ok && r.error.code === 'FORBIDDEN') return caller.refusal;
+    return confirmReply(d.meetingId, d.forceId, r.ok ? `Recorded: ${d.answer}.` : r.error.message);
+  });
+
+  gatedAction(app, store, VERBS.sendApologies, APOLOGIES_POLICY, async (ctx, caller, raw) => {
+    const ref = cardRef.safeParse(raw);
+    if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
+    const again = (notice: string) => currentCard(deps, ref.data.meetingId, ref.data.forceId, notice, canActForForce(caller.access, ref.data.forceId));
+    const parsed = sendApologiesData.safeParse(raw);
+    if (!parsed.success) return again(`Apologies not sent: ${issues(parsed.error)}.`);
+    const d = parsed.data;
+    const context = await loadCardContext(store, d.meetingId, d.forceId);
+    if (!context) return 'That meeting is no longer known to this bot.';
+    const substitute = d.substitute ? await resolvePickedPerson(ctx, cardChoices(context), d.substitute) : null;
+    if (d.substitute && !substitute) return again('Apologies not sent: I could not find that person in this team. Pick them from the list.');
+    const r = await sendApologies(store, d.meetingId, d.forceId, substitute, await callerAsPerson(store, ctx, caller, context), clock());
+    if (!r.ok && r.error.code === 'FORBIDDEN') return caller.refusal;
+    if (!r.ok) return again(`Apologies not sent: ${r.error.message}`);
+    if (r.value.changed) deps.kick();
+    return again("Apologies sent: the panel's chair will see them.");
+  });
+}
+
 /** Registers the routes of the nomination feature on the Teams application. */
 export function registerNominationRoutes(app: TeamsApp, deps: RouteDeps): void {
   registerPresence(app, deps);
   registerLinks(app, deps);
   registerNominations(app, deps);
+  registerEvidence(app, deps);
 }

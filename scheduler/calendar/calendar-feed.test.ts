@@ -112,3 +112,23 @@ describe('calendar feed', () => {
     expect(feedDay('2027-03-10T23:59:59.999Z')).toBe('2027-03-10T00:00:00.000Z');
   });
 });
+
+describe('calendar feed: what happened at past meetings', () => {
+  const [jan, feb] = meetings();
+  const unfold = (ics: string) => ics.replace(/\r\n[ \t]/g, '').replace(/\\n/g, '\n').replace(/\\,/g, ',');
+
+  it('says a meeting did not take place and why, and that a held one was recorded', () => {
+    const rows = feedRows([{ ...jan!, status: 'not-held', version: 2 }, { ...feb!, status: 'held', version: 2 }]);
+    rows[0]!.notHeldReason = 'not quorate';
+    const ics = unfold(render(rows));
+    expect(ics).toContain('SUMMARY:Did not take place: Southampton Channel panel');
+    expect(ics).toContain('Did not take place (not quorate), as the chair recorded afterwards.');
+    expect(ics).toContain('Held: the chair recorded who attended.');
+  });
+
+  it('names a force invited to one meeting as invited', () => {
+    const rows = feedRows([jan!]);
+    rows[0]!.forces.push({ name: 'Leicestershire Police', nomination: null, invited: true });
+    expect(unfold(render(rows))).toContain('Leicestershire Police (invited to this meeting): no police attendee named yet');
+  });
+});

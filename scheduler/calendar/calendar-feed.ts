@@ -14,7 +14,9 @@ export interface FeedMeeting {
   panelName: string;
   localAuthority: string;
   /** Every force facing the panel, with its current nomination if any. */
-  forces: Array<{ name: string; nomination: Pick<Nomination, 'name' | 'role' | 'decisionMaker' | 'version'> | null }>;
+  forces: Array<{ name: string; nomination: Pick<Nomination, 'name' | 'role' | 'decisionMaker' | 'version'> | null; invited?: boolean }>;
+  /** Why a past meeting did not take place, when the chair recorded that it did not. */
+  notHeldReason?: string | null;
 }
 
 export interface FeedInput {
@@ -47,8 +49,9 @@ export function feedSequence(meeting: Pick<Meeting, 'version'>, nominations: Arr
 
 function attendeeLine(f: FeedMeeting['forces'][number]): string {
   const n = f.nomination;
-  if (!n) return `${f.name}: no police attendee named yet`;
-  return `${f.name}: ${n.name}${n.role ? ` (${n.role})` : ''}${n.decisionMaker ? ', confirmed as a decision maker' : ', not confirmed as a decision maker'}`;
+  const name = `${f.name}${f.invited ? ' (invited to this meeting)' : ''}`;
+  if (!n) return `${name}: no police attendee named yet`;
+  return `${name}: ${n.name}${n.role ? ` (${n.role})` : ''}${n.decisionMaker ? ', confirmed as a decision maker' : ', not confirmed as a decision maker'}`;
 }
 
 const localTime = (utc: string) => DateTime.fromISO(utc, { zone: 'utc' }).setZone(ZONE).toFormat('ccc d LLL yyyy, HH:mm');
@@ -59,6 +62,8 @@ export function feedDescription(m: FeedMeeting, botUrl: string): string {
   if (!m.forces.length) lines.push('no police attendee named yet');
   if (m.meeting.moved) lines.push('', `Moved from ${localTime(m.meeting.moved.from)} (${m.meeting.moved.reason}).`);
   if (m.meeting.status === 'cancelled') lines.push('', 'Cancelled by the panel chair.');
+  if (m.meeting.status === 'held') lines.push('', 'Held: the chair recorded who attended.');
+  if (m.meeting.status === 'not-held') lines.push('', `Did not take place${m.notHeldReason ? ` (${m.notHeldReason})` : ''}, as the chair recorded afterwards.`);
   lines.push('', `Open the Channel panel bot: ${botUrl}`);
   return lines.join('\n');
 }
@@ -82,7 +87,7 @@ export function renderFeed(input: FeedInput): string {
       timezone: ZONE,
       stamp,
       status: m.meeting.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      summary: m.meeting.status === 'cancelled' ? `Cancelled: ${m.panelName}` : m.panelName,
+      summary: m.meeting.status === 'cancelled' ? `Cancelled: ${m.panelName}` : m.meeting.status === 'not-held' ? `Did not take place: ${m.panelName}` : m.panelName,
       description: feedDescription(m, input.botUrl),
       url: input.botUrl,
     });

@@ -152,27 +152,33 @@ export async function buildFeed(store: Store, target: FeedTarget, version: FeedV
   const window = feedWindow(now);
   const listed = await store.meetings.list({ panelIds: target.panelIds, from: window.from, to: window.to });
   const meetings = target.nominated ? listed.filter((m) => target.view.chaired.has(m.panelId) || target.nominated!.has(m.id)) : listed;
-  const [nominations, panels, forces] = await Promise.all([
-    store.nominations.listForMeetings(meetings.map((m) => m.id)),
+  const ids = meetings.map((m) => m.id);
+  const [nominations, panels, forces, invitations, records] = await Promise.all([
+    store.nominations.listForMeetings(ids),
     store.directory.listPanels({ includeRetired: true }),
     store.directory.listForces({ includeRetired: true }),
+    store.chairs.invitations(ids),
+    store.chairs.meetingRecords(ids),
   ]);
+  const invited = groupByMeeting(invitations);
+  const notHeld = new Map(records.map((r) => [r.meetingId, r.notHeldReason]));
   const panelById = new Map<string, Panel>(panels.map((p) => [p.id, p]));
   const forceName = new Map(forces.map((f) => [f.id, f.name]));
   const byMeeting = groupByMeeting(nominations);
   const rows: FeedMeeting[] = meetings.flatMap((m) => {
     const panel = panelById.get(m.panelId);
     if (!panel) return [];
-    const facing = forceLines(target.view, panel, byMeeting.get(m.id) ?? []).map((l) => ({ name: forceName.get(l.forceId) ?? l.forceId, nomination: l.nomination }));
-    return [{ meeting: m, panelName: panel.name, localAuthority: panel.localAuthority, forces: facing }];
+    const guests = (invited.get(m.id) ?? []).map((i) => i.forceId);
+    const facing = forceLines(target.view, panel, guests, byMeeting.get(m.id) ?? []).map((l) => ({ name: forceName.get(l.forceId) ?? l.forceId, nomination: l.nomination, invited: guests.includes(l.forceId) && !panel.forces.includes(l.forceId) }));
+    return [{ meeting: m, panelName: panel.name, localAuthority: panel.localAuthority, forces: facing, notHeldReason: notHeld.get(m.id) ?? null }];
   });
   return renderFeed({ name: target.title, description: FEED_DESCRIPTION, botUrl, stamp: version.lastModified, meetings: rows });
 }
 
 /** The forces a meeting's event names, with their nominations: all of them, or only those the owner may see. */
-function forceLines(view: NominationView, panel: Panel, named: Nomination[]): Array<{ forceId: string; nomination: Nomination | null }> {
-  // A force that named someone stays listed after leaving the panel, so SEQUENCE never falls.
-  const all = [...new Set([...panel.forces, ...named.map((n) => n.forceId)])].map((f) => ({ forceId: f, nomination: named.find((n) => n.forceId === f) ?? null }));
+function forceLines(view: NominationView, panel: Panel, invited: string[], named: Nomination[]): Array<{ forceId: string; nomination: Nomination | null }> {
+  // A force that named someone stays listed after leaving the panel, so SEQUENCE never falls; an invited force is listed on its one meeting.
+  const all = [...new Set([...panel.forces, ...invited, ...named.map((n) => n.forceId)])].map((f) => ({ forceId: f, nomination: named.find((n) => n.forceId === f) ?? null }));
   if (view.everyForce || view.chaired.has(panel.id)) return all;
   // Even "no attendee named yet" is another force's status, so their lines go altogether.
   return all.filter((l) => view.forces.has(l.forceId) || (view.attendee !== null && l.nomination?.aadObjectId === view.attendee));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeFlags, type FlagMeeting } from './flags.js';
-import type { Attendance, Nomination, Panel } from './types.js';
+import type { Attendance, Attendee, Nomination, Panel } from './types.js';
 
 const NOW = '2027-06-20T12:00:00.000Z';
 const panel: Panel = {
@@ -11,12 +11,16 @@ const twoForces: Panel = { ...panel, forces: ['cambs', 'leics'] };
 const nominee = (forceId = 'cambs', extra: Partial<Nomination> = {}): Nomination => ({
   meetingId: 'x', forceId, aadObjectId: 'n1', name: 'Nominee', role: 'DI', decisionMaker: true, nominatedBy: 'l', nominatedAt: NOW, version: 1, ...extra,
 });
-const attended = (who: string, extra: Partial<Attendance> = {}): Attendance => ({
-  meetingId: 'x', forceId: 'cambs', attended: true, aadObjectId: who, name: who, substitute: false, decisionMaker: true, recordedBy: 'c', recordedAt: NOW, version: 1, ...extra,
+const person = (who: string, extra: Partial<Attendee> = {}): Attendee => ({
+  aadObjectId: who, tenantId: null, name: who, roleCategory: 'prevent-officer', role: 'DS', unit: 'local', mode: 'in-person', decisionMaker: 'yes', substitute: false, ...extra,
+});
+const attended = (who: string, extra: Partial<Attendance> = {}, p: Partial<Attendee> = {}): Attendance => ({
+  meetingId: 'x', forceId: 'cambs', outcome: 'attended', attendees: [person(who, p)], source: 'chair', forceConfirmation: 'not-needed', confirmedBy: null, confirmedAt: null,
+  recordedBy: 'c', recordedAt: NOW, version: 1, ...extra,
 });
 const meeting = (day: string, extra: Partial<FlagMeeting> = {}): FlagMeeting => ({
   id: `p.${day}`, panelId: 'p', occurrence: day, start: `${day}T09:00:00.000Z`, end: `${day}T11:00:00.000Z`, status: 'scheduled',
-  moved: null, extra: false, version: 1, locked: false, cancelReason: null, nominations: [nominee()], attendance: [attended('a')], ...extra,
+  moved: null, extra: false, version: 1, locked: false, cancelReason: null, nominations: [nominee()], attendance: [attended('a')], invited: [], meetingRecord: null, ...extra,
 });
 const codes = (p: Panel, ms: FlagMeeting[], now = NOW) => computeFlags(p, ms, now).map((f) => `${f.code}${f.month ? ` ${f.month}` : ''}${f.meetingId ? ` ${f.meetingId}` : ''}`);
 
@@ -58,9 +62,19 @@ describe('compliance flags', () => {
 
   it('flags absence, a non-decision-maker and a substitute', () => {
     const f = (a: Attendance) => computeFlags(panel, [meeting('2027-05-11', { attendance: [a] })], NOW).map((x) => x.code);
-    expect(f(attended('a', { attended: false, aadObjectId: null, name: null }))).toEqual(['POLICE_ABSENT']);
-    expect(f(attended('a', { decisionMaker: false }))).toEqual(['NOT_DECISION_MAKER']);
-    expect(f(attended('b', { substitute: true }))).toEqual(['SUBSTITUTE_ATTENDED']);
+    expect(f(attended('a', { outcome: 'absent', attendees: [] }))).toEqual(['POLICE_ABSENT']);
+    expect(f(attended('a', { outcome: 'apologies', attendees: [] }))).toEqual(['POLICE_ABSENT']);
+    expect(f(attended('a', {}, { decisionMaker: 'no' }))).toEqual(['NOT_DECISION_MAKER']);
+    expect(f(attended('a', {}, { decisionMaker: 'unknown' }))).toEqual(['NOT_DECISION_MAKER']);
+    expect(f(attended('b', { forceConfirmation: 'pending' }, { substitute: true }))).toEqual(['SUBSTITUTE_ATTENDED']);
+    expect(f(attended('b', { forceConfirmation: 'disputed' }, { substitute: true }))).toEqual(['NOT_DECISION_MAKER', 'SUBSTITUTE_ATTENDED']);
+  });
+
+  it('asks an invited force about its one meeting only, and never counts it absent from the others', () => {
+    const invitedTo = meeting('2027-05-11', { invited: ['btp'], attendance: [attended('a')] });
+    const other = meeting('2027-04-13');
+    const flags = computeFlags(panel, [other, invitedTo], NOW).map((x) => `${x.code} ${x.forceId ?? ''} ${x.meetingId ?? ''}`);
+    expect(flags).toEqual(['NO_NOMINATION btp p.2027-05-11', 'ATTENDANCE_UNRECORDED btp p.2027-05-11']);
   });
 
   it('flags attendance unrecorded 3 working days after the meeting, not before', () => {

@@ -1,6 +1,7 @@
 import { addWorkingDays } from './calendar-days.js';
 import { localDate } from './timetable.js';
-import type { Attendance, CancelReason, Meeting, Nomination, Panel } from './types.js';
+import { attended, decisionMakerPresent } from './attendance-rules.js';
+import type { Attendance, CancelReason, Meeting, MeetingRecord, Nomination, Panel } from './types.js';
 
 export const FLAG_CODES = [
   'WHEN_NECESSARY_PANEL', 'CANCELLED', 'CANCELLED_NO_CASES', 'TIMETABLE_GAP', 'NO_NOMINATION', 'NOT_DECISION_MAKER',
@@ -22,7 +23,14 @@ export interface FlagMeeting extends Meeting {
   cancelReason: CancelReason | null;
   nominations: Nomination[];
   attendance: Attendance[];
+  /** Forces invited to this meeting alone (they are asked to it, and to no other of the panel's). */
+  invited: string[];
+  /** Held or not held, why, and other agencies present; null until someone records it. */
+  meetingRecord: MeetingRecord | null;
 }
+
+/** The forces asked to a meeting: the panel's, then those invited to it. */
+export const forcesOf = (panel: Panel, m: Pick<FlagMeeting, 'invited'>): string[] => [...panel.forces, ...m.invited.filter((f) => !panel.forces.includes(f))];
 
 export interface FlagSettings {
   churnWindow: number;
@@ -44,7 +52,7 @@ function meetingFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings
     return [{ code: 'CANCELLED', ...at, facts: `${day}: ${why}` }, ...(m.cancelReason === 'no cases to discuss' ? [{ code: 'CANCELLED_NO_CASES' as const, ...at, facts: `${day}: cancelled because there were no cases to discuss` }] : [])];
   }
   const out: Flag[] = [];
-  for (const forceId of panel.forces) {
+  for (const forceId of forcesOf(panel, m)) {
     const named = m.nominations.find((n) => n.forceId === forceId);
     const record = m.attendance.find((a) => a.forceId === forceId);
     const f = { ...at, forceId };
@@ -56,10 +64,11 @@ function meetingFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings
       }
       continue;
     }
-    if (!record.attended) out.push({ code: 'POLICE_ABSENT', ...f, facts: `${day}: no police representative for ${forceId}` });
+    if (!attended(record)) out.push({ code: 'POLICE_ABSENT', ...f, facts: `${day}: no police representative for ${forceId}${record.outcome === 'apologies' ? ' (apologies sent)' : ''}` });
     else {
-      if (!record.decisionMaker) out.push({ code: 'NOT_DECISION_MAKER', ...f, facts: `${day}: ${record.name ?? 'the attendee'} could not make decisions on behalf of ${forceId}` });
-      if (record.substitute) out.push({ code: 'SUBSTITUTE_ATTENDED', ...f, facts: `${day}: ${record.name ?? 'a substitute'} attended instead of ${named?.name ?? 'the nominee'}` });
+      if (!decisionMakerPresent(record)) out.push({ code: 'NOT_DECISION_MAKER', ...f, facts: `${day}: no attendee for ${forceId} was recorded as able to make decisions on its behalf${record.forceConfirmation === 'disputed' ? ' (the force disputed the record)' : ''}` });
+      const subs = record.attendees.filter((a) => a.substitute);
+      if (subs.length) out.push({ code: 'SUBSTITUTE_ATTENDED', ...f, facts: `${day}: ${subs.map((a) => a.name).join(', ')} attended instead of ${named?.name ?? 'a named attendee'}` });
     }
   }
   return out;
@@ -88,10 +97,10 @@ export const nextMonth = (m: string) => {
 function churn(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings): Flag[] {
   return panel.forces.flatMap((forceId) => {
     const recent = ms
-      .filter((m) => tookPlace(m, now) && m.attendance.some((a) => a.forceId === forceId && a.attended))
+      .filter((m) => tookPlace(m, now) && m.attendance.some((a) => a.forceId === forceId && attended(a)))
       .sort((a, b) => (a.start < b.start ? 1 : -1))
       .slice(0, s.churnWindow);
-    const people = new Set(recent.map((m) => m.attendance.find((a) => a.forceId === forceId)!).map((a) => a.aadObjectId ?? a.name ?? ''));
+    const people = new Set(recent.flatMap((m) => m.attendance.find((a) => a.forceId === forceId)!.attendees.map((a) => a.aadObjectId ?? `name:${a.name}`)));
     if (people.size < s.churnThreshold) return [];
     return [{ code: 'ATTENDEE_CHURN' as const, panelId: panel.id, forceId, facts: `${people.size} different police attendees for ${forceId} across the last ${recent.length} meetings held` }];
   });

@@ -136,7 +136,7 @@ export interface Nomination {
   version: number;
 }
 
-export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest';
+export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest' | 'confirm-attendance' | 'apologies';
 
 /**
  * An intent to send, written before sending. What it says is rendered from the store when it is sent,
@@ -160,19 +160,94 @@ export interface OutboxMessage {
   createdAt: string;
 }
 
-export const CANCEL_REASONS = ['no cases to discuss', 'not quorate', 'rescheduled', 'other'] as const;
+export const CANCEL_REASONS = ['no cases to discuss', 'not quorate', 'chair unavailable', 'rescheduled', 'other'] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 
-/** What a chair recorded about police representation at a meeting, for one force; the latest version counts. */
+/** Why a meeting was cancelled in advance or did not take place, as files and JSON write it. */
+export const REASON_SLUGS = { 'no-cases': 'no cases to discuss', 'not-quorate': 'not quorate', 'chair-unavailable': 'chair unavailable', rescheduled: 'rescheduled', other: 'other' } as const satisfies Record<string, CancelReason>;
+export type ReasonSlug = keyof typeof REASON_SLUGS;
+export const slugOf = (r: CancelReason): ReasonSlug => (Object.keys(REASON_SLUGS) as ReasonSlug[]).find((k) => REASON_SLUGS[k] === r)!;
+
+/** How a force was represented at a meeting that was held. */
+export const ATTENDANCE_OUTCOMES = ['attended', 'apologies', 'absent'] as const;
+export type AttendanceOutcome = (typeof ATTENDANCE_OUTCOMES)[number];
+
+/** The inspection's spread of attendees, as categories a chair can pick (rank or role is free text beside it). */
+export const ROLE_CATEGORIES = ['prevent-officer', 'prevent-supervisor', 'channel-practitioner', 'neighbourhood-officer', 'regional-ctu-officer', 'other'] as const;
+export type RoleCategory = (typeof ROLE_CATEGORIES)[number];
+
+export const UNITS = ['local', 'regional'] as const;
+export type Unit = (typeof UNITS)[number];
+export const MODES = ['in-person', 'online'] as const;
+export type Mode = (typeof MODES)[number];
+/** An explicit answer: nothing is ever assumed, so "don't know" is an answer of its own. */
+export const DECISION_ANSWERS = ['yes', 'no', 'unknown'] as const;
+export type DecisionAnswer = (typeof DECISION_ANSWERS)[number];
+
+/** Other agencies present, as counts by type: never names. */
+export const AGENCY_TYPES = ['local-authority', 'health', 'education', 'probation', 'childrens-services', 'adult-services', 'other'] as const;
+export type AgencyType = (typeof AGENCY_TYPES)[number];
+export type AgencyCounts = Partial<Record<AgencyType, number>>;
+
+/** Where a record came from. */
+export type AttendanceSource = 'chair' | 'import' | 'teams-meeting';
+/** The force's word on a record the chair made about its people (substitutes, or a decision maker it had not confirmed). */
+export type ForceConfirmation = 'confirmed' | 'disputed' | 'pending' | 'not-needed';
+
+/** One police attendee. Unit, mode and category are null only on records made before they were asked. */
+export interface Attendee {
+  aadObjectId: string | null;
+  tenantId: string | null;
+  name: string;
+  roleCategory: RoleCategory | null;
+  role: string;
+  unit: Unit | null;
+  mode: Mode | null;
+  decisionMaker: DecisionAnswer;
+  /** Not the person the force named for this meeting (or the force named nobody). */
+  substitute: boolean;
+}
+
+/** What was recorded about police representation at a held meeting, for one force; the latest version counts. */
 export interface Attendance {
   meetingId: string;
   forceId: string;
-  attended: boolean;
-  aadObjectId: string | null;
-  name: string | null;
-  substitute: boolean;
-  decisionMaker: boolean;
+  outcome: AttendanceOutcome;
+  attendees: Attendee[];
+  source: AttendanceSource;
+  forceConfirmation: ForceConfirmation;
+  /** Who in the force confirmed or disputed, and when. */
+  confirmedBy: string | null;
+  confirmedAt: string | null;
   recordedBy: string;
   recordedAt: string;
   version: number;
+}
+
+/** What was recorded about a meeting that has ended: held (with who else came) or not held (and why). */
+export interface MeetingRecord {
+  meetingId: string;
+  outcome: 'held' | 'not-held';
+  notHeldReason: CancelReason | null;
+  agencies: AgencyCounts;
+  source: AttendanceSource;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** Apologies sent before a meeting by the nominee or a lead, perhaps offering a substitute. */
+export interface Apology {
+  meetingId: string;
+  forceId: string;
+  sentBy: Person;
+  substitute: Person | null;
+  sentAt: string;
+}
+
+/** A force asked to one meeting of a panel it does not face (British Transport Police, a cross-border case). */
+export interface Invitation {
+  meetingId: string;
+  forceId: string;
+  invitedBy: string;
+  invitedAt: string;
 }

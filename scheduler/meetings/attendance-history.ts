@@ -1,20 +1,25 @@
-import { computeFlags } from '../domain/flags.js';
+import { decisionMakerPresent } from '../domain/attendance-rules.js';
+import { computeFlags, forcesOf } from '../domain/flags.js';
 import { toLocalIso } from '../domain/timetable.js';
-import { ok, type Result } from '../domain/types.js';
+import { ok, type AttendanceOutcome, type AttendanceSource, type Attendee, type ForceConfirmation, type Result } from '../domain/types.js';
 import { reviewScope, type ReviewRequest, type Viewer } from '../review/review-query.js';
 import type { ReviewScope } from '../review/review.js';
 import { loadFlagMeetings } from '../planning/schedule-view.js';
 import type { HistoryCursor } from '../store/store.js';
 import type { Store } from '../store/store.js';
 
-/** One force's representation at a meeting; `attended` null means nothing was recorded. */
+/** One force's representation at a meeting; `outcome` null means nothing was recorded. */
 export interface HistoryForce {
   forceId: string;
   nominee: string | null;
-  attendee: string | null;
-  attended: boolean | null;
-  substitute: boolean;
+  outcome: AttendanceOutcome | null;
+  attendees: Attendee[];
+  /** A decision maker represented the force (see decisionMakerPresent); null when nothing was recorded. */
   decisionMaker: boolean | null;
+  source: AttendanceSource | null;
+  forceConfirmation: ForceConfirmation | null;
+  /** Invited to this meeting alone. */
+  invited: boolean;
 }
 
 export interface HistoryRow {
@@ -63,7 +68,7 @@ export async function attendanceHistory(store: Store, actor: string | null, filt
   const rows = meetings.flatMap((m) => {
     const panel = byId.get(m.panelId);
     if (!panel) return [];
-    const forces = panel.forces.filter((f) => !scope.forces || scope.forces.includes(f));
+    const forces = forcesOf(panel, m).filter((f) => !scope.forces || scope.forces.includes(f));
     const flags = computeFlags(panel, [m], now).filter((f) => f.meetingId === m.id && (!f.forceId || forces.includes(f.forceId)));
     const row: HistoryRow = {
       meetingId: m.id, panelId: panel.id, panelName: panel.name, start: toLocalIso(m.start), end: toLocalIso(m.end),
@@ -71,7 +76,10 @@ export async function attendanceHistory(store: Store, actor: string | null, filt
       forces: forces.map((forceId) => {
         const n = m.nominations.find((x) => x.forceId === forceId);
         const a = m.attendance.find((x) => x.forceId === forceId);
-        return { forceId, nominee: n?.name ?? null, attendee: a?.attended ? a.name : null, attended: a ? a.attended : null, substitute: !!a?.substitute, decisionMaker: a ? a.attended && a.decisionMaker : null };
+        return {
+          forceId, nominee: n?.name ?? null, outcome: a?.outcome ?? null, attendees: a?.attendees ?? [], decisionMaker: a ? decisionMakerPresent(a) : null,
+          source: a?.source ?? null, forceConfirmation: a?.forceConfirmation ?? null, invited: !panel.forces.includes(forceId),
+        };
       }),
       flags: [...new Set(flags.map((f) => f.code))],
     };

@@ -27,21 +27,42 @@ export interface ChairPanelView {
   snapshot: PanelSnapshot;
 }
 
-/** The upcoming, still scheduled meetings of the panels a person chairs (all panels for a national lead). */
-export async function cancellableMeetings(store: Store, actor: string, now: string): Promise<{ access: Access; meetings: CancellableMeeting[]; panels: ChairPanelView[] }> {
+/** An ended meeting a chair may record or correct, as the chair's card lists it. */
+export interface PastMeeting {
+  meetingId: string;
+  panelName: string;
+  start: string; // local ISO
+  end: string;
+  extra: boolean;
+  /** Recorded held or not held; an unrecorded one is still `scheduled` after its end. */
+  recorded: boolean;
+}
+
+const PAST_LIMIT = 100;
+
+/**
+ * The panels a person chairs (all panels for a national lead) with their upcoming, still scheduled meetings;
+ * their ended meetings that were not cancelled, newest first, to record or correct; and the forces that could
+ * be invited to a meeting (those that do not face every one of the panels).
+ */
+export async function cancellableMeetings(store: Store, actor: string, now: string): Promise<{ access: Access; meetings: CancellableMeeting[]; panels: ChairPanelView[]; past: PastMeeting[]; forces: Array<{ id: string; name: string }> }> {
   const access = await accessFor(store, actor);
   const panels = (await store.directory.listPanels()).filter((p) => canActForPanel(access, p.id));
-  if (!panels.length) return { access, meetings: [], panels: [] };
+  if (!panels.length) return { access, meetings: [], panels: [], past: [], forces: [] };
   const byId = new Map(panels.map((p) => [p.id, p]));
-  const coming = await store.meetings.list({ panelIds: panels.map((p) => p.id), from: now });
+  const panelIds = panels.map((p) => p.id);
+  const coming = await store.meetings.list({ panelIds, from: now });
   const upcoming = coming.filter((m) => m.status === 'scheduled');
+  const ended = (await store.meetings.list({ panelIds, to: now, statuses: ['scheduled', 'held', 'not-held'] })).filter((m) => m.end <= now).reverse();
+  const forces = (await store.directory.listForces()).filter((f) => !panels.every((p) => p.forces.includes(f.id)));
   const fingerprint = (panelId: string) => meetingsFingerprint(coming.filter((m) => m.panelId === panelId));
+  const local = (m: Meeting) => ({ meetingId: m.id, panelName: byId.get(m.panelId)!.name, start: toLocalIso(m.start), end: toLocalIso(m.end), extra: m.extra });
   return {
     access,
     panels: panels.map((p) => ({ id: p.id, name: p.name, whenNecessary: p.timetable.kind === 'when-necessary', snapshot: { asOf: now, fingerprint: fingerprint(p.id) } })),
-    meetings: upcoming.slice(0, LIST_LIMIT).map((m) => ({
-      meetingId: m.id, version: m.version, panelName: byId.get(m.panelId)!.name, start: toLocalIso(m.start), end: toLocalIso(m.end), extra: m.extra,
-    })),
+    meetings: upcoming.slice(0, LIST_LIMIT).map((m) => ({ ...local(m), version: m.version })),
+    past: ended.slice(0, PAST_LIMIT).map((m) => ({ ...local(m), recorded: m.status !== 'scheduled' })),
+    forces: forces.map((f) => ({ id: f.id, name: f.name })).sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 
@@ -181,23 +202,27 @@ async function panelFingerprint(repos: Repos, panelId: string, asOf: string): Pr
   return meetingsFingerprint(await repos.meetings.list({ panelIds: [panelId], from: asOf }));
 }
 
+/** How far back a chair may add a meeting that took place: the retention period. */
+const PAST_YEARS = 7;
+
 /**
- * Adds an extra meeting to a panel; on a when-necessary panel every meeting is one. A card's press carries the
+ * Adds an extra meeting to a panel; on a when-necessary panel every meeting is one. It may be one that already
+ * took place (up to PAST_YEARS back), so that its attendance can be recorded. A card's press carries the
  * panel's snapshot: when the panel's meetings changed since the card was made (another chair added or moved one),
  * nothing is added and the chair sees the current list.
  */
 export async function addExtraMeeting(store: Store, panelId: string, slot: LocalSlot, snapshot: PanelSnapshot | null | undefined, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
   const start = slotToUtc(slot);
   if (!start) return fail('INVALID', 'Give a real date and time.');
-  if (start <= now) return fail('INVALID', 'An extra meeting must be in the future.');
+  if (start < DateTime.fromISO(now, { zone: 'utc' }).minus({ years: PAST_YEARS }).toISO()!) return fail('INVALID', `An extra meeting can be at most ${PAST_YEARS} years back.`);
   return store.transaction(async (tx) => {
     const panel = await tx.directory.getPanel(panelId);
     if (!panel || panel.retired) return fail('NOT_FOUND', 'That panel is not known to this bot.');
     if (!canActForPanel(await accessFor(tx, actor), panel.id)) return fail('FORBIDDEN', `Only the chairs of ${panel.name} or a national lead can add meetings to it.`);
     const id = `${panel.id}.${slot.date}.extra-${slot.time.replace(':', '')}`;
     const existing = await tx.meetings.get(id);
-    // The same press again (Teams retries invokes) finds the meeting it added.
-    if (existing && existing.extra && existing.status === 'scheduled' && existing.start === start) return ok({ meeting: existing, panel });
+    // The same press again (Teams retries invokes) finds the meeting it added (perhaps recorded since, when past).
+    if (existing && existing.extra && existing.status !== 'cancelled' && existing.start === start) return ok({ meeting: existing, panel });
     if (snapshot === null) return fail('OUTDATED', OUTDATED);
     if (snapshot && snapshot.fingerprint !== (await panelFingerprint(tx, panel.id, snapshot.asOf))) {
       return fail('STALE', `This card was out of date: ${panel.name}'s meetings were changed by someone else after it was made. Nothing was added; here is how things stand now.`);

@@ -25,9 +25,9 @@ export async function forceConversation(repos: Repos, force: Force): Promise<str
 const from = (meeting: Meeting, days: number, today: string) => today >= addWorkingDays(localDate(meeting.start), -days);
 
 /**
- * Queues what is due at `now` for every upcoming meeting: a card per force, a reminder in its thread,
- * and a personal message to each Prevent lead. Idempotent: the outbox ids are the keys, so a second run
- * for the same instant queues nothing new.
+ * Queues what is due at `now` for every upcoming meeting: a card per force asked to it (the panel's, and any
+ * invited to that meeting), a reminder in its thread, and a personal message to each Prevent lead. Idempotent:
+ * the outbox ids are the keys, so a second run for the same instant queues nothing new.
  */
 export async function queueNominationWork(store: Store, now: string, t: NominationTimings = DEFAULT_TIMINGS): Promise<string[]> {
   return store.transaction(async (tx) => {
@@ -38,11 +38,14 @@ export async function queueNominationWork(store: Store, now: string, t: Nominati
     const meetings = await tx.meetings.list({ from: now, to: horizon, statuses: ['scheduled'] });
     const panels = new Map((await tx.directory.listPanels()).map((p) => [p.id, p]));
     const forces = new Map((await tx.directory.listForces()).map((f) => [f.id, f]));
+    const due = meetings.filter((m) => panels.has(m.panelId) && from(m, t.leadWorkingDays, today));
+    const invited = await invitedForces(tx, due.map((m) => m.id));
     const wanted: OutboxMessage[] = [];
-    for (const m of meetings) {
-      const panel = panels.get(m.panelId);
-      if (!panel || !from(m, t.leadWorkingDays, today)) continue;
-      for (const f of panel.forces) {
+    for (const m of due) {
+      const panel = panels.get(m.panelId)!;
+      // A force invited to one meeting is asked about that meeting only, never about the panel's others.
+      const forceIds = [...panel.forces, ...(invited.get(m.id) ?? []).filter((f) => !panel.forces.includes(f))];
+      for (const f of forceIds) {
         const force = forces.get(f);
         if (force) wanted.push(...(await dueFor(tx, m, force, today, now, t)));
       }
@@ -54,6 +57,14 @@ export async function queueNominationWork(store: Store, now: string, t: Nominati
     await tx.audit.append(auditFor(wanted.filter((w) => added.includes(w.id)), now));
     return added;
   });
+}
+
+/** The forces invited to each of the meetings, by meeting id, read once for them all. */
+async function invitedForces(tx: Repos, meetingIds: string[]): Promise<Map<string, string[]>> {
+  const byMeeting = new Map<string, string[]>();
+  if (!meetingIds.length) return byMeeting;
+  for (const i of await tx.chairs.invitations(meetingIds)) byMeeting.set(i.meetingId, [...(byMeeting.get(i.meetingId) ?? []), i.forceId]);
+  return byMeeting;
 }
 
 async function dueFor(tx: Repos, m: Meeting, force: Force, today: string, now: string, t: NominationTimings): Promise<OutboxMessage[]> {

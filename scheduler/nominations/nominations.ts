@@ -1,7 +1,9 @@
+import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { accessFor, canActForForce } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
-import type { Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
+import type { Apology, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
+import { asksForce } from '../meetings/invitations.js';
 import { cardMessageId, queueCardUpdates } from './card-messages.js';
 import type { Repos, Store } from '../store/store.js';
 
@@ -17,20 +19,27 @@ export interface NominationCardModel {
   moved: { from: string; reason: string } | null;
   panel: { id: string; name: string; localAuthority: string; onGuidanceTimetable: boolean };
   force: { id: string; name: string };
+  /** The force does not face the panel: it was invited to this meeting alone. */
+  invited: boolean;
   nomination: Pick<Nomination, 'aadObjectId' | 'name' | 'role' | 'decisionMaker' | 'nominatedAt'> | null;
-  /** The panel's last three meetings before this one, and whom this force named for each. */
-  /** `attended` says whether the chair's record (true/false) or only the nomination (null) is shown. */
+  /** Apologies the force sent for this meeting (the latest), with the substitute offered. */
+  apology: { sentBy: string; sentAt: string; substitute: string | null } | null;
+  /**
+   * The panel's last three meetings before this one that asked this force (for an invited force, only those it was
+   * invited to), and whom it named for each. `attended` says whether the chair's record (true/false) or only the
+   * nomination (null) is shown.
+   */
   recent: Array<{ start: string; status: Meeting['status']; name: string | null; decisionMaker: boolean | null; attended: boolean | null }>;
   /** People to offer as static choices where the person picker does not work. */
   choices: Person[];
 }
 
-/** The meeting, its panel and the force, when the force is one of the panel's; null otherwise. */
+/** The meeting, its panel and the force, when the force is one of the panel's or was invited to the meeting; null otherwise. */
 async function cardSubject(repos: Repos, meetingId: string, forceId: string): Promise<{ meeting: Meeting; panel: Panel; force: Force } | null> {
   const meeting = await repos.meetings.get(meetingId);
   if (!meeting) return null;
   const [panel, force] = await Promise.all([repos.directory.getPanel(meeting.panelId), repos.directory.getForce(forceId)]);
-  return panel && force && panel.forces.includes(forceId) ? { meeting, panel, force } : null;
+  return panel && force && (await asksForce(repos, meeting, panel, forceId)) ? { meeting, panel, force } : null;
 }
 
 /** What a card is built from: loaded once before a nomination is recorded, and reused to answer it. */
@@ -39,20 +48,22 @@ export interface CardContext {
   panel: Panel;
   force: Force;
   nomination: Nomination | null;
+  apology: Apology | null;
   recent: NominationCardModel['recent'];
   recentPeople: Person[];
 }
 
-/** Loads what one meeting's card for one force shows; null when either does not exist or the force does not face the panel. */
+/** Loads what one meeting's card for one force shows; null when either does not exist or the force is not asked to the meeting. */
 export async function loadCardContext(repos: Repos, meetingId: string, forceId: string): Promise<CardContext | null> {
   const subject = await cardSubject(repos, meetingId, forceId);
   if (!subject) return null;
-  const [nomination, recent, recentPeople] = await Promise.all([
+  const [nomination, apologies, recent, recentPeople] = await Promise.all([
     repos.nominations.get(meetingId, forceId),
+    repos.chairs.apologies([meetingId]),
     recentMeetings(repos, subject.panel, forceId, subject.meeting.start),
     repos.nominations.recentPeople(forceId, subject.meeting.start, 6),
   ]);
-  return { ...subject, nomination, recent, recentPeople };
+  return { ...subject, nomination, apology: apologies.find((a) => a.forceId === forceId) ?? null, recent, recentPeople };
 }
 
 /** The card's static choices (what a picked attendee is checked against). */
@@ -72,6 +83,8 @@ export function cardModelFrom(c: CardContext, now: string): NominationCardModel 
     moved: meeting.moved ? { from: toLocalIso(meeting.moved.from), reason: meeting.moved.reason } : null,
     panel: { id: panel.id, name: panel.name, localAuthority: panel.localAuthority, onGuidanceTimetable: panel.timetable.kind === 'rrule' },
     force: { id: force.id, name: force.name },
+    invited: !panel.forces.includes(force.id),
+    apology: c.apology && { sentBy: c.apology.sentBy.name, sentAt: toLocalIso(c.apology.sentAt), substitute: c.apology.substitute?.name ?? null },
     nomination: nomination && { aadObjectId: nomination.aadObjectId, name: nomination.name, role: nomination.role, decisionMaker: nomination.decisionMaker, nominatedAt: nomination.nominatedAt },
     recent: c.recent,
     choices: cardChoices(c),
@@ -85,7 +98,10 @@ export async function nominationCardModel(repos: Repos, meetingId: string, force
 }
 
 async function recentMeetings(repos: Repos, panel: Panel, forceId: string, before: string): Promise<NominationCardModel['recent']> {
-  const past = (await repos.meetings.list({ panelIds: [panel.id], to: before })).slice(-3).reverse();
+  const all = await repos.meetings.list({ panelIds: [panel.id], to: before });
+  // An invited force was asked to its own meetings only: the panel's others are none of its business.
+  const invitedTo = panel.forces.includes(forceId) ? null : new Set(await repos.chairs.invitedMeetings(forceId));
+  const past = all.filter((m) => !invitedTo || invitedTo.has(m.id)).slice(-3).reverse();
   const ids = past.map((m) => m.id);
   const ofForce = <T extends { forceId: string; meetingId: string }>(rows: T[]) => new Map(rows.filter((r) => r.forceId === forceId).map((r) => [r.meetingId, r]));
   const [nominations, attendance] = await Promise.all([repos.nominations.listForMeetings(ids), repos.chairs.attendance(ids)]);
@@ -93,7 +109,7 @@ async function recentMeetings(repos: Repos, panel: Panel, forceId: string, befor
   // Who actually attended, where the chair recorded it (continuity is what the inspection found lacking); else who was named.
   return past.map((m) => {
     const r = records.get(m.id);
-    if (r) return { start: toLocalIso(m.start), status: m.status, name: r.name, decisionMaker: r.decisionMaker, attended: r.attended };
+    if (r) return { start: toLocalIso(m.start), status: m.status, name: r.attendees.map((a) => a.name).join(', ') || null, decisionMaker: decisionMakerPresent(r), attended: attended(r) };
     const n = named.get(m.id);
     return { start: toLocalIso(m.start), status: m.status, name: n?.name ?? null, decisionMaker: n?.decisionMaker ?? null, attended: null };
   });
@@ -123,7 +139,7 @@ export async function nominate(store: Store, input: NominateInput, actor: string
   return store.transaction(async (tx) => {
     const meeting = await tx.meetings.getForUpdate(input.meetingId);
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
-    if (!meeting || !panel || !panel.forces.includes(input.forceId)) return fail('NOT_FOUND', 'That meeting or force is not known to this bot.');
+    if (!meeting || !panel || !(await asksForce(tx, meeting, panel, input.forceId))) return fail('NOT_FOUND', 'That meeting or force is not known to this bot.');
     if (!canActForForce(await accessFor(tx, actor), input.forceId)) {
       return fail('FORBIDDEN', "Only this force's Prevent leads, their deputies and national leads can name the attendee.");
     }

@@ -23,7 +23,8 @@ export async function myMeetings(store: Store, actor: string, now: string, escal
   const panelIds = new Set(panels.map((p) => p.id));
   // A nominee without a role still sees the meetings they were named for.
   const all = (await listSchedule(store, { from: now, to }, now, escalationWorkingDays, view)).meetings;
-  upcoming.push(...all.filter((m) => !panelIds.has(m.panelId) && m.nominations.some((n) => n.aadObjectId === access.aadObjectId)));
+  // So does a force's lead for a meeting their force was invited to alone.
+  upcoming.push(...all.filter((m) => !panelIds.has(m.panelId) && (m.nominations.some((n) => n.aadObjectId === access.aadObjectId) || m.invited.some((f) => canActForForce(access, f)))));
   if (!upcoming.length && !hasRole(access)) return null;
   return upcoming
     .sort((a, b) => (a.start < b.start ? -1 : 1))

@@ -1,7 +1,8 @@
 import { groupBy, groupByMeeting } from '../domain/group.js';
-import { computeFlags, DEFAULT_FLAG_SETTINGS, type FlagMeeting } from '../domain/flags.js';
+import { computeFlags, DEFAULT_FLAG_SETTINGS, forcesOf, type FlagMeeting } from '../domain/flags.js';
 import { toLocalIso } from '../domain/timetable.js';
-import type { Attendance, Meeting, MeetingStatus, Nomination, Panel } from '../domain/types.js';
+import type { AgencyCounts, Attendance, AttendanceOutcome, AttendanceSource, Attendee, ForceConfirmation, Meeting, MeetingStatus, Nomination, Panel, ReasonSlug } from '../domain/types.js';
+import { slugOf } from '../domain/types.js';
 import { DEFAULT_TIMINGS } from '../nominations/nomination-jobs.js';
 import type { MeetingFilter, Store } from '../store/store.js';
 
@@ -10,7 +11,9 @@ export interface MeetingView {
   id: string;
   panelId: string;
   panelName: string;
+  /** The panel's forces, then any invited to this meeting alone. */
   forces: string[];
+  invited: string[];
   start: string;
   end: string;
   status: MeetingStatus;
@@ -18,7 +21,16 @@ export interface MeetingView {
   extra: boolean;
   version: number;
   nominations: Array<{ forceId: string; aadObjectId: string; name: string; role: string; decisionMaker: boolean }>;
-  attendance: Array<{ forceId: string; attended: boolean; aadObjectId: string | null; name: string | null; substitute: boolean; decisionMaker: boolean }>;
+  /** One entry per force with a record (CONTRACT.md's shape). */
+  attendance: Array<{
+    forceId: string;
+    outcome: AttendanceOutcome;
+    attendees: Attendee[];
+    source: AttendanceSource;
+    forceConfirmation: ForceConfirmation;
+  }>;
+  /** Held or not held, why (a reason slug) and other agencies present, once recorded. */
+  record: { outcome: 'held' | 'not-held'; notHeldReason: ReasonSlug | null; agencies: AgencyCounts; source: AttendanceSource } | null;
   flags: string[];
 }
 
@@ -35,12 +47,13 @@ export function panelFlags(panel: Panel): string[] {
 }
 
 /** Renders one stored meeting for people and machines. */
-export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] = [], flags: string[] = [], attendance: Attendance[] = []): MeetingView {
+export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] = [], flags: string[] = [], attendance: Attendance[] = [], extras: Pick<FlagMeeting, 'invited' | 'meetingRecord'> = { invited: [], meetingRecord: null }): MeetingView {
   return {
     id: m.id,
     panelId: m.panelId,
     panelName: panel.name,
-    forces: panel.forces,
+    forces: forcesOf(panel, extras),
+    invited: extras.invited,
     start: toLocalIso(m.start),
     end: toLocalIso(m.end),
     status: m.status,
@@ -48,7 +61,13 @@ export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] 
     extra: m.extra,
     version: m.version,
     nominations: nominations.map((n) => ({ forceId: n.forceId, aadObjectId: n.aadObjectId, name: n.name, role: n.role, decisionMaker: n.decisionMaker })),
-    attendance: attendance.map((a) => ({ forceId: a.forceId, attended: a.attended, aadObjectId: a.aadObjectId, name: a.name, substitute: a.substitute, decisionMaker: a.decisionMaker })),
+    attendance: attendance.map((a) => ({ forceId: a.forceId, outcome: a.outcome, attendees: a.attendees, source: a.source, forceConfirmation: a.forceConfirmation })),
+    record: extras.meetingRecord && {
+      outcome: extras.meetingRecord.outcome,
+      notHeldReason: extras.meetingRecord.notHeldReason && slugOf(extras.meetingRecord.notHeldReason),
+      agencies: extras.meetingRecord.agencies,
+      source: extras.meetingRecord.source,
+    },
     flags: [...new Set([...panelFlags(panel), ...flags])],
   };
 }
@@ -56,10 +75,16 @@ export function meetingView(m: Meeting, panel: Panel, nominations: Nomination[] 
 /** Meetings with what the flags need: cancellation reasons, nominations and attendance, read in three queries. */
 export async function loadFlagMeetings(store: Store, meetings: Meeting[]): Promise<FlagMeeting[]> {
   const ids = meetings.map((m) => m.id);
-  const [nominations, attendance, cancellations] = await Promise.all([store.nominations.listForMeetings(ids), store.chairs.attendance(ids), store.chairs.cancellations(ids)]);
-  const [n, a] = [groupByMeeting(nominations), groupByMeeting(attendance)];
+  const [nominations, attendance, cancellations, invitations, records] = await Promise.all([
+    store.nominations.listForMeetings(ids), store.chairs.attendance(ids), store.chairs.cancellations(ids), store.chairs.invitations(ids), store.chairs.meetingRecords(ids),
+  ]);
+  const [n, a, i] = [groupByMeeting(nominations), groupByMeeting(attendance), groupByMeeting(invitations)];
   const reasons = new Map(cancellations.map((c) => [c.meetingId, c.reason]));
-  return meetings.map((m) => ({ ...m, cancelReason: reasons.get(m.id) ?? null, nominations: n.get(m.id) ?? [], attendance: a.get(m.id) ?? [] }));
+  const recorded = new Map(records.map((r) => [r.meetingId, r]));
+  return meetings.map((m) => ({
+    ...m, cancelReason: reasons.get(m.id) ?? null, nominations: n.get(m.id) ?? [], attendance: a.get(m.id) ?? [],
+    invited: (i.get(m.id) ?? []).map((x) => x.forceId), meetingRecord: recorded.get(m.id) ?? null,
+  }));
 }
 
 /**
@@ -91,8 +116,10 @@ export async function listSchedule(store: Store, q: ScheduleQuery, now: string, 
     const panel = byId.get(m.panelId);
     if (!panel) return [];
     // Another force's nominee, record or even "nobody named" is that force's business, not the viewer's.
-    const shown = <T extends { forceId: string; aadObjectId: string | null }>(rows: T[]) => (view ? rows.filter((r) => view.sees(panel, r.forceId) || r.aadObjectId === view.person) : rows);
-    return [meetingView(m, panel, shown(m.nominations), (flagsOf.get(m.id) ?? []).map((f) => f.code), shown(m.attendance))];
+    const sees = (forceId: string, people: Array<string | null>) => !view || view.sees(panel, forceId) || people.includes(view.person);
+    const nominations = m.nominations.filter((n) => sees(n.forceId, [n.aadObjectId]));
+    const attendance = m.attendance.filter((a) => sees(a.forceId, a.attendees.map((p) => p.aadObjectId)));
+    return [meetingView(m, panel, nominations, (flagsOf.get(m.id) ?? []).map((f) => f.code), attendance, m)];
   });
   const selected = panels.filter(
     (p) => !p.retired && (!q.panelId || p.id === q.panelId) && (!q.forceId || p.forces.includes(q.forceId)),

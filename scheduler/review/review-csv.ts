@@ -1,4 +1,7 @@
+import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { localDate, toLocalIso } from '../domain/timetable.js';
+import type { AgencyCounts, Attendance, Attendee } from '../domain/types.js';
+import { slugOf } from '../domain/types.js';
 import { outcome, slices, timetabled, type ReviewInput } from './review.js';
 
 /** One meeting as one force saw it: the export's row. Nothing about a referred person, and no free-text notes. */
@@ -21,21 +24,46 @@ export interface ReviewRow {
   nominee_decision_maker: string;
   nominated_at: string;
   days_nominated_ahead: string;
+  not_held_reason: string;
+  /** attended, apologies, absent (no apologies), or unrecorded; empty when the meeting was not held. */
   attendance: string;
-  attendee: string;
+  /** One entry per attendee, in the same order in each attendee_ column, separated by "; ". */
+  attendees: string;
+  attendee_role_categories: string;
+  attendee_roles: string;
+  attendee_units: string;
+  attendee_modes: string;
+  attendee_decision_makers: string;
   substitute: string;
   decision_maker_present: string;
+  /** Where the record came from (chair, import, teams-meeting) and the force's word on it. */
+  source: string;
+  force_confirmation: string;
+  /** Other agencies present, as counts by type ("local-authority:2; health:1"): never names. */
+  agencies_present: string;
   flags: string;
 }
 
 /** The export's columns, in order (documented in the README). */
 export const REVIEW_COLUMNS: ReadonlyArray<keyof ReviewRow> = [
   'meeting_id', 'panel_id', 'panel_name', 'force_id', 'date', 'start', 'status', 'timetabled', 'extra', 'moved_from', 'moved_reason',
-  'cancel_reason', 'nominee', 'nominee_role', 'nominee_decision_maker', 'nominated_at', 'days_nominated_ahead', 'attendance', 'attendee',
-  'substitute', 'decision_maker_present', 'flags',
+  'cancel_reason', 'nominee', 'nominee_role', 'nominee_decision_maker', 'nominated_at', 'days_nominated_ahead', 'not_held_reason', 'attendance', 'attendees',
+  'attendee_role_categories', 'attendee_roles', 'attendee_units', 'attendee_modes', 'attendee_decision_makers', 'substitute', 'decision_maker_present',
+  'source', 'force_confirmation', 'agencies_present', 'flags',
 ];
 
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+const joined = (a: Attendance | undefined, pick: (p: Attendee) => string | null) => (a?.attendees ?? []).map((p) => pick(p) ?? 'not recorded').join('; ');
+
+function attendeeColumns(a: Attendance | undefined) {
+  return {
+    attendees: joined(a, (p) => p.name), attendee_role_categories: joined(a, (p) => p.roleCategory), attendee_roles: joined(a, (p) => p.role || null),
+    attendee_units: joined(a, (p) => p.unit), attendee_modes: joined(a, (p) => p.mode), attendee_decision_makers: joined(a, (p) => p.decisionMaker),
+  };
+}
+
+const agencies = (c: AgencyCounts) => Object.entries(c).filter(([, n]) => n).map(([k, n]) => `${k}:${n}`).join('; ');
 
 /** One row per meeting and force in scope, oldest first: the same meetings the review's figures count. */
 export function reviewRows(input: ReviewInput): ReviewRow[] {
@@ -55,8 +83,12 @@ export function reviewRows(input: ReviewInput): ReviewRow[] {
           cancel_reason: m.status === 'cancelled' ? (m.cancelReason ?? 'no reason recorded') : '',
           nominee: n?.name ?? '', nominee_role: n?.role ?? '', nominee_decision_maker: n ? yesNo(n.decisionMaker) : '', nominated_at: n ? toLocalIso(n.nominatedAt) : '',
           days_nominated_ahead: n ? ((Date.parse(m.start) - Date.parse(n.nominatedAt)) / 86_400_000).toFixed(1) : '',
-          attendance: status === 'unrecorded' ? 'unrecorded' : !held ? '' : !a ? 'unrecorded' : a.attended ? 'attended' : 'absent', attendee: a?.attended ? (a.name ?? '') : '',
-          substitute: a?.attended ? yesNo(a.substitute) : '', decision_maker_present: held ? yesNo(!!a?.attended && a.decisionMaker) : '',
+          not_held_reason: m.status === 'not-held' && m.meetingRecord?.notHeldReason ? slugOf(m.meetingRecord.notHeldReason) : '',
+          attendance: status === 'unrecorded' ? 'unrecorded' : !held ? '' : !a ? 'unrecorded' : a.outcome,
+          ...attendeeColumns(a),
+          substitute: a && attended(a) ? yesNo(a.attendees.some((p) => p.substitute)) : '', decision_maker_present: held ? yesNo(decisionMakerPresent(a)) : '',
+          source: a?.source ?? '', force_confirmation: a?.forceConfirmation ?? '',
+          agencies_present: held || m.status === 'not-held' ? agencies(m.meetingRecord?.agencies ?? {}) : '',
           flags: codes.join(' '),
         });
       }

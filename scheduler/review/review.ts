@@ -1,3 +1,4 @@
+import { attended, decisionMakerPresent as dmPresent } from '../domain/attendance-rules.js';
 import { lastIncludedDay } from '../domain/date-range.js';
 import { computeFlags, nextMonth, type Flag, type FlagMeeting } from '../domain/flags.js';
 import { groupBy } from '../domain/group.js';
@@ -122,7 +123,7 @@ export function slices(input: ReviewInput): PanelSlice[] {
 }
 
 const decisionMakerPresent = (m: FlagMeeting, forces: string[]) =>
-  forces.length > 0 && forces.every((f) => m.attendance.some((a) => a.forceId === f && a.attended && a.decisionMaker));
+  forces.length > 0 && forces.every((f) => dmPresent(m.attendance.find((a) => a.forceId === f)));
 
 /** Everything one meeting contributes, for one panel's forces in scope. */
 function meetingFacts(m: FlagMeeting, forces: string[]) {
@@ -131,7 +132,7 @@ function meetingFacts(m: FlagMeeting, forces: string[]) {
     held,
     dm: held && decisionMakerPresent(m, forces),
     unrecorded: held && forces.some((f) => !m.attendance.some((a) => a.forceId === f)),
-    attendees: m.attendance.filter((a) => a.attended && forces.includes(a.forceId)).map((a) => a.aadObjectId ?? `name:${a.name ?? ''}`),
+    attendees: m.attendance.filter((a) => attended(a) && forces.includes(a.forceId)).flatMap((a) => a.attendees.map((p) => p.aadObjectId ?? `name:${p.name}`)),
     lags: m.nominations.filter((n) => forces.includes(n.forceId)).map((n) => (Date.parse(m.start) - Date.parse(n.nominatedAt)) / DAY_MS),
   };
 }

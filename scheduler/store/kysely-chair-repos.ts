@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Attendance, CancelReason } from '../domain/types.js';
+import type { CancelReason } from '../domain/types.js';
+import { attendanceRow, toAttendance, toMeetingRecord } from './row-mappers.js';
 import type { ChairRepo } from './store.js';
 import type { Database } from './tables.js';
 
@@ -12,7 +13,7 @@ async function chunked<T>(ids: string[], read: (slice: string[]) => Promise<T[]>
   return out;
 }
 
-/** Cancellations and attendance records. */
+/** Cancellations, meeting records, attendance, apologies and invitations. */
 export function chairRepo(db: Kysely<Database>): ChairRepo {
   return {
     async saveCancellation(c) {
@@ -26,18 +27,51 @@ export function chairRepo(db: Kysely<Database>): ChairRepo {
         })),
       ),
     async saveAttendance(a) {
-      const row = {
-        meeting_id: a.meetingId, force_id: a.forceId, attended: a.attended ? 1 : 0, aad_object_id: a.aadObjectId, name: a.name,
-        substitute: a.substitute ? 1 : 0, decision_maker: a.decisionMaker ? 1 : 0, recorded_by: a.recordedBy, recorded_at: a.recordedAt, version: a.version,
-      };
+      const row = attendanceRow(a);
       await db.insertInto('attendance').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
     },
+    async clearAttendance(meetingId) {
+      await db.deleteFrom('attendance').where('meeting_id', '=', meetingId).execute();
+    },
     attendance: (ids) =>
+      chunked(ids, async (slice) => (await db.selectFrom('attendance').selectAll().where('meeting_id', 'in', slice).orderBy('force_id').execute()).map(toAttendance)),
+    async saveMeetingRecord(r) {
+      const row = {
+        meeting_id: r.meetingId, outcome: r.outcome, not_held_reason: r.notHeldReason, agencies_json: JSON.stringify(r.agencies), source: r.source, recorded_by: r.recordedBy, recorded_at: r.recordedAt,
+      };
+      await db.insertInto('meeting_records').values(row).onConflict((oc) => oc.column('meeting_id').doUpdateSet(row)).execute();
+    },
+    meetingRecords: (ids) =>
+      chunked(ids, async (slice) => (await db.selectFrom('meeting_records').selectAll().where('meeting_id', 'in', slice).execute()).map(toMeetingRecord)),
+    async saveApology(a) {
+      const row = {
+        meeting_id: a.meetingId, force_id: a.forceId, sent_by: a.sentBy.aadObjectId, sent_by_name: a.sentBy.name,
+        substitute_aad_object_id: a.substitute?.aadObjectId ?? null, substitute_name: a.substitute?.name ?? null, sent_at: a.sentAt,
+      };
+      await db.insertInto('apologies').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
+    },
+    apologies: (ids) =>
       chunked(ids, async (slice) =>
-        (await db.selectFrom('attendance').selectAll().where('meeting_id', 'in', slice).orderBy('force_id').execute()).map((r): Attendance => ({
-          meetingId: r.meeting_id, forceId: r.force_id, attended: r.attended === 1, aadObjectId: r.aad_object_id, name: r.name,
-          substitute: r.substitute === 1, decisionMaker: r.decision_maker === 1, recordedBy: r.recorded_by, recordedAt: r.recorded_at, version: r.version,
+        (await db.selectFrom('apologies').selectAll().where('meeting_id', 'in', slice).orderBy('force_id').execute()).map((r) => ({
+          meetingId: r.meeting_id,
+          forceId: r.force_id,
+          sentBy: { aadObjectId: r.sent_by, name: r.sent_by_name },
+          substitute: r.substitute_aad_object_id ? { aadObjectId: r.substitute_aad_object_id, name: r.substitute_name ?? '' } : null,
+          sentAt: r.sent_at,
         })),
       ),
+    async saveInvitation(i) {
+      const row = { meeting_id: i.meetingId, force_id: i.forceId, invited_by: i.invitedBy, invited_at: i.invitedAt };
+      await db.insertInto('invitations').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doNothing()).execute();
+    },
+    invitations: (ids) =>
+      chunked(ids, async (slice) =>
+        (await db.selectFrom('invitations').selectAll().where('meeting_id', 'in', slice).orderBy('force_id').execute()).map((r) => ({
+          meetingId: r.meeting_id, forceId: r.force_id, invitedBy: r.invited_by, invitedAt: r.invited_at,
+        })),
+      ),
+    async invitedMeetings(forceId) {
+      return (await db.selectFrom('invitations').select('meeting_id').where('force_id', '=', forceId).execute()).map((r) => r.meeting_id);
+    },
   };
 }

@@ -147,7 +147,13 @@ function meetingRepo(db: Kysely<Database>, dialect: Dialect): MeetingRepo {
     if (f.panelIds) q = f.panelIds.length ? q.where('panel_id', 'in', f.panelIds) : q.where(sql<boolean>`1 = 0`);
     if (f.forceId) {
       const forceId = f.forceId;
-      q = q.where('panel_id', 'in', (sub) => sub.selectFrom('panel_forces').select('panel_id').where('force_id', '=', forceId));
+      // A force's meetings: every meeting of the panels it faces, and those it was invited to alone.
+      q = q.where((eb) =>
+        eb.or([
+          eb('panel_id', 'in', (sub) => sub.selectFrom('panel_forces').select('panel_id').where('force_id', '=', forceId)),
+          eb('id', 'in', (sub) => sub.selectFrom('invitations').select('meeting_id').where('force_id', '=', forceId)),
+        ]),
+      );
     }
     if (f.from) q = q.where('start_utc', '>=', f.from);
     if (f.to) q = q.where('start_utc', '<', f.to);

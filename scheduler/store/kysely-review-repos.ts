@@ -1,16 +1,11 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { groupByMeeting } from '../domain/group.js';
-import type { Attendance, CancelReason } from '../domain/types.js';
-import { toMeeting, toNomination } from './row-mappers.js';
+import type { CancelReason } from '../domain/types.js';
+import { toAttendance, toMeeting, toMeetingRecord, toNomination } from './row-mappers.js';
 import type { ReviewRepo, ReviewSlice } from './store.js';
 import type { Database } from './tables.js';
 
 type MeetingsQuery<O> = SelectQueryBuilder<Database & { m: Database['meetings'] }, 'm', O>;
-
-const toAttendance = (r: Database['attendance']): Attendance => ({
-  meetingId: r.meeting_id, forceId: r.force_id, attended: r.attended === 1, aadObjectId: r.aad_object_id, name: r.name,
-  substitute: r.substitute === 1, decisionMaker: r.decision_maker === 1, recordedBy: r.recorded_by, recordedAt: r.recorded_at, version: r.version,
-});
 
 /** Restricts a query over `meetings as m` to a slice. */
 function inSlice<Q extends MeetingsQuery<any>>(q: Q, s: ReviewSlice): Q {
@@ -24,18 +19,23 @@ export function reviewRepo(db: Kysely<Database>): ReviewRepo {
   const meetings = db.selectFrom('meetings as m');
   return {
     async meetingsWithRecords(slice) {
-      const [rows, noms, atts] = await Promise.all([
+      const [rows, noms, atts, invs, recs] = await Promise.all([
         inSlice(meetings.leftJoin('cancellations as c', 'c.meeting_id', 'm.id').selectAll('m').select('c.reason as cancel_reason'), slice)
           .orderBy('m.start_utc').orderBy('m.id').execute(),
         inSlice(meetings.innerJoin('nominations as n', 'n.meeting_id', 'm.id').selectAll('n'), slice).orderBy('n.force_id').execute(),
         inSlice(meetings.innerJoin('attendance as a', 'a.meeting_id', 'm.id').selectAll('a'), slice).orderBy('a.force_id').execute(),
+        inSlice(meetings.innerJoin('invitations as i', 'i.meeting_id', 'm.id').select(['i.meeting_id as meetingId', 'i.force_id as forceId']), slice).orderBy('i.force_id').execute(),
+        inSlice(meetings.innerJoin('meeting_records as r', 'r.meeting_id', 'm.id').selectAll('r'), slice).execute(),
       ]);
-      const [n, a] = [groupByMeeting(noms.map(toNomination)), groupByMeeting(atts.map(toAttendance))];
+      const [n, a, i] = [groupByMeeting(noms.map(toNomination)), groupByMeeting(atts.map(toAttendance)), groupByMeeting(invs)];
+      const records = new Map(recs.map((r) => [r.meeting_id, toMeetingRecord(r)]));
       return rows.map(({ cancel_reason, ...r }) => ({
         ...toMeeting(r),
         cancelReason: (cancel_reason as CancelReason | null) ?? null,
         nominations: n.get(r.id) ?? [],
         attendance: a.get(r.id) ?? [],
+        invited: (i.get(r.id) ?? []).map((x) => x.forceId),
+        meetingRecord: records.get(r.id) ?? null,
       }));
     },
     async historyPage(q) {

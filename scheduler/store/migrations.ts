@@ -5,6 +5,7 @@ import { chairsMigration } from './migrations-003.js';
 import { feedsMigration } from './migrations-004.js';
 import { reportsMigration } from './migrations-005.js';
 import { botStateMigration } from './migrations-006.js';
+import { evidenceMigration } from './migrations-007.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '004_feeds': feedsMigration,
   '005_reports': reportsMigration,
   '006_bot_state': botStateMigration,
+  '007_evidence': evidenceMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
-import type { Meeting, Nomination } from '../domain/types.js';
-import type { MeetingsTable, NominationsTable } from './tables.js';
+import type { Attendance, CancelReason, Meeting, MeetingRecord, Nomination } from '../domain/types.js';
+import { agenciesSchema, attendeesSchema } from './row-schemas.js';
+import type { AttendanceTable, MeetingRecordsTable, MeetingsTable, NominationsTable } from './tables.js';
 
 // Rows to domain types, shared by the repositories that read meetings and nominations.
 
@@ -31,4 +32,36 @@ export const toNomination = (r: Selectable<NominationsTable>): Nomination => ({
   nominatedBy: r.nominated_by,
   nominatedAt: r.nominated_at,
   version: r.version,
+});
+
+/** An attendance row as the domain's Attendance; its attendees' JSON passes a schema. */
+export const toAttendance = (r: Selectable<AttendanceTable>): Attendance => ({
+  meetingId: r.meeting_id,
+  forceId: r.force_id,
+  outcome: r.outcome as Attendance['outcome'],
+  attendees: attendeesSchema.parse(JSON.parse(r.attendees_json)),
+  source: r.source as Attendance['source'],
+  forceConfirmation: r.force_confirmation as Attendance['forceConfirmation'],
+  confirmedBy: r.confirmed_by,
+  confirmedAt: r.confirmed_at,
+  recordedBy: r.recorded_by,
+  recordedAt: r.recorded_at,
+  version: r.version,
+});
+
+/** The domain's Attendance as a row. */
+export const attendanceRow = (a: Attendance): AttendanceTable => ({
+  meeting_id: a.meetingId, force_id: a.forceId, outcome: a.outcome, attendees_json: JSON.stringify(a.attendees), source: a.source,
+  force_confirmation: a.forceConfirmation, confirmed_by: a.confirmedBy, confirmed_at: a.confirmedAt, recorded_by: a.recordedBy, recorded_at: a.recordedAt, version: a.version,
+});
+
+/** A meeting_records row as the domain's MeetingRecord. */
+export const toMeetingRecord = (r: Selectable<MeetingRecordsTable>): MeetingRecord => ({
+  meetingId: r.meeting_id,
+  outcome: r.outcome as MeetingRecord['outcome'],
+  notHeldReason: r.not_held_reason as CancelReason | null,
+  agencies: agenciesSchema.parse(JSON.parse(r.agencies_json)),
+  source: r.source as MeetingRecord['source'],
+  recordedBy: r.recorded_by,
+  recordedAt: r.recorded_at,
 });

@@ -1,6 +1,6 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import type { FlagMeeting } from '../domain/flags.js';
-import type { Attendance, AuditEntry, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
+import type { Apology, Attendance, AuditEntry, Invitation, MeetingRecord, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
 
 /** Which meetings to read; every field narrows. Instants are ISO UTC; `to` is exclusive. */
 export interface MeetingFilter {
@@ -92,12 +92,24 @@ export interface Cancellation {
   cancelledAt: string;
 }
 
-/** Chairs' records: cancellations and attendance (latest version per meeting and force). */
+/** Chairs' records: cancellations, meeting records and attendance (latest version per meeting and force), apologies, invitations. */
 export interface ChairRepo {
   saveCancellation(c: Cancellation): Promise<void>;
   cancellations(meetingIds: string[]): Promise<Cancellation[]>;
   saveAttendance(a: Attendance): Promise<void>;
+  /** Removes every force's record of a meeting (it did not take place after all). */
+  clearAttendance(meetingId: string): Promise<void>;
   attendance(meetingIds: string[]): Promise<Attendance[]>;
+  saveMeetingRecord(r: MeetingRecord): Promise<void>;
+  meetingRecords(meetingIds: string[]): Promise<MeetingRecord[]>;
+  /** The latest apologies per meeting and force win. */
+  saveApology(a: Apology): Promise<void>;
+  apologies(meetingIds: string[]): Promise<Apology[]>;
+  /** Inviting a force twice changes nothing. */
+  saveInvitation(i: Invitation): Promise<void>;
+  invitations(meetingIds: string[]): Promise<Invitation[]>;
+  /** The meetings a force was invited to. */
+  invitedMeetings(forceId: string): Promise<string[]>;
 }
 
 export interface Repos {

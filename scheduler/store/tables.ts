@@ -128,14 +128,42 @@ export interface CancellationsTable {
 export interface AttendanceTable {
   meeting_id: string;
   force_id: string;
-  attended: number;
-  aad_object_id: string | null;
-  name: string | null;
-  substitute: number;
-  decision_maker: number;
+  outcome: string;
+  attendees_json: string;
+  source: string;
+  force_confirmation: string;
+  confirmed_by: string | null;
+  confirmed_at: string | null;
   recorded_by: string;
   recorded_at: string;
   version: number;
+}
+
+export interface MeetingRecordsTable {
+  meeting_id: string;
+  outcome: string;
+  not_held_reason: string | null;
+  agencies_json: string;
+  source: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+export interface ApologiesTable {
+  meeting_id: string;
+  force_id: string;
+  sent_by: string;
+  sent_by_name: string;
+  substitute_aad_object_id: string | null;
+  substitute_name: string | null;
+  sent_at: string;
+}
+
+export interface InvitationsTable {
+  meeting_id: string;
+  force_id: string;
+  invited_by: string;
+  invited_at: string;
 }
 
 export interface SettingsTable {
@@ -157,6 +185,9 @@ export interface Database {
   feed_tokens: FeedTokensTable;
   cancellations: CancellationsTable;
   attendance: AttendanceTable;
+  meeting_records: MeetingRecordsTable;
+  apologies: ApologiesTable;
+  invitations: InvitationsTable;
   conversations: ConversationsTable;
   links: LinksTable;
   nominations: NominationsTable;

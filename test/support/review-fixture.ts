@@ -61,8 +61,9 @@ export const NOMINATIONS: Nomination[] = [
 ];
 
 const attended = (meetingId: string, forceId: string, p: Person | null, decisionMaker: boolean): Attendance => ({
-  meetingId, forceId, attended: p !== null, aadObjectId: p?.aadObjectId ?? null, name: p?.name ?? null, substitute: false,
-  decisionMaker, recordedBy: CHAIR_2.aadObjectId, recordedAt: '2026-03-30T10:00:00.000Z', version: 1,
+  meetingId, forceId, outcome: p ? 'attended' : 'absent',
+  attendees: p ? [{ aadObjectId: p.aadObjectId, tenantId: null, name: p.name, roleCategory: 'prevent-officer', role: 'DI', unit: 'local', mode: 'in-person', decisionMaker: decisionMaker ? 'yes' : 'no', substitute: false }] : [],
+  source: 'chair', forceConfirmation: 'not-needed', confirmedBy: null, confirmedAt: null, recordedBy: CHAIR_2.aadObjectId, recordedAt: '2026-03-30T10:00:00.000Z', version: 1,
 });
 export const ATTENDANCE: Attendance[] = [
   attended('p1-jan', 'a', A1, true),
@@ -84,6 +85,8 @@ export function flagMeetings(): FlagMeeting[] {
     cancelReason: CANCELLATIONS.find((c) => c.meetingId === m.id)?.reason ?? null,
     nominations: NOMINATIONS.filter((n) => n.meetingId === m.id),
     attendance: ATTENDANCE.filter((a) => a.meetingId === m.id),
+    invited: [],
+    meetingRecord: null,
   }));
 }
 

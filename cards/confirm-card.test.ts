@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { cardBytes, cardProblems } from '../test/support/validate-card.js';
+import { confirmCard, type ConfirmView } from './confirm-card.js';
+
+const view = (extra: Partial<ConfirmView> = {}): ConfirmView => ({
+  meetingId: 'southampton.2027-05-03', forceId: 'hampshire', forceName: 'Hampshire and Isle of Wight Constabulary', panelName: 'Southampton Channel panel',
+  start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', recordVersion: 3,
+  nominee: { name: 'Nadia Rahman', decisionMaker: true },
+  outcome: 'attended',
+  attendees: [
+    { name: 'Sam Price', roleCategory: 'neighbourhood-officer', role: 'PC', unit: 'local', mode: 'online', decisionMaker: 'yes', substitute: true },
+    { name: 'Nadia Rahman', roleCategory: 'prevent-supervisor', role: 'DI', unit: 'regional', mode: 'in-person', decisionMaker: 'unknown', substitute: false },
+  ],
+  confirmation: 'pending', answeredBy: null, answeredAt: null,
+  ...extra,
+});
+const actions = (c: any): any[] => c.body.filter((e: any) => e.type === 'ActionSet').flatMap((e: any) => e.actions);
+const texts = (c: unknown) => JSON.stringify(c);
+
+describe("the force's confirm card", () => {
+  it('shows the meeting, the nominee, each attendee in plain words and the question, with Confirm and Dispute', () => {
+    const c = confirmCard(view());
+    for (const part of ['Southampton Channel panel', 'Tue 4 May 2027, 10:00–12:00', 'Nadia Rahman (confirmed as a decision maker)', 'Sam Price** (not the person your force named)',
+      'Neighbourhood officer, PC', 'Local force, online', 'Prevent supervisor, DI', 'Regional unit, in person', "Don't know", 'Could these people make decisions on behalf of Hampshire and Isle of Wight Constabulary?']) {
+      expect(texts(c)).toContain(part);
+    }
+    expect(texts(c)).not.toMatch(/neighbourhood-officer|in-person|"unknown"/);
+    expect(actions(c)).toEqual([
+      { type: 'Action.Execute', title: 'Confirm', verb: 'confirmAttendance', style: 'positive', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire', recordVersion: 3, answer: 'confirmed' } },
+      { type: 'Action.Execute', title: 'Dispute', verb: 'confirmAttendance', style: 'destructive', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire', recordVersion: 3, answer: 'disputed' } },
+    ]);
+  });
+
+  it('shows who answered and offers the other answer', () => {
+    const confirmed = confirmCard(view({ confirmation: 'confirmed', answeredBy: 'Gareth Owen', answeredAt: '2027-05-05T09:00:00+01:00' }));
+    expect(texts(confirmed)).toContain('Confirmed by Gareth Owen on Wed 5 May 2027.');
+    expect(actions(confirmed).map((a) => [a.title, a.data.answer])).toEqual([['Dispute instead', 'disputed']]);
+    const disputed = confirmCard(view({ confirmation: 'disputed', answeredBy: 'Gareth Owen', answeredAt: '2027-05-05T09:00:00+01:00' }));
+    expect(texts(disputed)).toContain('Disputed by Gareth Owen on Wed 5 May 2027');
+    expect(actions(disputed).map((a) => [a.title, a.data.answer])).toEqual([['Confirm instead', 'confirmed']]);
+  });
+
+  it('asks nothing when there is nothing to confirm, and says when the force named nobody', () => {
+    expect(actions(confirmCard(view({ confirmation: 'not-needed' })))).toEqual([]);
+    expect(texts(confirmCard(view({ nominee: null })))).toContain('"Your force named","value":"Nobody"');
+  });
+
+  it('shows names and roles as text, not Markdown', () => {
+    const c: any = confirmCard(view({ attendees: [{ ...view().attendees[0]!, name: '[Sam](https://evil.example)', role: '**Chief**' }] }));
+    expect(c.body.find((e: any) => e.type === 'Container').items[0].text).toBe(String.raw`**\[Sam\]\(https\://evil\.example\)** (not the person your force named)`);
+    expect(texts(c)).toContain(String.raw`Neighbourhood officer, \\*\\*Chief\\*\\*`);
+  });
+
+  it.each([
+    ['pending', view()],
+    ['confirmed, with a notice', view({ confirmation: 'confirmed', answeredBy: 'Gareth Owen', answeredAt: '2027-05-05T09:00:00+01:00' })],
+    ['not needed, absent', view({ confirmation: 'not-needed', outcome: 'absent', attendees: [] })],
+    ['records made before categories were asked', view({ attendees: [{ name: 'Sam Price', roleCategory: null, role: 'PC', unit: null, mode: null, decisionMaker: 'no', substitute: true }] })],
+  ])('parses cleanly with the Adaptive Cards SDK and stays small (%s)', (_name, v) => {
+    const c = confirmCard(v, 'Recorded: confirmed.');
+    expect(cardProblems(c)).toEqual([]);
+    expect(cardBytes(c)).toBeLessThan(28 * 1024);
+  });
+});

@@ -1,0 +1,43 @@
+import { accessFor, canActForForce } from '../people/access.js';
+import type { Apology, Meeting, OutboxMessage, Person, Result } from '../domain/types.js';
+import { fail, ok } from '../domain/types.js';
+import type { Repos, Store } from '../store/store.js';
+import { panelConversation } from './attendance.js';
+import { asksForce } from './invitations.js';
+
+/**
+ * Apologies in advance for a force at a meeting that is still to come: from the person named to attend or
+ * from the force's leads (deputies and national leads too), perhaps offering a substitute. The chair's
+ * attendance card then shows them, and the chair's Teams channel is told. Sending them again replaces them.
+ */
+export async function sendApologies(store: Store, meetingId: string, forceId: string, substitute: Person | null, actor: Person, now: string): Promise<Result<{ apology: Apology; meeting: Meeting; changed: boolean }>> {
+  return store.transaction(async (tx) => {
+    const meeting = await tx.meetings.getForUpdate(meetingId);
+    const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
+    if (!meeting || !panel || !(await asksForce(tx, meeting, panel, forceId))) return fail('NOT_FOUND', 'That meeting or force is not known to this bot.');
+    const nominee = await tx.nominations.get(meeting.id, forceId);
+    if (nominee?.aadObjectId !== actor.aadObjectId && !canActForForce(await accessFor(tx, actor.aadObjectId), forceId)) {
+      return fail('FORBIDDEN', "Only the person named to attend, the force's Prevent leads, their deputies and national leads can send its apologies.");
+    }
+    if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STALE', 'Apologies are sent before a meeting; this one has started, ended or was cancelled.');
+    if (substitute && substitute.aadObjectId === actor.aadObjectId) return fail('INVALID', 'A substitute is someone else who could attend instead.');
+    const [previous] = (await tx.chairs.apologies([meeting.id])).filter((a) => a.forceId === forceId);
+    if (previous && previous.sentBy.aadObjectId === actor.aadObjectId && previous.substitute?.aadObjectId === substitute?.aadObjectId) return ok({ apology: previous, meeting, changed: false });
+    const apology: Apology = { meetingId: meeting.id, forceId, sentBy: actor, substitute, sentAt: now };
+    await tx.chairs.saveApology(apology);
+    await tx.audit.append([
+      { at: now, actor: actor.aadObjectId, action: 'apologies.sent', subject: { meetingId: meeting.id, forceId, panelId: panel.id }, details: { sentBy: actor, substitute } },
+    ]);
+    await tx.outbox.enqueue(await tellChair(tx, meeting, forceId, panel, actor.aadObjectId, now));
+    return ok({ apology, meeting, changed: true });
+  });
+}
+
+async function tellChair(tx: Repos, meeting: Meeting, forceId: string, panel: Parameters<typeof panelConversation>[1], sentBy: string, now: string): Promise<OutboxMessage[]> {
+  const conversationId = await panelConversation(tx, panel);
+  if (!conversationId) return [];
+  return [{
+    id: `apologies:${meeting.id}:${forceId}:${now}:${sentBy}`, kind: 'apologies', conversationId, meetingId: meeting.id, forceId, cardId: null, personAadObjectId: null,
+    status: 'pending', attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
+  }];
+}
