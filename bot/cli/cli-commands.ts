@@ -8,6 +8,7 @@ import { outboxDrainer, schedulerJobs } from '../compose.js';
 import { createTeamsApp } from '../teams-app.js';
 import { teamsMessenger } from '../teams-messenger.js';
 import { readPanelsFile } from '../panels-file.js';
+import { importAttendanceCommand } from './cli-import.js';
 import { reviewCommand } from './cli-review.js';
 import { guarded, nowFrom, parseInstant, refuse, withStore, type Command } from './io.js';
 
@@ -100,4 +101,5 @@ export const cliCommands: Record<string, Command> = {
   tick: guarded(tick),
   'audit verify': guarded(auditVerify),
   review: guarded(reviewCommand),
+  'import attendance': guarded(importAttendanceCommand),
 };

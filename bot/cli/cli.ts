@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { cliCommands } from './cli-commands.js';
+import { IMPORT_OPTIONS } from './cli-import.js';
 import { loadConfigOr, runMain, type CliIo } from './io.js';
 
 export const USAGE = `usage: panel-bot <command> [options]
@@ -12,6 +13,8 @@ commands:
   review [--force ID] [--panel ID] [--from DATE|PERIOD] [--to DATE] [--format text|csv|json] [--now ISO-8601]
                                         the recommendation 7 attendance review (default: last 12 months)
   audit verify                          check the audit log's hash chain end to end
+  import attendance FILE.csv [--dry-run] [--now ISO-8601] [--json]
+                                        load past meetings' outcomes from a CSV file, all or nothing (--help: the format)
 
 exit status: 0 success, 1 refused (message on stderr), 2 bad usage`;
 
@@ -36,17 +39,23 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     now: { type: 'string' },
   },
   'audit verify': {},
+  'import attendance': IMPORT_OPTIONS,
 };
+
+/** Commands that take one positional argument, and the name its value goes by. */
+const POSITIONAL: Record<string, string> = { 'import attendance': 'file' };
 
 /** Splits argv into a known command and its validated options; throws UsageError on anything else. */
 export function parseCommand(argv: string[]): { command: string; values: Record<string, string | boolean | undefined> } {
-  const command = argv[0] === 'audit' ? `audit ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
+  const command = argv[0] === 'audit' || argv[0] === 'import' ? `${argv[0]} ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
   const rest = argv.slice(command.split(' ').length);
   const options = OPTIONS[command];
   if (!options) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   try {
-    const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
-    return { command, values: values as Record<string, string | boolean | undefined> };
+    const positional = POSITIONAL[command];
+    const { values, positionals } = parseArgs({ args: rest, options, strict: true, allowPositionals: !!positional });
+    if (positionals.length > 1) throw new UsageError(`${command} takes one ${positional}, not ${positionals.length}`);
+    return { command, values: { ...(values as Record<string, string | boolean | undefined>), ...(positional ? { [positional]: positionals[0] } : {}) } };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

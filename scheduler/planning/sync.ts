@@ -134,3 +134,28 @@ function panelDiff(panel: Panel, existing: Meeting[], now: string, horizon: stri
   if (panel.retired || panel.timetable.kind !== 'rrule') return planDiff(existing, [], now, '9999-12-31T00:00:00.000Z');
   return planDiff(existing, planOccurrences(panel.id, panel.timetable, now, horizon), now, horizon);
 }
+
+/**
+ * A panel's timetabled meetings before the bot planned it: those starting from `fromUtc` up to `now` (sync plans
+ * from just after it) and before the panel's earliest planned meeting, so a past the bot planned under an earlier
+ * timetable is never planned twice. Ids come from the planner, so a later sync agrees. None for a when-necessary panel.
+ */
+export function pastPlan(panel: Panel, stored: readonly Meeting[], fromUtc: string, now: string): Meeting[] {
+  if (panel.timetable.kind !== 'rrule') return [];
+  const planned = stored.filter((m) => !m.extra).map((m) => m.start).sort();
+  const justAfterNow = new Date(Date.parse(now) + 1).toISOString();
+  const upTo = planned[0] && planned[0] < justAfterNow ? planned[0] : justAfterNow;
+  const have = new Set(stored.map((m) => m.id));
+  return planOccurrences(panel.id, panel.timetable, fromUtc, upTo)
+    .filter((p) => !have.has(p.id))
+    .map((p) => ({ ...p, status: 'scheduled', extra: false, version: 1, locked: false }));
+}
+
+/** Plans a panel's timetable back to `fromUtc` (see pastPlan) inside the caller's transaction; audits each meeting, with `details`. */
+export async function planBack(tx: Repos, panel: Panel, fromUtc: string, at: string, details: Record<string, unknown> = {}): Promise<Meeting[]> {
+  const now = normaliseInstant(at);
+  const missing = pastPlan(panel, await tx.meetings.list({ panelIds: [panel.id] }), normaliseInstant(fromUtc), now);
+  await tx.meetings.insertMany(missing, now);
+  await tx.audit.append(missing.map((m) => ({ at: now, actor: 'system', action: 'meeting.planned', subject: { meetingId: m.id, panelId: panel.id }, details: { start: m.start, end: m.end, moved: m.moved, ...details } })));
+  return missing;
+}
