@@ -1,5 +1,5 @@
 import type { AgencyCounts, Attendance, AttendanceSource, CancelReason, Person } from '../scheduler/domain/types.js';
-import { attendeeSlots, meetingQuestions, outcomeQuestion, type SlotLayout } from './attendance-inputs.js';
+import { attendeeSlots, meetingQuestions, outcomeQuestion, placeRecorded, type SlotLayout } from './attendance-inputs.js';
 import { card, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
@@ -67,9 +67,14 @@ function recordLine(r: NonNullable<AttendanceView['record']>): CardElement {
 
 // Teams refuses a card over 28 KB. A panel facing several forces (or with a force invited) gets the richest of
 // these that fits, with room for a notice: fewer people offered first in the later pickers (each still searches
-// the directory), then fewer attendee slots (never fewer than a record has).
+// the directory), then fewer empty attendee slots (never fewer than a record has: a slot is 2 KB), then fewer
+// offered in the first picker. Only when a large record still does not fit does it get fewer slots than it has
+// people: those past them are shown as fixed lines and kept as they are, and the card's data says how many of
+// each such force's were in slots (`inSlots`), so the route knows whom to keep.
 const LAYOUTS: SlotLayout[] = [
   { slots: 3, laterChoices: 12 }, { slots: 3, laterChoices: 6 }, { slots: 2, laterChoices: 6 }, { slots: 2, laterChoices: 3 }, { slots: 1, laterChoices: 0 },
+  { slots: 1, laterChoices: 0, firstChoices: 3 },
+  ...[6, 3, 2].map((recorded) => ({ slots: 1, laterChoices: 0, firstChoices: 3, recorded })), { slots: 1, laterChoices: 0, firstChoices: 0, recorded: 1 },
 ];
 const BUDGET = 26 * 1024;
 const bytes = (json: unknown) => new TextEncoder().encode(JSON.stringify(json)).length;
@@ -89,6 +94,12 @@ export function attendanceCard(v: AttendanceView, notice?: string, tone: 'attent
 
 function build(v: AttendanceView, layout: SlotLayout, notice: string | undefined, tone: 'attention' | 'good'): Record<string, unknown> {
   const recorded = !!v.record && (v.record.outcome === 'not-held' || v.forces.every((f) => f.recorded));
+  // How many of a force's recorded attendees are in slots, where the layout gives fewer than a card could.
+  const inSlots = Object.fromEntries(v.forces.flatMap((f) => {
+    const attendees = f.recorded?.attendees ?? [];
+    const shown = placeRecorded(attendees, layout.recorded).inSlots.length;
+    return shown < placeRecorded(attendees).inSlots.length ? [[f.id, shown]] : [];
+  }));
   return card([
     ...(notice ? [text(md(notice), { color: tone === 'good' ? 'Good' : 'Attention', weight: 'Bolder' })] : []),
     text(`Police attendance: ${md(v.panelName)}`, { weight: 'Bolder', size: 'Medium' }),
@@ -98,7 +109,7 @@ function build(v: AttendanceView, layout: SlotLayout, notice: string | undefined
     ...meetingQuestions(v.record),
     ...(v.forces.length ? [text('If it was held: the police', { weight: 'Bolder', spacing: 'Large' })] : []),
     ...v.forces.map((f) => forceSection(f, layout)),
-    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: v.record ? 'Correct the record' : 'Record attendance', verb: VERBS.recordAttendance, data: { meetingId: v.meetingId, cardVersion: v.version } }] },
+    { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: v.record ? 'Correct the record' : 'Record attendance', verb: VERBS.recordAttendance, data: { meetingId: v.meetingId, cardVersion: v.version, ...(Object.keys(inSlots).length ? { inSlots } : {}) } }] },
     ...(recorded ? [text('Recorded. You can correct it here; every version is kept.', { color: 'Good' })] : []),
   ]);
 }

@@ -37,6 +37,16 @@ const attendance: AttendanceView = {
   })),
 };
 
+// The same panel after an import of a large record: nine people with a Teams account for one force and one known
+// by name alone (an import allows any number; the card has a slot for each, up to nine, or keeps them as lines).
+const imported: AttendanceView = {
+  ...attendance,
+  record: { ...attendance.record!, source: 'import' },
+  forces: attendance.forces.map((f, i) => (i === 0
+    ? { ...f, recorded: { outcome: 'attended', attendees: [...Array.from({ length: 9 }, (_, n) => attendee(20 + n)), { ...attendee(30), aadObjectId: null, name: 'Sam Cole' }], source: 'import', forceConfirmation: 'not-needed' } }
+    : i === 1 ? { ...f, recorded: { ...f.recorded!, attendees: [...f.recorded!.attendees, attendee(12), attendee(13)] } } : f)),
+};
+
 const meetings: CancelListItem[] = Array.from({ length: 20 }, (_, i) => ({
   meetingId: `panel-${i}.2027-0${1 + (i % 9)}-1${i % 10}`,
   version: 100_000 + i,
@@ -72,6 +82,8 @@ const built: Record<string, Array<[string, Record<string, unknown>]>> = {
     ['four forces (one invited), three attendees recorded for one', attendanceCard(attendance)],
     ['nothing recorded yet', attendanceCard({ ...attendance, record: null, forces: attendance.forces.map((f) => ({ ...f, recorded: null })) })],
     ['with a refusal line', attendanceCard(attendance, 'Nothing was recorded. Still to answer: cumbria Constabulary: say whether the police attended, sent apologies or were absent without apologies.')],
+    ['an imported record of ten for one force (one by name alone) and five for another', attendanceCard(imported)],
+    ['the same with a refusal line', attendanceCard(imported, 'Nothing was recorded: cumbria Constabulary, attendee 2: pick who attended, or clear that attendee\'s answers.')],
   ],
   cancelCard: [
     ['twenty meetings, ten panels, a hundred past meetings and every force to invite', cancelCard(meetings, undefined, chairPanels, { past, forces })],

@@ -67,9 +67,12 @@ export const cancelData = z.object({
 const blank = (v: unknown) => (v === null || v === undefined || (typeof v === 'string' && v.trim() === '') ? undefined : typeof v === 'string' ? v.trim() : v);
 const answer = <T extends readonly [string, ...string[]]>(values: T, message: string) => z.preprocess(blank, z.enum(values, { errorMap: () => ({ message }) }).optional());
 
-/** The most forces and attendees per force a card may send back (the card offers ATTENDEE_SLOTS). */
+/**
+ * The most forces, and attendee slots per force, a card may send back: slots are numbered 1 to 9 (SLOT_KEY). The
+ * card offers 3 (fewer under its size budget), and one for each recorded attendee with a Teams account up to 9.
+ */
 export const MAX_FORCES = 20;
-export const ATTENDEE_SLOTS = 3;
+export const MAX_ATTENDEE_SLOTS = 9;
 const MAX_AGENCY = 99;
 
 /** Each attendee slot's inputs, `<field>_<forceId>_<slot>`, and what each accepts. */
@@ -102,16 +105,33 @@ export interface SlotAnswer {
 }
 
 /**
+ * A slot with answers but nobody picked is refused, so an attendee whose picker was forgotten is never dropped
+ * unseen, when it has a role category or a rank or role, the answers that describe someone. One whose only
+ * answers are radio buttons (unit, mode, decision maker) is taken as unused: Teams cannot unchoose a radio
+ * button, so a stray tap (easy while scrolling a long card on a phone) could not be undone on the card, and a
+ * refusal answers with the card afresh, losing everything else the chair entered, over answers that name no
+ * one and say nothing a person could be told from. Nor is a slot refused when what it says cannot be recorded
+ * anyway: the meeting did not take place, or the force sent apologies or was absent (the chair says nobody
+ * attended; a person picked then is refused as a contradiction by the rules).
+ */
+const describesSomeone = (s: SlotAnswer) => s.roleCategory !== undefined || s.role !== undefined;
+const PICK_OR_CLEAR = "pick who attended, or clear that attendee's answers";
+
+/**
  * What the attendance card sends back: `held` and `notHeldReason` for the meeting, `agency_<type>` counts,
- * `outcome_<forceId>` and per attendee slot `<field>_<forceId>_<slot>`; and the card's version. Every empty
- * input is unanswered (undefined); a slot is an attendee only when someone is picked in it (a radio button
- * cannot be unchosen in Teams, so a slot's other answers alone record nothing). An issue about a force's
- * answers has the path `[forceId]` or `[forceId, slot]`, so the reply can name the force.
+ * `outcome_<forceId>` and per attendee slot `<field>_<forceId>_<slot>`; the card's version and, where it had
+ * to show fewer, how many recorded attendees it had in slots (`inSlots`, by force). Every empty
+ * input is unanswered (undefined); a slot is an attendee only when someone is picked in it, and one with
+ * answers but nobody picked is refused (see `describesSomeone`). An issue about a force's answers has the path
+ * `[forceId]` or `[forceId, slot]`, so the reply can name the force.
  */
 export const attendanceData = z
   .object({
     meetingId: id,
     cardVersion: z.string().max(200).default(''),
+    /** Per force, how many of its recorded attendees the card had in slots, when its size budget allowed fewer than it could. */
+    inSlots: z.record(z.string().regex(/^[a-z0-9-]{1,64}$/), z.coerce.number().int().min(0).max(MAX_ATTENDEE_SLOTS))
+      .refine((v) => Object.keys(v).length <= MAX_FORCES, 'too many forces').default({}),
     held: answer(['held', 'not-held'] as const, 'say whether the meeting was held or did not take place'),
     notHeldReason: answer(CANCEL_REASONS, 'choose why the meeting did not take place from the list'),
   })
@@ -148,9 +168,18 @@ export const attendanceData = z
       }
     }
     if (forces.size > MAX_FORCES) ctx.addIssue({ code: 'custom', message: 'that card could not be read (too many forces)' });
+    for (const f of d.held === 'not-held' ? [] : forces.values()) {
+      if (f.outcome === 'apologies' || f.outcome === 'absent') continue;
+      for (const s of f.slots.values()) {
+        // A person given but not readable has its own issue already.
+        const picked = blank(raw[`person_${f.forceId}_${s.slot}`]) !== undefined;
+        if (!picked && describesSomeone(s)) ctx.addIssue({ code: 'custom', message: PICK_OR_CLEAR, path: [f.forceId, s.slot] });
+      }
+    }
     return {
       meetingId: d.meetingId,
       cardVersion: d.cardVersion,
+      inSlots: d.inSlots,
       outcome: d.held,
       notHeldReason: d.notHeldReason,
       agencies,

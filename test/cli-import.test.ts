@@ -64,17 +64,31 @@ describe('panel-bot import attendance', () => {
   it('refuses a bad file with exit 1, listing every problem by line on stderr, and stores nothing', async () => {
     const lines = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
     lines[3] = lines[3]!.replace('apologies', 'sent-apologies');
-    lines.push('2026-12-08,peterborough-rutland,,cancelled,,,,,,,,no-cases,');
+    lines.push('2026-12-08,peterborough-rutland,,cancelled,,,,,,,,no-cases,', '1027-03-02,peterborough-rutland,,cancelled,,,,,,,,no-cases,');
     const path = file('bad.csv', `${lines.join('\n')}\n`);
     const entries = count('audit_log');
     const r = await run('import', 'attendance', path, '--now', NOW);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(new RegExp(`^panel-bot: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was refused \\(2 problems\\); nothing was stored.\n`));
+    expect(r.err).toMatch(new RegExp(`^panel-bot: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was refused \\(3 problems\\); nothing was stored.\n`));
     expect(r.err).toMatch(/\n {2}line 4: outcome "sent-apologies" is not one of attended, apologies, absent, not-held, cancelled\n/);
     expect(r.err).toMatch(/\n {2}line 12: date 2026-12-08 is not in the past/);
+    expect(r.err).toMatch(/\n {2}line 13: date 1027-03-02 is more than 7 years ago: records are kept for 7 years \(the retention period\), so only meetings from 2019-11-22 on can be imported/);
     expect(count('audit_log')).toBe(entries);
     expect(count('attendance')).toBe(0);
+  });
+
+  it("imports one force's file for a joint panel, then the other force's, each leaving the other's records", async () => {
+    const rows = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
+    const ofForce = (force: string) => file(`${force}.csv`, `${[rows[0], ...rows.slice(1).filter((r) => r.split(',')[1] === 'peterborough-rutland' && ['', force].includes(r.split(',')[2]!))].join('\n')}\n`);
+    const [cambs, leics] = [ofForce('cambs'), ofForce('leics')];
+    expect(await run('import', 'attendance', cambs, '--now', NOW)).toMatchObject({ code: 0, out: expect.stringMatching(/force records: 3, naming 3 attendees/) });
+    expect(count('attendance')).toBe(3);
+    expect(await run('import', 'attendance', leics, '--now', NOW)).toMatchObject({ code: 0, out: expect.stringMatching(/2 already recorded as the file says[\s\S]*force records: 3, naming 1 attendee\n/) });
+    expect(count('attendance')).toBe(6);
+    const entries = count('audit_log');
+    for (const path of [cambs, leics]) expect(JSON.parse((await run('import', 'attendance', path, '--now', NOW, '--json')).out)).toMatchObject({ unchanged: 5, auditEntries: 0 });
+    expect(count('audit_log')).toBe(entries);
   });
 
   it('refuses a file it cannot read with exit 1', async () => {

@@ -35,11 +35,15 @@ describe.each(STORE_KINDS)('attendance evidence repositories on %s', (kind) => {
     expect(await t.store.chairs.attendance([M1])).toEqual([confirmed]);
   });
 
-  it('clears one meeting’s records and no other’s', async () => {
-    await t.store.chairs.saveAttendance(record(M1, 'hampshire'));
+  it('withdraws one meeting’s records and no other’s, and remembers the versions they reached', async () => {
+    await t.store.chairs.saveAttendance(record(M1, 'hampshire', { version: 3 }));
     await t.store.chairs.saveAttendance(record(M2, 'hampshire'));
-    await t.store.chairs.clearAttendance(M1);
+    await t.store.chairs.clearAttendance(M1, AT);
     expect((await t.store.chairs.attendance([M1, M2])).map((a) => a.meetingId)).toEqual([M2]);
+    expect(await t.store.chairs.attendanceVersions(M1)).toEqual(new Map([['hampshire', 3]]));
+    // Saving again brings the row back.
+    await t.store.chairs.saveAttendance(record(M1, 'hampshire', { version: 4 }));
+    expect((await t.store.chairs.attendance([M1])).map((a) => a.version)).toEqual([4]);
   });
 
   it('keeps a meeting record: held or not held, why, and agencies as counts', async () => {
@@ -101,23 +105,28 @@ async function partlyMigrated(kind: StoreKind, upTo: string): Promise<{ db: Kyse
 }
 
 describe.each(STORE_KINDS)('records made before attendance evidence, on %s', (kind) => {
-  it('keep what they said: attended or absent, one attendee, yes or no; a substitute awaits the force', async () => {
+  it('keep what they said, except a pre-ticked yes, which becomes unknown; substitutes are worked out again', async () => {
     const old = await partlyMigrated(kind, '006_bot_state');
     try {
       await sql`insert into panels (id, name, local_authority, timetable_json, teams_channel_id, retired_at, updated_at) values ('p', 'P', 'LA', '{"kind":"when-necessary","start":"10:00","minutes":120}', null, null, ${AT})`.execute(old.db);
-      for (const id of ['m1', 'm2']) {
+      for (const id of ['m1', 'm2', 'm3']) {
         await sql`insert into meetings (id, panel_id, occurrence, start_utc, end_utc, status, moved_from, moved_reason, extra, version, locked, created_at, updated_at)
           values (${id}, 'p', null, ${AT}, ${AT}, 'held', null, null, 1, 2, 1, ${AT}, ${AT})`.execute(old.db);
       }
       await sql`insert into attendance (meeting_id, force_id, attended, aad_object_id, name, substitute, decision_maker, recorded_by, recorded_at, version)
-        values ('m1', 'f', 1, 'x1', 'Nadia Rahman', 1, 1, 'chair', ${AT}, 3), ('m2', 'f', 0, null, null, 0, 0, 'chair', ${AT}, 1)`.execute(old.db);
+        values ('m1', 'f', 1, 'x1', 'Nadia Rahman', 0, 1, 'chair', ${AT}, 3), ('m2', 'f', 0, null, null, 0, 0, 'chair', ${AT}, 1), ('m3', 'f', 1, 'x2', 'Sam Cole', 0, 0, 'chair', ${AT}, 1)`.execute(old.db);
+      await sql`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
+        values ('m1', 'f', 'x1', 'Nadia Rahman', 'DI', 1, 'lead', ${AT}, 1)`.execute(old.db);
       await old.db.destroy();
       const store = await openStore(old.options);
       try {
         const [m1, m2] = await store.chairs.attendance(['m1', 'm2']);
-        expect(m1).toMatchObject({ outcome: 'attended', source: 'chair', forceConfirmation: 'pending', version: 3 });
-        expect(m1!.attendees).toEqual([{ aadObjectId: 'x1', tenantId: null, name: 'Nadia Rahman', roleCategory: null, role: '', unit: null, mode: null, decisionMaker: 'yes', substitute: true }]);
+        expect(m1).toMatchObject({ outcome: 'attended', source: 'chair', forceConfirmation: 'not-needed', version: 3 });
+        // The old card came with "decision maker" ticked: that "yes" was nobody's answer. Nadia was the nominee.
+        expect(m1!.attendees).toEqual([{ aadObjectId: 'x1', tenantId: null, name: 'Nadia Rahman', roleCategory: null, role: '', unit: null, mode: null, decisionMaker: 'unknown', substitute: false }]);
         expect(m2).toMatchObject({ outcome: 'absent', attendees: [], forceConfirmation: 'not-needed' });
+        // Someone attending when the force named nobody is a substitute under the new rule; an unticked box stays "no".
+        expect((await store.chairs.attendance(['m3']))[0]!.attendees[0]).toMatchObject({ decisionMaker: 'no', substitute: true });
       } finally {
         await store.close();
       }

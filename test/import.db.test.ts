@@ -144,7 +144,8 @@ describe.each(STORE_KINDS)('attendance import on %s', (kind) => {
       ['a cancelled row without a reason', [...ROWS.slice(0, 6), ROWS[6]!.replace('no-cases', ''), ...ROWS.slice(7)], 8, /cancel_reason is required/],
       ['a not-held row without a reason', [...ROWS.slice(0, 5), ROWS[5]!.replace('not-quorate', ''), ...ROWS.slice(6)], 7, /not_held_reason is required/],
       ['a cancelled meeting with force rows', [...ROWS, '2026-09-08,peterborough-rutland,cambs,absent,,,,,,,,,'], 8, /recorded as cancelled \(no-cases\) on line 8 and given police attendance on line 12/],
-      ['a held meeting missing a force', ROWS.filter((_, i) => i !== 2), 2, /recorded as held \(lines 2, 3\) but no line gives leics's outcome/],
+      ['a date more than 7 years back', [...ROWS, '1027-03-02,peterborough-rutland,,cancelled,,,,,,,,no-cases,'], 12, /^date 1027-03-02 is more than 7 years ago: records are kept for 7 years \(the retention period\)/],
+      ['a force given two outcomes in its own file', [ROWS[3]!, ROWS[3]!.replace('absent', 'apologies')], 2, /cambs is given more than one outcome \(absent, apologies\) on lines 2, 3/],
       ['attended and apologies for one force', [...ROWS, '2026-06-09,peterborough-rutland,cambs,apologies,,,,,,,,,'], 2, /cambs is given more than one outcome \(attended, apologies\) on lines 2, 3, 12/],
       ['an extra column', [], 1, /column "case_ref" is not part of the format/],
     ])('%s', async (name, rows, line, message) => {
@@ -156,6 +157,67 @@ describe.each(STORE_KINDS)('attendance import on %s', (kind) => {
       const r = await run(t, csv(...ROWS, '2026-06-10,atlantis,,cancelled,,,,,,,,no-cases,', '2026-06-09,peterborough-rutland,cambs,apologies,,,,,,,,,', 'not,enough'));
       expect(!r.ok && r.problems.map((p) => p.line)).toEqual([2, 12, 14]);
       expect(!r.ok && r.error.message).toMatch(/^The file was refused; nothing was stored.\nline 2: /);
+      expect(await dumpStore(t.options)).toEqual(before);
+    });
+  });
+
+  describe("loads one force's own past for a panel it shares, leaving the other force's records as they are", () => {
+    // peterborough-rutland faces cambs and leics; each force's file has its own rows and the meeting-wide ones.
+    const ofForce = (force: string) => ROWS.filter((r) => r.split(',')[1] === 'peterborough-rutland' && ['', force].includes(r.split(',')[2]!));
+    const CAMBS = csv(...ofForce('cambs'));
+    const LEICS = csv(...ofForce('leics'));
+    const HELD = ['peterborough-rutland.2026-06-09', 'peterborough-rutland.2026-07-14', 'peterborough-rutland.2026-09-23.extra-1000'];
+    const records = async (force: string) => (await t.store.chairs.attendance(HELD)).filter((a) => a.forceId === force).sort((a, b) => a.meetingId.localeCompare(b.meetingId));
+    const review = async (forceId: string) => {
+      const r = await loadReview(t.store, OPERATOR, { forceId, panelId: 'peterborough-rutland', from: '2026-06-01T00:00:00Z', to: '2026-11-22T00:00:00Z' }, NOW);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.review.total;
+    };
+
+    it('takes either force alone, then the other, each recorded as its file says; a re-run of either changes nothing', async () => {
+      expect(await run(t, CAMBS)).toMatchObject({ ok: true, value: { rows: 6, meetings: 5, extraMeetings: 1, held: 3, notHeld: 1, cancelled: 1, unchanged: 0, forceRecords: 3, attendees: 3 } });
+      const cambs = await records('cambs');
+      expect(cambs.map((a) => [a.meetingId, a.outcome, a.attendees.length, a.source, a.version])).toEqual([
+        [HELD[0], 'attended', 2, 'import', 1], [HELD[1], 'absent', 0, 'import', 1], [HELD[2], 'attended', 1, 'import', 1],
+      ]);
+      // Leicestershire has no record of those meetings: each shows as held with its attendance unrecorded.
+      expect(await records('leics')).toEqual([]);
+      expect(await review('leics')).toMatchObject({ held: 3, notHeld: 1, cancelled: 1, attendanceUnrecorded: 3 });
+      expect(await review('cambs')).toMatchObject({ held: 3, attendanceUnrecorded: 0 });
+
+      expect(await run(t, LEICS)).toEqual({
+        ok: true,
+        // Only Leicestershire's three force records and its three rows are written; the meeting-wide rows agree with what is stored.
+        value: { dryRun: false, rows: 5, meetings: 5, plannedBack: 0, extraMeetings: 0, held: 3, notHeld: 0, cancelled: 0, unchanged: 2, forceRecords: 3, attendees: 1, auditEntries: 6 },
+      });
+      expect(await records('cambs')).toEqual(cambs);
+      expect((await records('leics')).map((a) => [a.meetingId, a.outcome, a.attendees.map((p) => p.name), a.source, a.version])).toEqual([
+        [HELD[0], 'apologies', [], 'import', 1], [HELD[1], 'attended', ['Chris Patel'], 'import', 1], [HELD[2], 'absent', [], 'import', 1],
+      ]);
+      expect(await review('leics')).toMatchObject({ held: 3, attendanceUnrecorded: 0 });
+
+      const before = await dumpStore(t.options);
+      expect(await run(t, CAMBS)).toMatchObject({ ok: true, value: { meetings: 5, unchanged: 5, forceRecords: 0, auditEntries: 0 } });
+      expect(await run(t, LEICS)).toMatchObject({ ok: true, value: { meetings: 5, unchanged: 5, forceRecords: 0, auditEntries: 0 } });
+      expect(await dumpStore(t.options)).toEqual(before);
+      expect(await verifyAuditLog(t.store)).toMatchObject({ broken: null });
+    });
+
+    it("lets a force's later file correct only its own earlier import", async () => {
+      await run(t, CAMBS);
+      await run(t, LEICS);
+      const cambs = await records('cambs');
+      const corrected = csv(...ofForce('leics').map((r) => (r.startsWith('2026-07-14') ? '2026-07-14,peterborough-rutland,leics,apologies,,,,,,,,,' : r)));
+      expect(await run(t, corrected)).toMatchObject({ ok: true, value: { held: 1, unchanged: 4, forceRecords: 1, attendees: 0 } });
+      expect(await records('cambs')).toEqual(cambs);
+      expect((await records('leics')).find((a) => a.meetingId === HELD[1])).toMatchObject({ outcome: 'apologies', attendees: [], version: 2, source: 'import' });
+    });
+
+    it("refuses a not-held row that would erase the other force's imported attendance", async () => {
+      await run(t, CAMBS);
+      const before = await dumpStore(t.options);
+      const notHeld = csv('2026-06-09,peterborough-rutland,leics,not-held,,,,,,,,,not-quorate');
+      expect(await run(t, notHeld)).toMatchObject({ ok: false, problems: [{ line: 2, message: expect.stringMatching(/^the peterborough-rutland meeting on 2026-06-09 has cambs's attendance from an earlier import, which a not-held row would erase/) }] });
       expect(await dumpStore(t.options)).toEqual(before);
     });
   });
@@ -179,6 +241,10 @@ describe.each(STORE_KINDS)('attendance import on %s', (kind) => {
     before = await dumpStore(t.options);
     const differs = await run(t, october);
     expect(differs).toMatchObject({ ok: false, problems: [{ line: 2, message: expect.stringMatching(/already has cambs's attendance recorded by the chair, and the file differs/) }] });
+    expect(await dumpStore(t.options)).toEqual(before);
+    // One force's rows agreeing with the chair change nothing; disagreeing, they are refused.
+    expect(await run(t, csv('2026-10-13,peterborough-rutland,cambs,absent,,,,,,,,,'))).toMatchObject({ ok: true, value: { meetings: 1, unchanged: 1, auditEntries: 0 } });
+    expect(await run(t, csv('2026-10-13,peterborough-rutland,leics,absent,,,,,,,,,'))).toMatchObject({ ok: false, problems: [{ line: 2, message: expect.stringMatching(/already has leics's attendance recorded by the chair/) }] });
     expect(await dumpStore(t.options)).toEqual(before);
   });
 });

@@ -7,22 +7,29 @@ import { nominate } from '../scheduler/nominations/nominations.js';
 import { myMeetings } from '../scheduler/planning/my-panels.js';
 import { heldWith, notHeld, present } from './support/answers.js';
 import { STORE_KINDS, useFreshStore } from './support/stores.js';
+import { pauseFirstTransaction } from './support/interleave.js';
+import { sampleConfig } from './support/sample.js';
+import { syncPanels } from '../scheduler/planning/sync.js';
 import { DAWN, GARETH, MARCUS, NADIA, STRANGER } from './support/teams-activities.js';
 
 const MAY = 'southampton.2027-05-03'; // Tue 4 May 2027, 10:00-12:00 local
 const AFTER = '2027-05-04T12:00:00.000Z';
 const SAM = { aadObjectId: '5a1b2c3d-0000-4000-8000-000000000001', name: 'Sam Cole' };
+const PAT = { aadObjectId: '5a1b2c3d-0000-4000-8000-000000000002', name: 'Pat Lowe' };
 
 describe.each(STORE_KINDS)('recording what happened at a meeting, on %s', (kind) => {
   const t = useFreshStore(kind, { syncedAt: '2027-04-01T08:00:00.000Z' });
   const named = () => nominate(t.store, { meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'DI', decisionMaker: true }, GARETH.aadObjectId, '2027-04-20T08:00:00.000Z');
+  const channel = { id: '19:hampshire@thread.tacv2', tenantId: 't', serviceUrl: 'http://127.0.0.1:1/', kind: 'channel' as const, teamId: 'team', userAadObjectId: null, botId: 'bot' };
+  const linkHampshire = async () => {
+    await t.store.teams.saveConversation(channel, AFTER);
+    await t.store.teams.link('force', 'hampshire', channel.id, GARETH.aadObjectId, AFTER);
+  };
   const audit = async () => (await t.store.audit.page(0, 1000)).map((e) => e.action);
 
   it('records several attendees as answered, marks the meeting held, and audits each part', async () => {
     await named();
-    const channel = { id: '19:hampshire@thread.tacv2', tenantId: 't', serviceUrl: 'http://127.0.0.1:1/', kind: 'channel' as const, teamId: 'team', userAadObjectId: null, botId: 'bot' };
-    await t.store.teams.saveConversation(channel, AFTER);
-    await t.store.teams.link('force', 'hampshire', channel.id, GARETH.aadObjectId, AFTER);
+    await linkHampshire();
     const r = await recordAttendance(t.store, MAY, heldWith({ hampshire: [present(NADIA), present(SAM, 'unknown', { unit: 'regional', roleCategory: 'regional-ctu-officer' })] }, { 'local-authority': 2 }), DAWN.aadObjectId, AFTER);
     expect(r.ok).toBe(true);
     const [a] = await t.store.chairs.attendance([MAY]);
@@ -88,6 +95,46 @@ describe.each(STORE_KINDS)('recording what happened at a meeting, on %s', (kind)
     const stale = await answerForForce(t.store, MAY, 'hampshire', 1, 'confirmed', GARETH.aadObjectId, AFTER);
     expect(stale.ok ? '' : stale.error.code).toBe('STALE');
     expect(await audit()).toContain('attendance.disputed');
+  });
+
+  it('never repeats a force record’s version: held, then not held, then held again asks the force afresh', async () => {
+    await linkHampshire();
+    await recordAttendance(t.store, MAY, heldWith({ hampshire: [present(SAM)] }), DAWN.aadObjectId, AFTER);
+    await recordAttendance(t.store, MAY, notHeld(), DAWN.aadObjectId, '2027-05-05T09:00:00.000Z');
+    await recordAttendance(t.store, MAY, heldWith({ hampshire: [present(PAT)] }), DAWN.aadObjectId, '2027-05-05T10:00:00.000Z');
+    const [a] = await t.store.chairs.attendance([MAY]);
+    expect(a).toMatchObject({ version: 2, forceConfirmation: 'pending' });
+    const asked = (await t.store.outbox.list({ meetingId: MAY })).filter((m) => m.kind === 'confirm-attendance').map((m) => m.id);
+    expect(asked).toEqual([`confirm:${MAY}:hampshire:v1`, `confirm:${MAY}:hampshire:v2`]);
+    // The card about Sam cannot confirm Pat.
+    const old = await answerForForce(t.store, MAY, 'hampshire', 1, 'confirmed', GARETH.aadObjectId, '2027-05-05T11:00:00.000Z');
+    expect(old.ok ? '' : old.error.code).toBe('STALE');
+  });
+
+  it('orders a force’s confirmation after a chair’s correction it raced with: the correction stands, the old card is stale', async () => {
+    await recordAttendance(t.store, MAY, heldWith({ hampshire: [present(SAM)] }), DAWN.aadObjectId, AFTER);
+    const race = pauseFirstTransaction(t, 'chairs', 'saveAttendance');
+    const correction = recordAttendance(race.store, MAY, heldWith({ hampshire: [present(PAT)] }), DAWN.aadObjectId, '2027-05-05T09:00:00.000Z');
+    await race.paused;
+    const answer = answerForForce(race.store, MAY, 'hampshire', 1, 'confirmed', GARETH.aadObjectId, '2027-05-05T09:00:01.000Z');
+    await race.untilBlocked(answer);
+    race.release();
+    expect((await correction).ok).toBe(true);
+    const r = await answer;
+    expect(r.ok ? '' : r.error.code).toBe('STALE');
+    const [a] = await t.store.chairs.attendance([MAY]);
+    expect(a).toMatchObject({ version: 2, forceConfirmation: 'pending', confirmedBy: null });
+    expect(a!.attendees.map((p) => p.name)).toEqual([PAT.name]);
+  });
+
+  it('keeps a meeting with apologies when the timetable changes, so the next sync still succeeds', async () => {
+    expect((await sendApologies(t.store, MAY, 'hampshire', null, GARETH, '2027-04-02T08:00:00.000Z')).ok).toBe(true);
+    const config = sampleConfig();
+    const changed = { ...config, panels: config.panels.map((p) => (p.id === 'southampton' ? { ...p, timetable: { ...p.timetable, rrule: 'FREQ=MONTHLY;BYDAY=2TU' } as typeof p.timetable } : p)) };
+    await syncPanels(t.store, changed, '2027-04-03T08:00:00.000Z');
+    await syncPanels(t.store, changed, '2027-04-04T08:00:00.000Z');
+    expect((await t.store.meetings.get(MAY))!.status).toBe('scheduled');
+    expect((await t.store.chairs.apologies([MAY])).map((a) => a.sentBy.name)).toEqual([GARETH.name]);
   });
 
   it('takes apologies in advance from the nominee or a lead, never after the start or from a stranger', async () => {

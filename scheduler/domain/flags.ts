@@ -100,10 +100,17 @@ function churn(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings): F
       .filter((m) => tookPlace(m, now) && m.attendance.some((a) => a.forceId === forceId && attended(a)))
       .sort((a, b) => (a.start < b.start ? 1 : -1))
       .slice(0, s.churnWindow);
-    const people = new Set(recent.flatMap((m) => m.attendance.find((a) => a.forceId === forceId)!.attendees.map((a) => a.aadObjectId ?? `name:${a.name}`)));
+    // One person per meeting (its decision maker, else its first attendee): a force that sends the same three people every time is consistent.
+    const people = new Set(recent.map((m) => lead(m.attendance.find((a) => a.forceId === forceId)!)));
     if (people.size < s.churnThreshold) return [];
     return [{ code: 'ATTENDEE_CHURN' as const, panelId: panel.id, forceId, facts: `${people.size} different police attendees for ${forceId} across the last ${recent.length} meetings held` }];
   });
+}
+
+/** Who represented the force at a meeting, for continuity: the first attendee answered a decision maker, else the first. */
+function lead(a: Attendance): string {
+  const p = a.attendees.find((x) => x.decisionMaker === 'yes') ?? a.attendees[0];
+  return p ? (p.aadObjectId ?? `name:${p.name}`) : '';
 }
 
 /** Every flag for one panel's meetings at `now`, oldest facts first. */

@@ -160,6 +160,9 @@ export interface OutboxMessage {
   createdAt: string;
 }
 
+/** How many years back a meeting may be recorded or imported: councils keep Channel records 6 to 7 years. */
+export const RECORD_YEARS = 7;
+
 export const CANCEL_REASONS = ['no cases to discuss', 'not quorate', 'chair unavailable', 'rescheduled', 'other'] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 

@@ -25,6 +25,8 @@ export async function sendApologies(store: Store, meetingId: string, forceId: st
     if (previous && previous.sentBy.aadObjectId === actor.aadObjectId && previous.substitute?.aadObjectId === substitute?.aadObjectId) return ok({ apology: previous, meeting, changed: false });
     const apology: Apology = { meetingId: meeting.id, forceId, sentBy: actor, substitute, sentAt: now };
     await tx.chairs.saveApology(apology);
+    // A meeting someone has acted on is no longer the planner's to move or drop (its apologies would be orphaned).
+    if (!meeting.locked) await tx.meetings.update({ ...meeting, locked: true }, now);
     await tx.audit.append([
       { at: now, actor: actor.aadObjectId, action: 'apologies.sent', subject: { meetingId: meeting.id, forceId, panelId: panel.id }, details: { sentBy: actor, substitute } },
     ]);

@@ -7,13 +7,15 @@ import { normaliseInstant, pastPlan, planBack } from '../planning/sync.js';
 import type { Repos, Store } from '../store/store.js';
 import type { CsvRecord, LineProblem } from './csv-records.js';
 import { groupMeetings, meetingKey, storeConflict, toAnswers, type MeetingImport, type StoredMeeting } from './import-meetings.js';
-import { checkRow, isRealDate, readImportFile, type ImportRow, type RowContext } from './import-rows.js';
+import { checkRow, isImportableDate, readImportFile, type ImportRow, type RowContext } from './import-rows.js';
 import { recordIn } from './record-attendance.js';
 
 // `panel-bot import attendance`: a force's or a panel's past record loaded from a file, all or nothing, in one
 // transaction. The file is checked whole first (every problem, by line); then the panels' timetables are planned back
 // to its earliest date, so a month with no row shows as unrecorded, and each meeting is recorded as a chair would record
-// it, with source "import". A re-run finds everything recorded already and changes nothing.
+// it, with source "import", for the forces the file names only: at a panel shared with other forces, their records are
+// left as they are (or unrecorded), so each force may import its own past. A re-run finds everything recorded already
+// and changes nothing.
 
 /** Who the import acts as in the audit log and on the records it writes. */
 const ACTOR = 'system';
@@ -117,7 +119,7 @@ async function prepare(tx: Repos, records: CsvRecord[], now: string): Promise<{ 
   // A meeting with a bad row is not checked as a whole: its problems would mostly echo the row's.
   const bad = new Set(problems.map((p) => p.line));
   const badMeetings = new Set(records.filter((r) => bad.has(r.line)).map((r) => meetingKey(r.fields[1]?.trim() ?? '', r.fields[0]?.trim() ?? '')));
-  const grouped = groupMeetings(rows.filter((r) => !badMeetings.has(meetingKey(r.panelId, r.date))), ctx.asked);
+  const grouped = groupMeetings(rows.filter((r) => !badMeetings.has(meetingKey(r.panelId, r.date))));
   problems.push(...grouped.problems);
   const targets: Target[] = [];
   for (const m of grouped.meetings) {
@@ -130,13 +132,13 @@ async function prepare(tx: Repos, records: CsvRecord[], now: string): Promise<{ 
   return { ok: true, value: { rows: rows.length, fromUtc, panels: [...new Set(rows.map((r) => r.panelId))].map((id) => panels.get(id)!), targets } };
 }
 
-/** The live panels' dates the file names (only well-formed past dates), by panel. */
+/** The live panels' dates the file names (only well-formed past dates within the retention period), by panel. */
 function candidateMeetings(records: CsvRecord[], panels: Map<string, Panel>, today: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const r of records) {
     const [date, panelId] = [r.fields[0]?.trim() ?? '', r.fields[1]?.trim() ?? ''];
     const panel = panels.get(panelId);
-    if (!panel || panel.retired || !isRealDate(date) || date >= today) continue;
+    if (!panel || panel.retired || !isImportableDate(date, today)) continue;
     const dates = out.get(panelId) ?? [];
     if (!dates.includes(date)) dates.push(date);
     out.set(panelId, dates);
@@ -250,10 +252,13 @@ async function cancel(tx: Repos, t: Target, now: string): Promise<number> {
   return 1;
 }
 
-/** Records a held or not-held meeting through the chair's path; returns the audit entries it wrote (one per record saved). */
+/**
+ * Records a held or not-held meeting through the chair's path, for the forces the file names only (the others'
+ * records stay as they are); returns the audit entries it wrote (one per record saved).
+ */
 async function record(tx: Repos, t: Target, now: string, s: ImportSummary): Promise<number> {
   const before = await tx.chairs.attendance([t.meeting.id]);
-  const r = await recordIn(tx, t.meeting.id, toAnswers(t.file, t.stored?.record?.agencies ?? {}), ACTOR, now, { source: 'import' });
+  const r = await recordIn(tx, t.meeting.id, toAnswers(t.file, t.stored?.record?.agencies ?? {}), ACTOR, now, { source: 'import', onlyNamedForces: true });
   // Checked already, so a refusal here is a rule the file checks missed: refuse the whole file, said plainly.
   if (!r.ok) throw new Refused([{ line: t.file.lines[0]!, message: `the ${t.file.panelId} meeting on ${t.file.date} could not be recorded: ${r.error.message}` }]);
   const written = (await tx.chairs.attendance([t.meeting.id])).filter((a) => !before.some((b) => b.forceId === a.forceId && b.version === a.version));

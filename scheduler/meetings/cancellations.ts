@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { accessFor, canActForPanel, type Access } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { CancelReason, Meeting, Panel, Result } from '../domain/types.js';
-import { fail, ok } from '../domain/types.js';
+import { fail, ok, RECORD_YEARS } from '../domain/types.js';
 import { queueCardUpdates } from '../nominations/card-messages.js';
 import type { Repos, Store } from '../store/store.js';
 
@@ -203,18 +203,17 @@ async function panelFingerprint(repos: Repos, panelId: string, asOf: string): Pr
 }
 
 /** How far back a chair may add a meeting that took place: the retention period. */
-const PAST_YEARS = 7;
 
 /**
  * Adds an extra meeting to a panel; on a when-necessary panel every meeting is one. It may be one that already
- * took place (up to PAST_YEARS back), so that its attendance can be recorded. A card's press carries the
+ * took place (up to RECORD_YEARS back), so that its attendance can be recorded. A card's press carries the
  * panel's snapshot: when the panel's meetings changed since the card was made (another chair added or moved one),
  * nothing is added and the chair sees the current list.
  */
 export async function addExtraMeeting(store: Store, panelId: string, slot: LocalSlot, snapshot: PanelSnapshot | null | undefined, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
   const start = slotToUtc(slot);
   if (!start) return fail('INVALID', 'Give a real date and time.');
-  if (start < DateTime.fromISO(now, { zone: 'utc' }).minus({ years: PAST_YEARS }).toISO()!) return fail('INVALID', `An extra meeting can be at most ${PAST_YEARS} years back.`);
+  if (start < DateTime.fromISO(now, { zone: 'utc' }).minus({ years: RECORD_YEARS }).toISO()!) return fail('INVALID', `An extra meeting can be at most ${RECORD_YEARS} years back.`);
   return store.transaction(async (tx) => {
     const panel = await tx.directory.getPanel(panelId);
     if (!panel || panel.retired) return fail('NOT_FOUND', 'That panel is not known to this bot.');

@@ -33,6 +33,8 @@ export async function confirmCardModel(repos: Repos, meetingId: string, forceId:
  */
 export async function answerForForce(store: Store, meetingId: string, forceId: string, recordVersion: number, answer: ForceAnswer, actor: string, now: string): Promise<Result<{ record: Attendance; changed: boolean }>> {
   return store.transaction(async (tx) => {
+    // The meeting's lock orders this after (or before) a chair's correction: never a confirmation of a record since replaced.
+    await tx.meetings.getForUpdate(meetingId);
     const [record] = (await tx.chairs.attendance([meetingId])).filter((a) => a.forceId === forceId);
     if (!record) return fail('NOT_FOUND', 'There is no attendance record for that force at that meeting.');
     if (!canActForForce(await accessFor(tx, actor), forceId)) return fail('FORBIDDEN', "Only the force's Prevent leads, their deputies and national leads can confirm or dispute its attendees.");

@@ -10,8 +10,7 @@ const person = (n: number, id = true): ImportedAttendee => ({
 let nextLine = 2;
 const row = (r: Partial<ImportRow>): ImportRow => ({ line: nextLine++, date: '2026-06-09', panelId: 'p1', forceId: 'a', outcome: 'apologies', attendee: null, reason: null, ...r });
 const attended = (forceId: string, n: number, r: Partial<ImportRow> = {}) => row({ forceId, outcome: 'attended', attendee: person(n), ...r });
-const asked = () => ['a', 'b'];
-const group = (...rows: ImportRow[]) => groupMeetings(rows, asked);
+const group = (...rows: ImportRow[]) => groupMeetings(rows);
 const messages = (...rows: ImportRow[]) => group(...rows).problems.map((p) => `${p.line}: ${p.message}`);
 
 describe('groupMeetings', () => {
@@ -48,10 +47,26 @@ describe('groupMeetings', () => {
     ]);
   });
 
-  it('refuses a held meeting that leaves out a force, naming the meeting\'s lines and the force', () => {
+  it("takes a held meeting with rows for only some of its forces (one force's own file for a joint panel)", () => {
     nextLine = 5;
-    expect(messages(attended('a', 1), attended('a', 2))).toEqual([
-      "5: the p1 meeting on 2026-06-09: it is recorded as held (lines 5, 6) but no line gives b's outcome; a held meeting needs attended, apologies or absent for every force asked to it",
+    const got = group(attended('a', 1), attended('a', 2));
+    expect(got.problems).toEqual([]);
+    expect(got.meetings).toEqual([
+      { panelId: 'p1', date: '2026-06-09', lines: [5, 6], rows: [{ line: 5, forceId: 'a', outcome: 'attended' }, { line: 6, forceId: 'a', outcome: 'attended' }], outcome: 'held', reason: null, forces: [
+        { forceId: 'a', outcome: 'attended', attendees: [person(1), person(2)], lines: [5, 6] },
+      ] },
+    ]);
+    expect(group(row({ forceId: 'b', outcome: 'absent' })).meetings[0]!.forces.map((f) => f.forceId)).toEqual(['b']);
+  });
+
+  it("still refuses a force's rows that disagree, and a meeting-wide row mixed with one force's rows", () => {
+    nextLine = 2;
+    expect(messages(row({ forceId: 'b', outcome: 'absent' }), row({ forceId: 'b', outcome: 'apologies' }))).toEqual([
+      '2: the p1 meeting on 2026-06-09: b is given more than one outcome (absent, apologies) on lines 2, 3; give one',
+    ]);
+    nextLine = 2;
+    expect(messages(row({ forceId: 'b', outcome: 'not-held', reason: 'not quorate' }), row({ forceId: 'b', outcome: 'absent' }))).toEqual([
+      '2: the p1 meeting on 2026-06-09: it is recorded as not-held (not-quorate) on line 2 and given police attendance on line 3; a meeting that did not take place has none',
     ]);
   });
 
@@ -74,9 +89,6 @@ describe('groupMeetings', () => {
     expect(messages(attended('a', 1, { attendee: person(1, false) }), attended('a', 2, { attendee: person(2, false) }), row({ forceId: 'b' }))).toEqual([]);
   });
 
-  it('needs every force asked to that meeting, invited ones included', () => {
-    expect(groupMeetings([attended('a', 1), row({ forceId: 'b' })], () => ['a', 'b', 'c']).problems[0]!.message).toMatch(/no line gives c's outcome/);
-  });
 });
 
 const held: MeetingImport = { panelId: 'p1', date: '2026-06-09', lines: [2, 3], rows: [], outcome: 'held', reason: null, forces: [{ forceId: 'a', outcome: 'attended', attendees: [person(1)], lines: [2] }, { forceId: 'b', outcome: 'absent', attendees: [], lines: [3] }] };
@@ -111,6 +123,33 @@ describe('storeConflict', () => {
     expect(storeConflict(held, { ...scheduled, status: 'held', record: record('teams-meeting'), attendance: [attendance('teams-meeting', 'attended', 1)] })).toBeNull();
     expect(storeConflict(held, { ...scheduled, status: 'not-held', record: record('import', 'not-held'), attendance: [] })).toBeNull();
     expect(storeConflict(held, { ...scheduled, status: 'held', record: record('import'), attendance: [attendance('import', 'absent')] })).toBeNull();
+  });
+
+  const onlyB: MeetingImport = { ...held, lines: [3], forces: [held.forces[1]!] };
+  it('takes one force\'s rows for a meeting whose other force someone else recorded, leaving that record alone', () => {
+    // The chair (or a Teams meeting) recorded a only: the file may add b.
+    expect(storeConflict(onlyB, { ...scheduled, status: 'held', record: record('chair'), attendance: [attendance('chair', 'attended', 2)] })).toBeNull();
+    // An earlier import recorded a (its force's own file): b's file leaves it, and may correct its own earlier record.
+    expect(storeConflict(onlyB, { ...scheduled, status: 'held', record: record('import'), attendance: [attendance('import', 'attended', 1), { ...attendance('import', 'apologies'), forceId: 'b' }] })).toBeNull();
+    // What the chair recorded for b is still never contradicted.
+    expect(storeConflict(onlyB, { ...scheduled, status: 'held', record: record('chair'), attendance: [{ ...attendance('chair', 'apologies'), forceId: 'b' }] })).toMatch(/already has b's attendance recorded by the chair, and the file differs/);
+  });
+
+  it("never lets a not-held row erase a force's attendance the file does not name", () => {
+    const notHeld = (...forceIds: Array<string | null>): MeetingImport => ({
+      ...cancelled, outcome: 'not-held', reason: 'not quorate', lines: forceIds.map((_, i) => i + 2), rows: forceIds.map((forceId, i) => ({ line: i + 2, forceId, outcome: 'not-held' })),
+    });
+    const importedHeld: StoredMeeting = { ...scheduled, status: 'held', record: record('import'), attendance: [attendance('import', 'attended', 1), { ...attendance('import', 'absent'), forceId: 'b' }] };
+    expect(storeConflict(notHeld(null), importedHeld)).toBe(
+      "has a's and b's attendance from an earlier import, which a not-held row would erase. If it did not take place, give the not-held row for each force recorded (a, b); otherwise leave it out of the file",
+    );
+    expect(storeConflict(notHeld('b'), importedHeld)).toMatch(/^has a's attendance from an earlier import, which a not-held row would erase/);
+    expect(storeConflict(notHeld('a', 'b'), importedHeld)).toBeNull();
+    expect(storeConflict(notHeld(null), { ...scheduled, status: 'held', record: record('import'), attendance: [] })).toBeNull();
+    // A chair's force record (under an imported meeting record) is never erased, named or not.
+    expect(storeConflict(notHeld('a'), { ...importedHeld, attendance: [attendance('chair', 'attended', 1)] })).toBe(
+      "has a's attendance recorded by the chair, which a not-held row would erase. Correct it in Teams, or leave it out of the file",
+    );
   });
 });
 

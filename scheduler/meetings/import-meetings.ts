@@ -29,19 +29,22 @@ export interface MeetingImport {
 
 export const meetingKey = (panelId: string, date: string): string => `${panelId} ${date}`;
 
+const list = (items: readonly string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 const lineList = (lines: readonly number[]) => (lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`);
 const saidOf = (r: ImportRow) => (r.outcome === 'cancelled' || r.outcome === 'not-held' ? `${r.outcome} (${slugOf(r.reason!)})` : r.outcome);
 
 /**
  * Rows grouped into meetings, oldest first, each checked as a whole: a meeting that did not take place has no force
- * rows and one reason, and a held one has exactly one outcome for every force asked to it (`asked`).
+ * rows and one reason, and a held one has one outcome for each force the file names for it. A held meeting needs
+ * rows only for the forces the file names: a force's own file for a panel it shares gives only its own rows, and
+ * the other forces' records are left as they are (or unrecorded).
  */
-export function groupMeetings(rows: readonly ImportRow[], asked: (panelId: string, date: string) => readonly string[]): { meetings: MeetingImport[]; problems: LineProblem[] } {
+export function groupMeetings(rows: readonly ImportRow[]): { meetings: MeetingImport[]; problems: LineProblem[] } {
   const meetings: MeetingImport[] = [];
   const problems: LineProblem[] = [];
   for (const group of groupBy(rows, (r) => meetingKey(r.panelId, r.date)).values()) {
     const found: string[] = [];
-    const meeting = checkMeeting(group, asked(group[0]!.panelId, group[0]!.date), found);
+    const meeting = checkMeeting(group, found);
     const where = `the ${group[0]!.panelId} meeting on ${group[0]!.date}`;
     problems.push(...found.map((message) => ({ line: group[0]!.line, message: `${where}: ${message}` })));
     if (meeting) meetings.push(meeting);
@@ -50,7 +53,7 @@ export function groupMeetings(rows: readonly ImportRow[], asked: (panelId: strin
   return { meetings, problems };
 }
 
-function checkMeeting(rows: ImportRow[], asked: readonly string[], problems: string[]): MeetingImport | null {
+function checkMeeting(rows: ImportRow[], problems: string[]): MeetingImport | null {
   const { panelId, date } = rows[0]!;
   const lines = rows.map((r) => r.line);
   const said = rows.map(({ line, forceId, outcome }) => ({ line, forceId, outcome }));
@@ -70,9 +73,6 @@ function checkMeeting(rows: ImportRow[], asked: readonly string[], problems: str
     return { panelId, date, lines, rows: said, outcome: first.outcome as 'cancelled' | 'not-held', reason: first.reason, forces: [] };
   }
   const forces = [...groupBy(forceRows, (r) => r.forceId!).entries()].map(([forceId, fr]) => checkForce(forceId, fr, problems));
-  for (const forceId of asked.filter((f) => !forceRows.some((r) => r.forceId === f))) {
-    problems.push(`it is recorded as held (${lineList(lines)}) but no line gives ${forceId}'s outcome; a held meeting needs attended, apologies or absent for every force asked to it`);
-  }
   if (problems.length || forces.some((f) => !f)) return null;
   return { panelId, date, lines, rows: said, outcome: 'held', reason: null, forces: forces as ForceImport[] };
 }
@@ -111,7 +111,9 @@ export interface StoredMeeting {
 /**
  * Why the file may not change a meeting the store already has, or null. A cancellation is never turned into
  * anything else, nor a recorded meeting into a cancellation; what a chair (or a Teams meeting) recorded is never
- * contradicted, though a force it did not record may be added. An earlier import's record may be corrected.
+ * contradicted, though a force it did not record may be added. An earlier import's record may be corrected, a
+ * force's row replacing only that force's record; but a not-held row never erases a force's attendance that the
+ * file does not name (another force's import, or anyone's record but an import's).
  */
 export function storeConflict(m: MeetingImport, s: StoredMeeting): string | null {
   const was = s.status === 'not-held' ? 'recorded as not held' : `recorded as ${s.status}`;
@@ -124,6 +126,18 @@ export function storeConflict(m: MeetingImport, s: StoredMeeting): string | null
   const by = (source: string) => (source === 'chair' ? 'the chair' : 'its Teams meeting');
   if (s.record && s.record.source !== 'import' && (s.record.outcome !== m.outcome || s.record.notHeldReason !== m.reason)) {
     return `is ${was} by ${by(s.record.source)}; the file says ${m.outcome}. Correct it in Teams, or leave it out of the file`;
+  }
+  if (m.outcome === 'not-held') {
+    const named = new Set(m.rows.map((r) => r.forceId));
+    const kept = s.attendance.filter((a) => a.source !== 'import' || !named.has(a.forceId));
+    const recorded = kept.filter((a) => a.source !== 'import');
+    if (recorded.length) {
+      return `has ${list(recorded.map((a) => `${a.forceId}'s`))} attendance recorded ${new Set(recorded.map((a) => a.source)).size === 1 ? `by ${by(recorded[0]!.source)}` : 'in Teams'}, which a not-held row would erase. Correct it in Teams, or leave it out of the file`;
+    }
+    if (kept.length) {
+      const all = s.attendance.map((a) => a.forceId);
+      return `has ${list(kept.map((a) => `${a.forceId}'s`))} attendance from an earlier import, which a not-held row would erase. If it did not take place, give the not-held row for each force recorded (${all.join(', ')}); otherwise leave it out of the file`;
+    }
   }
   for (const f of m.forces) {
     const stored = s.attendance.find((a) => a.forceId === f.forceId);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Force, Panel } from '../domain/types.js';
-import { checkRow, COLUMNS, MAX_FILE_BYTES, readImportFile, type RowContext } from './import-rows.js';
+import { checkRow, COLUMNS, earliestDate, isImportableDate, MAX_FILE_BYTES, readImportFile, type RowContext } from './import-rows.js';
 
 const HEADER = COLUMNS.join(',');
 const SAM = '5b0e9a43-1c52-4d0e-9f0a-1f6a2c7e9d01';
@@ -66,6 +66,8 @@ describe('checkRow: each kind of bad row', () => {
     ['a date that does not exist', { ...ATTENDED, date: '2026-02-30' }, /not a real date/],
     ['today', { ...ATTENDED, date: '2026-11-22' }, /not in the past: only meetings before today \(2026-11-22\)/],
     ['a future date', { ...ATTENDED, date: '2027-01-12' }, /not in the past/],
+    ['a date a day more than 7 years back', { ...ATTENDED, date: '2019-11-21' }, /^date 2019-11-21 is more than 7 years ago: records are kept for 7 years \(the retention period\), so only meetings from 2019-11-22 on can be imported$/],
+    ['a date a thousand years back', { ...ATTENDED, date: '1027-03-02' }, /^date 1027-03-02 is more than 7 years ago/],
     ['no panel', { ...ATTENDED, panel_id: '' }, /^panel_id is required/],
     ['an unknown panel', { ...ATTENDED, panel_id: 'atlantis' }, /^panel_id "atlantis" is not a panel this bot knows/],
     ['a retired panel', { ...ATTENDED, panel_id: 'old' }, /^panel old is retired/],
@@ -97,6 +99,14 @@ describe('checkRow: each kind of bad row', () => {
     const got = problems(row);
     expect(got).toHaveLength(1);
     expect(got[0]).toMatch(message);
+  });
+
+  it('takes a date exactly 7 years back (the retention period), and counts years as the calendar does', () => {
+    expect(problems({ ...ATTENDED, date: '2019-11-22' })).toEqual([]);
+    expect(earliestDate('2026-11-22')).toBe('2019-11-22');
+    expect(earliestDate('2028-02-29')).toBe('2021-02-28');
+    expect(earliestDate('2027-03-01')).toBe('2020-03-01');
+    expect(['2021-02-27', '2021-02-28', '2028-02-28', '2028-02-29', '2021-02-30'].map((d) => isImportableDate(d, '2028-02-29'))).toEqual([false, true, true, false, false]);
   });
 
   it('lists every problem of a row at once', () => {

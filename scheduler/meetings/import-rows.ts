@@ -1,11 +1,12 @@
+import { DateTime } from 'luxon';
 import type { AttendeeAnswer } from '../domain/attendance-rules.js';
 import { AAD_OBJECT_ID } from '../domain/ids.js';
 import { cleanText } from '../domain/text.js';
 import type { CancelReason, Force, Panel } from '../domain/types.js';
-import { ATTENDANCE_OUTCOMES, DECISION_ANSWERS, MODES, REASON_SLUGS, ROLE_CATEGORIES, UNITS } from '../domain/types.js';
+import { ATTENDANCE_OUTCOMES, DECISION_ANSWERS, MODES, REASON_SLUGS, RECORD_YEARS, ROLE_CATEGORIES, UNITS } from '../domain/types.js';
 import { parseCsv, type CsvRecord, type LineProblem } from './csv-records.js';
 
-// The attendance import's file, row by row (CONTRACT.md "Attendance import"): pure, so every rule has a unit test.
+// The attendance import's file, row by row (README, "Importing past attendance"): pure, so every rule has a unit test.
 // Nothing here reads the store; what a row is checked against comes in a RowContext.
 
 export const COLUMNS = [
@@ -18,6 +19,7 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const MAX_ROWS = 50_000;
 export const MAX_NAME = 120;
 export const MAX_ROLE = 80;
+/** How far back a row's date may be: the retention period (as for a past meeting a chair adds). */
 
 export const IMPORT_OUTCOMES = [...ATTENDANCE_OUTCOMES, 'not-held', 'cancelled'] as const;
 export type ImportOutcome = (typeof IMPORT_OUTCOMES)[number];
@@ -40,7 +42,7 @@ export interface ImportRow {
 
 /** What rows are checked against: the directory and the day the import runs. */
 export interface RowContext {
-  /** The Europe/London date of the import: every row's date must be before it. */
+  /** The Europe/London date of the import: every row's date must be before it, and not before earliestDate(today). */
   today: string;
   panel(id: string): Panel | undefined;
   force(id: string): Force | undefined;
@@ -127,10 +129,20 @@ export function isRealDate(d: string): boolean {
   return !!at && !Number.isNaN(at.getTime()) && at.toISOString().startsWith(d);
 }
 
+/** The earliest date a file may give on `today`: RECORD_YEARS back to the day (29 February: the 28th). */
+export function earliestDate(today: string): string {
+  return DateTime.fromISO(today, { zone: 'utc' }).minus({ years: RECORD_YEARS }).toISODate()!;
+}
+
+/** A date an import may give on `today`: a real one, before today and within the retention period. */
+export const isImportableDate = (d: string, today: string): boolean => isRealDate(d) && d < today && d >= earliestDate(today);
+
 function checkDate(raw: string, today: string, problems: string[]): string | null {
   if (!raw) return no(problems, 'date is required (YYYY-MM-DD)');
   if (!isRealDate(raw)) return no(problems, `date ${shown(raw)} is not a real date written YYYY-MM-DD`);
   if (raw >= today) return no(problems, `date ${raw} is not in the past: only meetings before today (${today}) can be imported`);
+  const earliest = earliestDate(today);
+  if (raw < earliest) return no(problems, `date ${raw} is more than ${RECORD_YEARS} years ago: records are kept for ${RECORD_YEARS} years (the retention period), so only meetings from ${earliest} on can be imported`);
   return raw;
 }
 

@@ -15,6 +15,11 @@ export interface RecordOptions {
   source: AttendanceSource;
   /** The version of the card the chair pressed; undefined when not from a card (an import). */
   cardVersion?: string;
+  /**
+   * Answer for only the forces named in the answers (an import of one force's past at a joint panel): the
+   * others' records are left as they are. A chair's card always answers for every force asked.
+   */
+  onlyNamedForces?: boolean;
 }
 
 /**
@@ -37,13 +42,14 @@ export async function recordIn(tx: Repos, meetingId: string, answers: MeetingAns
   if (meeting.status === 'cancelled') return fail('CANCELLED', 'That meeting was cancelled, so there is no attendance to record.');
   if (meeting.end > now) return fail('NOT_ENDED', 'Attendance can be recorded once the meeting has ended.');
   const forceIds = await meetingForceIds(tx, meeting, panel);
-  const forces = (await Promise.all(forceIds.map((f) => tx.directory.getForce(f)))).filter((f): f is Force => !!f);
+  const named = (f: string) => !options.onlyNamedForces || answers.forces.some((a) => a.forceId === f);
+  const forces = (await Promise.all(forceIds.filter(named).map((f) => tx.directory.getForce(f)))).filter((f): f is Force => !!f);
   const checked = checkAnswers(answers, forces);
   if (!checked.ok) return checked;
   const stored = await tx.chairs.attendance([meeting.id]);
   const version = attendanceVersion(meeting, forceIds, stored);
   if (options.cardVersion !== undefined && options.cardVersion !== version && (await differs(tx, meeting, checked.value, stored))) {
-    if (options.cardVersion === '' && stored.length > 0) return fail('OUTDATED', 'This card is from an earlier version of the bot, so nothing was changed: here is the record as it stands now.');
+    if (options.cardVersion === '' && (stored.length > 0 || meeting.status !== 'scheduled')) return fail('OUTDATED', 'This card is from an earlier version of the bot, so nothing was changed: here is the record as it stands now.');
     if (options.cardVersion !== '') return fail('STALE', 'This card was out of date: the attendance was recorded or corrected by someone else after it was made. Nothing was changed; here is the record as it stands now.');
   }
   const recordChanged = await saveMeetingRecord(tx, meeting, checked.value, actor, now, options.source);
@@ -84,7 +90,7 @@ async function saveMeetingRecord(tx: Repos, meeting: Meeting, a: CheckedAnswers,
   const record: MeetingRecord = { meetingId: meeting.id, outcome: a.outcome, notHeldReason: a.outcome === 'not-held' ? a.notHeldReason : null, agencies: a.agencies, source, recordedBy: actor, recordedAt: now };
   await tx.chairs.saveMeetingRecord(record);
   // A meeting that did not take place had no police representation to record; any earlier record of it goes.
-  if (a.outcome === 'not-held') await tx.chairs.clearAttendance(meeting.id);
+  if (a.outcome === 'not-held') await tx.chairs.clearAttendance(meeting.id, now);
   await tx.audit.append([
     {
       at: now,
@@ -108,7 +114,8 @@ async function saveForce(tx: Repos, meeting: Meeting, force: Force, f: ForceChec
   const confirmation = source === 'chair' ? nextConfirmation(previous, attendees, needsForceConfirmation(attendees, nominee)) : { state: 'not-needed' as const, by: null, at: null };
   const record: Attendance = {
     meetingId: meeting.id, forceId: f.forceId, outcome: f.outcome, attendees, source, forceConfirmation: confirmation.state, confirmedBy: confirmation.by, confirmedAt: confirmation.at,
-    recordedBy: actor, recordedAt: now, version: (previous?.version ?? 0) + 1,
+    // Above every version this force's record ever had, withdrawn ones included, so no card or message id repeats.
+    recordedBy: actor, recordedAt: now, version: Math.max(previous?.version ?? 0, (await tx.chairs.attendanceVersions(meeting.id)).get(f.forceId) ?? 0) + 1,
   };
   await tx.chairs.saveAttendance(record);
   await tx.audit.append([

@@ -1,7 +1,6 @@
 import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { localDate, toLocalIso } from '../domain/timetable.js';
 import type { AgencyCounts, Attendance, Attendee } from '../domain/types.js';
-import { slugOf } from '../domain/types.js';
 import { outcome, slices, timetabled, type ReviewInput } from './review.js';
 
 /** One meeting as one force saw it: the export's row. Nothing about a referred person, and no free-text notes. */
@@ -83,7 +82,7 @@ export function reviewRows(input: ReviewInput): ReviewRow[] {
           cancel_reason: m.status === 'cancelled' ? (m.cancelReason ?? 'no reason recorded') : '',
           nominee: n?.name ?? '', nominee_role: n?.role ?? '', nominee_decision_maker: n ? yesNo(n.decisionMaker) : '', nominated_at: n ? toLocalIso(n.nominatedAt) : '',
           days_nominated_ahead: n ? ((Date.parse(m.start) - Date.parse(n.nominatedAt)) / 86_400_000).toFixed(1) : '',
-          not_held_reason: m.status === 'not-held' && m.meetingRecord?.notHeldReason ? slugOf(m.meetingRecord.notHeldReason) : '',
+          not_held_reason: m.status === 'not-held' ? (m.meetingRecord?.notHeldReason ?? 'no reason recorded') : '',
           attendance: status === 'unrecorded' ? 'unrecorded' : !held ? '' : !a ? 'unrecorded' : a.outcome,
           ...attendeeColumns(a),
           substitute: a && attended(a) ? yesNo(a.attendees.some((p) => p.substitute)) : '', decision_maker_present: held ? yesNo(decisionMakerPresent(a)) : '',

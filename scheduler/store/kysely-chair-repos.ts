@@ -27,14 +27,20 @@ export function chairRepo(db: Kysely<Database>): ChairRepo {
         })),
       ),
     async saveAttendance(a) {
-      const row = attendanceRow(a);
+      const row = { ...attendanceRow(a), withdrawn_at: null };
       await db.insertInto('attendance').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
     },
-    async clearAttendance(meetingId) {
-      await db.deleteFrom('attendance').where('meeting_id', '=', meetingId).execute();
+    async clearAttendance(meetingId, at) {
+      await db.updateTable('attendance').set({ withdrawn_at: at }).where('meeting_id', '=', meetingId).where('withdrawn_at', 'is', null).execute();
     },
     attendance: (ids) =>
-      chunked(ids, async (slice) => (await db.selectFrom('attendance').selectAll().where('meeting_id', 'in', slice).orderBy('force_id').execute()).map(toAttendance)),
+      chunked(ids, async (slice) =>
+        (await db.selectFrom('attendance').selectAll().where('meeting_id', 'in', slice).where('withdrawn_at', 'is', null).orderBy('force_id').execute()).map(toAttendance),
+      ),
+    async attendanceVersions(meetingId) {
+      const rows = await db.selectFrom('attendance').select(['force_id', 'version']).where('meeting_id', '=', meetingId).execute();
+      return new Map(rows.map((r) => [r.force_id, r.version]));
+    },
     async saveMeetingRecord(r) {
       const row = {
         meeting_id: r.meetingId, outcome: r.outcome, not_held_reason: r.notHeldReason, agencies_json: JSON.stringify(r.agencies), source: r.source, recorded_by: r.recordedBy, recorded_at: r.recordedAt,

@@ -23,7 +23,7 @@ export function reviewRepo(db: Kysely<Database>): ReviewRepo {
         inSlice(meetings.leftJoin('cancellations as c', 'c.meeting_id', 'm.id').selectAll('m').select('c.reason as cancel_reason'), slice)
           .orderBy('m.start_utc').orderBy('m.id').execute(),
         inSlice(meetings.innerJoin('nominations as n', 'n.meeting_id', 'm.id').selectAll('n'), slice).orderBy('n.force_id').execute(),
-        inSlice(meetings.innerJoin('attendance as a', 'a.meeting_id', 'm.id').selectAll('a'), slice).orderBy('a.force_id').execute(),
+        inSlice(meetings.innerJoin('attendance as a', 'a.meeting_id', 'm.id').selectAll('a'), slice).where('a.withdrawn_at', 'is', null).orderBy('a.force_id').execute(),
         inSlice(meetings.innerJoin('invitations as i', 'i.meeting_id', 'm.id').select(['i.meeting_id as meetingId', 'i.force_id as forceId']), slice).orderBy('i.force_id').execute(),
         inSlice(meetings.innerJoin('meeting_records as r', 'r.meeting_id', 'm.id').selectAll('r'), slice).execute(),
       ]);

@@ -50,7 +50,7 @@ export const toAttendance = (r: Selectable<AttendanceTable>): Attendance => ({
 });
 
 /** The domain's Attendance as a row. */
-export const attendanceRow = (a: Attendance): AttendanceTable => ({
+export const attendanceRow = (a: Attendance): Omit<AttendanceTable, 'withdrawn_at'> => ({
   meeting_id: a.meetingId, force_id: a.forceId, outcome: a.outcome, attendees_json: JSON.stringify(a.attendees), source: a.source,
   force_confirmation: a.forceConfirmation, confirmed_by: a.confirmedBy, confirmed_at: a.confirmedAt, recorded_by: a.recordedBy, recorded_at: a.recordedAt, version: a.version,
 });

@@ -97,9 +97,12 @@ export interface ChairRepo {
   saveCancellation(c: Cancellation): Promise<void>;
   cancellations(meetingIds: string[]): Promise<Cancellation[]>;
   saveAttendance(a: Attendance): Promise<void>;
-  /** Removes every force's record of a meeting (it did not take place after all). */
-  clearAttendance(meetingId: string): Promise<void>;
+  /** Withdraws every force's record of a meeting (it did not take place after all); the rows stay, unread. */
+  clearAttendance(meetingId: string, at: string): Promise<void>;
+  /** The live records (withdrawn ones are not). */
   attendance(meetingIds: string[]): Promise<Attendance[]>;
+  /** The last version each force's record of the meeting reached, withdrawn ones included: a new version is above it. */
+  attendanceVersions(meetingId: string): Promise<Map<string, number>>;
   saveMeetingRecord(r: MeetingRecord): Promise<void>;
   meetingRecords(meetingIds: string[]): Promise<MeetingRecord[]>;
   /** The latest apologies per meeting and force win. */

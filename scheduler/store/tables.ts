@@ -134,6 +134,8 @@ export interface AttendanceTable {
   force_confirmation: string;
   confirmed_by: string | null;
   confirmed_at: string | null;
+  /** Set when the meeting was recorded as not taking place: the row is kept so its version never repeats. */
+  withdrawn_at: string | null;
   recorded_by: string;
   recorded_at: string;
   version: number;
