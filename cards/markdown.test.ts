@@ -35,7 +35,7 @@ function nomination(names: string[]): NominationView {
     meetingId: 'southampton.2027-05-03', meetingVersion: 1, nominationVersion: 1,
     start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', status: 'scheduled', started: false,
     moved: { from: '2027-05-03T10:00:00+01:00', reason: n(3) },
-    panel: { id: 'southampton', name: n(0), localAuthority: n(1), onGuidanceTimetable: true },
+    panel: { id: 'southampton', name: n(0), localAuthority: n(1), timetable: 'below-guidance' },
     force: { id: 'hampshire', name: n(2) },
     nomination: { aadObjectId: '36f675cc-81e7-4ef5-a8e2-5d940ed90475', name: n(4), role: n(0), decisionMaker: true },
     recent: [
@@ -47,8 +47,9 @@ function nomination(names: string[]): NominationView {
 }
 
 const figures: ReviewFigures = {
-  meetings: 1, due: 1, held: 1, cancelled: 0, cancelledByReason: {}, notHeld: 0, unrecorded: 0, extra: 0, moved: 0, attendanceUnrecorded: 0,
-  decisionMakerPresent: 1, decisionMakerShare: 1, distinctAttendees: 1, medianNominationDays: 3, openFlags: 0, flagsByCode: {},
+  meetings: 1, due: 1, held: 1, cancelled: 0, cancelledByReason: {}, notHeld: 0, unrecorded: 0, extra: 0, moved: 0, monthsDue: 1, monthsMet: 1,
+  attendanceUnrecorded: 0, decisionMakerPresent: 1, decisionMakerShareOfDue: 1, decisionMakerShareOfHeld: 1, policeAbsent: 0, distinctAttendees: 1,
+  medianNominationDays: 3, openFlags: 1, flagsByCode: { POLICE_ABSENT: 1 },
 };
 
 function history(names: string[]): HistoryPage {
@@ -75,9 +76,16 @@ function review(names: string[]): Review {
   return {
     scope: { forces: null, panels: null, label: names[1]! },
     from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z', now: '2026-06-01T00:00:00.000Z',
-    panels: names.map((name, i) => ({ panelId: `p${i}`, panelName: name, localAuthority: pick(i + 1, names), forces: ['f'], whenNecessary: false, figures })),
+    panels: names.map((name, i) => ({
+      panelId: `p${i}`, panelName: name, localAuthority: pick(i + 1, names), forceId: `f${i % 2}`, invited: i === 2, timetable: 'guidance' as const, whenNecessary: false, figures,
+    })),
+    forces: [{ forceId: 'f0', figures }, { forceId: 'f1', figures }],
     total: figures,
-    months: [{ month: '2026-01', held: 1, cancelled: 0, decisionMakerPresent: 1 }],
+    months: [{ month: '2026-01', held: 1, cancelled: 0, notHeld: 0, unrecorded: 0, decisionMakerPresent: 1 }],
+    // Flags name their panel and force: both come from the names too.
+    flags: names.map((_, i) => ({ code: 'POLICE_ABSENT' as const, panelId: `p${i}`, meetingId: `p${i}.2026-01-05`, forceId: `f${i % 2}`, apologies: false, facts: '2026-01-05: no police representative' })),
+    previous: { from: '2025-10-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z', total: figures },
+    lastYear: null,
   };
 }
 
@@ -93,7 +101,7 @@ function cards(names: string[]): Array<[string, Record<string, unknown>]> {
     })))],
     ['flags', flagsCard(names.map((name, i) => ({ code: 'NOT_DECISION_MAKER', panelName: name, facts: `Mon 29 Mar 2027: ${pick(i + 1, names)} could not make decisions on behalf of cambs` })))],
     ['attendance history', attendanceHistoryCard({ page: history(names), scopeChoices: choices, filter: { scope: 'all', from: '', to: '' } })],
-    ['review', reviewCard({ review: review(names), exportUrl: null, scopeChoices: choices, filterScope: 'all', months: 3, page: 0 })],
+    ['review', reviewCard({ review: review(names), forceNames: { f0: names[2]!, f1: names[3]! }, exportUrl: null, scopeChoices: choices, filterScope: 'all', months: 3, page: 0 })],
     ['subscribe', subscribeCard(names.map((title) => ({ title, webUrl: 'https://bot.example/calendar/t.ics', webcalUrl: 'webcal://bot.example/calendar/t.ics' })))],
   ];
 }

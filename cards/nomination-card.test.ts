@@ -6,7 +6,7 @@ const view = (extra: Partial<NominationView> = {}): NominationView => ({
   meetingId: 'southampton.2027-05-03', meetingVersion: 1, nominationVersion: 0,
   start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', status: 'scheduled', started: false,
   moved: { from: '2027-05-03T10:00:00+01:00', reason: 'bank holiday: Early May bank holiday' },
-  panel: { id: 'southampton', name: 'Southampton Channel panel', localAuthority: 'Southampton City Council', onGuidanceTimetable: true },
+  panel: { id: 'southampton', name: 'Southampton Channel panel', localAuthority: 'Southampton City Council', timetable: 'guidance' },
   force: { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary' },
   nomination: null,
   recent: [
@@ -79,6 +79,16 @@ describe('the nomination card', () => {
     for (const part of ['Southampton Channel panel', 'Southampton City Council', 'Tue 4 May 2027, 10:00–12:00', 'Monthly, to the guidance timetable', 'Early May bank holiday', 'DI Sam Price attended (decision maker)', 'cancelled', 'nobody named']) {
       expect(s).toContain(part);
     }
+  });
+
+  it.each([
+    ['guidance', 'Monthly, to the guidance timetable'],
+    ['below-guidance', 'Fixed, but below the guidance timetable (monthly): some months have no meeting'],
+    ['when-necessary', 'When necessary: not on the guidance timetable'],
+  ] as const)('says what kind of timetable the panel has: %s', (kind, line) => {
+    const c: any = nominationCard(view({ panel: { ...view().panel, timetable: kind } }));
+    const facts = c.body.find((e: any) => e.type === 'FactSet').facts;
+    expect(facts.find((f: any) => f.title === 'Timetable')).toEqual({ title: 'Timetable', value: line });
   });
 
   it('shows the named attendee and hides the form when the meeting is cancelled or started', () => {

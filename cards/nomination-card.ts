@@ -1,4 +1,5 @@
 import { cleanText } from '../scheduler/domain/text.js';
+import type { TimetableClass } from '../scheduler/domain/timetable-class.js';
 import { card, facts, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
@@ -12,7 +13,7 @@ export interface NominationView {
   status: 'scheduled' | 'cancelled' | 'held' | 'not-held';
   started: boolean;
   moved: { from: string; reason: string } | null;
-  panel: { id: string; name: string; localAuthority: string; onGuidanceTimetable: boolean };
+  panel: { id: string; name: string; localAuthority: string; timetable: TimetableClass };
   force: { id: string; name: string };
   nomination: { aadObjectId: string; name: string; role: string; decisionMaker: boolean } | null;
   recent: Array<{ start: string; status: string; name: string | null; decisionMaker: boolean | null; attended: boolean | null }>;
@@ -22,6 +23,13 @@ export interface NominationView {
   /** Apologies already sent for this meeting: who sent them, when (local ISO) and the substitute offered. */
   apology?: { sentBy: string; sentAt: string; substitute: string | null } | null;
 }
+
+/** The card's timetable line for each kind of timetable: plain words for the two the inspection criticises. */
+export const TIMETABLE_LINES: Record<TimetableClass, string> = {
+  guidance: 'Monthly, to the guidance timetable',
+  'below-guidance': 'Fixed, but below the guidance timetable (monthly): some months have no meeting',
+  'when-necessary': 'When necessary: not on the guidance timetable',
+};
 
 const NO_CASE_DETAILS = 'This bot holds no case details. Please keep them out of every field.';
 
@@ -33,7 +41,7 @@ function header(v: NominationView): CardElement[] {
       ['When', meetingWhen(v.start, v.end)],
       ['Force', md(v.force.name)],
       ...(v.invited ? [['Asked', 'Invited to this meeting only: your force does not face this panel'] as [string, string]] : []),
-      ['Timetable', v.panel.onGuidanceTimetable ? 'Monthly, to the guidance timetable' : 'When necessary: not on the guidance timetable'],
+      ['Timetable', TIMETABLE_LINES[v.panel.timetable]],
     ]),
     ...(v.moved ? [text(`Moved from ${shortDate(v.moved.from)} (${md(v.moved.reason)}).`, { isSubtle: true })] : []),
   ];

@@ -79,6 +79,8 @@ describe('a chair cancels a meeting, over real HTTP', () => {
 
   it('answers `flags` for each role with what that role may see', async () => {
     await cancel();
+    now = '2027-06-02T08:00:00.000Z'; // May has ended: its cancellation for want of cases is judged
+
     const flagsFor = async (who: typeof DAWN) => {
       const before = connector.posts().length;
       await post(personalMessage(connector.url, who, 'flags'));
@@ -144,12 +146,13 @@ describe('a chair cancels a meeting, over real HTTP', () => {
 
   it('posts a Monday digest of the week\'s new flags to the force, once', async () => {
     await cancel();
-    now = '2027-05-09T09:00:00.000Z'; // Sunday
+    // The month is judged once it ends: the first Monday after May is 7 June.
+    now = '2027-06-06T09:00:00.000Z'; // Sunday
     await bot.pass();
     // Monday 19 April (in beforeEach) had its own digest; this looks for the one about the cancellation.
     const digests = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('New compliance flags this week') && JSON.stringify(c.card).includes('CANCELLED'));
     expect(digests()).toHaveLength(0);
-    now = '2027-05-10T08:00:00.000Z'; // Monday, 09:00 in London
+    now = '2027-06-07T08:00:00.000Z'; // Monday, 09:00 in London
     await bot.pass();
     await bot.pass();
     expect(digests()).toHaveLength(1);

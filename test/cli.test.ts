@@ -56,6 +56,50 @@ describe('panel-bot', () => {
     expect(all.out).toMatch(/WHEN_NECESSARY_PANEL\): isles-of-scilly/);
   });
 
+  describe('--from and --to, read the same way in every command', () => {
+    const starts = async (...argv: string[]) => {
+      const r = await run('schedule', '--panel', 'southampton', ...argv, '--json');
+      expect(r).toMatchObject({ code: 0, err: '' });
+      return (JSON.parse(r.out) as Array<{ start: string }>).map((m) => m.start.slice(0, 10));
+    };
+
+    it('`schedule --to DATE` includes meetings on that day, as `review --to DATE` does', async () => {
+      await run('sync', '--now', NOW);
+      expect(await starts('--from', '2027-05-01', '--to', '2027-05-04')).toEqual(['2027-05-04']);
+      expect(await starts('--from', '2027-05-01', '--to', '2027-05-04T10:00+01:00')).toEqual([]); // an instant stays exclusive
+      expect(await starts('--from', '2027-05-04T10:00+01:00', '--to', '2027-05')).toEqual(['2027-05-04']);
+    });
+
+    it('`schedule --from 2027-Q2 --to 2027-Q2` lists April to June whole', async () => {
+      await run('sync', '--now', NOW);
+      const days = await starts('--from', '2027-q2', '--to', '2027-Q2');
+      expect(days.map((d) => d.slice(0, 7))).toEqual(['2027-04', '2027-05', '2027-06']);
+      expect(await starts('--from', '2027-04', '--to', '2027-06')).toEqual(days);
+    });
+
+    it('`review --from FY2026 --to FY2026` covers 1 April 2026 to 31 March 2027', async () => {
+      await run('sync', '--now', NOW);
+      const r = await run('review', '--from', 'FY2026', '--to', 'fy2026', '--format', 'json', '--now', '2027-06-01T12:00:00Z');
+      expect(r).toMatchObject({ code: 0, err: '' });
+      const { from, to } = JSON.parse(r.out) as { from: string; to: string };
+      // Inclusive local dates (the contract), or the instants they stand for: the start and the exclusive end.
+      expect([from, to]).toEqual(from.length === 10 ? ['2026-04-01', '2027-03-31'] : ['2026-03-31T23:00:00.000Z', '2027-03-31T23:00:00.000Z']);
+    });
+
+    it.each([
+      [['schedule', '--to', '2026-Q5'], /^panel-bot: --to "2026-Q5" is not a date, period or instant \(quarters are Q1 to Q4\): use `YYYY-MM-DD`/],
+      [['schedule', '--from', '2026-13'], /^panel-bot: --from "2026-13" .*months are 01 to 12/],
+      [['schedule', '--to', '2026-02-30'], /^panel-bot: --to "2026-02-30" .*no such day/],
+      [['review', '--from', 'FY26'], /^panel-bot: --from "FY26" .*four digits.*`last 6 months`/],
+      [['review', '--to', 'next tuesday'], /^panel-bot: --to "next tuesday" .*`YYYY-MM-DD`, `YYYY-MM`, `YYYY-Qn`.*`YYYY`.*`FY2026`/],
+      [['review', '--from', '2027', '--to', '2026'], /^panel-bot: --to "2026" ends before --from "2027" begins/],
+    ])('%j exits 2 naming the flag and the forms it takes', async (argv, message) => {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+    });
+  });
+
   it.each([
     [['frobnicate']],
     [[]],

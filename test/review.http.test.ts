@@ -78,13 +78,20 @@ describe('attendance history and the review, over real HTTP', () => {
   });
   afterEach(() => stop());
 
-  it("gives a force lead their force's review with a chart, and a CSV that matches `panel-bot review --format csv`", async () => {
+  it("gives a force lead their force's review, its months in words, and a CSV that matches `panel-bot review --format csv`", async () => {
     const { card } = await ask(GARETH, 'review');
     expect(cardProblems(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(28 * 1024);
     const json = JSON.stringify(card);
     expect(json).toContain('Recommendation 7 review: Hampshire and Isle of Wight Constabulary');
-    expect(json).toContain('Chart.VerticalBar.Grouped');
+    // The headline is the share of meetings due; the share of those held is beside it, labelled.
+    expect(json).toContain('Decision maker present at 1 of 18 meetings due (6%)');
+    expect(json).toContain('Of meetings held: 1 of 1 (100%)');
+    expect(json).toContain('"title":"Months met","value":"1 of 18 months met (each panel and force counted)"');
+    // At most three meetings a month: too few for whole-number gridlines, so the months are in words.
+    expect(json).not.toContain('Chart.VerticalBar.Grouped');
+    expect(json).toContain('"title":"Jan 2026","value":"1 held, 0 cancelled, 2 unrecorded, decision maker present at 1"');
+    expect(json).toContain('"title":"Feb 2026","value":"0 held, 1 cancelled, 2 unrecorded, decision maker present at 0"');
     expect(json).not.toContain('quiet month');
     const res = await fetch(exportUrl(card));
     expect(res.status).toBe(200);
@@ -132,8 +139,8 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(review.months.map((m: { month: string }) => m.month)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07']);
     const text = await run('--force', 'hampshire');
     expect(text.out).toMatch(/^Recommendation 7 review: Hampshire and Isle of Wight Constabulary/);
-    // due 18, held 1 (the only meeting with attendance recorded), cancelled 1, ended with nothing recorded 16.
-    expect(text.out).toMatch(/^TOTAL\s+18\s+1\s+1\s+16\s/m);
+    // due 18, held 1 (the only meeting with attendance recorded), cancelled 1, not held 0, ended with nothing recorded 16.
+    expect(text.out).toMatch(/^TOTAL\s+18\s+1\s+1\s+0\s+16\s/m);
     expect((await run('--format', 'xml')).code).toBe(2);
     expect((await run('--from', 'someday')).code).toBe(2);
     expect((await run('--force', 'nowhere')).code).toBe(1);
@@ -164,8 +171,19 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(chair).not.toContain('Portsmouth');
     const national = (await ask(ALEX, 'review last 6 months')).card;
     expect(cardProblems(national)).toEqual([]);
-    expect(JSON.stringify(national)).toContain('Recommendation 7 review: all forces');
-    expect(JSON.stringify(national)).toContain('Isles of Scilly Channel panel (when necessary)');
+    const json = JSON.stringify(national);
+    expect(json).toContain('Recommendation 7 review: all forces');
+    // Every force's panels together are enough meetings for a chart: months in words, an unrecorded series, whole numbers.
+    const chart = national.body.find((e: any) => e.type === 'Chart.VerticalBar.Grouped');
+    expect(chart.data.map((s: any) => s.legend)).toEqual(['Held', 'Cancelled', 'Unrecorded', 'Decision maker present']);
+    expect(chart.data[0].values.map((v: any) => v.x)).toEqual(['Jan 2026', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul']);
+    expect(chart.data.flatMap((s: any) => s.values).every((v: any) => Number.isInteger(v.y))).toBe(true);
+    // Flags in words, with the panel's name; the panel is listed with its timetable in words and its force's name.
+    expect(json).toContain('"title":"Meets only \\"when necessary\\": 1","value":"Isles of Scilly Channel panel: 1"');
+    expect(json).not.toMatch(/WHEN_NECESSARY_PANEL|ATTENDANCE_UNRECORDED/);
+    const rows = async (page: number) => JSON.stringify((await post(cardAction(connector.url, ALEX, 'reviewView', { filterScope: 'all', filterMonths: '6', page }))).body);
+    const pages = (await Promise.all([0, 1, 2].map(rows))).join('');
+    expect(pages).toContain('Isles of Scilly Channel panel (when necessary)\\nDevon and Cornwall Police');
   });
 
   it('gives the export link only in a personal chat, since whoever opens it sees the person\'s scope', async () => {

@@ -26,7 +26,11 @@ describe.each(STORE_KINDS)('the schedule view on %s', (kind) => {
       }],
       record: { outcome: 'held', notHeldReason: null, agencies: {}, source: 'chair' },
     });
-    expect(april.flags).toEqual(['NOT_DECISION_MAKER', 'SUBSTITUTE_ATTENDED']);
-    expect(may).toMatchObject({ status: 'cancelled', flags: ['CANCELLED', 'CANCELLED_NO_CASES'] });
+    // Hampshire named nobody (the meeting was planned in time to), and has not answered for Sam in the 10 working days since.
+    expect(april.flags).toEqual(['NO_NOMINATION', 'NOT_DECISION_MAKER', 'SUBSTITUTE_UNCONFIRMED']);
+    // May is not judged until it ends; then its cancellation for want of cases is one flag, not three.
+    expect(may).toMatchObject({ status: 'cancelled', flags: [] });
+    const june = await listSchedule(t.store, { panelId: 'southampton', from: '2027-05-01T00:00:00.000Z', to: '2027-06-01T00:00:00.000Z' }, '2027-06-02T08:00:00.000Z');
+    expect(june.meetings.find((m) => m.id === 'southampton.2027-05-03')!.flags).toEqual(['CANCELLED_NO_CASES']);
   });
 });

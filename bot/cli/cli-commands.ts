@@ -10,7 +10,8 @@ import { teamsMessenger } from '../teams-messenger.js';
 import { readPanelsFile } from '../panels-file.js';
 import { importAttendanceCommand } from './cli-import.js';
 import { reviewCommand } from './cli-review.js';
-import { guarded, nowFrom, parseInstant, refuse, withStore, type Command } from './io.js';
+import { flagsCommand } from './cli-flags.js';
+import { guarded, nowFrom, parseBounds, refuse, withStore, type Command } from './io.js';
 
 const sync: Command = async (values, config, io) => {
   const now = nowFrom(values);
@@ -31,8 +32,8 @@ const sync: Command = async (values, config, io) => {
 };
 
 const schedule: Command = async (values, config, io) => {
-  const from = typeof values.from === 'string' ? parseInstant(values.from, 'from') : DateTime.utc().startOf('day').toISO();
-  const to = typeof values.to === 'string' ? parseInstant(values.to, 'to') : undefined;
+  const now = DateTime.utc().toISO();
+  const { from = startOfToday(now), to } = parseBounds(values, now);
   const query = {
     from,
     ...(to ? { to } : {}),
@@ -42,12 +43,15 @@ const schedule: Command = async (values, config, io) => {
   return withStore(config, async (store) => {
     if (query.panelId && !(await store.directory.getPanel(query.panelId))) return refuse(io, `unknown panel "${query.panelId}"`);
     if (query.forceId && !(await store.directory.getForce(query.forceId))) return refuse(io, `unknown force "${query.forceId}"`);
-    const { meetings, panels } = await listSchedule(store, query, DateTime.utc().toISO(), config.nominationTimings.escalationWorkingDays);
+    const { meetings, panels } = await listSchedule(store, query, now, config.nominationTimings.escalationWorkingDays);
     if (values.json) io.out(JSON.stringify(meetings, null, 2));
     else io.out(scheduleText(meetings, panels.filter((p) => p.timetable.kind === 'when-necessary').map((p) => p.id)));
     return 0;
   });
 };
+
+/** Today's first Europe/London instant: where the schedule starts unless `--from` says otherwise. */
+const startOfToday = (now: string): string => DateTime.fromISO(now, { zone: 'Europe/London' }).startOf('day').toUTC().toISO() as string;
 
 /** One line a meeting, oldest first, then the panels that have no timetable. */
 export function scheduleText(meetings: MeetingView[], whenNecessary: string[]): string {
@@ -101,5 +105,6 @@ export const cliCommands: Record<string, Command> = {
   tick: guarded(tick),
   'audit verify': guarded(auditVerify),
   review: guarded(reviewCommand),
+  flags: guarded(flagsCommand),
   'import attendance': guarded(importAttendanceCommand),
 };

@@ -1,58 +1,62 @@
-import { DateTime } from 'luxon';
-import { dayRange, lastIncludedDay, parseDateRange } from '../../scheduler/domain/date-range.js';
+import { lastIncludedDay } from '../../scheduler/domain/date-range.js';
+import { localDate } from '../../scheduler/domain/timetable.js';
 import { reviewCsv, reviewRows } from '../../scheduler/review/review-csv.js';
+import { absences, reviewJson, summaryCsv } from '../../scheduler/review/review-outputs.js';
 import { loadReview, OPERATOR, type ReviewRequest } from '../../scheduler/review/review-query.js';
 import type { Review, ReviewFigures } from '../../scheduler/review/review.js';
 import type { AppConfig } from '../config.js';
-import { BadArgument, nowFrom, refuse, withStore, type CliIo, type Values } from './io.js';
+import { BadArgument, nowFrom, parseBounds, refuse, withStore, type CliIo, type Values } from './io.js';
 
-const FORMATS = ['text', 'csv', 'json'] as const;
+const FORMATS = ['text', 'csv', 'summary-csv', 'json'] as const;
 
 /**
- * `--from` takes a date, an instant or a period such as "last 6 months"; `--to` an instant (exclusive) or a
- * date, which includes its whole Europe/London day so `--to 2026-06-30` means what `review 2026-01-01 2026-06-30` does in Teams.
+ * The force, panel and period asked for. `--from` and `--to` read as in every command (`--to` includes its whole
+ * day or period, as `review 2026-01-01 2026-06-30` does in Teams); `--from` also takes `last 6 months` and the like.
  */
-function request(values: Values, now: string): { ok: true; value: ReviewRequest } | { ok: false; message: string } {
-  const out: ReviewRequest = {};
-  if (typeof values.force === 'string') out.forceId = values.force;
-  if (typeof values.panel === 'string') out.panelId = values.panel;
-  if (typeof values.from === 'string') {
-    const instant = DateTime.fromISO(values.from, { zone: 'Europe/London' });
-    const range = instant.isValid ? null : parseDateRange(values.from, now);
-    if (range && !range.ok) return { ok: false, message: `--from: ${range.error.message}` };
-    out.from = instant.isValid ? instant.toUTC().toISO()! : range!.ok ? range!.value.from : undefined;
-  }
-  if (typeof values.to === 'string') {
-    const instant = DateTime.fromISO(values.to, { zone: 'Europe/London' });
-    if (!instant.isValid) return { ok: false, message: `--to "${values.to}" is not an ISO-8601 date or instant` };
-    out.to = /^\d{4}-\d{2}-\d{2}$/.test(values.to) ? dayRange('', values.to).to! : instant.toUTC().toISO()!;
-  }
-  return { ok: true, value: out };
+function request(values: Values, now: string): ReviewRequest {
+  return {
+    ...(typeof values.force === 'string' ? { forceId: values.force } : {}),
+    ...(typeof values.panel === 'string' ? { panelId: values.panel } : {}),
+    ...parseBounds(values, now),
+  };
 }
 
-const share = (f: ReviewFigures) => `${f.decisionMakerPresent} (${f.decisionMakerShare === null ? 'n/a' : `${Math.round(f.decisionMakerShare * 100)}%`})`;
+const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
 const line = (name: string, f: ReviewFigures) =>
-  [name.padEnd(28), ...[f.due, f.held, f.cancelled, f.unrecorded, f.extra, f.moved].map((n) => String(n).padStart(5)), share(f).padStart(12),
-    ...[f.attendanceUnrecorded, f.distinctAttendees].map((n) => String(n).padStart(6)), String(f.medianNominationDays ?? '-').padStart(7), String(f.openFlags).padStart(6)].join(' ');
+  [name.padEnd(30), ...[f.due, f.held, f.cancelled, f.notHeld, f.unrecorded].map((n) => String(n).padStart(5)), `${f.monthsMet}/${f.monthsDue}`.padStart(7),
+    `${f.decisionMakerPresent} ${pct(f.decisionMakerShareOfDue)}`.padStart(10), pct(f.decisionMakerShareOfHeld).padStart(8), String(f.policeAbsent).padStart(6),
+    String(f.distinctAttendees).padStart(6), String(f.openFlags).padStart(6)].join(' ');
 const counts = (rec: Record<string, number>) => Object.entries(rec).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+const change = (now: number | null, then: number | null) => (now === null || then === null ? '' : ` (${now >= then ? '+' : ''}${Math.round((now - then) * 100)} points)`);
+
+function comparisons(r: Review): string[] {
+  return [r.previous && ['previous period', r.previous] as const, r.lastYear && ['a year earlier', r.lastYear] as const].flatMap((c) => {
+    if (!c) return [];
+    const [label, { from, to, total }] = c;
+    return [`${label} (${localDate(from)} to ${lastIncludedDay(to)}): decision maker present ${total.decisionMakerPresent} of ${total.due} due (${pct(total.decisionMakerShareOfDue)})${change(r.total.decisionMakerShareOfDue, total.decisionMakerShareOfDue)}; months met ${total.monthsMet} of ${total.monthsDue}`];
+  });
+}
 
 /** The review as a table a person reads in a terminal. */
 export function reviewText(r: Review): string {
-  const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').toISODate();
+  const away = absences(r);
   return [
     `Recommendation 7 review: ${r.scope.label}`,
-    `meetings from ${day(r.from)} to ${lastIncludedDay(r.to, r.now)} inclusive, as recorded at ${r.now}`,
-    'unrec: ended, attendance not recorded (not counted as held); f-gap: held, a force in scope has no record',
+    `meetings from ${localDate(r.from)} to ${lastIncludedDay(r.to, r.now)} inclusive, as recorded at ${r.now}`,
+    'counted per panel and force; due: planned by the timetable, plus extra meetings held; DM: a decision maker present, as a share of due (and of held)',
     '',
-    `${'panel'.padEnd(28)}   due  held  canc unrec extra moved   DM present  f-gap people median  flags`,
-    ...r.panels.map((p) => line(p.panelId + (p.whenNecessary ? ' (w-n)' : ''), p.figures)),
+    `${'panel / force'.padEnd(30)}   due  held  canc n-held unrec met/due   DM (due)  DM held absent people  flags`,
+    ...r.panels.map((p) => line(`${p.panelId} / ${p.forceId}${p.invited ? ' (inv)' : ''}${p.timetable === 'guidance' ? '' : p.timetable === 'when-necessary' ? ' (w-n)' : ' (below)'}`, p.figures)),
+    ...(r.forces.length > 1 ? r.forces.map((f) => line(`force ${f.forceId}`, f.figures)) : []),
     line('TOTAL', r.total),
     '',
+    ...comparisons(r),
     `cancelled by reason: ${counts(r.total.cancelledByReason)}`,
     `open flags: ${counts(r.total.flagsByCode)}`,
+    `held meetings a force was absent from: ${away.length ? away.map((a) => `${a.date} ${a.panelId} ${a.forceId}${a.apologies ? ' (apologies)' : ''}`).join('; ') : 'none'}`,
     '',
-    'month     held  cancelled  DM present',
-    ...r.months.map((m) => `${m.month}  ${String(m.held).padStart(5)}  ${String(m.cancelled).padStart(9)}  ${String(m.decisionMakerPresent).padStart(10)}`),
+    'month     held  cancelled  not held  unrecorded  DM present',
+    ...r.months.map((m) => `${m.month}  ${String(m.held).padStart(5)}  ${String(m.cancelled).padStart(9)}  ${String(m.notHeld).padStart(8)}  ${String(m.unrecorded).padStart(10)}  ${String(m.decisionMakerPresent).padStart(10)}`),
   ].join('\n');
 }
 
@@ -62,12 +66,12 @@ export async function reviewCommand(values: Values, config: Readonly<AppConfig>,
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadArgument(`--format must be one of ${FORMATS.join(', ')}`);
   const now = nowFrom(values);
   const req = request(values, now);
-  if (!req.ok) throw new BadArgument(req.message);
   return withStore(config, async (store) => {
-    const r = await loadReview(store, OPERATOR, req.value, now);
+    const r = await loadReview(store, OPERATOR, req, now);
     if (!r.ok) return refuse(io, r.error.message);
     if (format === 'csv') io.out(reviewCsv(reviewRows(r.value.input)).trimEnd());
-    else if (format === 'json') io.out(JSON.stringify(r.value.review, null, 2));
+    else if (format === 'summary-csv') io.out(summaryCsv(r.value.review).trimEnd());
+    else if (format === 'json') io.out(JSON.stringify(reviewJson(r.value.review), null, 2));
     else io.out(reviewText(r.value.review));
     return 0;
   });

@@ -7,14 +7,19 @@ export const USAGE = `usage: panel-bot <command> [options]
 
 commands:
   sync [--now ISO-8601]                 load PANELS_CONFIG into the store and plan meetings 12 months ahead
-  schedule [--panel ID] [--force ID] [--from DATE] [--to DATE] [--json]
+  schedule [--panel ID] [--force ID] [--from P] [--to P] [--json]
                                         list meetings with status, nominee and flags
   tick [--now ISO-8601]                 run every scheduler job due at that instant once, send, and exit
-  review [--force ID] [--panel ID] [--from DATE|PERIOD] [--to DATE] [--format text|csv|json] [--now ISO-8601]
+  review [--force ID] [--panel ID] [--from P] [--to P] [--format text|csv|summary-csv|json] [--now ISO-8601]
                                         the recommendation 7 attendance review (default: last 12 months)
+  flags [--force ID] [--panel ID] [--from P] [--to P] [--json] [--now ISO-8601]
+                                        the open compliance flags in scope, in plain words
   audit verify                          check the audit log's hash chain end to end
   import attendance FILE.csv [--dry-run] [--now ISO-8601] [--json]
                                         load past meetings' outcomes from a CSV file, all or nothing (--help: the format)
+
+periods P: YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or FY2026 (1 April 2026 to 31 March 2027), Europe/London;
+  --to includes its whole day or period; an ISO-8601 instant with a time is exact
 
 exit status: 0 success, 1 refused (message on stderr), 2 bad usage`;
 
@@ -36,6 +41,14 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     from: { type: 'string' },
     to: { type: 'string' },
     format: { type: 'string' },
+    now: { type: 'string' },
+  },
+  flags: {
+    force: { type: 'string' },
+    panel: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    json: { type: 'boolean' },
     now: { type: 'string' },
   },
   'audit verify': {},

@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { rollingRange } from '../../scheduler/domain/date-range.js';
+import { periodBound } from '../../scheduler/domain/periods.js';
 import { openStore, storeOptions } from '../../scheduler/store/open-store.js';
 import type { Store } from '../../scheduler/store/store.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
@@ -22,6 +24,34 @@ export function parseInstant(value: string, name: string): string {
   const dt = DateTime.fromISO(value, { zone: 'Europe/London', setZone: false });
   if (!dt.isValid) throw new BadArgument(`--${name} "${value}" is not an ISO-8601 date or instant`);
   return dt.toUTC().toISO() as string;
+}
+
+/**
+ * A `--from` value as an instant: the start of a day or period (`2026-04-01`, `2026-04`, `2026-Q2`, `2026`,
+ * `FY2026`), an instant with a time as it is, or, given `now`, the start of `last 6 months`, `this year` and the like.
+ */
+export function parseFrom(value: string, name = 'from', now?: string): string {
+  const bound = periodBound(value, 'from');
+  if (bound.ok) return bound.value;
+  const rolling = now === undefined ? null : rollingRange(value, now);
+  if (rolling?.ok && rolling.value.from) return rolling.value.from;
+  if (rolling && !rolling.ok) throw new BadArgument(`--${name} "${value}": ${rolling.error.message}`);
+  throw new BadArgument(`--${name} ${bound.error.message}${now === undefined ? '' : '; or `last 6 months`, `this year` and the like'}`);
+}
+
+/** A `--to` value as an exclusive instant: the end of its whole day or period, or an instant with a time as it is. */
+export function parseTo(value: string, name = 'to'): string {
+  const bound = periodBound(value, 'to');
+  if (!bound.ok) throw new BadArgument(`--${name} ${bound.error.message}`);
+  return bound.value;
+}
+
+/** `--from` and `--to` when given, read as `parseFrom` and `parseTo` do; `--to` must end after `--from` begins. */
+export function parseBounds(values: Values, now?: string): { from?: string; to?: string } {
+  const from = typeof values.from === 'string' ? parseFrom(values.from, 'from', now) : undefined;
+  const to = typeof values.to === 'string' ? parseTo(values.to) : undefined;
+  if (from && to && to <= from) throw new BadArgument(`--to "${values.to}" ends before --from "${values.from}" begins`);
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
 /** `--now` when given, else the current instant. */

@@ -42,7 +42,11 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
       // The link carries the person's scope to whoever opens it, so it is only given where only they see it.
       const id = personal ? signExport(await exportSecret(store, now), { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now }) : null;
       const exportUrl = id ? `${config.publicBaseUrl}/reports/${id}.csv` : null;
-      return { reply: reviewCard({ review: r.value.review, exportUrl, scopeChoices: await choices(r.value.viewer), filterScope: scopeValue(req), months, page }), refused: false };
+      // Names for the forces the review mentions, retired ones too: the card shows names, not ids.
+      const mentioned = new Set(r.value.review.panels.map((p) => p.forceId));
+      const forceNames = Object.fromEntries((await store.directory.listForces({ includeRetired: true })).filter((f) => mentioned.has(f.id)).map((f) => [f.id, f.name]));
+      const model = { review: r.value.review, forceNames, exportUrl, scopeChoices: await choices(r.value.viewer), filterScope: scopeValue(req), months, page };
+      return { reply: reviewCard(model), refused: false };
     },
   };
 }

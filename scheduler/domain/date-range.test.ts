@@ -25,8 +25,29 @@ describe('periods as people type them', () => {
     expect(dayRange('2026-04-01', '')).toEqual({ from: '2026-03-31T23:00:00.000Z' });
   });
 
+  it('reads one month, quarter, year or financial year as that whole period, in any case', () => {
+    expect(value('2026-Q1')).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T23:00:00.000Z' });
+    expect(value('fy2026')).toEqual({ from: '2026-03-31T23:00:00.000Z', to: '2027-03-31T23:00:00.000Z' });
+    expect(value('2025')).toEqual({ from: '2025-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('reads two periods as from the start of the first to the end of the second', () => {
+    expect(value('2026-01 2026-03')).toEqual(value('2026-Q1'));
+    expect(value('FY2025 to FY2026')).toEqual({ from: '2025-03-31T23:00:00.000Z', to: '2027-03-31T23:00:00.000Z' });
+    expect(value('2026-q2 2026-07-15')).toEqual({ from: '2026-03-31T23:00:00.000Z', to: '2026-07-15T23:00:00.000Z' });
+    expect(value('2026 2026-03')).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T23:00:00.000Z' });
+    expect(value('2026-03-01 2026-03-01')).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' });
+  });
+
+  it('says which word is wrong and why', () => {
+    expect(parseDateRange('2026-Q5', NOW)).toMatchObject({ ok: false, error: { message: expect.stringContaining('Q1 to Q4') } });
+    expect(parseDateRange('2026-01 2026-02-30', NOW)).toMatchObject({ ok: false, error: { message: expect.stringContaining('no such day') } });
+    expect(parseDateRange('fy26', NOW)).toMatchObject({ ok: false, error: { message: expect.stringContaining('FY2026') } });
+    expect(parseDateRange('2026-Q2 2026-01', NOW)).toMatchObject({ ok: false, error: { message: '2026-01 ends before 2026-Q2 begins' } });
+  });
+
   it('refuses what it cannot read, saying what would work', () => {
-    for (const bad of ['yesterday-ish', '2026-13-01', 'last 0 months', '2026-06-30 2026-04-01', 'last 12 fortnights']) {
+    for (const bad of ['yesterday-ish', '2026-13-01', 'last 0 months', '2026-06-30 2026-04-01', 'last 12 fortnights', '2026-01 and 2026-02', 'fy2026 hampshire']) {
       const r = parseDateRange(bad, NOW);
       expect(r.ok, bad).toBe(false);
     }

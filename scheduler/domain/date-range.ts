@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { londonDate } from './calendar-days.js';
+import { looksLikePeriod, parsePeriod } from './periods.js';
 import { echo } from './text.js';
 import { fail, ok, type Result } from './types.js';
 
@@ -21,23 +22,26 @@ function localStart(text: string): DateTime | null {
 
 const iso = (dt: DateTime) => dt.toUTC().toISO() as string;
 
-/** One date or month as a whole period: `2026-01` is January, `2026-01-01` that day onwards. */
-function single(text: string, now: string): Result<DateRange> | null {
-  const start = localStart(text);
-  if (!start) return null;
-  if (text.length === 7) return ok({ from: iso(start), to: iso(start.plus({ months: 1 })) });
-  return ok({ from: iso(start), to: now });
-}
-
 /**
  * Reads a period as people type it: `last 12 months`, `last 2 weeks`, `this month`, `this year`, `2026-01-01`
- * (from that day to now), `2026-01` (that month), `2026-01-01 2026-06-30` (both days included).
- * Dates are Europe/London days. Empty text is no restriction.
+ * (from that day to now), one month, quarter, year or financial year (`2026-01`, `2026-Q1`, `2026`, `FY2026`:
+ * that whole period), or two of those (`2026-01 2026-03`, `FY2025 to FY2026`: from the start of the first to the
+ * end of the second). Dates are Europe/London days. Empty text is no restriction.
  */
 export function parseDateRange(text: string, now: string): Result<DateRange> {
   const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const nowDt = DateTime.fromISO(now, { zone: 'utc' }).setZone(ZONE);
   if (!words.length) return ok({});
+  const rolling = rollingRange(words.join(' '), now);
+  if (rolling) return rolling;
+  if (words.length === 1) return single(words[0]!, now) ?? bad(text);
+  if (words.length === 2 || (words.length === 3 && words[1] === 'to')) return between(words[0]!, words[words.length - 1]!, text);
+  return bad(text);
+}
+
+/** `last 6 months`, `past week`, `this month`, `this year`: up to now. Null when the text is none of those. */
+export function rollingRange(text: string, now: string): Result<DateRange> | null {
+  const words = text.trim().toLowerCase().split(/\s+/);
+  const nowDt = DateTime.fromISO(now, { zone: 'utc' }).setZone(ZONE);
   const last = /^(?:last|past) (?:(\d{1,3}) )?(day|week|month|year)s?$/.exec(words.join(' '));
   if (last) {
     const n = Number(last[1] ?? 1);
@@ -46,18 +50,33 @@ export function parseDateRange(text: string, now: string): Result<DateRange> {
   }
   const unit = words[1];
   if (words.length === 2 && words[0] === 'this' && (unit === 'month' || unit === 'year')) return ok({ from: iso(nowDt.startOf(unit)), to: now });
-  if (words.length === 1) return single(words[0]!, now) ?? bad(text);
-  if (words.length === 2 || (words.length === 3 && words[1] === 'to')) {
-    const [a, b] = [localStart(words[0]!), localStart(words[words.length - 1]!)];
-    if (!a || !b || words[0]!.length !== 10 || words[words.length - 1]!.length !== 10) return bad(text);
-    if (b < a) return fail('BAD_RANGE', `${words[words.length - 1]} is before ${words[0]}`);
-    return ok({ from: iso(a), to: iso(b.plus({ days: 1 })) });
-  }
-  return bad(text);
+  return null;
+}
+
+/** One period word: a day runs from that day to now; a month, quarter, year or financial year is the whole of it. */
+function single(word: string, now: string): Result<DateRange> | null {
+  if (!looksLikePeriod(word)) return null;
+  const p = parsePeriod(word);
+  if (!p.ok) return p;
+  return ok(/^\d{4}-\d{2}-\d{2}$/.test(word) ? { from: p.value.from, to: now } : p.value);
+}
+
+/** From the start of one period word to the end of another, both included. */
+function between(first: string, second: string, text: string): Result<DateRange> {
+  if (!looksLikePeriod(first) || !looksLikePeriod(second)) return bad(text);
+  const [a, b] = [parsePeriod(first), parsePeriod(second)];
+  if (!a.ok) return a;
+  if (!b.ok) return b;
+  if (b.value.to <= a.value.from) return fail('BAD_RANGE', `${echo(second.toUpperCase())} ends before ${echo(first.toUpperCase())} begins`);
+  return ok({ from: a.value.from, to: b.value.to });
 }
 
 const bad = (text: string) =>
-  fail('BAD_RANGE', `"${echo(text)}" is not a period: try \`last 12 months\`, \`2026-01-01\`, \`2026-01\` or \`2026-01-01 2026-06-30\``);
+  fail(
+    'BAD_RANGE',
+    `"${echo(text)}" is not a period: try \`last 12 months\`, \`this year\`, \`2026-01-01\` (to now), \`2026-01\`, \`2026-Q1\`, \`2026\`, ` +
+      `\`FY2026\` (April to March) or two of those, such as \`2026-01 2026-03\``,
+  );
 
 /** A period's default start: the last 12 months up to now. */
 export function lastMonths(now: string, months = 12): DateRange {

@@ -1,21 +1,27 @@
-import { addWorkingDays } from './calendar-days.js';
-import { localDate } from './timetable.js';
 import { attended, decisionMakerPresent } from './attendance-rules.js';
+import { addWorkingDays } from './calendar-days.js';
+import { monthFate, monthOf, monthsBetween, nextMonth, type MonthFate } from './months.js';
+import { localDate } from './timetable.js';
+import { timetableClass } from './timetable-class.js';
 import type { Attendance, CancelReason, Meeting, MeetingRecord, Nomination, Panel } from './types.js';
 
+export { nextMonth };
+
 export const FLAG_CODES = [
-  'WHEN_NECESSARY_PANEL', 'CANCELLED', 'CANCELLED_NO_CASES', 'TIMETABLE_GAP', 'NO_NOMINATION', 'NOT_DECISION_MAKER',
-  'POLICE_ABSENT', 'SUBSTITUTE_ATTENDED', 'ATTENDEE_CHURN', 'ATTENDANCE_UNRECORDED',
+  'WHEN_NECESSARY_PANEL', 'BELOW_GUIDANCE_TIMETABLE', 'CANCELLED_NO_CASES', 'CANCELLED', 'NOT_HELD', 'ATTENDANCE_UNRECORDED', 'TIMETABLE_GAP',
+  'POLICE_ABSENT', 'NOT_DECISION_MAKER', 'NO_NOMINATION', 'SUBSTITUTE_UNCONFIRMED', 'ATTENDEE_CHURN',
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
-/** A compliance flag and the facts behind it: derived from the store every time, never stored. */
+/** A compliance flag and the facts behind it: derived from the store every time, never stored. One per problem. */
 export interface Flag {
   code: FlagCode;
   panelId: string;
   meetingId?: string;
   forceId?: string;
   month?: string; // YYYY-MM
+  /** POLICE_ABSENT only: whether the force sent apologies. */
+  apologies?: boolean;
   facts: string;
 }
 
@@ -37,74 +43,94 @@ export interface FlagSettings {
   churnThreshold: number;
   unrecordedWorkingDays: number;
   escalationWorkingDays: number;
+  /** Working days a force has to confirm or dispute a substitute before SUBSTITUTE_UNCONFIRMED. */
+  confirmWorkingDays: number;
 }
 
-export const DEFAULT_FLAG_SETTINGS: FlagSettings = { churnWindow: 4, churnThreshold: 3, unrecordedWorkingDays: 3, escalationWorkingDays: 2 };
+export const DEFAULT_FLAG_SETTINGS: FlagSettings = { churnWindow: 4, churnThreshold: 3, unrecordedWorkingDays: 3, escalationWorkingDays: 2, confirmWorkingDays: 10 };
 
-/** Ended and not cancelled or marked not held: the meeting took place. */
-export const tookPlace = (m: Meeting, now: string): boolean => m.status === 'held' || (m.status === 'scheduled' && m.end <= now);
-
-function meetingFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings): Flag[] {
-  const at = { panelId: panel.id, meetingId: m.id };
-  const day = localDate(m.start);
-  if (m.status === 'cancelled') {
-    const why = `cancelled (${m.cancelReason ?? 'no reason recorded'})`;
-    return [{ code: 'CANCELLED', ...at, facts: `${day}: ${why}` }, ...(m.cancelReason === 'no cases to discuss' ? [{ code: 'CANCELLED_NO_CASES' as const, ...at, facts: `${day}: cancelled because there were no cases to discuss` }] : [])];
-  }
-  const out: Flag[] = [];
-  for (const forceId of forcesOf(panel, m)) {
-    const named = m.nominations.find((n) => n.forceId === forceId);
-    const record = m.attendance.find((a) => a.forceId === forceId);
-    const f = { ...at, forceId };
-    const escalate = localDate(now) >= addWorkingDays(day, -s.escalationWorkingDays);
-    if (m.status === 'scheduled' && !named && escalate) out.push({ code: 'NO_NOMINATION', ...f, facts: `${day}: ${forceId} has named nobody` });
-    if (!record) {
-      if (tookPlace(m, now) && localDate(now) >= addWorkingDays(day, s.unrecordedWorkingDays)) {
-        out.push({ code: 'ATTENDANCE_UNRECORDED', ...f, facts: `${day}: no attendance recorded for ${forceId}` });
-      }
-      continue;
-    }
-    if (!attended(record)) out.push({ code: 'POLICE_ABSENT', ...f, facts: `${day}: no police representative for ${forceId}${record.outcome === 'apologies' ? ' (apologies sent)' : ''}` });
-    else {
-      if (!decisionMakerPresent(record)) out.push({ code: 'NOT_DECISION_MAKER', ...f, facts: `${day}: no attendee for ${forceId} was recorded as able to make decisions on its behalf${record.forceConfirmation === 'disputed' ? ' (the force disputed the record)' : ''}` });
-      const subs = record.attendees.filter((a) => a.substitute);
-      if (subs.length) out.push({ code: 'SUBSTITUTE_ATTENDED', ...f, facts: `${day}: ${subs.map((a) => a.name).join(', ')} attended instead of ${named?.name ?? 'a named attendee'}` });
-    }
-  }
-  return out;
+/** The months a review or listing judges: [from, to) as instants; absent, the months the loaded meetings span. */
+export interface FlagPeriod {
+  from: string;
+  to: string;
 }
 
-/** Calendar months (fully ended, from the first meeting's month) in which a timetabled panel held no meeting. */
-function gaps(panel: Panel, ms: FlagMeeting[], now: string): Flag[] {
-  if (panel.timetable.kind !== 'rrule' || ms.length === 0) return [];
-  const held = new Set(ms.filter((m) => tookPlace(m, now)).map((m) => localDate(m.start).slice(0, 7)));
-  const thisMonth = localDate(now).slice(0, 7);
-  const out: Flag[] = [];
-  const first = ms.map((m) => localDate(m.start).slice(0, 7)).sort()[0]!;
-  for (let month = first; month < thisMonth; month = nextMonth(month)) {
-    if (!held.has(month)) out.push({ code: 'TIMETABLE_GAP', panelId: panel.id, month, facts: `${month}: no meeting held` });
-  }
-  return out;
-}
-
-/** The calendar month after a YYYY-MM month. */
-export const nextMonth = (m: string) => {
-  const [y, mo] = m.split('-').map(Number) as [number, number];
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+const MONTH_CODES: Record<Exclude<MonthFate, 'met'>, FlagCode> = {
+  unrecorded: 'ATTENDANCE_UNRECORDED', 'not-held': 'NOT_HELD', 'cancelled-no-cases': 'CANCELLED_NO_CASES', cancelled: 'CANCELLED', gap: 'TIMETABLE_GAP',
+};
+const MONTH_FACTS: Record<Exclude<MonthFate, 'met'>, string> = {
+  unrecorded: 'a meeting ended and nothing was recorded, so the month is not shown as met',
+  'not-held': 'the meeting did not take place',
+  'cancelled-no-cases': 'the meeting was cancelled because there were no cases to discuss',
+  cancelled: 'the meeting was cancelled',
+  gap: 'no meeting was planned',
 };
 
-/** Three or more different police attendees for one force across the panel's last four held meetings (people, not nominations). */
-function churn(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings): Flag[] {
-  return panel.forces.flatMap((forceId) => {
-    const recent = ms
-      .filter((m) => tookPlace(m, now) && m.attendance.some((a) => a.forceId === forceId && attended(a)))
-      .sort((a, b) => (a.start < b.start ? 1 : -1))
-      .slice(0, s.churnWindow);
-    // One person per meeting (its decision maker, else its first attendee): a force that sends the same three people every time is consistent.
-    const people = new Set(recent.map((m) => lead(m.attendance.find((a) => a.forceId === forceId)!)));
-    if (people.size < s.churnThreshold) return [];
-    return [{ code: 'ATTENDEE_CHURN' as const, panelId: panel.id, forceId, facts: `${people.size} different police attendees for ${forceId} across the last ${recent.length} meetings held` }];
+/**
+ * The calendar months a panel is judged on: those that have ended by `now`, within the period, from the panel's
+ * first known month (its first meeting among those loaded: a review loads the year before its period too, so a
+ * panel that has met before is judged from the period's start, and a new one from its first meeting).
+ */
+export function judgedMonths(_panel: Panel, meetings: readonly Meeting[], now: string, period?: FlagPeriod): string[] {
+  const known = meetings.map(monthOf).sort()[0];
+  if (!known) return [];
+  const first = period && monthOf({ start: period.from }) > known ? monthOf({ start: period.from }) : known;
+  const lastEnded = monthOf({ start: now }) === '0000-00' ? '' : previousMonth(monthOf({ start: now }));
+  const periodLast = period ? localDate(new Date(Date.parse(period.to) - 1).toISOString()).slice(0, 7) : lastEnded;
+  return monthsBetween(first, periodLast < lastEnded ? periodLast : lastEnded);
+}
+
+const previousMonth = (m: string) => {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+};
+
+/** One flag per judged month that was not met. */
+function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, period?: FlagPeriod): Flag[] {
+  const byMonth = new Map<string, FlagMeeting[]>();
+  for (const m of ms) byMonth.set(monthOf(m), [...(byMonth.get(monthOf(m)) ?? []), m]);
+  return judgedMonths(panel, ms, now, period).flatMap((month) => {
+    const inMonth = byMonth.get(month) ?? [];
+    const fate = monthFate(inMonth);
+    if (fate === 'met') return [];
+    const meeting = inMonth.find((m) => fateOf(m) === fate);
+    return [{ code: MONTH_CODES[fate], panelId: panel.id, month, ...(meeting ? { meetingId: meeting.id } : {}), facts: `${month}: ${MONTH_FACTS[fate]}` }];
   });
+}
+
+const fateOf = (m: FlagMeeting): MonthFate => monthFate([m]);
+
+/** Per meeting and force expected there: absence or no decision maker at a held meeting, nobody named, an unconfirmed substitute. */
+function forceFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings): Flag[] {
+  if (m.status === 'cancelled') return [];
+  const day = localDate(m.start);
+  const today = localDate(now);
+  return forcesOf(panel, m).flatMap((forceId) => {
+    const at = { panelId: panel.id, meetingId: m.id, forceId };
+    const out: Flag[] = [];
+    const escalation = addWorkingDays(day, -s.escalationWorkingDays);
+    // Nobody named by the escalation point, for a meeting the bot knew of by then (not one an import planned back).
+    if (!m.nominations.some((n) => n.forceId === forceId) && today >= escalation && (!m.createdAt || localDate(m.createdAt) <= escalation)) {
+      out.push({ code: 'NO_NOMINATION', ...at, facts: `${day}: ${forceId} had named nobody by ${escalation}` });
+    }
+    const record = m.attendance.find((a) => a.forceId === forceId);
+    if (m.status === 'held') out.push(...heldFlags(at, day, forceId, record));
+    if (record?.forceConfirmation === 'pending' && today >= addWorkingDays(localDate(record.recordedAt), s.confirmWorkingDays)) {
+      out.push({ code: 'SUBSTITUTE_UNCONFIRMED', ...at, facts: `${day}: ${forceId} has not confirmed or disputed the attendees the chair recorded` });
+    }
+    return out;
+  });
+}
+
+function heldFlags(at: { panelId: string; meetingId: string; forceId: string }, day: string, forceId: string, record: Attendance | undefined): Flag[] {
+  if (!record) return [{ code: 'ATTENDANCE_UNRECORDED', ...at, facts: `${day}: the meeting was held but nothing was recorded for ${forceId}` }];
+  if (!attended(record)) {
+    const apologies = record.outcome === 'apologies';
+    return [{ code: 'POLICE_ABSENT', ...at, apologies, facts: `${day}: no police representative for ${forceId}${apologies ? ' (apologies sent)' : ' (no apologies)'}` }];
+  }
+  if (decisionMakerPresent(record)) return [];
+  const why = record.forceConfirmation === 'disputed' ? ' (the force disputed the record)' : '';
+  return [{ code: 'NOT_DECISION_MAKER', ...at, facts: `${day}: nobody present for ${forceId} was answered a decision maker${why}` }];
 }
 
 /** Who represented the force at a meeting, for continuity: the first attendee answered a decision maker, else the first. */
@@ -113,13 +139,37 @@ function lead(a: Attendance): string {
   return p ? (p.aadObjectId ?? `name:${p.name}`) : '';
 }
 
-/** Every flag for one panel's meetings at `now`, oldest facts first. */
-export function computeFlags(panel: Panel, meetings: FlagMeeting[], now: string, s: FlagSettings = DEFAULT_FLAG_SETTINGS): Flag[] {
+/** Once per force: any run of 4 consecutive attended meetings with 3 or more different people (one per meeting). */
+function churn(panel: Panel, ms: FlagMeeting[], s: FlagSettings): Flag[] {
+  return panel.forces.flatMap((forceId) => {
+    const run = ms.filter((m) => m.status === 'held' && attended(m.attendance.find((a) => a.forceId === forceId)));
+    for (let i = 0; i + s.churnWindow <= run.length; i++) {
+      const window = run.slice(i, i + s.churnWindow);
+      const people = new Set(window.map((m) => lead(m.attendance.find((a) => a.forceId === forceId)!)));
+      if (people.size >= s.churnThreshold) {
+        const span = `${localDate(window[0]!.start)} to ${localDate(window.at(-1)!.start)}`;
+        return [{ code: 'ATTENDEE_CHURN' as const, panelId: panel.id, forceId, facts: `${people.size} different police attendees for ${forceId} across ${s.churnWindow} meetings in a row (${span})` }];
+      }
+    }
+    return [];
+  });
+}
+
+/** WHEN_NECESSARY_PANEL or BELOW_GUIDANCE_TIMETABLE, once. */
+function panelFlags(panel: Panel): Flag[] {
+  const kind = timetableClass(panel.timetable);
+  if (kind === 'when-necessary') return [{ code: 'WHEN_NECESSARY_PANEL', panelId: panel.id, facts: `${panel.name} has no fixed timetable: it meets only "when necessary"` }];
+  if (kind === 'below-guidance') return [{ code: 'BELOW_GUIDANCE_TIMETABLE', panelId: panel.id, facts: `${panel.name}'s timetable leaves some months without a meeting: below the guidance timetable (monthly)` }];
+  return [];
+}
+
+/**
+ * Every flag for one panel's meetings at `now`: panel, then months, then meetings and forces, then churn. Given a
+ * period, only its months and meetings are judged (earlier meetings may be passed to show since when the panel met).
+ */
+export function computeFlags(panel: Panel, meetings: FlagMeeting[], now: string, s: FlagSettings = DEFAULT_FLAG_SETTINGS, period?: FlagPeriod): Flag[] {
   const ms = meetings.filter((m) => m.panelId === panel.id).sort((a, b) => (a.start < b.start ? -1 : 1));
-  return [
-    ...(panel.timetable.kind === 'when-necessary' ? [{ code: 'WHEN_NECESSARY_PANEL' as const, panelId: panel.id, facts: `${panel.name} has no fixed timetable: it meets only "when necessary"` }] : []),
-    ...gaps(panel, ms, now),
-    ...ms.flatMap((m) => meetingFlags(panel, m, now, s)),
-    ...churn(panel, ms, now, s),
-  ];
+  // Meetings before the period only say since when the panel has met; flags are about the period's own.
+  const own = period ? ms.filter((m) => m.start >= period.from && m.start < period.to) : ms;
+  return [...panelFlags(panel), ...monthFlags(panel, ms, now, period), ...own.flatMap((m) => forceFlags(panel, m, now, s)), ...churn(panel, own, s)];
 }

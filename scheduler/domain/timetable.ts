@@ -11,11 +11,6 @@ type RRuleT = InstanceType<typeof RRule>;
 type RuleOptions = Partial<Options>;
 const ZONE = 'Europe/London';
 const DAY_MS = 86_400_000;
-/**
- * Whole calendar years checked after `from`: the weekday calendar repeats every 28 years within 1901-2099,
- * and those 28 years hold a leap February starting on each weekday as well as every common month shape.
- */
-const CHECK_YEARS = 28;
 const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 const ALL_WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
 
@@ -25,18 +20,19 @@ const ALL_WEEKDAYS = [0, 1, 2, 3, 4, 5, 6];
  * and the zone are applied afterwards with luxon). The options are explicit: every default rrule would take
  * from DTSTART (day of month, weekday) is written out, so DTSTART can be moved without changing the dates.
  */
-interface Rule {
+export interface Rule {
   options: RuleOptions;
   from: Date;
 }
 
-const isSet = (v: unknown): boolean => v != null && !(Array.isArray(v) && v.length === 0);
+/** Whether an rrule option is given: not null, not an empty list. */
+export const isSet = (v: unknown): boolean => v != null && !(Array.isArray(v) && v.length === 0);
 const orNull = <T>(v: T[] | null | undefined): T[] | null => (v && v.length > 0 ? v : null);
 
 const rules = new Map<string, Result<Rule>>();
 
 /** Rules are parsed once per rule and anchor: planning asks for the same few hundred over and over. */
-function parseRule(t: RruleTimetable): Result<Rule> {
+export function parseRule(t: Pick<RruleTimetable, 'rrule' | 'from'>): Result<Rule> {
   const key = `${t.rrule}|${t.from}`;
   let rule = rules.get(key);
   if (!rule) {
@@ -47,11 +43,11 @@ function parseRule(t: RruleTimetable): Result<Rule> {
   return rule;
 }
 
-function parseUncached(t: RruleTimetable): Result<Rule> {
+function parseUncached(t: Pick<RruleTimetable, 'rrule' | 'from'>): Result<Rule> {
   // RFC 5545 names and values are case-insensitive; a trailing ';' is a common slip, not a second rule part.
   const text = t.rrule.trim().replace(/^RRULE:/i, '').replace(/;+$/, '').toUpperCase();
-  if (/[\r\n]|DTSTART|TZID|BYHOUR|BYMINUTE|BYSECOND/.test(text)) {
-    return fail('INVALID_RRULE', `"${t.rrule}" must be one RRULE without DTSTART, TZID or a time of day: the timetable's \`from\` and \`start\` give those`);
+  if (/[\r\n]|DTSTART|TZID/.test(text)) {
+    return fail('INVALID_RRULE', `"${t.rrule}" must be one RRULE without DTSTART or TZID: the timetable's \`from\` and \`start\` give those`);
   }
   let options: RuleOptions;
   try {
@@ -60,10 +56,11 @@ function parseUncached(t: RruleTimetable): Result<Rule> {
     return fail('INVALID_RRULE', `"${t.rrule}" is not a valid RRULE: ${(err as Error).message}`);
   }
   if (options.freq === undefined) return fail('INVALID_RRULE', `"${t.rrule}" has no FREQ`);
+  const tooOften = moreThanDaily(t.rrule, options);
+  if (tooOften) return tooOften;
   if (options.count != null || options.until != null) {
-    return fail('RULE_ENDS', `"${t.rrule}" has COUNT or UNTIL: a guidance timetable has no end; retire the panel instead`);
+    return fail('RULE_ENDS', `"${t.rrule}" has COUNT or UNTIL: a panel's timetable has no end; retire the panel instead`);
   }
-  if (options.freq > RRule.DAILY) return fail('INVALID_RRULE', `"${t.rrule}" repeats more often than daily`);
   if (options.interval !== undefined && !(Number.isInteger(options.interval) && options.interval >= 1)) {
     return fail('INVALID_RRULE', `"${t.rrule}" needs an INTERVAL of 1 or more`);
   }
@@ -76,6 +73,21 @@ function parseUncached(t: RruleTimetable): Result<Rule> {
   } catch (err) {
     return fail('INVALID_RRULE', `"${t.rrule}" is not a valid RRULE: ${(err as Error).message}`);
   }
+}
+
+/** How many values a BYHOUR, BYMINUTE or BYSECOND part gives (one when absent). */
+const count = (v: number | number[] | null | undefined): number => (Array.isArray(v) ? Math.max(new Set(v).size, 1) : 1);
+
+/** A refusal for a rule that plans more than one meeting a day, or that gives a time of day `start` already gives; else null. */
+function moreThanDaily(rrule: string, o: RuleOptions): Result<never> | null {
+  const why = "a panel meets at most once a day, at the timetable's `start`";
+  if ((o.freq as number) > RRule.DAILY) return fail('MORE_THAN_DAILY', `"${rrule}" repeats more often than daily: ${why}`);
+  const perDay = count(o.byhour) * count(o.byminute) * count(o.bysecond);
+  if (perDay > 1) return fail('MORE_THAN_DAILY', `"${rrule}" plans ${perDay} meetings a day (BYHOUR, BYMINUTE or BYSECOND): ${why}`);
+  if ([o.byhour, o.byminute, o.bysecond].some(isSet)) {
+    return fail('INVALID_RRULE', `"${rrule}" gives a time of day (BYHOUR, BYMINUTE or BYSECOND): the timetable's \`start\` gives it`);
+  }
+  return null;
 }
 
 /** rrule's own reading of the options anchored at `from`, with the defaults it takes from DTSTART written out. */
@@ -147,62 +159,9 @@ function periodStartNear(o: RuleOptions, from: Date, notBefore: Date): Date {
 }
 
 /** The cheapest rrule giving exactly the rule's occurrences from `notBefore` on. */
-function expander(rule: Rule, notBefore: Date): RRuleT {
+export function expander(rule: Rule, notBefore: Date): RRuleT {
   const options = yearlyEquivalent(rule.options) ?? rule.options;
   return new RRule({ ...options, dtstart: periodStartNear(options, rule.from, notBefore) }, true);
-}
-
-/**
- * A weekly or daily rule with no other filter, whose period is at most 28 days, meets in every month: no
- * month is shorter than 28 days, and its first date is within 27 days of `from`. Saying so without
- * expanding keeps fortnightly and daily rules cheap to check.
- */
-function meetsEvery28Days(o: RuleOptions): boolean {
-  if ([o.bymonth, o.bymonthday, o.byyearday, o.byweekno, o.bysetpos, o.byeaster].some(isSet)) return false;
-  const k = o.interval ?? 1;
-  if (o.freq === RRule.WEEKLY) return isSet(o.byweekday) && 7 * k <= 28;
-  return o.freq === RRule.DAILY && !isSet(o.byweekday) && k <= 28;
-}
-
-/** The first calendar month after the month of `from`, within CHECK_YEARS whole years, with no date, else null. */
-function firstEmptyMonth(rule: Rule): string | null {
-  // Months are counted as year * 12 + month. The month of `from` may begin after its meeting day, so it is skipped.
-  let next = rule.from.getUTCFullYear() * 12 + rule.from.getUTCMonth() + 1;
-  const end = (rule.from.getUTCFullYear() + CHECK_YEARS + 1) * 12;
-  // Moves keep a meeting inside its month, so the rule's own dates decide which months are covered.
-  expander(rule, rule.from).all((d) => {
-    const month = d.getUTCFullYear() * 12 + d.getUTCMonth();
-    if (month > next || month >= end) return false; // a gap, or past the window: stop expanding
-    if (month === next) next += 1;
-    return true;
-  });
-  return next < end ? `${Math.floor(next / 12)}-${String((next % 12) + 1).padStart(2, '0')}` : null;
-}
-
-const checked = new Map<string, Result<void>>();
-
-/** Accepts a rule only if it parses, has no end and meets in every calendar month (after weekend and bank-holiday moves). */
-export function checkTimetable(t: RruleTimetable): Result<void> {
-  const key = `${t.rrule}|${t.from}`;
-  let result = checked.get(key);
-  if (!result) {
-    if (checked.size > 10_000) checked.clear();
-    result = checkUncached(t);
-    checked.set(key, result);
-  }
-  return result;
-}
-
-function checkUncached(t: RruleTimetable): Result<void> {
-  const parsed = parseRule(t);
-  if (!parsed.ok) return parsed;
-  if (meetsEvery28Days(parsed.value.options)) return ok(undefined);
-  const empty = firstEmptyMonth(parsed.value);
-  if (empty === null) return ok(undefined);
-  return fail(
-    'NOT_MONTHLY',
-    `"${t.rrule}" leaves ${empty} without a meeting; a panel that does not meet every month must be declared when-necessary`,
-  );
 }
 
 const instants = new Map<string, string>();
@@ -244,7 +203,7 @@ export function ruleDates(t: RruleTimetable, fromDate: string, toDate: string): 
  * The meetings a timetable gives whose (moved) start is in [fromUtc, toUtc), oldest first. A date on a
  * weekend or bank holiday moves to the nearest working day in the same month, and the meeting records the
  * move; two dates moved onto one day make one meeting, the earlier. An invalid rule plans nothing
- * (checkTimetable says why).
+ * (checkTimetable in timetable-class.ts says why).
  */
 export function planOccurrences(panelId: string, t: RruleTimetable, fromUtc: string, toUtc: string): PlannedMeeting[] {
   const [lo, hi] = [Date.parse(fromUtc), Date.parse(toUtc)];

@@ -72,6 +72,8 @@ export interface Meeting {
   version: number;
   /** True once a person has acted on the meeting (nominated, rescheduled); the planner then leaves it alone. */
   locked: boolean;
+  /** When the bot first knew of it (ISO); absent where not read. An import's planned-back past is newer than its date. */
+  createdAt?: string;
 }
 
 /** A meeting as the planner proposes it, before it has a version or lock. */

@@ -1,6 +1,7 @@
 import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { accessFor, canActForForce } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
+import { timetableClass, type TimetableClass } from '../domain/timetable-class.js';
 import type { Apology, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
@@ -17,7 +18,7 @@ export interface NominationCardModel {
   status: Meeting['status'];
   started: boolean;
   moved: { from: string; reason: string } | null;
-  panel: { id: string; name: string; localAuthority: string; onGuidanceTimetable: boolean };
+  panel: { id: string; name: string; localAuthority: string; timetable: TimetableClass };
   force: { id: string; name: string };
   /** The force does not face the panel: it was invited to this meeting alone. */
   invited: boolean;
@@ -81,7 +82,7 @@ export function cardModelFrom(c: CardContext, now: string): NominationCardModel 
     status: meeting.status,
     started: meeting.start <= now,
     moved: meeting.moved ? { from: toLocalIso(meeting.moved.from), reason: meeting.moved.reason } : null,
-    panel: { id: panel.id, name: panel.name, localAuthority: panel.localAuthority, onGuidanceTimetable: panel.timetable.kind === 'rrule' },
+    panel: { id: panel.id, name: panel.name, localAuthority: panel.localAuthority, timetable: timetableClass(panel.timetable) },
     force: { id: force.id, name: force.name },
     invited: !panel.forces.includes(force.id),
     apology: c.apology && { sentBy: c.apology.sentBy.name, sentAt: toLocalIso(c.apology.sentAt), substitute: c.apology.substitute?.name ?? null },

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { planOccurrences } from '../domain/timetable.js';
 import { parsePanelsConfig } from './panels-config.js';
+import { panelFlags } from './schedule-view.js';
 
 const lead = { aadObjectId: '11111111-1111-4111-8111-111111111111', name: 'A Lead' };
 const chair = { aadObjectId: '33333333-3333-4333-8333-333333333333', name: 'A Chair' };
@@ -43,7 +45,9 @@ describe('the forces and panels file', () => {
     ['an unknown force on a panel', (d) => d.panels[0].forces.push('kent'), 'panels[0].forces[2]'],
     ['an object id that is not a GUID', (d) => (d.forces[0].preventLeads[0].aadObjectId = 'bob'), 'forces[0].preventLeads[0].aadObjectId'],
     ['a start time that is not HH:mm', (d) => (d.panels[0].timetable.start = '25:00'), 'panels[0].timetable.start'],
-    ['a rule that leaves months empty', (d) => (d.panels[0].timetable.rrule = 'FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU'), 'panels[0].timetable.rrule'],
+    ['a rule that plans nothing', (d) => (d.panels[0].timetable.rrule = 'FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30'), 'panels[0].timetable.rrule'],
+    ['a rule that plans more than once a day', (d) => (d.panels[0].timetable.rrule = 'FREQ=DAILY;BYHOUR=9,10'), 'panels[0].timetable.rrule'],
+    ['a rule that ends', (d) => (d.panels[0].timetable.rrule = 'FREQ=MONTHLY;BYDAY=2TU;UNTIL=20250101T000000Z'), 'panels[0].timetable.rrule'],
     ['a rule that does not parse', (d) => (d.panels[0].timetable.rrule = 'FREQ=SOMETIMES'), 'panels[0].timetable.rrule'],
     ['a panel with no chair', (d) => (d.panels[0].chairs = []), 'panels[0].chairs'],
     ['a force with no Prevent lead', (d) => (d.forces[1].preventLeads = []), 'forces[1].preventLeads'],
@@ -53,6 +57,21 @@ describe('the forces and panels file', () => {
     ['a meeting length out of range', (d) => (d.panels[0].timetable.minutes = 5), 'panels[0].timetable.minutes'],
   ])('names the path of %s', (_name, mutate, path) => {
     expect(problems(mutate).some((p) => p.startsWith(`${path}:`))).toBe(true);
+  });
+
+  it('accepts rules below the guidance timetable, 6-weekly and quarterly, and plans them as usual', () => {
+    const doc = valid();
+    doc.panels[0]!.timetable = { rrule: 'FREQ=WEEKLY;INTERVAL=6;BYDAY=TU', start: '10:00', minutes: 120, from: '2026-01-06' } as any;
+    doc.panels.push({ ...doc.panels[0]!, id: 'q', timetable: { rrule: 'FREQ=MONTHLY;INTERVAL=3;BYDAY=2TU', start: '14:00', minutes: 90 } as any });
+    const r = parsePanelsConfig(doc);
+    if (!r.ok) throw new Error(r.error.message);
+    const [sixWeekly, , quarterly] = r.value.panels.map((p) => (p.timetable.kind === 'rrule' ? p.timetable : null));
+    const dates = (t: typeof sixWeekly) => planOccurrences('p', t!, '2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z').map((m) => m.start.slice(0, 10));
+    expect(dates(sixWeekly)).toEqual(['2026-01-06', '2026-02-17', '2026-03-31', '2026-05-12', '2026-06-23', '2026-08-04', '2026-09-15', '2026-10-27', '2026-12-08']);
+    expect(dates(quarterly)).toEqual(['2026-01-13', '2026-04-14', '2026-07-14', '2026-10-13']);
+    // Every meeting of such a panel carries the panel's flag, as a when-necessary panel's carry theirs.
+    expect(r.value.panels.map((p) => panelFlags({ ...p, retired: false }))).toEqual([['BELOW_GUIDANCE_TIMETABLE'], ['WHEN_NECESSARY_PANEL'], ['BELOW_GUIDANCE_TIMETABLE']]);
+    expect(panelFlags({ ...r.value.panels[0]!, timetable: { kind: 'rrule', rrule: 'FREQ=MONTHLY;BYDAY=2TU', start: '10:00', minutes: 120, from: '2020-01-01' }, retired: false })).toEqual([]);
   });
 
   it('cleans names of control, bidirectional and zero-width characters, and counts the limit after', () => {

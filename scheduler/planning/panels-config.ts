@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AAD_OBJECT_ID } from '../domain/ids.js';
 import { cleanText } from '../domain/text.js';
-import { checkTimetable } from '../domain/timetable.js';
+import { checkTimetable } from '../domain/timetable-class.js';
 import type { PanelsConfig, Result, Timetable } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 

@@ -1,6 +1,7 @@
 import { groupBy, groupByMeeting } from '../domain/group.js';
 import { computeFlags, DEFAULT_FLAG_SETTINGS, forcesOf, type FlagMeeting } from '../domain/flags.js';
 import { toLocalIso } from '../domain/timetable.js';
+import { timetableClass } from '../domain/timetable-class.js';
 import type { AgencyCounts, Attendance, AttendanceOutcome, AttendanceSource, Attendee, ForceConfirmation, Meeting, MeetingStatus, Nomination, Panel, ReasonSlug } from '../domain/types.js';
 import { slugOf } from '../domain/types.js';
 import { DEFAULT_TIMINGS } from '../nominations/nomination-jobs.js';
@@ -41,9 +42,11 @@ export interface ScheduleQuery {
   to?: string; // ISO instant, exclusive
 }
 
-/** Panel-level flags that hold for every meeting of the panel. */
+const CLASS_FLAGS = { guidance: [], 'below-guidance': ['BELOW_GUIDANCE_TIMETABLE'], 'when-necessary': ['WHEN_NECESSARY_PANEL'] } as const;
+
+/** Panel-level flags that hold for every meeting of the panel: a timetable below the guidance, or none. */
 export function panelFlags(panel: Panel): string[] {
-  return panel.timetable.kind === 'when-necessary' ? ['WHEN_NECESSARY_PANEL'] : [];
+  return [...CLASS_FLAGS[timetableClass(panel.timetable)]];
 }
 
 /** Renders one stored meeting for people and machines. */

@@ -21,19 +21,26 @@ export async function openFlags(store: Store, actor: string, now: string): Promi
 }
 
 /**
- * A force's new flags for its Monday digest: those about its meetings of the last `days` days, and any
- * upcoming meeting it has named nobody for. Panel-wide flags stay in `flags` and the review.
+ * A force's new flags for its Monday digest: those about its meetings of the last `days` days, any upcoming
+ * meeting it has named nobody for, and its panels' months that ended in those days and were not met.
+ * Panel-wide timetable flags stay in `flags` and the review.
  */
 export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7): Promise<Array<Flag & { panelName: string }>> {
   const access: Access = { aadObjectId: '', national: false, forces: new Set([forceId]), panels: new Set() };
   const panels = visiblePanels(access, await store.directory.listPanels());
-  const since = DateTime.fromISO(now, { zone: 'utc' }).minus({ days }).toISO()!;
-  const ahead = DateTime.fromISO(now, { zone: 'utc' }).plus({ days: 14 }).toISO()!;
-  const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from: since, to: ahead }));
-  const recent = new Set(meetings.filter((m) => m.start <= now).map((m) => m.id));
+  const at = DateTime.fromISO(now, { zone: 'utc' });
+  const since = at.minus({ days }).toISO()!;
+  // A month that ended in the last `days` days is judged on all its meetings, so load from the start of the month before.
+  const from = at.setZone('Europe/London').minus({ days }).startOf('month').toUTC().toISO()!;
+  const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from, to: at.plus({ days: 14 }).toISO()! }));
+  const recent = new Set(meetings.filter((m) => m.start >= since && m.start <= now).map((m) => m.id));
+  const endedLately = (month: string) => {
+    const end = DateTime.fromISO(`${month}-01`, { zone: 'Europe/London' }).plus({ months: 1 }).toUTC().toISO()!;
+    return end > since && end <= now;
+  };
   return panels.flatMap((p) =>
     computeFlags(p, meetings, now)
-      .filter((f) => f.meetingId && (!f.forceId || f.forceId === forceId) && (recent.has(f.meetingId) || f.code === 'NO_NOMINATION'))
+      .filter((f) => (f.month ? endedLately(f.month) : f.meetingId && f.forceId === forceId && (recent.has(f.meetingId) || f.code === 'NO_NOMINATION')))
       .map((f) => ({ ...f, panelName: p.name })),
   );
 }

@@ -1,4 +1,5 @@
 import { parseDateRange } from '../domain/date-range.js';
+import { looksLikePeriod } from '../domain/periods.js';
 import { ok, type Result } from '../domain/types.js';
 import type { ReviewRequest } from './review-query.js';
 
@@ -34,9 +35,12 @@ export async function parseReviewArgs(store: Store, args: string, now: string): 
   return ok({ ...request, ...range.value });
 }
 
-
-/** The first word of typed review arguments when it names a force or panel rather than a period, lower-cased. */
+/**
+ * The first word of typed review arguments when it names a force or panel rather than a period, lower-cased.
+ * A word shaped like a period (`fy2026`, or `fy26`, which then fails as a period) is never a name.
+ */
 export function scopeWord(args: string): string | undefined {
   const first = args.trim().split(/\s+/)[0]?.toLowerCase();
-  return first && /^[a-z0-9-]{1,64}$/.test(first) && !/^\d/.test(first) && !['last', 'past', 'this'].includes(first) ? first : undefined;
+  if (!first || !/^[a-z0-9-]{1,64}$/.test(first) || /^\d/.test(first) || looksLikePeriod(first)) return undefined;
+  return ['last', 'past', 'this'].includes(first) ? undefined : first;
 }

@@ -1,5 +1,6 @@
 import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { localDate, toLocalIso } from '../domain/timetable.js';
+import type { FlagMeeting } from '../domain/flags.js';
 import type { AgencyCounts, Attendance, Attendee } from '../domain/types.js';
 import { outcome, slices, timetabled, type ReviewInput } from './review.js';
 
@@ -64,35 +65,34 @@ function attendeeColumns(a: Attendance | undefined) {
 
 const agencies = (c: AgencyCounts) => Object.entries(c).filter(([, n]) => n).map(([k, n]) => `${k}:${n}`).join('; ');
 
+/** One meeting as one force saw it. */
+function row(panel: { id: string; name: string }, forceId: string, m: FlagMeeting, codes: string[]): ReviewRow {
+  const status = outcome(m);
+  const held = status === 'held';
+  const n = m.nominations.find((x) => x.forceId === forceId);
+  const a = m.attendance.find((x) => x.forceId === forceId);
+  return {
+    meeting_id: m.id, panel_id: panel.id, panel_name: panel.name, force_id: forceId, date: localDate(m.start), start: toLocalIso(m.start),
+    status, timetabled: yesNo(timetabled(m)), extra: yesNo(m.extra),
+    moved_from: m.moved ? toLocalIso(m.moved.from) : '', moved_reason: m.moved?.reason ?? '',
+    cancel_reason: m.status === 'cancelled' ? (m.cancelReason ?? 'no reason recorded') : '',
+    nominee: n?.name ?? '', nominee_role: n?.role ?? '', nominee_decision_maker: n ? yesNo(n.decisionMaker) : '', nominated_at: n ? toLocalIso(n.nominatedAt) : '',
+    days_nominated_ahead: n ? ((Date.parse(m.start) - Date.parse(n.nominatedAt)) / 86_400_000).toFixed(1) : '',
+    not_held_reason: m.status === 'not-held' ? (m.meetingRecord?.notHeldReason ?? 'no reason recorded') : '',
+    attendance: status === 'unrecorded' ? 'unrecorded' : !held ? '' : !a ? 'unrecorded' : a.outcome,
+    ...attendeeColumns(a),
+    substitute: a && attended(a) ? yesNo(a.attendees.some((p) => p.substitute)) : '', decision_maker_present: held ? yesNo(decisionMakerPresent(a)) : '',
+    source: a?.source ?? '', force_confirmation: a?.forceConfirmation ?? '',
+    agencies_present: held || m.status === 'not-held' ? agencies(m.meetingRecord?.agencies ?? {}) : '',
+    flags: codes.join(' '),
+  };
+}
+
 /** One row per meeting and force in scope, oldest first: the same meetings the review's figures count. */
 export function reviewRows(input: ReviewInput): ReviewRow[] {
-  const rows: ReviewRow[] = [];
-  for (const { panel, forces, meetings, flags } of slices(input)) {
-    for (const m of meetings) {
-      const status = outcome(m);
-      const held = status === 'held';
-      for (const forceId of forces) {
-        const n = m.nominations.find((x) => x.forceId === forceId);
-        const a = m.attendance.find((x) => x.forceId === forceId);
-        const codes = flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code);
-        rows.push({
-          meeting_id: m.id, panel_id: panel.id, panel_name: panel.name, force_id: forceId, date: localDate(m.start), start: toLocalIso(m.start),
-          status, timetabled: yesNo(timetabled(m)), extra: yesNo(m.extra),
-          moved_from: m.moved ? toLocalIso(m.moved.from) : '', moved_reason: m.moved?.reason ?? '',
-          cancel_reason: m.status === 'cancelled' ? (m.cancelReason ?? 'no reason recorded') : '',
-          nominee: n?.name ?? '', nominee_role: n?.role ?? '', nominee_decision_maker: n ? yesNo(n.decisionMaker) : '', nominated_at: n ? toLocalIso(n.nominatedAt) : '',
-          days_nominated_ahead: n ? ((Date.parse(m.start) - Date.parse(n.nominatedAt)) / 86_400_000).toFixed(1) : '',
-          not_held_reason: m.status === 'not-held' ? (m.meetingRecord?.notHeldReason ?? 'no reason recorded') : '',
-          attendance: status === 'unrecorded' ? 'unrecorded' : !held ? '' : !a ? 'unrecorded' : a.outcome,
-          ...attendeeColumns(a),
-          substitute: a && attended(a) ? yesNo(a.attendees.some((p) => p.substitute)) : '', decision_maker_present: held ? yesNo(decisionMakerPresent(a)) : '',
-          source: a?.source ?? '', force_confirmation: a?.forceConfirmation ?? '',
-          agencies_present: held || m.status === 'not-held' ? agencies(m.meetingRecord?.agencies ?? {}) : '',
-          flags: codes.join(' '),
-        });
-      }
-    }
-  }
+  const rows = slices(input).flatMap(({ panel, forceId, meetings, flags }) =>
+    meetings.map((m) => row(panel, forceId, m, flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code))),
+  );
   return rows.sort((x, y) => (x.start === y.start ? (x.meeting_id + x.force_id < y.meeting_id + y.force_id ? -1 : 1) : Date.parse(x.start) - Date.parse(y.start)));
 }
 

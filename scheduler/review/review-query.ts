@@ -1,7 +1,7 @@
 import { accessFor, canActForForce, forcesSeen, hasRole, seesPanel, type Access } from '../people/access.js';
 import { lastMonths } from '../domain/date-range.js';
 import { fail, ok, type Panel, type Result } from '../domain/types.js';
-import { computeReview, type Review, type ReviewInput, type ReviewScope } from './review.js';
+import { computeReview, loadFrom, type Review, type ReviewInput, type ReviewScope } from './review.js';
 import type { Store } from '../store/store.js';
 
 /** What someone asked to review; every field narrows. Instants are ISO UTC, `to` exclusive. */
@@ -86,11 +86,23 @@ export async function loadReview(store: Store, actor: string | null, req: Review
   const from = req.from ?? period.from!;
   const to = req.to ?? now;
   if (to <= from) return fail('BAD_RANGE', 'The period ends before it starts.');
-  const meetings = await store.review.meetingsWithRecords({ panelIds: scope.panels, from, to });
-  const present = new Set(meetings.map((m) => m.panelId));
+  // Earlier meetings too, for the previous period and the same period a year before; and any panel a force in scope
+  // was invited to a meeting of.
+  const guests = await invitedPanels(store, scope, panels);
+  const meetings = await store.review.meetingsWithRecords({ panelIds: scope.panels && [...scope.panels, ...guests.map((p) => p.id)], from: loadFrom(from, to), to });
+  const present = new Set(meetings.filter((m) => m.start >= from).map((m) => m.panelId));
   // A retired panel stays in the review only for the history it has in the period.
-  const input: ReviewInput = { scope, panels: panels.filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now };
+  const input: ReviewInput = { scope, panels: [...panels, ...guests].filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now };
   return ok({ review: computeReview(input), input, viewer });
+}
+
+/** Panels outside the scope's own that a force in scope was invited to a meeting of (its review counts those meetings). */
+async function invitedPanels(store: Store, scope: ReviewScope, panels: Panel[]): Promise<Panel[]> {
+  if (!scope.forces || !scope.panels) return [];
+  const ids = (await Promise.all(scope.forces.map((f) => store.chairs.invitedMeetings(f)))).flat();
+  const meetings = await Promise.all([...new Set(ids)].map((id) => store.meetings.get(id)));
+  const extra = new Set(meetings.flatMap((m) => (m && !scope.panels!.includes(m.panelId) ? [m.panelId] : [])));
+  return extra.size ? (await store.directory.listPanels({ includeRetired: true })).filter((p) => extra.has(p.id) && !panels.some((x) => x.id === p.id)) : [];
 }
 
 /**

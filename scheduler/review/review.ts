@@ -1,8 +1,10 @@
+import { DateTime } from 'luxon';
 import { attended, decisionMakerPresent as dmPresent } from '../domain/attendance-rules.js';
 import { lastIncludedDay } from '../domain/date-range.js';
-import { computeFlags, nextMonth, type Flag, type FlagMeeting } from '../domain/flags.js';
+import { computeFlags, forcesOf, judgedMonths, type Flag, type FlagMeeting } from '../domain/flags.js';
 import { groupBy } from '../domain/group.js';
-import { localDate } from '../domain/timetable.js';
+import { monthFate, monthOf, monthsBetween } from '../domain/months.js';
+import { timetableClass } from '../domain/timetable-class.js';
 import type { Meeting, Panel } from '../domain/types.js';
 
 /** Which meetings and forces a review covers: null means every one. */
@@ -14,29 +16,37 @@ export interface ReviewScope {
 }
 
 /**
- * The review's counts. Every meeting that counts is exactly one of held, cancelled, notHeld or unrecorded,
- * so those four add up to `meetings`.
+ * The review's counts for one panel and force (a joint panel's meeting counts once for each force facing it),
+ * or summed over several. Every meeting that counts is exactly one of held, cancelled, notHeld or unrecorded.
  */
 export interface ReviewFigures {
-  /** Meetings of the period that have ended (or were cancelled) by now. */
+  /** Meetings of the period that have ended (or were cancelled) by now, where the force was expected. */
   meetings: number;
-  /** Meetings planned from a timetable (not extra ones), whatever the panel's timetable is now. */
+  /** Planned by the timetable in the period, plus extra meetings that were held. */
   due: number;
-  /** Meetings whose attendance the chair recorded (recording it marks the meeting held). */
+  /** Recorded as held (by the chair, an import or the Teams meeting). */
   held: number;
   cancelled: number;
   cancelledByReason: Record<string, number>;
+  /** Recorded afterwards as not having taken place. */
   notHeld: number;
-  /** Ended meetings nobody has recorded: not evidence either way, so never counted as held. */
+  /** Ended with nothing recorded: not evidence either way, so never counted as held. */
   unrecorded: number;
   extra: number;
   moved: number;
-  /** Held meetings where at least one force in scope has no attendance record of its own. */
+  /** Calendar months of the period (ended, from the panel's first) the guidance expects a meeting in, and those met. */
+  monthsDue: number;
+  monthsMet: number;
+  /** Held meetings where the force has no record of its own. */
   attendanceUnrecorded: number;
-  /** Held meetings where every force in scope had a confirmed decision maker present. */
+  /** Held meetings where someone present for the force was answered a decision maker (and the force did not dispute it). */
   decisionMakerPresent: number;
-  /** decisionMakerPresent / held; null when nothing was held. */
-  decisionMakerShare: number | null;
+  /** decisionMakerPresent / due: the headline; null when nothing was due. */
+  decisionMakerShareOfDue: number | null;
+  /** decisionMakerPresent / held, shown beside it; null when nothing was held. */
+  decisionMakerShareOfHeld: number | null;
+  /** Held meetings the force did not attend (apologies or none). */
+  policeAbsent: number;
   distinctAttendees: number;
   /** Median days between the (latest) nomination and the meeting's start; null without nominations. */
   medianNominationDays: number | null;
@@ -44,12 +54,17 @@ export interface ReviewFigures {
   flagsByCode: Record<string, number>;
 }
 
+export type TimetableKind = 'guidance' | 'below-guidance' | 'when-necessary';
+
+/** One panel and one force facing it (or invited to some of its meetings). */
 export interface PanelReview {
   panelId: string;
   panelName: string;
   localAuthority: string;
-  /** The forces facing the panel that are in scope. */
-  forces: string[];
+  forceId: string;
+  /** Invited to some of the panel's meetings only: it is judged on those alone, never on the panel's months. */
+  invited: boolean;
+  timetable: TimetableKind;
   whenNecessary: boolean;
   figures: ReviewFigures;
 }
@@ -58,7 +73,16 @@ export interface MonthFigures {
   month: string; // YYYY-MM, Europe/London
   held: number;
   cancelled: number;
+  notHeld: number;
+  unrecorded: number;
   decisionMakerPresent: number;
+}
+
+/** The same figures for another period, to compare with. */
+export interface Comparison {
+  from: string;
+  to: string;
+  total: ReviewFigures;
 }
 
 export interface Review {
@@ -67,74 +91,83 @@ export interface Review {
   to: string;
   now: string;
   panels: PanelReview[];
+  /** Per force, over its panels. */
+  forces: Array<{ forceId: string; figures: ReviewFigures }>;
   total: ReviewFigures;
   months: MonthFigures[];
+  /** Every flag the scope may see in the period, once each. */
+  flags: Flag[];
+  previous: Comparison | null;
+  lastYear: Comparison | null;
 }
 
 export interface ReviewInput {
   scope: ReviewScope;
   panels: Panel[];
+  /** The period's meetings; a review with comparisons may be given earlier ones too (they are filtered by period). */
   meetings: FlagMeeting[];
   from: string;
   to: string;
   now: string;
 }
 
-/** One panel's share of the review: its meetings that count, its forces in scope and its visible flags. */
+/** One panel and force's share of the review: its meetings that count and the flags that are about it. */
 export interface PanelSlice {
   panel: Panel;
-  forces: string[];
+  forceId: string;
+  invited: boolean;
   meetings: FlagMeeting[];
+  /** The panel's judged months and which were met; empty for an invited force. */
+  months: Array<{ month: string; met: boolean }>;
   flags: Flag[];
 }
 
 const DAY_MS = 86_400_000;
-const month = (iso: string) => localDate(iso).slice(0, 7);
 
-/** A meeting counts once it has ended, or once it was cancelled and its time has passed. */
+/** A meeting counts once it has ended. */
 const counts = (m: FlagMeeting, now: string) => m.end <= now;
 
 export type Outcome = 'held' | 'cancelled' | 'not-held' | 'unrecorded';
 
-/**
- * What became of a meeting that counts. Only the chair's attendance record makes a meeting held (see
- * recordAttendance): a panel that quietly skips a meeting must not show up as evidence that it met.
- */
+/** What became of a meeting that counts: only a record makes a meeting held. */
 export const outcome = (m: Meeting): Outcome => (m.status === 'scheduled' ? 'unrecorded' : m.status);
 
 /** Planned from a timetable, even if the panel has since gone when-necessary: its past meetings were still due. */
 export const timetabled = (m: Meeting): boolean => m.occurrence !== null && !m.extra;
 
-/** Splits the loaded meetings by panel, keeping the flags a scope may see and only months inside the period. */
+/** Due: planned by the timetable, or an extra meeting that was held. */
+export const isDue = (m: Meeting): boolean => timetabled(m) || (m.extra && m.status === 'held');
+
+const inPeriod = (m: Meeting, from: string, to: string) => m.start >= from && m.start < to;
+
+/** Splits the period's meetings into panel-and-force slices the scope covers, each with its months and flags. */
 export function slices(input: ReviewInput): PanelSlice[] {
   const { scope, from, to, now } = input;
-  const byPanel = groupBy(input.meetings, (m) => m.panelId);
-  const [first, last] = [month(from), lastIncludedDay(to, now).slice(0, 7)];
+  const byPanel = groupBy(input.meetings.filter((m) => m.start < to), (m) => m.panelId);
   return input.panels.flatMap((panel) => {
-    const forces = panel.forces.filter((f) => !scope.forces || scope.forces.includes(f));
-    if (scope.forces && !forces.length) return [];
-    const loaded = byPanel.get(panel.id) ?? [];
-    // Flags about months outside the period come from meetings that were not loaded, so they are not facts.
-    const flags = computeFlags(panel, loaded, now).filter(
-      (f) => (!f.forceId || forces.includes(f.forceId)) && (!f.month || (f.month >= first && f.month <= last)),
-    );
-    return [{ panel, forces, meetings: loaded.filter((m) => counts(m, now)), flags }];
+    const all = byPanel.get(panel.id) ?? [];
+    const loaded = all.filter((m) => inPeriod(m, from, to));
+    const flags = computeFlags(panel, all, now, undefined, { from, to });
+    const months = panelMonths(panel, all, now, from, to);
+    const expected = [...new Set([...panel.forces, ...loaded.flatMap((m) => m.invited)])];
+    return expected
+      .filter((f) => !scope.forces || scope.forces.includes(f))
+      .map((forceId) => {
+        const invited = !panel.forces.includes(forceId);
+        return {
+          panel, forceId, invited,
+          meetings: loaded.filter((m) => counts(m, now) && forcesOf(panel, m).includes(forceId)),
+          months: invited ? [] : months,
+          flags: flags.filter((f) => (f.forceId ? f.forceId === forceId : !invited)),
+        };
+      })
+      .filter((s) => !s.invited || s.meetings.length > 0);
   });
 }
 
-const decisionMakerPresent = (m: FlagMeeting, forces: string[]) =>
-  forces.length > 0 && forces.every((f) => dmPresent(m.attendance.find((a) => a.forceId === f)));
-
-/** Everything one meeting contributes, for one panel's forces in scope. */
-function meetingFacts(m: FlagMeeting, forces: string[]) {
-  const held = outcome(m) === 'held';
-  return {
-    held,
-    dm: held && decisionMakerPresent(m, forces),
-    unrecorded: held && forces.some((f) => !m.attendance.some((a) => a.forceId === f)),
-    attendees: m.attendance.filter((a) => attended(a) && forces.includes(a.forceId)).flatMap((a) => a.attendees.map((p) => p.aadObjectId ?? `name:${p.name}`)),
-    lags: m.nominations.filter((n) => forces.includes(n.forceId)).map((n) => (Date.parse(m.start) - Date.parse(n.nominatedAt)) / DAY_MS),
-  };
+function panelMonths(panel: Panel, loaded: FlagMeeting[], now: string, from: string, to: string) {
+  const byMonth = groupBy(loaded, monthOf);
+  return judgedMonths(panel, loaded, now, { from, to }).map((month) => ({ month, met: monthFate(byMonth.get(month) ?? []) === 'met' }));
 }
 
 function median(values: number[]): number | null {
@@ -146,85 +179,126 @@ function median(values: number[]): number | null {
 }
 
 const bump = (rec: Record<string, number>, key: string) => void (rec[key] = (rec[key] ?? 0) + 1);
+const share = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 1000 : null);
 
-/** The figures for a set of panel slices taken together (one panel, or the whole scope). */
+const empty = (): ReviewFigures => ({
+  meetings: 0, due: 0, held: 0, cancelled: 0, cancelledByReason: {}, notHeld: 0, unrecorded: 0, extra: 0, moved: 0, monthsDue: 0, monthsMet: 0,
+  attendanceUnrecorded: 0, decisionMakerPresent: 0, decisionMakerShareOfDue: null, decisionMakerShareOfHeld: null, policeAbsent: 0,
+  distinctAttendees: 0, medianNominationDays: null, openFlags: 0, flagsByCode: {},
+});
+
+/** Adds one meeting, as one force saw it, to the figures. */
+function addMeeting(f: ReviewFigures, m: FlagMeeting, forceId: string, people: Set<string>, lags: number[]): void {
+  const what = outcome(m);
+  f.meetings++;
+  if (isDue(m)) f.due++;
+  if (m.extra) f.extra++;
+  if (m.moved) f.moved++;
+  if (what === 'held') f.held++;
+  else if (what === 'unrecorded') f.unrecorded++;
+  else if (what === 'not-held') f.notHeld++;
+  else {
+    f.cancelled++;
+    bump(f.cancelledByReason, m.cancelReason ?? 'no reason recorded');
+  }
+  const record = m.attendance.find((a) => a.forceId === forceId);
+  if (what === 'held') {
+    if (!record) f.attendanceUnrecorded++;
+    else if (!attended(record)) f.policeAbsent++;
+    if (dmPresent(record)) f.decisionMakerPresent++;
+  }
+  if (record && attended(record)) record.attendees.forEach((p) => people.add(p.aadObjectId ?? `name:${p.name}`));
+  m.nominations.filter((n) => n.forceId === forceId).forEach((n) => lags.push((Date.parse(m.start) - Date.parse(n.nominatedAt)) / DAY_MS));
+}
+
+/** The figures for a set of slices taken together; flags are counted once each, however many slices share them. */
 export function figures(parts: PanelSlice[]): ReviewFigures {
-  const f: ReviewFigures = {
-    meetings: 0, due: 0, held: 0, cancelled: 0, cancelledByReason: {}, notHeld: 0, unrecorded: 0, extra: 0, moved: 0, attendanceUnrecorded: 0,
-    decisionMakerPresent: 0, decisionMakerShare: null, distinctAttendees: 0, medianNominationDays: null, openFlags: 0, flagsByCode: {},
-  };
+  const f = empty();
   const people = new Set<string>();
   const lags: number[] = [];
-  for (const { forces, meetings, flags } of parts) {
-    for (const m of meetings) {
-      const facts = meetingFacts(m, forces);
-      const what = outcome(m);
-      f.meetings++;
-      if (timetabled(m)) f.due++;
-      if (m.extra) f.extra++;
-      if (m.moved) f.moved++;
-      if (what === 'held') f.held++;
-      else if (what === 'unrecorded') f.unrecorded++;
-      else if (what === 'not-held') f.notHeld++;
-      else {
-        f.cancelled++;
-        bump(f.cancelledByReason, m.cancelReason ?? 'no reason recorded');
-      }
-      if (facts.dm) f.decisionMakerPresent++;
-      if (facts.unrecorded) f.attendanceUnrecorded++;
-      facts.attendees.forEach((p) => people.add(p));
-      lags.push(...facts.lags);
-    }
-    f.openFlags += flags.length;
-    flags.forEach((flag) => bump(f.flagsByCode, flag.code));
+  const flags = new Set<Flag>();
+  for (const s of parts) {
+    for (const m of s.meetings) addMeeting(f, m, s.forceId, people, lags);
+    f.monthsDue += s.months.length;
+    f.monthsMet += s.months.filter((x) => x.met).length;
+    s.flags.forEach((x) => flags.add(x));
   }
-  f.decisionMakerShare = f.held ? Math.round((f.decisionMakerPresent / f.held) * 1000) / 1000 : null;
+  f.decisionMakerShareOfDue = share(f.decisionMakerPresent, f.due);
+  f.decisionMakerShareOfHeld = share(f.decisionMakerPresent, f.held);
   f.distinctAttendees = people.size;
   f.medianNominationDays = median(lags);
+  f.openFlags = flags.size;
+  flags.forEach((x) => bump(f.flagsByCode, x.code));
   return f;
 }
 
-/** Every calendar month (Europe/London) the period covers up to now, oldest first. */
-function periodMonths(from: string, to: string, now: string): string[] {
-  const end = lastIncludedDay(to, now).slice(0, 7);
-  const out: string[] = [];
-  for (let m = month(from); m <= end && out.length < 1200; m = nextMonth(m)) out.push(m);
-  return out;
-}
-
-/** Held, cancelled and decision-maker-present meetings per month, for the chart. */
+/** Meetings per month (each meeting once), for the chart; decision maker present when every force in scope had one. */
 function monthly(parts: PanelSlice[], input: ReviewInput): MonthFigures[] {
-  const rows = new Map(periodMonths(input.from, input.to, input.now).map((m) => [m, { month: m, held: 0, cancelled: 0, decisionMakerPresent: 0 }]));
-  for (const { forces, meetings } of parts) {
-    for (const m of meetings) {
-      const row = rows.get(month(m.start));
-      if (!row) continue;
-      const held = outcome(m) === 'held';
-      if (held) row.held++;
-      else if (m.status === 'cancelled') row.cancelled++;
-      if (held && decisionMakerPresent(m, forces)) row.decisionMakerPresent++;
-    }
+  const end = lastIncludedDay(input.to, input.now).slice(0, 7);
+  const rows = new Map(monthsBetween(monthOf({ start: input.from }), end).map((m) => [m, { month: m, held: 0, cancelled: 0, notHeld: 0, unrecorded: 0, decisionMakerPresent: 0 }]));
+  const forcesAt = new Map<FlagMeeting, string[]>();
+  for (const s of parts) for (const m of s.meetings) forcesAt.set(m, [...(forcesAt.get(m) ?? []), s.forceId]);
+  for (const [m, forces] of forcesAt) {
+    const row = rows.get(monthOf(m));
+    if (!row) continue;
+    const what = outcome(m);
+    if (what === 'held') row.held++;
+    else if (what === 'cancelled') row.cancelled++;
+    else if (what === 'not-held') row.notHeld++;
+    else row.unrecorded++;
+    if (what === 'held' && forces.every((f) => dmPresent(m.attendance.find((a) => a.forceId === f)))) row.decisionMakerPresent++;
   }
   return [...rows.values()];
 }
 
-/** The recommendation 7 review: per panel and in total, from the loaded meetings at `now`. */
-export function computeReview(input: ReviewInput): Review {
+/** The recommendation 7 review for the input's period, with the previous period and the same period a year before. */
+export function computeReview(input: ReviewInput, comparisons = true): Review {
   const parts = slices(input);
+  const forces = [...new Set(parts.map((p) => p.forceId))].sort();
   return {
     scope: input.scope,
     from: input.from,
     to: input.to,
     now: input.now,
-    panels: parts.map((p) => ({
-      panelId: p.panel.id,
-      panelName: p.panel.name,
-      localAuthority: p.panel.localAuthority,
-      forces: p.forces,
-      whenNecessary: p.panel.timetable.kind === 'when-necessary',
-      figures: figures([p]),
-    })),
+    panels: parts.map((p) => {
+      const kind = timetableClass(p.panel.timetable);
+      return { panelId: p.panel.id, panelName: p.panel.name, localAuthority: p.panel.localAuthority, forceId: p.forceId, invited: p.invited, timetable: kind, whenNecessary: kind === 'when-necessary', figures: figures([p]) };
+    }),
+    forces: forces.map((forceId) => ({ forceId, figures: figures(parts.filter((p) => p.forceId === forceId)) })),
     total: figures(parts),
     months: monthly(parts, input),
+    flags: [...new Set(parts.flatMap((p) => p.flags))],
+    previous: comparisons ? compare(input, previousPeriod(input.from, input.to)) : null,
+    lastYear: comparisons ? compare(input, yearEarlier(input.from, input.to)) : null,
   };
+}
+
+function compare(input: ReviewInput, period: { from: string; to: string }): Comparison {
+  return { ...period, total: computeReview({ ...input, ...period }, false).total };
+}
+
+/**
+ * The period of the same length that ends where this one starts: whole calendar months when the period is whole
+ * months (a quarter's previous period is the quarter before), else the same span of time.
+ */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const [a, b] = [from, to].map((x) => DateTime.fromISO(x, { zone: 'utc' }).setZone('Europe/London'));
+  const whole = (d: DateTime) => d.day === 1 && d.hour === 0 && d.minute === 0 && d.second === 0 && d.millisecond === 0;
+  if (whole(a!) && whole(b!)) {
+    const months = Math.round(b!.diff(a!, 'months').months);
+    return { from: a!.minus({ months }).toUTC().toISO()!, to: from };
+  }
+  return { from: new Date(2 * Date.parse(from) - Date.parse(to)).toISOString(), to: from };
+}
+
+/** The same period a year earlier, by the Europe/London calendar (29 February falls back to the 28th). */
+export function yearEarlier(from: string, to: string): { from: string; to: string } {
+  const back = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').minus({ years: 1 }).toUTC().toISO()!;
+  return { from: back(from), to: back(to) };
+}
+
+/** Where a review's meetings must be loaded from so its comparisons can be computed too. */
+export function loadFrom(from: string, to: string): string {
+  const [a, b] = [previousPeriod(from, to).from, yearEarlier(from, to).from];
+  return a < b ? a : b;
 }

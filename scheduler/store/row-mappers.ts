@@ -18,6 +18,7 @@ export function toMeeting(r: Selectable<MeetingsTable>): Meeting {
     extra: r.extra === 1,
     version: r.version,
     locked: r.locked === 1,
+    createdAt: r.created_at,
   };
 }
 

@@ -10,6 +10,8 @@ import type { Attendance, Force, Meeting, Nomination, Panel, Person } from '../.
  */
 export const PERIOD = { from: '2026-01-01T00:00:00.000Z', to: '2026-03-31T23:00:00.000Z' };
 export const NOW = '2026-06-01T09:00:00.000Z';
+/** When the fixture's meetings were planned: before the quarter, so every one was known in time to name an attendee. */
+export const PLANNED_AT = '2025-12-01T00:00:00.000Z';
 
 const person = (n: number, name: string): Person => ({ aadObjectId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, name });
 export const LEAD_A = person(1, 'Lead A');
@@ -82,6 +84,7 @@ export const CANCELLATIONS: Cancellation[] = [
 export function flagMeetings(): FlagMeeting[] {
   return MEETINGS.filter((m) => m.start >= PERIOD.from && m.start < PERIOD.to).map((m) => ({
     ...m,
+    createdAt: PLANNED_AT,
     cancelReason: CANCELLATIONS.find((c) => c.meetingId === m.id)?.reason ?? null,
     nominations: NOMINATIONS.filter((n) => n.meetingId === m.id),
     attendance: ATTENDANCE.filter((a) => a.meetingId === m.id),
@@ -95,7 +98,7 @@ export async function seedReviewFixture(store: Store): Promise<void> {
   for (const f of FORCES) await store.directory.saveForce(f, NOW);
   for (const p of PANELS) await store.directory.savePanel(p, NOW);
   await store.directory.setNationalLeads([NATIONAL]);
-  await store.meetings.insertMany(MEETINGS, NOW);
+  await store.meetings.insertMany(MEETINGS, PLANNED_AT);
   for (const n of NOMINATIONS) await store.nominations.save(n);
   for (const a of ATTENDANCE) await store.chairs.saveAttendance(a);
   for (const c of CANCELLATIONS) await store.chairs.saveCancellation(c);
