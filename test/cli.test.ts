@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliRunner } from './support/cli-runner.js';
+import { SUMMARY_COLUMNS } from '../scheduler/review/review-outputs.js';
 
 const NOW = '2026-11-22T12:00:00Z';
 
@@ -111,6 +112,34 @@ describe('panel-bot', () => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^panel-bot: /);
+  });
+
+  it('lists the open flags in plain words, and as JSON in the contract shape', async () => {
+    await run('sync', '--now', NOW);
+    // December 2026 ends with nothing recorded for any panel: one ATTENDANCE_UNRECORDED per timetabled panel for the month.
+    const json = await run('flags', '--from', '2026-12', '--to', '2026-12', '--now', '2027-01-05T12:00:00Z', '--json');
+    expect(json.code).toBe(0);
+    const flags = JSON.parse(json.out) as Array<Record<string, unknown>>;
+    const monthly = flags.filter((f) => f.code === 'ATTENDANCE_UNRECORDED' && f.month === '2026-12');
+    expect(monthly.length).toBeGreaterThan(0);
+    for (const f of flags) {
+      expect(Object.keys(f).every((k) => ['code', 'panelId', 'forceId', 'month', 'meetingId', 'apologies', 'facts'].includes(k)), JSON.stringify(f)).toBe(true);
+      expect(f).toHaveProperty('forceId');
+    }
+    const text = await run('flags', '--panel', 'southampton', '--from', '2026-12', '--to', '2026-12', '--now', '2027-01-05T12:00:00Z');
+    expect(text.out).toContain('Attendance not recorded (ATTENDANCE_UNRECORDED): southampton: 2026-12:');
+    expect((await run('flags', '--to', 'FY26')).code).toBe(2);
+  });
+
+  it('prints the summary CSV with one row per panel and force, and a total', async () => {
+    await run('sync', '--now', NOW);
+    const r = await run('review', '--format', 'summary-csv', '--from', '2026-12', '--to', '2026-12', '--now', '2027-01-05T12:00:00Z');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\r\n');
+    expect(lines[0]).toBe(SUMMARY_COLUMNS.join(','));
+    expect(lines.some((l) => l.startsWith('peterborough-rutland,Peterborough and Rutland Channel panel,cambs,'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('peterborough-rutland,Peterborough and Rutland Channel panel,leics,'))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^TOTAL,all forces,,no,,/);
   });
 
   it('refuses an unknown panel with exit 1', async () => {

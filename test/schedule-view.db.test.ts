@@ -30,7 +30,8 @@ describe.each(STORE_KINDS)('the schedule view on %s', (kind) => {
     expect(april.flags).toEqual(['NO_NOMINATION', 'NOT_DECISION_MAKER', 'SUBSTITUTE_UNCONFIRMED']);
     // May is not judged until it ends; then its cancellation for want of cases is one flag, not three.
     expect(may).toMatchObject({ status: 'cancelled', flags: [] });
-    const june = await listSchedule(t.store, { panelId: 'southampton', from: '2027-05-01T00:00:00.000Z', to: '2027-06-01T00:00:00.000Z' }, '2027-06-02T08:00:00.000Z');
+    // 1 May 00:00 in London (BST) to 1 June: May is listed whole, so it is judged.
+    const june = await listSchedule(t.store, { panelId: 'southampton', from: '2027-04-30T23:00:00.000Z', to: '2027-05-31T23:00:00.000Z' }, '2027-06-02T08:00:00.000Z');
     expect(june.meetings.find((m) => m.id === 'southampton.2027-05-03')!.flags).toEqual(['CANCELLED_NO_CASES']);
   });
 });

@@ -79,6 +79,30 @@ describe('flags: one per problem', () => {
     expect(codes(monthly, ms, NOW, period)).toEqual(['TIMETABLE_GAP 2027-03', 'TIMETABLE_GAP 2027-04']);
   });
 
+  it('judges only whole months inside the period: a rolling period’s part-month is left alone', () => {
+    // From 15 March: March is cut in two, so only April and May are judged (May’s meeting is there, April’s is not).
+    const period = { from: '2027-03-15T00:00:00.000Z', to: '2027-06-01T00:00:00.000Z' };
+    expect(codes(monthly, [meeting('2027-01-12'), meeting('2027-03-30'), meeting('2027-05-11')], NOW, period)).toEqual(['TIMETABLE_GAP 2027-04']);
+  });
+
+  it('judges a when-necessary panel that never met from the period’s start: every month is a gap', () => {
+    const period = { from: '2027-02-01T00:00:00.000Z', to: '2027-04-30T23:00:00.000Z' };
+    expect(codes({ ...monthly, timetable: { kind: 'when-necessary', start: '10:00', minutes: 120 } }, [], NOW, period)).toEqual([
+      'WHEN_NECESSARY_PANEL', 'TIMETABLE_GAP 2027-02', 'TIMETABLE_GAP 2027-03', 'TIMETABLE_GAP 2027-04',
+    ]);
+  });
+
+  it('counts a meeting moved into the next month there, and says so of the month it left', () => {
+    const moved = meeting('2027-05-04', { moved: { from: '2027-04-27T09:00:00.000Z', reason: 'moved by the chair' } });
+    const flags = computeFlags(monthly, [meeting('2027-03-09'), moved], NOW);
+    expect(flags.map(show)).toEqual(['TIMETABLE_GAP 2027-04']);
+    expect(flags[0]!.facts).toBe('2027-04: its meeting was moved to 2027-05-04, so no meeting was held in the month');
+  });
+
+  it('judges a retired panel only up to its last meeting', () => {
+    expect(codes({ ...monthly, retired: true }, [meeting('2027-02-09'), meeting('2027-03-09')])).toEqual([]);
+  });
+
   it('flags police absence with whether apologies were sent, and no decision maker present', () => {
     const f = (a: Attendance) => computeFlags(monthly, [meeting('2027-05-11', { attendance: [a] })], NOW).map((x) => `${x.code}${x.apologies === undefined ? '' : ` apologies:${x.apologies}`}`);
     expect(f(record('a', { outcome: 'absent', attendees: [] }))).toEqual(['POLICE_ABSENT apologies:false']);

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { attended, decisionMakerPresent } from './attendance-rules.js';
 import { addWorkingDays } from './calendar-days.js';
 import { monthFate, monthOf, monthsBetween, nextMonth, type MonthFate } from './months.js';
@@ -67,18 +68,30 @@ const MONTH_FACTS: Record<Exclude<MonthFate, 'met'>, string> = {
 };
 
 /**
- * The calendar months a panel is judged on: those that have ended by `now`, within the period, from the panel's
- * first known month (its first meeting among those loaded: a review loads the year before its period too, so a
- * panel that has met before is judged from the period's start, and a new one from its first meeting).
+ * The calendar months a panel is judged on: whole Europe/London months that have ended by `now` and lie wholly
+ * within the period (a rolling "last 12 months" judges the 11 whole months in it), from the panel's first meeting
+ * among those loaded (a review loads the year before its period too, so a panel that met before is judged from
+ * the period's start, a new one from its first meeting), or from the period's start for a when-necessary panel,
+ * which need not have met at all; a retired panel up to its last meeting.
  */
-export function judgedMonths(_panel: Panel, meetings: readonly Meeting[], now: string, period?: FlagPeriod): string[] {
-  const known = meetings.map(monthOf).sort()[0];
-  if (!known) return [];
-  const first = period && monthOf({ start: period.from }) > known ? monthOf({ start: period.from }) : known;
-  const lastEnded = monthOf({ start: now }) === '0000-00' ? '' : previousMonth(monthOf({ start: now }));
-  const periodLast = period ? localDate(new Date(Date.parse(period.to) - 1).toISOString()).slice(0, 7) : lastEnded;
-  return monthsBetween(first, periodLast < lastEnded ? periodLast : lastEnded);
+export function judgedMonths(panel: Panel, meetings: readonly Meeting[], now: string, period?: FlagPeriod): string[] {
+  const months = meetings.map(monthOf).sort();
+  const start = period && firstWholeMonth(period.from);
+  let first = panel.timetable.kind === 'when-necessary' && start ? start : months[0];
+  if (!first) return [];
+  if (start && start > first) first = start;
+  let last = previousMonth(monthOf({ start: now }));
+  const end = period && lastWholeMonth(period.to);
+  if (end && end < last) last = end;
+  if (panel.retired && months.length && months.at(-1)! < last) last = months.at(-1)!;
+  return monthsBetween(first, last);
 }
+
+const atMonthStart = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').toFormat('dd HH:mm:ss.SSS') === '01 00:00:00.000';
+/** The first whole month from an instant: its own month when it is that month's start, else the next. */
+const firstWholeMonth = (from: string) => (atMonthStart(from) ? monthOf({ start: from }) : nextMonth(monthOf({ start: from })));
+/** The last whole month before an exclusive end. */
+const lastWholeMonth = (to: string) => (atMonthStart(to) ? monthOf({ start: new Date(Date.parse(to) - 1).toISOString() }) : previousMonth(monthOf({ start: to })));
 
 const previousMonth = (m: string) => {
   const [y, mo] = m.split('-').map(Number) as [number, number];
@@ -94,7 +107,10 @@ function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, period?: FlagP
     const fate = monthFate(inMonth);
     if (fate === 'met') return [];
     const meeting = inMonth.find((m) => fateOf(m) === fate);
-    return [{ code: MONTH_CODES[fate], panelId: panel.id, month, ...(meeting ? { meetingId: meeting.id } : {}), facts: `${month}: ${MONTH_FACTS[fate]}` }];
+    // A meeting moved out of the month leaves it without one: say where it went rather than "nothing was planned".
+    const movedOut = fate === 'gap' ? ms.find((m) => m.moved && monthOf({ start: m.moved.from }) === month) : undefined;
+    const facts = movedOut ? `its meeting was moved to ${localDate(movedOut.start)}, so no meeting was held in the month` : MONTH_FACTS[fate];
+    return [{ code: MONTH_CODES[fate], panelId: panel.id, month, ...(meeting ? { meetingId: meeting.id } : {}), facts: `${month}: ${facts}` }];
   });
 }
 

@@ -69,7 +69,8 @@ export async function attendanceHistory(store: Store, actor: string | null, filt
     const panel = byId.get(m.panelId);
     if (!panel) return [];
     const forces = forcesOf(panel, m).filter((f) => !scope.forces || scope.forces.includes(f));
-    const flags = computeFlags(panel, [m], now).filter((f) => f.meetingId === m.id && (!f.forceId || forces.includes(f.forceId)));
+    // A row shows its meeting's own flags: a month's are judged on all its meetings, in the review and `flags`.
+    const flags = computeFlags(panel, [m], now).filter((f) => !f.month && f.meetingId === m.id && (!f.forceId || forces.includes(f.forceId)));
     const row: HistoryRow = {
       meetingId: m.id, panelId: panel.id, panelName: panel.name, start: toLocalIso(m.start), end: toLocalIso(m.end),
       status: statusOf(m, now), extra: m.extra, moved: !!m.moved,

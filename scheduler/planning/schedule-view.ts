@@ -44,6 +44,9 @@ export interface ScheduleQuery {
 
 const CLASS_FLAGS = { guidance: [], 'below-guidance': ['BELOW_GUIDANCE_TIMETABLE'], 'when-necessary': ['WHEN_NECESSARY_PANEL'] } as const;
 
+/** An end for a listing with none: months to come are never judged anyway. */
+const FAR = '9999-12-31T00:00:00.000Z';
+
 /** Panel-level flags that hold for every meeting of the panel: a timetable below the guidance, or none. */
 export function panelFlags(panel: Panel): string[] {
   return [...CLASS_FLAGS[timetableClass(panel.timetable)]];
@@ -112,7 +115,8 @@ export async function listSchedule(store: Store, q: ScheduleQuery, now: string, 
   const meetings = await loadFlagMeetings(store, await store.meetings.list(filter));
   const settings = { ...DEFAULT_FLAG_SETTINGS, escalationWorkingDays };
   const shownFlags = panels.flatMap((panel) =>
-    computeFlags(panel, meetings, now, settings).filter((f) => f.meetingId && (!view || !f.forceId || view.sees(panel, f.forceId))),
+    // Given a start, only months wholly listed are judged: a month cut in two would be judged on half its meetings.
+    computeFlags(panel, meetings, now, settings, q.from ? { from: q.from, to: q.to ?? FAR } : undefined).filter((f) => f.meetingId && (!view || !f.forceId || view.sees(panel, f.forceId))),
   );
   const flagsOf = groupBy(shownFlags, (f) => f.meetingId!);
   const views = meetings.flatMap((m) => {

@@ -13,10 +13,11 @@ export async function openFlags(store: Store, actor: string, now: string): Promi
   const access = await accessFor(store, actor);
   if (!hasRole(access)) return null;
   const panels = visiblePanels(access, await store.directory.listPanels());
-  const from = DateTime.fromISO(now, { zone: 'utc' }).minus({ months: 12 }).toISO()!;
+  // Whole months, so each month is judged on all its meetings.
+  const from = DateTime.fromISO(now, { zone: 'utc' }).setZone('Europe/London').startOf('month').minus({ months: 12 }).toUTC().toISO()!;
   const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 1 }).toISO()!;
   const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from, to }));
-  const flags = panels.flatMap((p) => computeFlags(p, meetings, now).filter((f) => visible(access, f)).map((f) => ({ ...f, panelName: p.name })));
+  const flags = panels.flatMap((p) => computeFlags(p, meetings, now, undefined, { from, to }).filter((f) => visible(access, f)).map((f) => ({ ...f, panelName: p.name })));
   return { access, flags };
 }
 

@@ -28,7 +28,7 @@ const comparison = (c: Comparison | null) => c && { from: localDate(c.from), to:
 export function reviewJson(r: Review): Record<string, unknown> {
   return {
     from: localDate(r.from),
-    to: lastIncludedDay(r.to),
+    to: lastIncludedDay(r.to, r.now),
     scope: r.scope,
     total: r.total,
     panels: r.panels.map(({ figures, ...p }) => ({ ...p, ...figures })),

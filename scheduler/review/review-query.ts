@@ -90,8 +90,8 @@ export async function loadReview(store: Store, actor: string | null, req: Review
   // was invited to a meeting of.
   const guests = await invitedPanels(store, scope, panels);
   const meetings = await store.review.meetingsWithRecords({ panelIds: scope.panels && [...scope.panels, ...guests.map((p) => p.id)], from: loadFrom(from, to), to });
-  const present = new Set(meetings.filter((m) => m.start >= from).map((m) => m.panelId));
-  // A retired panel stays in the review only for the history it has in the period.
+  // A retired panel stays for the history it has in the period or in the periods it is compared with.
+  const present = new Set(meetings.map((m) => m.panelId));
   const input: ReviewInput = { scope, panels: [...panels, ...guests].filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now };
   return ok({ review: computeReview(input), input, viewer });
 }

@@ -15,7 +15,7 @@ const base: ReviewFigures = {
 const entry = (scope: ReviewScope, panelId: string, forceId: string) => computeReview(input(scope)).panels.find((p) => p.panelId === panelId && p.forceId === forceId)!.figures;
 
 // The fixture's quarter (Jan-Mar 2026), counted by hand per panel and force. Months are judged from the panel's first
-// meeting in the period (January for p1 and p2, February for p3) to March, the last month that has ended by June.
+// meeting (January for p1 and p2; the when-necessary p3 from the period's start) to March, the last whole month.
 describe('the recommendation 7 review, against hand-computed figures', () => {
   it('counts a two-force panel per force: due includes the held extra meeting; the share of due is the headline', () => {
     // p1: Jan held (a: A1 yes; b: B1 no), Feb cancelled for no cases, Mar moved and unrecorded, 24 Mar extra held (a: A2 yes; b: B1 yes).
@@ -41,10 +41,10 @@ describe('the recommendation 7 review, against hand-computed figures', () => {
     });
   });
 
-  it('counts a held extra meeting of a when-necessary panel as due, and flags the panel once and its empty month', () => {
+  it('counts a held extra meeting of a when-necessary panel as due, judges it from the period’s start, and flags the panel once and its empty months', () => {
     expect(entry(NATIONAL, 'p3', 'b')).toEqual({
-      ...base, meetings: 1, due: 1, held: 1, extra: 1, monthsDue: 2, monthsMet: 1, decisionMakerPresent: 1, decisionMakerShareOfDue: 1,
-      decisionMakerShareOfHeld: 1, distinctAttendees: 1, medianNominationDays: 1, openFlags: 2, flagsByCode: { WHEN_NECESSARY_PANEL: 1, TIMETABLE_GAP: 1 },
+      ...base, meetings: 1, due: 1, held: 1, extra: 1, monthsDue: 3, monthsMet: 1, decisionMakerPresent: 1, decisionMakerShareOfDue: 1,
+      decisionMakerShareOfHeld: 1, distinctAttendees: 1, medianNominationDays: 1, openFlags: 3, flagsByCode: { WHEN_NECESSARY_PANEL: 1, TIMETABLE_GAP: 2 },
     });
   });
 
@@ -52,9 +52,9 @@ describe('the recommendation 7 review, against hand-computed figures', () => {
     const r = computeReview(input(NATIONAL));
     expect(r.total).toEqual({
       ...base, meetings: 12, due: 12, held: 6, cancelled: 3, cancelledByReason: { 'no cases to discuss': 2, 'no reason recorded': 1 }, notHeld: 1,
-      unrecorded: 2, extra: 3, moved: 2, monthsDue: 11, monthsMet: 6, decisionMakerPresent: 4, decisionMakerShareOfDue: 0.333, decisionMakerShareOfHeld: 0.667,
-      policeAbsent: 1, distinctAttendees: 4, medianNominationDays: 7, openFlags: 13,
-      flagsByCode: { CANCELLED_NO_CASES: 1, NOT_DECISION_MAKER: 1, NO_NOMINATION: 6, NOT_HELD: 1, CANCELLED: 1, POLICE_ABSENT: 1, WHEN_NECESSARY_PANEL: 1, TIMETABLE_GAP: 1 },
+      unrecorded: 2, extra: 3, moved: 2, monthsDue: 12, monthsMet: 6, decisionMakerPresent: 4, decisionMakerShareOfDue: 0.333, decisionMakerShareOfHeld: 0.667,
+      policeAbsent: 1, distinctAttendees: 4, medianNominationDays: 7, openFlags: 14,
+      flagsByCode: { CANCELLED_NO_CASES: 1, NOT_DECISION_MAKER: 1, NO_NOMINATION: 6, NOT_HELD: 1, CANCELLED: 1, POLICE_ABSENT: 1, WHEN_NECESSARY_PANEL: 1, TIMETABLE_GAP: 2 },
     });
     // Each meeting once; decision maker present when every force at it had one.
     expect(r.months).toEqual([
