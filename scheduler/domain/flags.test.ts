@@ -99,6 +99,12 @@ describe('flags: one per problem', () => {
     expect(flags[0]!.facts).toBe('2027-04: its meeting was moved to 2027-05-04, so no meeting was held in the month');
   });
 
+  it('gives the chair 3 working days to record a meeting at the end of a month before flagging it', () => {
+    const late = meeting('2027-05-31', { status: 'scheduled', attendance: [] }); // Monday 31 May (a bank holiday, but a meeting may be held)
+    expect(codes(monthly, [meeting('2027-04-13'), late], '2027-06-02T12:00:00.000Z')).toEqual([]);
+    expect(codes(monthly, [meeting('2027-04-13'), late], '2027-06-04T12:00:00.000Z')).toEqual(['ATTENDANCE_UNRECORDED 2027-05 p.2027-05-31']);
+  });
+
   it('judges a retired panel only up to its last meeting', () => {
     expect(codes({ ...monthly, retired: true }, [meeting('2027-02-09'), meeting('2027-03-09')])).toEqual([]);
   });

@@ -99,7 +99,7 @@ const previousMonth = (m: string) => {
 };
 
 /** One flag per judged month that was not met. */
-function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, period?: FlagPeriod): Flag[] {
+function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings, period?: FlagPeriod): Flag[] {
   const byMonth = new Map<string, FlagMeeting[]>();
   for (const m of ms) byMonth.set(monthOf(m), [...(byMonth.get(monthOf(m)) ?? []), m]);
   return judgedMonths(panel, ms, now, period).flatMap((month) => {
@@ -107,6 +107,8 @@ function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, period?: FlagP
     const fate = monthFate(inMonth);
     if (fate === 'met') return [];
     const meeting = inMonth.find((m) => fateOf(m) === fate);
+    // The chair has 3 working days to record a meeting: one on the 31st is not flagged on the 1st.
+    if (fate === 'unrecorded' && localDate(now) < addWorkingDays(localDate(meeting!.start), s.unrecordedWorkingDays)) return [];
     // A meeting moved out of the month leaves it without one: say where it went rather than "nothing was planned".
     const movedOut = fate === 'gap' ? ms.find((m) => m.moved && monthOf({ start: m.moved.from }) === month) : undefined;
     const facts = movedOut ? `its meeting was moved to ${localDate(movedOut.start)}, so no meeting was held in the month` : MONTH_FACTS[fate];
@@ -187,5 +189,5 @@ export function computeFlags(panel: Panel, meetings: FlagMeeting[], now: string,
   const ms = meetings.filter((m) => m.panelId === panel.id).sort((a, b) => (a.start < b.start ? -1 : 1));
   // Meetings before the period only say since when the panel has met; flags are about the period's own.
   const own = period ? ms.filter((m) => m.start >= period.from && m.start < period.to) : ms;
-  return [...panelFlags(panel), ...monthFlags(panel, ms, now, period), ...own.flatMap((m) => forceFlags(panel, m, now, s)), ...churn(panel, own, s)];
+  return [...panelFlags(panel), ...monthFlags(panel, ms, now, s, period), ...own.flatMap((m) => forceFlags(panel, m, now, s)), ...churn(panel, own, s)];
 }
