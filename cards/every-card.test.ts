@@ -72,7 +72,7 @@ const panelsRows: PanelsRow[] = Array.from({ length: 15 }, (_, i) => ({
 }));
 
 const flagRows = Array.from({ length: 200 }, (_, i) => ({
-  code: ['CANCELLED_NO_CASES', 'NOT_DECISION_MAKER', 'TIMETABLE_GAP', 'ATTENDEE_CHURN'][i % 4]!,
+  code: (['CANCELLED_NO_CASES', 'NOT_DECISION_MAKER', 'TIMETABLE_GAP', 'ATTENDEE_CHURN'] as const)[i % 4]!,
   panelName: `Panel ${i % 25} Channel panel`,
   facts: `Mon 29 Mar 2027: ${person(i).name} could not make decisions on behalf of cumbria`,
 }));

@@ -90,10 +90,12 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     };
     const dawn = await flagsFor(DAWN);
     expect(cardProblems(JSON.parse(dawn))).toEqual([]);
-    expect(dawn).toContain('CANCELLED_NO_CASES');
+    // Plain words, never codes: the title people read for CANCELLED_NO_CASES.
+    expect(dawn).toContain('Month lost: cancelled for no cases');
+    expect(dawn).not.toContain('CANCELLED_NO_CASES');
     expect(dawn).toContain('Southampton Channel panel');
     expect(dawn).not.toContain('Portsmouth');
-    expect(await flagsFor(GARETH)).toContain('CANCELLED_NO_CASES');
+    expect(await flagsFor(GARETH)).toContain('Month lost: cancelled for no cases');
     expect(await flagsFor(KIERAN)).not.toContain('Southampton');
     expect(await flagsFor({ aadObjectId: '8d116ece-1738-47d9-bd9c-172411e20b8f', name: 'Helen Carter' })).not.toContain('Southampton');
     expect(await flagsFor(STRANGER)).toContain('Flags are for panel chairs');
@@ -150,14 +152,14 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     now = '2027-06-06T09:00:00.000Z'; // Sunday
     await bot.pass();
     // Monday 19 April (in beforeEach) had its own digest; this looks for the one about the cancellation.
-    const digests = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('New compliance flags this week') && JSON.stringify(c.card).includes('CANCELLED'));
+    const digests = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('New compliance flags this week') && JSON.stringify(c.card).includes('Month lost: cancelled'));
     expect(digests()).toHaveLength(0);
     now = '2027-06-07T08:00:00.000Z'; // Monday, 09:00 in London
     await bot.pass();
     await bot.pass();
     expect(digests()).toHaveLength(1);
     expect(digests()[0]!.conversationId).toBe(CHANNEL);
-    expect(JSON.stringify(digests()[0]!.card)).toContain('CANCELLED_NO_CASES');
+    expect(JSON.stringify(digests()[0]!.card)).toContain('Month lost: cancelled for no cases');
     expect(cardProblems(digests()[0]!.card)).toEqual([]);
   });
 
