@@ -1,12 +1,10 @@
 import { DateTime } from 'luxon';
 import { attended, decisionMakerPresent } from './attendance-rules.js';
 import { addWorkingDays } from './calendar-days.js';
-import { monthFate, monthOf, monthsBetween, nextMonth, type MonthFate } from './months.js';
+import { monthFate, monthOf, monthsBetween, nextMonth, previousMonth, type MonthFate } from './months.js';
 import { localDate } from './timetable.js';
 import { timetableClass } from './timetable-class.js';
 import type { Attendance, CancelReason, Meeting, MeetingRecord, Nomination, Panel } from './types.js';
-
-export { nextMonth };
 
 export const FLAG_CODES = [
   'WHEN_NECESSARY_PANEL', 'BELOW_GUIDANCE_TIMETABLE', 'CANCELLED_NO_CASES', 'CANCELLED', 'NOT_HELD', 'ATTENDANCE_UNRECORDED', 'TIMETABLE_GAP',
@@ -93,10 +91,6 @@ const firstWholeMonth = (from: string) => (atMonthStart(from) ? monthOf({ start:
 /** The last whole month before an exclusive end. */
 const lastWholeMonth = (to: string) => (atMonthStart(to) ? monthOf({ start: new Date(Date.parse(to) - 1).toISOString() }) : previousMonth(monthOf({ start: to })));
 
-const previousMonth = (m: string) => {
-  const [y, mo] = m.split('-').map(Number) as [number, number];
-  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
-};
 
 /** One flag per judged month that was not met. */
 function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings, period?: FlagPeriod): Flag[] {

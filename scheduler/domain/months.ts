@@ -7,6 +7,12 @@ export const nextMonth = (m: string): string => {
   return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 };
 
+/** The calendar month before a YYYY-MM month. */
+export const previousMonth = (m: string): string => {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+};
+
 /** Every month from `first` to `last` (YYYY-MM, both included), oldest first. */
 export function monthsBetween(first: string, last: string): string[] {
   const out: string[] = [];

@@ -48,11 +48,12 @@ export async function recordIn(tx: Repos, meetingId: string, answers: MeetingAns
   if (!checked.ok) return checked;
   const stored = await tx.chairs.attendance([meeting.id]);
   const version = attendanceVersion(meeting, forceIds, stored);
-  if (options.cardVersion !== undefined && options.cardVersion !== version && (await differs(tx, meeting, checked.value, stored))) {
+  const [record] = await tx.chairs.meetingRecords([meeting.id]);
+  if (options.cardVersion !== undefined && options.cardVersion !== version && differs(meeting, record, checked.value, stored)) {
     if (options.cardVersion === '' && (stored.length > 0 || meeting.status !== 'scheduled')) return fail('OUTDATED', 'This card is from an earlier version of the bot, so nothing was changed: here is the record as it stands now.');
     if (options.cardVersion !== '') return fail('STALE', 'This card was out of date: the attendance was recorded or corrected by someone else after it was made. Nothing was changed; here is the record as it stands now.');
   }
-  const recordChanged = await saveMeetingRecord(tx, meeting, checked.value, actor, now, options.source);
+  const recordChanged = await saveMeetingRecord(tx, meeting, record, checked.value, actor, now, options.source);
   let changed = recordChanged ? 1 : 0;
   if (checked.value.outcome === 'held') {
     for (const f of checked.value.forces) {
@@ -68,9 +69,8 @@ export async function recordIn(tx: Repos, meetingId: string, answers: MeetingAns
 }
 
 /** Whether the answers would change anything stored (a repeated press changes nothing, so is never stale). */
-async function differs(tx: Repos, meeting: Meeting, a: CheckedAnswers, stored: readonly Attendance[]): Promise<boolean> {
+function differs(meeting: Meeting, record: MeetingRecord | undefined, a: CheckedAnswers, stored: readonly Attendance[]): boolean {
   if (meeting.status !== a.outcome) return true;
-  const [record] = await tx.chairs.meetingRecords([meeting.id]);
   if (!record || !sameRecord(record, a)) return true;
   if (a.outcome === 'not-held') return false;
   return a.forces.some((f) => {
@@ -84,8 +84,7 @@ const sameRecord = (r: MeetingRecord, a: CheckedAnswers) =>
 
 const sorted = (o: Record<string, number | undefined>) => Object.entries(o).filter(([, n]) => n).sort(([a], [b]) => a.localeCompare(b));
 
-async function saveMeetingRecord(tx: Repos, meeting: Meeting, a: CheckedAnswers, actor: string, now: string, source: AttendanceSource): Promise<boolean> {
-  const [previous] = await tx.chairs.meetingRecords([meeting.id]);
+async function saveMeetingRecord(tx: Repos, meeting: Meeting, previous: MeetingRecord | undefined, a: CheckedAnswers, actor: string, now: string, source: AttendanceSource): Promise<boolean> {
   if (previous && sameRecord(previous, a) && meeting.status === a.outcome) return false;
   const record: MeetingRecord = { meetingId: meeting.id, outcome: a.outcome, notHeldReason: a.outcome === 'not-held' ? a.notHeldReason : null, agencies: a.agencies, source, recordedBy: actor, recordedAt: now };
   await tx.chairs.saveMeetingRecord(record);
