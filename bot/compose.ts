@@ -5,7 +5,11 @@ import { queueAttendanceCards } from '../scheduler/meetings/attendance.js';
 import { forceConversation, queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { queueDigests } from '../scheduler/review/open-flags.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
-import { openStore, storeOptions } from '../scheduler/store/open-store.js';
+import { openStore } from '../scheduler/store/open-store.js';
+import { configuredStore } from './audit-key.js';
+import { sealLegacyChain } from '../scheduler/audit/seal.js';
+import { queueWeeklyCheckpoint } from '../scheduler/audit/checkpoint.js';
+import { retentionJob } from '../scheduler/retention/purge.js';
 import type { Store } from '../scheduler/store/store.js';
 import { planMeetings, syncPanels } from '../scheduler/planning/sync.js';
 import { ConfigError, type AppConfig } from './config.js';
@@ -96,6 +100,15 @@ export function schedulerJobs(store: Store, config: Readonly<AppConfig>, log: Lo
         if (queued.length) log.info({ job: 'monday-digest', queued: queued.length }, 'flag digests queued');
       },
     },
+    {
+      name: 'audit-checkpoint',
+      due: () => true,
+      run: async (now) => {
+        const queued = await queueWeeklyCheckpoint(store, now);
+        if (queued.length) log.info({ job: 'audit-checkpoint', queued: queued.length }, 'weekly audit checkpoint queued');
+      },
+    },
+    retentionJob(store, config.retentionYears, log),
     { name: 'send-outbox', due: () => true, run: async () => void (await drain()) },
   ];
 }
@@ -115,9 +128,10 @@ export type BotOptions = Pick<TeamsAppDeps, 'authOverrides' | 'rateLimits'>;
 export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () => string = () => DateTime.utc().toISO(), options: BotOptions = {}): Promise<RunningBot> {
   const file = await readPanelsFile(config.panelsConfig);
   if (!file.ok) throw new ConfigError([file.error.message]);
-  const where = storeOptions(config.databaseUrl, config.dataDir);
+  const where = configuredStore(config, log);
   const store = await openStore(where);
   try {
+    if (await sealLegacyChain(store, clock())) log.warn({ store: store.kind }, 'audit log: the entries written before the chain was keyed are now sealed by a keyed entry');
     const report = await syncPanels(store, file.value, clock());
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;

@@ -14,7 +14,7 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
 
 const TENANT_A = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const TENANT_B = 'b5a7c1d2-0e9f-4a8b-9c7d-6e5f4a3b2c1d';
-const withAppId: NodeJS.ProcessEnv = { MicrosoftAppId: 'abc', MicrosoftAppTenantId: TENANT_A };
+const withAppId: NodeJS.ProcessEnv = { MicrosoftAppId: 'abc', MicrosoftAppTenantId: TENANT_A, AUDIT_KEY: 'test-audit-key-for-the-suite-only-0123456789' };
 
 describe('the environment', () => {
   it('defaults to local mode on loopback with SQLite', () => {
@@ -34,8 +34,19 @@ describe('the environment', () => {
     ['a database URL that is not PostgreSQL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     ['an unknown app type', { MicrosoftAppType: 'Sometimes' }, 'MicrosoftAppType'],
     ['a public URL that is not one', { PUBLIC_BASE_URL: 'example' }, 'PUBLIC_BASE_URL'],
+    ['an app id without an audit key', { MicrosoftAppId: 'abc', MicrosoftAppTenantId: 't', ALLOWED_TENANT_IDS: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' }, 'AUDIT_KEY'],
+    ['an audit key too short to resist guessing', { AUDIT_KEY: 'short' }, 'AUDIT_KEY'],
+    ['a retention period under two years', { RETENTION_YEARS: '1' }, 'RETENTION_YEARS'],
+    ['a retention period that is not a whole number', { RETENTION_YEARS: '6.5' }, 'RETENTION_YEARS'],
+    ['a migration URL without a database URL', { MIGRATION_DATABASE_URL: 'postgres://owner@h/db' }, 'MIGRATION_DATABASE_URL'],
+    ['a migration URL that is not PostgreSQL', { DATABASE_URL: 'postgres://app@h/db', MIGRATION_DATABASE_URL: 'mysql://x' }, 'MIGRATION_DATABASE_URL'],
   ])('refuses %s, naming the variable', (_name, env, variable) => {
     expect(problemsOf(env).some((p) => p.startsWith(`${variable}:`))).toBe(true);
+  });
+
+  it('keeps records 7 years unless told otherwise, and needs no audit key in local mode', () => {
+    expect(loadConfig({})).toMatchObject({ retentionYears: 7, auditKey: null, migrationDatabaseUrl: null });
+    expect(loadConfig({ RETENTION_YEARS: '6', DATABASE_URL: 'postgres://app@h/db', MIGRATION_DATABASE_URL: 'postgres://owner@h/db' })).toMatchObject({ retentionYears: 6, migrationDatabaseUrl: 'postgres://owner@h/db' });
   });
 
   it('listens anywhere once authentication is on, and splits the allow-list', () => {

@@ -22,6 +22,12 @@ export interface AppConfig {
   nominationTimings: { leadWorkingDays: number; reminderWorkingDays: number; escalationWorkingDays: number };
   /** Local mode: no app id, no token validation, loopback only. */
   localMode: boolean;
+  /** The audit chain's secret; null in local mode without one (a key is then kept in dataDir). */
+  auditKey: string | null;
+  /** A PostgreSQL owner role that runs migrations, so databaseUrl's role needs only the app's grants. */
+  migrationDatabaseUrl: string | null;
+  /** How many years meetings and their records are kept after they end. */
+  retentionYears: number;
 }
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -68,6 +74,18 @@ const envSchema = z
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
         .optional(),
     ),
+    MIGRATION_DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+    AUDIT_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional()),
+    RETENTION_YEARS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number().int('must be a whole number of years').min(2, 'must be at least 2 (the review compares a year with the one before)').max(100).default(7),
+    ),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
     PANELS_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./config/panels.sample.yaml')),
     PUBLIC_BASE_URL: z.preprocess(
@@ -108,6 +126,16 @@ const envSchema = z
         path: ['NOMINATION_REMINDER_WORKING_DAYS'],
         message: 'the card must go before the reminder, and the reminder before the escalation (lead ≥ reminder ≥ escalation)',
       });
+    }
+    if (env.MicrosoftAppId && !env.AUDIT_KEY) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['AUDIT_KEY'],
+        message: 'is required when MicrosoftAppId is set (the audit chain\'s secret, kept apart from the database)',
+      });
+    }
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MIGRATION_DATABASE_URL'], message: 'needs DATABASE_URL (the app role the migrations grant to)' });
     }
     if (env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
       ctx.addIssue({
@@ -168,5 +196,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
       escalationWorkingDays: e.NOMINATION_ESCALATION_WORKING_DAYS,
     },
     localMode: appId === '',
+    auditKey: e.AUDIT_KEY ?? null,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL ?? null,
+    retentionYears: e.RETENTION_YEARS,
   });
 }

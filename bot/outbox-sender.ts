@@ -5,6 +5,7 @@ import { flagsCard } from '../cards/flags-card.js';
 import { nominationCard } from '../cards/nomination-card.js';
 import { forceDigestFlags } from '../scheduler/review/open-flags.js';
 import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
+import { planCheckpoint } from './checkpoint-messages.js';
 import { planEvidence } from './evidence-messages.js';
 import type { Plan } from './outbox-plan.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
@@ -46,6 +47,7 @@ export async function renderNominationCard(store: Store, model: NominationCardMo
 async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Plan> {
   if (m.kind === 'attendance' || m.kind === 'attendance-reminder') return planAttendance(store, m);
   if (m.kind === 'confirm-attendance' || m.kind === 'apologies') return planEvidence(store, m);
+  if (m.kind === 'audit-checkpoint') return planCheckpoint(m);
   if (m.kind === 'digest') {
     const flags = await forceDigestFlags(store, m.forceId, nowIso);
     return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };

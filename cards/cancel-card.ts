@@ -1,4 +1,4 @@
-import { cleanText } from '../scheduler/domain/text.js';
+import { cleanText, NOTE_MAX } from '../scheduler/domain/text.js';
 import { card, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { CANCEL_REASON_CHOICES, VERBS } from './verbs.js';
 
@@ -92,7 +92,7 @@ function addData(panels: ChairPanel[]): Record<string, unknown> {
   return { snapshots: Object.fromEntries(panels.map((p) => [p.id, p.snapshot.fingerprint])), asOf: panels[0]?.snapshot.asOf };
 }
 
-/** The chair's card: cancel a meeting (a category and a short note, the warning in plain sight), move one, invite a force to one, add one, or record a past one. */
+/** The chair's card: cancel a meeting (a category and an optional short note, the warning in plain sight), move one, invite a force to one, add one, or record a past one. */
 export function cancelCard(meetings: CancelListItem[], notice?: string, panels: ChairPanel[] = [], extras: ChairExtras = {}): Record<string, unknown> {
   const body: CardElement[] = [
     ...(notice ? [text(md(notice), { color: 'Attention', weight: 'Bolder' })] : []),
@@ -108,7 +108,10 @@ export function cancelCard(meetings: CancelListItem[], notice?: string, panels: 
     },
     { type: 'Input.ChoiceSet', id: 'reason', label: 'Reason for cancelling', choices: CANCEL_REASON_CHOICES },
     text(NO_CASE_DETAILS, { color: 'Attention', size: 'Small' }),
-    { type: 'Input.Text', id: 'note', label: 'Note (a few words)', maxLength: 280 },
+    {
+      type: 'Input.Text', id: 'note', label: 'Note for the forces (optional)', maxLength: NOTE_MAX,
+      placeholder: 'For example: chair on leave, room unavailable. No case details.',
+    },
     { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Cancel this meeting', verb: VERBS.cancelMeeting, style: 'destructive', data: { versions } }] },
     ...move(versions),
     ...invite(extras.forces),
@@ -123,10 +126,12 @@ export function changedCard(title: string, start: string, end: string, line: str
   return card([text(`${md(title)}, ${meetingWhen(start, end)}`, { weight: 'Bolder', color: 'Good' }), text(md(line))]);
 }
 
-/** What the chair sees once a meeting is cancelled. */
-export function cancelledCard(panelName: string, start: string, end: string, reason: string): Record<string, unknown> {
+/** What the chair sees once a meeting is cancelled: the reason, and their note when they wrote one ('' for none). */
+export function cancelledCard(panelName: string, start: string, end: string, reason: string, note = ''): Record<string, unknown> {
   return card([
     text(`Cancelled: ${md(panelName)}, ${meetingWhen(start, end)}`, { weight: 'Bolder', color: 'Attention' }),
     text(`Reason: ${md(reason)}. The nomination cards in each force's Teams channel now say so, and subscribers' calendars will show it cancelled.`),
+    // Where the note goes, said beside it: the force cards show it, calendars and the review never do.
+    ...(note ? [text(`Your note, shown on the force cards only: ${md(note)}`, { isSubtle: true })] : []),
   ]);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cardBytes, cardProblems } from '../test/support/validate-card.js';
 import { attendanceCard, type AttendanceView } from './attendance-card.js';
 import { cancelCard, cancelledCard, changedCard, type CancelListItem } from './cancel-card.js';
+import { checkpointCard } from './checkpoint-card.js';
 import { flagsCard } from './flags-card.js';
 import { panelsCard, type PanelsRow } from './panels-card.js';
 
@@ -89,6 +90,10 @@ const built: Record<string, Array<[string, Record<string, unknown>]>> = {
     ['twenty meetings, ten panels, a hundred past meetings and every force to invite', cancelCard(meetings, undefined, chairPanels, { past, forces })],
     ['nothing to cancel, one when-necessary panel', cancelCard([], 'No meetings of your panels are coming up.', [chairPanels[3]!])],
     ['nothing to cancel, past meetings to record', cancelCard([], undefined, [chairPanels[0]!], { past: past.slice(0, 5), forces })],
+  ],
+  checkpointCard: [
+    ['an early head', checkpointCard({ seq: 1, hash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', at: start })],
+    ['a decade of entries', checkpointCard({ seq: 987_654_321, hash: 'f'.repeat(64), at: '2036-12-29T08:00:00+00:00' })],
   ],
   cancelledCard: [['a cancellation', cancelledCard('Cumbria Channel panel (combined)', start, end, 'not quorate')]],
   changedCard: [['a move', changedCard('Moved: Cumbria Channel panel', start, end, 'The named attendee carries over and is told.')]],

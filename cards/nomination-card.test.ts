@@ -100,6 +100,19 @@ describe('the nomination card', () => {
     expect(actions(nominationCard(view({ started: true })))).toEqual([]);
   });
 
+  it("shows a cancellation's reason and the chair's note as text, and says so once the note was removed", () => {
+    const cancelled = (cancellation: NominationView['cancellation']) => texts(nominationCard(view({ status: 'cancelled', cancellation })));
+    const shown = cancelled({ reason: 'chair unavailable', note: 'Chair on leave [see](https://evil.example) *now*', noteRemoved: false });
+    expect(shown).toContain('Cancelled: chair unavailable.');
+    expect(shown).toContain('Note from the chair: Chair on leave \\\\[see\\\\]');
+    expect(shown).not.toMatch(/\]\(https/);
+    const removed = cancelled({ reason: 'chair unavailable', note: '', noteRemoved: true });
+    expect(removed).toContain('Note from the chair: (note removed)');
+    const none = cancelled({ reason: 'no cases to discuss', note: '', noteRemoved: false });
+    expect(none).toContain('Cancelled: no cases to discuss.');
+    expect(none).not.toContain('Note from the chair');
+  });
+
   it('carries a refresh for the people who may edit, and only an edit button for everyone else', () => {
     const c: any = nominationCard(view(), { editable: false, refreshUserIds: ['29:lead'] });
     expect(c.refresh).toEqual({ action: { type: 'Action.Execute', verb: 'refreshNomination', data: { meetingId: 'southampton.2027-05-03', forceId: 'hampshire' } }, userIds: ['29:lead'] });
@@ -112,6 +125,7 @@ describe('the nomination card', () => {
     ['open', view()],
     ['named', view({ nomination: { aadObjectId: 'a', name: 'X', role: 'DI', decisionMaker: false } })],
     ['cancelled', view({ status: 'cancelled' })],
+    ['cancelled with a note', view({ status: 'cancelled', cancellation: { reason: 'other', note: 'x'.repeat(140), noteRemoved: false } })],
     ['no history', view({ recent: [], moved: null })],
     ['apologies sent, invited', view({ invited: true, apology: { sentBy: 'Nadia Rahman', sentAt: '2027-04-20T09:00:00+01:00', substitute: 'Gareth Owen' } })],
   ])('parses cleanly with the Adaptive Cards SDK and stays small (%s)', (_name, v) => {

@@ -22,6 +22,8 @@ export interface NominationView {
   invited?: boolean;
   /** Apologies already sent for this meeting: who sent them, when (local ISO) and the substitute offered. */
   apology?: { sentBy: string; sentAt: string; substitute: string | null } | null;
+  /** A cancelled meeting's reason and the chair's note ('' for none); `noteRemoved` once it was erased. */
+  cancellation?: { reason: string; note: string; noteRemoved: boolean } | null;
 }
 
 /** The card's timetable line for each kind of timetable: plain words for the two the inspection criticises. */
@@ -59,8 +61,22 @@ function recent(v: NominationView): CardElement[] {
   return [text('The last three meetings', { weight: 'Bolder', spacing: 'Medium' }), facts(v.recent.map((r) => [shortDate(r.start), who(r)]))];
 }
 
+/**
+ * A cancelled meeting: why, in the chair's category, and the chair's note. The note is for the force's leads,
+ * who see this card; it goes nowhere else (no calendar, no export), and once erased the card says so.
+ */
+function cancelled(v: NominationView): CardElement[] {
+  const c = v.cancellation;
+  const note = !c ? [] : c.noteRemoved ? [text('Note from the chair: (note removed)', { isSubtle: true })] : c.note ? [text(`Note from the chair: ${md(c.note)}`)] : [];
+  return [
+    text('This meeting was cancelled. Nothing more is needed.', { color: 'Attention', weight: 'Bolder' }),
+    ...(c ? [text(`Cancelled: ${md(c.reason)}.`)] : []),
+    ...note,
+  ];
+}
+
 function state(v: NominationView): CardElement[] {
-  if (v.status === 'cancelled') return [text('This meeting was cancelled. Nothing more is needed.', { color: 'Attention', weight: 'Bolder' })];
+  if (v.status === 'cancelled') return cancelled(v);
   const n = v.nomination;
   const named = n
     ? [

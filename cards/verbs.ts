@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cleanText } from '../scheduler/domain/text.js';
+import { cancellationNote, cleanText, NOTE_MAX } from '../scheduler/domain/text.js';
 import {
   AGENCY_TYPES, ATTENDANCE_OUTCOMES, CANCEL_REASONS, DECISION_ANSWERS, MODES, ROLE_CATEGORIES, UNITS,
   type AgencyCounts, type AgencyType, type AttendanceOutcome, type DecisionAnswer, type Mode, type RoleCategory, type Unit,
@@ -55,11 +55,26 @@ export const cardRef = z.object({ meetingId: id, forceId: z.string().regex(/^[a-
 /** The cancellation categories the card offers; the store keeps the same words. */
 export const CANCEL_REASON_CHOICES = CANCEL_REASONS.map((r) => ({ title: r[0]!.toUpperCase() + r.slice(1), value: r }));
 
-/** What the cancel card sends back. The note is free text: length-limited here, and the card warns against case details. */
+/**
+ * The cancel card's optional note, by the domain's rule (cancelMeeting applies it again): empty or missing is no
+ * note. A raw value far past the limit is refused before it is cleaned.
+ */
+const cancelNote = z
+  .string()
+  .max(8 * NOTE_MAX, `keep the note to ${NOTE_MAX} characters or fewer`)
+  .nullish()
+  .transform((raw, ctx) => {
+    const note = cancellationNote(raw);
+    if (note.ok) return note.value;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: note.error.message });
+    return z.NEVER;
+  });
+
+/** What the cancel card sends back: a reason category, required, and an optional short note (the card warns against case details). */
 export const cancelData = z.object({
   meetingId: id,
   reason: z.enum(CANCEL_REASONS, { errorMap: () => ({ message: 'choose a reason' }) }),
-  note: typed(3, 'add a short note', 280, 'keep the note under 280 characters'),
+  note: cancelNote,
   versions,
 });
 

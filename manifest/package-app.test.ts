@@ -71,14 +71,17 @@ describe('the manifest', () => {
     expect(await validateManifest(manifest)).toEqual([expect.stringContaining('/$schema must be')]);
   });
 
-  it('offers exactly the command table\'s commands, per scope, which are the contract\'s nine', () => {
+  it('offers exactly the command table\'s commands, per scope: the contract\'s nine, and `link national` in Teams channels', () => {
     const lists = fillManifest(template, values).bots?.[0]?.commandLists as ReturnType<typeof commandLists>;
     // The contract offers commands in personal chat and Teams channels only.
     expect(lists.find((l) => l.scopes.includes('groupChat'))).toBeUndefined();
     const described = new Map(COMMANDS.map((c) => [c.name, c.description]));
     for (const list of lists) for (const c of list.commands) expect(c.description).toBe(described.get(c.title));
     const contract = ['help', 'panels', 'link force', 'link panel', 'cancel', 'attendance', 'review', 'flags', 'subscribe'];
-    for (const scope of ['personal', 'team'] as const) expect(lists.find((l) => l.scopes.includes(scope))?.commands.map((c) => c.title)).toEqual(contract);
+    expect(lists.find((l) => l.scopes.includes('personal'))?.commands.map((c) => c.title)).toEqual(contract);
+    // Linking the national leads' conversation (for the weekly audit checkpoint) is done in a Teams channel.
+    const inTeams = [...contract.slice(0, 4), 'link national', ...contract.slice(4)];
+    expect(lists.find((l) => l.scopes.includes('team'))?.commands.map((c) => c.title)).toEqual(inTeams);
   });
 
   it('says what the app does and that it holds no case data, never with a bare "channel"', () => {

@@ -29,6 +29,7 @@ describe('authentication and tenancy with an app id set, over real HTTP', () => 
 
   const env = {
     MicrosoftAppId: TEST_APP_ID,
+    AUDIT_KEY: 'test-audit-key-for-the-suite-only-0123456789',
     MicrosoftAppPassword: 'not-a-real-secret',
     MicrosoftAppType: 'SingleTenant',
     MicrosoftAppTenantId: TENANT,

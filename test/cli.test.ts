@@ -175,6 +175,44 @@ describe('panel-bot', () => {
     expect(await run('audit', 'verify')).toMatchObject({ code: 1, err: expect.stringMatching(/broken at entry 7: .*altered/) });
   });
 
+  it('ends with a head to keep, and with --head fails when the log no longer reaches it', async () => {
+    await run('sync', '--now', NOW);
+    const first = await run('audit', 'verify');
+    const last = first.out.split('\n').at(-1)!;
+    expect(last).toMatch(/^head \d+ [0-9a-f]{64}$/);
+    const [, seq, hash] = last.split(' ');
+    expect(await run('audit', 'verify', '--head', `${seq}:${hash}`)).toMatchObject({ code: 0, out: expect.stringMatching(new RegExp(`the log still holds the head you gave \\(entry ${seq}\\)\nhead ${seq} ${hash}$`)) });
+    const db = new SQLite(join(dir, 'panels.db'));
+    db.exec(`drop trigger audit_log_no_delete; delete from audit_log where seq > ${Number(seq) - 2}`);
+    db.close();
+    // Truncated, the chain that is left still links: only the head held outside shows what went.
+    expect(await run('audit', 'verify')).toMatchObject({ code: 0 });
+    const r = await run('audit', 'verify', '--head', `${seq}:${hash}`);
+    expect(r).toMatchObject({ code: 1, out: '' });
+    expect(r.err).toBe(`panel-bot: head check failed: the log ends at entry ${Number(seq) - 2}, before entry ${seq} of the head you hold: 2 entries are missing from the end`);
+  });
+
+  it.each([['sync'], ['schedule'], ['tick'], ['review'], ['flags'], ['audit', 'verify'], ['audit', 'checkpoint'], ['purge'], ['redact', 'note']])('answers %s --help with its usage and exit 0', async (...command) => {
+    const r = await run(...command, '--help');
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toMatch(new RegExp(`^usage: panel-bot ${command.join(' ')} \\[options\\]\\n  ${command.join(' ')}\\b`));
+    expect(r.out).toMatch(/exit status: 0 success/);
+  });
+
+  it.each([['12'], ['12:abc'], ['x:' + 'a'.repeat(64)], ['']])('refuses a malformed --head %j as bad usage', async (head) => {
+    const r = await run('audit', 'verify', '--head', head);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--head .* is not SEQ:HASH/);
+  });
+
+  it('keeps the local audit key in DATA_DIR, readable by its owner only, and fails at the first entry with another key', async () => {
+    await run('sync', '--now', NOW);
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(dir, 'audit.key')).mode & 0o777).toBe(0o600);
+    const r = await cliRunner(() => ({ ...env, AUDIT_KEY: 'a-different-key-altogether-0123456789' }))('audit', 'verify');
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/broken at entry 1: .*AUDIT_KEY/) });
+  });
+
   it('runs as the installed bin with the documented exit codes', async () => {
     const exec = promisify(execFile);
     const bin = (args: string[]) => exec('node', ['bin/panel-bot.mjs', ...args], { env: { ...process.env, ...env } });

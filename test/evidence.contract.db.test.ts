@@ -1,15 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Attendance, Meeting } from '../scheduler/domain/types.js';
-import { migrationProvider } from '../scheduler/store/migrations.js';
-import { openStore, type StoreOptions } from '../scheduler/store/open-store.js';
-import { STORE_KINDS, TEST_DATABASE_URL, useFreshStore, type StoreKind } from './support/stores.js';
+import { openStore } from '../scheduler/store/open-store.js';
+import { partlyMigrated } from './support/partly-migrated.js';
+import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const AT = '2027-05-04T12:00:00.000Z';
 const M1 = 'southampton.2027-05-03';
@@ -79,30 +73,6 @@ describe.each(STORE_KINDS)('attendance evidence repositories on %s', (kind) => {
     await expect(t.store.chairs.attendance([M1])).rejects.toThrow();
   });
 });
-
-/** A database migrated only as far as `upTo`, for legacy rows to be written into before the rest runs. */
-async function partlyMigrated(kind: StoreKind, upTo: string): Promise<{ db: Kysely<any>; options: StoreOptions; dispose: () => Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'panel-bot-mig-'));
-    const file = join(dir, 'panels.db');
-    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
-    await new Migrator({ db, provider: migrationProvider }).migrateTo(upTo);
-    return { db, options: { kind: 'sqlite', file }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const schema = `m_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` }) }) });
-  await new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema }).migrateTo(upTo);
-  return {
-    db, options: { kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 2 },
-    dispose: async () => {
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    },
-  };
-}
 
 describe.each(STORE_KINDS)('records made before attendance evidence, on %s', (kind) => {
   it('keep what they said, except a pre-ticked yes, which becomes unknown; substitutes are worked out again', async () => {

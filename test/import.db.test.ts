@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditLog } from '../scheduler/audit-verify.js';
+import { verifyAuditLog } from '../scheduler/audit/verify.js';
 import { importAttendance, type ImportSummary } from '../scheduler/meetings/attendance-import.js';
 import { recordAttendance } from '../scheduler/meetings/record-attendance.js';
 import { listSchedule } from '../scheduler/planning/schedule-view.js';
@@ -8,7 +8,7 @@ import { syncPanels } from '../scheduler/planning/sync.js';
 import { loadReview, OPERATOR } from '../scheduler/review/review-query.js';
 import { sampleConfig } from './support/sample.js';
 import { dumpStore } from './support/store-dump.js';
-import { STORE_KINDS, useFreshStore, type TestStore } from './support/stores.js';
+import { STORE_KINDS, TEST_AUDIT_KEY, useFreshStore, type TestStore } from './support/stores.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
 const FIXTURE = readFileSync('test/fixtures/attendance-import.csv', 'utf8');
@@ -46,10 +46,10 @@ describe.each(STORE_KINDS)('attendance import on %s', (kind) => {
     expect(july.find((a) => a.forceId === 'cambs')).toMatchObject({ outcome: 'absent', attendees: [] });
     expect(await t.store.chairs.meetingRecords(['peterborough-rutland.2026-08-11'])).toMatchObject([{ outcome: 'not-held', notHeldReason: 'not quorate', source: 'import' }]);
     expect(await t.store.chairs.cancellations(['peterborough-rutland.2026-09-08'])).toEqual([
-      { meetingId: 'peterborough-rutland.2026-09-08', reason: 'no cases to discuss', note: '', cancelledBy: 'system', cancelledAt: NOW },
+      { meetingId: 'peterborough-rutland.2026-09-08', reason: 'no cases to discuss', note: '', cancelledBy: 'system', noteRedactedAt: null, cancelledAt: NOW },
     ]);
     expect(await t.store.meetings.get('peterborough-rutland.2026-09-23.extra-1000')).toMatchObject({ extra: true, status: 'held', start: '2026-09-23T09:00:00.000Z', end: '2026-09-23T11:00:00.000Z' });
-    expect(await verifyAuditLog(t.store)).toMatchObject({ broken: null });
+    expect(await verifyAuditLog(t.store, TEST_AUDIT_KEY)).toMatchObject({ broken: null });
   });
 
   it('plans the timetables back to the earliest date, so months with no row show as unrecorded', async () => {
@@ -77,7 +77,7 @@ describe.each(STORE_KINDS)('attendance import on %s', (kind) => {
   it('writes one attendance.imported audit entry per row, with its line, and no case content', async () => {
     await run(t);
     const rows = (await audit(t)).filter((e) => e.action === 'attendance.imported');
-    expect(rows.map((e) => e.details.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(rows.map((e) => e.details!.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(rows[0]).toMatchObject({ actor: 'system', subject: { meetingId: 'peterborough-rutland.2026-06-09', panelId: 'peterborough-rutland', forceId: 'cambs' }, details: { outcome: 'attended', source: 'import', file: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(rows[5]).toMatchObject({ subject: { meetingId: 'peterborough-rutland.2026-08-11' }, details: { outcome: 'not-held' } });
     expect(rows[5]!.subject).not.toHaveProperty('forceId');
@@ -201,7 +201,7 @@ describe.each(STORE_KINDS)('attendance import on %s', (kind) => {
       expect(await run(t, CAMBS)).toMatchObject({ ok: true, value: { meetings: 5, unchanged: 5, forceRecords: 0, auditEntries: 0 } });
       expect(await run(t, LEICS)).toMatchObject({ ok: true, value: { meetings: 5, unchanged: 5, forceRecords: 0, auditEntries: 0 } });
       expect(await dumpStore(t.options)).toEqual(before);
-      expect(await verifyAuditLog(t.store)).toMatchObject({ broken: null });
+      expect(await verifyAuditLog(t.store, TEST_AUDIT_KEY)).toMatchObject({ broken: null });
     });
 
     it("lets a force's later file correct only its own earlier import", async () => {

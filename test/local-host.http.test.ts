@@ -99,7 +99,7 @@ describe('the Host header', () => {
   });
 
   it('is not restricted once an app id is set', async () => {
-    const port = await start({ MicrosoftAppId: '00000000-0000-4000-8000-00000000b07a', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppTenantId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', ALLOWED_TENANT_IDS: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' });
+    const port = await start({ MicrosoftAppId: '00000000-0000-4000-8000-00000000b07a', AUDIT_KEY: 'test-audit-key-for-the-suite-only-0123456789', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppTenantId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', ALLOWED_TENANT_IDS: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' });
     for (const host of ['panels.example.gov.uk', 'evil.example:3978']) {
       expect((await get(port, '/healthz', host)).status).toBe(200);
       expect((await get(port, '/calendar/abc.ics', host)).status).toBe(200);

@@ -3,7 +3,7 @@ import { Kysely, Migrator, PostgresDialect, PostgresIntrospector, type Migration
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, storeOptions, type StoreOptions } from '../scheduler/store/open-store.js';
-import { TEST_DATABASE_URL } from './support/stores.js';
+import { TEST_AUDIT_KEY, TEST_DATABASE_URL } from './support/stores.js';
 
 /** The same database, with the connection's search_path set the way a deployment sets it in DATABASE_URL. */
 const urlWithSearchPath = (...schemas: string[]) => {
@@ -77,12 +77,12 @@ describe('migrations on PostgreSQL keep their bookkeeping in the app’s own sch
 
   it('starts when DATABASE_URL puts the app in its own schema and another schema holds Kysely’s tables', async () => {
     const schema = await appSchema('alone');
-    await startsInItsOwnSchema(storeOptions(urlWithSearchPath(schema), '/nonexistent'), schema);
+    await startsInItsOwnSchema(storeOptions(urlWithSearchPath(schema), '/nonexistent', TEST_AUDIT_KEY), schema);
   });
 
   it('starts when the other app’s schema is on the search_path too, behind the app’s', async () => {
     const schema = await appSchema('behind');
-    await startsInItsOwnSchema(storeOptions(urlWithSearchPath(schema, other), '/nonexistent'), schema);
+    await startsInItsOwnSchema(storeOptions(urlWithSearchPath(schema, other), '/nonexistent', TEST_AUDIT_KEY), schema);
   });
 
   // Regression: Kysely's stock introspector reads every schema of the database by name, so a schema another app (or
@@ -92,7 +92,7 @@ describe('migrations on PostgreSQL keep their bookkeeping in the app’s own sch
     const schema = await appSchema('scan');
     const scans = [vi.spyOn(PostgresIntrospector.prototype, 'getTables'), vi.spyOn(PostgresIntrospector.prototype, 'getMetadata')];
     try {
-      await startsInItsOwnSchema(storeOptions(urlWithSearchPath(schema, other), '/nonexistent'), schema);
+      await startsInItsOwnSchema(storeOptions(urlWithSearchPath(schema, other), '/nonexistent', TEST_AUDIT_KEY), schema);
       expect(scans.map((s) => s.mock.calls.length)).toEqual([0, 0]);
     } finally {
       for (const s of scans) s.mockRestore();
@@ -101,6 +101,6 @@ describe('migrations on PostgreSQL keep their bookkeeping in the app’s own sch
 
   it('starts with the schema given as an option', async () => {
     const schema = await appSchema('option');
-    await startsInItsOwnSchema({ kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 2 }, schema);
+    await startsInItsOwnSchema({ kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 2, auditKey: TEST_AUDIT_KEY }, schema);
   });
 });

@@ -58,7 +58,7 @@ describe('one token validation per activity', () => {
   });
 
   describe('with an app id', () => {
-    const env = { MicrosoftAppId: TEST_APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, ALLOWED_TENANT_IDS: TENANT };
+    const env = { MicrosoftAppId: TEST_APP_ID, AUDIT_KEY: 'test-audit-key-for-the-suite-only-0123456789', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, ALLOWED_TENANT_IDS: TENANT };
     const bearer = () => `Bearer ${signToken(connectorClaims(connector.url), key)}`;
 
     it('validates a signed card press once, and answers its invoke response as JSON', async () => {

@@ -120,11 +120,13 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
       await page.getByRole('option', { name: `Hampshire Channel panel: ${when}` }).click();
       await form.getByRole('combobox').nth(1).click();
       await page.getByRole('option').first().click();
-      await form.getByLabel('Note (a few words)').fill('Chair unavailable, moving to next month');
+      await form.getByLabel('Note for the forces (optional)').fill('Chair unavailable, moving to next month');
       await form.getByRole('button', { name: 'Cancel this meeting' }).click();
       await card(`Cancelled: Hampshire Channel panel, ${when}`).waitFor();
       // The outbox updates the force's card in place: everyone's copy now says so.
       await nomination.getByText('This meeting was cancelled').waitFor();
+      // With the chair's note, which the forces' leads see on the card and nowhere else.
+      await nomination.getByText('Chair unavailable, moving to next month', { exact: false }).waitFor();
     });
 
     let csvUrl = '';

@@ -235,7 +235,7 @@ describe('the command table', () => {
       expect(c.usage.startsWith(c.name), c.name).toBe(true);
     }
     expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
-    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'cancel', 'attendance', 'review', 'flags', 'subscribe']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'link national', 'cancel', 'attendance', 'review', 'flags', 'subscribe']);
   });
 
   it('never says "channel" alone: it is a Channel panel or a Teams channel', () => {

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { verifyAuditLog } from '../../scheduler/audit-verify.js';
 import { listSchedule, type MeetingView } from '../../scheduler/planning/schedule-view.js';
 import { syncPanels } from '../../scheduler/planning/sync.js';
 import { silentLog } from '../../scheduler/log.js';
@@ -11,6 +10,10 @@ import { readPanelsFile } from '../panels-file.js';
 import { importAttendanceCommand } from './cli-import.js';
 import { reviewCommand } from './cli-review.js';
 import { flagsCommand } from './cli-flags.js';
+import { auditVerifyCommand } from './cli-audit.js';
+import { redactNoteCommand } from './cli-redact.js';
+import { auditCheckpointCommand } from './cli-checkpoint.js';
+import { purgeCommand } from './cli-purge.js';
 import { guarded, nowFrom, parseBounds, refuse, withStore, type Command } from './io.js';
 
 const sync: Command = async (values, config, io) => {
@@ -91,20 +94,15 @@ const tick: Command = async (values, config, io) => {
   });
 };
 
-const auditVerify: Command = async (_values, config, io) =>
-  withStore(config, async (store) => {
-    const { entries, broken } = await verifyAuditLog(store);
-    if (broken) return refuse(io, `audit log broken at entry ${broken.seq}: ${broken.problem}`);
-    io.out(`audit log intact: ${entries} entries verified`);
-    return 0;
-  });
-
 export const cliCommands: Record<string, Command> = {
   sync: guarded(sync),
   schedule: guarded(schedule),
   tick: guarded(tick),
-  'audit verify': guarded(auditVerify),
+  'audit verify': guarded(auditVerifyCommand),
+  'audit checkpoint': guarded(auditCheckpointCommand),
   review: guarded(reviewCommand),
   flags: guarded(flagsCommand),
   'import attendance': guarded(importAttendanceCommand),
+  'redact note': guarded(redactNoteCommand),
+  purge: guarded(purgeCommand),
 };

@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { cliCommands } from './cli-commands.js';
 import { IMPORT_OPTIONS } from './cli-import.js';
+import { REDACT_OPTIONS } from './cli-redact.js';
+import { PURGE_OPTIONS, PURGE_USAGE } from './cli-purge.js';
 import { loadConfigOr, runMain, type CliIo } from './io.js';
 
 export const USAGE = `usage: panel-bot <command> [options]
@@ -14,7 +16,12 @@ commands:
                                         the recommendation 7 attendance review (default: last 12 months)
   flags [--force ID] [--panel ID] [--from P] [--to P] [--json] [--now ISO-8601]
                                         the open compliance flags in scope, in plain words
-  audit verify                          check the audit log's hash chain end to end
+  audit verify [--head SEQ:HASH]        check the audit log's keyed chain end to end and against the state tables;
+                                        the last line is \`head <seq> <hash>\`: keep it, and give it back as --head SEQ:HASH
+  audit checkpoint [--now ISO-8601]     post the audit log's head to the national leads in Teams now (the conversation
+                                        linked with \`link national\`, else their personal chats)
+${PURGE_USAGE}
+  redact note MEETING_ID --reason TEXT  erase a cancellation's note from its row and the audit log's details, audited
   import attendance FILE.csv [--dry-run] [--now ISO-8601] [--json]
                                         load past meetings' outcomes from a CSV file, all or nothing (--help: the format)
 
@@ -51,16 +58,22 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     json: { type: 'boolean' },
     now: { type: 'string' },
   },
-  'audit verify': {},
+  'audit verify': { head: { type: 'string' } },
+  'audit checkpoint': { now: { type: 'string' } },
   'import attendance': IMPORT_OPTIONS,
+  'redact note': REDACT_OPTIONS,
+  purge: PURGE_OPTIONS,
 };
 
+/** Commands named by two words (`audit verify`, `redact note`). */
+const TWO_WORDS = ['audit', 'import', 'redact'];
+
 /** Commands that take one positional argument, and the name its value goes by. */
-const POSITIONAL: Record<string, string> = { 'import attendance': 'file' };
+const POSITIONAL: Record<string, string> = { 'import attendance': 'file', 'redact note': 'meetingId' };
 
 /** Splits argv into a known command and its validated options; throws UsageError on anything else. */
 export function parseCommand(argv: string[]): { command: string; values: Record<string, string | boolean | undefined> } {
-  const command = argv[0] === 'audit' || argv[0] === 'import' ? `${argv[0]} ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
+  const command = TWO_WORDS.includes(argv[0] ?? '') ? `${argv[0]} ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
   const rest = argv.slice(command.split(' ').length);
   const options = OPTIONS[command];
   if (!options) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
@@ -74,10 +87,29 @@ export function parseCommand(argv: string[]): { command: string; values: Record<
   }
 }
 
+/**
+ * `panel-bot <command> --help`: the command's lines of the usage, and the periods and exit statuses. A command
+ * with help of its own (`import attendance` prints its file format) takes `--help` as its option instead.
+ */
+export function commandHelp(argv: string[]): string | null {
+  if (!argv.includes('--help') && !argv.includes('-h')) return null;
+  const command = TWO_WORDS.includes(argv[0] ?? '') ? `${argv[0]} ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
+  if (!OPTIONS[command] || OPTIONS[command]?.help) return null;
+  const [, rest = ''] = USAGE.split('\ncommands:\n');
+  const [commands = '', ...notes] = rest.split('\n\n');
+  const mine = commands.split(/\n(?= {2}\S)/).filter((b) => b.trimStart().startsWith(`${command} `) || b.trim() === command);
+  return [`usage: panel-bot ${command} [options]`, ...mine, '', ...notes.join('\n\n').split('\n')].join('\n');
+}
+
 /** Runs one CLI invocation and returns its exit status; never calls process.exit itself. */
 export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   if (argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
     io.out(USAGE);
+    return 0;
+  }
+  const help = commandHelp(argv);
+  if (help) {
+    io.out(help);
     return 0;
   }
   let parsed: ReturnType<typeof parseCommand>;

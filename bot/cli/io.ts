@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
 import { rollingRange } from '../../scheduler/domain/date-range.js';
 import { periodBound } from '../../scheduler/domain/periods.js';
-import { openStore, storeOptions } from '../../scheduler/store/open-store.js';
+import { openStore } from '../../scheduler/store/open-store.js';
+import { configuredStore } from '../audit-key.js';
+import { sealLegacyChain } from '../../scheduler/audit/seal.js';
 import type { Store } from '../../scheduler/store/store.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 
@@ -59,8 +61,9 @@ export const nowFrom = (values: Values): string => (typeof values.now === 'strin
 
 /** Runs `fn` with the configured store open, and closes it whatever happens. */
 export async function withStore<T>(config: Readonly<AppConfig>, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(storeOptions(config.databaseUrl, config.dataDir));
+  const store = await openStore(configuredStore(config, null));
   try {
+    await sealLegacyChain(store, DateTime.utc().toISO());
     return await fn(store);
   } finally {
     await store.close();

@@ -77,7 +77,7 @@ export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWo
     const r = await cancelMeeting(store, { ...d, version: d.versions[d.meetingId] ?? null }, caller.aadObjectId, clock());
     if (!r.ok) return orList(caller, r, 'Not cancelled');
     if (r.value.changed) kick();
-    return cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), r.value.reason);
+    return cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), r.value.reason, r.value.note);
   });
 
   gatedAction(app, store, VERBS.rescheduleMeeting, CHAIR_POLICIES.changeMeeting, async (_ctx, caller, raw) => {

@@ -21,6 +21,8 @@ export const COMMANDS: readonly BotCommand[] = [
   { name: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE },
   { name: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE },
   { name: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE },
+  // In a Teams channel or group chat only (a personal chat is one lead's); the manifest offers it in Teams channels.
+  { name: 'link national', usage: 'link national', description: "Send the weekly audit log checkpoint to this Teams channel or group chat (national leads).", scopes: ['team'] },
   { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE },
   { name: 'attendance', usage: 'attendance [force|panel] [from] [to]', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
   { name: 'review', usage: 'review [force]', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE },

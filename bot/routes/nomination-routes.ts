@@ -8,7 +8,7 @@ import { sendApologies } from '../../scheduler/meetings/apologies.js';
 import { answerForForce, confirmCardModel } from '../../scheduler/meetings/force-confirmation.js';
 import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel, type CardContext } from '../../scheduler/nominations/nominations.js';
 import { canActForForce } from '../../scheduler/people/access.js';
-import { forgetConversation, linkConversation, recordConversation } from '../../scheduler/people/presence.js';
+import { forgetConversation, linkConversation, linkNational, recordConversation } from '../../scheduler/people/presence.js';
 import type { Store } from '../../scheduler/store/store.js';
 import { confirmView } from '../evidence-messages.js';
 import { resolvePickedPerson } from './people.js';
@@ -77,13 +77,27 @@ export const LINK_POLICY: Policy = {
   refusal: "Only a force's Prevent leads and their deputies (for the force), a panel's chairs (for the panel) or a national lead can link it to a conversation.",
 };
 
+/** `link national`: national leads only; the refusal names nothing. */
+export const NATIONAL_LINK_POLICY: Policy = {
+  claim: () => ({ kind: 'national' }),
+  refusal: 'Only a national lead can link the national leads\' conversation.',
+};
+
 function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
+  gatedCommand(app, store, /^\s*link\s+national\s*$/i, NATIONAL_LINK_POLICY, async (ctx, caller) => {
+    const c = conversationOf(ctx);
+    if (!c) return 'I cannot link this conversation.';
+    const r = await linkNational(store, c, caller.aadObjectId, clock());
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : r.error.message;
+    return 'Linked: the audit log checkpoint will come to this conversation every week.';
+  });
+
   gatedCommand(app, store, /^\s*link\s+(force|panel)\b\s*(\S*)\s*$/i, LINK_POLICY, async (ctx, caller) => {
     const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(ctx.activity.text ?? '') ?? [];
     if (!id) return `Say which ${scope?.toLowerCase()}: \`link ${scope?.toLowerCase()} <id>\`.`;
     const c = conversationOf(ctx);
     if (!c) return 'I cannot link this conversation.';
-    const r = await linkConversation(store, scope!.toLowerCase() as LinkScope, id.toLowerCase(), c.id, caller.aadObjectId, clock());
+    const r = await linkConversation(store, scope!.toLowerCase() as Exclude<LinkScope, 'national'>, id.toLowerCase(), c.id, caller.aadObjectId, clock());
     if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : r.error.message;
     return `Linked: ${scope!.toLowerCase() === 'force' ? 'nomination cards' : 'chair cards'} for ${r.value.name} will come to this conversation.`;
   });

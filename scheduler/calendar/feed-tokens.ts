@@ -110,6 +110,15 @@ export async function resolveFeed(store: Store, token: string, now: string): Pro
   if (!TOKEN_SHAPE.test(token)) return null;
   const stored = await store.feeds.byHash(tokenHash(token));
   if (!stored || stored.revokedAt !== null) return null;
+  const target = await targetOf(store, stored, now);
+  // Retention deletes links unused for a year; a day's precision is plenty, so a link polled hourly writes once a day.
+  if (target) await store.feeds.touch(stored.hash, now, new Date(Date.parse(now) - DAY_MS).toISOString());
+  return target;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function targetOf(store: Store, stored: FeedToken, now: string): Promise<FeedTarget | null> {
   const access = await accessFor(store, stored.owner);
   if (stored.scope.kind === 'panel') return panelTarget(store, access, stored.scope.id);
   if (stored.scope.kind === 'force') return forceTarget(store, access, stored.scope.id);

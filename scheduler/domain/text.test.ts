@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText } from './text.js';
+import { cancellationNote, characters, cleanText, noteText, NOTE_MAX } from './text.js';
 
 const codePoints = (s: string) => [...s].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 
@@ -45,5 +45,39 @@ describe('cleanText', () => {
 
   it('is idempotent', () => {
     for (const s of ['\u202E x \u200B', 'a\u200B\u0301', '👩‍💻', '  a\r\nb ']) expect(cleanText(cleanText(s))).toBe(cleanText(s));
+  });
+});
+
+describe('noteText and cancellationNote (regression: three zero-width spaces passed the note minimum, issue 17)', () => {
+  it.each<[string, string, string]>([
+    ['three zero-width spaces', '\u200B\u200B\u200B', ''],
+    ['zero-width joiners, the word joiner and the byte-order mark', '\u200C\u200D\u2060\uFEFF', ''],
+    ['controls and bidirectional overrides', '\u0000\u202E\u0007', ''],
+    ['an Arabic number sign, a format character cleanText leaves', 'room\u0600 booked', 'room booked'],
+    ['mathematical bold letters (NFKC)', '\u{1D409}.\u{1D412}.', 'J.S.'],
+    ['fullwidth letters and a ligature (NFKC)', '\uFF4A\uFF0E\uFF53\uFF0E \uFB01ne', 'j.s. fine'],
+    ['a decomposed accent', 'Siobha\u0301n', 'Siobhán'],
+    ['line breaks, tabs and runs of spaces', '  chair\r\n\ton   leave  ', 'chair on leave'],
+  ])('%s', (_name, raw, clean) => {
+    expect(noteText(raw)).toBe(clean);
+  });
+
+  it('keeps an emoji sequence and a joining script as typed', () => {
+    for (const s of ['👩‍💻 away', 'علی‌زاده']) expect(noteText(s)).toBe(s);
+  });
+
+  it('takes no note as no note: missing, empty, or only invisible characters', () => {
+    for (const raw of [undefined, null, '', '   ', '\u200B\u200B\u200B']) expect(cancellationNote(raw)).toEqual({ ok: true, value: '' });
+  });
+
+  it(`refuses a note over ${NOTE_MAX} characters after cleaning, and counts characters, not UTF-16 units`, () => {
+    expect(cancellationNote('x'.repeat(NOTE_MAX))).toEqual({ ok: true, value: 'x'.repeat(NOTE_MAX) });
+    const long = cancellationNote('x'.repeat(NOTE_MAX + 1));
+    expect(long.ok).toBe(false);
+    if (!long.ok) expect(long.error.message).toContain(`keep the note to ${NOTE_MAX} characters or fewer: this one has 141`);
+    // Invisible padding counts for nothing; an emoji counts once.
+    expect(cancellationNote(`${'x'.repeat(NOTE_MAX)}\u200B\u200B`).ok).toBe(true);
+    expect(cancellationNote('😀'.repeat(NOTE_MAX)).ok).toBe(true);
+    expect(characters('😀')).toBe(1);
   });
 });

@@ -1,3 +1,5 @@
+import { fail, ok, type Result } from './types.js';
+
 /**
  * Text people type (names, roles, notes) as the product keeps it: Unicode NFC, with control characters,
  * zero-width characters and bidirectional controls removed, whitespace runs (line breaks and tabs too: every
@@ -40,4 +42,35 @@ const INVISIBLE = new RegExp(
 export function echo(typed: string): string {
   const plain = cleanText(typed).replace(/[^\p{L}\p{N} -]/gu, '').slice(0, 40).trim();
   return plain || '…';
+}
+
+// Format characters that cleanText leaves because they are not default-ignorable (Arabic number signs, the
+// Egyptian hieroglyph controls): they belong to no note about why a meeting was cancelled. The joiners and tag
+// characters cleanText kept stay: it kept them only where they are part of what a reader sees.
+const OTHER_FORMAT = /(?!\u200C|\u200D|[\u{E0020}-\u{E007F}])\p{Cf}/gu;
+
+/**
+ * Free text that is optional and short (a cancellation note, the reason for erasing one): cleanText, folded to
+ * NFKC so letters dressed up as others (𝐉.𝐒., ｊ．ｓ．) read, and count, as the plain ones, and without the
+ * format characters cleanText leaves. Empty means nothing was written.
+ */
+export function noteText(raw: string): string {
+  return cleanText(cleanText(raw).normalize('NFKC').replace(OTHER_FORMAT, ''));
+}
+
+/** Characters as a reader counts them (code points): an emoji is one, not the two UTF-16 units `.length` counts. */
+export const characters = (s: string): number => [...s].length;
+
+/** The longest cancellation note, counted after noteText. */
+export const NOTE_MAX = 140;
+
+/**
+ * A chair's note on a cancellation: optional (the reason category says why), at most NOTE_MAX characters once
+ * cleaned, so three zero-width spaces are no note. Returns the note as it is kept ('' for none).
+ */
+export function cancellationNote(raw: string | null | undefined): Result<string> {
+  const note = noteText(raw ?? '');
+  const length = characters(note);
+  if (length > NOTE_MAX) return fail('INVALID', `keep the note to ${NOTE_MAX} characters or fewer: this one has ${length}. A note is optional, and must never hold case details`);
+  return ok(note);
 }

@@ -95,7 +95,10 @@ export interface AuditEntry {
   actor: Actor;
   action: string;
   subject: Record<string, string>;
-  details: Record<string, unknown>;
+  /** Null once erased (retention, a redaction); the chain still holds their hash. */
+  details: Record<string, unknown> | null;
+  /** The keyed hash of the details the chain covers; null for an entry chained before the chain was keyed. */
+  detailsHash: string | null;
   prevHash: string;
   hash: string;
 }
@@ -123,7 +126,8 @@ export interface Conversation {
   botId: string;
 }
 
-export type LinkScope = 'force' | 'panel';
+/** What a conversation is linked for: a force's cards, a panel chair's, or the national leads' (scope id '') audit checkpoints. */
+export type LinkScope = 'force' | 'panel' | 'national';
 
 /** The police attendee a force named for a meeting; the latest version counts, every version is audited. */
 export interface Nomination {
@@ -138,7 +142,7 @@ export interface Nomination {
   version: number;
 }
 
-export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest' | 'confirm-attendance' | 'apologies';
+export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest' | 'confirm-attendance' | 'apologies' | 'audit-checkpoint';
 
 /**
  * An intent to send, written before sending. What it says is rendered from the store when it is sent,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { accessFor, canActForPanel, type Access } from '../people/access.js';
+import { cancellationNote } from '../domain/text.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { CancelReason, Meeting, Panel, Result } from '../domain/types.js';
 import { fail, ok, RECORD_YEARS } from '../domain/types.js';
@@ -69,7 +70,8 @@ export async function cancellableMeetings(store: Store, actor: string, now: stri
 export interface CancelInput {
   meetingId: string;
   reason: CancelReason;
-  note: string;
+  /** Optional: the reason category says why; a note is kept as cancellationNote makes it. */
+  note?: string | null;
   /** The meeting's version on the card that was pressed (see CardVersion). */
   version?: CardVersion;
 }
@@ -104,8 +106,15 @@ function behind(version: CardVersion | undefined, meeting: Meeting, panel: Panel
   return version === null ? fail('OUTDATED', OUTDATED) : stale(meeting, panel);
 }
 
+/** A cancellation as its chair sees it: the note as kept ('' for none). */
+export type Cancelled = { meeting: Meeting; panel: Panel; changed: boolean; reason: CancelReason; note: string };
+
 /** Cancels a meeting for a chair of its panel or a national lead; its cards change in place through the outbox. */
-export async function cancelMeeting(store: Store, input: CancelInput, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel; changed: boolean; reason: CancelReason }>> {
+export async function cancelMeeting(store: Store, input: CancelInput, actor: string, now: string): Promise<Result<Cancelled>> {
+  // The card's schema applies the same rule; this is for every other caller.
+  const checked = cancellationNote(input.note);
+  if (!checked.ok) return checked;
+  const note = checked.value;
   return store.transaction(async (tx) => {
     const meeting = await tx.meetings.getForUpdate(input.meetingId);
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
@@ -114,8 +123,8 @@ export async function cancelMeeting(store: Store, input: CancelInput, actor: str
     if (meeting.status === 'cancelled') {
       // The same press again (Teams retries invokes) finds its own cancellation: nothing more to do. Anyone else's is news.
       const [done] = await tx.chairs.cancellations([meeting.id]);
-      const repeat = done && done.cancelledBy === actor && done.reason === input.reason && done.note === input.note;
-      if (repeat) return ok({ meeting, panel, changed: false, reason: done.reason });
+      const repeat = done && done.cancelledBy === actor && done.reason === input.reason && done.note === note;
+      if (repeat) return ok({ meeting, panel, changed: false, reason: done.reason, note: done.note });
       return input.version === null ? fail('OUTDATED', OUTDATED) : stale(meeting, panel);
     }
     const refused = behind(input.version, meeting, panel);
@@ -123,12 +132,12 @@ export async function cancelMeeting(store: Store, input: CancelInput, actor: str
     if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STARTED', 'That meeting has already started, so it cannot be cancelled.');
     const cancelled: Meeting = { ...meeting, status: 'cancelled', locked: true, version: meeting.version + 1 };
     await tx.meetings.update(cancelled, now);
-    await tx.chairs.saveCancellation({ meetingId: meeting.id, reason: input.reason, note: input.note, cancelledBy: actor, cancelledAt: now });
+    await tx.chairs.saveCancellation({ meetingId: meeting.id, reason: input.reason, note, cancelledBy: actor, cancelledAt: now });
     await tx.audit.append([
-      { at: now, actor, action: 'meeting.cancelled', subject: { meetingId: meeting.id, panelId: panel.id }, details: { reason: input.reason, note: input.note, version: cancelled.version } },
+      { at: now, actor, action: 'meeting.cancelled', subject: { meetingId: meeting.id, panelId: panel.id }, details: { reason: input.reason, note, version: cancelled.version } },
     ]);
     await queueCardUpdates(tx, meeting.id, `v${cancelled.version}`, now);
-    return ok({ meeting: cancelled, panel, changed: true, reason: input.reason });
+    return ok({ meeting: cancelled, panel, changed: true, reason: input.reason, note });
   });
 }
 

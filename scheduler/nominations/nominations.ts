@@ -2,11 +2,11 @@ import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { accessFor, canActForForce } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import { timetableClass, type TimetableClass } from '../domain/timetable-class.js';
-import type { Apology, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
+import type { Apology, CancelReason, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
 import { cardMessageId, queueCardUpdates } from './card-messages.js';
-import type { Repos, Store } from '../store/store.js';
+import type { Cancellation, Repos, Store } from '../store/store.js';
 
 /** Everything a nomination card shows; cards/ renders it without touching the store. */
 export interface NominationCardModel {
@@ -33,6 +33,8 @@ export interface NominationCardModel {
   recent: Array<{ start: string; status: Meeting['status']; name: string | null; decisionMaker: boolean | null; attended: boolean | null }>;
   /** People to offer as static choices where the person picker does not work. */
   choices: Person[];
+  /** A cancelled meeting's reason and the chair's note ('' for none); `noteRemoved` once `redact note` erased it. */
+  cancellation: { reason: CancelReason; note: string; noteRemoved: boolean } | null;
 }
 
 /** The meeting, its panel and the force, when the force is one of the panel's or was invited to the meeting; null otherwise. */
@@ -52,19 +54,21 @@ export interface CardContext {
   apology: Apology | null;
   recent: NominationCardModel['recent'];
   recentPeople: Person[];
+  cancellation: Cancellation | null;
 }
 
 /** Loads what one meeting's card for one force shows; null when either does not exist or the force is not asked to the meeting. */
 export async function loadCardContext(repos: Repos, meetingId: string, forceId: string): Promise<CardContext | null> {
   const subject = await cardSubject(repos, meetingId, forceId);
   if (!subject) return null;
-  const [nomination, apologies, recent, recentPeople] = await Promise.all([
+  const [nomination, apologies, recent, recentPeople, cancellations] = await Promise.all([
     repos.nominations.get(meetingId, forceId),
     repos.chairs.apologies([meetingId]),
     recentMeetings(repos, subject.panel, forceId, subject.meeting.start),
     repos.nominations.recentPeople(forceId, subject.meeting.start, 6),
+    subject.meeting.status === 'cancelled' ? repos.chairs.cancellations([meetingId]) : [],
   ]);
-  return { ...subject, nomination, apology: apologies.find((a) => a.forceId === forceId) ?? null, recent, recentPeople };
+  return { ...subject, nomination, apology: apologies.find((a) => a.forceId === forceId) ?? null, recent, recentPeople, cancellation: cancellations[0] ?? null };
 }
 
 /** The card's static choices (what a picked attendee is checked against). */
@@ -89,6 +93,7 @@ export function cardModelFrom(c: CardContext, now: string): NominationCardModel 
     nomination: nomination && { aadObjectId: nomination.aadObjectId, name: nomination.name, role: nomination.role, decisionMaker: nomination.decisionMaker, nominatedAt: nomination.nominatedAt },
     recent: c.recent,
     choices: cardChoices(c),
+    cancellation: c.cancellation ? { reason: c.cancellation.reason, note: c.cancellation.note, noteRemoved: !!c.cancellation.noteRedactedAt } : null,
   };
 }
 

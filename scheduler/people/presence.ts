@@ -23,7 +23,7 @@ export async function forgetConversation(store: Store, conversationId: string, t
 }
 
 /** Makes this conversation the place a force's (or a panel chair's) cards go; only those responsible may. */
-export async function linkConversation(store: Store, scope: LinkScope, scopeId: string, conversationId: string, actor: string, now: string): Promise<Result<{ name: string }>> {
+export async function linkConversation(store: Store, scope: Exclude<LinkScope, 'national'>, scopeId: string, conversationId: string, actor: string, now: string): Promise<Result<{ name: string }>> {
   return store.transaction(async (tx) => {
     const target = scope === 'force' ? await tx.directory.getForce(scopeId) : await tx.directory.getPanel(scopeId);
     if (!target || target.retired) return fail('NOT_FOUND', `There is no ${scope} "${echo(scopeId)}". Type \`panels\` or ask your national lead for the ids.`);
@@ -37,5 +37,19 @@ export async function linkConversation(store: Store, scope: LinkScope, scopeId: 
     await tx.teams.link(scope, scopeId, conversationId, actor, now);
     await tx.audit.append([{ at: now, actor, action: `${scope}.linked`, subject: { [`${scope}Id`]: scopeId, conversationId }, details: {} }]);
     return ok({ name: target.name });
+  });
+}
+
+/**
+ * Makes this conversation the national leads' own: the audit log checkpoints go there. National leads only, and only
+ * in a Teams channel or group chat, where every national lead sees the witness (a personal chat is one person's).
+ */
+export async function linkNational(store: Store, conversation: Conversation, actor: string, now: string): Promise<Result<void>> {
+  return store.transaction(async (tx) => {
+    if (!(await accessFor(tx, actor)).national) return fail('FORBIDDEN', 'Only a national lead can link the national leads\' conversation.');
+    if (conversation.kind === 'personal') return fail('PERSONAL', 'Type `link national` in the national leads\' Teams channel or group chat: the audit log checkpoint goes where every national lead sees it.');
+    await tx.teams.link('national', '', conversation.id, actor, now);
+    await tx.audit.append([{ at: now, actor, action: 'national.linked', subject: { conversationId: conversation.id }, details: {} }]);
+    return ok(undefined);
   });
 }

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CancelReason } from '../domain/types.js';
-import { attendanceRow, toAttendance, toMeetingRecord } from './row-mappers.js';
+import { attendanceRow, toApology, toAttendance, toCancellation, toMeetingRecord } from './row-mappers.js';
 import type { ChairRepo } from './store.js';
 import type { Database } from './tables.js';
 
@@ -22,10 +21,12 @@ export function chairRepo(db: Kysely<Database>): ChairRepo {
     },
     cancellations: (ids) =>
       chunked(ids, async (slice) =>
-        (await db.selectFrom('cancellations').selectAll().where('meeting_id', 'in', slice).execute()).map((r) => ({
-          meetingId: r.meeting_id, reason: r.reason as CancelReason, note: r.note, cancelledBy: r.cancelled_by, cancelledAt: r.cancelled_at,
-        })),
+        (await db.selectFrom('cancellations').selectAll().where('meeting_id', 'in', slice).execute()).map(toCancellation),
       ),
+    async redactNote(meetingId, at) {
+      const r = await db.updateTable('cancellations').set({ note: '', note_redacted_at: at }).where('meeting_id', '=', meetingId).where('note', '!=', '').executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
     async saveAttendance(a) {
       const row = { ...attendanceRow(a), withdrawn_at: null };
       await db.insertInto('attendance').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
@@ -58,13 +59,7 @@ export function chairRepo(db: Kysely<Database>): ChairRepo {
     },
     apologies: (ids) =>
       chunked(ids, async (slice) =>
-        (await db.selectFrom('apologies').selectAll().where('meeting_id', 'in', slice).orderBy('force_id').execute()).map((r) => ({
-          meetingId: r.meeting_id,
-          forceId: r.force_id,
-          sentBy: { aadObjectId: r.sent_by, name: r.sent_by_name },
-          substitute: r.substitute_aad_object_id ? { aadObjectId: r.substitute_aad_object_id, name: r.substitute_name ?? '' } : null,
-          sentAt: r.sent_at,
-        })),
+        (await db.selectFrom('apologies').selectAll().where('meeting_id', 'in', slice).orderBy('force_id').execute()).map(toApology),
       ),
     async saveInvitation(i) {
       const row = { meeting_id: i.meetingId, force_id: i.forceId, invited_by: i.invitedBy, invited_at: i.invitedAt };

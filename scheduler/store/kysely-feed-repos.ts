@@ -30,6 +30,18 @@ export function feedRepo(db: Kysely<Database>): FeedRepo {
       const r = await db.updateTable('feed_tokens').set({ revoked_at: at }).where('owner', '=', owner).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
+    async touch(hash, at, staleBefore) {
+      // Read first: an UPDATE that matches nothing still takes SQLite's write lock, and feeds are fetched far more often than written.
+      const row = await db.selectFrom('feed_tokens').select('last_used_at').where('token_hash', '=', hash).executeTakeFirst();
+      if (!row || (row.last_used_at !== null && row.last_used_at >= staleBefore)) return false;
+      const r = await db
+        .updateTable('feed_tokens')
+        .set({ last_used_at: at })
+        .where('token_hash', '=', hash)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', staleBefore)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     async nominatedMeetings(aad, from, to) {
       const rows = await db
         .selectFrom('nominations as n')

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { chain, GENESIS_HASH, type NewAuditEntry } from '../domain/audit-chain.js';
+import type { AuditKey } from '../domain/audit-chain.js';
 import { groupBy } from '../domain/group.js';
-import type { AuditEntry, Force, Meeting, Panel, Person } from '../domain/types.js';
-import { auditDetailsSchema, auditSubjectSchema, timetableSchema } from './row-schemas.js';
-import type { AuditRepo, DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
+import type { Force, Meeting, Panel, Person } from '../domain/types.js';
+import { timetableSchema } from './row-schemas.js';
+import type { DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
 import { toMeeting } from './row-mappers.js';
 import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
@@ -12,19 +12,21 @@ import { chairRepo } from './kysely-chair-repos.js';
 import { feedRepo } from './kysely-feed-repos.js';
 import { reviewRepo } from './kysely-review-repos.js';
 import { botStateRepo } from './kysely-state-repos.js';
+import { auditRepo, AUDIT_LOCK } from './kysely-audit-repo.js';
+import { retentionRepo } from './kysely-retention-repo.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
 
 /** The repositories over one Kysely connection or transaction; the same SQL serves SQLite and PostgreSQL. */
-export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
+export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKey): Repos {
   return {
     exclusive: async (name) => {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[name]})`.execute(db);
     },
     directory: directoryRepo(db),
     meetings: meetingRepo(db, dialect),
-    audit: auditRepo(db, dialect),
+    audit: auditRepo(db, dialect, key),
     teams: teamsRepo(db),
     nominations: nominationRepo(db),
     outbox: outboxRepo(db, dialect),
@@ -32,10 +34,11 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect): Repos {
     feeds: feedRepo(db),
     review: reviewRepo(db),
     botState: botStateRepo(db),
+    retention: retentionRepo(db, dialect),
   };
 }
 
-const LOCKS = { sync: 4242002, audit: 4242001, outbox: 4242003 } as const;
+const LOCKS = { sync: 4242002, audit: AUDIT_LOCK, outbox: 4242003 } as const;
 
 function directoryRepo(db: Kysely<Database>): DirectoryRepo {
   const rolesOf = async (roles: RoleName[], scope?: string) => {
@@ -210,61 +213,6 @@ function meetingRepo(db: Kysely<Database>, dialect: Dialect): MeetingRepo {
       for (let i = 0; i < ids.length; i += BATCH) {
         await db.deleteFrom('meetings').where('id', 'in', ids.slice(i, i + BATCH)).execute();
       }
-    },
-  };
-}
-
-/** A stored value that no longer parses is returned as a marker, so the hash check reports the entry as altered. */
-function parseJson<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, text: string): T {
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // fall through
-  }
-  return { unreadable: text } as T;
-}
-
-function auditRepo(db: Kysely<Database>, dialect: Dialect): AuditRepo {
-  const toEntry = (r: Database['audit_log']): AuditEntry => ({
-    seq: Number(r.seq),
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    subject: parseJson(auditSubjectSchema, r.subject_json),
-    details: parseJson(auditDetailsSchema, r.details_json),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  });
-  return {
-    async append(entries: NewAuditEntry[]) {
-      if (!entries.length) return [];
-      // Serialise appenders across instances: SQLite's write transactions already are (BEGIN IMMEDIATE).
-      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS.audit})`.execute(db);
-      const tail = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      const chained = chain(tail ? { seq: Number(tail.seq), hash: tail.hash } : { seq: 0, hash: GENESIS_HASH }, entries);
-      for (let i = 0; i < chained.length; i += BATCH) {
-        await db
-          .insertInto('audit_log')
-          .values(
-            chained.slice(i, i + BATCH).map((e) => ({
-              seq: e.seq,
-              at: e.at,
-              actor: e.actor,
-              action: e.action,
-              subject_json: JSON.stringify(e.subject),
-              details_json: JSON.stringify(e.details),
-              prev_hash: e.prevHash,
-              hash: e.hash,
-            })),
-          )
-          .execute();
-      }
-      return chained;
-    },
-    async page(afterSeq, limit) {
-      const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
-      return rows.map(toEntry);
     },
   };
 }

@@ -6,6 +6,7 @@ import { feedsMigration } from './migrations-004.js';
 import { reportsMigration } from './migrations-005.js';
 import { botStateMigration } from './migrations-006.js';
 import { evidenceMigration } from './migrations-007.js';
+import { auditKeepingMigration } from './migrations-008.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -90,6 +91,7 @@ const migrations: Record<string, Migration> = {
   '005_reports': reportsMigration,
   '006_bot_state': botStateMigration,
   '007_evidence': evidenceMigration,
+  '008_audit_keeping': auditKeepingMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

@@ -3,20 +3,31 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type DatabaseIntrospector, type TableMetadata } from 'kysely';
 import pg from 'pg';
+import type { AuditKey } from '../domain/audit-chain.js';
 import { memo } from '../domain/memo.js';
+import { localAuditKey } from './local-key.js';
 import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import type { Store } from './store.js';
 import type { Database } from './tables.js';
 
-export type StoreOptions =
+/**
+ * Where the store is and the key its audit chain is written with. On PostgreSQL, `migrationUrl` (an owner role)
+ * runs the migrations and grants `url`'s role only what the app needs; without it `url` does both.
+ */
+export type StoreOptions = (
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number; migrationUrl?: string }
+) & { auditKey: AuditKey };
 
-/** Chooses the store from the environment's answer: PostgreSQL when a URL is given, else SQLite under dataDir. */
-export function storeOptions(databaseUrl: string | null, dataDir: string): StoreOptions {
-  return databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'sqlite', file: join(dataDir, 'panels.db') };
+/**
+ * Chooses the store from the environment's answer: PostgreSQL when a URL is given, else SQLite under dataDir.
+ * Without a key, the local one in dataDir is used (made on first use): local mode only, which the config enforces.
+ */
+export function storeOptions(databaseUrl: string | null, dataDir: string, key: AuditKey = localAuditKey(dataDir).key, migrationUrl: string | null = null): StoreOptions {
+  if (!databaseUrl) return { kind: 'sqlite', file: join(dataDir, 'panels.db'), auditKey: key };
+  return { kind: 'postgres', url: databaseUrl, auditKey: key, ...(migrationUrl ? { migrationUrl } : {}) };
 }
 
 /** SQLite's default BEGIN is deferred; a read-then-write transaction must take the write lock at once. */
@@ -105,47 +116,103 @@ async function migrationSchema(db: Kysely<Database>, opts: StoreOptions): Promis
   return schema;
 }
 
-/** Runs every pending migration; fails with the migration's error. */
-async function migrate(db: Kysely<Database>, opts: StoreOptions): Promise<void> {
+/**
+ * Least privilege: the owner role migrates, then the app's role gets only what it needs. On `audit_log` that is
+ * INSERT and SELECT, so the running app can neither rewrite history nor drop the triggers that refuse it.
+ */
+async function migrateAsOwner(app: Kysely<Database>, opts: Extract<StoreOptions, { kind: 'postgres' }>): Promise<string[]> {
+  const owner = createKysely({ ...opts, url: opts.migrationUrl!, poolSize: 1 });
+  try {
+    const applied = await migrate(owner, opts);
+    // The schema is the owner's: until it is granted USAGE the app role cannot see it at all (PostgreSQL skips the
+    // search_path entries a role may not use), so on a first start the app's current_schema() would be null or another.
+    const schema = (await migrationSchema(owner, opts))!;
+    const { rows } = await sql<{ role: string }>`select current_user as role`.execute(app);
+    await grantAppRole(owner, rows[0]!.role, schema);
+    const seen = (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(app)).rows[0]?.schema ?? null;
+    if (seen !== schema) throw new Error(`database: the app role (DATABASE_URL) finds its tables in ${seen ? `schema "${seen}"` : 'no schema'}, not in "${schema}" where the migration role (MIGRATION_DATABASE_URL) made them; give both the same search_path`);
+    return applied;
+  } finally {
+    await owner.destroy();
+  }
+}
+
+/** A superuser, or a member of audit_log's owner (it may SET ROLE to it), could drop its guards whatever it is granted. */
+async function refuseOwnerPowers(db: Kysely<Database>, role: string, tableOwner: string): Promise<void> {
+  const { rows } = await sql<{ superuser: boolean; member: boolean }>`
+    select rolsuper as superuser, pg_has_role(${role}::name, ${tableOwner}::name, 'MEMBER') as member
+    from pg_catalog.pg_roles where rolname = ${role}`.execute(db);
+  if (rows[0]?.superuser) throw new Error(`database: the app role "${role}" is a superuser, so no grant keeps it from rewriting audit_log; give DATABASE_URL a plain LOGIN role (see the README)`);
+  if (rows[0]?.member) throw new Error(`database: the app role "${role}" is a member of "${tableOwner}", which owns audit_log, so it could act as its owner; REVOKE ${tableOwner} FROM ${role}`);
+}
+
+/** The app role's grants, given afresh at every start (a new table gets its grant with the migration that makes it). */
+export async function grantAppRole(owner: Kysely<Database>, role: string, schema: string): Promise<void> {
+  const { rows } = await sql<{ name: string; owner: string }>`
+    select tablename as name, tableowner as owner from pg_catalog.pg_tables where schemaname = ${schema}`.execute(owner);
+  const audit = rows.find((r) => r.name === 'audit_log');
+  if (audit?.owner === role) {
+    throw new Error(`database: the app role "${role}" owns audit_log, so it could drop its guards; make the migration role the owner (REASSIGN OWNED BY ${role} TO <owner>; see the README) or unset MIGRATION_DATABASE_URL`);
+  }
+  if (audit) await refuseOwnerPowers(owner, role, audit.owner);
+  const r = sql.id(role);
+  await sql`grant usage on schema ${sql.id(schema)} to ${r}`.execute(owner);
+  for (const { name } of rows) {
+    const t = sql.id(schema, name);
+    await sql`revoke all on ${t} from ${r}`.execute(owner);
+    if (name.startsWith('kysely_')) await sql`grant select on ${t} to ${r}`.execute(owner);
+    else if (name === 'audit_log') await sql`grant select, insert on ${t} to ${r}`.execute(owner);
+    else if (name === 'audit_details') await sql`grant select, insert, delete on ${t} to ${r}`.execute(owner);
+    else await sql`grant select, insert, update, delete on ${t} to ${r}`.execute(owner);
+  }
+}
+
+/** Runs every pending migration and returns the names it applied; fails with the migration's error. */
+async function migrate(db: Kysely<Database>, opts: StoreOptions): Promise<string[]> {
   const schema = await migrationSchema(db, opts);
   const { error, results } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** Opens the store, creating or migrating its schema first. */
+/** Opens the store, creating or migrating its schema first (as the owner role when one is given, then granting the app's). */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const db = createKysely(opts);
+  let migratedNow: string[];
   try {
-    await migrate(db, opts);
+    migratedNow = opts.kind === 'postgres' && opts.migrationUrl ? await migrateAsOwner(db, opts) : await migrate(db, opts);
   } catch (err) {
     await db.destroy();
     throw err;
   }
   const dialect: Dialect = opts.kind;
-  const repos = kyselyRepos(db, dialect);
+  const key = opts.auditKey;
+  const repos = kyselyRepos(db, dialect, key);
   const directory = new DirectoryCache();
   return {
     kind: dialect,
+    migratedNow,
     ...repos,
     directory: directory.over(repos.directory, false),
     audit: {
+      ...repos.audit,
       // An append must hold the chain's tail while it writes, so it always runs in a transaction.
-      append: (entries) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).audit.append(entries)),
-      page: repos.audit.page,
+      append: (entries) => db.transaction().execute((trx) => kyselyRepos(trx, dialect, key).audit.append(entries)),
+      erase: (seqs) => db.transaction().execute((trx) => kyselyRepos(trx, dialect, key).audit.erase(seqs)),
     },
     outbox: {
       ...repos.outbox,
       // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written.
-      claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => kyselyRepos(trx, dialect).outbox.claimDue(now, leaseUntil, limit, owner)),
+      claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => kyselyRepos(trx, dialect, key).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
     transaction: async (fn) => {
       let view: ReturnType<DirectoryCache['over']> | null = null;
       try {
         return await db.transaction().execute((trx) => {
-          const tx = kyselyRepos(trx, dialect);
+          const tx = kyselyRepos(trx, dialect, key);
           view = directory.over(tx.directory, true);
           return fn({ ...tx, directory: view });
         });

@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
-import type { Attendance, CancelReason, Meeting, MeetingRecord, Nomination } from '../domain/types.js';
+import type { Apology, Attendance, CancelReason, Meeting, MeetingRecord, Nomination } from '../domain/types.js';
+import type { Cancellation } from './store.js';
 import { agenciesSchema, attendeesSchema } from './row-schemas.js';
-import type { AttendanceTable, MeetingRecordsTable, MeetingsTable, NominationsTable } from './tables.js';
+import type { ApologiesTable, AttendanceTable, CancellationsTable, MeetingRecordsTable, MeetingsTable, NominationsTable } from './tables.js';
 
 // Rows to domain types, shared by the repositories that read meetings and nominations.
 
@@ -65,4 +66,18 @@ export const toMeetingRecord = (r: Selectable<MeetingRecordsTable>): MeetingReco
   source: r.source as MeetingRecord['source'],
   recordedBy: r.recorded_by,
   recordedAt: r.recorded_at,
+});
+
+/** An apologies row as the domain's Apology. */
+export const toApology = (r: Selectable<ApologiesTable>): Apology => ({
+  meetingId: r.meeting_id,
+  forceId: r.force_id,
+  sentBy: { aadObjectId: r.sent_by, name: r.sent_by_name },
+  substitute: r.substitute_aad_object_id ? { aadObjectId: r.substitute_aad_object_id, name: r.substitute_name ?? '' } : null,
+  sentAt: r.sent_at,
+});
+
+/** A cancellations row as a Cancellation. */
+export const toCancellation = (r: Selectable<CancellationsTable>): Cancellation => ({
+  meetingId: r.meeting_id, reason: r.reason as CancelReason, note: r.note, cancelledBy: r.cancelled_by, cancelledAt: r.cancelled_at, noteRedactedAt: r.note_redacted_at,
 });

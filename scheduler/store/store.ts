@@ -1,5 +1,6 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import type { FlagMeeting } from '../domain/flags.js';
+import type { RetentionRepo } from '../retention/retention-repo.js';
 import type { Apology, Attendance, AuditEntry, Invitation, MeetingRecord, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
 
 /** Which meetings to read; every field narrows. Instants are ISO UTC; `to` is exclusive. */
@@ -41,10 +42,29 @@ export interface MeetingRepo {
 }
 
 export interface AuditRepo {
-  /** Chains and appends entries; within a transaction this serialises with every other appender. */
+  /** Chains and appends entries; within a transaction this serialises with every other appender. Refuses to extend a tail the key does not verify. */
   append(entries: NewAuditEntry[]): Promise<AuditEntry[]>;
-  /** Entries in sequence order, `limit` at a time after `afterSeq`. */
+  /** Entries in sequence order, `limit` at a time after `afterSeq`; erased details read as null. */
   page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** The last entry's sequence number and hash; seq 0 and the genesis hash when the log is empty. */
+  head(): Promise<{ seq: number; hash: string }>;
+  /** Entries whose details still stand: about these meetings, or (`before`) written before an instant and about no meeting. */
+  erasable(q: { meetingIds: string[] } | { before: string; exceptActions: string[] }): Promise<number[]>;
+  /** Erases these entries' details (the chain keeps their hashes); returns the ones that still had details. */
+  erase(seqs: number[]): Promise<number[]>;
+  /** Every row the audit log describes, withdrawn attendance included: what verify replays the chain against. */
+  stateRows(): Promise<StateRows>;
+}
+
+/** The state tables as verify reads them. */
+export interface StateRows {
+  meetings: Array<{ id: string; status: MeetingStatus }>;
+  nominations: Nomination[];
+  attendance: Array<Attendance & { withdrawnAt: string | null }>;
+  meetingRecords: MeetingRecord[];
+  cancellations: Cancellation[];
+  apologies: Apology[];
+  invitations: Invitation[];
 }
 
 /** Where the bot lives in Teams, what each force and panel is linked to, and the Teams ids of people seen. */
@@ -90,12 +110,16 @@ export interface Cancellation {
   note: string;
   cancelledBy: string;
   cancelledAt: string;
+  /** When the note was erased (`redact note`); absent or null while it stands. */
+  noteRedactedAt?: string | null;
 }
 
 /** Chairs' records: cancellations, meeting records and attendance (latest version per meeting and force), apologies, invitations. */
 export interface ChairRepo {
   saveCancellation(c: Cancellation): Promise<void>;
   cancellations(meetingIds: string[]): Promise<Cancellation[]>;
+  /** Blanks a cancellation's note and says when; false when there was no note to erase. */
+  redactNote(meetingId: string, at: string): Promise<boolean>;
   saveAttendance(a: Attendance): Promise<void>;
   /** Withdraws every force's record of a meeting (it did not take place after all); the rows stay, unread. */
   clearAttendance(meetingId: string, at: string): Promise<void>;
@@ -128,11 +152,14 @@ export interface Repos {
   feeds: FeedRepo;
   review: ReviewRepo;
   botState: BotStateRepo;
+  retention: RetentionRepo;
 }
 
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
 export interface Store extends Repos {
   readonly kind: 'sqlite' | 'postgres';
+  /** The migrations this open applied (none when the schema was already current). */
+  readonly migratedNow: readonly string[];
   /** Every read inside `fn` goes to the database through the transaction, directory included (its cache serves only reads outside). */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
@@ -205,6 +232,8 @@ export interface FeedRepo {
   byHash(hash: string): Promise<FeedToken | null>;
   /** Revokes every live token the person holds; returns how many were live. */
   revokeAll(owner: string, at: string): Promise<number>;
+  /** Records that the link was used at `at`, unless a use at or after `staleBefore` is already recorded; true when it wrote. */
+  touch(hash: string, at: string, staleBefore: string): Promise<boolean>;
   /** The meetings starting in [from, to) that name this person as a force's attendee. */
   nominatedMeetings(aadObjectId: string, from: string, to: string): Promise<Array<{ meetingId: string; panelId: string }>>;
   /** The ids of the live panels a force faces, without loading the panels (a feed fetch needs only these). */

@@ -54,9 +54,17 @@ export interface AuditLogTable {
   actor: string;
   action: string;
   subject_json: string;
-  details_json: string;
+  /** Null for an entry chained before the chain was keyed. */
+  details_hash: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/** An entry's details, apart from the chain so they can be erased; `meeting_id` finds a meeting's for retention. */
+export interface AuditDetailsTable {
+  seq: number;
+  meeting_id: string | null;
+  details_json: string;
 }
 
 export interface ConversationsTable {
@@ -123,6 +131,7 @@ export interface CancellationsTable {
   note: string;
   cancelled_by: string;
   cancelled_at: string;
+  note_redacted_at: string | null;
 }
 
 export interface AttendanceTable {
@@ -181,6 +190,7 @@ export interface FeedTokensTable {
   scope_id: string;
   created_at: string;
   revoked_at: string | null;
+  last_used_at: string | null;
 }
 
 export interface Database {
@@ -201,5 +211,6 @@ export interface Database {
   roles: RolesTable;
   meetings: MeetingsTable;
   audit_log: AuditLogTable;
+  audit_details: AuditDetailsTable;
   settings: SettingsTable;
 }

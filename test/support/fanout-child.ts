@@ -8,7 +8,9 @@ import { connectorMessenger } from './fanout.js';
 
 const args = z
   .object({
-    options: z.union([z.object({ kind: z.literal('sqlite'), file: z.string() }), z.object({ kind: z.literal('postgres'), url: z.string(), schema: z.string().optional(), poolSize: z.number().optional() })]),
+    options: z
+      .union([z.object({ kind: z.literal('sqlite'), file: z.string() }), z.object({ kind: z.literal('postgres'), url: z.string(), schema: z.string().optional(), poolSize: z.number().optional() })])
+      .and(z.object({ auditKey: z.object({ secret: z.string() }) })),
     now: z.string(),
   })
   .parse(JSON.parse(process.argv[2] ?? '{}'));

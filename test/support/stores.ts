@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach } from 'vitest';
 import { syncPanels } from '../../scheduler/planning/sync.js';
+import { auditKey } from '../../scheduler/domain/audit-chain.js';
 import { openStore, type StoreOptions } from '../../scheduler/store/open-store.js';
 import type { Store } from '../../scheduler/store/store.js';
 import { sampleConfig } from './sample.js';
 
 /** The PostgreSQL that `.ci/run` makes sure is up; override with TEST_DATABASE_URL. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The key every test store's audit chain is written with. */
+export const TEST_AUDIT_KEY = auditKey('test-audit-key-for-the-suite-only-0123456789');
 
 export type StoreKind = 'sqlite' | 'postgres';
 export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres'];
@@ -27,7 +31,7 @@ export interface TestStore {
 export async function freshStore(kind: StoreKind): Promise<TestStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'panel-bot-'));
-    const options: StoreOptions = { kind: 'sqlite', file: join(dir, 'panels.db') };
+    const options = { kind: 'sqlite' as const, file: join(dir, 'panels.db'), auditKey: TEST_AUDIT_KEY };
     const store = await openStore(options);
     return {
       store,
@@ -51,7 +55,7 @@ export async function freshStore(kind: StoreKind): Promise<TestStore> {
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
-  const options: StoreOptions = { kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 4 };
+  const options: StoreOptions = { kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 4, auditKey: TEST_AUDIT_KEY };
   const store = await openStore(options);
   return {
     store,

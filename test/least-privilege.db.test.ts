@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
+import { redactNote } from '../scheduler/audit/redact-note.js';
+import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
+import { nominate } from '../scheduler/nominations/nominations.js';
+import { syncPanels } from '../scheduler/planning/sync.js';
+import { openStore, type StoreOptions } from '../scheduler/store/open-store.js';
+import type { Store } from '../scheduler/store/store.js';
+import { sampleConfig } from './support/sample.js';
+import { TEST_AUDIT_KEY, TEST_DATABASE_URL } from './support/stores.js';
+
+// Issue 17, point 4: with MIGRATION_DATABASE_URL the owner role migrates and DATABASE_URL's role gets only what the app
+// needs; on audit_log that is INSERT and SELECT, so the running app can neither rewrite history nor drop its guards.
+
+const GARETH = '36f675cc-81e7-4ef5-a8e2-5d940ed90475'; // Hampshire Prevent lead
+const DAWN = '92276658-1e27-41c0-8a6a-63ec24ede6a4'; // chairs Southampton
+const MAY = 'southampton.2027-05-03';
+const JUNE = 'southampton.2027-06-07';
+const NOW = '2027-04-20T08:00:00.000Z';
+
+/** A fresh schema and a fresh LOGIN role with no rights of its own (trust auth lets it in without a password). */
+async function freshSchemaAndRole(admin: pg.Client) {
+  const suffix = randomBytes(5).toString('hex');
+  const schema = `lp_${suffix}`;
+  const role = `lp_app_${suffix}`;
+  await admin.query(`create schema ${schema}`);
+  await admin.query(`create role ${role} login`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.username = role;
+  url.password = '';
+  return { schema, role, url: url.toString() };
+}
+
+async function dropSchemaAndRole(admin: pg.Client, schema: string, role: string): Promise<void> {
+  await admin.query(`drop schema if exists ${schema} cascade`);
+  await admin.query(`drop owned by ${role}`);
+  await admin.query(`drop role if exists ${role}`);
+}
+
+/** A raw client logged in as the app's role, with the bot's schema on its search_path. */
+async function clientAs(url: string, schema: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await client.connect();
+  return client;
+}
+
+describe('the app on PostgreSQL as a least-privilege role (MIGRATION_DATABASE_URL)', () => {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  let where: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+  let options: StoreOptions;
+  let store: Store;
+  let app: pg.Client;
+
+  beforeAll(async () => {
+    await admin.connect();
+    where = await freshSchemaAndRole(admin);
+    options = { kind: 'postgres', url: where.url, schema: where.schema, poolSize: 2, migrationUrl: TEST_DATABASE_URL, auditKey: TEST_AUDIT_KEY };
+    store = await openStore(options);
+    app = await clientAs(where.url, where.schema);
+  });
+
+  afterAll(async () => {
+    await app?.end();
+    await store?.close();
+    if (where) await dropSchemaAndRole(admin, where.schema, where.role);
+    await admin.end();
+  });
+
+  it('starts for the first time in a schema the app role could not yet see (it then has USAGE only), as the app role; the owner role made the tables', async () => {
+    expect((await app.query('select current_user as role')).rows[0].role).toBe(where.role);
+    const { rows } = await admin.query('select tablename, tableowner from pg_tables where schemaname = $1', [where.schema]);
+    expect(rows.map((r) => r.tablename)).toEqual(expect.arrayContaining(['audit_log', 'audit_details', 'meetings', 'outbox']));
+    expect(rows.filter((r) => r.tableowner === where.role)).toEqual([]);
+  });
+
+  it('does the bot\'s work: sync, nominate, cancel, the outbox, erasing audit details (retention, redact note), and the log verifies', async () => {
+    await syncPanels(store, sampleConfig(), '2027-04-01T08:00:00.000Z');
+    const nominated = await nominate(store, {
+      meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: { aadObjectId: GARETH, name: 'Gareth Owen' }, role: 'DI', decisionMaker: true,
+    }, GARETH, NOW);
+    expect(nominated).toMatchObject({ ok: true, value: { changed: true } });
+    expect(await cancelMeeting(store, { meetingId: JUNE, reason: 'other', note: 'room unavailable' }, DAWN, NOW)).toMatchObject({ ok: true });
+
+    await store.outbox.enqueue([{
+      id: 'digest:hampshire:2027-04-19', kind: 'digest', conversationId: '19:c@thread.tacv2', meetingId: '', forceId: 'hampshire', cardId: null, personAadObjectId: null,
+      status: 'pending', attempts: 0, nextAttemptAt: NOW, activityId: null, lastError: null, createdAt: NOW,
+    }]);
+    expect(await store.outbox.claimDue(NOW, '2027-04-20T08:02:00.000Z', 10, 'me')).toHaveLength(1);
+    await store.outbox.markSent('digest:hampshire:2027-04-19', 'activity-1', NOW);
+
+    // Erasure as retention does it: the details go (a DELETE on audit_details), one entry records which.
+    const [entry] = await store.audit.append([{ at: NOW, actor: 'system', action: 'test.noted', subject: {}, details: { note: 'erase me' } }]);
+    expect(await store.audit.erase([entry!.seq])).toEqual([entry!.seq]);
+    await store.audit.append([{ at: NOW, actor: 'system', action: 'retention.purged', subject: {}, details: { erased: [entry!.seq] } }]);
+    expect((await store.audit.page(entry!.seq - 1, 1))[0]?.details).toBeNull();
+    // And as `redact note` does it, inside the use case's transaction.
+    expect(await redactNote(store, { meetingId: JUNE, why: 'named a referred person' }, 'system', NOW)).toMatchObject({ ok: true, value: { erased: [expect.any(Number)] } });
+
+    const report = await verifyAuditLog(store, TEST_AUDIT_KEY);
+    expect(report).toMatchObject({ broken: null, unrecordedErasures: [], state: [], erased: 2 });
+    expect(reportOk(report)).toBe(true);
+  });
+
+  it.each([
+    ['update audit_log', "update audit_log set actor = 'someone else'"],
+    ['delete from audit_log', 'delete from audit_log'],
+    ['truncate audit_log', 'truncate audit_log'],
+    ['drop its trigger', 'drop trigger audit_log_no_update on audit_log'],
+    ['disable its triggers', 'alter table audit_log disable trigger all'],
+    ['update audit_details', "update audit_details set details_json = '{}'"],
+    ['truncate audit_details', 'truncate audit_details'],
+    ['drop audit_details\' trigger', 'drop trigger audit_details_no_update on audit_details'],
+    ['make a table of its own', 'create table mine (id int)'],
+    ['rewrite the migrations\' record', 'delete from kysely_migration'],
+  ])('refuses the app role: %s', async (_name, statement) => {
+    await expect(app.query(statement)).rejects.toThrow(/permission denied|must be owner/);
+  });
+
+  it('still lets the app role append and read the log as a raw client', async () => {
+    expect(Number((await app.query('select count(*) as n from audit_log')).rows[0].n)).toBeGreaterThan(0);
+  });
+
+  it('opens again as the same role: the grants are given afresh and the store still works', async () => {
+    const again = await openStore(options);
+    try {
+      expect((await again.audit.head()).seq).toBe((await store.audit.head()).seq);
+      await again.audit.append([{ at: NOW, actor: 'system', action: 'test.reopened', subject: {}, details: {} }]);
+      expect(reportOk(await verifyAuditLog(again, TEST_AUDIT_KEY))).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
+describe('an app role that owns audit_log', () => {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  let where: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+
+  beforeAll(async () => {
+    await admin.connect();
+    where = await freshSchemaAndRole(admin);
+    // Migrated once as the app's own role (no MIGRATION_DATABASE_URL yet): it then owns every table.
+    await admin.query(`grant usage, create on schema ${where.schema} to ${where.role}`);
+  });
+
+  afterAll(async () => {
+    if (where) await dropSchemaAndRole(admin, where.schema, where.role);
+    await admin.end();
+  });
+
+  it('is refused once MIGRATION_DATABASE_URL is set, with the fix named (REASSIGN OWNED)', async () => {
+    const own: StoreOptions = { kind: 'postgres', url: where.url, schema: where.schema, poolSize: 2, auditKey: TEST_AUDIT_KEY };
+    await (await openStore(own)).close();
+    const owner = (await admin.query("select tableowner from pg_tables where schemaname = $1 and tablename = 'audit_log'", [where.schema])).rows[0]?.tableowner;
+    expect(owner).toBe(where.role);
+    await expect(openStore({ ...own, migrationUrl: TEST_DATABASE_URL })).rejects.toThrow(new RegExp(`app role "${where.role}" owns audit_log.*REASSIGN OWNED BY ${where.role}`));
+  });
+});
+
+describe('an app role that could act as the owner another way', () => {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  let where: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+  let owner: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+  let options: StoreOptions;
+
+  beforeAll(async () => {
+    await admin.connect();
+    where = await freshSchemaAndRole(admin);
+    // A plain owner role, as a deployment has it: it owns the schema, and is no superuser.
+    owner = await freshSchemaAndRole(admin);
+    await admin.query(`alter schema ${where.schema} owner to ${owner.role}`);
+    options = { kind: 'postgres', url: where.url, schema: where.schema, poolSize: 2, migrationUrl: owner.url, auditKey: TEST_AUDIT_KEY };
+  });
+
+  afterAll(async () => {
+    if (where) await dropSchemaAndRole(admin, where.schema, where.role);
+    if (owner) await dropSchemaAndRole(admin, owner.schema, owner.role);
+    await admin.end();
+  });
+
+  it('works with a plain owner role, and is refused once the app role is made a member of it, naming the REVOKE', async () => {
+    await (await openStore(options)).close();
+    await admin.query(`grant ${owner.role} to ${where.role}`);
+    await expect(openStore(options)).rejects.toThrow(`the app role "${where.role}" is a member of "${owner.role}", which owns audit_log, so it could act as its owner; REVOKE ${owner.role} FROM ${where.role}`);
+    await admin.query(`revoke ${owner.role} from ${where.role}`);
+  });
+
+  it('is refused when it is a superuser, whom no grant binds', async () => {
+    await admin.query(`alter role ${where.role} superuser`);
+    try {
+      await expect(openStore(options)).rejects.toThrow(`the app role "${where.role}" is a superuser`);
+    } finally {
+      await admin.query(`alter role ${where.role} nosuperuser`);
+    }
+  });
+});
