@@ -148,7 +148,7 @@ async function linkForces(bot: RunningBot, cfg: PanelsConfig, connectorUrl: stri
   await bot.pass();
 }
 
-const env = (dir: string, databaseUrl = '') => ({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, PANELS_CONFIG: PANELS, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600', MicrosoftAppId: '' });
+const env = (dir: string, databaseUrl = '') => ({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, PANELS_CONFIG: PANELS, DATABASE_URL: databaseUrl, AUDIT_KEY: 'bench-audit-key-bench-audit-key-0123', LOG_LEVEL: 'silent', SCHEDULER_TICK_SECONDS: '3600', MicrosoftAppId: '' });
 // The bench's dozen people press far faster than any person; the per-person limits are tested elsewhere.
 const options = { rateLimits: { actions: { burst: 1e9, perMinute: 1e9 } } };
 

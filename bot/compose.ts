@@ -7,7 +7,7 @@ import { queueDigests } from '../scheduler/review/open-flags.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
 import { openStore } from '../scheduler/store/open-store.js';
 import { configuredStore } from './audit-key.js';
-import { sealLegacyChain } from '../scheduler/audit/seal.js';
+import { sealAdvice, unsealedLegacy } from '../scheduler/audit/seal.js';
 import { queueWeeklyCheckpoint } from '../scheduler/audit/checkpoint.js';
 import { retentionJob } from '../scheduler/retention/purge.js';
 import type { Store } from '../scheduler/store/store.js';
@@ -131,7 +131,9 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
   const where = configuredStore(config, log);
   const store = await openStore(where);
   try {
-    if (await sealLegacyChain(store, clock())) log.warn({ store: store.kind }, 'audit log: the entries written before the chain was keyed are now sealed by a keyed entry');
+    // An unsealed log from before the key is the operator's to check and seal; the bot writes nothing onto it.
+    const unsealed = await unsealedLegacy(store.audit);
+    if (unsealed) throw new ConfigError([sealAdvice(unsealed)]);
     const report = await syncPanels(store, file.value, clock());
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;

@@ -40,13 +40,14 @@ describe('the environment', () => {
     ['a retention period that is not a whole number', { RETENTION_YEARS: '6.5' }, 'RETENTION_YEARS'],
     ['a migration URL without a database URL', { MIGRATION_DATABASE_URL: 'postgres://owner@h/db' }, 'MIGRATION_DATABASE_URL'],
     ['a migration URL that is not PostgreSQL', { DATABASE_URL: 'postgres://app@h/db', MIGRATION_DATABASE_URL: 'mysql://x' }, 'MIGRATION_DATABASE_URL'],
+    ['PostgreSQL without an audit key (each instance would make its own)', { DATABASE_URL: 'postgres://app@h/db' }, 'AUDIT_KEY'],
   ])('refuses %s, naming the variable', (_name, env, variable) => {
     expect(problemsOf(env).some((p) => p.startsWith(`${variable}:`))).toBe(true);
   });
 
   it('keeps records 7 years unless told otherwise, and needs no audit key in local mode', () => {
     expect(loadConfig({})).toMatchObject({ retentionYears: 7, auditKey: null, migrationDatabaseUrl: null });
-    expect(loadConfig({ RETENTION_YEARS: '6', DATABASE_URL: 'postgres://app@h/db', MIGRATION_DATABASE_URL: 'postgres://owner@h/db' })).toMatchObject({ retentionYears: 6, migrationDatabaseUrl: 'postgres://owner@h/db' });
+    expect(loadConfig({ RETENTION_YEARS: '6', DATABASE_URL: 'postgres://app@h/db', MIGRATION_DATABASE_URL: 'postgres://owner@h/db', AUDIT_KEY: 'k'.repeat(32) })).toMatchObject({ retentionYears: 6, migrationDatabaseUrl: 'postgres://owner@h/db' });
   });
 
   it('listens anywhere once authentication is on, and splits the allow-list', () => {

@@ -134,6 +134,13 @@ const envSchema = z
         message: 'is required when MicrosoftAppId is set (the audit chain\'s secret, kept apart from the database)',
       });
     }
+    if (env.DATABASE_URL && !env.AUDIT_KEY) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['AUDIT_KEY'],
+        message: 'is required with DATABASE_URL: every instance must write the chain with the same key, and a key kept in DATA_DIR is one machine\'s',
+      });
+    }
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MIGRATION_DATABASE_URL'], message: 'needs DATABASE_URL (the app role the migrations grant to)' });
     }

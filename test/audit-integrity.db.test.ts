@@ -73,6 +73,22 @@ describe.each(STORE_KINDS)('the audit log against an insider, on %s', (kind) => 
     expect(rows.attendance.some((a) => a.forceConfirmation === 'confirmed')).toBe(true);
   });
 
+  it('reads the log and the tables in one snapshot: a write landing meanwhile is not seen half-way', async () => {
+    const { openStore } = await import('../scheduler/store/open-store.js');
+    const writer = await openStore(t.options);
+    try {
+      const seen = await t.store.snapshot(async (r) => {
+        const before = await r.audit.head();
+        await writer.audit.append([{ at: AFTER_MAY, actor: 'system', action: 'meeting.planned', subject: {}, details: {} }]);
+        return { before, after: await r.audit.head() };
+      });
+      expect(seen.after).toEqual(seen.before);
+      expect((await t.store.audit.head()).seq).toBe(seen.before.seq + 1);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('fails at the first entry with the wrong key, and the bot then refuses to extend the chain', async () => {
     const wrong = auditKey('another-key-entirely-0123456789abcdef');
     expect((await verifyAuditLog(t.store, wrong)).broken).toMatchObject({ seq: 1, problem: expect.stringMatching(/AUDIT_KEY/) });
@@ -206,6 +222,38 @@ describe.each(STORE_KINDS)('the audit log against an insider, on %s', (kind) => 
         expect.stringMatching(new RegExp(`^attendance row ${JULY} / hampshire differs`)),
         `meeting ${JUNE} is "held" in the meetings table, which its audited records do not support`,
       ]);
+    });
+
+    it('a past meeting deleted, another moved, and one invented', async () => {
+      const [first, second] = (await t.store.meetings.list({ panelIds: ['leicestershire'] })).slice(0, 2);
+      await t.raw(`delete from meetings where id = '${first!.id}';
+        update meetings set start_utc = '2027-04-05T09:00:00.000Z' where id = '${second!.id}';
+        insert into meetings (id, panel_id, occurrence, start_utc, end_utc, status, moved_from, moved_reason, extra, version, locked, created_at, updated_at)
+          values ('leicestershire.fake', 'leicestershire', null, '${AFTER_MAY}', '${AFTER_MAY}', 'scheduled', null, null, 1, 1, 0, '${AFTER_MAY}', '${AFTER_MAY}')`);
+      expect((await problems()).sort()).toEqual([
+        expect.stringMatching(new RegExp(`^meetings row ${first!.id} recorded by audit entry \\d+ is missing from the table`)),
+        expect.stringMatching(new RegExp(`^meetings row ${second!.id} differs from its audit entry`)),
+        'meetings row leicestershire.fake has no audit entry: it was written outside the bot',
+      ].sort());
+    });
+
+    it('who recorded attendance, and when, rewritten', async () => {
+      await t.raw(`update attendance set recorded_by = '${GARETH.aadObjectId}' where meeting_id = '${MAY}' and force_id = 'hampshire';
+        update nominations set nominated_at = '2027-04-01T00:00:00.000Z' where meeting_id = '${MAY}'`);
+      expect((await problems()).sort()).toEqual([
+        expect.stringMatching(new RegExp(`^attendance row ${MAY} / hampshire says it was written by ${GARETH.aadObjectId} at .*, but its audit entry \\d+ was by ${DAWN.aadObjectId}`)),
+        expect.stringMatching(new RegExp(`^nominations row ${MAY} / hampshire says it was written by .* at 2027-04-01T00:00:00.000Z`)),
+      ].sort());
+    });
+
+    it('a nominee renamed', async () => {
+      await t.raw(`update nominations set name = 'Someone Else' where meeting_id = '${MAY}'`);
+      expect(await problems()).toEqual([expect.stringMatching(/^nominations row .* differs from its audit entry .*"name":"Someone Else"/)]);
+    });
+
+    it('who confirmed a substitute, rewritten', async () => {
+      await t.raw(`update attendance set confirmed_by = '${DAWN.aadObjectId}' where meeting_id = '${MAY}' and force_id = 'hampshire'`);
+      expect(await problems()).toEqual([expect.stringMatching(/^attendance row .* differs from its audit entry/)]);
     });
 
     it('a force confirmation flipped to disputed', async () => {

@@ -1,90 +1,137 @@
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { sealLegacyChain } from '../scheduler/audit/seal.js';
+import { sealLegacyChain, unsealedLegacy } from '../scheduler/audit/seal.js';
 import { reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
 import { GENESIS_HASH, legacyEntryHash, SEAL_ACTION } from '../scheduler/domain/audit-chain.js';
-import { openStore } from '../scheduler/store/open-store.js';
+import { openStore, type StoreOptions } from '../scheduler/store/open-store.js';
+import type { Store } from '../scheduler/store/store.js';
 import { partlyMigrated } from './support/partly-migrated.js';
-import { STORE_KINDS, TEST_AUDIT_KEY } from './support/stores.js';
+import { STORE_KINDS, TEST_AUDIT_KEY, type StoreKind } from './support/stores.js';
 
-const AT = '2027-05-04T12:00:00.000Z';
+// A database from before the chain was keyed (migration 006): a meeting planned, a nominee named, attendance
+// recorded in the one-person format of the time, another meeting cancelled, each with its unkeyed entry.
+const PLANNED = '2026-05-01T08:00:00.000Z';
+const M1 = 'p.2026-05-12';
+const M2 = 'p.2026-06-09';
+const CHAIR = 'c0000000-0000-4000-8000-000000000001';
+const NADIA = { aadObjectId: 'n0000000-0000-4000-8000-000000000002', name: 'Nadia Rahman' };
+const AT = '2026-12-02T09:00:00.000Z';
 
-/** Entries as the bot chained them before the chain was keyed: unkeyed SHA-256 over the details, in audit_log itself. */
-async function legacyEntries(db: Kysely<any>, n: number): Promise<string> {
+type Entry = { at: string; actor: string; action: string; subject: Record<string, string>; details: Record<string, unknown> };
+
+async function oldDatabase(kind: StoreKind): Promise<{ options: StoreOptions; dispose: () => Promise<void>; head: { seq: number; hash: string } }> {
+  const old = await partlyMigrated(kind, '006_bot_state');
+  const db = old.db;
+  await sql`insert into panels (id, name, local_authority, timetable_json, teams_channel_id, retired_at, updated_at) values ('p', 'P', 'LA', '{"kind":"when-necessary","start":"10:00","minutes":120}', null, null, ${PLANNED})`.execute(db);
+  const meeting = (id: string, start: string, status: string) =>
+    sql`insert into meetings (id, panel_id, occurrence, start_utc, end_utc, status, moved_from, moved_reason, extra, version, locked, created_at, updated_at)
+      values (${id}, 'p', null, ${start}, ${start.replace('T09', 'T11')}, ${status}, null, null, 1, 2, 1, ${PLANNED}, ${PLANNED})`.execute(db);
+  await meeting(M1, '2026-05-12T09:00:00.000Z', 'held');
+  await meeting(M2, '2026-06-09T09:00:00.000Z', 'cancelled');
+  await sql`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
+    values (${M1}, 'f', ${NADIA.aadObjectId}, ${NADIA.name}, 'DI', 1, 'lead', '2026-05-02T08:00:00.000Z', 1)`.execute(db);
+  await sql`insert into attendance (meeting_id, force_id, attended, aad_object_id, name, substitute, decision_maker, recorded_by, recorded_at, version)
+    values (${M1}, 'f', 1, ${NADIA.aadObjectId}, ${NADIA.name}, 0, 1, ${CHAIR}, '2026-05-12T12:00:00.000Z', 1)`.execute(db);
+  await sql`insert into cancellations (meeting_id, reason, note, cancelled_by, cancelled_at) values (${M2}, 'no cases to discuss', 'Quiet month', ${CHAIR}, '2026-06-01T08:00:00.000Z')`.execute(db);
+  const entries: Entry[] = [
+    { at: PLANNED, actor: CHAIR, action: 'meeting.added', subject: { meetingId: M1, panelId: 'p' }, details: { start: '2026-05-12T09:00:00.000Z', end: '2026-05-12T11:00:00.000Z', extra: true } },
+    { at: PLANNED, actor: CHAIR, action: 'meeting.added', subject: { meetingId: M2, panelId: 'p' }, details: { start: '2026-06-09T09:00:00.000Z', end: '2026-06-09T11:00:00.000Z', extra: true } },
+    { at: '2026-05-02T08:00:00.000Z', actor: 'lead', action: 'nomination.recorded', subject: { meetingId: M1, forceId: 'f', panelId: 'p' }, details: { attendee: NADIA, role: 'DI', decisionMaker: true, version: 1 } },
+    { at: '2026-05-12T12:00:00.000Z', actor: CHAIR, action: 'attendance.recorded', subject: { meetingId: M1, forceId: 'f', panelId: 'p' }, details: { attended: true, attendee: NADIA, substitute: false, decisionMaker: true, version: 1 } },
+    { at: '2026-06-01T08:00:00.000Z', actor: CHAIR, action: 'meeting.cancelled', subject: { meetingId: M2, panelId: 'p' }, details: { reason: 'no cases to discuss', note: 'Quiet month', version: 2 } },
+  ];
+  const head = await writeLegacy(db, entries);
+  await db.destroy();
+  return { options: old.options, dispose: old.dispose, head };
+}
+
+/** Entries as the bot chained them before the key: unkeyed SHA-256 over the details, kept in audit_log itself. */
+async function writeLegacy(db: Kysely<any>, entries: Entry[]): Promise<{ seq: number; hash: string }> {
   let prev = GENESIS_HASH;
-  for (let seq = 1; seq <= n; seq += 1) {
-    const e = { at: AT, actor: 'system', action: 'meeting.planned', subject: { meetingId: `m${seq}` }, details: { n: seq } };
+  let seq = 0;
+  for (const e of entries) {
+    seq += 1;
     const hash = legacyEntryHash(prev, seq, e);
     await sql`insert into audit_log (seq, at, actor, action, subject_json, details_json, prev_hash, hash)
-      values (${seq}, ${AT}, 'system', 'meeting.planned', ${JSON.stringify(e.subject)}, ${JSON.stringify(e.details)}, ${prev}, ${hash})`.execute(db);
+      values (${seq}, ${e.at}, ${e.actor}, ${e.action}, ${JSON.stringify(e.subject)}, ${JSON.stringify(e.details)}, ${prev}, ${hash})`.execute(db);
     prev = hash;
   }
-  return prev;
+  return { seq, hash: prev };
+}
+
+async function withStore(options: StoreOptions, fn: (s: Store) => Promise<void>): Promise<void> {
+  const store = await openStore(options);
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
 describe.each(STORE_KINDS)('an audit log from before the chain was keyed, on %s', (kind) => {
-  it('moves each entry\'s details out of the chain, keeps them verifiable, and seals them once with a keyed entry', async () => {
-    const old = await partlyMigrated(kind, '007_evidence');
+  it('is moved apart from its details, left unsealed until an operator seals it with the head they checked, and then verifies against its tables', async () => {
+    const old = await oldDatabase(kind);
     try {
-      const legacyHead = await legacyEntries(old.db, 5);
-      await old.db.destroy();
-      const store = await openStore(old.options);
-      try {
-        expect(store.migratedNow).toEqual(['008_audit_keeping']);
-        const [third] = await store.audit.page(2, 1);
-        expect(third).toMatchObject({ seq: 3, details: { n: 3 }, detailsHash: null });
-        expect(await sealLegacyChain(store, AT)).toBe(true);
+      await withStore(old.options, async (store) => {
+        expect(await unsealedLegacy(store.audit)).toEqual(old.head);
+        const [fourth] = await store.audit.page(3, 1);
+        expect(fourth).toMatchObject({ seq: 4, details: { attended: true }, detailsHash: null });
+        // Unsealed, verify says what to do, and nothing is written onto it.
+        expect((await verifyAuditLog(store, TEST_AUDIT_KEY)).broken?.problem).toMatch(new RegExp(`seal them with \`panel-bot audit seal --legacy-head ${old.head.seq}:${old.head.hash}\``));
+        await expect(store.audit.append([{ at: AT, actor: 'system', action: 'x', subject: {}, details: {} }])).rejects.toThrow(/unkeyed and unsealed/);
+        // A head that is not the log's is refused.
+        const wrong = await sealLegacyChain(store, TEST_AUDIT_KEY, { seq: old.head.seq, hash: GENESIS_HASH }, 'cli:op', AT);
+        expect(wrong.ok ? '' : wrong.error.code).toBe('HEAD_DIFFERS');
+        const sealed = await sealLegacyChain(store, TEST_AUDIT_KEY, old.head, 'cli:op', AT);
+        expect(sealed).toEqual({ ok: true, value: { seq: 6, sealed: 5 } });
         const [seal] = await store.audit.page(5, 1);
-        expect(seal).toMatchObject({ seq: 6, action: SEAL_ACTION, details: { legacyEntries: 5, legacyHead }, prevHash: legacyHead });
+        expect(seal).toMatchObject({ action: SEAL_ACTION, actor: 'cli:op', prevHash: old.head.hash, details: { legacyEntries: 5, legacyHead: old.head.hash } });
         const report = await verifyAuditLog(store, TEST_AUDIT_KEY);
+        // The held meeting has no meeting record (007 made none) and its attendance is in the old format: both agree.
         expect(report).toMatchObject({ entries: 6, legacy: 5, broken: null, state: [] });
         expect(reportOk(report)).toBe(true);
-        // Appends chain on as usual after the seal.
-        await store.audit.append([{ at: AT, actor: 'system', action: 'meeting.planned', subject: {}, details: {} }]);
+        expect((await sealLegacyChain(store, TEST_AUDIT_KEY, old.head, 'cli:op', AT)).ok).toBe(false);
+        await store.audit.append([{ at: AT, actor: 'system', action: 'conversation.added', subject: { conversationId: 'c' }, details: {} }]);
         expect(reportOk(await verifyAuditLog(store, TEST_AUDIT_KEY))).toBe(true);
-      } finally {
-        await store.close();
-      }
-      // Reopened (nothing to migrate), it does not seal again.
-      const again = await openStore(old.options);
-      try {
-        expect(await sealLegacyChain(again, AT)).toBe(false);
-        expect((await again.audit.head()).seq).toBe(7);
-      } finally {
-        await again.close();
-      }
+      });
     } finally {
       await old.dispose();
     }
   });
 
-  it('catches a legacy entry changed after the seal, though its unkeyed hash was recomputed', async () => {
-    const old = await partlyMigrated(kind, '007_evidence');
+  it('catches an old record improved after migration: a decision maker "unknown" made "yes"', async () => {
+    const old = await oldDatabase(kind);
     try {
-      await legacyEntries(old.db, 3);
-      await old.db.destroy();
-      const store = await openStore(old.options);
-      try {
-        await sealLegacyChain(store, AT);
-        // Rewrite entry 3's details and recompute its unkeyed hash: the seal's HMAC still covers the old one.
-        const forged = legacyEntryHash((await store.audit.page(1, 1))[0]!.hash, 3, { at: AT, actor: 'system', action: 'meeting.planned', subject: { meetingId: 'm3' }, details: { n: 99 } });
-        const raw = kind === 'sqlite' ? 'drop trigger audit_log_no_update; drop trigger audit_details_no_update;' : 'drop trigger audit_log_no_update on audit_log; drop trigger audit_details_no_update on audit_details;';
-        await rawSql(kind, old.options, `${raw} update audit_details set details_json = '{"n":99}' where seq = 3; update audit_log set hash = '${forged}' where seq = 3;`);
-        expect((await verifyAuditLog(store, TEST_AUDIT_KEY)).broken).toMatchObject({ seq: 4, problem: expect.stringMatching(/link to the previous entry/) });
-      } finally {
-        await store.close();
-      }
+      await withStore(old.options, async (store) => {
+        await sealLegacyChain(store, TEST_AUDIT_KEY, old.head, 'cli:op', AT);
+        await rawSql(old.options, `update attendance set attendees_json = replace(attendees_json, '"decisionMaker":"unknown"', '"decisionMaker":"yes"')`);
+        expect((await verifyAuditLog(store, TEST_AUDIT_KEY)).state.map((p) => p.message)).toEqual([expect.stringMatching(new RegExp(`^attendance row ${M1} / f differs from its audit entry 4`))]);
+      });
+    } finally {
+      await old.dispose();
+    }
+  });
+
+  it('protects an old entry\'s who and when after its details are erased: the seal holds their digest', async () => {
+    const old = await oldDatabase(kind);
+    try {
+      await withStore(old.options, async (store) => {
+        await sealLegacyChain(store, TEST_AUDIT_KEY, old.head, 'cli:op', AT);
+        const guardsOff = kind === 'sqlite' ? 'drop trigger audit_log_no_update;' : 'drop trigger audit_log_no_update on audit_log;';
+        // Details erased as retention would (the erasure's own entry is not what this checks), then the actor changed.
+        await rawSql(old.options, `delete from audit_details where seq = 3; ${guardsOff} update audit_log set actor = 'someone-else' where seq = 3`);
+        expect((await verifyAuditLog(store, TEST_AUDIT_KEY)).broken).toMatchObject({ seq: 6, problem: expect.stringMatching(/does not seal them as they are now/) });
+      });
     } finally {
       await old.dispose();
     }
   });
 });
 
-async function rawSql(kind: string, options: object, text: string): Promise<void> {
-  const o = options as Record<string, string>;
-  if (kind === 'sqlite') {
+async function rawSql(options: StoreOptions, text: string): Promise<void> {
+  if (options.kind === 'sqlite') {
     const { default: SQLite } = await import('better-sqlite3');
-    const db = new SQLite(o.file!);
+    const db = new SQLite(options.file);
     try {
       db.exec(text);
     } finally {
@@ -93,10 +140,10 @@ async function rawSql(kind: string, options: object, text: string): Promise<void
     return;
   }
   const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: o.url! });
+  const client = new pg.Client({ connectionString: options.url });
   await client.connect();
   try {
-    await client.query(`set search_path = ${o.schema!}`);
+    await client.query(`set search_path = ${options.schema!}`);
     await client.query(text);
   } finally {
     await client.end();

@@ -9,17 +9,19 @@ import { storeOptions } from '../scheduler/store/open-store.js';
 import { cliRunner } from './support/cli-runner.js';
 import { dumpStore } from './support/store-dump.js';
 
-// The sample timetables run from 2020: a sync in January 2020 plans a year that seven years on is all past the cutoff.
+// The sample timetables run from 2020: a sync in January 2020 plans a year that two years on is all past the cutoff.
+// A real purge may not run as of the future, so the store keeps two years (the least allowed) and runs in the past.
 const OLD = '2020-01-15T09:00:00Z';
-const RECENT = '2027-09-01T09:00:00Z';
-const NOW = '2028-03-16T10:00:00Z';
+const RECENT = '2022-09-01T09:00:00Z';
+const NOW = '2023-03-16T10:00:00Z';
+const FUTURE = '2999-01-01T00:00:00Z';
 
 describe('panel-bot purge', () => {
   let dir: string;
   let env: NodeJS.ProcessEnv;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'panel-bot-purge-'));
-    env = { DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml' };
+    env = { DATA_DIR: dir, PANELS_CONFIG: 'config/panels.sample.yaml', RETENTION_YEARS: '2' };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,7 +48,7 @@ describe('panel-bot purge', () => {
     expect(dry.code).toBe(0);
     expect(await dump()).toEqual(stored);
     const lines = dry.out.split('\n');
-    expect(lines[0]).toBe('purge: retention 7 years; meetings that ended before 2021-03-16 (Europe/London)');
+    expect(lines[0]).toBe('purge: retention 2 years; meetings that ended before 2021-03-16 (Europe/London)');
     expect(lines[1]).toMatch(/^meetings would go: \d+ \((?:[a-z-]+ \d+, )+[a-z-]+ \d+\)$/);
     expect(lines[1]).toContain('southampton 12');
     expect(lines.at(-1)).toBe('dry run: nothing was changed');
@@ -60,6 +62,26 @@ describe('panel-bot purge', () => {
     const again = await purge('--now', NOW);
     expect(again.out).toMatch(/^meetings removed: 0$/m);
     expect(again.out.split('\n').at(-1)).toBe('nothing to remove');
+  });
+
+  it('refuses a real purge as of more than an hour ahead of the clock, changing nothing; a dry run may look ahead', async () => {
+    await run('sync', '--now', OLD);
+    const stored = await dump();
+    const refused = await purge('--now', FUTURE);
+    expect(refused).toMatchObject({ code: 2, out: '' });
+    expect(refused.err).toMatch(/^panel-bot: --now 2999-01-01T00:00:00\.000Z is more than an hour ahead of the clock \(.+\): .* Use --dry-run to see what a future purge would remove$/);
+    expect(await dump()).toEqual(stored);
+    const dry = await purge('--now', FUTURE, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/^meetings would go: [1-9]\d* /m);
+    expect(await dump()).toEqual(stored);
+  });
+
+  it('lets a real purge run as of a few minutes ahead of the clock (clocks drift), or of the past', async () => {
+    const soon = new Date(Date.now() + 30 * 60_000).toISOString();
+    expect((await purge('--now', soon)).code).toBe(0);
+    expect((await purge('--now', NOW)).code).toBe(0);
+    expect((await purge()).code).toBe(0);
   });
 
   it('refuses a --now that is not an instant, as bad usage', async () => {

@@ -1,11 +1,17 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { cliRunner } from './support/cli-runner.js';
+import { partlyMigrated } from './support/partly-migrated.js';
+import { GENESIS_HASH, legacyEntryHash } from '../scheduler/domain/audit-chain.js';
+import { startBot } from '../bot/compose.js';
+import { loadConfig } from '../bot/config.js';
+import { silentLog } from '../scheduler/log.js';
 import { SUMMARY_COLUMNS } from '../scheduler/review/review-outputs.js';
 
 const NOW = '2026-11-22T12:00:00Z';
@@ -185,11 +191,12 @@ describe('panel-bot', () => {
     const db = new SQLite(join(dir, 'panels.db'));
     db.exec(`drop trigger audit_log_no_delete; delete from audit_log where seq > ${Number(seq) - 2}`);
     db.close();
-    // Truncated, the chain that is left still links: only the head held outside shows what went.
-    expect(await run('audit', 'verify')).toMatchObject({ code: 0 });
+    // Truncated, the chain that is left still links; the meetings those entries planned now have none, and the
+    // head held outside says exactly what went.
+    expect(await run('audit', 'verify')).toMatchObject({ code: 1, err: expect.stringMatching(/^panel-bot: state: meetings row \S+ has no audit entry/) });
     const r = await run('audit', 'verify', '--head', `${seq}:${hash}`);
     expect(r).toMatchObject({ code: 1, out: '' });
-    expect(r.err).toBe(`panel-bot: head check failed: the log ends at entry ${Number(seq) - 2}, before entry ${seq} of the head you hold: 2 entries are missing from the end`);
+    expect(r.err.split('\n')[0]).toBe(`panel-bot: head check failed: the log ends at entry ${Number(seq) - 2}, before entry ${seq} of the head you hold: 2 entries are missing from the end`);
   });
 
   it.each([['sync'], ['schedule'], ['tick'], ['review'], ['flags'], ['audit', 'verify'], ['audit', 'checkpoint'], ['purge'], ['redact', 'note']])('answers %s --help with its usage and exit 0', async (...command) => {
@@ -203,6 +210,27 @@ describe('panel-bot', () => {
     const r = await run('audit', 'verify', '--head', head);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--head .* is not SEQ:HASH/);
+  });
+
+  it('after an upgrade, leaves the old unkeyed log to the operator to seal with the head verify shows, and starts no server until then', async () => {
+    const old = await partlyMigrated('sqlite', '007_evidence');
+    const e = { at: NOW, actor: 'system', action: 'national-leads.changed', subject: {}, details: {} };
+    const hash = legacyEntryHash(GENESIS_HASH, 1, e);
+    await sql`insert into audit_log (seq, at, actor, action, subject_json, details_json, prev_hash, hash) values (1, ${NOW}, 'system', ${e.action}, '{}', '{}', ${GENESIS_HASH}, ${hash})`.execute(old.db);
+    await old.db.destroy();
+    copyFileSync((old.options as { file: string }).file, join(dir, 'panels.db'));
+    await old.dispose();
+    const unsealed = await run('audit', 'verify');
+    expect(unsealed.code).toBe(1);
+    expect(unsealed.err).toContain(`seal them with \`panel-bot audit seal --legacy-head 1:${hash}\``);
+    await expect(startBot(loadConfig({ ...env, PORT: '0' }), silentLog)).rejects.toThrow(/not sealed yet.*panel-bot audit seal --legacy-head 1:/s);
+    // (The bin prints a thrown error as `panel-bot: …` with exit 1; in process it arrives as the error.)
+    await expect(run('sync', '--now', NOW)).rejects.toThrow(/unkeyed and unsealed.*audit seal/);
+    expect(await run('audit', 'seal', '--legacy-head', `1:${'0'.repeat(64)}`)).toMatchObject({ code: 1, err: expect.stringMatching(/not at the head you gave: nothing was sealed/) });
+    expect(await run('audit', 'seal', '--legacy-head', `1:${hash}`)).toMatchObject({ code: 0, out: expect.stringMatching(/^sealed: entries 1 to 1, .* by entry 2/) });
+    expect(await run('sync', '--now', NOW)).toMatchObject({ code: 0 });
+    expect(await run('audit', 'verify')).toMatchObject({ code: 0, out: expect.stringMatching(/intact: \d+ entries verified \(1 written before the chain was keyed\)/) });
+    expect(await run('audit', 'seal', '--legacy-head', `1:${hash}`)).toMatchObject({ code: 1, err: expect.stringMatching(/no unsealed entries/) });
   });
 
   it('keeps the local audit key in DATA_DIR, readable by its owner only, and fails at the first entry with another key', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../bot/compose.js';
 import type { FakeConnector } from './support/fake-connector.js';
 import { dumpStore } from './support/store-dump.js';
-import { freshStore, TEST_DATABASE_URL, type TestStore } from './support/stores.js';
+import { freshStore, TEST_AUDIT_KEY, TEST_DATABASE_URL, type TestStore } from './support/stores.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 import { botAddedToTeam, cardAction, channelMessage, GARETH, NADIA } from './support/teams-activities.js';
 import { startTestBot, type TestBot } from './support/test-bot.js';
@@ -58,7 +58,7 @@ describe('the database restarting under a running bot (PostgreSQL through a cutt
     url.host = `${proxy.host}:${proxy.port}`;
     // startBot takes no schema: pg reads libpq's `options` from the URL, so the pool's sessions start in ours.
     url.search = `?options=${encodeURIComponent(`-c search_path=${t.options.kind === 'postgres' ? t.options.schema : ''}`)}`;
-    ({ bot, connector, stop } = await startTestBot({ now: () => now, env: { DATABASE_URL: url.toString() } }));
+    ({ bot, connector, stop } = await startTestBot({ now: () => now, env: { DATABASE_URL: url.toString(), AUDIT_KEY: TEST_AUDIT_KEY.secret } }));
   });
   afterEach(async () => {
     proxy.restore();

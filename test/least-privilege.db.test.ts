@@ -8,6 +8,7 @@ import { nominate } from '../scheduler/nominations/nominations.js';
 import { syncPanels } from '../scheduler/planning/sync.js';
 import { openStore, type StoreOptions } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
+import { BOT_TABLES } from '../scheduler/store/tables.js';
 import { sampleConfig } from './support/sample.js';
 import { TEST_AUDIT_KEY, TEST_DATABASE_URL } from './support/stores.js';
 
@@ -31,6 +32,27 @@ async function freshSchemaAndRole(admin: pg.Client) {
   url.username = role;
   url.password = '';
   return { schema, role, url: url.toString() };
+}
+
+/** Every table of a schema with its ACL and its catalogue row's version (xmin): any GRANT or REVOKE, even one that changes nothing, moves the latter. */
+async function aclsIn(admin: pg.Client, schema: string): Promise<Record<string, { acl: string | null; columns: string[]; xmin: string }>> {
+  const { rows } = await admin.query<{ name: string; acl: string | null; xmin: string; columns: string[] }>(
+    `select c.relname as name, c.relacl::text as acl, c.xmin::text as xmin,
+       array(select a.attname || '=' || a.attacl::text from pg_attribute a where a.attrelid = c.oid and a.attacl is not null order by a.attname) as columns
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relkind = 'r'`, [schema]);
+  return Object.fromEntries(rows.map((r) => [r.name, { acl: r.acl, columns: r.columns, xmin: r.xmin }]));
+}
+
+/** The schema's own ACL and catalogue row version. */
+async function schemaAcl(admin: pg.Client, schema: string) {
+  return (await admin.query('select nspacl::text as acl, xmin::text as xmin from pg_namespace where nspname = $1', [schema])).rows[0];
+}
+
+/** Which table privileges a role has on a table, by any route (directly, PUBLIC, membership). */
+async function privilegesOf(admin: pg.Client, role: string, table: string): Promise<string[]> {
+  const all = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'];
+  const { rows } = await admin.query<{ p: string; has: boolean }>('select p, has_table_privilege($1::name, $2::text, p) as has from unnest($3::text[]) p', [role, table, all]);
+  return rows.filter((r) => r.has).map((r) => r.p);
 }
 
 async function dropSchemaAndRole(admin: pg.Client, schema: string, role: string): Promise<void> {
@@ -122,7 +144,44 @@ describe('the app on PostgreSQL as a least-privilege role (MIGRATION_DATABASE_UR
     expect(Number((await app.query('select count(*) as n from audit_log')).rows[0].n)).toBeGreaterThan(0);
   });
 
-  it('opens again as the same role: the grants are given afresh and the store still works', async () => {
+  it('grants on the bot\'s own tables, which are exactly those the migrations make (BOT_TABLES lists them all)', async () => {
+    const { rows } = await admin.query<{ tablename: string }>('select tablename from pg_tables where schemaname = $1 order by tablename', [where.schema]);
+    expect(rows.map((r) => r.tablename)).toEqual([...BOT_TABLES, 'kysely_migration', 'kysely_migration_lock'].sort());
+    for (const table of BOT_TABLES) {
+      const expected = table === 'audit_log' ? ['SELECT', 'INSERT'] : table === 'audit_details' ? ['SELECT', 'INSERT', 'DELETE'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+      expect([table, await privilegesOf(admin, where.role, `${where.schema}.${table}`)]).toEqual([table, expected]);
+    }
+    expect(await privilegesOf(admin, where.role, `${where.schema}.kysely_migration`)).toEqual(['SELECT']);
+    expect(await privilegesOf(admin, where.role, `${where.schema}.kysely_migration_lock`)).toEqual(['SELECT']);
+  });
+
+  it('opens again as the same role with nothing to change: no GRANT or REVOKE touches a table or the schema', async () => {
+    const before = await aclsIn(admin, where.schema);
+    const schemaBefore = await schemaAcl(admin, where.schema);
+    await (await openStore(options)).close();
+    expect(await aclsIn(admin, where.schema)).toEqual(before);
+    expect(await schemaAcl(admin, where.schema)).toEqual(schemaBefore);
+  });
+
+  it('opens again after someone changed the grants by hand: takes back only what is extra, gives back only what is missing', async () => {
+    const before = await aclsIn(admin, where.schema);
+    await admin.query(`grant truncate on ${where.schema}.meetings to ${where.role}`);
+    await admin.query(`grant update (actor) on ${where.schema}.audit_log to ${where.role}`);
+    await admin.query(`grant select on ${where.schema}.forces to ${where.role} with grant option`);
+    await admin.query(`revoke insert on ${where.schema}.outbox from ${where.role}`);
+    expect(await privilegesOf(admin, where.role, `${where.schema}.meetings`)).toContain('TRUNCATE');
+    await (await openStore(options)).close();
+    const after = await aclsIn(admin, where.schema);
+    const touched = ['meetings', 'audit_log', 'forces', 'outbox'];
+    for (const table of Object.keys(before)) {
+      if (touched.includes(table)) expect([table, after[table]!.acl, after[table]!.columns]).toEqual([table, before[table]!.acl, before[table]!.columns]);
+      else expect([table, after[table]]).toEqual([table, before[table]]);
+    }
+    await expect(app.query('truncate meetings')).rejects.toThrow(/permission denied/);
+    await expect(app.query("update audit_log set actor = 'x'")).rejects.toThrow(/permission denied/);
+  });
+
+  it('opens again as the same role: the store still works', async () => {
     const again = await openStore(options);
     try {
       expect((await again.audit.head()).seq).toBe((await store.audit.head()).seq);
@@ -193,6 +252,119 @@ describe('an app role that could act as the owner another way', () => {
       await expect(openStore(options)).rejects.toThrow(`the app role "${where.role}" is a superuser`);
     } finally {
       await admin.query(`alter role ${where.role} nosuperuser`);
+    }
+  });
+});
+
+describe('instances starting together (MIGRATION_DATABASE_URL)', () => {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  let where: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+  let options: StoreOptions;
+
+  beforeAll(async () => {
+    await admin.connect();
+    where = await freshSchemaAndRole(admin);
+    options = { kind: 'postgres', url: where.url, schema: where.schema, poolSize: 2, migrationUrl: TEST_DATABASE_URL, auditKey: TEST_AUDIT_KEY };
+  });
+
+  afterAll(async () => {
+    if (where) await dropSchemaAndRole(admin, where.schema, where.role);
+    await admin.end();
+  });
+
+  const openAndClose = async () => (await openStore(options)).close();
+
+  it('all start, six at once, on a fresh schema (no `tuple concurrently updated`)', async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, openAndClose));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect(await privilegesOf(admin, where.role, `${where.schema}.meetings`)).toEqual(['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
+  });
+
+  it('never take a running instance\'s privileges away, even for a moment, while they start (with or without grants to fix)', async () => {
+    const running = await openStore(options);
+    const raw = await clientAs(where.url, where.schema);
+    try {
+      await syncPanels(running, sampleConfig(), '2027-04-01T08:00:00.000Z');
+      const failures: unknown[] = [];
+      const attempt = async (read: () => Promise<unknown>) => {
+        try {
+          await read();
+        } catch (err) {
+          failures.push(err);
+        }
+      };
+      // Through the store's pool, and (many more, being cheap) on a raw connection as the same role.
+      const readMeetings = async (times: number) => {
+        for (let i = 0; i < times; i++) {
+          await attempt(async () => expect((await running.meetings.list()).length).toBeGreaterThan(0));
+          for (let j = 0; j < 10; j++) await attempt(() => raw.query('select 1 from meetings limit 1'));
+        }
+      };
+      for (let round = 0; round < 6; round++) {
+        // Every other round someone has widened the grants by hand, so the starting instances have something to revoke.
+        if (round % 2) await admin.query(`grant truncate on all tables in schema ${where.schema} to ${where.role}`);
+        const opens = await Promise.allSettled([readMeetings(30), openAndClose(), openAndClose(), openAndClose()]);
+        expect(opens.filter((o) => o.status === 'rejected')).toEqual([]);
+      }
+      expect(failures).toEqual([]);
+      expect(await privilegesOf(admin, where.role, `${where.schema}.meetings`)).toEqual(['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
+    } finally {
+      await raw.end();
+      await running.close();
+    }
+  });
+});
+
+describe('another app\'s tables in the same schema (the README allows sharing one, `public` by default)', () => {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  let where: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+  let owner: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+  let other: Awaited<ReturnType<typeof freshSchemaAndRole>>;
+
+  beforeAll(async () => {
+    await admin.connect();
+    where = await freshSchemaAndRole(admin);
+    owner = await freshSchemaAndRole(admin);
+    other = await freshSchemaAndRole(admin);
+    await admin.query(`alter schema ${where.schema} owner to ${owner.role}`);
+    // One table another app's role owns, one the superuser made (as a superuser migration role might have, for another app).
+    await admin.query(`create table ${where.schema}.other_apps_secrets (secret text)`);
+    await admin.query(`alter table ${where.schema}.other_apps_secrets owner to ${other.role}`);
+    await admin.query(`create table ${where.schema}.other_apps_ledger (entry text)`);
+    await admin.query(`grant select on ${where.schema}.other_apps_ledger to ${other.role}`);
+  });
+
+  afterAll(async () => {
+    for (const w of [where, owner, other]) if (w) await dropSchemaAndRole(admin, w.schema, w.role);
+    await admin.end();
+  });
+
+  const foreign = async () => {
+    const acls = await aclsIn(admin, where.schema);
+    return { secrets: acls.other_apps_secrets, ledger: acls.other_apps_ledger };
+  };
+
+  it.each([
+    ['a plain owner role', () => owner.url],
+    ['a superuser', () => TEST_DATABASE_URL],
+  ])('are left untouched when %s migrates: no error, and the app role gets nothing on them', async (_name, migrationUrl) => {
+    const before = await foreign();
+    const store = await openStore({ kind: 'postgres', url: where.url, schema: where.schema, poolSize: 2, migrationUrl: migrationUrl(), auditKey: TEST_AUDIT_KEY });
+    try {
+      await store.ping();
+      expect((await store.meetings.list()).length).toBeGreaterThanOrEqual(0);
+    } finally {
+      await store.close();
+    }
+    expect(await foreign()).toEqual(before);
+    expect(await privilegesOf(admin, where.role, `${where.schema}.other_apps_secrets`)).toEqual([]);
+    expect(await privilegesOf(admin, where.role, `${where.schema}.other_apps_ledger`)).toEqual([]);
+    const app = await clientAs(where.url, where.schema);
+    try {
+      await expect(app.query('select * from other_apps_secrets')).rejects.toThrow(/permission denied/);
+      await expect(app.query('select * from other_apps_ledger')).rejects.toThrow(/permission denied/);
+    } finally {
+      await app.end();
     }
   });
 });

@@ -85,16 +85,26 @@ describe.each(STORE_KINDS)('retention repository contract on %s', (kind) => {
     expect(await r().orphanedEntries('2022-01-01T00:00:00.000Z', [])).toEqual([4]);
   });
 
-  it('deletes finished messages by when they finished, never pending ones', async () => {
+  it('deletes finished messages about no stored meeting by when they finished, never pending ones', async () => {
     await t.store.meetings.insertMany([meeting('a', 0)], AT);
-    await t.store.outbox.enqueue([message('sent', 'a.0', AT), message('failed', 'a.0', AT), message('skipped', 'a.0', AT), message('sent-late', 'a.0', AT), message('pending', 'a.0', AT)]);
+    // '' is no meeting (a digest, a checkpoint); 'gone.1' a meeting no longer stored (unplanned).
+    await t.store.outbox.enqueue([
+      message('sent', '', AT), message('failed', 'gone.1', AT), message('skipped', '', AT), message('sent-late', '', AT), message('pending', '', AT),
+      message('of-a-stored-meeting', 'a.0', AT), message('failed-of-a-stored-meeting', 'a.0', AT),
+    ]);
     await t.store.outbox.markSent('sent', null, '2020-02-01T00:00:00.000Z');
     await t.store.outbox.markFinal('failed', 'failed', 'x', '2020-02-01T00:00:00.000Z');
     await t.store.outbox.markFinal('skipped', 'skipped', 'x', '2020-02-01T00:00:00.000Z');
     await t.store.outbox.markSent('sent-late', null, '2020-03-01T00:00:00.000Z');
+    await t.store.outbox.markSent('of-a-stored-meeting', 'act', '2020-01-15T00:00:00.000Z');
+    await t.store.outbox.markFinal('failed-of-a-stored-meeting', 'failed', 'x', '2020-01-15T00:00:00.000Z');
     expect(await r().deleteFinishedMessages('2020-02-01T00:00:00.000Z')).toBe(0);
     expect(await r().deleteFinishedMessages('2020-02-15T00:00:00.000Z')).toBe(3);
-    expect((await t.store.outbox.list()).map((m) => m.id).sort()).toEqual(['pending', 'sent-late']);
+    expect((await t.store.outbox.list()).map((m) => m.id).sort()).toEqual(['failed-of-a-stored-meeting', 'of-a-stored-meeting', 'pending', 'sent-late']);
+    // A stored meeting's messages go with it, however old.
+    expect(await r().deleteFinishedMessages('2030-01-01T00:00:00.000Z')).toBe(1);
+    expect((await r().deleteMeetings(['a.0'])).rows.outbox).toBe(2);
+    expect((await t.store.outbox.list()).map((m) => m.id)).toEqual(['pending']);
   });
 
   it('forgets people with no role last seen before an instant', async () => {

@@ -1,21 +1,30 @@
+import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reportLines, reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
+import { checkpointWeek, queueWeeklyCheckpoint } from '../scheduler/audit/checkpoint.js';
 import { redactNote } from '../scheduler/audit/redact-note.js';
+import { sealLegacyChain } from '../scheduler/audit/seal.js';
+import { GENESIS_HASH, legacyEntryHash, SEAL_ACTION } from '../scheduler/domain/audit-chain.js';
 import { issueFeeds, resolveFeed } from '../scheduler/calendar/feed-tokens.js';
 import type { OutboxMessage, PanelsConfig, Result } from '../scheduler/domain/types.js';
 import { sendApologies } from '../scheduler/meetings/apologies.js';
-import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
+import { cancelMeeting, rescheduleMeeting } from '../scheduler/meetings/cancellations.js';
 import { inviteForce } from '../scheduler/meetings/invitations.js';
 import { recordAttendance } from '../scheduler/meetings/record-attendance.js';
+import { cardMessageId, queueCardUpdates } from '../scheduler/nominations/card-messages.js';
+import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
 import { DEFAULT_FROM } from '../scheduler/planning/panels-config.js';
 import { syncPanels } from '../scheduler/planning/sync.js';
+import { openStore } from '../scheduler/store/open-store.js';
+import { queueDigests } from '../scheduler/review/open-flags.js';
 import { purge, retentionWindows } from '../scheduler/retention/purge.js';
 import { heldWith, notHeld, present } from './support/answers.js';
+import { partlyMigrated } from './support/partly-migrated.js';
 import { sampleConfig } from './support/sample.js';
 import { dumpStore } from './support/store-dump.js';
 import { STORE_KINDS, TEST_AUDIT_KEY, useFreshStore } from './support/stores.js';
-import { DAWN, GARETH, NADIA, STRANGER } from './support/teams-activities.js';
+import { CHANNEL, DAWN, GARETH, NADIA, STRANGER, TENANT } from './support/teams-activities.js';
 
 // Seven years back from 16 March 2026 (Europe/London) keeps meetings that ended on or after 16 March 2019.
 const NOW = '2026-03-16T10:00:00.000Z';
@@ -31,6 +40,7 @@ const NOT_HELD = 'southampton.2018-11-05';
 const REDACTED = 'southampton.2018-12-03'; // cancelled, its note later redacted
 const KEPT_OLD = 'southampton.2019-04-01'; // planned in 2018, ends after the cutoff
 const KEPT_NEW = 'southampton.2025-10-06';
+const KIERAN = 'ae97ba94-d0ed-482f-8f6d-05584ef8aa38'; // Portsmouth's chair in the sample
 const PAT = { aadObjectId: '5a1b2c3d-0000-4000-8000-000000000002', name: 'Pat Lowe' };
 
 /** The sample panels, their timetables running from 2018 (the sample's start from 2020). */
@@ -45,8 +55,8 @@ const must = <T>(r: Result<T>): T => {
   return r.value;
 };
 
-const message = (id: string, meetingId: string, createdAt: string): OutboxMessage => ({
-  id, kind: 'notice', conversationId: 'a:personal', meetingId, forceId: 'hampshire', cardId: null, personAadObjectId: null,
+const message = (id: string, meetingId: string, createdAt: string, kind: OutboxMessage['kind'] = 'notice'): OutboxMessage => ({
+  id, kind, conversationId: 'a:personal', meetingId, forceId: 'hampshire', cardId: null, personAadObjectId: null,
   status: 'pending', attempts: 0, nextAttemptAt: createdAt, activityId: null, lastError: null, createdAt,
 });
 
@@ -93,14 +103,17 @@ describe.each(STORE_KINDS)('retention on %s', (kind) => {
   }
 
   async function seedOutbox() {
+    // Messages about no meeting (digests, checkpoints) carry an empty meeting id; one about a meeting since unplanned, its id.
     await s().outbox.enqueue([
       message('of-a-removed-meeting', HELD, '2018-06-25T08:00:00.000Z'),
-      message('sent-long-ago', KEPT_NEW, '2025-12-31T08:00:00.000Z'),
-      message('sent-lately', KEPT_NEW, '2026-03-09T08:00:00.000Z'),
-      message('failed-long-ago', KEPT_NEW, '2026-01-04T08:00:00.000Z'),
-      message('skipped-long-ago', KEPT_NEW, '2025-11-30T08:00:00.000Z'),
-      message('still-pending', KEPT_NEW, '2025-10-01T08:00:00.000Z'),
+      message('sent-long-ago', '', '2025-12-31T08:00:00.000Z', 'digest'),
+      message('sent-lately', '', '2026-03-09T08:00:00.000Z', 'digest'),
+      message('failed-long-ago', '', '2026-01-04T08:00:00.000Z', 'audit-checkpoint'),
+      message('skipped-long-ago', 'southampton.unplanned', '2025-11-30T08:00:00.000Z'),
+      message('still-pending', '', '2025-10-01T08:00:00.000Z', 'digest'),
+      message('of-a-kept-meeting', KEPT_NEW, '2025-09-25T08:00:00.000Z', 'card'),
     ]);
+    await s().outbox.markSent('of-a-kept-meeting', 'act-0', '2025-09-25T08:00:00.000Z');
     await s().outbox.markSent('sent-long-ago', 'act-1', '2026-01-01T08:00:00.000Z');
     await s().outbox.markSent('sent-lately', 'act-2', '2026-03-10T08:00:00.000Z');
     await s().outbox.markFinal('failed-long-ago', 'failed', 'gone', '2026-01-05T08:00:00.000Z');
@@ -145,15 +158,62 @@ describe.each(STORE_KINDS)('retention on %s', (kind) => {
     expect([rows.cancellations, rows.apologies, rows.invitations]).toEqual([[], [], []]);
   });
 
-  it('removes finished messages after 30 days, strangers after 30 days and idle calendar links after a year', async () => {
+  it('removes finished messages about no kept meeting after 30 days, strangers after 30 days and idle calendar links after a year', async () => {
     const r = await run();
-    expect((await s().outbox.list()).map((m) => m.id).sort()).toEqual(['sent-lately', 'still-pending']);
+    expect((await s().outbox.list()).map((m) => m.id).sort()).toEqual(['of-a-kept-meeting', 'sent-lately', 'still-pending']);
     expect(r.counts.outbox).toBe(4);
     expect([...(await s().teams.teamsUserIds([STRANGER.aadObjectId, GARETH.aadObjectId, PAT.aadObjectId])).keys()].sort()).toEqual([GARETH.aadObjectId, PAT.aadObjectId].sort());
     expect(r.counts.peopleSeen).toBe(1);
     const tokens = await Promise.all(['never-used', 'used-lately', 'used-long-ago', 'issued-lately'].map((h) => s().feeds.byHash(h)));
     expect(tokens.map((x) => x?.hash ?? null)).toEqual([null, 'used-lately', null, 'issued-lately']);
     expect(r.counts.feedTokens).toBe(2);
+  });
+
+  it("keeps a kept meeting's messages however old: its posted card is still updated, and its jobs queue nothing again", async () => {
+    // Over 30 days before the purge: the cards (and a reminder) posted, one meeting moved to after the purge,
+    // another cancelled with a note. After the purge the note is redacted, and the moved meeting comes round again.
+    await s().teams.saveConversation({ id: CHANNEL, tenantId: TENANT, serviceUrl: 'http://127.0.0.1:9/', kind: 'channel', teamId: 'team', userAadObjectId: null, botId: '28:bot' }, NEW_SYNC);
+    await s().teams.link('force', 'hampshire', CHANNEL, GARETH.aadObjectId, NEW_SYNC);
+    const moved = 'southampton.2026-02-02';
+    const cancelled = 'portsmouth.2026-01-29';
+    const card = cardMessageId(moved, 'hampshire');
+    const queued = await queueNominationWork(s(), '2026-01-28T09:00:00.000Z');
+    expect(queued).toEqual(expect.arrayContaining([card, `reminder:${moved}:hampshire`, cardMessageId(cancelled, 'hampshire')]));
+    for (const id of queued) await s().outbox.markSent(id, `act:${id}`, '2026-01-28T09:05:00.000Z');
+    must(await rescheduleMeeting(s(), moved, { date: '2026-04-20', time: '10:00' }, undefined, DAWN.aadObjectId, '2026-01-29T09:00:00.000Z'));
+    must(await cancelMeeting(s(), { meetingId: cancelled, reason: 'other', note: 'Chair unwell' }, KIERAN, '2026-01-28T10:00:00.000Z'));
+    for (const m of await s().outbox.list({ status: 'pending' })) if (m.kind === 'card-update') await s().outbox.markSent(m.id, null, '2026-01-30T09:05:00.000Z');
+    const before = (await s().outbox.list()).filter((m) => m.meetingId === moved || m.meetingId === cancelled).map((m) => m.id).sort();
+
+    await run();
+    expect((await s().outbox.list()).filter((m) => m.meetingId === moved || m.meetingId === cancelled).map((m) => m.id).sort()).toEqual(before);
+    // The redaction finds the posted card and queues its update in place.
+    must(await redactNote(s(), { meetingId: cancelled, why: 'it named a family' }, 'operator', NOW));
+    expect(await s().outbox.get(`card-update:${cancelled}:hampshire:note-redacted`)).toMatchObject({ status: 'pending', cardId: cardMessageId(cancelled, 'hampshire') });
+    await s().transaction((tx) => queueCardUpdates(tx, moved, 'later', NOW));
+    expect(await s().outbox.get(`card-update:${moved}:hampshire:later`)).toMatchObject({ status: 'pending', cardId: card });
+    // Within the moved meeting's lead time, its card and reminder are queued already: no second card, no second reminder.
+    const later = await queueNominationWork(s(), '2026-04-15T09:00:00.000Z');
+    expect(later.filter((id) => id.includes(moved))).toEqual([]);
+  });
+
+  it("removes a digest or weekly checkpoint 30 days after it went, and the jobs never queue it again", async () => {
+    await s().teams.saveConversation({ id: CHANNEL, tenantId: TENANT, serviceUrl: 'http://127.0.0.1:9/', kind: 'channel', teamId: 'team', userAadObjectId: null, botId: '28:bot' }, NEW_SYNC);
+    await s().teams.link('national', '', CHANNEL, 'operator', NEW_SYNC);
+    const MONDAY = '2026-01-05T09:00:00.000Z';
+    const old = [...(await queueDigests(s(), MONDAY, async () => CHANNEL)), ...(await queueWeeklyCheckpoint(s(), MONDAY))];
+    expect(old).toEqual(expect.arrayContaining(['digest:hampshire:2026-01-05', expect.stringMatching(/^audit-checkpoint:2026-W02:/)]));
+    for (const id of old) await s().outbox.markSent(id, `act:${id}`, '2026-01-05T09:05:00.000Z');
+    const r = await run();
+    expect(await Promise.all(old.map((id) => s().outbox.get(id)))).toEqual(old.map(() => null));
+    expect(r.counts.outbox).toBeGreaterThanOrEqual(old.length);
+    // The jobs queue only today's digest and this week's checkpoint: NOW is a Monday in week 12.
+    expect(checkpointWeek(NOW)).toBe('2026-W12');
+    const again = [...(await queueDigests(s(), NOW, async () => CHANNEL)), ...(await queueWeeklyCheckpoint(s(), NOW))];
+    expect(again.length).toBeGreaterThan(0);
+    expect(again.filter((id) => old.includes(id) || id.includes('2026-01-05') || id.includes('2026-W02'))).toEqual([]);
+    // Later in the week, nothing more: the week's checkpoint is queued already, and digests go on Mondays only.
+    expect([...(await queueDigests(s(), '2026-03-18T09:00:00.000Z', async () => CHANNEL)), ...(await queueWeeklyCheckpoint(s(), '2026-03-18T09:00:00.000Z'))]).toEqual([]);
   });
 
   it('keeps a calendar link whose feed was fetched within the year', async () => {
@@ -222,5 +282,39 @@ describe.each(STORE_KINDS)('retention on %s', (kind) => {
     const r = await run(false, '2019-01-01T12:00:00.000Z');
     expect(r.entrySeq).toBeNull();
     expect(await dump()).toEqual(stored);
+  });
+});
+
+describe.each(STORE_KINDS)('retention over a log begun before the chain was keyed, on %s', (kind) => {
+  it("erases the old unkeyed entries' details but never the seal's, and the log still verifies", async () => {
+    const old = await partlyMigrated(kind, '006_bot_state');
+    try {
+      const entries: Array<{ at: string; actor: string; action: string; subject: Record<string, string>; details: Record<string, unknown> }> = [
+        { at: '2018-05-01T08:00:00.000Z', actor: 'system', action: 'force.added', subject: { forceId: 'hampshire' }, details: { fields: ['name'] } },
+        { at: '2018-05-02T08:00:00.000Z', actor: GARETH.aadObjectId, action: 'conversation.added', subject: { conversationId: 'a:personal' }, details: { kind: 'personal' } },
+      ];
+      let head = { seq: 0, hash: GENESIS_HASH };
+      for (const e of entries) {
+        const hash = legacyEntryHash(head.hash, head.seq + 1, e);
+        await sql`insert into audit_log (seq, at, actor, action, subject_json, details_json, prev_hash, hash)
+          values (${head.seq + 1}, ${e.at}, ${e.actor}, ${e.action}, ${JSON.stringify(e.subject)}, ${JSON.stringify(e.details)}, ${head.hash}, ${hash})`.execute(old.db);
+        head = { seq: head.seq + 1, hash };
+      }
+      await old.db.destroy();
+      const store = await openStore(old.options);
+      try {
+        const sealed = must(await sealLegacyChain(store, TEST_AUDIT_KEY, head, 'cli:operator', '2018-06-01T08:00:00.000Z'));
+        const r = await purge(store, { now: NOW, retentionYears: 7, dryRun: false });
+        expect(r.erased).toEqual([1, 2]);
+        const after = await store.audit.page(0, 10);
+        expect(after.find((e) => e.seq === sealed.seq)).toMatchObject({ action: SEAL_ACTION, details: { legacyEntries: 2, legacyHead: head.hash } });
+        const report = await verifyAuditLog(store, TEST_AUDIT_KEY);
+        expect(reportOk(report), reportLines(report).join('\n')).toBe(true);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await old.dispose();
+    }
   });
 });

@@ -10,7 +10,7 @@ import { readPanelsFile } from '../panels-file.js';
 import { importAttendanceCommand } from './cli-import.js';
 import { reviewCommand } from './cli-review.js';
 import { flagsCommand } from './cli-flags.js';
-import { auditVerifyCommand } from './cli-audit.js';
+import { auditSealCommand, auditVerifyCommand } from './cli-audit.js';
 import { redactNoteCommand } from './cli-redact.js';
 import { auditCheckpointCommand } from './cli-checkpoint.js';
 import { purgeCommand } from './cli-purge.js';
@@ -100,6 +100,7 @@ export const cliCommands: Record<string, Command> = {
   tick: guarded(tick),
   'audit verify': guarded(auditVerifyCommand),
   'audit checkpoint': guarded(auditCheckpointCommand),
+  'audit seal': guarded(auditSealCommand),
   review: guarded(reviewCommand),
   flags: guarded(flagsCommand),
   'import attendance': guarded(importAttendanceCommand),

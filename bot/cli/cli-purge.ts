@@ -1,10 +1,12 @@
 import type { ParseArgsConfig } from 'node:util';
+import { DateTime } from 'luxon';
 import { IDLE_TOKEN_YEARS, MESSAGE_DAYS, PEOPLE_DAYS, purge, type PurgeSummary } from '../../scheduler/retention/purge.js';
-import { nowFrom, withStore, type Command } from './io.js';
+import { BadArgument, nowFrom, withStore, type Command } from './io.js';
 
 /** The command's line in `panel-bot --help`. */
 export const PURGE_USAGE = `  purge [--now ISO-8601] [--dry-run]    remove what RETENTION_YEARS and the shorter limits say has been kept long enough,
-                                        and print what went; --dry-run prints the same and changes nothing`;
+                                        and print what went; --dry-run prints the same and changes nothing
+                                        (a real run refuses a --now over an hour ahead of the clock)`;
 
 export const PURGE_OPTIONS: ParseArgsConfig['options'] = {
   now: { type: 'string' },
@@ -15,10 +17,26 @@ export const PURGE_OPTIONS: ParseArgsConfig['options'] = {
 export const purgeCommand: Command = async (values, config, io) => {
   const now = nowFrom(values);
   const dryRun = values['dry-run'] === true;
+  if (!dryRun) refuseFuture(now, DateTime.utc());
   const summary = await withStore(config, (store) => purge(store, { now, retentionYears: config.retentionYears, dryRun }));
   for (const line of purgeLines(summary)) io.out(line);
   return 0;
 };
+
+/** How far ahead of the clock a real purge's --now may be: past any drift between clocks, far short of any retention limit. */
+export const FUTURE_LEEWAY_MINUTES = 60;
+
+/**
+ * A real purge as of a future instant would delete for good what is still within its period (a meeting that ended
+ * 6 years ago, a message sent last week), so only a dry run may look ahead.
+ */
+export function refuseFuture(now: string, clock: DateTime): void {
+  const limit = clock.plus({ minutes: FUTURE_LEEWAY_MINUTES });
+  if (Date.parse(now) <= limit.toMillis()) return;
+  throw new BadArgument(
+    `--now ${now} is more than an hour ahead of the clock (${clock.toUTC().toISO()}): a purge as of a future instant would remove for good records still within their retention period. Use --dry-run to see what a future purge would remove`,
+  );
+}
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -33,8 +51,8 @@ export function purgeLines(s: PurgeSummary): string[] {
     `meetings ${verb}: ${meetings}${panels ? ` (${panels})` : ''}`,
     `with them: nominations ${c.nominations}, attendance records ${c.attendance}, meeting records ${c.meetingRecords}, cancellations ${c.cancellations}, apologies ${c.apologies}, invitations ${c.invitations}`,
     `audit entries whose details are erased: ${c.auditDetails} (the chain keeps their hashes)`,
-    `outbox messages ${verb}: ${c.outbox} (sent, failed or skipped over ${MESSAGE_DAYS} days ago, or about a meeting removed)`,
-    `people seen ${verb}: ${c.peopleSeen} (no role, not seen for ${PEOPLE_DAYS} days)`,
+    `outbox messages ${verb}: ${c.outbox} (about a meeting removed, or about no meeting kept and sent, failed or skipped over ${MESSAGE_DAYS} days ago)`,
+    `people seen ${verb}: ${c.peopleSeen} (no role, named for no recent or coming meeting, not seen for ${PEOPLE_DAYS} days; their personal chats go too)`,
     `calendar links ${verb}: ${c.feedTokens} (not used for ${plural(IDLE_TOKEN_YEARS, 'year')})`,
     s.dryRun ? 'dry run: nothing was changed' : s.entrySeq === null ? 'nothing to remove' : `recorded in audit entry ${s.entrySeq}`,
   ];

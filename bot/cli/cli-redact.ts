@@ -1,8 +1,7 @@
-import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import { DateTime } from 'luxon';
 import { redactNote } from '../../scheduler/audit/redact-note.js';
-import { BadArgument, refuse, withStore, type Command } from './io.js';
+import { BadArgument, operator, refuse, withStore, type Command } from './io.js';
 
 export const REDACT_USAGE = 'panel-bot redact note MEETING_ID --reason TEXT';
 
@@ -10,15 +9,6 @@ export const REDACT_USAGE = 'panel-bot redact note MEETING_ID --reason TEXT';
 export const REDACT_OPTIONS: ParseArgsConfig['options'] = {
   reason: { type: 'string' },
 };
-
-/** Who ran the command, as the audit log records them: the operating-system account (the command line has no other). */
-function operator(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
 
 /**
  * `panel-bot redact note MEETING_ID --reason TEXT`: erases a cancellation's note from the store and from the audit

@@ -18,6 +18,7 @@ commands:
                                         the open compliance flags in scope, in plain words
   audit verify [--head SEQ:HASH]        check the audit log's keyed chain end to end and against the state tables;
                                         the last line is \`head <seq> <hash>\`: keep it, and give it back as --head SEQ:HASH
+  audit seal --legacy-head SEQ:HASH     once, after upgrading: seal the entries written before the chain was keyed
   audit checkpoint [--now ISO-8601]     post the audit log's head to the national leads in Teams now (the conversation
                                         linked with \`link national\`, else their personal chats)
 ${PURGE_USAGE}
@@ -60,6 +61,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   },
   'audit verify': { head: { type: 'string' } },
   'audit checkpoint': { now: { type: 'string' } },
+  'audit seal': { 'legacy-head': { type: 'string' } },
   'import attendance': IMPORT_OPTIONS,
   'redact note': REDACT_OPTIONS,
   purge: PURGE_OPTIONS,

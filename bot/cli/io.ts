@@ -1,9 +1,9 @@
+import { userInfo } from 'node:os';
 import { DateTime } from 'luxon';
 import { rollingRange } from '../../scheduler/domain/date-range.js';
 import { periodBound } from '../../scheduler/domain/periods.js';
 import { openStore } from '../../scheduler/store/open-store.js';
 import { configuredStore } from '../audit-key.js';
-import { sealLegacyChain } from '../../scheduler/audit/seal.js';
 import type { Store } from '../../scheduler/store/store.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 
@@ -59,11 +59,19 @@ export function parseBounds(values: Values, now?: string): { from?: string; to?:
 /** `--now` when given, else the current instant. */
 export const nowFrom = (values: Values): string => (typeof values.now === 'string' ? parseInstant(values.now, 'now') : DateTime.utc().toISO());
 
+/** Who ran a command, as the audit log records them: the operating-system account (the command line has no other). */
+export function operator(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
 /** Runs `fn` with the configured store open, and closes it whatever happens. */
 export async function withStore<T>(config: Readonly<AppConfig>, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(configuredStore(config, null));
   try {
-    await sealLegacyChain(store, DateTime.utc().toISO());
     return await fn(store);
   } finally {
     await store.close();

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../domain/audit-chain.js';
 import type { AuditEntry } from '../domain/types.js';
-import type { StateRows, Store } from '../store/store.js';
+import type { AuditRepo, StateRows } from '../store/store.js';
 
 /** A state row the chain does not account for, or an entry whose row is missing or says something else. */
 export interface StateProblem {
@@ -9,139 +9,192 @@ export interface StateProblem {
   message: string;
 }
 
-/** What the latest entry about one row says the row holds: null when the entry's details were erased. */
+/** What the latest entry about one row says the row holds: facts are null when the entry's details were erased. */
 interface Expected {
   seq: number;
   facts: Record<string, unknown> | null;
-  /** Written in a format from before these facts were recorded in full: the row is checked for existence only. */
-  partial: boolean;
+  /** Who wrote it and when: kept by the chain even once the details are erased. */
+  by: string;
+  at: string;
 }
 
-type Table = 'nominations' | 'attendance' | 'meeting_records' | 'cancellations' | 'apologies' | 'invitations';
+type Table = 'meetings' | 'nominations' | 'attendance' | 'meeting_records' | 'cancellations' | 'apologies' | 'invitations';
+const TABLES: Table[] = ['meetings', 'nominations', 'attendance', 'meeting_records', 'cancellations', 'apologies', 'invitations'];
 
 const keyOf = (...parts: Array<string | undefined>) => parts.map((p) => p ?? '?').join(' / ');
 
-/**
- * Replays the audit log's entries into what each state row should hold (the latest entry about a row wins), then
- * compares with the tables: a row no entry explains, a row that says something else, an entry whose row is gone.
- */
-export function stateReplay() {
-  const expected = new Map<Table, Map<string, Expected>>();
-  const set = (table: Table, key: string, seq: number, facts: Record<string, unknown> | null, partial = false) => {
-    if (!expected.has(table)) expected.set(table, new Map());
-    expected.get(table)!.set(key, { seq, facts, partial });
-  };
-  const withdrawn = new Map<string, number>(); // meeting → seq of its latest not-held entry
-  // Retention deleted these meetings' rows along with erasing their entries' details: nothing about them is expected any more.
-  const forget = (meetingId: string) => {
-    for (const rows of expected.values()) for (const key of [...rows.keys()]) if (key === meetingId || key.startsWith(`${meetingId} / `)) rows.delete(key);
-    withdrawn.delete(meetingId);
-  };
-  return {
-    entry(e: AuditEntry) {
-      if (e.action === 'retention.purged') for (const id of purgedMeetings(e)) forget(id);
-      else replayEntry(e, set, withdrawn);
-    },
-    async against(store: Store): Promise<StateProblem[]> {
-      return compare(expected, withdrawn, await store.audit.stateRows());
-    },
-  };
-}
+/** The replayed state: per table, what each row should hold; per meeting, its latest not-held entry and confirmations. */
+class Replayed {
+  readonly rows = new Map<Table, Map<string, Expected>>(TABLES.map((t) => [t, new Map()]));
+  /** Confirmations, apart: each names the record version it confirms and is folded in when comparing. */
+  readonly confirmations = new Map<string, Expected>();
+  readonly withdrawnAt = new Map<string, number>();
+  /** Meetings held under the record format from before meeting records existed (migration 007 made none for them). */
+  readonly heldBeforeRecords = new Set<string>();
 
-const purgedMeetings = (e: AuditEntry): string[] => (Array.isArray(e.details?.meetings) ? e.details.meetings.filter((m): m is string => typeof m === 'string') : []);
+  set(table: Table, key: string, e: AuditEntry, facts: Record<string, unknown> | null): void {
+    this.rows.get(table)!.set(key, { seq: e.seq, facts, by: e.actor, at: e.at });
+  }
 
-type Setter = (table: Table, key: string, seq: number, facts: Record<string, unknown> | null, partial?: boolean) => void;
+  get(table: Table, key: string): Expected | undefined {
+    return this.rows.get(table)!.get(key);
+  }
 
-function replayEntry(e: AuditEntry, set: Setter, withdrawn: Map<string, number>): void {
-  const { meetingId, forceId } = e.subject;
-  const d = e.details;
-  const mf = keyOf(meetingId, forceId);
-  switch (e.action) {
-    case 'nomination.recorded':
-    case 'nomination.changed': {
-      const attendee = d?.attendee as { aadObjectId?: unknown } | undefined;
-      return set('nominations', mf, e.seq, d && { person: attendee?.aadObjectId, role: d.role, decisionMaker: d.decisionMaker, version: d.version });
-    }
-    case 'attendance.recorded':
-    case 'attendance.corrected':
-      return set('attendance', mf, e.seq, d && { outcome: d.outcome, attendees: d.attendees, source: d.source, forceConfirmation: d.forceConfirmation, version: d.version, withdrawn: false }, d !== null && d.outcome === undefined);
-    case 'attendance.confirmed':
-    case 'attendance.disputed':
-      return confirm(e, set, mf);
-    case 'meeting.held':
-    case 'meeting.not-held':
-      if (e.action === 'meeting.not-held') withdrawn.set(meetingId ?? '', e.seq);
-      return set('meeting_records', keyOf(meetingId), e.seq, d && { outcome: d.outcome, notHeldReason: d.notHeldReason ?? null, agencies: d.agencies, source: d.source });
-    case 'meeting.cancelled':
-      return set('cancellations', keyOf(meetingId), e.seq, d && { reason: d.reason, note: d.note ?? '' });
-    case 'cancellation.note-redacted':
-      return set('cancellations', keyOf(meetingId), e.seq, d && { reason: d.reason, note: '' });
-    case 'apologies.sent': {
-      const by = d?.sentBy as { aadObjectId?: unknown } | undefined;
-      const sub = d?.substitute as { aadObjectId?: unknown } | null | undefined;
-      return set('apologies', mf, e.seq, d && { sentBy: by?.aadObjectId, substitute: sub?.aadObjectId ?? null });
-    }
-    case 'meeting.force-invited':
-      return set('invitations', mf, e.seq, d && {});
+  /** A meeting gone with everything recorded about it (retention, or the planner dropping a plain meeting). */
+  forget(meetingId: string): void {
+    for (const rows of this.rows.values()) for (const key of [...rows.keys()]) if (key === meetingId || key.startsWith(`${meetingId} / `)) rows.delete(key);
+    for (const key of [...this.confirmations.keys()]) if (key.startsWith(`${meetingId} / `)) this.confirmations.delete(key);
+    this.withdrawnAt.delete(meetingId);
   }
 }
 
-/** A confirmation changes one fact of the record it names by version; kept apart and folded in when comparing. */
-function confirm(e: AuditEntry, set: Setter, mf: string): void {
-  set('attendance', `${mf}#confirmation`, e.seq, e.details && { forceConfirmation: e.action === 'attendance.confirmed' ? 'confirmed' : 'disputed', version: e.details.recordVersion });
+/**
+ * Replays the audit log's entries into what each state row should hold (the latest entry about a row wins), then
+ * compares with the tables: a row no entry explains, a row that says something else (who and when included), an
+ * entry whose row is gone, and a meeting whose status its records do not support.
+ */
+export function stateReplay() {
+  const r = new Replayed();
+  return {
+    entry(e: AuditEntry) {
+      if (e.action === 'retention.purged') for (const id of listed(e.details?.meetings)) r.forget(id);
+      else replayEntry(r, e);
+    },
+    async against(audit: Pick<AuditRepo, 'stateRows'>): Promise<StateProblem[]> {
+      return compare(r, await audit.stateRows());
+    },
+  };
 }
 
-function compare(expected: Map<Table, Map<string, Expected>>, withdrawn: Map<string, number>, rows: StateRows): StateProblem[] {
-  const problems: StateProblem[] = [];
-  const actual: Record<Table, Map<string, Record<string, unknown>>> = {
-    nominations: new Map(rows.nominations.map((n) => [keyOf(n.meetingId, n.forceId), { person: n.aadObjectId, role: n.role, decisionMaker: n.decisionMaker, version: n.version }])),
-    attendance: new Map(rows.attendance.map((a) => [keyOf(a.meetingId, a.forceId), { outcome: a.outcome, attendees: a.attendees, source: a.source, forceConfirmation: a.forceConfirmation, version: a.version, withdrawn: a.withdrawnAt !== null }])),
-    meeting_records: new Map(rows.meetingRecords.map((r) => [keyOf(r.meetingId), { outcome: r.outcome, notHeldReason: r.notHeldReason, agencies: r.agencies, source: r.source }])),
-    cancellations: new Map(rows.cancellations.map((c) => [keyOf(c.meetingId), { reason: c.reason, note: c.note }])),
-    apologies: new Map(rows.apologies.map((a) => [keyOf(a.meetingId, a.forceId), { sentBy: a.sentBy.aadObjectId, substitute: a.substitute?.aadObjectId ?? null }])),
-    invitations: new Map(rows.invitations.map((i) => [keyOf(i.meetingId, i.forceId), {}])),
+const listed = (v: unknown): string[] => (Array.isArray(v) ? v.filter((m): m is string => typeof m === 'string') : []);
+const person = (v: unknown) => (v && typeof v === 'object' ? (v as { aadObjectId?: unknown; name?: unknown }) : null);
+
+function replayEntry(r: Replayed, e: AuditEntry): void {
+  const { meetingId, forceId } = e.subject;
+  const d = e.details;
+  const mf = keyOf(meetingId, forceId);
+  // Every state row is a meeting's, or about one: an entry naming no meeting describes none of them.
+  if (!meetingId) return;
+  switch (e.action) {
+    case 'meeting.planned':
+    case 'meeting.added':
+    case 'meeting.replanned':
+    case 'meeting.rescheduled':
+      return r.set('meetings', keyOf(meetingId), e, d && { start: d.start, end: d.end, extra: e.action === 'meeting.added' || (r.get('meetings', keyOf(meetingId))?.facts?.extra ?? false) });
+    case 'meeting.unplanned':
+      return r.forget(meetingId);
+    case 'nomination.recorded':
+    case 'nomination.changed':
+      return r.set('nominations', mf, e, d && { person: person(d.attendee)?.aadObjectId, name: person(d.attendee)?.name, role: d.role, decisionMaker: d.decisionMaker, version: d.version });
+    case 'attendance.recorded':
+    case 'attendance.corrected':
+      if (d && d.outcome === undefined) r.heldBeforeRecords.add(meetingId);
+      return r.set('attendance', mf, e, d && (d.outcome === undefined ? legacyAttendance(d) : { outcome: d.outcome, attendees: d.attendees, source: d.source, forceConfirmation: d.forceConfirmation, version: d.version }));
+    case 'attendance.confirmed':
+    case 'attendance.disputed':
+      r.confirmations.set(mf, { seq: e.seq, facts: d && { forceConfirmation: e.action === 'attendance.confirmed' ? 'confirmed' : 'disputed', version: d.recordVersion }, by: e.actor, at: e.at });
+      return;
+    case 'meeting.held':
+    case 'meeting.not-held':
+      if (e.action === 'meeting.not-held') r.withdrawnAt.set(meetingId, e.seq);
+      return r.set('meeting_records', keyOf(meetingId), e, d && { outcome: d.outcome, notHeldReason: d.notHeldReason ?? null, agencies: d.agencies, source: d.source });
+    case 'meeting.cancelled':
+      return r.set('cancellations', keyOf(meetingId), e, d && { reason: d.reason, note: d.note ?? '' });
+    case 'cancellation.note-redacted':
+      return redacted(r, e);
+    case 'apologies.sent':
+      return r.set('apologies', mf, e, d && { sentBy: person(d.sentBy)?.aadObjectId, sentByName: person(d.sentBy)?.name, substitute: person(d.substitute)?.aadObjectId ?? null });
+    case 'meeting.force-invited':
+      return r.set('invitations', mf, e, d && {});
+  }
+}
+
+/** Before migration 007 a force's record was one person, attended or not, with a pre-ticked decision maker (a "yes" then became "unknown"). */
+function legacyAttendance(d: Record<string, unknown>): Record<string, unknown> {
+  const attended = d.attended === true;
+  return { legacy: true, outcome: attended ? 'attended' : 'absent', people: attended ? [person(d.attendee)?.aadObjectId ?? null] : [], decisionMakers: attended ? [d.decisionMaker ? 'unknown' : 'no'] : [], version: d.version };
+}
+
+/** A redacted note: the cancellation stands as it was (who and when included), its note now empty. */
+function redacted(r: Replayed, e: AuditEntry): void {
+  const key = keyOf(e.subject.meetingId);
+  const before = r.get('cancellations', key);
+  const facts = e.details && { reason: e.details.reason, note: '' };
+  r.rows.get('cancellations')!.set(key, { seq: e.seq, facts, by: before?.by ?? e.actor, at: before?.at ?? e.at });
+}
+
+type Row = Record<string, unknown>;
+
+/** Each table's rows as the facts an entry records, keyed as the replay keys them; who and when apart. */
+function actualRows(rows: StateRows): Record<Table, Map<string, { facts: Row; by: string; at: string; legacy?: Row }>> {
+  const m = <T>(list: T[], key: (x: T) => string, f: (x: T) => { facts: Row; by: string; at: string; legacy?: Row }) => new Map(list.map((x) => [key(x), f(x)]));
+  return {
+    meetings: m(rows.meetings, (x) => keyOf(x.id), (x) => ({ facts: { start: x.start, end: x.end, extra: x.extra }, by: '', at: '' })),
+    nominations: m(rows.nominations, (n) => keyOf(n.meetingId, n.forceId), (n) => ({ facts: { person: n.aadObjectId, name: n.name, role: n.role, decisionMaker: n.decisionMaker, version: n.version }, by: n.nominatedBy, at: n.nominatedAt })),
+    attendance: m(rows.attendance, (a) => keyOf(a.meetingId, a.forceId), (a) => ({
+      facts: { outcome: a.outcome, attendees: a.attendees, source: a.source, forceConfirmation: a.forceConfirmation, version: a.version, withdrawn: a.withdrawnAt !== null, confirmedBy: a.confirmedBy, confirmedAt: a.confirmedAt },
+      legacy: { legacy: true, outcome: a.outcome, people: a.attendees.map((p) => p.aadObjectId), decisionMakers: a.attendees.map((p) => p.decisionMaker), version: a.version, withdrawn: a.withdrawnAt !== null },
+      by: a.recordedBy, at: a.recordedAt,
+    })),
+    meeting_records: m(rows.meetingRecords, (x) => keyOf(x.meetingId), (x) => ({ facts: { outcome: x.outcome, notHeldReason: x.notHeldReason, agencies: x.agencies, source: x.source }, by: x.recordedBy, at: x.recordedAt })),
+    cancellations: m(rows.cancellations, (c) => keyOf(c.meetingId), (c) => ({ facts: { reason: c.reason, note: c.note }, by: c.cancelledBy, at: c.cancelledAt })),
+    apologies: m(rows.apologies, (a) => keyOf(a.meetingId, a.forceId), (a) => ({ facts: { sentBy: a.sentBy.aadObjectId, sentByName: a.sentBy.name, substitute: a.substitute?.aadObjectId ?? null }, by: '', at: a.sentAt })),
+    invitations: m(rows.invitations, (i) => keyOf(i.meetingId, i.forceId), (i) => ({ facts: {}, by: i.invitedBy, at: i.invitedAt })),
   };
-  const patched = applyConfirmations(expected, withdrawn);
-  for (const table of Object.keys(actual) as Table[]) {
-    const want = patched.get(table) ?? new Map<string, Expected>();
+}
+
+function compare(r: Replayed, rows: StateRows): StateProblem[] {
+  const problems: StateProblem[] = [];
+  const actual = actualRows(rows);
+  for (const table of TABLES) {
+    const want = table === 'attendance' ? attendanceExpected(r) : r.rows.get(table)!;
     for (const [key, row] of actual[table]) {
       const e = want.get(key);
-      if (!e) problems.push({ table, key, message: `${table} row ${key} has no audit entry: it was written outside the bot` });
-      else if (e.facts === null) problems.push({ table, key, message: `${table} row ${key} is still there, but the details of its entry ${e.seq} were erased` });
-      else if (!e.partial && canonicalJson(row) !== canonicalJson(e.facts)) problems.push({ table, key, message: `${table} row ${key} differs from its audit entry ${e.seq}: the table says ${canonicalJson(row)}, the entry ${canonicalJson(e.facts)}` });
+      const say = (message: string) => problems.push({ table, key, message: `${table} row ${key} ${message}` });
+      if (!e) say('has no audit entry: it was written outside the bot');
+      else if (e.facts === null) say(`is still there, but the details of its entry ${e.seq} were erased`);
+      else {
+        const got = e.facts.legacy ? row.legacy! : pick(row.facts, e.facts);
+        if (canonicalJson(got) !== canonicalJson(e.facts)) say(`differs from its audit entry ${e.seq}: the table says ${canonicalJson(got)}, the entry ${canonicalJson(e.facts)}`);
+        else if ((row.by && row.by !== e.by) || (row.at && row.at !== e.at)) say(`says it was written by ${row.by || '?'} at ${row.at || '?'}, but its audit entry ${e.seq} was by ${e.by} at ${e.at}`);
+      }
     }
     for (const [key, e] of want) {
       if (e.facts !== null && !actual[table].has(key)) problems.push({ table, key, message: `${table} row ${key} recorded by audit entry ${e.seq} is missing from the table` });
     }
   }
-  problems.push(...meetingStatusProblems(rows));
+  problems.push(...meetingStatusProblems(rows, r.heldBeforeRecords));
   return problems;
 }
 
-/** Folds each confirmation into the attendance it confirms, and marks records of meetings later recorded not held as withdrawn. */
-function applyConfirmations(expected: Map<Table, Map<string, Expected>>, withdrawn: Map<string, number>): Map<Table, Map<string, Expected>> {
-  const out = new Map(expected);
-  const attendance = new Map<string, Expected>();
-  for (const [key, e] of expected.get('attendance') ?? []) {
-    if (key.endsWith('#confirmation')) continue;
+/** Only the facts the entry records: a confirmation's who and when are compared only when the entry names them. */
+const pick = (row: Row, facts: Row): Row => Object.fromEntries(Object.keys(row).filter((k) => facts[k] !== undefined).map((k) => [k, row[k]]));
+
+/** Each attendance record as its latest entry, with a later confirmation of that version folded in and a later not-held withdrawal. */
+function attendanceExpected(r: Replayed): Map<string, Expected> {
+  const out = new Map<string, Expected>();
+  for (const [key, e] of r.rows.get('attendance')!) {
     let facts = e.facts;
-    const c = expected.get('attendance')?.get(`${key}#confirmation`);
-    if (facts && c && c.seq > e.seq && c.facts && c.facts.version === facts.version) facts = { ...facts, forceConfirmation: c.facts.forceConfirmation };
+    const c = r.confirmations.get(key);
+    if (facts && !facts.legacy && c && c.seq > e.seq && c.facts && c.facts.version === facts.version) {
+      facts = { ...facts, forceConfirmation: c.facts.forceConfirmation, confirmedBy: c.by, confirmedAt: c.at };
+    }
     const meetingId = key.split(' / ')[0]!;
-    if (facts && (withdrawn.get(meetingId) ?? 0) > e.seq) facts = { ...facts, withdrawn: true };
-    attendance.set(key, { ...e, facts });
+    if (facts) facts = { ...facts, withdrawn: (r.withdrawnAt.get(meetingId) ?? 0) > e.seq };
+    out.set(key, { ...e, facts });
   }
-  out.set('attendance', attendance);
   return out;
 }
 
 /** A meeting's status must agree with its records: cancelled with a cancellation, held or not held with a meeting record. */
-function meetingStatusProblems(rows: StateRows): StateProblem[] {
+function meetingStatusProblems(rows: StateRows, heldBeforeRecords: Set<string>): StateProblem[] {
   const cancelled = new Set(rows.cancellations.map((c) => c.meetingId));
-  const records = new Map(rows.meetingRecords.map((r) => [r.meetingId, r.outcome]));
+  const records = new Map(rows.meetingRecords.map((x) => [x.meetingId, x.outcome]));
   const problems: StateProblem[] = [];
   for (const m of rows.meetings) {
-    const ok = m.status === 'cancelled' ? cancelled.has(m.id) : m.status === 'scheduled' ? !records.has(m.id) && !cancelled.has(m.id) : records.get(m.id) === m.status;
+    const ok = m.status === 'cancelled' ? cancelled.has(m.id)
+      : m.status === 'scheduled' ? !records.has(m.id) && !cancelled.has(m.id)
+      : records.get(m.id) === m.status || (m.status === 'held' && !records.has(m.id) && heldBeforeRecords.has(m.id));
     if (!ok) problems.push({ table: 'meetings', key: m.id, message: `meeting ${m.id} is "${m.status}" in the meetings table, which its audited records do not support` });
   }
   return problems;

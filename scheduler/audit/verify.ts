@@ -1,6 +1,6 @@
 import { CHAIN_START, erasedBy, verifyChain, type AuditKey, type ChainBreak } from '../domain/audit-chain.js';
 import type { AuditEntry } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { AuditRepo, Store } from '../store/store.js';
 import { stateReplay, type StateProblem } from './replay.js';
 
 const PAGE = 2000;
@@ -37,6 +37,11 @@ export const reportOk = (r: AuditReport): boolean => !r.broken && !r.headProblem
  * erasures each recorded, and the state tables replayed against the entries that describe them.
  */
 export async function verifyAuditLog(store: Store, key: AuditKey, held: HeldHead | null = null): Promise<AuditReport> {
+  // One snapshot: a write landing between reading the log and reading the tables must not look like tampering.
+  return store.snapshot((reader) => verifyIn(reader.audit, key, held));
+}
+
+async function verifyIn(audit: AuditRepo, key: AuditKey, held: HeldHead | null): Promise<AuditReport> {
   let at = CHAIN_START;
   const report: AuditReport = { entries: 0, head: { seq: 0, hash: at.hash }, legacy: 0, erased: 0, broken: null, headProblem: null, unrecordedErasures: [], state: [] };
   const erased: number[] = [];
@@ -44,7 +49,7 @@ export async function verifyAuditLog(store: Store, key: AuditKey, held: HeldHead
   const replay = stateReplay();
   let heldSeen: AuditEntry | null = null;
   for (;;) {
-    const page = await store.audit.page(at.seq, PAGE);
+    const page = await audit.page(at.seq, PAGE);
     if (page.length === 0) break;
     const { broken, last } = verifyChain(key, page, at);
     const good = broken ? page.slice(0, page.findIndex((e) => e.seq === broken.seq)) : page;
@@ -63,18 +68,25 @@ export async function verifyAuditLog(store: Store, key: AuditKey, held: HeldHead
     }
   }
   // Unkeyed entries are only ever a prefix sealed by a keyed one; a log that ends unkeyed was rewritten without the key.
-  if (!report.broken && at.seq > 0 && !at.keyed) report.broken = { seq: at.seq, problem: `entries 1 to ${at.seq} are unkeyed and no keyed entry seals them: the log was rewritten without the audit key` };
+  if (!report.broken && at.seq > 0 && !at.keyed) {
+    report.broken = {
+      seq: at.seq,
+      problem: `entries 1 to ${at.seq} are unkeyed and no keyed entry seals them. If they are this database's history from before the chain was keyed, ` +
+        `check that entry ${at.seq} has hash ${at.hash} and seal them with \`panel-bot audit seal --legacy-head ${at.seq}:${at.hash}\`; if the log was sealed before, it was rewritten without the key`,
+    };
+  }
   report.head = { seq: at.seq, hash: at.hash };
   report.erased = erased.length;
   report.unrecordedErasures = erased.filter((seq) => !recorded.has(seq));
   if (held) report.headProblem = headProblem(held, heldSeen, report);
   // A broken chain makes every later comparison meaningless: the first problem is the one to chase.
-  if (!report.broken) report.state = await replay.against(store);
+  if (!report.broken) report.state = await replay.against(audit);
   return report;
 }
 
 function headProblem(held: HeldHead, seen: AuditEntry | null, report: AuditReport): string | null {
   if (report.broken && report.broken.seq <= held.seq) return null;
+  if (held.seq === 0) return held.hash === CHAIN_START.hash ? null : 'entry 0 is the start of every log, whose hash is 64 zeros';
   if (held.seq > report.head.seq) {
     const missing = held.seq - report.head.seq;
     return `the log ends at entry ${report.head.seq}, before entry ${held.seq} of the head you hold: ${missing} ${missing === 1 ? 'entry is' : 'entries are'} missing from the end`;

@@ -68,9 +68,27 @@ export function chain(key: AuditKey, tail: { seq: number; hash: string }, entrie
   });
 }
 
-/** A seal names how many unkeyed entries it seals (its details may have been erased since: the chain still covers them). */
-function sealsLegacy(e: AuditEntry, legacyEntries: number): boolean {
-  return e.action === SEAL_ACTION && (e.details === null || e.details.legacyEntries === legacyEntries);
+/**
+ * A running digest of the unkeyed entries' every field but their details, with their hashes. The seal records it
+ * under the key, so once an unkeyed entry's details are erased (and its own hash can no longer be checked), its
+ * time, actor, action and subject still cannot change unseen.
+ */
+export function legacyFieldsDigest(previous: string, e: AuditEntry): string {
+  const body = canonicalJson({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, prevHash: e.prevHash, hash: e.hash });
+  return createHash('sha256').update(previous).update('\n').update(body).digest('hex');
+}
+
+/** What a seal records of the unkeyed entries before it. */
+export interface SealDetails {
+  legacyEntries: number;
+  legacyHead: string;
+  legacyFields: string;
+}
+
+/** A seal names how many unkeyed entries it seals, the last one's hash, and their fields' digest. */
+function sealsLegacy(e: AuditEntry, last: ChainPosition): boolean {
+  const d = e.details;
+  return e.action === SEAL_ACTION && d !== null && d.legacyEntries === last.seq && d.legacyHead === last.hash && d.legacyFields === last.legacyFields;
 }
 
 /** True when the stored entry's hash is what the key makes of it (a legacy entry: what SHA-256 makes of it). */
@@ -79,7 +97,7 @@ export function entryMatches(key: AuditKey, e: AuditEntry): boolean {
   return entryHash(key, e.prevHash, e.seq, { ...e, detailsHash: e.detailsHash }) === e.hash;
 }
 
-/** The first keyed entry after entries chained without a key: written once, by the start-up that keyed the chain. */
+/** The first keyed entry after entries chained without a key: written once, by `panel-bot audit seal`. */
 export const SEAL_ACTION = 'audit.keyed';
 
 export type ChainBreak = { seq: number; problem: string };
@@ -89,9 +107,11 @@ export interface ChainPosition {
   seq: number;
   hash: string;
   keyed: boolean;
+  /** The digest of the unkeyed entries so far (see legacyFieldsDigest). */
+  legacyFields: string;
 }
 
-export const CHAIN_START: ChainPosition = { seq: 0, hash: GENESIS_HASH, keyed: false };
+export const CHAIN_START: ChainPosition = { seq: 0, hash: GENESIS_HASH, keyed: false, legacyFields: GENESIS_HASH };
 
 /**
  * Walks entries in stored order and reports the first that was altered, removed or reordered, or whose details no
@@ -104,7 +124,8 @@ export function verifyChain(key: AuditKey, entries: Iterable<AuditEntry>, start:
   for (const e of entries) {
     const problem = entryProblem(key, e, last);
     if (problem) return { broken: { seq: e.seq, problem }, last };
-    last = { seq: e.seq, hash: e.hash, keyed: last.keyed || e.detailsHash !== null };
+    const legacy = e.detailsHash === null;
+    last = { seq: e.seq, hash: e.hash, keyed: last.keyed || !legacy, legacyFields: legacy ? legacyFieldsDigest(last.legacyFields, e) : last.legacyFields };
   }
   return { broken: null, last };
 }
@@ -113,7 +134,9 @@ function entryProblem(key: AuditKey, e: AuditEntry, last: ChainPosition): string
   if (e.seq !== last.seq + 1) return `expected entry ${last.seq + 1} next, found ${e.seq}: an entry was removed or reordered`;
   if (e.prevHash !== last.hash) return 'its link to the previous entry does not match: an entry before it was removed, replaced or reordered';
   if (e.detailsHash === null && last.keyed) return 'it is unkeyed but follows keyed entries: it was written without the audit key';
-  if (e.detailsHash !== null && !last.keyed && last.seq > 0 && !sealsLegacy(e, last.seq)) return `it is the first keyed entry after ${last.seq} unkeyed ones but does not seal them: entries were removed or rewritten without the key`;
+  if (e.detailsHash !== null && !last.keyed && last.seq > 0 && !sealsLegacy(e, last)) {
+    return `it is the first keyed entry after ${last.seq} unkeyed ones but does not seal them as they are now: entries before it were changed, removed or rewritten without the key`;
+  }
   if (!entryMatches(key, e)) {
     return e.seq === 1 || !last.keyed
       ? 'its contents do not match its hash: the entry was altered, or AUDIT_KEY is not the key the log was written with'

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import { ERASURE_ACTIONS } from '../domain/audit-chain.js';
+import { ERASURE_ACTIONS, SEAL_ACTION } from '../domain/audit-chain.js';
 import { londonDate } from '../domain/calendar-days.js';
 import type { Log } from '../log.js';
 import { every, type Job } from '../scheduler.js';
 import type { Repos, Store } from '../store/store.js';
 import type { MeetingRowCounts } from './retention-repo.js';
 
-/** How long what is not a meeting's record is kept: sent messages and Teams ids of people with no role, then calendar links. */
+/** How long what is not a meeting's record is kept: finished messages about no stored meeting and Teams ids of people with no role, then calendar links. */
 export const MESSAGE_DAYS = 30;
 export const PEOPLE_DAYS = 30;
 export const IDLE_TOKEN_YEARS = 1;
@@ -119,10 +119,11 @@ async function purgeIn(tx: Repos, opts: PurgeOptions): Promise<PurgeSummary> {
 
 /**
  * The removed meetings' entries, whatever their age, and every other entry written before the cutoff that no kept
- * meeting needs. Erasure entries keep their details: verify reads in them which erasures were recorded.
+ * meeting needs. Erasure entries keep their details: verify reads in them which erasures were recorded. So does the
+ * seal of the entries written before the chain was keyed: verify checks those entries against it.
  */
 async function eraseDetails(tx: Repos, meetingIds: string[], cutoff: string): Promise<number[]> {
-  const except = [...ERASURE_ACTIONS];
+  const except = [...ERASURE_ACTIONS, SEAL_ACTION];
   const seqs = new Set([
     ...(await tx.retention.meetingEntries(meetingIds, except)),
     ...(await tx.audit.erasable({ before: cutoff, exceptActions: except })),

@@ -28,7 +28,11 @@ export interface RetentionRepo {
   meetingEntries(meetingIds: string[], exceptActions: readonly string[]): Promise<number[]>;
   /** Audit entries written before the instant about a meeting no longer stored (unplanned) whose details still stand. */
   orphanedEntries(before: string, exceptActions: readonly string[]): Promise<number[]>;
-  /** Deletes messages sent, failed or skipped before the instant (by when they finished, else when queued); pending ones stay. */
+  /**
+   * Deletes messages sent, failed or skipped before the instant (by when they finished, else when queued) that are about
+   * no stored meeting (digests and checkpoints, whose meeting id is empty, or a meeting since unplanned). A stored
+   * meeting's messages stay until the meeting goes (`deleteMeetings`); pending ones always stay.
+   */
   deleteFinishedMessages(before: string): Promise<number>;
   /** Forgets the Teams ids (and personal chats) of people last seen before the instant who hold no role and are named for no meeting since. */
   deletePeopleWithoutRoles(before: string): Promise<number>;

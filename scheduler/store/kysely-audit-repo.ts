@@ -53,9 +53,9 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
       if (tail && tail.detailsHash !== null && !entryMatches(key, tail)) {
         throw new Error(`audit log: entry ${tail.seq} does not verify with AUDIT_KEY (a different key, or the entry was altered); nothing was written. Run \`panel-bot audit verify\`.`);
       }
-      // Unkeyed entries are sealed once, by the start-up that keyed the chain; an unkeyed tail any later is a forgery.
+      // Unkeyed entries are sealed once, by an operator (`audit seal`); until then nothing is chained onto them.
       if (tail && tail.detailsHash === null && list[0]!.action !== SEAL_ACTION) {
-        throw new Error(`audit log: entry ${tail.seq} is unkeyed and unsealed, so it was not written by this bot's key; nothing was written. Run \`panel-bot audit verify\`.`);
+        throw new Error(`audit log: entry ${tail.seq} is unkeyed and unsealed; nothing was written. Run \`panel-bot audit verify\`, then \`panel-bot audit seal\`.`);
       }
       const chained = chain(key, tail ? { seq: tail.seq, hash: tail.hash } : { seq: 0, hash: GENESIS_HASH }, list);
       for (let i = 0; i < chained.length; i += BATCH) {
@@ -107,7 +107,7 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
     },
     async stateRows() {
       const [meetings, nominations, attendance, records, cancellations, apologies, invitations] = await Promise.all([
-        db.selectFrom('meetings').select(['id', 'status']).execute(),
+        db.selectFrom('meetings').select(['id', 'status', 'start_utc', 'end_utc', 'extra']).execute(),
         db.selectFrom('nominations').selectAll().execute(),
         db.selectFrom('attendance').selectAll().execute(),
         db.selectFrom('meeting_records').selectAll().execute(),
@@ -116,7 +116,7 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
         db.selectFrom('invitations').selectAll().execute(),
       ]);
       return {
-        meetings: meetings.map((m) => ({ id: m.id, status: m.status as MeetingStatus })),
+        meetings: meetings.map((m) => ({ id: m.id, status: m.status as MeetingStatus, start: m.start_utc, end: m.end_utc, extra: m.extra === 1 })),
         nominations: nominations.map(toNomination),
         attendance: attendance.map((r) => ({ ...toAttendance(r), withdrawnAt: r.withdrawn_at })),
         meetingRecords: records.map(toMeetingRecord),

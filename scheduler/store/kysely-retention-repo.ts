@@ -70,10 +70,13 @@ export function retentionRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
       return (await q.orderBy('d.seq').execute()).map((r) => Number(r.seq));
     },
     async deleteFinishedMessages(before) {
+      // Only messages about no stored meeting: a kept meeting's messages are how its posted cards are found and
+      // updated, and the idempotency keys that stop its jobs posting them again. They go with the meeting.
       const r = await db
         .deleteFrom('outbox')
         .where('status', 'in', FINISHED)
         .where((eb) => eb.fn.coalesce('sent_at', 'created_at'), '<', before)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('meetings').select('meetings.id').whereRef('meetings.id', '=', 'outbox.meeting_id'))))
         .executeTakeFirst();
       return Number(r.numDeletedRows);
     },

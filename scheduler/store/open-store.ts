@@ -10,7 +10,7 @@ import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import type { Store } from './store.js';
-import type { Database } from './tables.js';
+import { BOT_TABLES, type Database } from './tables.js';
 
 /**
  * Where the store is and the key its audit chain is written with. On PostgreSQL, `migrationUrl` (an owner role)
@@ -146,25 +146,86 @@ async function refuseOwnerPowers(db: Kysely<Database>, role: string, tableOwner:
   if (rows[0]?.member) throw new Error(`database: the app role "${role}" is a member of "${tableOwner}", which owns audit_log, so it could act as its owner; REVOKE ${tableOwner} FROM ${role}`);
 }
 
-/** The app role's grants, given afresh at every start (a new table gets its grant with the migration that makes it). */
+/** Serialises the owner's grants across instances and CLI commands (kysely-repos.ts holds 4242001-4242003). */
+const GRANT_LOCK = 4242004;
+
+/** Kysely's bookkeeping, made by the Migrator beside the bot's tables: the app only reads it. */
+const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'] as const;
+
+type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+
+/** What the app role needs on each of the bot's tables, and all it gets. */
+function appPrivileges(table: string): readonly Privilege[] {
+  if ((MIGRATION_TABLES as readonly string[]).includes(table)) return ['SELECT'];
+  if (table === 'audit_log') return ['SELECT', 'INSERT'];
+  if (table === 'audit_details') return ['SELECT', 'INSERT', 'DELETE'];
+  return ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+}
+
+/** Privilege names as PostgreSQL's aclexplode spells them: the only text ever spliced into a GRANT or REVOKE. */
+const PRIVILEGE_NAME = /^[A-Z]+$/;
+const privilegeList = (names: readonly string[]) => {
+  for (const n of names) if (!PRIVILEGE_NAME.test(n)) throw new Error(`database: unexpected privilege name ${JSON.stringify(n)}`);
+  return sql.raw(names.join(', '));
+};
+
+/**
+ * Brings the app role's privileges on the bot's own tables (BOT_TABLES and Kysely's; never another app's in a shared
+ * schema) to exactly what it needs, in one transaction under an advisory lock: instances starting together queue
+ * rather than update the same catalogue rows at once (`tuple concurrently updated`), and a running instance never
+ * sees a privilege missing part way. Only the difference is granted or revoked (a privilege or grant option held
+ * directly, on the table or any of its columns, beyond the need), so an ordinary start changes nothing at all.
+ */
 export async function grantAppRole(owner: Kysely<Database>, role: string, schema: string): Promise<void> {
-  const { rows } = await sql<{ name: string; owner: string }>`
-    select tablename as name, tableowner as owner from pg_catalog.pg_tables where schemaname = ${schema}`.execute(owner);
-  const audit = rows.find((r) => r.name === 'audit_log');
-  if (audit?.owner === role) {
-    throw new Error(`database: the app role "${role}" owns audit_log, so it could drop its guards; make the migration role the owner (REASSIGN OWNED BY ${role} TO <owner>; see the README) or unset MIGRATION_DATABASE_URL`);
-  }
-  if (audit) await refuseOwnerPowers(owner, role, audit.owner);
-  const r = sql.id(role);
-  await sql`grant usage on schema ${sql.id(schema)} to ${r}`.execute(owner);
-  for (const { name } of rows) {
-    const t = sql.id(schema, name);
-    await sql`revoke all on ${t} from ${r}`.execute(owner);
-    if (name.startsWith('kysely_')) await sql`grant select on ${t} to ${r}`.execute(owner);
-    else if (name === 'audit_log') await sql`grant select, insert on ${t} to ${r}`.execute(owner);
-    else if (name === 'audit_details') await sql`grant select, insert, delete on ${t} to ${r}`.execute(owner);
-    else await sql`grant select, insert, update, delete on ${t} to ${r}`.execute(owner);
-  }
+  await owner.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${GRANT_LOCK})`.execute(trx);
+    const names = [...BOT_TABLES, ...MIGRATION_TABLES];
+    const { rows: tables } = await sql<{ name: string; owner: string }>`
+      select c.relname as name, pg_catalog.pg_get_userbyid(c.relowner) as owner
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = ${schema} and c.relkind in ('r', 'p') and c.relname = any(${names}::text[])`.execute(trx);
+    const audit = tables.find((r) => r.name === 'audit_log');
+    if (audit?.owner === role) {
+      throw new Error(`database: the app role "${role}" owns audit_log, so it could drop its guards; make the migration role the owner (REASSIGN OWNED BY ${role} TO <owner>; see the README) or unset MIGRATION_DATABASE_URL`);
+    }
+    if (audit) await refuseOwnerPowers(trx, role, audit.owner);
+
+    const r = sql.id(role);
+    const { rows: usage } = await sql<{ ok: boolean }>`select pg_catalog.has_schema_privilege(${role}::name, ${schema}::name, 'USAGE') as ok`.execute(trx);
+    if (!usage[0]?.ok) await sql`grant usage on schema ${sql.id(schema)} to ${r}`.execute(trx);
+
+    // What the role holds itself (not through PUBLIC or another role), on each table or on any column of it.
+    const { rows: held } = await sql<{ name: string; privilege: string; grantable: boolean; onTable: boolean }>`
+      with app as (select oid from pg_catalog.pg_roles where rolname = ${role}),
+      own as (
+        select c.oid, c.relname, c.relowner, c.relacl from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schema} and c.relkind in ('r', 'p') and c.relname = any(${names}::text[])
+      ),
+      acl as (
+        select own.relname as name, a.privilege_type as privilege, a.is_grantable as grantable, true as on_table
+        from own cross join lateral pg_catalog.aclexplode(coalesce(own.relacl, pg_catalog.acldefault('r', own.relowner))) a
+        where a.grantee = (select oid from app)
+        union all
+        select own.relname, a.privilege_type, a.is_grantable, false
+        from own join pg_catalog.pg_attribute att on att.attrelid = own.oid and att.attacl is not null
+        cross join lateral pg_catalog.aclexplode(att.attacl) a
+        where a.grantee = (select oid from app)
+      )
+      select name, privilege, bool_or(grantable) as grantable, bool_or(on_table) as "onTable" from acl group by name, privilege`.execute(trx);
+
+    for (const { name } of tables) {
+      const want = appPrivileges(name);
+      const has = held.filter((h) => h.name === name);
+      const missing = want.filter((p) => !has.some((h) => h.privilege === p && h.onTable));
+      const extra = has.filter((h) => !(want as readonly string[]).includes(h.privilege)).map((h) => h.privilege);
+      const regrantable = has.filter((h) => h.grantable && (want as readonly string[]).includes(h.privilege)).map((h) => h.privilege);
+      const t = sql.id(schema, name);
+      // Revoking on the table revokes the same privilege (or grant option) on its columns too.
+      if (extra.length) await sql`revoke ${privilegeList(extra)} on table ${t} from ${r}`.execute(trx);
+      if (regrantable.length) await sql`revoke grant option for ${privilegeList(regrantable)} on table ${t} from ${r}`.execute(trx);
+      if (missing.length) await sql`grant ${privilegeList(missing)} on table ${t} to ${r}`.execute(trx);
+    }
+  });
 }
 
 /** Runs every pending migration and returns the names it applied; fails with the migration's error. */
@@ -181,9 +242,9 @@ async function migrate(db: Kysely<Database>, opts: StoreOptions): Promise<string
 /** Opens the store, creating or migrating its schema first (as the owner role when one is given, then granting the app's). */
 export async function openStore(opts: StoreOptions): Promise<Store> {
   const db = createKysely(opts);
-  let migratedNow: string[];
   try {
-    migratedNow = opts.kind === 'postgres' && opts.migrationUrl ? await migrateAsOwner(db, opts) : await migrate(db, opts);
+    if (opts.kind === 'postgres' && opts.migrationUrl) await migrateAsOwner(db, opts);
+    else await migrate(db, opts);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -194,7 +255,6 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const directory = new DirectoryCache();
   return {
     kind: dialect,
-    migratedNow,
     ...repos,
     directory: directory.over(repos.directory, false),
     audit: {
@@ -221,6 +281,15 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
         if ((view as ReturnType<DirectoryCache['over']> | null)?.wrote) directory.invalidate();
       }
     },
+    snapshot: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql.raw(dialect === 'postgres' ? 'start transaction isolation level repeatable read, read only' : 'begin deferred').execute(conn);
+        try {
+          return await fn(kyselyRepos(conn, dialect, key));
+        } finally {
+          await sql`rollback`.execute(conn);
+        }
+      }),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -58,7 +58,7 @@ export interface AuditRepo {
 
 /** The state tables as verify reads them. */
 export interface StateRows {
-  meetings: Array<{ id: string; status: MeetingStatus }>;
+  meetings: Array<{ id: string; status: MeetingStatus; start: string; end: string; extra: boolean }>;
   nominations: Nomination[];
   attendance: Array<Attendance & { withdrawnAt: string | null }>;
   meetingRecords: MeetingRecord[];
@@ -158,10 +158,13 @@ export interface Repos {
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
 export interface Store extends Repos {
   readonly kind: 'sqlite' | 'postgres';
-  /** The migrations this open applied (none when the schema was already current). */
-  readonly migratedNow: readonly string[];
   /** Every read inside `fn` goes to the database through the transaction, directory included (its cache serves only reads outside). */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /**
+   * Reads inside one consistent snapshot that never blocks writers (PostgreSQL: REPEATABLE READ READ ONLY; SQLite:
+   * a deferred read in WAL mode), for a long check that must see the log and the tables as of one instant.
+   */
+  snapshot<T>(fn: (reader: Repos) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -214,3 +214,36 @@ export interface Database {
   audit_details: AuditDetailsTable;
   settings: SettingsTable;
 }
+
+/** A table the migrations make: those in `Database`, and bot_state, which kysely-state-repos.ts types itself. */
+export type BotTable = keyof Database | 'bot_state';
+
+// A record, so the compiler refuses a table of Database missing here (or one here that is neither).
+const botTables: Record<BotTable, true> = {
+  forces: true,
+  panels: true,
+  panel_forces: true,
+  roles: true,
+  meetings: true,
+  audit_log: true,
+  audit_details: true,
+  conversations: true,
+  links: true,
+  nominations: true,
+  outbox: true,
+  people_seen: true,
+  cancellations: true,
+  attendance: true,
+  feed_tokens: true,
+  settings: true,
+  bot_state: true,
+  meeting_records: true,
+  apologies: true,
+  invitations: true,
+};
+
+/**
+ * The bot's own tables, and the only ones (with Kysely's bookkeeping) its app role is granted on: the schema may be
+ * shared with other apps. A migration that makes a table adds it here; test/least-privilege.db.test.ts checks.
+ */
+export const BOT_TABLES: readonly BotTable[] = Object.freeze(Object.keys(botTables) as BotTable[]);
