@@ -5,6 +5,7 @@ import { syncPanels } from '../scheduler/planning/sync.js';
 import { fanoutBench } from './fanout.js';
 import { reviewBench } from './review.js';
 import { calendarBench } from './calendar.js';
+import { cliBench } from './cli.js';
 import { loadBench } from './load.js';
 import { syntheticConfig } from './synthetic.js';
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   if (!only || only === 'review') await reviewBench();
   if (!only || only === 'calendar') await calendarBench();
   if (!only || only === 'load') await loadBench();
+  if (!only || only === 'cli') await cliBench();
 }
 
 await main();

@@ -164,3 +164,19 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
     throw err;
   }
 }
+
+/** Stops the bot cleanly on SIGTERM or SIGINT, then exits (1 when stopping failed): the entry points' shutdown. */
+export function stopOnSignals(bot: RunningBot, log: Log): void {
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    bot.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

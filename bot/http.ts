@@ -16,7 +16,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text, or bytes (a PNG). */
+  body?: string | Uint8Array;
 }
 
 /** A framework-neutral GET route; restify path syntax (`/calendar/:token`, `/reports/:id.csv`). */

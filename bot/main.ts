@@ -1,5 +1,5 @@
 import { loadConfig, loadDotEnv, type AppConfig } from './config.js';
-import { startBot, type RunningBot } from './compose.js';
+import { startBot, stopOnSignals, type RunningBot } from './compose.js';
 import { createLogger } from './logger.js';
 
 // The entry point of `npm start`: the only module that runs on import, listens and handles signals.
@@ -21,18 +21,7 @@ async function main(): Promise<void> {
     process.stderr.write(`start-up failed: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    bot.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(bot, log);
 }
 
 void main();

@@ -7,7 +7,7 @@ import { forceDigestFlags } from '../scheduler/review/open-flags.js';
 import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
 import { planCheckpoint } from './checkpoint-messages.js';
 import { planEvidence } from './evidence-messages.js';
-import type { Plan } from './outbox-plan.js';
+import { isNoticeKind, planNotice, type Plan } from './outbox-plan.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import { md, meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
@@ -48,6 +48,7 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
   if (m.kind === 'attendance' || m.kind === 'attendance-reminder') return planAttendance(store, m);
   if (m.kind === 'confirm-attendance' || m.kind === 'apologies') return planEvidence(store, m);
   if (m.kind === 'audit-checkpoint') return planCheckpoint(m);
+  if (isNoticeKind(m.kind)) return planNotice(store, { ...m, kind: m.kind }, nowIso);
   if (m.kind === 'digest') {
     const flags = await forceDigestFlags(store, m.forceId, nowIso);
     return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };

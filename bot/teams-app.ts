@@ -2,7 +2,7 @@ import { ConfigurationServiceClientCredentialFactory, MemoryStorage, type Activi
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Log } from '../scheduler/log.js';
-import { commandOf, helpText } from './routes/commands.js';
+import { commandOf, helpText, usageMarkdown } from './routes/commands.js';
 import type { AppConfig } from './config.js';
 import { authenticateActivity, authOptions, type Authentication, type Authenticator, type AuthOverrides } from './auth.js';
 import { rateLimitGate, type RateLimitOptions } from './rate-limit.js';
@@ -155,6 +155,6 @@ async function answerInvoke(ctx: TurnContext, status: number): Promise<false> {
 export function unknownCommandReply(text: string): string {
   const known = commandOf(text);
   // A known command that its route did not take was typed with words it does not understand.
-  if (known) return `That is not how \`${known.name}\` is used: \`${known.usage}\`. Type \`help\` for every command.`;
+  if (known) return `That is not how \`${known.name}\` is used: ${usageMarkdown(known)}${known.example !== known.name ? `, for example \`${known.example}\`` : ''}. Type \`help\` for every command.`;
   return "I didn't recognise that. Type `help` for the commands I understand.";
 }

@@ -1,6 +1,6 @@
 import type { AgencyCounts, Attendance, AttendanceSource, CancelReason, Person } from '../scheduler/domain/types.js';
 import { attendeeSlots, meetingQuestions, outcomeQuestion, placeRecorded, type SlotLayout } from './attendance-inputs.js';
-import { card, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
+import { callout, card, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
 /** One force asked to the meeting, as the chair's attendance card shows it. */
@@ -38,7 +38,8 @@ function provenance(f: AttendanceForceView): CardElement[] {
   const confirmation = {
     pending: `; awaiting ${md(f.name)}'s confirmation`, confirmed: '; confirmed by the force', disputed: '; disputed by the force', 'not-needed': '',
   }[f.recorded.forceConfirmation];
-  return [text(`${SOURCE_WORDS[f.recorded.source]}${confirmation}.`, { size: 'Small', ...(f.recorded.forceConfirmation === 'disputed' ? { color: 'Attention' } : { isSubtle: true }) })];
+  const line = `${SOURCE_WORDS[f.recorded.source]}${confirmation}.`;
+  return [f.recorded.forceConfirmation === 'disputed' ? callout('attention', line, { size: 'Small' }) : text(line, { size: 'Small', isSubtle: true })];
 }
 
 function apologyLine(a: NonNullable<AttendanceForceView['apology']>): CardElement {
@@ -101,7 +102,7 @@ function build(v: AttendanceView, layout: SlotLayout, notice: string | undefined
     return shown < placeRecorded(attendees).inSlots.length ? [[f.id, shown]] : [];
   }));
   return card([
-    ...(notice ? [text(md(notice), { color: tone === 'good' ? 'Good' : 'Attention', weight: 'Bolder' })] : []),
+    ...(notice ? [callout(tone, md(notice), { weight: 'Bolder' })] : []),
     text(`Police attendance: ${md(v.panelName)}`, { weight: 'Bolder', size: 'Medium' }),
     text(meetingWhen(v.start, v.end)),
     text('Record police representation only: name no one but the police attendees. Nothing is filled in for you; what is already on record is shown so you can correct it.', { isSubtle: true, size: 'Small' }),
@@ -110,6 +111,6 @@ function build(v: AttendanceView, layout: SlotLayout, notice: string | undefined
     ...(v.forces.length ? [text('If it was held: the police', { weight: 'Bolder', spacing: 'Large' })] : []),
     ...v.forces.map((f) => forceSection(f, layout)),
     { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: v.record ? 'Correct the record' : 'Record attendance', verb: VERBS.recordAttendance, data: { meetingId: v.meetingId, cardVersion: v.version, ...(Object.keys(inSlots).length ? { inSlots } : {}) } }] },
-    ...(recorded ? [text('Recorded. You can correct it here; every version is kept.', { color: 'Good' })] : []),
+    ...(recorded ? [callout('good', 'Recorded. You can correct it here; every version is kept.')] : []),
   ]);
 }

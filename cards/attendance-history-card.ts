@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
+import { FLAG_WORDS } from '../scheduler/domain/flag-words.js';
+import { FLAG_CODES, type FlagCode } from '../scheduler/domain/flags.js';
 import type { HistoryForce, HistoryPage } from '../scheduler/meetings/attendance-history.js';
-import { card, md, text, type CardElement } from './format.js';
+import { callout, card, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';
 
@@ -8,33 +10,38 @@ export interface HistoryCardModel {
   page: HistoryPage;
   scopeChoices: Array<{ title: string; value: string }>;
   filter: { scope: string; from: string; to: string };
+  /** Force names by id, for the forces the page mentions (a force missing here shows its id, which people should not have to read). */
+  forceNames?: Record<string, string>;
   notice?: string;
 }
 
-const yes = (b: boolean | null) => (b === null ? '?' : b ? 'yes' : 'no');
+const yes = (b: boolean | null) => (b === null ? 'not recorded' : b ? 'yes' : 'no');
+const STATUS_WORDS: Record<string, string> = { 'not-held': 'did not take place' };
+/** A flag's plain title; a code this card does not know yet shows in words too, never as a code. */
+const flagTitle = (code: string) => ((FLAG_CODES as readonly string[]).includes(code) ? FLAG_WORDS[code as FlagCode].title : code.toLowerCase().replaceAll('_', ' '));
 
 const OUTCOME_WORDS = { apologies: 'nobody (apologies sent)', absent: 'nobody (no apologies)' } as const;
 const SOURCE_WORDS = { chair: '', import: ', imported', 'teams-meeting': ', from the Teams meeting' } as const;
 const CONFIRMATION_WORDS = { confirmed: ', confirmed by the force', disputed: ', disputed by the force', pending: ', awaiting the force', 'not-needed': '' } as const;
 
-/** "hampshire: named Nadia Rahman; attended Gareth Owen (substitute), confirmed by the force" or "… nobody (apologies sent)". */
-function police(f: HistoryForce, many: boolean): string {
+/** "Hampshire Constabulary: named Nadia Rahman; attended Gareth Owen (substitute), confirmed by the force" or "… nobody (apologies sent)". */
+function police(f: HistoryForce, many: boolean, forceName: (id: string) => string): string {
   const people = f.attendees.map((a) => `${md(a.name)}${a.substitute ? ' (substitute)' : ''}`).join(', ') || 'someone';
   const attended = f.outcome === null ? 'not recorded' : f.outcome === 'attended' ? people : OUTCOME_WORDS[f.outcome];
   const provenance = f.source ? `${SOURCE_WORDS[f.source]}${CONFIRMATION_WORDS[f.forceConfirmation ?? 'not-needed']}` : '';
-  return `${many ? `${f.forceId}${f.invited ? ' (invited)' : ''}: ` : ''}named ${f.nominee === null ? 'nobody' : md(f.nominee)}; attended ${attended}${provenance}`;
+  return `${many ? `${md(forceName(f.forceId))}${f.invited ? ' (invited)' : ''}: ` : ''}named ${f.nominee === null ? 'nobody' : md(f.nominee)}; attended ${attended}${provenance}`;
 }
 
-function rows(page: HistoryPage): string[][] {
+function rows(page: HistoryPage, forceName: (id: string) => string): string[][] {
   return page.rows.map((r) => {
     const many = r.forces.length > 1;
-    const status = [r.status, r.extra ? 'extra' : '', r.moved ? 'moved' : ''].filter(Boolean).join(', ');
+    const status = [STATUS_WORDS[r.status] ?? r.status, r.extra ? 'extra' : '', r.moved ? 'moved' : ''].filter(Boolean).join(', ');
     return [
       DateTime.fromISO(r.start, { setZone: true }).toFormat('d LLL yyyy'),
       md(r.panelName),
-      `${status}${r.flags.length ? `\n${r.flags.join(', ')}` : ''}`,
-      r.forces.map((f) => police(f, many)).join('\n'),
-      r.forces.map((f) => `${many ? `${f.forceId}: ` : ''}${r.status === 'held' ? yes(f.decisionMaker) : '-'}`).join('\n'),
+      `${status}${r.flags.length ? `\n${[...new Set(r.flags.map(flagTitle))].join('; ')}` : ''}`,
+      r.forces.map((f) => police(f, many, forceName)).join('\n'),
+      r.forces.map((f) => `${many ? `${md(forceName(f.forceId))}: ` : ''}${r.status === 'held' ? yes(f.decisionMaker) : '-'}`).join('\n'),
     ];
   });
 }
@@ -66,11 +73,13 @@ function controls(m: HistoryCardModel): CardElement[] {
 
 /** Who represented the police at each meeting, newest first, one page at a time. */
 export function attendanceHistoryCard(m: HistoryCardModel): Record<string, unknown> {
+  const forceName = (id: string) => m.forceNames?.[id] ?? id;
   const body: CardElement[] = [
     text(`Police attendance: ${md(m.page.scope.label)}`, { weight: 'Bolder', size: 'Medium' }),
-    ...(m.notice ? [text(md(m.notice), { color: 'Attention' })] : []),
+    ...(m.notice ? [callout('attention', md(m.notice))] : []),
     m.page.rows.length
-      ? table(['Date', 'Panel', 'Status, flags', 'Police named and attending', 'Decision maker'], rows(m.page), [2, 3, 2, 4, 2])
+      // Each column at least as wide as its header's longest word (see every-card.test.ts): flags are words now, not codes.
+      ? table(['Date', 'Panel', 'Status, flags', 'Police named and attending', 'Decision maker'], rows(m.page, forceName), [2, 3, 3, 5, 3])
       : text('No meetings in this range.', { isSubtle: true }),
     ...controls(m),
   ];

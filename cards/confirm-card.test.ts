@@ -40,6 +40,13 @@ describe("the force's confirm card", () => {
     expect(actions(disputed).map((a) => [a.title, a.data.answer])).toEqual([['Confirm instead', 'confirmed']]);
   });
 
+  it('shows the answer in a styled container, not in coloured text', () => {
+    const answer = (v: ConfirmView) => (confirmCard(v) as any).body.filter((e: any) => e.type === 'Container' && e.style).map((e: any) => [e.style, e.items[0].text]);
+    expect(answer(view({ confirmation: 'confirmed', answeredBy: 'Gareth Owen', answeredAt: '2027-05-05T09:00:00+01:00' }))).toEqual([['good', 'Confirmed by Gareth Owen on Wed 5 May 2027.']]);
+    expect(answer(view({ confirmation: 'disputed', answeredBy: 'Gareth Owen', answeredAt: null }))).toEqual([['attention', 'Disputed by Gareth Owen: the review does not count a decision maker present for your force at this meeting.']]);
+    expect(JSON.stringify(confirmCard(view(), 'Recorded.'))).not.toContain('"color"');
+  });
+
   it('asks nothing when there is nothing to confirm, and says when the force named nobody', () => {
     expect(actions(confirmCard(view({ confirmation: 'not-needed' })))).toEqual([]);
     expect(texts(confirmCard(view({ nominee: null })))).toContain('"Your force named","value":"Nobody"');

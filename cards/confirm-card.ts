@@ -1,5 +1,5 @@
 import type { AttendanceOutcome, Attendee, DecisionAnswer, ForceConfirmation, Mode, RoleCategory, Unit } from '../scheduler/domain/types.js';
-import { card, facts, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
+import { callout, card, facts, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
 /** One person the chair recorded for the force (who they are in Entra is not the card's business). */
@@ -82,12 +82,12 @@ function outcome(v: ConfirmView): CardElement[] {
   const question = text(`Could these people make decisions on behalf of ${md(v.forceName)}?`, { weight: 'Bolder', spacing: 'Medium' });
   const by = `${md(v.answeredBy ?? 'someone in your force')}${v.answeredAt ? ` on ${shortDate(v.answeredAt)}` : ''}`;
   if (v.confirmation === 'confirmed') {
-    return [question, text(`Confirmed by ${by}.`, { color: 'Good' }), { type: 'ActionSet', actions: [answer(v, 'disputed', 'Dispute instead', 'destructive')] }];
+    return [question, callout('good', `Confirmed by ${by}.`), { type: 'ActionSet', actions: [answer(v, 'disputed', 'Dispute instead', 'destructive')] }];
   }
   if (v.confirmation === 'disputed') {
     return [
       question,
-      text(`Disputed by ${by}: the review does not count a decision maker present for your force at this meeting.`, { color: 'Attention' }),
+      callout('attention', `Disputed by ${by}: the review does not count a decision maker present for your force at this meeting.`),
       { type: 'ActionSet', actions: [answer(v, 'confirmed', 'Confirm instead', 'positive')] },
     ];
   }
@@ -101,7 +101,7 @@ function outcome(v: ConfirmView): CardElement[] {
  */
 export function confirmCard(v: ConfirmView, notice?: string): Record<string, unknown> {
   return card([
-    ...(notice ? [text(md(notice), { color: 'Attention', weight: 'Bolder' })] : []),
+    ...(notice ? [callout('attention', md(notice), { weight: 'Bolder' })] : []),
     ...header(v),
     ...record(v),
     ...outcome(v),

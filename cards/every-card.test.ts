@@ -1,129 +1,215 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FLAG_CODES } from '../scheduler/domain/flags.js';
+import { SAMPLE_IDS, SAMPLES, type CardSample } from '../test/support/card-samples.js';
 import { cardBytes, cardProblems } from '../test/support/validate-card.js';
-import { attendanceCard, type AttendanceView } from './attendance-card.js';
-import { cancelCard, cancelledCard, changedCard, type CancelListItem } from './cancel-card.js';
-import { checkpointCard } from './checkpoint-card.js';
-import { flagsCard } from './flags-card.js';
-import { panelsCard, type PanelsRow } from './panels-card.js';
 
-// The cards the other test files in this folder do not build (nomination, review, history and subscribe
-// have their own), each with realistic data at the sizes the product allows, so none nears Teams' 28 KB.
+// Every card the bot sends, built from realistic samples (test/support/card-samples.ts: add a new card's there), is
+// checked for what Teams and its readers need (issue 18, house rule 15):
+// - it parses with no events and stays under Teams' 28 KB;
+// - words, not codes: no flag code (FLAG_CODES) nor anything shaped like one (SCREAMING_SNAKE_CASE);
+// - names, not ids: no force or panel id of the samples, except inside a typed-command hint, a code span that starts
+//   with a command (`link force cambs`, `review leics`), where a person has to type it;
+// - dates as people write them: nothing shaped like an ISO date or timestamp (2027-03-29, 2027-03-29T10:00), outside
+//   such a hint;
+// - no angle bracket, unless escaped (md() makes typed ones literal): Teams showed `<id>` as `&lt;id&gt;`;
+// - contrast: Teams' `Warning` text colour (a pale yellow) fails WCAG AA on its light theme, and every coloured text
+//   is thin on some theme, so no TextBlock or TextRun is coloured `Warning`, and `Attention`, `Good` or `Accent` only
+//   on a short label: at most 40 characters and weight Bolder, or in a table's header row. Longer text that must stand
+//   out goes in a Container with a style (cards/format.ts callout), whose background works in every theme;
+// - no table column narrower than the longest word of its header (see COLUMN_CHARS).
+// "Text" is what a person reads: TextBlocks (table cells too), TextRuns, both sides of a fact, action titles, input
+// labels, placeholders and choice titles, and a chart's titles, legends and labels; never ids in action data or values.
 
 const LIMIT = 28 * 1024;
-const person = (i: number) => ({ aadObjectId: `6b0d549b-6f03-475a-9600-a35a0999${String(5000 + i).padStart(4, '0')}`, name: `Detective Inspector Person ${i}` });
-const start = '2027-03-29T10:00:00+01:00'; // the first Monday after the clocks go forward
-const end = '2027-03-29T12:00:00+01:00';
 
-const attendee = (i: number) => ({
-  ...person(i), tenantId: null, roleCategory: 'regional-ctu-officer' as const, role: 'Detective Chief Inspector (regional)', unit: 'regional' as const, mode: 'online' as const, decisionMaker: 'unknown' as const, substitute: true,
-});
+/** The commands people type (bot/routes/commands.ts COMMANDS, which cards/ may not import). */
+const COMMAND_WORDS = ['help', 'panels', 'link force', 'link panel', 'link national', 'cancel', 'attendance', 'review', 'flags', 'subscribe', 'panel-bot'];
+const COMMAND_HINT = new RegExp(`\`(?:${COMMAND_WORDS.join('|')})\\b[^\`]*\``, 'g');
 
-// A combined panel at the forces and attendee slots the product allows, each picker with its twelve people.
-const attendance: AttendanceView = {
-  meetingId: 'cumbria.2027-03-29',
-  version: '3.1.2.0.4',
-  panelName: 'Cumbria Channel panel (combined)',
-  start,
-  end,
-  record: { outcome: 'held', notHeldReason: null, agencies: { 'local-authority': 3, health: 1, 'childrens-services': 0 }, source: 'chair' },
-  forces: ['cumbria', 'lancashire', 'north-yorkshire', 'british-transport-police'].map((id, f) => ({
-    id,
-    name: `${id} Constabulary`,
-    invited: f === 3,
-    nominee: f === 2 ? null : person(f),
-    recorded: f === 1 ? { outcome: 'attended', attendees: [attendee(9), attendee(10), attendee(11)], source: 'chair', forceConfirmation: 'pending' } : null,
-    apology: f === 0 ? { sentBy: person(0).name, substitute: person(5).name, sentAt: '2027-03-25T09:12:00+00:00' } : null,
-    choices: Array.from({ length: 12 }, (_, i) => person(i)),
-  })),
+/**
+ * A table's width in characters of its small text: Teams' narrower desktop cards are about 420 px wide, and Segoe UI at
+ * the small size is about 6.5 px a character. Each cell loses about 2 characters to its padding.
+ */
+const COLUMN_CHARS = 64;
+const CELL_PADDING_CHARS = 2;
+
+interface Shown {
+  text: string;
+  /** What shows it: TextBlock, TextRun, fact, action title, label, choice, chart. */
+  kind: string;
+  color?: string;
+  weight?: string;
+  /** In a table's header row. */
+  header?: boolean;
+}
+
+const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** Everything a person reads on a card, with how it is shown. */
+function shownTexts(node: unknown, header = false): Shown[] {
+  if (Array.isArray(node)) return node.flatMap((n) => shownTexts(n, header));
+  if (!node || typeof node !== 'object') return [];
+  const o = node as Record<string, unknown>;
+  const type = typeof o.type === 'string' ? o.type : '';
+  const styled = (kind: string, text: unknown): Shown[] => (str(text) ? [{ text, kind, ...(str(o.color) ? { color: o.color } : {}), ...(str(o.weight) ? { weight: o.weight } : {}), ...(header ? { header } : {}) }] : []);
+  if (type === 'TextBlock') return styled('TextBlock', o.text);
+  if (type === 'TextRun') return styled('TextRun', o.text);
+  if (type === 'RichTextBlock') return (o.inlines as unknown[]).flatMap((i) => (typeof i === 'string' ? [{ text: i, kind: 'TextRun' }] : shownTexts(i, header)));
+  if (type === 'FactSet') return (o.facts as Array<{ title: string; value: string }>).flatMap((f) => [{ text: f.title, kind: 'fact' }, { text: f.value, kind: 'fact' }]);
+  if (type === 'Table') {
+    return (o.rows as Array<{ cells: unknown[] }>).flatMap((row, i) => shownTexts(row.cells, o.firstRowAsHeader !== false && i === 0));
+  }
+  if (type.startsWith('Action.')) return [...(str(o.title) ? [{ text: o.title, kind: 'action title' }] : []), ...shownTexts(o.card)];
+  if (type.startsWith('Input.')) {
+    const choices = Array.isArray(o.choices) ? (o.choices as Array<{ title: string }>).map((c) => ({ text: c.title, kind: 'choice' })) : [];
+    return [...(['label', 'placeholder', 'title'] as const).flatMap((k) => (str(o[k]) ? [{ text: o[k], kind: k }] : [])), ...choices];
+  }
+  if (type.startsWith('Chart.')) {
+    const series = (o.data as Array<{ legend?: string; values?: Array<{ x?: unknown }> }> | undefined) ?? [];
+    const labels = [o.title, o.xAxisTitle, o.yAxisTitle, ...series.flatMap((s) => [s.legend, ...(s.values ?? []).map((v) => v.x)])].filter(str);
+    return [...labels.map((text) => ({ text, kind: 'chart' })), ...shownTexts(o.fallback)];
+  }
+  // Containers, columns, cells, action sets and the card itself: what they hold, never the data actions carry.
+  return Object.entries(o).filter(([k]) => !['data', 'refresh', 'msteams', 'value', 'url', 'id', 'verb'].includes(k)).flatMap(([, v]) => shownTexts(v, header));
+}
+
+/** The text with its typed-command hints taken out: there a person must type the id, and may type a date. */
+const outsideHints = (s: string) => s.replace(COMMAND_HINT, '`…`');
+
+const CODES = new RegExp(`(?<![A-Za-z0-9_])(?:${FLAG_CODES.join('|')})(?![A-Za-z0-9_])|\\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\\b`);
+const idPattern = (id: string) => new RegExp(`(?<![\\p{L}\\p{N}_-])${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}_-])`, 'u');
+const IDS = SAMPLE_IDS.map((id) => [id, idPattern(id)] as const);
+const ISO_DATE = /\d{4}-\d{2}-\d{2}/;
+const LABEL_MAX = 40;
+
+/** Each rule: what it asks, and the problems it finds in one card (empty when there are none). */
+const RULES: Record<string, { title: string; problems: (card: Record<string, unknown>) => string[] }> = {
+  codes: {
+    title: 'shows plain words, never a code',
+    problems: (c) => shownTexts(c).filter((s) => CODES.test(s.text)).map((s) => `${s.kind}: ${s.text}`),
+  },
+  ids: {
+    title: 'names forces and panels by name: an id only where a person must type it',
+    problems: (c) => shownTexts(c).flatMap((s) => IDS.filter(([, re]) => re.test(outsideHints(s.text))).map(([id]) => `${s.kind} shows "${id}": ${s.text}`)),
+  },
+  dates: {
+    title: 'writes dates as people write them',
+    problems: (c) => shownTexts(c).filter((s) => ISO_DATE.test(outsideHints(s.text))).map((s) => `${s.kind}: ${s.text}`),
+  },
+  brackets: {
+    title: 'shows no angle bracket, which Teams shows as &lt; or &gt;',
+    problems: (c) => shownTexts(c).filter((s) => /(?<!\\)[<>]|&(?:lt|gt|amp);/.test(s.text.replace(/<\/?at>/g, ''))).map((s) => `${s.kind}: ${s.text}`),
+  },
+  contrast: {
+    title: 'colours only short bold labels, never Warning',
+    problems: (c) => shownTexts(c).flatMap((s) => {
+      const color = s.color?.toLowerCase();
+      if (!color || ['default', 'dark', 'light'].includes(color)) return [];
+      if (color === 'warning') return [`${s.kind} in Warning: ${s.text}`];
+      const label = s.header || (s.text.length <= LABEL_MAX && s.weight?.toLowerCase() === 'bolder');
+      return label ? [] : [`${s.kind} in ${s.color}, not a short bold label: ${s.text}`];
+    }),
+  },
+  columns: {
+    title: 'makes no table column narrower than its header',
+    problems: (c) => tables(c).flatMap((t) => {
+      const widths = t.columns.map((col) => (typeof col.width === 'number' ? col.width : 1));
+      const total = widths.reduce((a, b) => a + b, 0);
+      const headers = (t.rows[0]?.cells ?? []).map((cell) => shownTexts(cell).map((s) => s.text).join(' '));
+      return headers.flatMap((h, i) => {
+        const room = ((widths[i] ?? 1) / total) * COLUMN_CHARS - CELL_PADDING_CHARS;
+        const word = h.split(/\s+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+        return word.length > room ? [`column "${h}" has room for ${room.toFixed(1)} characters, its header's "${word}" needs ${word.length}`] : [];
+      });
+    }),
+  },
 };
 
-// The same panel after an import of a large record: nine people with a Teams account for one force and one known
-// by name alone (an import allows any number; the card has a slot for each, up to nine, or keeps them as lines).
-const imported: AttendanceView = {
-  ...attendance,
-  record: { ...attendance.record!, source: 'import' },
-  forces: attendance.forces.map((f, i) => (i === 0
-    ? { ...f, recorded: { outcome: 'attended', attendees: [...Array.from({ length: 9 }, (_, n) => attendee(20 + n)), { ...attendee(30), aadObjectId: null, name: 'Sam Cole' }], source: 'import', forceConfirmation: 'not-needed' } }
-    : i === 1 ? { ...f, recorded: { ...f.recorded!, attendees: [...f.recorded!.attendees, attendee(12), attendee(13)] } } : f)),
-};
+type TableJson = { columns: Array<{ width?: unknown }>; rows: Array<{ cells: unknown[] }> };
+function tables(node: unknown): TableJson[] {
+  if (Array.isArray(node)) return node.flatMap(tables);
+  if (!node || typeof node !== 'object') return [];
+  const o = node as Record<string, unknown>;
+  return [...(o.type === 'Table' ? [o as unknown as TableJson] : []), ...Object.values(o).flatMap(tables)];
+}
 
-const meetings: CancelListItem[] = Array.from({ length: 20 }, (_, i) => ({
-  meetingId: `panel-${i}.2027-0${1 + (i % 9)}-1${i % 10}`,
-  version: 100_000 + i,
-  panelName: `Panel ${i} with a long local authority name Channel panel`,
-  start,
-  end,
-  extra: i % 7 === 0,
-}));
-const past = Array.from({ length: 100 }, (_, i) => ({ meetingId: `panel-${i % 10}.20${20 + Math.floor(i / 12)}-0${1 + (i % 9)}-1${i % 10}`, panelName: `Panel ${i % 10} with a long local authority name Channel panel`, start, extra: i % 5 === 0, recorded: i % 3 === 0 }));
-const forces = Array.from({ length: 43 }, (_, i) => ({ id: `force-${i}`, name: `Force number ${i} Constabulary of a long county name` }));
-const chairPanels = Array.from({ length: 10 }, (_, i) => ({ id: `panel-${i}`, name: `Panel ${i} Channel panel`, whenNecessary: i === 3, snapshot: { asOf: '2027-03-01T09:00:00.000Z', fingerprint: 'AbCdEfGhIjKlMnOp' } }));
+/**
+ * Cards whose builders are not this file's owner's to change, that break a rule today, and whose owners were asked
+ * (issue 18) to fix them. Each runs as `it.fails`: when the fix lands it fails, and its entry comes out of here.
+ */
+const PENDING: Record<string, string> = {};
 
-const panelsRows: PanelsRow[] = Array.from({ length: 15 }, (_, i) => ({
-  id: `panel-${i}.2027-04-0${1 + (i % 9)}`,
-  panelName: `Panel ${i} Channel panel`,
-  start,
-  end,
-  status: i % 5 === 0 ? 'cancelled' : 'scheduled',
-  nominations: [{ forceId: 'cumbria', name: person(i).name, decisionMaker: i % 2 === 0 }],
-  flags: i % 3 === 0 ? ['NO_NOMINATION', 'TIMETABLE_GAP'] : [],
-  canNominateFor: ['cumbria', 'lancashire'],
-  canCancel: i % 4 === 0,
-}));
-
-const flagRows = Array.from({ length: 200 }, (_, i) => ({
-  code: (['CANCELLED_NO_CASES', 'NOT_DECISION_MAKER', 'TIMETABLE_GAP', 'ATTENDEE_CHURN'] as const)[i % 4]!,
-  panelName: `Panel ${i % 25} Channel panel`,
-  facts: `Mon 29 Mar 2027: ${person(i).name} could not make decisions on behalf of cumbria`,
-}));
-
-const built: Record<string, Array<[string, Record<string, unknown>]>> = {
-  attendanceCard: [
-    ['four forces (one invited), three attendees recorded for one', attendanceCard(attendance)],
-    ['nothing recorded yet', attendanceCard({ ...attendance, record: null, forces: attendance.forces.map((f) => ({ ...f, recorded: null })) })],
-    ['with a refusal line', attendanceCard(attendance, 'Nothing was recorded. Still to answer: cumbria Constabulary: say whether the police attended, sent apologies or were absent without apologies.')],
-    ['an imported record of ten for one force (one by name alone) and five for another', attendanceCard(imported)],
-    ['the same with a refusal line', attendanceCard(imported, 'Nothing was recorded: cumbria Constabulary, attendee 2: pick who attended, or clear that attendee\'s answers.')],
-  ],
-  cancelCard: [
-    ['twenty meetings, ten panels, a hundred past meetings and every force to invite', cancelCard(meetings, undefined, chairPanels, { past, forces })],
-    ['nothing to cancel, one when-necessary panel', cancelCard([], 'No meetings of your panels are coming up.', [chairPanels[3]!])],
-    ['nothing to cancel, past meetings to record', cancelCard([], undefined, [chairPanels[0]!], { past: past.slice(0, 5), forces })],
-  ],
-  checkpointCard: [
-    ['an early head', checkpointCard({ seq: 1, hash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', at: start })],
-    ['a decade of entries', checkpointCard({ seq: 987_654_321, hash: 'f'.repeat(64), at: '2036-12-29T08:00:00+00:00' })],
-  ],
-  cancelledCard: [['a cancellation', cancelledCard('Cumbria Channel panel (combined)', start, end, 'not quorate')]],
-  changedCard: [['a move', changedCard('Moved: Cumbria Channel panel', start, end, 'The named attendee carries over and is told.')]],
-  flagsCard: [
-    ['two hundred flags, cut to a count', flagsCard(flagRows)],
-    ['none open', flagsCard([])],
-  ],
-  panelsCard: [
-    ['fifteen meetings with actions', panelsCard(panelsRows)],
-    ['nothing involves the person', panelsCard([])],
-  ],
-};
+const byBuilder = new Map<string, CardSample[]>();
+for (const s of SAMPLES) byBuilder.set(s.builder, [...(byBuilder.get(s.builder) ?? []), s]);
 
 describe('every card the bot sends', () => {
-  for (const [builder, cases] of Object.entries(built)) {
-    for (const [name, json] of cases) {
-      it(`${builder}: ${name} parses with no events and stays under 28 KB`, () => {
-        expect(cardProblems(json)).toEqual([]);
-        expect(cardBytes(json)).toBeLessThan(LIMIT);
+  for (const { builder, name, build } of SAMPLES) {
+    it(`${builder}: ${name} parses with no events and stays under 28 KB`, () => {
+      const card = build();
+      expect(cardProblems(card)).toEqual([]);
+      expect(cardBytes(card)).toBeLessThan(LIMIT);
+    });
+  }
+
+  for (const [builder, samples] of byBuilder) {
+    for (const [rule, { title, problems }] of Object.entries(RULES)) {
+      const pending = PENDING[`${builder} ${rule}`];
+      (pending ? it.fails : it)(`${builder} ${title}${pending ? ` (pending: ${pending})` : ''}`, () => {
+        expect(samples.flatMap((s) => problems(s.build()).map((p) => `${s.name}: ${p}`))).toEqual([]);
       });
     }
   }
 
-  it('leaves no card builder untested: each is built here or checked in its own test file', () => {
+  it('has samples of every card builder exported from cards/*.ts', () => {
     const dir = new URL('./', import.meta.url);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
-    const builders = files.filter((f) => !f.endsWith('.test.ts')).flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/^export function (\w+Card)\(/gm)].map((m) => m[1]!));
-    const tests = files.filter((f) => f.endsWith('.test.ts') && f !== 'every-card.test.ts').map((f) => readFileSync(new URL(f, dir), 'utf8'));
-    const checkedElsewhere = (b: string) => tests.some((t) => t.includes(`${b}(`) && t.includes('cardProblems('));
-    expect(builders.filter((b) => !(b in built) && !checkedElsewhere(b))).toEqual([]);
-    expect(builders.length).toBeGreaterThanOrEqual(Object.keys(built).length + 4);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const builders = files.flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/^export function (\w+Card)\(/gm)].map((m) => m[1]!));
+    expect(builders.filter((b) => !byBuilder.has(b))).toEqual([]);
+    expect(builders.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('lists only pending rules that exist', () => {
+    const known = new Set([...byBuilder.keys()].flatMap((b) => Object.keys(RULES).map((r) => `${b} ${r}`)));
+    expect(Object.keys(PENDING).filter((k) => !known.has(k))).toEqual([]);
+  });
+});
+
+describe('the rules themselves', () => {
+  const cell = (t: string) => ({ type: 'TableCell', items: [{ type: 'TextBlock', text: t }] });
+  const bad = {
+    type: 'AdaptiveCard',
+    body: [
+      { type: 'TextBlock', text: 'Flags: NO_NOMINATION, ATTENDANCE_UNR' },
+      { type: 'TextBlock', text: 'Type `subscribe <panel or force id>` for one of them.' },
+      { type: 'TextBlock', text: 'cambs has named nobody by 2027-03-29' },
+      { type: 'FactSet', facts: [{ title: 'When', value: '2027-03-29T10:00:00+01:00' }] },
+      { type: 'TextBlock', text: 'Not confirmed as able to make decisions.', color: 'Warning' },
+      { type: 'TextBlock', text: 'Ok', color: 'warning', weight: 'Bolder' },
+      { type: 'TextBlock', text: 'This meeting was cancelled. Nothing more is needed.', color: 'Attention', weight: 'Bolder' },
+      { type: 'TextBlock', text: 'Recorded.', color: 'Good' },
+      { type: 'Table', columns: [{ width: 8 }, { width: 1 }], rows: [{ cells: [cell('Panel'), cell('Unrecorded')] }] },
+      { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Name attendee (cambs)', verb: 'x', data: { forceId: 'cambs', at: '2027-03-29' } }] },
+    ],
+  };
+  const good = {
+    type: 'AdaptiveCard',
+    body: [
+      { type: 'TextBlock', text: 'Cambridgeshire Constabulary (`link force cambs`); `attendance cambs 2026-01-01`' },
+      { type: 'TextBlock', text: 'Recorded.', color: 'Good', weight: 'Bolder' },
+      { type: 'TextBlock', text: String.raw`Sam \<b\> Price` },
+      { type: 'Container', style: 'warning', items: [{ type: 'TextBlock', text: 'Not confirmed as able to make decisions on behalf of the force.' }] },
+      { type: 'Table', columns: [{ width: 3 }, { width: 2 }], firstRowAsHeader: true, rows: [{ cells: [{ type: 'TableCell', items: [{ type: 'TextBlock', text: 'Decision maker (of due)', color: 'Accent', weight: 'Bolder' }] }, cell('Flags')] }] },
+      { type: 'ActionSet', actions: [{ type: 'Action.Execute', title: 'Name attendee', verb: 'x', data: { forceId: 'cambs', at: '2027-03-29' } }] },
+    ],
+  };
+
+  it('finds each kind of problem', () => {
+    const found = Object.fromEntries(Object.entries(RULES).map(([rule, r]) => [rule, r.problems(bad).length]));
+    expect(found).toEqual({ codes: 1, ids: 2, dates: 2, brackets: 1, contrast: 4, columns: 1 });
+  });
+
+  it('passes names with a command hint, short bold labels, styled containers and wide enough columns', () => {
+    for (const r of Object.values(RULES)) expect(r.problems(good)).toEqual([]);
   });
 });

@@ -11,8 +11,14 @@ export function meetingWhen(start: string, end: string): string {
   return `${dayAndTime(start)}–${hourMinute(end)}`;
 }
 
-/** "Mon 3 May" from a local ISO time. */
+/** "Mon 3 May 2027" from a local ISO time. */
 export const shortDate = memo((iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('ccc d LLL yyyy'), 10_000);
+
+/** "May 2027" from a calendar month (YYYY-MM); anything else as it is. */
+export function monthWords(ym: string): string {
+  const month = DateTime.fromFormat(ym, 'yyyy-MM', { zone: 'Europe/London' });
+  return month.isValid ? month.toFormat('LLLL yyyy') : ym;
+}
 
 export type CardElement = Record<string, unknown>;
 
@@ -40,3 +46,15 @@ export function md(s: string): string {
 
 export const text = (t: string, opts: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: t, wrap: true, ...opts });
 export const facts = (pairs: Array<[string, string]>): CardElement => ({ type: 'FactSet', facts: pairs.map(([title, value]) => ({ title, value })) });
+
+/**
+ * Text that must stand out: in a Container of that style, the text itself in the default colour. Teams' coloured
+ * text (above all the pale yellow of `Warning`) fails contrast in some of its themes on anything longer than a
+ * label; a styled container's background passes in light, dark and high contrast.
+ */
+export const callout = (style: 'attention' | 'good' | 'warning' | 'emphasis', t: string, opts: Record<string, unknown> = {}): CardElement => ({
+  type: 'Container',
+  style,
+  ...(opts.spacing ? { spacing: opts.spacing } : {}),
+  items: [text(t, { ...opts, spacing: 'None' })],
+});

@@ -95,14 +95,19 @@ function cards(names: string[]): Array<[string, Record<string, unknown>]> {
   return [
     ['nomination (form)', nominationCard(nomination(names), { editable: true, notice: `${names[4]} was named a moment ago by someone else.` })],
     ['nomination (read-only)', nominationCard(nomination(names), { editable: false })],
-    ['panels', panelsCard(names.map((name, i) => ({
-      id: `p${i}.2027-05-04`, panelName: name, start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', status: 'scheduled',
-      nominations: [{ forceId: 'cambs', name: pick(i + 1, names), decisionMaker: false }], flags: [], canNominateFor: ['cambs'], canCancel: false,
+    ['panels', panelsCard({
+      months: 3, chair: null, named: [], national: null,
+      lead: names.map((name, i) => ({
+        id: `p${i}.2027-05-04`, version: 1, panelId: `p${i}`, panelName: name, start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', status: 'scheduled', extra: false, moved: false,
+        forces: [{ id: 'cambs', name: pick(i + 2, names), invited: false, nominee: { name: pick(i + 1, names), decisionMaker: false }, canName: true }], flags: [],
+      })),
+    })],
+    ['flags', flagsCard(names.map((name, i) => ({
+      code: 'NO_NOMINATION', panelName: name, meetingId: `p${i}.2027-05-04`, forceId: 'cambs', forceName: pick(i + 1, names), meetingStart: '2027-05-04T10:00:00+01:00', action: 'name-attendee',
     })))],
-    ['flags', flagsCard(names.map((name, i) => ({ code: 'NOT_DECISION_MAKER', panelName: name, facts: `Mon 29 Mar 2027: ${pick(i + 1, names)} could not make decisions on behalf of cambs` })))],
-    ['attendance history', attendanceHistoryCard({ page: history(names), scopeChoices: choices, filter: { scope: 'all', from: '', to: '' } })],
+    ['attendance history', attendanceHistoryCard({ page: history(names), scopeChoices: choices, filter: { scope: 'all', from: '', to: '' }, forceNames: { cambs: names[2]!, leics: names[3]! } })],
     ['review', reviewCard({ review: review(names), forceNames: { f0: names[2]!, f1: names[3]! }, exportUrl: null, scopeChoices: choices, filterScope: 'all', months: 3, page: 0 })],
-    ['subscribe', subscribeCard(names.map((title) => ({ title, webUrl: 'https://bot.example/calendar/t.ics', webcalUrl: 'webcal://bot.example/calendar/t.ics' })))],
+    ['subscribe', subscribeCard(names.map((title) => ({ title, webUrl: 'https://bot.example/calendar/t.ics', webcalUrl: 'webcal://bot.example/calendar/t.ics' })), names.map((title, i) => ({ title, command: `subscribe p${i}` })))],
   ];
 }
 

@@ -18,6 +18,8 @@ const view = (extra: Partial<NominationView> = {}): NominationView => ({
   ...extra,
 });
 const texts = (c: unknown) => JSON.stringify(c);
+/** Every TextBlock, inside containers too. */
+const blocks = (n: any): any[] => (Array.isArray(n) ? n.flatMap(blocks) : n && typeof n === 'object' ? [...(n.type === 'TextBlock' ? [n] : []), ...Object.values(n).flatMap(blocks)] : []);
 const actions = (c: any): any[] => c.body.filter((e: any) => e.type === 'ActionSet').flatMap((e: any) => e.actions);
 
 describe('the nomination card', () => {
@@ -63,10 +65,24 @@ describe('the nomination card', () => {
 
   it('shows apologies already sent, and the substitute offered', () => {
     const sent = view({ apology: { sentBy: 'Nadia Rahman', sentAt: '2027-04-20T09:00:00+01:00', substitute: 'Gareth [Owen](https://evil.example)' } });
-    const line = (nominationCard(sent) as any).body.find((e: any) => e.type === 'TextBlock' && e.text.startsWith('Apologies sent')).text;
+    const line = blocks(nominationCard(sent)).find((e) => e.text.startsWith('Apologies sent')).text;
     expect(line).toBe(String.raw`Apologies sent by Nadia Rahman on Tue 20 Apr 2027; substitute offered: Gareth \[Owen\]\(https\://evil\.example\).`);
     expect(actions(nominationCard(sent)).find((a) => a.type === 'Action.ShowCard').title).toBe('Send apologies again');
     expect(texts(nominationCard(view({ apology: { sentBy: 'Nadia Rahman', sentAt: '2027-04-20T09:00:00+01:00', substitute: null } })))).toContain('no substitute offered');
+  });
+
+  // Issue 18: Warning's pale yellow was unreadable; what must stand out sits in a styled container in the default colour.
+  it('colours no sentence: the decision-maker answer, a missing nominee, apologies and a cancellation stand out in styled containers', () => {
+    const styled = (c: any) => blocks(c).filter((b) => b.color).map((b) => b.text);
+    const notConfirmed = nominationCard(view({ nomination: { aadObjectId: 'a', name: 'DI Sam Price', role: 'DI', decisionMaker: false }, apology: { sentBy: 'Nadia Rahman', sentAt: '2027-04-20T09:00:00+01:00', substitute: null } }), { editable: true, notice: 'This meeting changed since the card was sent.' });
+    for (const c of [nominationCard(view()), notConfirmed, nominationCard(view({ status: 'cancelled' }))]) expect(styled(c)).toEqual([]);
+    const containers = (c: any) => c.body.filter((e: any) => e.type === 'Container').map((e: any) => [e.style, e.items[0].text]);
+    expect(containers(notConfirmed)).toEqual([
+      ['attention', 'This meeting changed since the card was sent.'],
+      ['warning', 'Not confirmed as able to make decisions on behalf of the force.'],
+      ['warning', 'Apologies sent by Nadia Rahman on Tue 20 Apr 2027; no substitute offered.'],
+    ]);
+    expect(containers(nominationCard(view()))).toEqual([['warning', 'No police attendee has been named yet.']]);
   });
 
   it('tells an invited force that it is asked to this meeting only', () => {

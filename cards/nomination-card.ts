@@ -1,6 +1,6 @@
 import { cleanText } from '../scheduler/domain/text.js';
 import type { TimetableClass } from '../scheduler/domain/timetable-class.js';
-import { card, facts, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
+import { callout, card, facts, md, meetingWhen, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
 /** The view model the nomination card needs (scheduler's NominationCardModel has this shape). */
@@ -69,7 +69,7 @@ function cancelled(v: NominationView): CardElement[] {
   const c = v.cancellation;
   const note = !c ? [] : c.noteRemoved ? [text('Note from the chair: (note removed)', { isSubtle: true })] : c.note ? [text(`Note from the chair: ${md(c.note)}`)] : [];
   return [
-    text('This meeting was cancelled. Nothing more is needed.', { color: 'Attention', weight: 'Bolder' }),
+    callout('attention', 'This meeting was cancelled. Nothing more is needed.', { weight: 'Bolder', spacing: 'Medium' }),
     ...(c ? [text(`Cancelled: ${md(c.reason)}.`)] : []),
     ...note,
   ];
@@ -81,9 +81,11 @@ function state(v: NominationView): CardElement[] {
   const named = n
     ? [
         text(`Named: **${md(n.name)}**, ${md(n.role)}`, { spacing: 'Medium' }),
-        text(n.decisionMaker ? 'Confirmed able to make decisions on behalf of the force.' : 'Not confirmed as able to make decisions on behalf of the force.', { color: n.decisionMaker ? 'Good' : 'Warning' }),
+        n.decisionMaker
+          ? callout('good', 'Confirmed able to make decisions on behalf of the force.')
+          : callout('warning', 'Not confirmed as able to make decisions on behalf of the force.'),
       ]
-    : [text('No police attendee has been named yet.', { color: 'Warning', weight: 'Bolder', spacing: 'Medium' })];
+    : [callout('warning', 'No police attendee has been named yet.', { weight: 'Bolder', spacing: 'Medium' })];
   return [...named, ...apologySent(v)];
 }
 
@@ -91,7 +93,7 @@ function apologySent(v: NominationView): CardElement[] {
   const a = v.apology;
   if (!a) return [];
   const offered = a.substitute ? `substitute offered: ${md(a.substitute)}` : 'no substitute offered';
-  return [text(`Apologies sent by ${md(a.sentBy)} on ${shortDate(a.sentAt)}; ${offered}.`, { color: 'Warning' })];
+  return [callout('warning', `Apologies sent by ${md(a.sentBy)} on ${shortDate(a.sentAt)}; ${offered}.`)];
 }
 
 function form(v: NominationView): CardElement[] {
@@ -171,7 +173,7 @@ function editButton(v: NominationView): CardElement[] {
 export function nominationCard(v: NominationView, opts: { editable: boolean; notice?: string; refreshUserIds?: string[] } = { editable: true }): Record<string, unknown> {
   const open = v.status === 'scheduled' && !v.started;
   const body = [
-    ...(opts.notice ? [text(md(opts.notice), { color: 'Attention', weight: 'Bolder' })] : []),
+    ...(opts.notice ? [callout('attention', md(opts.notice), { weight: 'Bolder' })] : []),
     ...header(v),
     ...recent(v),
     ...state(v),

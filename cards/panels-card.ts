@@ -1,33 +1,132 @@
-import { card, md, meetingWhen, text, type CardElement } from './format.js';
+import { FLAG_WORDS } from '../scheduler/domain/flag-words.js';
+import { cleanText } from '../scheduler/domain/text.js';
+import type { ChairSection, NationalForce, PanelsMeeting, PanelsView } from '../scheduler/planning/my-panels.js';
+import { addFields, askToAdd } from './add-card.js';
+import { askToCancel, cancelFields } from './cancel-card.js';
+import { execute, noticeBlock, type Notice } from './chair-steps.js';
+import { callout, card, md, meetingWhen, text, type CardElement } from './format.js';
+import { askToMove, moveFields } from './move-card.js';
 import { VERBS } from './verbs.js';
 
-export interface PanelsRow {
-  id: string;
-  panelName: string;
-  start: string;
-  end: string;
-  status: string;
-  nominations: Array<{ forceId: string; name: string; decisionMaker: boolean }>;
-  flags: string[];
-  canNominateFor: string[];
-  canCancel: boolean;
+/**
+ * The `panels` card, shaped by role. Nothing on it replaces the list: a short form (cancel, move, add) opens in
+ * place (Action.ShowCard), a long one (a nomination, an attendance record, an invitation) comes as a new message,
+ * and the answer to any press from here is this list again, with one line saying what happened.
+ */
+
+/** The confirm question of a form on this card, shown where the form was: under its meeting, or at the add form (`add`). */
+export interface PanelsPrompt {
+  at: string;
+  element: CardElement;
 }
 
-function row(m: PanelsRow): CardElement[] {
-  const named = m.nominations.map((n) => `${n.forceId}: ${md(n.name)}${n.decisionMaker ? '' : ' (not confirmed as a decision maker)'}`).join('; ') || 'no police attendee named';
-  const actions = m.canNominateFor.map((forceId) => ({ type: 'Action.Execute', title: `Name attendee (${forceId})`, verb: VERBS.refreshNomination, data: { meetingId: m.id, forceId } }));
+export interface PanelsCardOptions {
+  notice?: Notice;
+  prompt?: PanelsPrompt;
+}
+
+const STATUS: Record<PanelsMeeting['status'], string> = { scheduled: '', cancelled: 'cancelled', held: 'held', 'not-held': 'did not take place' };
+
+const subtle = (t: string): CardElement => text(t, { isSubtle: true, size: 'Small', spacing: 'None' });
+const section = (title: string): CardElement => text(title, { weight: 'Bolder', spacing: 'ExtraLarge', separator: true });
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function meetingHead(m: { panelName: string; start: string; end: string; extra?: boolean; moved?: boolean; status?: PanelsMeeting['status'] }): CardElement {
+  const notes = [m.extra ? 'extra meeting' : '', m.moved ? 'moved' : '', STATUS[m.status ?? 'scheduled']].filter(Boolean);
+  return text(`**${md(m.panelName)}**, ${meetingWhen(m.start, m.end)}${notes.map((n) => ` · ${n}`).join('')}`, { spacing: 'Medium' });
+}
+
+const nomineeWords = (f: PanelsMeeting['forces'][number]) =>
+  f.nominee ? `${md(f.nominee.name)}${f.nominee.decisionMaker ? ', confirmed decision maker' : ', not confirmed as a decision maker'}` : 'nobody named yet';
+
+/** Each force the person may see, by name, with who it named; then the flags, in words. */
+function meetingFacts(m: PanelsMeeting): CardElement[] {
   return [
-    text(`**${md(m.panelName)}**, ${meetingWhen(m.start, m.end)}`, { spacing: 'Medium' }),
-    text(`${m.status}: ${named}${m.flags.length ? `. Flags: ${m.flags.join(', ')}` : ''}`, { isSubtle: true }),
-    ...(actions.length ? [{ type: 'ActionSet', actions }] : []),
-    ...(m.canCancel ? [text('You chair this panel: type `cancel` to cancel a meeting.', { size: 'Small', isSubtle: true })] : []),
+    ...m.forces.map((f) => subtle(`${md(f.name)}${f.invited ? ' (invited)' : ''}: ${nomineeWords(f)}`)),
+    ...(m.flags.length ? [callout('attention', `Flags: ${m.flags.map((c) => FLAG_WORDS[c]?.title ?? 'a compliance flag').join('; ')}`, { size: 'Small', spacing: 'Small' })] : []),
   ];
 }
 
-/** The person's next meetings, each with what their role lets them do. */
-export function panelsCard(rows: PanelsRow[]): Record<string, unknown> {
+const showCard = (title: string, body: CardElement[]): CardElement => ({ type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body } });
+
+/** A chair's meeting: Cancel and Move open their forms in place; each form's button asks before anything changes. */
+function chairRow(m: PanelsMeeting, row: number, prompt?: PanelsPrompt): CardElement[] {
+  const data = { meetingId: m.id, versions: { [m.id]: m.version }, row: String(row), from: 'panels' };
+  const actions = m.status !== 'scheduled' ? [] : prompt?.at === m.id ? [prompt.element] : [{
+    type: 'ActionSet',
+    actions: [showCard('Cancel', [...cancelFields({}, String(row)), askToCancel(data)]), showCard('Move', [...moveFields({}, String(row)), askToMove(data)])],
+  }];
+  return [meetingHead(m), ...meetingFacts(m), ...actions];
+}
+
+function chairSection(c: ChairSection, limit: number, prompt?: PanelsPrompt): CardElement[] {
+  const rows = c.meetings.slice(0, limit);
+  const footer = [
+    ...(c.panels.length ? [showCard('Add a meeting', [...addFields(c.panels), askToAdd(c.panels, 'panels')])] : []),
+    execute('Invite a force', VERBS.openChairCard, { view: 'invite', from: 'panels' }),
+    execute('Record a past meeting', VERBS.openChairCard, { view: 'record', from: 'panels' }),
+  ];
+  return [
+    section('Panels you chair'),
+    ...(rows.length ? rows.flatMap((m, i) => chairRow(m, i, prompt)) : [text('No meetings of your panels are coming up.')]),
+    ...(c.unrecorded.length ? [text('Ended, attendance not recorded', { weight: 'Bolder', spacing: 'Large' })] : []),
+    ...c.unrecorded.flatMap((m) => [meetingHead(m), { type: 'ActionSet', actions: [execute('Record attendance', VERBS.openAttendance, { meetingId: m.id, from: 'panels' })] }]),
+    ...(prompt?.at === 'add' ? [prompt.element] : []),
+    { type: 'ActionSet', spacing: 'Large', actions: footer },
+  ];
+}
+
+/** A force lead's meeting: a button per force of theirs, by name when there are several, to name (or change) its attendee. */
+function leadRow(m: PanelsMeeting): CardElement[] {
+  const nameable = m.forces.filter((f) => f.canName);
+  const title = (f: PanelsMeeting['forces'][number]) => `${f.nominee ? 'Change' : 'Name'} attendee${nameable.length > 1 ? `: ${cleanText(f.name)}` : ''}`;
+  const actions = nameable.map((f) => execute(title(f), VERBS.openNomination, { meetingId: m.id, forceId: f.id }));
+  return [meetingHead(m), ...meetingFacts(m), ...(actions.length ? [{ type: 'ActionSet', actions }] : [])];
+}
+
+const namedRow = (m: PanelsMeeting): CardElement[] => [meetingHead(m), ...m.forces.map((f) => subtle(`You are named to attend for ${md(f.name)}.`))];
+
+/** A national lead's force: one line of counts; a tap shows or hides its next meetings, one per line. */
+function nationalForce(f: NationalForce, limit: number): CardElement[] {
+  const head = text(`**${md(f.name)}**: ${plural(f.meetings, 'meeting')} · ${f.unnamed} with nobody named · ${plural(f.flags, 'open flag')}`, { spacing: 'None' });
+  const lines = f.next.slice(0, limit).map((m) => `${md(m.panelName)}, ${meetingWhen(m.start, m.end)}: ${m.forces[0] ? nomineeWords(m.forces[0]) : 'nobody named yet'}`);
+  if (!lines.length) return [{ type: 'Container', separator: true, spacing: 'Small', items: [head] }];
+  const more = f.meetings > lines.length ? [`and ${plural(f.meetings - lines.length, 'more meeting')}`] : [];
+  return [
+    { type: 'Container', separator: true, spacing: 'Small', selectAction: { type: 'Action.ToggleVisibility', title: 'Show or hide its meetings', targetElements: [`f-${f.id}`] }, items: [head] },
+    { type: 'Container', id: `f-${f.id}`, isVisible: false, items: [subtle([...lines, ...more].join('\n'))] },
+  ];
+}
+
+function render(v: PanelsView, opts: PanelsCardOptions, limit: number, cut: boolean): Record<string, unknown> {
+  const body: CardElement[] = [];
+  if (v.chair) body.push(...chairSection(v.chair, limit, opts.prompt));
+  if (v.lead) body.push(section("Your force's meetings"), ...(v.lead.length ? v.lead.slice(0, limit).flatMap(leadRow) : [text('No meetings for your force are coming up.')]));
+  if (v.named.length) body.push(section('Meetings you are named to attend'), ...v.named.slice(0, limit).flatMap(namedRow));
+  if (v.national) body.push(section('Every force'), subtle('Select a force to show or hide its next meetings.'), ...v.national.flatMap((f) => nationalForce(f, limit)));
+  // A question whose meeting is not on the list (cut to fit, or no longer the caller's) is asked on top instead.
+  const placed = !opts.prompt || body.includes(opts.prompt.element);
   return card([
-    text('Your next Channel panel meetings', { weight: 'Bolder', size: 'Medium' }),
-    ...(rows.length ? rows.flatMap(row) : [text('No upcoming meetings involve you.')]),
+    ...noticeBlock(opts.notice),
+    ...(placed ? [] : [opts.prompt!.element]),
+    text('Your Channel panel meetings', { weight: 'Bolder', size: 'Medium' }),
+    subtle(`The next ${v.months} months.`),
+    ...(body.length ? body : [text('No upcoming meetings involve you.')]),
+    ...(cut ? [subtle('Some meetings are left out to keep this card small enough for Teams: `cancel`, `attendance` and `flags` show them all.')] : []),
   ]);
+}
+
+/** Well under Teams' 28 KB: a national lead's forty-odd forces, or a chair of many panels, are cut to fit. */
+const BUDGET = 24 * 1024;
+const bytes = (json: unknown) => new TextEncoder().encode(JSON.stringify(json)).length;
+
+/** The person's next meetings, by role, each with what their role lets them do. */
+export function panelsCard(v: PanelsView, opts: PanelsCardOptions = {}): Record<string, unknown> {
+  const full = render(v, opts, Infinity, false);
+  if (bytes(full) <= BUDGET) return full;
+  for (const limit of [4, 3, 2, 1, 0]) {
+    const cut = render(v, opts, limit, true);
+    if (bytes(cut) <= BUDGET || limit === 0) return cut;
+  }
+  return full;
 }

@@ -4,7 +4,7 @@ import type { HistoryPage } from '../scheduler/meetings/attendance-history.js';
 import type { MonthFigures, Review, ReviewFigures } from '../scheduler/review/review.js';
 import { cardBytes, cardProblems } from '../test/support/validate-card.js';
 import { attendanceHistoryCard } from './attendance-history-card.js';
-import { chartBuckets, reviewCard, type ReviewCardModel } from './review-card.js';
+import { reviewCard, type ReviewCardModel } from './review-card.js';
 import { scopeChoices } from './table.js';
 
 const figures: ReviewFigures = {
@@ -36,13 +36,15 @@ const national: Review = {
   lastYear: { from: '2015-01-01T00:00:00.000Z', to: '2025-01-01T00:00:00.000Z', total: { ...figures, decisionMakerPresent: 9, decisionMakerShareOfDue: 0.75 } },
 };
 const panels = national.panels.map((p) => ({ id: p.panelId, name: p.panelName }));
-const model: ReviewCardModel = { review: national, forceNames, exportUrl: `https://bot.example/reports/${'x'.repeat(250)}.csv`, scopeChoices: scopeChoices(forces, panels), filterScope: 'all', months: 120, page: 3 };
+const model: ReviewCardModel = {
+  review: national, forceNames, exportUrl: `https://bot.example/reports/${'x'.repeat(250)}.csv`, chartUrl: `https://bot.example/reports/${'y'.repeat(260)}.png`, scopeChoices: scopeChoices(forces, panels), filterScope: 'all', months: 120, page: 3 };
 
 type Body = Array<Record<string, unknown>>;
 const bodyOf = (c: Record<string, unknown>) => c.body as Body;
-const chartOf = (c: Record<string, unknown>) => bodyOf(c).find((e) => e.type === 'Chart.VerticalBar.Grouped') as
-  | { data: Array<{ legend: string; color: string; values: Array<{ x: string; y: number }> }>; fallback: Record<string, unknown> }
-  | undefined;
+type Image = { url: string; altText: string; size: string };
+const chartOf = (c: Record<string, unknown>) => bodyOf(c).find((e) => e.type === 'Image') as Image | undefined;
+/** The figures in words that the chart's button shows and hides. */
+const hiddenWords = (c: Record<string, unknown>) => bodyOf(c).find((e) => e.id === 'chartInWords') as { isVisible: boolean; items: unknown[] } | undefined;
 /** Every TextBlock's text and both sides of every fact, in order. */
 const words = (node: unknown): string[] => {
   if (Array.isArray(node)) return node.flatMap(words);
@@ -111,54 +113,49 @@ describe('the review card', () => {
 
   it('says in words, not with an empty chart, that there were no meetings', () => {
     const empty = reviewCard({ ...model, review: { ...national, months: months.map((m) => ({ ...m, held: 0, cancelled: 0, notHeld: 0, unrecorded: 0, decisionMakerPresent: 0 })) } });
-    expect(JSON.stringify(empty)).not.toContain('Chart.VerticalBar.Grouped');
+    expect(chartOf(empty)).toBeUndefined();
     expect(words(empty)).toContain('There were no meetings in this period to chart.');
     expect(chartOf(reviewCard(model))).toBeDefined();
   });
 
-  it('groups a long period into at most 24 bars named in month words, losing no meeting', () => {
-    const bars = chartBuckets(months);
-    expect(bars).toHaveLength(24);
-    expect(bars.slice(0, 3).map((b) => b.label)).toEqual(['Jan–May 2016', 'Jun–Oct 2016', 'Nov 2016–Mar 2017']);
-    expect(bars.reduce((s, b) => s + b.held, 0)).toBe(120 * 30);
-    expect(bars.reduce((s, b) => s + b.unrecorded, 0)).toBe(120 * 2);
-    expect(bars.reduce((s, b) => s + b.notHeld, 0)).toBe(120);
+  it('shows the chart as an image from its signed link, never drawn into the card, with its figures in words for screen readers', () => {
+    const card = reviewCard(model);
+    expect(chartOf(card)).toMatchObject({ url: model.chartUrl, size: 'Stretch' });
+    expect(JSON.stringify(card)).not.toContain('data:image');
+    const alt = chartOf(card)!.altText;
+    expect(alt).toMatch(/^Meetings per 5 months, stacked by outcome: Jan–May 2016: 150 held, 15 cancelled, 5 did not take place, 10 unrecorded, decision maker present at 125; /);
+    expect(alt).toContain('Aug–Dec 2025: 150 held');
+    expect(alt).not.toMatch(/\d{4}-\d{2}/);
+    expect(chartOf(reviewCard(smallModel()))!.altText).toMatch(/^Meetings per month, stacked by outcome: Jun 2025: 5 held, 1 cancelled, 0 unrecorded, decision maker present at 2; Jul 2025: /);
   });
 
-  it('names months in words: a year shows its year on the first bar and on January; longer periods on every bar', () => {
-    const year = chartBuckets(small().months).map((b) => b.label);
-    expect(year).toEqual(['Jun 2025', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec', 'Jan 2026', 'Feb', 'Mar', 'Apr', 'May']);
-    const two = chartBuckets(Array.from({ length: 24 }, (_, i) => ({ ...months[0]!, month: month(i + 6, 2024) }))).map((b) => b.label);
-    expect(two[0]).toBe('Jul 2024');
-    expect(two[12]).toBe('Jul 2025');
-    expect(new Set(two).size).toBe(24);
-    for (const label of [...year, ...two, ...chartBuckets(months).map((b) => b.label)]) expect(label).not.toMatch(/\d{4}-\d{2}/);
-    const chart = chartOf(reviewCard(smallModel()))!;
-    expect(chart.data[0]!.values.map((v) => v.x)).toEqual(year);
-  });
-
-  it('charts held, cancelled, unrecorded and decision maker present in whole meetings, with bar values shown', () => {
-    const chart = chartOf(reviewCard(model))!;
-    expect(chart.data.map((s) => s.legend)).toEqual(['Held', 'Cancelled', 'Did not take place', 'Unrecorded', 'Decision maker present']);
-    expect(chart.data.find((s) => s.legend === 'Unrecorded')!.values[0]).toEqual({ x: 'Jan–May 2016', y: 10 });
-    for (const s of chart.data) for (const v of s.values) expect(Number.isInteger(v.y)).toBe(true);
-    expect(chart).toMatchObject({ title: 'Meetings per 5 months', showBarValues: true, yAxisTitle: 'Meetings' });
-    expect(chartOf(reviewCard(smallModel()))).toMatchObject({ title: 'Meetings per month' });
-    // "Did not take place" is charted only when some meeting did not take place.
-    expect(chartOf(reviewCard(smallModel()))!.data.map((s) => s.legend)).toEqual(['Held', 'Cancelled', 'Unrecorded', 'Decision maker present']);
-  });
-
-  it('shows a period whose tallest bar is under 4 meetings month by month in words, not as a chart with fractional gridlines', () => {
+  // Issue 18: the chart's month labels read "2…" and its y axis went up in steps of 0.25.
+  it('charts a quiet period too, now that the image has whole-number ticks, and keeps the months in words behind a button', () => {
     const quiet = small({ months: small().months.map((m) => ({ ...m, held: 1, cancelled: 0, unrecorded: m.month === '2025-09' ? 3 : 0, decisionMakerPresent: 1 })) });
     const card = reviewCard(smallModel(quiet));
-    expect(chartOf(card)).toBeUndefined();
-    const text = words(card);
-    expect(text).toContain('Sep 2025 | 1 held, 0 cancelled, 3 unrecorded, decision maker present at 1');
-    expect(text).toContain('Jan 2026 | 1 held, 0 cancelled, 0 unrecorded, decision maker present at 1');
+    expect(chartOf(card)).toBeDefined();
     expect(cardProblems(card)).toEqual([]);
-    // Four meetings in one month are enough for whole-number gridlines: the chart is back.
-    const busier = small({ months: quiet.months.map((m) => (m.month === '2025-09' ? { ...m, unrecorded: 4 } : m)) });
-    expect(chartOf(reviewCard(smallModel(busier)))).toBeDefined();
+    const list = hiddenWords(card)!;
+    expect(list.isVisible).toBe(false);
+    expect(words(list)).toContain('Sep 2025 | 1 held, 0 cancelled, 3 unrecorded, decision maker present at 1');
+    expect(words(list)).toContain('Jan 2026 | 1 held, 0 cancelled, 0 unrecorded, decision maker present at 1');
+    const toggle = bodyOf(card).flatMap((e) => (e.actions as Array<Record<string, unknown>> | undefined) ?? []).find((a) => a.type === 'Action.ToggleVisibility');
+    expect(toggle).toMatchObject({ title: 'Show meetings per month in words', targetElements: ['chartInWords'] });
+  });
+
+  it('lists the months in words, shown, where it has no chart link (outside a personal chat)', () => {
+    const card = reviewCard({ ...smallModel(), chartUrl: null, exportUrl: null });
+    expect(chartOf(card)).toBeUndefined();
+    expect(hiddenWords(card)).toBeUndefined();
+    const text = words(card);
+    expect(text).toContain('Meetings per month');
+    expect(text).toContain('Jun 2025 | 5 held, 1 cancelled, 0 unrecorded, decision maker present at 2');
+    expect(text).toContain('Jul 2025 | 5 held, 1 cancelled, 1 unrecorded, decision maker present at 2');
+    expect(cardProblems(card)).toEqual([]);
+    // A model without the field reads the same.
+    const older = { ...smallModel(), exportUrl: null };
+    delete older.chartUrl;
+    expect(chartOf(reviewCard(older))).toBeUndefined();
   });
 
   it('lists one row per panel and force, weakest share of due first, with force names and timetables in words', () => {
@@ -191,16 +188,6 @@ describe('the review card', () => {
       expect(words(card).join('\n')).not.toMatch(/[A-Z]+_[A-Z_]+|force-\d|hampshire|devon-cornwall/);
     }
     expect(words(reviewCard(smallModel(small({ flags: [] }))))).toContain('No flags in this period.');
-  });
-
-  it('is only accepted by the card check while its chart carries a fallback, the months in words', () => {
-    const card = reviewCard(model) as { body: Body };
-    const chart = card.body.find((e) => e.type === 'Chart.VerticalBar.Grouped')!;
-    expect(words(chart.fallback)).toContain(
-      'Jan–May 2016 | 150 held, 15 cancelled, 5 did not take place, 10 unrecorded, decision maker present at 125',
-    );
-    delete chart.fallback;
-    expect(cardProblems(card)).toEqual([expect.stringContaining('Unknown element type "Chart.VerticalBar.Grouped"')]);
   });
 });
 

@@ -2,8 +2,9 @@ import { DateTime } from 'luxon';
 import { lastIncludedDay } from '../scheduler/domain/date-range.js';
 import { FLAG_CODES, type Flag } from '../scheduler/domain/flags.js';
 import { FLAG_WORDS } from '../scheduler/domain/flag-words.js';
+import { chartBuckets, chartTitle, spanLabel, type ChartBar } from '../scheduler/review/chart.js';
 import type { Comparison, MonthFigures, PanelReview, Review, ReviewFigures, TimetableKind } from '../scheduler/review/review.js';
-import { card, facts, md, text, type CardElement } from './format.js';
+import { callout, card, facts, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';
 
@@ -13,6 +14,8 @@ export interface ReviewCardModel {
   forceNames: Record<string, string>;
   /** Where the CSV export of exactly this review can be fetched (signed, short-lived); null outside a personal chat. */
   exportUrl: string | null;
+  /** Where the chart of exactly this review can be fetched as PNG (signed, short-lived like the export); absent outside a personal chat. */
+  chartUrl?: string | null;
   scopeChoices: Array<{ title: string; value: string }>;
   filterScope: string;
   months: number;
@@ -21,18 +24,9 @@ export interface ReviewCardModel {
 }
 
 export const PANELS_PER_PAGE = 10;
-/** The chart shows at most this many bars per series; longer periods are grouped into spans of months. */
-const MAX_BARS = 24;
-/**
- * Chart.VerticalBar.Grouped has no property for its y axis: Teams documents title, axis titles, colours and
- * showBarValues, but no minimum, maximum, step or integer setting. Fluent UI's open-source grouped bar chart splits
- * the axis into four steps and rounds a step up to a whole number only when it is at least 1; Teams' renderer is not
- * public, and is assumed to do the same. A tallest bar below 4 would then draw gridlines at 0.25 or 0.5 meetings,
- * so such a period is shown month by month in words instead. Every value charted is a whole count of meetings, and
- * each bar shows its value.
- */
-export const MIN_CHART_PEAK = 4;
 const PERIODS = [3, 6, 12, 24, 36];
+/** The id of the chart's figures in words, which a button shows and hides. */
+const CHART_WORDS = 'chartInWords';
 /** Places named for each kind of flag; the rest are counted. */
 const FLAG_PLACES = 3;
 
@@ -41,11 +35,6 @@ const pct = (share: number | null) => (share === null ? 'n/a' : `${Math.round(sh
 const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').toFormat('d LLL yyyy');
 /** A Europe/London calendar date (YYYY-MM-DD) as people write it. */
 const date = (ymd: string) => DateTime.fromISO(ymd, { zone: 'Europe/London' }).toFormat('d LLL yyyy');
-
-const MONTH_WORDS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const monthWord = (ym: string) => MONTH_WORDS[Number(ym.slice(5, 7)) - 1] ?? ym;
-/** "Jan 2026" from "2026-01". */
-export const monthName = (ym: string) => `${monthWord(ym)} ${ym.slice(0, 4)}`;
 
 /** The headline: a decision maker present as a share of the meetings due, with the share of those held beside it. */
 function headline(f: ReviewFigures): CardElement {
@@ -94,88 +83,41 @@ function totals(r: Review): CardElement {
   ]);
 }
 
-/** One bar of the chart: a month, or a span of months for a long period, with its meetings summed. */
-export interface ChartBar extends Omit<MonthFigures, 'month'> {
-  first: string;
-  last: string;
-  /** Month words, unique within the chart: "Jan 2026", "Feb", or "Jan–May 2016". */
-  label: string;
-}
+type Series = { pick: (b: ChartBar) => number; words: (n: string) => string };
 
-/** How many calendar months from `first` to `last` (YYYY-MM), both included. */
-const monthsBetweenCount = (first: string, last: string) =>
-  (Number(last.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(last.slice(5, 7)) - Number(first.slice(5, 7)) + 1;
-
-function spanLabel(first: string, last: string): string {
-  if (first === last) return monthName(first);
-  return first.slice(0, 4) === last.slice(0, 4) ? `${monthWord(first)}–${monthName(last)}` : `${monthName(first)}–${monthName(last)}`;
-}
-
-/**
- * Groups months into at most MAX_BARS spans so the card stays small for long periods, losing no meeting. Labels are
- * month words: a year of single months shows the year on its first bar and on January only ("Nov 2025", "Dec",
- * "Jan 2026"); longer periods show it on every bar, since a month name alone would then repeat.
- */
-export function chartBuckets(months: MonthFigures[]): ChartBar[] {
-  const size = Math.max(1, Math.ceil(months.length / MAX_BARS));
-  const short = size === 1 && months.length <= 12;
-  const out: ChartBar[] = [];
-  for (let i = 0; i < months.length; i += size) {
-    const span = months.slice(i, i + size);
-    const [first, last] = [span[0]!.month, span[span.length - 1]!.month];
-    const sum = (pick: (m: MonthFigures) => number) => span.reduce((s, m) => s + pick(m), 0);
-    out.push({
-      first, last,
-      label: short && i > 0 && !first.endsWith('-01') ? monthWord(first) : spanLabel(first, last),
-      held: sum((m) => m.held),
-      cancelled: sum((m) => m.cancelled),
-      notHeld: sum((m) => m.notHeld),
-      unrecorded: sum((m) => m.unrecorded),
-      decisionMakerPresent: sum((m) => m.decisionMakerPresent),
-    });
-  }
-  return out;
-}
-
-type Series = { legend: string; color: string; pick: (b: ChartBar) => number; words: (n: string) => string };
-
-/** The series shown: "did not take place" only when some meeting did not. Colours are ones Teams documents for charts. */
+/** The figures of each bar in words, "did not take place" only when some meeting did not. */
 function seriesOf(bars: ChartBar[]): Series[] {
   return [
-    { legend: 'Held', color: 'good', pick: (b) => b.held, words: (n) => `${n} held` },
-    { legend: 'Cancelled', color: 'attention', pick: (b) => b.cancelled, words: (n) => `${n} cancelled` },
-    ...(bars.some((b) => b.notHeld)
-      ? [{ legend: 'Did not take place', color: 'warning', pick: (b: ChartBar) => b.notHeld, words: (n: string) => `${n} did not take place` }]
-      : []),
-    { legend: 'Unrecorded', color: 'neutral', pick: (b) => b.unrecorded, words: (n) => `${n} unrecorded` },
-    { legend: 'Decision maker present', color: 'categoricalBlue', pick: (b) => b.decisionMakerPresent, words: (n) => `decision maker present at ${n}` },
+    { pick: (b) => b.held, words: (n) => `${n} held` },
+    { pick: (b) => b.cancelled, words: (n) => `${n} cancelled` },
+    ...(bars.some((b) => b.notHeld) ? [{ pick: (b: ChartBar) => b.notHeld, words: (n: string) => `${n} did not take place` }] : []),
+    { pick: (b) => b.unrecorded, words: (n) => `${n} unrecorded` },
+    { pick: (b) => b.decisionMakerPresent, words: (n) => `decision maker present at ${n}` },
   ];
 }
 
-/** The months in words and whole numbers, each month named in full: one line each, so even 24 of them stay small. */
-function monthFacts(bars: ChartBar[], series: Series[]): CardElement {
-  return facts(bars.map((b) => [spanLabel(b.first, b.last), series.map((s) => s.words(count(s.pick(b)))).join(', ')]));
-}
+/** A bar's figures in words and whole numbers, its months named in full. */
+const barWords = (b: ChartBar, series: Series[]): [string, string] => [spanLabel(b.first, b.last), series.map((s) => s.words(count(s.pick(b)))).join(', ')];
 
-/** A grouped bar chart of whole meetings per month for Teams, falling back to the same figures in words. */
-function chart(months: MonthFigures[]): CardElement[] {
+/**
+ * The chart of whole meetings per month, as a PNG the bot draws when Teams fetches it (never inside the card, which
+ * must stay under 28 KB), its figures in words for screen readers, and the same figures as a list a button shows:
+ * so the card still reads where the image does not load (the link has expired, or images are blocked). Without a
+ * link (outside a personal chat) the list is shown as it is.
+ */
+function chart(months: MonthFigures[], chartUrl: string | null): CardElement[] {
   const bars = chartBuckets(months);
   const series = seriesOf(bars);
-  const peak = Math.max(0, ...bars.flatMap((b) => series.map((s) => s.pick(b))));
-  // An empty chart draws a meaningless axis (0 to 0.0001): say so in words instead.
-  if (peak === 0) return [text('There were no meetings in this period to chart.', { isSubtle: true })];
-  const span = bars[0]!.first === bars[0]!.last ? 'month' : `${monthsBetweenCount(bars[0]!.first, bars[0]!.last)} months`;
-  const title = `Meetings per ${span}`;
-  if (peak < MIN_CHART_PEAK) return [text(title, { weight: 'Bolder', spacing: 'Medium' }), monthFacts(bars, series)];
-  return [{
-    type: 'Chart.VerticalBar.Grouped',
-    title,
-    xAxisTitle: 'Month',
-    yAxisTitle: 'Meetings',
-    showBarValues: true,
-    data: series.map((s) => ({ legend: s.legend, color: s.color, values: bars.map((b) => ({ x: b.label, y: s.pick(b) })) })),
-    fallback: { type: 'Container', items: [text(title, { weight: 'Bolder' }), monthFacts(bars, series)] },
-  }];
+  if (!bars.some((b) => series.some((s) => s.pick(b) > 0))) return [text('There were no meetings in this period to chart.', { isSubtle: true })];
+  const title = chartTitle(bars);
+  const list = facts(bars.map((b) => barWords(b, series)));
+  if (!chartUrl) return [text(title, { weight: 'Bolder', spacing: 'Medium' }), list];
+  const alt = `${title}, stacked by outcome: ${bars.map((b) => barWords(b, series).join(': ')).join('; ')}.`;
+  return [
+    { type: 'Image', url: chartUrl, altText: alt, size: 'Stretch', spacing: 'Medium', msTeams: { allowExpand: true } },
+    { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: `Show ${title.toLowerCase()} in words`, targetElements: [CHART_WORDS] }] },
+    { type: 'Container', id: CHART_WORDS, isVisible: false, items: [list] },
+  ];
 }
 
 const MARKERS: Record<TimetableKind, string> = { guidance: '', 'below-guidance': ' (below the guidance timetable)', 'when-necessary': ' (when necessary)' };
@@ -203,14 +145,14 @@ function panelTable(r: Review, page: number, forceName: (id: string) => string):
   return [
     text(`Per panel${many ? ' and force' : ''} (${sorted.length}), weakest share of due first${pages > 1 ? `: page ${page + 1} of ${pages}` : ''}`, { weight: 'Bolder', spacing: 'Medium' }),
     rows.length
-      ? table([many ? 'Panel, force' : 'Panel', 'Due', 'Held', 'Unrecorded', 'Decision maker (of due)', 'Flags'], rows, [4, 1, 1, 2, 2, 1])
+      ? table([many ? 'Panel, force' : 'Panel', 'Due', 'Held', 'Unrecorded', 'Decision maker (of due)', 'Flags'], rows, [5, 2, 2, 4, 3, 2])
       : text('No panels in this scope.'),
   ];
 }
 
 /** Every flag kind that occurs, in plain words: its title, how many, and the panels (and forces) it is about. */
 function flagList(r: Review, forceName: (id: string) => string): CardElement[] {
-  if (!r.flags.length) return [text('No flags in this period.', { color: 'Good', spacing: 'Medium' })];
+  if (!r.flags.length) return [text('No flags in this period.', { spacing: 'Medium' })];
   const panelNames = new Map(r.panels.map((p) => [p.panelId, p.panelName]));
   const many = new Set(r.panels.map((p) => p.forceId)).size > 1;
   const place = (f: Flag) => {
@@ -257,10 +199,10 @@ export function reviewCard(m: ReviewCardModel): Record<string, unknown> {
   return card([
     text(`Recommendation 7 review: ${md(r.scope.label)}`, { weight: 'Bolder', size: 'Medium' }),
     text(`Meetings from ${day(r.from)} up to ${date(lastIncludedDay(r.to, r.now))}, as recorded by ${day(r.now)}.`, { isSubtle: true, spacing: 'None' }),
-    ...(m.notice ? [text(md(m.notice), { color: 'Attention' })] : []),
+    ...(m.notice ? [callout('attention', md(m.notice))] : []),
     headline(r.total),
     totals(r),
-    ...chart(r.months),
+    ...chart(r.months, m.chartUrl ?? null),
     ...panelTable(r, m.page, forceName),
     ...flagList(r, forceName),
     ...controls(m, r.panels.length),

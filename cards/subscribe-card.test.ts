@@ -22,4 +22,12 @@ describe('subscribe card', () => {
     expect(body).toContain(`(${link(1).webcalUrl})`);
     expect(body).not.toContain('more.');
   });
+
+  // Issue 18: the card said `subscribe <panel or force id>`, which Teams shows as `&lt;panel or force id&gt;`.
+  it('names the feeds left off with the command for each, and never writes an angle bracket', () => {
+    const c = subscribeCard([link(1)], [{ title: 'Cambridgeshire Constabulary: every panel', command: 'subscribe cambs' }, { title: 'Southampton Channel panel', command: 'subscribe southampton' }]);
+    expect(JSON.stringify(c)).toContain('Cambridgeshire Constabulary: every panel (`subscribe cambs`), Southampton Channel panel (`subscribe southampton`)');
+    expect(cardProblems(c)).toEqual([]);
+    for (const card of [c, subscribeCard([link(1)], 3)]) expect(JSON.stringify(card)).not.toMatch(/[<>]/);
+  });
 });

@@ -8,9 +8,15 @@ export interface SubscribeLink {
   webcalUrl: string;
 }
 
+/** A feed left off the card, by name, with what to type for its link alone (`subscribe cambs`). */
+export interface FeedHint {
+  title: string;
+  command: string;
+}
+
 const OUTLOOK_HINT =
-  'Add to Outlook: in Outlook choose **Add calendar** > **Subscribe from web**, paste the https link and give it a name. ' +
-  'Google Calendar: **Other calendars** > **From URL**. Apple Calendar opens the webcal link. Calendars re-read the feed every few hours.';
+  'Add to Outlook: in Outlook choose **Add calendar**, then **Subscribe from web**, paste the https link and give it a name. ' +
+  'Google Calendar: **Other calendars**, then **From URL**. Apple Calendar opens the webcal link. Calendars re-read the feed every few hours.';
 
 function feed(l: SubscribeLink): CardElement[] {
   return [
@@ -20,13 +26,28 @@ function feed(l: SubscribeLink): CardElement[] {
   ];
 }
 
-/** The person's calendar links, with how to add them; `more` feeds were left off to keep the card small. */
-export function subscribeCard(links: SubscribeLink[], more = 0): Record<string, unknown> {
+/** The feeds left off: each by name with its command when known, else how many, and how to ask for one. */
+function leftOff(more: number | FeedHint[]): CardElement[] {
+  if (typeof more === 'number') {
+    return more > 0 ? [text(`…and ${more} more. For one of them, type \`subscribe\` and its panel's or force's id, for example \`subscribe me\` for your own meetings.`, { isSubtle: true })] : [];
+  }
+  if (!more.length) return [];
+  return [
+    text(`…and ${more.length} more. For one of them, type its command:`, { isSubtle: true, spacing: 'Medium' }),
+    text(more.map((h) => `${md(h.title)} (\`${h.command.replaceAll("`", "")}\`)`).join(', '), { size: 'Small', spacing: 'Small' }),
+  ];
+}
+
+/**
+ * The person's calendar links, with how to add them; `more` feeds were left off to keep the card small (a count,
+ * or each by name with the command that gives its link).
+ */
+export function subscribeCard(links: SubscribeLink[], more: number | FeedHint[] = 0): Record<string, unknown> {
   return card([
     text('Calendar subscriptions', { weight: 'Bolder', size: 'Medium' }),
     text(OUTLOOK_HINT, { isSubtle: true }),
     ...links.flatMap(feed),
-    ...(more > 0 ? [text(`…and ${more} more. Type \`subscribe <panel or force id>\` for one of them.`, { isSubtle: true })] : []),
+    ...leftOff(more),
     text('Each link is yours: anyone who has it sees that timetable (never case details). Type `subscribe revoke` to turn all of your links off.', {
       size: 'Small',
       isSubtle: true,

@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { cancellationNote, cleanText, NOTE_MAX } from '../scheduler/domain/text.js';
+import { cleanText } from '../scheduler/domain/text.js';
 import {
   AGENCY_TYPES, ATTENDANCE_OUTCOMES, CANCEL_REASONS, DECISION_ANSWERS, MODES, ROLE_CATEGORIES, UNITS,
   type AgencyCounts, type AgencyType, type AttendanceOutcome, type DecisionAnswer, type Mode, type RoleCategory, type Unit,
 } from '../scheduler/domain/types.js';
+import { addMeetingData, cancelData, inviteForceData, linkData, openAttendanceData, openChairCardData, rescheduleData } from './chair-data.js';
+
+export {
+  addMeetingData, cancelData, CHAIR_CARDS, inviteForceData, linkData, openAttendanceData, openChairCardData, pressOrigin, rescheduleData, type ChairCardName,
+} from './chair-data.js';
 
 /** The verbs of every Action.Execute the bot's cards carry. */
 export const VERBS = {
@@ -19,6 +24,12 @@ export const VERBS = {
   sendApologies: 'sendApologies',
   openAttendance: 'openAttendance',
   inviteForce: 'inviteForce',
+  /** Opens one of the chair's focused cards (cancel, move, add, invite, record a past meeting). */
+  openChairCard: 'openChairCard',
+  /** From the `panels` list: the force's nomination form, as a new message (the list stays). */
+  openNomination: 'openNomination',
+  /** The `link force` / `link panel` choice card: links this conversation to the chosen force or panel. */
+  linkConversation: 'linkConversation',
 } as const;
 
 const id = z.string().min(1).max(200);
@@ -30,9 +41,6 @@ const version = z.coerce.number().int().min(0).max(1_000_000);
 /** Text a person typed, cleaned (cleanText) before its length is checked, so invisible characters count for nothing. */
 const typed = (min: number, tooShort: string, max: number, tooLong: string) =>
   z.string().max(4 * max, tooLong).transform(cleanText).pipe(z.string().min(min, tooShort).max(max, tooLong));
-
-/** The versions of the meetings a chair's card lists, by meeting id; a press whose meeting is missing here is stale. */
-const versions = z.record(z.string().max(200), version).refine((v) => Object.keys(v).length <= 200, 'too many meetings').default({});
 
 /** What a nomination card's button sends back: the card's own data plus the inputs, merged by Teams. */
 export const nominateData = z.object({
@@ -54,29 +62,6 @@ export const cardRef = z.object({ meetingId: id, forceId: z.string().regex(/^[a-
 
 /** The cancellation categories the card offers; the store keeps the same words. */
 export const CANCEL_REASON_CHOICES = CANCEL_REASONS.map((r) => ({ title: r[0]!.toUpperCase() + r.slice(1), value: r }));
-
-/**
- * The cancel card's optional note, by the domain's rule (cancelMeeting applies it again): empty or missing is no
- * note. A raw value far past the limit is refused before it is cleaned.
- */
-const cancelNote = z
-  .string()
-  .max(8 * NOTE_MAX, `keep the note to ${NOTE_MAX} characters or fewer`)
-  .nullish()
-  .transform((raw, ctx) => {
-    const note = cancellationNote(raw);
-    if (note.ok) return note.value;
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: note.error.message });
-    return z.NEVER;
-  });
-
-/** What the cancel card sends back: a reason category, required, and an optional short note (the card warns against case details). */
-export const cancelData = z.object({
-  meetingId: id,
-  reason: z.enum(CANCEL_REASONS, { errorMap: () => ({ message: 'choose a reason' }) }),
-  note: cancelNote,
-  versions,
-});
 
 /** Empty means unanswered: a blank, missing or whitespace-only input is `undefined`, never a default. */
 const blank = (v: unknown) => (v === null || v === undefined || (typeof v === 'string' && v.trim() === '') ? undefined : typeof v === 'string' ? v.trim() : v);
@@ -203,34 +188,6 @@ export const attendanceData = z
   });
 export type AttendanceData = z.infer<typeof attendanceData>;
 
-/** Opening a past meeting's attendance card: the cancel card's past-meeting list sends `pastMeetingId`, other buttons `meetingId`. */
-export const openAttendanceData = z
-  .object({ meetingId: z.string().max(200).optional(), pastMeetingId: z.string().max(200).optional() })
-  .transform((d, ctx) => {
-    const meetingId = d.pastMeetingId !== undefined ? d.pastMeetingId : d.meetingId;
-    if (!meetingId) ctx.addIssue({ code: 'custom', message: 'choose a meeting' });
-    return { meetingId: meetingId ?? '' };
-  });
-
-/** Inviting a force to one meeting: the meeting chosen on the chair's card and a force that does not face its panel. */
-export const inviteForceData = z.object({
-  meetingId: z.string({ required_error: 'choose a meeting' }).min(1, 'choose a meeting').max(200),
-  forceId: z.string({ required_error: 'choose a force' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a force from the list'),
-});
-
-const localDateInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date');
-const localTimeInput = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:00)?$/, 'choose a start time').transform((t) => t.slice(0, 5));
-
-/** Moving a meeting: which one, and its new local date and start time. */
-export const rescheduleData = z.object({ meetingId: z.string({ required_error: 'choose a meeting' }).min(1, 'choose a meeting').max(200), newDate: localDateInput, newTime: localTimeInput, versions });
-
-/** Adding an extra meeting to a panel. */
-export const addMeetingData = z.object({ panelId: z.string({ required_error: 'choose a panel' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a panel'), extraDate: localDateInput, extraTime: localTimeInput,
-  /** Each listed panel's fingerprint when the card was made (`asOf`): a press after the panel's meetings changed is stale. */
-  snapshots: z.record(z.string().max(64), z.string().max(64)).refine((v) => Object.keys(v).length <= 200, 'too many panels').optional(),
-  asOf: z.string().datetime().optional(),
-});
-
 /** A history or review filter: a force or panel (`force:<id>`, `panel:<id>`), or `all` (or nothing) for everything the person may see. */
 const scopeChoice = z.string().regex(/^(all|(force|panel):[a-z0-9-]{1,64})?$/, 'choose a force or panel from the list').default('');
 const optionalDate = z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/, 'choose a date').default('');
@@ -283,4 +240,7 @@ export const VERB_DATA = {
   sendApologies: sendApologiesData,
   openAttendance: openAttendanceData,
   inviteForce: inviteForceData,
+  openChairCard: openChairCardData,
+  openNomination: cardRef,
+  linkConversation: linkData,
 } satisfies Record<keyof typeof VERBS, z.ZodTypeAny>;

@@ -4,11 +4,10 @@ import { sendApologies } from '../scheduler/meetings/apologies.js';
 import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
 import { answeredInputs, cardInputs } from './support/card-inputs.js';
 import type { FakeConnector } from './support/fake-connector.js';
-import { botAddedToTeam, cardAction, channelMessage, DAWN, GARETH, KIERAN, NADIA, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { botAddedToTeam, cardAction, channelMessage, DAWN, GARETH, KIERAN, NADIA, STRANGER, type Speaker } from './support/teams-activities.js';
 import { type TestBot } from './support/test-bot.js';
 import { chairWithNominee } from './support/chair-bot.js';
 import { cardProblems } from './support/validate-card.js';
-import { until } from './support/wait.js';
 
 // Issue 15, the chair's side: the attendance card asks every question and answers none (the nominee is only
 // suggested), refuses what is unanswered and says what; records several attendees, apologies, absences and
@@ -48,13 +47,8 @@ describe('attendance evidence: the chair records who attended, over real HTTP', 
     records: await bot.store.chairs.meetingRecords([meetingId]),
     outbox: (await bot.store.outbox.list({ meetingId })).length,
   });
-  /** The chair's card from the `cancel` command. */
-  const chairCard = async (who: Speaker = DAWN) => {
-    const before = connector.posts().length;
-    await post(personalMessage(connector.url, who, 'cancel'));
-    await until(() => connector.posts().length > before, 'the chair card');
-    return connector.posts().at(-1)!.body.attachments[0].content;
-  };
+  /** One of the chair's cards (record a past meeting, add one, invite a force), as its button opens it. */
+  const chairCard = async (view: 'record' | 'add' | 'invite', who: Speaker = DAWN) => press(who, 'openChairCard', { view });
 
   beforeEach(async () => {
     now = '2027-04-01T08:00:00.000Z';
@@ -177,7 +171,7 @@ describe('attendance evidence: the chair records who attended, over real HTTP', 
 
   it('records a planned meeting from months ago, opened from the chair card, for its chair only', async () => {
     now = '2027-11-15T10:00:00.000Z';
-    const card = await chairCard();
+    const card = await chairCard('record');
     expect(cardProblems(card)).toEqual([]);
     const past = cardInputs(card);
     expect(past.has('pastMeetingId')).toBe(true);
@@ -195,19 +189,19 @@ describe('attendance evidence: the chair records who attended, over real HTTP', 
     expect(JSON.stringify(await press(DAWN, 'openAttendance', { meetingId: 'southampton.2027-12-06' }))).toContain('once the meeting has ended');
     await record({ held: 'held', outcome_hampshire: 'attended', ...slot(1, NADIA.aadObjectId, nadiaAnswers) });
     expect((await bot.store.meetings.get(MAY))?.status).toBe('held');
-    expect(JSON.stringify((await chairCard()).body.find((e: any) => e.id === 'pastMeetingId').choices)).toContain(`"title":"Southampton Channel panel: Tue 4 May 2027","value":"${MAY}"`);
+    expect(JSON.stringify((await chairCard('record')).body.find((e: any) => e.id === 'pastMeetingId').choices)).toContain(`"title":"Southampton Channel panel: Tue 4 May 2027","value":"${MAY}"`);
   });
 
   it('adds an extra meeting that already took place and answers with its attendance card; not more than 7 years back', async () => {
     now = '2027-11-15T10:00:00.000Z';
     const add = async (date: string, time: string) => {
-      const card = JSON.stringify(await chairCard());
+      const card = JSON.stringify(await chairCard('add'));
       const data = JSON.parse(card.match(/"verb":"addMeeting","data":(\{[^}]*\}[^}]*\})/)![1]!);
-      return press(DAWN, 'addMeeting', { ...data, panelId: 'southampton', extraDate: date, extraTime: time });
+      return press(DAWN, 'addMeeting', { ...data, panelId: 'southampton', extraDate: date, extraTime: time, step: 'confirm' });
     };
     const answer = await add('2027-07-14', '14:00');
     expect(cardProblems(answer)).toEqual([]);
-    expect(JSON.stringify(answer)).toContain('Extra meeting added: Southampton Channel panel. It has already ended: record what happened below.');
+    expect(JSON.stringify(answer)).toContain('Saved: extra Southampton Channel panel meeting added, Wed 14 Jul 2027, 14:00–16:00. It has already ended: record what happened below.');
     expect(JSON.stringify(answer)).toContain('Wed 14 Jul 2027, 14:00–16:00');
     const id = 'southampton.2027-07-14.extra-1400';
     expect(await bot.store.meetings.get(id)).toMatchObject({ extra: true, status: 'scheduled', start: '2027-07-14T13:00:00.000Z' });
@@ -216,12 +210,12 @@ describe('attendance evidence: the chair records who attended, over real HTTP', 
     expect((await bot.store.meetings.get(id))?.status).toBe('held');
     expect(JSON.stringify(await add('2020-07-14', '14:00'))).toContain('Not added: An extra meeting can be at most 7 years back.');
     // One in progress is added as a meeting, to be recorded when it ends.
-    expect(JSON.stringify(await add('2027-11-15', '09:30'))).toContain('Extra meeting added: Southampton Channel panel, Mon 15 Nov 2027, 09:30');
+    expect(JSON.stringify(await add('2027-11-15', '09:30'))).toContain('Saved: extra Southampton Channel panel meeting added, Mon 15 Nov 2027, 09:30');
   });
 
   it('invites a force to one meeting: it appears on that meeting\'s attendance card only; a stranger is refused and learns nothing', async () => {
     now = '2027-05-20T08:00:00.000Z';
-    const card = await chairCard();
+    const card = await chairCard('invite');
     expect(cardProblems(card)).toEqual([]);
     const forces = card.body.find((e: any) => e.id === 'forceId').choices.map((c: any) => c.value);
     expect(forces).toContain('leics');
@@ -233,7 +227,7 @@ describe('attendance evidence: the chair records who attended, over real HTTP', 
     }
     expect(await state(JUNE)).toEqual(before);
     const answer = JSON.stringify(await press(DAWN, 'inviteForce', { meetingId: JUNE, forceId: 'leics', versions: { [JUNE]: 1 } }));
-    expect(answer).toContain('Leicestershire Police invited: Southampton Channel panel, Mon 7 Jun 2027, 10:00–12:00');
+    expect(answer).toContain('Saved: Leicestershire Police invited to Southampton Channel panel, Mon 7 Jun 2027, 10:00–12:00.');
     expect(await bot.store.chairs.invitations([JUNE])).toEqual([expect.objectContaining({ forceId: 'leics', invitedBy: DAWN.aadObjectId })]);
     expect(JSON.stringify(await press(DAWN, 'inviteForce', { meetingId: JUNE, forceId: 'hampshire' }))).toContain(`Not invited: ${HAMPSHIRE} already faces Southampton Channel panel`);
     expect(JSON.stringify(await press(DAWN, 'inviteForce', { meetingId: JUNE }))).toContain('Not invited: choose a force');

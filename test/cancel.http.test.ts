@@ -3,12 +3,17 @@ import type { RunningBot } from '../bot/compose.js';
 import { until } from './support/wait.js';
 import type { FakeConnector } from './support/fake-connector.js';
 import { startTestBot, type TestBot } from './support/test-bot.js';
-import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, KIERAN, personalMessage, STRANGER } from './support/teams-activities.js';
+import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, KIERAN, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
 import { cardProblems } from './support/validate-card.js';
 
 const MAY = 'southampton.2027-05-03';
 const TAMSIN = '3f98e277-4cbd-47ad-9c90-a9587403e430'; // chairs the Isles of Scilly (when necessary)
 const REFUSAL = "Only a Channel panel's chairs or a national lead can change its meetings.";
+
+/** Every Action.Execute on a card, wherever it is (ShowCards too), with its title and data. */
+const executes = (node: unknown): Array<{ title: string; verb: string; data: Record<string, unknown> }> =>
+  Array.isArray(node) ? node.flatMap(executes)
+    : node && typeof node === 'object' ? [...((node as any).type === 'Action.Execute' ? [node as any] : []), ...Object.values(node).flatMap(executes)] : [];
 
 
 describe('a chair cancels a meeting, over real HTTP', () => {
@@ -17,14 +22,31 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   let post: TestBot['post'];
   let stop: TestBot['stop'];
   let now = '2027-04-01T08:00:00.000Z';
-  const cancel = (who = DAWN, data: Record<string, unknown> = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', versions: { [MAY]: 1 } }) =>
-    post(cardAction(connector.url, who, 'cancelMeeting', data));
+  const CANCEL = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', versions: { [MAY]: 1 } };
+  /** The cancel question's Confirm: the press that cancels. */
+  const cancel = (who = DAWN, data: Record<string, unknown> = CANCEL) => post(cardAction(connector.url, who, 'cancelMeeting', { ...data, step: 'confirm' }));
+  const press = async (who: Speaker, verb: string, data: Record<string, unknown>) => (await post(cardAction(connector.url, who, verb, data))).body.value;
   const auditActions = async () => (await bot.store.audit.page(0, 100_000)).map((e) => e.action);
-  /** The add button's data on the chair's cancel card, as `who` gets it now. */
-  const addCardData = async (who: { aadObjectId: string; name: string } = DAWN): Promise<Record<string, unknown>> => {
-    await post(personalMessage(connector.url, who, 'cancel'));
-    const card = JSON.stringify(connector.posts().at(-1)!.body.attachments[0].content);
-    return JSON.parse(card.match(/"verb":"addMeeting","data":(\{[^}]*\}[^}]*\})/)![1]!);
+  /** The card `who` gets for a command now. */
+  const reply = async (who: Speaker, command: string) => {
+    const before = connector.posts().length;
+    await post(personalMessage(connector.url, who, command));
+    await until(() => connector.posts().length > before, `the reply to ${command}`);
+    const body = connector.posts().at(-1)!.body;
+    return body.attachments?.[0]?.content ?? body.text;
+  };
+  /** The button of `verb` on a card, wherever it is, with its data. */
+  const button = (card: unknown, title: string) => executes(card).find((a) => a.title === title)!;
+  /** The add card's button data, as `who` gets it now: from the `cancel` card's "Add a meeting". */
+  const addCardData = async (who: Speaker = DAWN): Promise<Record<string, unknown>> => {
+    const addCard = await press(who, 'openChairCard', button(await reply(who, 'cancel'), 'Add a meeting').data);
+    return button(addCard, 'Add this meeting…').data;
+  };
+  /** Asks and confirms an add, as the add card then its question are pressed. */
+  const add = async (who: Speaker, data: Record<string, unknown>) => {
+    const question = await press(who, 'addMeeting', data);
+    const confirm = executes(question).find((a) => a.title === 'Confirm');
+    return confirm ? press(who, 'addMeeting', confirm.data) : question;
   };
 
   beforeEach(async () => {
@@ -38,20 +60,46 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   });
   afterEach(() => stop());
 
-  it('offers the chair their upcoming meetings with reasons and the no-case-details warning', async () => {
-    await post(personalMessage(connector.url, DAWN, 'cancel'));
-    await until(() => connector.cards().some((c) => JSON.stringify(c.card).includes('Cancel a Channel panel meeting')), 'the cancel card');
-    const card = connector.cards().find((c) => JSON.stringify(c.card).includes('Cancel a Channel panel meeting'))!.card;
+  it('offers the chair a card for cancelling only: their upcoming meetings, reasons and the no-case-details warning', async () => {
+    const card = await reply(DAWN, 'cancel');
     expect(cardProblems(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('Cancel a Channel panel meeting');
     const meetings = card.body.find((e: any) => e.id === 'meetingId').choices.map((c: any) => c.value);
     expect(meetings).toContain(MAY);
     expect(meetings.every((id: string) => id.startsWith('southampton.'))).toBe(true);
     expect(JSON.stringify(card)).toContain('Do not put case details here');
+    // Moving, adding, inviting and recording are each their own card, a button away.
+    expect(card.body.map((e: any) => e.id).filter(Boolean)).toEqual(['meetingId', 'reason', 'note']);
+    expect(executes(card).map((a) => a.title)).toEqual(['Cancel this meeting…', 'Move a meeting', 'Add a meeting', 'Invite a force', 'Record a past meeting']);
+    const move = await press(DAWN, 'openChairCard', button(card, 'Move a meeting').data);
+    expect(cardProblems(move)).toEqual([]);
+    expect(move.body.map((e: any) => e.id).filter(Boolean)).toEqual(['meetingId', 'newDate', 'newTime']);
+    expect(await press(STRANGER, 'openChairCard', { view: 'move' })).toBe(REFUSAL);
+  });
+
+  it('asks before it cancels: the press on the form changes nothing, Keep it changes nothing, only Confirm cancels', async () => {
+    const question = await press(DAWN, 'cancelMeeting', CANCEL);
+    expect(cardProblems(question)).toEqual([]);
+    expect(JSON.stringify(question)).toContain("Cancel the Southampton Channel panel meeting on Tue 4 May 2027, 10:00–12:00? Each force's card will say so.");
+    expect(executes(question).map((a) => [a.title, a.data.step])).toEqual([['Confirm', 'confirm'], ['Keep it', 'keep']]);
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+    expect(await auditActions()).not.toContain('meeting.cancelled');
+    // Keep it: the form again, as the chair left it, and nothing done.
+    const kept = await press(DAWN, 'cancelMeeting', button(question, 'Keep it').data);
+    expect(JSON.stringify(kept)).toContain('Nothing changed: the meeting stays as it is.');
+    expect(kept.body.find((e: any) => e.id === 'meetingId').value).toBe(MAY);
+    expect(kept.body.find((e: any) => e.id === 'note').value).toBe('Nothing new this month');
+    expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
+    // Confirm: cancelled, and one line says what was saved.
+    const done = await press(DAWN, 'cancelMeeting', button(question, 'Confirm').data);
+    expect(cardProblems(done)).toEqual([]);
+    expect(done.body[0].items[0].text).toBe('Saved: Southampton Channel panel, Tue 4 May 2027, 10:00–12:00 is cancelled. Reason: no cases to discuss.');
+    expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'cancelled', version: 2 });
   });
 
   it('cancels, records why, audits it, and changes the force card in place', async () => {
     const res = await cancel();
-    expect(JSON.stringify(res.body.value)).toContain('Cancelled: Southampton Channel panel');
+    expect(JSON.stringify(res.body.value)).toContain('Saved: Southampton Channel panel, Tue 4 May 2027, 10:00–12:00 is cancelled.');
     expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'cancelled', version: 2 });
     expect(await bot.store.chairs.cancellations([MAY])).toEqual([
       { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', cancelledBy: DAWN.aadObjectId, cancelledAt: now, noteRedactedAt: null },
@@ -70,9 +118,10 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect((await bot.store.meetings.get(MAY))?.version).toBe(2);
   });
 
-  it('refuses a stranger and the chair of another panel, changing nothing', async () => {
+  it('refuses a stranger and the chair of another panel, asking or confirming, changing nothing', async () => {
     // One neutral refusal: it names no panel, so it reads the same for a meeting that does not exist.
     for (const who of [STRANGER, KIERAN]) {
+      expect(await press(who, 'cancelMeeting', CANCEL)).toBe(REFUSAL);
       expect((await cancel(who)).body.value).toBe(REFUSAL);
       expect((await cancel(who, { meetingId: 'southampton.2031-01-06', reason: 'other', note: 'x y z' })).body.value).toBe(REFUSAL);
     }
@@ -84,13 +133,7 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     await cancel();
     now = '2027-06-02T08:00:00.000Z'; // May has ended: its cancellation for want of cases is judged
 
-    const flagsFor = async (who: typeof DAWN) => {
-      const before = connector.posts().length;
-      await post(personalMessage(connector.url, who, 'flags'));
-      await until(() => connector.posts().length > before, 'the flags reply');
-      const reply = connector.posts().at(-1)!;
-      return JSON.stringify(reply.body.attachments?.[0]?.content ?? reply.body.text);
-    };
+    const flagsFor = async (who: Speaker) => JSON.stringify(await reply(who, 'flags'));
     const dawn = await flagsFor(DAWN);
     expect(cardProblems(JSON.parse(dawn))).toEqual([]);
     // Plain words, never codes: the title people read for CANCELLED_NO_CASES.
@@ -104,49 +147,41 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect(await flagsFor(STRANGER)).toContain('Flags are for panel chairs');
   });
 
-  it('answers `panels` with the next meetings and the buttons each role allows', async () => {
-    const panelsFor = async (who: typeof DAWN) => {
-      const before = connector.posts().length;
-      await post(personalMessage(connector.url, who, 'panels'));
-      await until(() => connector.posts().length > before, 'the panels reply');
-      const reply = connector.posts().at(-1)!;
-      return reply.body.attachments?.[0]?.content ?? reply.body.text;
-    };
-    const gareth = await panelsFor(GARETH);
-    expect(cardProblems(gareth)).toEqual([]);
-    expect(JSON.stringify(gareth)).toContain('Southampton Channel panel');
-    expect(JSON.stringify(gareth)).toContain('Name attendee (hampshire)');
-    const dawn = JSON.stringify(await panelsFor(DAWN));
-    expect(dawn).toContain('Southampton Channel panel');
-    expect(dawn).not.toContain('Portsmouth');
-    expect(dawn).not.toContain('Name attendee');
-    expect(dawn).toContain('type `cancel`');
-    expect(await panelsFor(STRANGER)).toMatch(/No Channel panel meetings involve you/);
-  });
-
-  it('moves a meeting: the nomination carries over and the force card shows the new time', async () => {
-    const res = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-06', newTime: '14:00', versions: { [MAY]: 1 } }));
-    expect(JSON.stringify(res.body.value)).toContain('Moved: Southampton Channel panel, Thu 6 May 2027, 14:00–16:00');
+  it('moves a meeting once confirmed: the nomination carries over and the force card shows the new time', async () => {
+    const MOVE = { meetingId: MAY, newDate: '2027-05-06', newTime: '14:00', versions: { [MAY]: 1 } };
+    const question = await press(DAWN, 'rescheduleMeeting', MOVE);
+    expect(cardProblems(question)).toEqual([]);
+    expect(JSON.stringify(question)).toContain('Move the Southampton Channel panel meeting from Tue 4 May 2027, 10:00–12:00 to Thu 6 May 2027, 14:00–16:00?');
+    expect((await bot.store.meetings.get(MAY))?.version).toBe(1);
+    expect(JSON.stringify(await press(DAWN, 'rescheduleMeeting', button(question, 'Keep it').data))).toContain('Nothing changed');
+    expect((await bot.store.meetings.get(MAY))?.version).toBe(1);
+    const res = await press(DAWN, 'rescheduleMeeting', button(question, 'Confirm').data);
+    expect(JSON.stringify(res)).toContain('Saved: Southampton Channel panel is moved to Thu 6 May 2027, 14:00–16:00.');
     expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'scheduled', start: '2027-05-06T13:00:00.000Z', version: 2, moved: { reason: 'rescheduled by the chair' } });
     expect(await auditActions()).toContain('meeting.rescheduled');
     const cardActivity = (await bot.store.outbox.get(`card:${MAY}:hampshire`))!.activityId!;
     await until(() => connector.calls.some((c) => c.method === 'PUT' && c.activityId === cardActivity), 'the card update');
     expect(JSON.stringify(connector.calls.find((c) => c.method === 'PUT' && c.activityId === cardActivity)!.body)).toContain('Thu 6 May 2027, 14:00–16:00');
-    const past = await post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-01-06', newTime: '14:00', versions: { [MAY]: 2 } }));
-    expect(JSON.stringify(past.body.value)).toContain('only be moved to a time in the future');
-    expect((await post(cardAction(connector.url, STRANGER, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-07', newTime: '14:00', versions: { [MAY]: 2 } }))).body.value).toBe(REFUSAL);
+    // Refused at the question already: the form comes back with what was entered.
+    const past = await press(DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-01-06', newTime: '14:00', versions: { [MAY]: 2 } });
+    expect(JSON.stringify(past)).toContain('Not moved: A meeting can only be moved to a time in the future.');
+    expect(past.body.find((e: any) => e.id === 'newDate').value).toBe('2027-01-06');
+    expect(await press(STRANGER, 'rescheduleMeeting', { meetingId: MAY, newDate: '2027-05-07', newTime: '14:00', versions: { [MAY]: 2 }, step: 'confirm' })).toBe(REFUSAL);
   });
 
-  it('adds an extra meeting, including on a when-necessary panel, for chairs only', async () => {
-    const res = await post(cardAction(connector.url, DAWN, 'addMeeting', { ...(await addCardData()), panelId: 'southampton', extraDate: '2027-05-20', extraTime: '10:00' }));
-    expect(JSON.stringify(res.body.value)).toContain('Extra meeting added: Southampton Channel panel, Thu 20 May 2027, 10:00–12:00');
+  it('adds an extra meeting once confirmed, including on a when-necessary panel, for chairs only', async () => {
+    const question = await press(DAWN, 'addMeeting', { ...(await addCardData()), panelId: 'southampton', extraDate: '2027-05-20', extraTime: '10:00' });
+    expect(JSON.stringify(question)).toContain('Add an extra Southampton Channel panel meeting on Thu 20 May 2027, 10:00–12:00? Each force facing the panel will be asked to name its attendee.');
+    expect(await bot.store.meetings.get('southampton.2027-05-20.extra-1000')).toBeNull();
+    const res = await press(DAWN, 'addMeeting', button(question, 'Confirm').data);
+    expect(JSON.stringify(res)).toContain('Saved: extra Southampton Channel panel meeting added, Thu 20 May 2027, 10:00–12:00.');
     expect(await bot.store.meetings.get('southampton.2027-05-20.extra-1000')).toMatchObject({ extra: true, occurrence: null, start: '2027-05-20T09:00:00.000Z' });
     const tamsin = { aadObjectId: TAMSIN, name: 'Tamsin Hicks' };
-    await post(cardAction(connector.url, tamsin, 'addMeeting', { ...(await addCardData(tamsin)), panelId: 'isles-of-scilly', extraDate: '2027-06-02', extraTime: '11:00' }));
+    await add(tamsin, { ...(await addCardData(tamsin)), panelId: 'isles-of-scilly', extraDate: '2027-06-02', extraTime: '11:00' });
     expect((await bot.store.meetings.list({ panelIds: ['isles-of-scilly'] })).map((m) => m.extra)).toEqual([true]);
-    expect((await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-03', extraTime: '11:00' }))).body.value).toBe(REFUSAL);
-    const bad = await post(cardAction(connector.url, DAWN, 'addMeeting', { panelId: 'southampton', extraDate: 'soon', extraTime: '10:00' }));
-    expect(JSON.stringify(bad.body.value)).toContain('Not added: choose a date');
+    expect(await press(DAWN, 'addMeeting', { panelId: 'isles-of-scilly', extraDate: '2027-06-03', extraTime: '11:00', step: 'confirm' })).toBe(REFUSAL);
+    const bad = await press(DAWN, 'addMeeting', { panelId: 'southampton', extraDate: 'soon', extraTime: '10:00' });
+    expect(JSON.stringify(bad)).toContain('Not added: choose a date');
   });
 
   it('posts a Monday digest of the week\'s new flags to the force, once', async () => {
@@ -166,57 +201,61 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect(cardProblems(digests()[0]!.card)).toEqual([]);
   });
 
-  it('refuses to cancel a meeting that has started', async () => {
+  it('refuses to cancel a meeting that has started, asked or confirmed', async () => {
     now = '2027-05-04T09:30:00.000Z';
-    const res = await cancel();
-    expect(JSON.stringify(res.body.value)).toContain('already started');
+    expect(JSON.stringify(await press(DAWN, 'cancelMeeting', CANCEL))).toContain('already started');
+    expect(JSON.stringify((await cancel()).body.value)).toContain('already started');
     expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
   });
 
-  it('answers a stale card with the current list and what changed, and does nothing (regression: cancel and move carried no version)', async () => {
-    const move = (date: string, versions: Record<string, number>) => post(cardAction(connector.url, DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: date, newTime: '14:00', versions }));
-    expect(JSON.stringify((await move('2027-05-06', { [MAY]: 1 })).body.value)).toContain('Moved:');
-    // Another copy of the first card, made before the move: its cancel and its move are both out of date.
-    const staleCancel = JSON.stringify((await cancel()).body.value);
-    expect(staleCancel).toContain('This card was out of date');
-    expect(staleCancel).toContain('it has since been moved to Thu 6 May 2027, 14:00');
-    expect(staleCancel).toContain('Cancel a Channel panel meeting');
-    const staleMove = JSON.stringify((await move('2027-05-07', { [MAY]: 1 })).body.value);
-    expect(staleMove).toContain('This card was out of date');
+  it('answers a stale card with the current card and what changed, and does nothing (regression: cancel and move carried no version)', async () => {
+    const move = (date: string, versions: Record<string, number>, step = 'confirm') => press(DAWN, 'rescheduleMeeting', { meetingId: MAY, newDate: date, newTime: '14:00', versions, step });
+    expect(JSON.stringify(await move('2027-05-06', { [MAY]: 1 }))).toContain('Saved: Southampton Channel panel is moved');
+    // Another copy of the first card, made before the move: its cancel and its move are both out of date, asked or confirmed.
+    for (const staleCancel of [JSON.stringify(await press(DAWN, 'cancelMeeting', CANCEL)), JSON.stringify((await cancel()).body.value)]) {
+      expect(staleCancel).toContain('This card was out of date');
+      expect(staleCancel).toContain('it has since been moved to Thu 6 May 2027, 14:00');
+      expect(staleCancel).toContain('Cancel a Channel panel meeting');
+    }
+    for (const step of ['ask', 'confirm']) expect(JSON.stringify(await move('2027-05-07', { [MAY]: 1 }, step))).toContain('This card was out of date');
     expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'scheduled', start: '2027-05-06T13:00:00.000Z', version: 2 });
     // A card without versions (from before this release) does nothing either, and says why.
     expect(JSON.stringify((await cancel(DAWN, { meetingId: MAY, reason: 'other', note: 'x y z' })).body.value)).toContain('from an earlier version of the bot');
-    // Pressing the same move again (Teams retries an invoke) is not stale: the meeting is already there.
-    expect(JSON.stringify((await move('2027-05-06', { [MAY]: 1 })).body.value)).toContain('Moved:');
+    expect(JSON.stringify(await press(DAWN, 'cancelMeeting', { meetingId: MAY, reason: 'other', note: 'x y z' }))).toContain('from an earlier version of the bot');
+    // Pressing the same Confirm again (Teams retries an invoke) is not stale: the meeting is already there.
+    expect(JSON.stringify(await move('2027-05-06', { [MAY]: 1 }))).toContain('Saved: Southampton Channel panel is moved');
     expect((await bot.store.meetings.get(MAY))?.version).toBe(2);
     expect((await auditActions()).filter((a) => a === 'meeting.rescheduled')).toHaveLength(1);
   });
 
   it('tells a second cancel of a cancelled meeting what happened, and shows the reason recorded, not the one pressed', async () => {
     expect(JSON.stringify((await cancel()).body.value)).toContain('Reason: no cases to discuss');
-    // The same press again (a retry) is answered as done, with what was recorded.
+    // The same Confirm again (a retry) is answered as done, with what was recorded.
     expect(JSON.stringify((await cancel()).body.value)).toContain('Reason: no cases to discuss');
     // Another copy of the card, pressed with another reason: told it changed, and the record keeps the first reason.
-    const other = JSON.stringify((await cancel(DAWN, { meetingId: MAY, reason: 'other', note: 'room unavailable', versions: { [MAY]: 1 } })).body.value);
-    expect(other).toContain('it has since been cancelled');
-    expect(other).not.toContain('Reason: other');
+    for (const other of [JSON.stringify((await cancel(DAWN, { meetingId: MAY, reason: 'other', note: 'room unavailable', versions: { [MAY]: 1 } })).body.value),
+      JSON.stringify(await press(DAWN, 'cancelMeeting', { meetingId: MAY, reason: 'other', note: 'room unavailable', versions: { [MAY]: 1 } }))]) {
+      expect(other).toContain('it has since been cancelled');
+      expect(other).not.toContain('Reason: other');
+    }
     expect((await bot.store.chairs.cancellations([MAY])).map((c) => [c.reason, c.note])).toEqual([['no cases to discuss', 'Nothing new this month']]);
   });
 
   it('adds once on a repeated press, and refuses an add from a card made before the panel changed (regression: add carried no version)', async () => {
     const data = await addCardData();
-    const add = (date: string, time: string, d: Record<string, unknown> = data) =>
-      post(cardAction(connector.url, DAWN, 'addMeeting', { ...d, panelId: 'southampton', extraDate: date, extraTime: time }));
-    expect(JSON.stringify((await add('2027-05-20', '10:00')).body.value)).toContain('Extra meeting added');
+    const confirm = (date: string, time: string, d: Record<string, unknown> = data) =>
+      press(DAWN, 'addMeeting', { ...d, panelId: 'southampton', extraDate: date, extraTime: time, step: 'confirm' });
+    expect(JSON.stringify(await confirm('2027-05-20', '10:00'))).toContain('Saved: extra Southampton Channel panel meeting added');
     // Teams retries the invoke: the same add is found done, not refused.
-    expect(JSON.stringify((await add('2027-05-20', '10:00')).body.value)).toContain('Extra meeting added');
-    // Another chair's copy of the same card, adding a second meeting: the panel changed since, so nothing is added.
-    const stale = JSON.stringify((await add('2027-05-21', '14:00')).body.value);
-    expect(stale).toContain('This card was out of date');
+    expect(JSON.stringify(await confirm('2027-05-20', '10:00'))).toContain('Saved: extra Southampton Channel panel meeting added');
+    // Another chair's copy of the same card, adding a second meeting: the panel changed since, so nothing is added, asked or confirmed.
+    for (const stale of [JSON.stringify(await confirm('2027-05-21', '14:00')), JSON.stringify(await press(DAWN, 'addMeeting', { ...data, panelId: 'southampton', extraDate: '2027-05-21', extraTime: '14:00' }))]) {
+      expect(stale).toContain('This card was out of date');
+    }
     expect((await bot.store.meetings.list({ panelIds: ['southampton'] })).filter((m) => m.extra).map((m) => m.id)).toEqual(['southampton.2027-05-20.extra-1000']);
     // A fresh card adds it; a card from before cards carried snapshots adds nothing.
-    expect(JSON.stringify((await add('2027-05-21', '14:00', await addCardData())).body.value)).toContain('Extra meeting added');
-    expect(JSON.stringify((await add('2027-05-24', '14:00', {})).body.value)).toContain('from an earlier version of the bot');
+    expect(JSON.stringify(await add(DAWN, { ...(await addCardData()), panelId: 'southampton', extraDate: '2027-05-21', extraTime: '14:00' }))).toContain('Saved: extra Southampton Channel panel meeting added');
+    expect(JSON.stringify(await confirm('2027-05-24', '14:00', {}))).toContain('from an earlier version of the bot');
     expect((await bot.store.meetings.list({ panelIds: ['southampton'] })).filter((m) => m.extra)).toHaveLength(2);
   });
 
@@ -247,9 +286,11 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     ['an unknown meeting', { meetingId: 'atlantis.2027-01-01', reason: 'other', note: 'x y z' }, REFUSAL],
     ['a wrong type (refused at the gate: not shaped like an id)', { meetingId: 7, reason: 'other', note: 'x y z' }, REFUSAL],
     ['no meeting chosen', { reason: 'other', note: 'x y z' }, 'Not cancelled: Required'],
-  ])('refuses bad card data (%s) with a clear line', async (_name, data, message) => {
-    const res = await cancel(DAWN, data);
-    expect(JSON.stringify(res.body.value)).toContain(message);
+  ])('refuses bad card data (%s) with a clear line, asked or confirmed', async (_name, data, message) => {
+    for (const step of [undefined, 'confirm']) {
+      const res = await press(DAWN, 'cancelMeeting', { ...data, ...(step ? { step } : {}) });
+      expect(JSON.stringify(res)).toContain(message);
+    }
     expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
     expect(await auditActions()).not.toContain('meeting.cancelled');
   });

@@ -40,7 +40,7 @@ describe('where a cancellation note goes, over real HTTP and the command line', 
     await until(() => connector.posts().length === 1, 'the link reply');
     now = '2027-04-19T08:00:00.000Z';
     await bot.pass();
-    const res = await post(cardAction(connector.url, DAWN, 'cancelMeeting', { meetingId: MAY, reason: 'not quorate', note: NOTE, versions: { [MAY]: 1 } }));
+    const res = await post(cardAction(connector.url, DAWN, 'cancelMeeting', { meetingId: MAY, reason: 'not quorate', note: NOTE, versions: { [MAY]: 1 }, step: 'confirm' }));
     expect(JSON.stringify(res.body.value)).toContain(NOTE);
     await until(async () => (await cardUpdates()).length === 1, 'the card update');
   });

@@ -56,7 +56,7 @@ function wellFormed(meetingId: string, forceId: string, panelId: string): Record
     held: 'held', [`outcome_${forceId}`]: 'attended', [`person_${forceId}_1`]: NADIA.aadObjectId, [`category_${forceId}_1`]: 'prevent-officer',
     [`role_${forceId}_1`]: 'DI', [`unit_${forceId}_1`]: 'local', [`mode_${forceId}_1`]: 'in-person', [`decision_${forceId}_1`]: 'yes', agency_health: '1',
     recordVersion: 1, answer: 'confirmed', substitute: NADIA.aadObjectId,
-    reason: 'other', note: 'room unavailable',
+    reason: 'other', note: 'room unavailable', step: 'confirm', view: 'cancel', scope: 'force',
     newDate: '2027-06-09', newTime: '10:00', extraDate: '2027-06-10', extraTime: '10:00',
     filterScope: `force:${forceId}`, filterFrom: '2027-01-01', filterTo: '2027-06-30', filterMonths: '12', page: '0', direction: 'older',
   };

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingWhen } from '../cards/format.js';
-import { artifactsDir, CHROMIUM, startRig, type Rig } from './support/playground.js';
+import { artifactsDir, cardShots, CHROMIUM, startRig, TEAMS_VIEWPORT, type Rig } from './support/playground.js';
 
 /**
  * The whole journey in Microsoft's own Teams client emulator, driven by a real browser: the bot as
@@ -14,6 +14,8 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
   let rig: Rig;
   let browser: BrowserContext;
   let page: Page;
+  /** Saves each card the journey meets, at Teams width, under test/artifacts/journey/cards/. */
+  let shootCards: (step: string) => Promise<string[]>;
   let dir: string;
   let shot = 0;
 
@@ -21,8 +23,9 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
     dir = artifactsDir();
     rig = await startRig();
     const profile = join(rig.dataDir, 'chromium-profile');
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 1600 } });
+    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: TEAMS_VIEWPORT });
     page = browser.pages()[0] ?? (await browser.newPage());
+    shootCards = cardShots(page, dir);
     page.setDefaultTimeout(15_000);
     await page.goto(rig.playgroundUrl);
     await page.locator('[aria-label="My Team - General"]').click();
@@ -39,6 +42,7 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
     try {
       await body();
       await page.screenshot({ path: file, fullPage: true });
+      await shootCards(name);
     } catch (err) {
       const failed = file.replace(/\.png$/, '-FAILED.png');
       await page.screenshot({ path: failed, fullPage: true }).catch(() => undefined);
@@ -121,8 +125,12 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
       await form.getByRole('combobox').nth(1).click();
       await page.getByRole('option').first().click();
       await form.getByLabel('Note for the forces (optional)').fill('Chair unavailable, moving to next month');
-      await form.getByRole('button', { name: 'Cancel this meeting' }).click();
-      await card(`Cancelled: Hampshire Channel panel, ${when}`).waitFor();
+      await form.getByRole('button', { name: 'Cancel this meeting…' }).click();
+      // Nothing is cancelled until the chair confirms, in plain words.
+      const question = card('Cancel this meeting?');
+      await question.getByText(`Cancel the Hampshire Channel panel meeting on ${when}? Each force's card will say so.`).waitFor();
+      await question.getByRole('button', { name: 'Confirm' }).click();
+      await card(`Saved: Hampshire Channel panel, ${when} is cancelled.`).waitFor();
       // The outbox updates the force's card in place: everyone's copy now says so.
       await nomination.getByText('This meeting was cancelled').waitFor();
       // With the chair's note, which the forces' leads see on the card and nowhere else.

@@ -88,8 +88,8 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(json).toContain('Decision maker present at 1 of 18 meetings due (6%)');
     expect(json).toContain('Of meetings held: 1 of 1 (100%)');
     expect(json).toContain('"title":"Months met","value":"1 of 18 months met (each panel and force counted)"');
-    // At most three meetings a month: too few for whole-number gridlines, so the months are in words.
-    expect(json).not.toContain('Chart.VerticalBar.Grouped');
+    // The chart is a picture served at a signed link; the months are also in words, behind a button.
+    expect(json).toMatch(/"type":"Image","url":"[^"]+\/reports\/[A-Za-z0-9_-]+\.png"/);
     expect(json).toContain('"title":"Jan 2026","value":"1 held, 0 cancelled, 2 unrecorded, decision maker present at 1"');
     expect(json).toContain('"title":"Feb 2026","value":"0 held, 1 cancelled, 2 unrecorded, decision maker present at 0"');
     expect(json).not.toContain('quiet month');
@@ -174,10 +174,10 @@ describe('attendance history and the review, over real HTTP', () => {
     const json = JSON.stringify(national);
     expect(json).toContain('Recommendation 7 review: all forces');
     // Every force's panels together are enough meetings for a chart: months in words, an unrecorded series, whole numbers.
-    const chart = national.body.find((e: any) => e.type === 'Chart.VerticalBar.Grouped');
-    expect(chart.data.map((s: any) => s.legend)).toEqual(['Held', 'Cancelled', 'Unrecorded', 'Decision maker present']);
-    expect(chart.data[0].values.map((v: any) => v.x)).toEqual(['Jan 2026', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul']);
-    expect(chart.data.flatMap((s: any) => s.values).every((v: any) => Number.isInteger(v.y))).toBe(true);
+    const image = national.body.find((e: any) => e.type === 'Image');
+    expect(image.url).toMatch(/\/reports\/[A-Za-z0-9_-]+\.png$/);
+    expect(image.altText).toMatch(/^Meetings per month, stacked by outcome: Jan 2026: \d+ held/);
+    expect(image.altText).toContain('; Jul 2026: ');
     // Flags in words, with the panel's name; the panel is listed with its timetable in words and its force's name.
     expect(json).toContain('"title":"Meets only \\"when necessary\\": 1","value":"Isles of Scilly Channel panel: 1"');
     expect(json).not.toMatch(/WHEN_NECESSARY_PANEL|ATTENDANCE_UNRECORDED/);
@@ -216,6 +216,8 @@ describe('attendance history and the review, over real HTTP', () => {
   it('pages the attendance history with buttons that re-render the card in place', async () => {
     const first = (await ask(GARETH, 'attendance hampshire 2026-01-01 2026-06-30')).card;
     expect(cardProblems(first)).toEqual([]);
+    // Rows never show a force's id (it stays in the filter's data, where nobody reads it).
+    expect(JSON.stringify(first.body.find((e: any) => e.type === 'Table'))).not.toMatch(/\bhampshire\b/);
     const older = first.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.title === 'Older');
     expect(older).toBeDefined();
     const seen: string[] = [];

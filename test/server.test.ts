@@ -1,6 +1,8 @@
 import { Agent, request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMANDS, helpText } from '../bot/routes/commands.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { commandOf, COMMANDS, helpText } from '../bot/routes/commands.js';
 import { loadConfig } from '../bot/config.js';
 import { startHttpServer, type HttpRoute, type RunningServer } from '../bot/http.js';
 import { createLogger } from '../bot/logger.js';
@@ -79,7 +81,7 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     expect(reply.conversationId).toBe('a:personal-chat');
     expect(reply.activityId).toBe(activity.id);
     expect(reply.authorization).toBeUndefined();
-    expect(reply.body.text).toContain('`link force <id>`');
+    expect(reply.body.text).toContain('`link force` [*force id*]');
     expect(reply.body.text).toMatch(/never holds anything about a referred person/);
   });
 
@@ -93,7 +95,7 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
     if (withEntity) Object.assign(activity, { entities: [mention] });
     await post(JSON.stringify(activity));
     await until(() => connector.posts().length === 1, 'the help reply');
-    expect(replies()[0]).toContain('`link force <id>`');
+    expect(replies()[0]).toContain('`link force` [*force id*]');
   });
 
   it('does not fail on a mention with no text', async () => {
@@ -236,6 +238,28 @@ describe('the command table', () => {
     }
     expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
     expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'link national', 'cancel', 'attendance', 'review', 'flags', 'subscribe']);
+  });
+
+  // Issue 18: Teams escapes angle brackets in a message, even in code, so `link force <id>` showed as `&lt;id&gt;`.
+  it('shows no angle bracket or HTML entity in help, and gives each command with arguments an example', () => {
+    const help = helpText();
+    expect(help).not.toMatch(/[<>]|&[a-z]+;/);
+    for (const c of COMMANDS) {
+      expect(c.usage, c.name).not.toMatch(/[<>]/);
+      if (c.usage !== c.name) expect(help, c.name).toContain(`For example: \`${c.example}\``);
+    }
+  });
+
+  it("gives examples that are the command they illustrate, with ids from the sample configuration", () => {
+    const config = parse(readFileSync('config/panels.sample.yaml', 'utf8')) as { forces: Array<{ id: string }>; panels: Array<{ id: string }> };
+    const ids = { force: config.forces.map((f) => f.id), panel: config.panels.map((p) => p.id) };
+    for (const c of COMMANDS) {
+      expect(commandOf(c.example), c.example).toBe(c);
+      const id = c.example.slice(c.name.length).trim().split(/\s+/)[0];
+      if (!id) continue;
+      const known = c.name === 'link force' ? ids.force : c.name === 'link panel' ? ids.panel : [...ids.force, ...ids.panel];
+      expect(known, c.example).toContain(id);
+    }
   });
 
   it('never says "channel" alone: it is a Channel panel or a Teams channel', () => {

@@ -1,23 +1,19 @@
 import { DateTime } from 'luxon';
 import { listSchedule, type MeetingView } from '../../scheduler/planning/schedule-view.js';
-import { syncPanels } from '../../scheduler/planning/sync.js';
-import { silentLog } from '../../scheduler/log.js';
-import { runDueJobs } from '../../scheduler/scheduler.js';
-import { outboxDrainer, schedulerJobs } from '../compose.js';
-import { createTeamsApp } from '../teams-app.js';
-import { teamsMessenger } from '../teams-messenger.js';
-import { readPanelsFile } from '../panels-file.js';
-import { importAttendanceCommand } from './cli-import.js';
-import { reviewCommand } from './cli-review.js';
-import { flagsCommand } from './cli-flags.js';
-import { auditSealCommand, auditVerifyCommand } from './cli-audit.js';
-import { redactNoteCommand } from './cli-redact.js';
-import { auditCheckpointCommand } from './cli-checkpoint.js';
-import { purgeCommand } from './cli-purge.js';
 import { guarded, nowFrom, parseBounds, refuse, withStore, type Command } from './io.js';
+
+// Every command but `schedule` imports what it needs when it runs: a static import of the Teams side
+// (compose, teams-app, botbuilder, restify) cost every call seconds and printed restify's DEP0111 warning.
+
+/** A command whose module is imported only when it runs. */
+const lazy =
+  (load: () => Promise<Command>): Command =>
+  async (values, config, io) =>
+    (await load())(values, config, io);
 
 const sync: Command = async (values, config, io) => {
   const now = nowFrom(values);
+  const [{ readPanelsFile }, { syncPanels }] = await Promise.all([import('../panels-file.js'), import('../../scheduler/planning/sync.js')]);
   const file = await readPanelsFile(config.panelsConfig);
   if (!file.ok) {
     io.err(`panel-bot: ${file.error.message}\nnothing was changed.`);
@@ -78,6 +74,13 @@ const TICK_WAIT_MS = 60_000;
 
 const tick: Command = async (values, config, io) => {
   const now = nowFrom(values);
+  const [{ silentLog }, { runDueJobs }, { outboxDrainer, schedulerJobs }, { createTeamsApp }, { teamsMessenger }] = await Promise.all([
+    import('../../scheduler/log.js'),
+    import('../../scheduler/scheduler.js'),
+    import('../compose.js'),
+    import('../teams-app.js'),
+    import('../teams-messenger.js'),
+  ]);
   return withStore(config, async (store) => {
     const { adapter } = createTeamsApp({ config, log: silentLog });
     // The sender's clock starts at --now and runs on in real time, so retries and pacing still wait.
@@ -98,12 +101,12 @@ export const cliCommands: Record<string, Command> = {
   sync: guarded(sync),
   schedule: guarded(schedule),
   tick: guarded(tick),
-  'audit verify': guarded(auditVerifyCommand),
-  'audit checkpoint': guarded(auditCheckpointCommand),
-  'audit seal': guarded(auditSealCommand),
-  review: guarded(reviewCommand),
-  flags: guarded(flagsCommand),
-  'import attendance': guarded(importAttendanceCommand),
-  'redact note': guarded(redactNoteCommand),
-  purge: guarded(purgeCommand),
+  'audit verify': guarded(lazy(async () => (await import('./cli-audit.js')).auditVerifyCommand)),
+  'audit checkpoint': guarded(lazy(async () => (await import('./cli-checkpoint.js')).auditCheckpointCommand)),
+  'audit seal': guarded(lazy(async () => (await import('./cli-audit.js')).auditSealCommand)),
+  review: guarded(lazy(async () => (await import('./cli-review.js')).reviewCommand)),
+  flags: guarded(lazy(async () => (await import('./cli-flags.js')).flagsCommand)),
+  'import attendance': guarded(lazy(async () => (await import('./cli-import.js')).importAttendanceCommand)),
+  'redact note': guarded(lazy(async () => (await import('./cli-redact.js')).redactNoteCommand)),
+  purge: guarded(lazy(async () => (await import('./cli-purge.js')).purgeCommand)),
 };

@@ -1,29 +1,44 @@
 import type { TurnContext } from 'botbuilder';
-import { cancelCard, cancelledCard, changedCard } from '../../cards/cancel-card.js';
-import { flagsCard } from '../../cards/flags-card.js';
-import { panelsCard } from '../../cards/panels-card.js';
-import { myMeetings } from '../../scheduler/planning/my-panels.js';
-import { openFlags } from '../../scheduler/review/open-flags.js';
+import { addCard, addConfirmCard, addedCard, addedLine, addQuestion, type AddValues } from '../../cards/add-card.js';
 import { attendanceCard } from '../../cards/attendance-card.js';
-import { addMeetingData, attendanceData, cancelData, inviteForceData, openAttendanceData, rescheduleData, VERBS } from '../../cards/verbs.js';
+import { cancelCard, cancelConfirmCard, cancelledCard, cancelledLine, cancelQuestion, type CancelValues } from '../../cards/cancel-card.js';
+import type { Notice } from '../../cards/chair-steps.js';
+import { flagsCard } from '../../cards/flags-card.js';
+import { inviteCard, invitedCard } from '../../cards/invite-card.js';
+import { moveCard, moveConfirmCard, movedCard, movedLine, moveQuestion, type MoveValues } from '../../cards/move-card.js';
+import { nominationCard } from '../../cards/nomination-card.js';
+import { panelsCard, type PanelsPrompt } from '../../cards/panels-card.js';
+import { recordPastCard } from '../../cards/record-past-card.js';
+import {
+  addMeetingData, attendanceData, cancelData, cardRef, inviteForceData, openAttendanceData, openChairCardData, pressOrigin, rescheduleData, VERBS, type ChairCardName,
+} from '../../cards/verbs.js';
+import { toLocalIso } from '../../scheduler/domain/timetable.js';
+import type { Failure, Meeting, Panel } from '../../scheduler/domain/types.js';
 import { attendanceCardModel } from '../../scheduler/meetings/attendance.js';
+import { addExtraMeeting, cancelMeeting, cancellableMeetings, rescheduleMeeting } from '../../scheduler/meetings/cancellations.js';
+import { addPreview, cancelPreview, movePreview } from '../../scheduler/meetings/chair-views.js';
 import { inviteForce } from '../../scheduler/meetings/invitations.js';
 import { recordAttendance } from '../../scheduler/meetings/record-attendance.js';
+import { nominationCardModel } from '../../scheduler/nominations/nominations.js';
+import { panelsView } from '../../scheduler/planning/my-panels.js';
+import { openFlags } from '../../scheduler/review/open-flags.js';
 import { attendanceView } from '../outbox-sender.js';
-import { addExtraMeeting, cancelMeeting, cancellableMeetings, rescheduleMeeting } from '../../scheduler/meetings/cancellations.js';
-import { toLocalIso } from '../../scheduler/domain/timetable.js';
-import type { Result } from '../../scheduler/domain/types.js';
-import { fromIds, gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
-import type { RouteDeps } from './deps.js';
-import { explainIssues, resolveAnswers } from './attendance-answers.js';
 import type { TeamsApp } from '../teams-app.js';
+import { explainIssues, resolveAnswers } from './attendance-answers.js';
+import type { RouteDeps } from './deps.js';
+import { fromIds, gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
+import { NOMINATION_POLICY } from './nomination-routes.js';
 
 const issues = (e: { issues: Array<{ message: string }> }) => e.issues.map((i) => i.message).join('; ');
+const attention = (t: string): Notice => ({ text: t, tone: 'attention' });
 
 const CHANGE_MEETINGS = "Only a Channel panel's chairs or a national lead can change its meetings.";
 const RECORD_ATTENDANCE = "Only a Channel panel's chairs or a national lead can record its attendance.";
+const NOBODY = 'No Channel panel meetings involve you. Chairs, force Prevent leads, their deputies, national leads and named attendees see theirs here.';
+const KEPT: Notice = { text: 'Nothing changed: the meeting stays as it is.', tone: 'plain' };
+const NOT_ADDED: Notice = { text: 'Nothing changed: no meeting was added.', tone: 'plain' };
 
-/** The cancel card's past-meeting list sends the meeting as `pastMeetingId` (the card's other meeting list is `meetingId`). */
+/** The past-meeting card's list sends the meeting as `pastMeetingId` (other buttons send `meetingId`). */
 const pastMeeting = (input: unknown) => {
   const d = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : null;
   return d && 'pastMeetingId' in d ? { ...d, meetingId: d.pastMeetingId } : input;
@@ -38,99 +53,224 @@ export const CHAIR_POLICIES = {
     refusal: CHANGE_MEETINGS,
   },
   recordAttendance: { claim: meetingChair, refusal: RECORD_ATTENDANCE },
-  /** Opening a meeting's attendance card (a past one, from the chair's card) needs what recording it needs. */
+  /** Opening a meeting's attendance card (a past one, from the chair's cards) needs what recording it needs. */
   openAttendance: { claim: (input) => meetingChair(pastMeeting(input)), refusal: RECORD_ATTENDANCE },
   /** Inviting a force to a meeting changes the meeting, as moving it does. */
   inviteForce: { claim: meetingChair, refusal: CHANGE_MEETINGS },
+  /** Opening one of the chair's cards (for the meeting a button names, if any): shows only the caller's own panels. */
+  openChairCard: { claim: meetingChair, refusal: CHANGE_MEETINGS },
   cancelCommand: { claim: () => ({ kind: 'chair' }), refusal: CHANGE_MEETINGS },
   flags: { claim: () => ({ kind: 'role' }), refusal: 'Flags are for panel chairs, force Prevent leads and their deputies, and national leads.' },
   panels: { claim: () => ({ kind: 'anyone' }), refusal: '' },
 } satisfies Record<string, Policy>;
 
-/** The chair's commands (`cancel`, `panels`, `flags`) and the cancel and attendance cards' actions. */
-export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWorkingDays = 2): void {
-  const { store, clock, kick } = deps;
-  const listCard = async (caller: Caller, notice?: string) => {
-    const { meetings, panels, past, forces } = await cancellableMeetings(store, caller.aadObjectId, clock());
-    return cancelCard(meetings, notice, panels, { past, forces });
-  };
-  /** A refusal after the gate (roles changed in between) reads as the gate's; anything else comes with the current list. */
-  const orList = async (caller: Caller, r: Result<unknown> & { ok: false }, what: string) =>
-    r.error.code === 'FORBIDDEN' ? caller.refusal : listCard(caller, r.error.code === 'STALE' || r.error.code === 'OUTDATED' ? r.error.message : `${what}: ${r.error.message}`);
+/** What a chair card is shown again with: the meeting chosen and what was entered. */
+interface Shown {
+  notice?: Notice;
+  selected?: string;
+  values?: CancelValues & MoveValues & AddValues;
+}
 
-  gatedCommand(app, store, /^\s*panels\s*$/i, CHAIR_POLICIES.panels, async (_ctx, caller) => {
-    const rows = await myMeetings(store, caller.aadObjectId, clock(), escalationWorkingDays);
-    return rows ? panelsCard(rows) : 'No Channel panel meetings involve you. Chairs, force Prevent leads, their deputies, national leads and named attendees see theirs here.';
-  });
+type From = 'panels' | undefined;
+
+/** What every chair route answers with, built once per app. */
+interface Replies {
+  /** One of the chair's focused cards, as it stands now. */
+  chairCard(caller: Caller, view: ChairCardName, s?: Shown): Promise<Reply>;
+  /** The caller's `panels` list, with a line on top or a question in place. */
+  panelsReply(caller: Caller, notice?: Notice, prompt?: PanelsPrompt): Promise<Reply>;
+  /** The answer goes where the press came from: the `panels` list, kept, or the focused card. */
+  answer(caller: Caller, from: From, view: ChairCardName, s: Shown): Promise<Reply>;
+  /** A refusal after the gate (roles changed in between) reads as the gate's; a stale card is shown afresh; anything else keeps what was entered. */
+  refused(caller: Caller, from: From, view: ChairCardName, e: Failure, what: string, s: Shown): Promise<Reply>;
+  /** A form that does not fit the list comes as a new message; the list stays, saying where it went. */
+  sendThenList(ctx: TurnContext, caller: Caller, form: Record<string, unknown>, line: string): Promise<Reply>;
+  /** The meeting's attendance card as it stands, with a line on top. */
+  attendanceReply(meetingId: string, notice?: string, tone?: 'attention' | 'good'): Promise<Reply>;
+}
+
+function replies({ store, clock }: RouteDeps, escalationWorkingDays: number): Replies {
+  const r: Replies = {
+    async chairCard(caller, view, s = {}) {
+      const { meetings, panels, past, forces } = await cancellableMeetings(store, caller.aadObjectId, clock());
+      const cards: Record<ChairCardName, () => Record<string, unknown>> = {
+        cancel: () => cancelCard({ meetings, ...s }),
+        move: () => moveCard({ meetings, ...s }),
+        add: () => addCard({ panels, ...s }),
+        invite: () => inviteCard({ meetings, forces, ...s }),
+        record: () => recordPastCard({ past, ...s }),
+      };
+      return cards[view]();
+    },
+    async panelsReply(caller, notice, prompt) {
+      const view = await panelsView(store, caller.aadObjectId, clock(), escalationWorkingDays);
+      return view ? panelsCard(view, { ...(notice ? { notice } : {}), ...(prompt ? { prompt } : {}) }) : NOBODY;
+    },
+    answer: (caller, from, view, s) => (from ? r.panelsReply(caller, s.notice) : r.chairCard(caller, view, s)),
+    async refused(caller, from, view, e, what, s) {
+      if (e.code === 'FORBIDDEN') return caller.refusal;
+      const fresh = e.code === 'STALE' || e.code === 'OUTDATED';
+      return r.answer(caller, from, view, fresh ? { notice: attention(e.message) } : { ...s, notice: attention(`${what}: ${e.message}`) });
+    },
+    async sendThenList(ctx, caller, form, line) {
+      await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: form }] });
+      return r.panelsReply(caller, { text: line, tone: 'plain' });
+    },
+    async attendanceReply(meetingId, notice, tone) {
+      const model = await attendanceCardModel(store, meetingId);
+      return model ? attendanceCard(attendanceView(model), notice, tone) : 'That meeting is not known to this bot.';
+    },
+  };
+  return r;
+}
+
+const local = (m: Meeting) => [toLocalIso(m.start), toLocalIso(m.end)] as const;
+
+/** The chair's commands (`cancel`, `panels`, `flags`), the focused chair cards' actions and the `panels` list's. */
+export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWorkingDays = 2): void {
+  const r = replies(deps, escalationWorkingDays);
+  registerCommands(app, deps, r);
+  registerCancelAndMove(app, deps, r);
+  registerAdd(app, deps, r);
+  registerOpeners(app, deps, r);
+  registerAttendance(app, deps, r);
+}
+
+function registerCommands(app: TeamsApp, { store, clock }: RouteDeps, helpers: Replies): void {
+  const { panelsReply, chairCard } = helpers;
+  gatedCommand(app, store, /^\s*panels\s*$/i, CHAIR_POLICIES.panels, async (_ctx, caller) => panelsReply(caller));
 
   gatedCommand(app, store, /^\s*flags\s*$/i, CHAIR_POLICIES.flags, async (_ctx, caller) => {
     const r = await openFlags(store, caller.aadObjectId, clock());
     return r ? flagsCard(r.flags) : caller.refusal;
   });
 
-  gatedCommand(app, store, /^\s*cancel\s*$/i, CHAIR_POLICIES.cancelCommand, async (_ctx, caller) => listCard(caller));
+  gatedCommand(app, store, /^\s*cancel\s*$/i, CHAIR_POLICIES.cancelCommand, async (_ctx, caller) => chairCard(caller, 'cancel'));
+}
 
+function registerCancelAndMove(app: TeamsApp, { store, clock, kick }: RouteDeps, helpers: Replies): void {
+  const { panelsReply, answer, refused } = helpers;
   gatedAction(app, store, VERBS.cancelMeeting, CHAIR_POLICIES.changeMeeting, async (_ctx, caller, raw) => {
+    const from = pressOrigin(raw);
     const parsed = cancelData.safeParse(raw);
-    if (!parsed.success) return listCard(caller, `Not cancelled: ${issues(parsed.error)}.`);
+    if (!parsed.success) return answer(caller, from, 'cancel', { selected: idsOf(raw).meetingId, notice: attention(`Not cancelled: ${issues(parsed.error)}.`) });
     const d = parsed.data;
-    const r = await cancelMeeting(store, { ...d, version: d.versions[d.meetingId] ?? null }, caller.aadObjectId, clock());
-    if (!r.ok) return orList(caller, r, 'Not cancelled');
+    const version = d.versions[d.meetingId] ?? null;
+    const shown = { selected: d.meetingId, values: { reason: d.reason, note: d.note } };
+    if (d.step === 'keep') return answer(caller, from, 'cancel', { ...shown, notice: KEPT });
+    if (d.step === 'ask') {
+      const p = await cancelPreview(store, d.meetingId, version, clock());
+      if (!p.ok) return refused(caller, from, 'cancel', p.error, 'Not cancelled', shown);
+      const ask = { ...p.value, reason: d.reason, note: d.note, versions: d.versions, ...(from ? { from } : {}) };
+      return from ? panelsReply(caller, undefined, { at: d.meetingId, element: cancelQuestion(ask) }) : cancelConfirmCard(ask);
+    }
+    const r = await cancelMeeting(store, { meetingId: d.meetingId, reason: d.reason, note: d.note, version }, caller.aadObjectId, clock());
+    if (!r.ok) return refused(caller, from, 'cancel', r.error, 'Not cancelled', shown);
     if (r.value.changed) kick();
-    return cancelledCard(r.value.panel.name, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), r.value.reason, r.value.note);
+    const [start, end] = local(r.value.meeting);
+    if (from) return panelsReply(caller, { text: cancelledLine(r.value.panel.name, start, end, r.value.reason), tone: 'good' });
+    return cancelledCard(r.value.panel.name, start, end, r.value.reason, r.value.note);
   });
 
   gatedAction(app, store, VERBS.rescheduleMeeting, CHAIR_POLICIES.changeMeeting, async (_ctx, caller, raw) => {
+    const from = pressOrigin(raw);
     const parsed = rescheduleData.safeParse(raw);
-    if (!parsed.success) return listCard(caller, `Not moved: ${issues(parsed.error)}.`);
+    if (!parsed.success) return answer(caller, from, 'move', { selected: idsOf(raw).meetingId, notice: attention(`Not moved: ${issues(parsed.error)}.`) });
     const d = parsed.data;
-    const r = await rescheduleMeeting(store, d.meetingId, { date: d.newDate, time: d.newTime }, d.versions[d.meetingId] ?? null, caller.aadObjectId, clock());
-    if (!r.ok) return orList(caller, r, 'Not moved');
+    const [slot, version] = [{ date: d.newDate, time: d.newTime }, d.versions[d.meetingId] ?? null];
+    const shown = { selected: d.meetingId, values: { newDate: d.newDate, newTime: d.newTime } };
+    if (d.step === 'keep') return answer(caller, from, 'move', { ...shown, notice: KEPT });
+    if (d.step === 'ask') {
+      const p = await movePreview(store, d.meetingId, slot, version, clock());
+      if (!p.ok) return refused(caller, from, 'move', p.error, 'Not moved', shown);
+      const ask = { ...p.value, newDate: d.newDate, newTime: d.newTime, versions: d.versions, ...(from ? { from } : {}) };
+      return from ? panelsReply(caller, undefined, { at: d.meetingId, element: moveQuestion(ask) }) : moveConfirmCard(ask);
+    }
+    const r = await rescheduleMeeting(store, d.meetingId, slot, version, caller.aadObjectId, clock());
+    if (!r.ok) return refused(caller, from, 'move', r.error, 'Not moved', shown);
     kick();
-    return changedCard(`Moved: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'The named attendee carries over and is told; the cards in each force\'s Teams channel show the new time.');
+    const [start, end] = local(r.value.meeting);
+    return from ? panelsReply(caller, { text: movedLine(r.value.panel.name, start, end), tone: 'good' }) : movedCard(r.value.panel.name, start, end);
   });
+}
 
-  gatedAction(app, store, VERBS.addMeeting, CHAIR_POLICIES.addMeeting, async (_ctx, caller, raw) => {
+function registerAdd(app: TeamsApp, { store, clock, kick }: RouteDeps, helpers: Replies): void {
+  const { panelsReply, answer, refused, attendanceReply } = helpers;
+  gatedAction(app, store, VERBS.addMeeting, CHAIR_POLICIES.addMeeting, async (ctx, caller, raw) => {
+    const from = pressOrigin(raw);
     const parsed = addMeetingData.safeParse(raw);
-    if (!parsed.success) return listCard(caller, `Not added: ${issues(parsed.error)}.`);
+    if (!parsed.success) return answer(caller, from, 'add', { notice: attention(`Not added: ${issues(parsed.error)}.`) });
     const d = parsed.data;
     const fingerprint = d.snapshots?.[d.panelId];
     const snapshot = fingerprint && d.asOf ? { asOf: d.asOf, fingerprint } : null;
-    const r = await addExtraMeeting(store, d.panelId, { date: d.extraDate, time: d.extraTime }, snapshot, caller.aadObjectId, clock());
-    if (!r.ok) return orList(caller, r, 'Not added');
-    // A meeting that already took place is added to be recorded: its attendance card is the answer.
-    if (r.value.meeting.end <= clock()) return attendanceReply(r.value.meeting.id, `Extra meeting added: ${r.value.panel.name}. It has already ended: record what happened below.`, 'good');
-    return changedCard(`Extra meeting added: ${r.value.panel.name}`, toLocalIso(r.value.meeting.start), toLocalIso(r.value.meeting.end), 'Each force facing the panel will be asked to name its attendee.');
+    const slot = { date: d.extraDate, time: d.extraTime };
+    const shown = { values: { panelId: d.panelId, extraDate: d.extraDate, extraTime: d.extraTime } };
+    if (d.step === 'keep') return answer(caller, from, 'add', { ...shown, notice: NOT_ADDED });
+    if (d.step === 'ask') {
+      const p = await addPreview(store, d.panelId, slot, snapshot, clock());
+      if (!p.ok) return refused(caller, from, 'add', p.error, 'Not added', shown);
+      const ask = { ...p.value, extraDate: d.extraDate, extraTime: d.extraTime, ...(d.snapshots ? { snapshots: d.snapshots } : {}), ...(d.asOf ? { asOf: d.asOf } : {}), ...(from ? { from } : {}) };
+      return from ? panelsReply(caller, undefined, { at: 'add', element: addQuestion(ask) }) : addConfirmCard(ask);
+    }
+    const r = await addExtraMeeting(store, d.panelId, slot, snapshot, caller.aadObjectId, clock());
+    if (!r.ok) return refused(caller, from, 'add', r.error, 'Not added', shown);
+    kick();
+    return added(ctx, caller, from, r.value);
+  });
+
+  /** A meeting still to come is saved and said; one that already took place is added to be recorded: its attendance card follows. */
+  async function added(ctx: TurnContext, caller: Caller, from: 'panels' | undefined, { meeting, panel }: { meeting: Meeting; panel: Panel }): Promise<Reply> {
+    const [start, end] = local(meeting);
+    if (meeting.end > clock()) return from ? panelsReply(caller, { text: addedLine(panel.name, start, end), tone: 'good' }) : addedCard(panel.name, start, end);
+    if (!from) return attendanceReply(meeting.id, addedLine(panel.name, start, end, 'It has already ended: record what happened below.'), 'good');
+    const model = await attendanceCardModel(store, meeting.id);
+    if (model) await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: attendanceCard(attendanceView(model)) }] });
+    return panelsReply(caller, { text: addedLine(panel.name, start, end, 'It has already ended: its attendance card is in a new message below.'), tone: 'good' });
+  }
+}
+
+function registerOpeners(app: TeamsApp, { store, clock, kick }: RouteDeps, helpers: Replies): void {
+  const { chairCard, answer, refused, sendThenList } = helpers;
+  gatedAction(app, store, VERBS.openChairCard, CHAIR_POLICIES.openChairCard, async (ctx, caller, raw) => {
+    const parsed = openChairCardData.safeParse(raw);
+    if (!parsed.success) return 'That card could not be read. Type `cancel` for a fresh one.';
+    const form = await chairCard(caller, parsed.data.view, { selected: parsed.data.meetingId });
+    return parsed.data.from && typeof form !== 'string' ? sendThenList(ctx, caller, form, 'Your card is in a new message below.') : form;
   });
 
   gatedAction(app, store, VERBS.inviteForce, CHAIR_POLICIES.inviteForce, async (_ctx, caller, raw) => {
     const parsed = inviteForceData.safeParse(raw);
-    if (!parsed.success) return listCard(caller, `Not invited: ${issues(parsed.error)}.`);
+    if (!parsed.success) return chairCard(caller, 'invite', { selected: idsOf(raw).meetingId, notice: attention(`Not invited: ${issues(parsed.error)}.`) });
     const r = await inviteForce(store, parsed.data.meetingId, parsed.data.forceId, caller.aadObjectId, clock());
-    if (!r.ok) return orList(caller, r, 'Not invited');
+    if (!r.ok) return refused(caller, undefined, 'invite', r.error, 'Not invited', { selected: parsed.data.meetingId });
     if (r.value.changed) kick();
-    const { force, panel, meeting } = r.value;
-    return changedCard(`${force.name} invited: ${panel.name}`, toLocalIso(meeting.start), toLocalIso(meeting.end), `${force.name} is asked to name an attendee for this meeting only, and appears on its attendance card.`);
+    return invitedCard(r.value.force.name, r.value.panel.name, ...local(r.value.meeting));
   });
 
-  gatedAction(app, store, VERBS.openAttendance, CHAIR_POLICIES.openAttendance, async (_ctx, caller, raw) => {
+  gatedAction(app, store, VERBS.openAttendance, CHAIR_POLICIES.openAttendance, async (ctx, caller, raw) => {
+    const from = pressOrigin(raw);
     const parsed = openAttendanceData.safeParse(raw);
-    if (!parsed.success) return listCard(caller, `Not opened: ${issues(parsed.error)}.`);
+    if (!parsed.success) return answer(caller, from, 'record', { notice: attention(`Not opened: ${issues(parsed.error)}.`) });
     const model = await attendanceCardModel(store, parsed.data.meetingId);
     // Past the gate with an unknown meeting only a national lead gets here, and the id told them nothing new.
     if (!model) return 'That meeting is not known to this bot.';
-    if (model.meeting.status === 'cancelled') return listCard(caller, 'That meeting was cancelled, so there is no attendance to record.');
-    if (model.meeting.end > clock()) return listCard(caller, 'Attendance can be recorded once the meeting has ended.');
-    return attendanceCard(attendanceView(model));
+    if (model.meeting.status === 'cancelled') return answer(caller, from, 'record', { notice: attention('That meeting was cancelled, so there is no attendance to record.') });
+    if (model.meeting.end > clock()) return answer(caller, from, 'record', { notice: attention('Attendance can be recorded once the meeting has ended.') });
+    const form = attendanceCard(attendanceView(model));
+    return from ? sendThenList(ctx, caller, form, 'The attendance card is in a new message below.') : form;
   });
 
-  gatedAction(app, store, VERBS.recordAttendance, CHAIR_POLICIES.recordAttendance, (ctx, caller, raw) => onAttendance(ctx, caller, raw));
+  gatedAction(app, store, VERBS.openNomination, NOMINATION_POLICY, async (ctx, caller, raw) => {
+    const ref = cardRef.safeParse(raw);
+    if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
+    const model = await nominationCardModel(store, ref.data.meetingId, ref.data.forceId, clock());
+    if (!model) return 'That meeting is no longer known to this bot.';
+    return sendThenList(ctx, caller, nominationCard(model, { editable: true }), 'The nomination form is in a new message below.');
+  });
+}
 
-  /** The meeting's attendance card as it stands, with a line on top. */
-  async function attendanceReply(meetingId: string, notice?: string, tone?: 'attention' | 'good'): Promise<Reply> {
-    const model = await attendanceCardModel(store, meetingId);
-    return model ? attendanceCard(attendanceView(model), notice, tone) : 'That meeting is not known to this bot.';
-  }
+function registerAttendance(app: TeamsApp, { store, clock, kick }: RouteDeps, { attendanceReply }: Replies): void {
+  gatedAction(app, store, VERBS.recordAttendance, CHAIR_POLICIES.recordAttendance, (ctx, caller, raw) => onAttendance(ctx, caller, raw));
 
   async function onAttendance(ctx: TurnContext, caller: Caller, raw: unknown): Promise<Reply> {
     const { meetingId } = idsOf(raw);

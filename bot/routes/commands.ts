@@ -7,7 +7,13 @@ export type CommandScope = 'personal' | 'team' | 'groupChat';
 export interface BotCommand {
   /** What the user types first, and the manifest command's title. */
   name: string;
+  /**
+   * The name, then what may follow: placeholders in italics (`*force id*`), optional parts in square brackets.
+   * Never angle brackets: Teams escapes them in a message, even in code, so `<id>` showed as `&lt;id&gt;`.
+   */
   usage: string;
+  /** A whole command as someone would type it, with ids from the sample configuration. */
+  example: string;
   description: string;
   /** Where Teams offers the command (the manifest's `commandLists[].scopes`). */
   scopes: readonly CommandScope[];
@@ -17,17 +23,17 @@ export interface BotCommand {
 const EVERYWHERE: readonly CommandScope[] = ['personal', 'team'];
 
 export const COMMANDS: readonly BotCommand[] = [
-  { name: 'help', usage: 'help', description: 'What this bot does and the commands it understands.', scopes: EVERYWHERE },
-  { name: 'panels', usage: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE },
-  { name: 'link force', usage: 'link force <id>', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE },
-  { name: 'link panel', usage: 'link panel <id>', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE },
+  { name: 'help', usage: 'help', example: 'help', description: 'What this bot does and the commands it understands.', scopes: EVERYWHERE },
+  { name: 'panels', usage: 'panels', example: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE },
+  { name: 'link force', usage: 'link force [*force id*]', example: 'link force cambs', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE },
+  { name: 'link panel', usage: 'link panel [*panel id*]', example: 'link panel peterborough-rutland', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE },
   // In a Teams channel or group chat only (a personal chat is one lead's); the manifest offers it in Teams channels.
-  { name: 'link national', usage: 'link national', description: "Send the weekly audit log checkpoint to this Teams channel or group chat (national leads).", scopes: ['team'] },
-  { name: 'cancel', usage: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE },
-  { name: 'attendance', usage: 'attendance [force|panel] [from] [to]', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
-  { name: 'review', usage: 'review [force]', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE },
-  { name: 'flags', usage: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE },
-  { name: 'subscribe', usage: 'subscribe', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE },
+  { name: 'link national', usage: 'link national', example: 'link national', description: "Send the weekly audit log checkpoint to this Teams channel or group chat (national leads).", scopes: ['team'] },
+  { name: 'cancel', usage: 'cancel', example: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE },
+  { name: 'attendance', usage: 'attendance [*force or panel id*] [*period*]', example: 'attendance cambs last 6 months', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
+  { name: 'review', usage: 'review [*force or panel id*] [*period*]', example: 'review leics', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE },
+  { name: 'flags', usage: 'flags', example: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE },
+  { name: 'subscribe', usage: 'subscribe [*panel or force id* | me | revoke]', example: 'subscribe cambs', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE },
 ];
 
 /** The command a message starts with, if any (longest name first, so `link force` beats a bare `link`). */
@@ -37,12 +43,20 @@ export function commandOf(text: string): BotCommand | undefined {
   return byLength.find((c) => words === c.name || words.startsWith(`${c.name} `));
 }
 
-/** The reply to `help`, as Teams markdown. */
+/** "`link force` *force id*": the words to type as code, what follows them as it reads. */
+export function usageMarkdown(c: BotCommand): string {
+  const rest = c.usage.slice(c.name.length).trim();
+  return `\`${c.name}\`${rest ? ` ${rest}` : ''}`;
+}
+
+/** The reply to `help`, as Teams markdown: each command, what it does, and an example of it typed in full. */
 export function helpText(): string {
   return [
     '**Channel panel bot**: plans each Channel panel to its timetable and asks each force to name a police decision maker for every meeting (HMICFRS recommendation 7).',
     '',
-    ...COMMANDS.map((c) => `- \`${c.usage}\`: ${c.description}`),
+    ...COMMANDS.map((c) => `- ${usageMarkdown(c)}: ${c.description}${c.example === c.name ? '' : ` For example: \`${c.example}\`.`}`),
+    '',
+    'A *period* is, for example, `last 6 months`, `this year`, `2026-Q1` or `FY2026`. Force and panel ids are short names like those in the examples.',
     '',
     'This bot never holds anything about a referred person: no names, no case counts, no case notes. Please keep case details out of every message and note.',
   ].join('\n');

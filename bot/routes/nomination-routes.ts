@@ -1,10 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import { confirmCard } from '../../cards/confirm-card.js';
 import { nominationCard } from '../../cards/nomination-card.js';
-import { cardRef, confirmAttendanceData, nominateData, sendApologiesData, VERBS } from '../../cards/verbs.js';
+import { linkChoiceCard, linkedCard, linkedLine, type LinkKind } from '../../cards/link-card.js';
+import { cardRef, confirmAttendanceData, linkData, nominateData, sendApologiesData, VERBS } from '../../cards/verbs.js';
 import { cleanText } from '../../scheduler/domain/text.js';
-import type { Conversation, LinkScope, Person } from '../../scheduler/domain/types.js';
+import type { Conversation, Person } from '../../scheduler/domain/types.js';
 import { sendApologies } from '../../scheduler/meetings/apologies.js';
+import { linkChoices } from '../../scheduler/meetings/chair-views.js';
 import { answerForForce, confirmCardModel } from '../../scheduler/meetings/force-confirmation.js';
 import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel, type CardContext } from '../../scheduler/nominations/nominations.js';
 import { canActForForce } from '../../scheduler/people/access.js';
@@ -14,7 +16,7 @@ import { confirmView } from '../evidence-messages.js';
 import { resolvePickedPerson } from './people.js';
 import { activityTenant, type TeamsApp } from '../teams-app.js';
 import type { RouteDeps } from './deps.js';
-import { fromIds, gatedAction, gatedCommand, type Caller, type Policy, type Reply } from './gate.js';
+import { fromIds, gatedAction, gatedCommand, idsOf, type Caller, type Policy, type Reply } from './gate.js';
 
 /** Our own record of the conversation an activity came from; a Teams channel thread counts as its channel. */
 export function conversationOf(ctx: TurnContext): Conversation | null {
@@ -77,6 +79,22 @@ export const LINK_POLICY: Policy = {
   refusal: "Only a force's Prevent leads and their deputies (for the force), a panel's chairs (for the panel) or a national lead can link it to a conversation.",
 };
 
+/**
+ * The link choice card's button: the same rule as the typed command, for the force or panel chosen on it (the
+ * chosen input and the button's `scope` arrive together). Nothing chosen claims only a role; the handler then asks.
+ */
+export const LINK_CARD_POLICY: Policy = {
+  claim: (input) => {
+    const scope = input && typeof input === 'object' ? (input as { scope?: unknown }).scope : undefined;
+    const { forceId, panelId, malformed } = idsOf(input);
+    if (malformed) return { kind: 'national' };
+    if (scope === 'force' && forceId) return { kind: 'force', forceId };
+    if (scope === 'panel' && panelId) return { kind: 'panel', panelId };
+    return { kind: 'role' };
+  },
+  refusal: LINK_POLICY.refusal,
+};
+
 /** `link national`: national leads only; the refusal names nothing. */
 export const NATIONAL_LINK_POLICY: Policy = {
   claim: () => ({ kind: 'national' }),
@@ -92,14 +110,32 @@ function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
     return 'Linked: the audit log checkpoint will come to this conversation every week.';
   });
 
+  /** The forces or panels the caller may link, to choose from; none is the route's refusal. */
+  const choices = async (caller: Caller, scope: LinkKind, notice?: string): Promise<Reply> => {
+    const offered = await linkChoices(store, caller.aadObjectId, scope);
+    return offered.length ? linkChoiceCard({ scope, choices: offered, ...(notice ? { notice: { text: notice } } : {}) }) : caller.refusal;
+  };
+
   gatedCommand(app, store, /^\s*link\s+(force|panel)\b\s*(\S*)\s*$/i, LINK_POLICY, async (ctx, caller) => {
     const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(ctx.activity.text ?? '') ?? [];
-    if (!id) return `Say which ${scope?.toLowerCase()}: \`link ${scope?.toLowerCase()} <id>\`.`;
+    const kind = scope!.toLowerCase() as LinkKind;
+    if (!id) return choices(caller, kind);
     const c = conversationOf(ctx);
     if (!c) return 'I cannot link this conversation.';
-    const r = await linkConversation(store, scope!.toLowerCase() as Exclude<LinkScope, 'national'>, id.toLowerCase(), c.id, caller.aadObjectId, clock());
+    const r = await linkConversation(store, kind, id.toLowerCase(), c.id, caller.aadObjectId, clock());
     if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : r.error.message;
-    return `Linked: ${scope!.toLowerCase() === 'force' ? 'nomination cards' : 'chair cards'} for ${r.value.name} will come to this conversation.`;
+    return linkedLine(kind, r.value.name);
+  });
+
+  gatedAction(app, store, VERBS.linkConversation, LINK_CARD_POLICY, async (ctx, caller, raw) => {
+    const parsed = linkData.safeParse(raw);
+    const scope = (raw as { scope?: unknown } | null)?.scope;
+    if (!parsed.success) return scope === 'force' || scope === 'panel' ? choices(caller, scope, `Not linked: ${issues(parsed.error)}.`) : 'That card could not be read. Type `link force` or `link panel` for a fresh one.';
+    const c = conversationOf(ctx);
+    if (!c) return 'I cannot link this conversation.';
+    const r = await linkConversation(store, parsed.data.scope, parsed.data.id, c.id, caller.aadObjectId, clock());
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : choices(caller, parsed.data.scope, `Not linked: ${r.error.message}`);
+    return linkedCard(parsed.data.scope, r.value.name);
   });
 }
 

@@ -6,11 +6,11 @@ import { historyPageData, reviewViewData, VERBS } from '../../cards/verbs.js';
 import { attendanceHistory } from '../../scheduler/meetings/attendance-history.js';
 import { dayRange, lastIncludedDay, lastMonths } from '../../scheduler/domain/date-range.js';
 import { localDate } from '../../scheduler/domain/timetable.js';
-import { exportCsv, exportSecret, signExport } from '../../scheduler/review/report-links.js';
+import { exportChart, exportCsv, exportSecret, signExport } from '../../scheduler/review/report-links.js';
 import { parseReviewArgs, scopeRequest, scopeValue, scopeWord } from '../../scheduler/review/review-args.js';
 import { loadReview, visibleScopes, type ReviewRequest, type Viewer } from '../../scheduler/review/review-query.js';
 import type { AppConfig } from '../config.js';
-import type { HttpRoute } from '../http.js';
+import type { HttpResponse, HttpRoute } from '../http.js';
 import type { RouteDeps } from './deps.js';
 import type { TeamsApp } from '../teams-app.js';
 import { gatedAction, gatedCommand, idsOf, viewClaim, type Caller, type Policy } from './gate.js';
@@ -31,7 +31,9 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
       if (!r.ok) return { reply: r.error.message, refused: r.error.code === 'FORBIDDEN' };
       const filter = { scope: scopeValue(req), from: req.from ? localDate(req.from) : '', to: req.to ? lastIncludedDay(req.to) : '' };
       const { viewer, ...shown } = r.value;
-      return { reply: attendanceHistoryCard({ page: shown, scopeChoices: await choices(viewer), filter }), refused: false };
+      // Forces by name, never by id (a row names each force it records).
+      const forceNames = Object.fromEntries((await store.directory.listForces({ includeRetired: true })).map((f) => [f.id, f.name]));
+      return { reply: attendanceHistoryCard({ page: shown, forceNames, scopeChoices: await choices(viewer), filter }), refused: false };
     },
     /** A fresh signed export link goes with every render, bound to the person and exactly this scope and period. */
     async review(actor: string, req: ReviewRequest, months: number, page: number, personal: boolean) {
@@ -39,13 +41,15 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
       const r = await loadReview(store, actor, req, now);
       if (!r.ok) return { reply: r.error.message, refused: r.error.code === 'FORBIDDEN' };
       const { from, to } = r.value.review;
-      // The link carries the person's scope to whoever opens it, so it is only given where only they see it.
-      const id = personal ? signExport(await exportSecret(store, now), { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now }) : null;
-      const exportUrl = id ? `${config.publicBaseUrl}/reports/${id}.csv` : null;
+      // A link carries the person's scope to whoever opens it, so links are only given where only they see them.
+      const claim = { aadObjectId: actor, request: { ...req, from, to }, issuedAt: now };
+      const secret = personal ? await exportSecret(store, now) : null;
+      const exportUrl = secret && `${config.publicBaseUrl}/reports/${signExport(secret, claim)}.csv`;
+      const chartUrl = secret && `${config.publicBaseUrl}/reports/${signExport(secret, claim, 'chart')}.png`;
       // Names for the forces the review mentions, retired ones too: the card shows names, not ids.
       const mentioned = new Set(r.value.review.panels.map((p) => p.forceId));
       const forceNames = Object.fromEntries((await store.directory.listForces({ includeRetired: true })).filter((f) => mentioned.has(f.id)).map((f) => [f.id, f.name]));
-      const model = { review: r.value.review, forceNames, exportUrl, scopeChoices: await choices(r.value.viewer), filterScope: scopeValue(req), months, page };
+      const model = { review: r.value.review, forceNames, exportUrl, chartUrl, scopeChoices: await choices(r.value.viewer), filterScope: scopeValue(req), months, page };
       return { reply: reviewCard(model), refused: false };
     },
   };
@@ -109,8 +113,28 @@ export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Rea
 
 const NOT_FOUND = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
 
-/** `GET /reports/<signed-id>.csv`: the review export; an altered, expired or no-longer-permitted link is 404. */
-export function reviewHttpRoutes({ store, clock }: RouteDeps): HttpRoute[] {
+/** The CSV export, as a download nobody keeps. */
+async function csvReport(deps: RouteDeps, id: string): Promise<HttpResponse> {
+  const csv = await exportCsv(deps.store, id, deps.clock());
+  if (!csv.ok) return NOT_FOUND;
+  const headers = {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': 'attachment; filename="recommendation-7-review.csv"',
+    'cache-control': 'private, no-store',
+  };
+  return { status: 200, headers, body: csv.value };
+}
+
+/** The chart the review card shows: drawn on each request, kept by the viewer's own cache no longer than the link lives. */
+async function chartReport(deps: RouteDeps, id: string): Promise<HttpResponse> {
+  const chart = await exportChart(deps.store, id, deps.clock());
+  if (!chart.ok) return NOT_FOUND;
+  const headers = { 'content-type': 'image/png', 'cache-control': `private, max-age=${chart.value.secondsLeft}`, 'x-content-type-options': 'nosniff' };
+  return { status: 200, headers, body: chart.value.png };
+}
+
+/** `GET /reports/<signed-id>.csv` and `.png`: the review export and chart; an altered, expired or no-longer-permitted link is 404. */
+export function reviewHttpRoutes(deps: RouteDeps): HttpRoute[] {
   return [
     {
       method: 'GET',
@@ -118,15 +142,9 @@ export function reviewHttpRoutes({ store, clock }: RouteDeps): HttpRoute[] {
       path: '/reports/*',
       handler: async (req) => {
         const file = req.params['*'] ?? '';
-        if (!file.endsWith('.csv')) return NOT_FOUND;
-        const csv = await exportCsv(store, file.slice(0, -4), clock());
-        if (!csv.ok) return NOT_FOUND;
-        const headers = {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': 'attachment; filename="recommendation-7-review.csv"',
-          'cache-control': 'private, no-store',
-        };
-        return { status: 200, headers, body: csv.value };
+        if (file.endsWith('.csv')) return csvReport(deps, file.slice(0, -4));
+        if (file.endsWith('.png')) return chartReport(deps, file.slice(0, -4));
+        return NOT_FOUND;
       },
     },
   ];

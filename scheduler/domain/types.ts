@@ -142,7 +142,12 @@ export interface Nomination {
   version: number;
 }
 
-export type OutboxKind = 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest' | 'confirm-attendance' | 'apologies' | 'audit-checkpoint';
+export type OutboxKind =
+  | 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest' | 'confirm-attendance' | 'apologies' | 'audit-checkpoint'
+  // A change told to the people it affects (bot/outbox-plan.ts renders them): a replaced nominee, the nominees of a
+  // cancelled or moved meeting, a force's leads and deputies of an added one, a panel's chairs of apologies; and the
+  // rewording of a thread's @mention reply once that person is no longer named (its `cardId` is the mention's outbox id).
+  | 'replaced-notice' | 'cancel-notice' | 'move-notice' | 'added-notice' | 'apologies-notice' | 'mention-update';
 
 /**
  * An intent to send, written before sending. What it says is rendered from the store when it is sent,

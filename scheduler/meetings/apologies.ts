@@ -1,14 +1,15 @@
 import { accessFor, canActForForce } from '../people/access.js';
-import type { Apology, Meeting, OutboxMessage, Person, Result } from '../domain/types.js';
+import type { Apology, Meeting, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import type { Repos, Store } from '../store/store.js';
 import { panelConversation } from './attendance.js';
 import { asksForce } from './invitations.js';
+import { apologiesNotices } from './notices.js';
 
 /**
  * Apologies in advance for a force at a meeting that is still to come: from the person named to attend or
  * from the force's leads (deputies and national leads too), perhaps offering a substitute. The chair's
- * attendance card then shows them, and the chair's Teams channel is told. Sending them again replaces them.
+ * attendance card then shows them, the chair's Teams channel is told, and each chair personally. Sending them again replaces them.
  */
 export async function sendApologies(store: Store, meetingId: string, forceId: string, substitute: Person | null, actor: Person, now: string): Promise<Result<{ apology: Apology; meeting: Meeting; changed: boolean }>> {
   return store.transaction(async (tx) => {
@@ -35,11 +36,13 @@ export async function sendApologies(store: Store, meetingId: string, forceId: st
   });
 }
 
-async function tellChair(tx: Repos, meeting: Meeting, forceId: string, panel: Parameters<typeof panelConversation>[1], sentBy: string, now: string): Promise<OutboxMessage[]> {
+/** The note in the chair's linked conversation, and each chair told personally (but not twice in the same chat). */
+async function tellChair(tx: Repos, meeting: Meeting, forceId: string, panel: Panel, sentBy: string, now: string): Promise<OutboxMessage[]> {
   const conversationId = await panelConversation(tx, panel);
-  if (!conversationId) return [];
+  const personal = await apologiesNotices(tx, meeting, panel, forceId, conversationId, now);
+  if (!conversationId) return personal;
   return [{
     id: `apologies:${meeting.id}:${forceId}:${now}:${sentBy}`, kind: 'apologies', conversationId, meetingId: meeting.id, forceId, cardId: null, personAadObjectId: null,
     status: 'pending', attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
-  }];
+  }, ...personal];
 }

@@ -6,6 +6,7 @@ import { toLocalIso } from '../domain/timetable.js';
 import type { CancelReason, Meeting, Panel, Result } from '../domain/types.js';
 import { fail, ok, RECORD_YEARS } from '../domain/types.js';
 import { queueCardUpdates } from '../nominations/card-messages.js';
+import { addedNotices, cancelNotices, moveNotices } from './notices.js';
 import type { Repos, Store } from '../store/store.js';
 
 /** A meeting a chair may cancel, as the cancel card lists it. */
@@ -109,7 +110,7 @@ function behind(version: CardVersion | undefined, meeting: Meeting, panel: Panel
 /** A cancellation as its chair sees it: the note as kept ('' for none). */
 export type Cancelled = { meeting: Meeting; panel: Panel; changed: boolean; reason: CancelReason; note: string };
 
-/** Cancels a meeting for a chair of its panel or a national lead; its cards change in place through the outbox. */
+/** Cancels a meeting for a chair of its panel or a national lead; its cards change in place and each nominee is told. */
 export async function cancelMeeting(store: Store, input: CancelInput, actor: string, now: string): Promise<Result<Cancelled>> {
   // The card's schema applies the same rule; this is for every other caller.
   const checked = cancellationNote(input.note);
@@ -137,6 +138,7 @@ export async function cancelMeeting(store: Store, input: CancelInput, actor: str
       { at: now, actor, action: 'meeting.cancelled', subject: { meetingId: meeting.id, panelId: panel.id }, details: { reason: input.reason, note, version: cancelled.version } },
     ]);
     await queueCardUpdates(tx, meeting.id, `v${cancelled.version}`, now);
+    await tx.outbox.enqueue(await cancelNotices(tx, cancelled, now));
     return ok({ meeting: cancelled, panel, changed: true, reason: input.reason, note });
   });
 }
@@ -152,7 +154,7 @@ function slotToUtc(slot: LocalSlot): string | null {
   return dt.isValid ? (dt.toUTC().toISO() as string) : null;
 }
 
-/** Moves a meeting to another date and time; the nomination carries over, the cards change and the nominee is told. */
+/** Moves a meeting to another date and time; the nomination carries over, the cards change and each nominee is told. */
 export async function rescheduleMeeting(store: Store, meetingId: string, slot: LocalSlot, version: CardVersion | undefined, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
   const start = slotToUtc(slot);
   if (!start) return fail('INVALID', 'Give a real date and time.');
@@ -176,22 +178,9 @@ export async function rescheduleMeeting(store: Store, meetingId: string, slot: L
     await tx.meetings.update(moved, now);
     await tx.audit.append([{ at: now, actor, action: 'meeting.rescheduled', subject: { meetingId, panelId: panel.id }, details: { from: meeting.start, start: moved.start, end: moved.end, version: moved.version } }]);
     await queueCardUpdates(tx, meetingId, `v${moved.version}`, now);
-    await tellNominees(tx, moved, now);
+    await tx.outbox.enqueue(await moveNotices(tx, moved, meeting.start, now));
     return ok({ meeting: moved, panel });
   });
-}
-
-async function tellNominees(tx: Repos, m: Meeting, now: string): Promise<void> {
-  const notices = [];
-  for (const n of await tx.nominations.listForMeetings([m.id])) {
-    const personal = await tx.teams.personalConversation(n.aadObjectId);
-    if (!personal) continue;
-    notices.push({
-      id: `notice:${m.id}:${n.forceId}:moved-v${m.version}`, kind: 'notice' as const, conversationId: personal.id, meetingId: m.id, forceId: n.forceId, cardId: null,
-      personAadObjectId: n.aadObjectId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
-    });
-  }
-  await tx.outbox.enqueue(notices);
 }
 
 /** What an add button knew of a panel's meetings: a fingerprint of those starting from `asOf`, when the card was made. */
@@ -217,7 +206,7 @@ async function panelFingerprint(repos: Repos, panelId: string, asOf: string): Pr
  * Adds an extra meeting to a panel; on a when-necessary panel every meeting is one. It may be one that already
  * took place (up to RECORD_YEARS back), so that its attendance can be recorded. A card's press carries the
  * panel's snapshot: when the panel's meetings changed since the card was made (another chair added or moved one),
- * nothing is added and the chair sees the current list.
+ * nothing is added and the chair sees the current list. For one still to come, the forces' leads and deputies are told.
  */
 export async function addExtraMeeting(store: Store, panelId: string, slot: LocalSlot, snapshot: PanelSnapshot | null | undefined, actor: string, now: string): Promise<Result<{ meeting: Meeting; panel: Panel }>> {
   const start = slotToUtc(slot);
@@ -242,6 +231,7 @@ export async function addExtraMeeting(store: Store, panelId: string, slot: Local
     };
     await tx.meetings.insertMany([meeting], now);
     await tx.audit.append([{ at: now, actor, action: 'meeting.added', subject: { meetingId: id, panelId: panel.id }, details: { start, end: meeting.end, extra: true } }]);
+    await tx.outbox.enqueue(await addedNotices(tx, meeting, panel, now));
     return ok({ meeting, panel });
   });
 }

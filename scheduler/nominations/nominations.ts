@@ -5,7 +5,8 @@ import { timetableClass, type TimetableClass } from '../domain/timetable-class.j
 import type { Apology, CancelReason, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
-import { cardMessageId, queueCardUpdates } from './card-messages.js';
+import { queueCardUpdates, threadMessages } from './card-messages.js';
+import { replacedNotices } from '../meetings/notices.js';
 import type { Cancellation, Repos, Store } from '../store/store.js';
 
 /** Everything a nomination card shows; cards/ renders it without touching the store. */
@@ -196,18 +197,21 @@ async function record(tx: Repos, meeting: Meeting, input: NominateInput, current
     },
   ]);
   await queueCardUpdates(tx, meeting.id, `n${nomination.version}`, now, input.forceId);
-  await tx.outbox.enqueue(await announcements(tx, nomination, now));
+  await tx.outbox.enqueue(await announcements(tx, nomination, current, now));
   return nomination;
 }
 
-/** The @mention in the card's thread and the personal note to the nominee, where the bot can reach them. */
-async function announcements(tx: Repos, n: Nomination, now: string): Promise<OutboxMessage[]> {
-  const cardId = cardMessageId(n.meetingId, n.forceId);
-  const card = await tx.outbox.get(cardId);
+/**
+ * The card's thread (the nominee @mentioned, any other person's mention reworded), the personal note to the nominee,
+ * and, when someone else was named before, one to them: each where the bot can reach them.
+ */
+async function announcements(tx: Repos, n: Nomination, previous: Nomination | null, now: string): Promise<OutboxMessage[]> {
   const personal = await tx.teams.personalConversation(n.aadObjectId);
   const base = { meetingId: n.meetingId, forceId: n.forceId, personAadObjectId: n.aadObjectId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
+  const replaced = previous && previous.aadObjectId !== n.aadObjectId ? await replacedNotices(tx, previous, n, now) : [];
   return [
-    ...(card ? [{ ...base, id: `mention:${n.meetingId}:${n.forceId}:v${n.version}`, kind: 'mention' as const, conversationId: card.conversationId, cardId }] : []),
+    ...(await threadMessages(tx, n, now)),
     ...(personal ? [{ ...base, id: `notice:${n.meetingId}:${n.forceId}:v${n.version}`, kind: 'notice' as const, conversationId: personal.id, cardId: null }] : []),
+    ...replaced,
   ];
 }

@@ -1,8 +1,9 @@
-import { accessFor, canActForForce, canActForPanel } from './access.js';
+import { accessFor, canActForForce, canActForPanel, type Access } from './access.js';
+import { offerList } from '../domain/closest.js';
 import { cleanText, echo } from '../domain/text.js';
 import type { Conversation, LinkScope, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { Repos, Store } from '../store/store.js';
 
 /** Remembers a conversation the bot is in (and who spoke in it, their name cleaned), so proactive messages can reach it later. */
 export async function recordConversation(store: Store, c: Conversation, speaker: { aadObjectId: string; teamsUserId: string; name: string } | null, now: string): Promise<void> {
@@ -22,22 +23,34 @@ export async function forgetConversation(store: Store, conversationId: string, t
   });
 }
 
-/** Makes this conversation the place a force's (or a panel chair's) cards go; only those responsible may. */
+/**
+ * Makes this conversation the place a force's (or a panel chair's) cards go; only those responsible may. A target
+ * that does not exist and one the person may not link get the same answer, naming only what they may link.
+ */
 export async function linkConversation(store: Store, scope: Exclude<LinkScope, 'national'>, scopeId: string, conversationId: string, actor: string, now: string): Promise<Result<{ name: string }>> {
   return store.transaction(async (tx) => {
     const target = scope === 'force' ? await tx.directory.getForce(scopeId) : await tx.directory.getPanel(scopeId);
-    if (!target || target.retired) return fail('NOT_FOUND', `There is no ${scope} "${echo(scopeId)}". Type \`panels\` or ask your national lead for the ids.`);
     const access = await accessFor(tx, actor);
     const allowed = scope === 'force' ? canActForForce(access, scopeId) : canActForPanel(access, scopeId);
-    if (!allowed) {
-      return fail('FORBIDDEN', scope === 'force'
-        ? `Only ${target.name}'s Prevent leads, their deputies or a national lead can link it.`
-        : `Only the chairs of ${target.name} or a national lead can link it.`);
-    }
+    if (!target || target.retired || !allowed) return fail('NOT_FOUND', await unknownTarget(tx, access, scope, scopeId));
     await tx.teams.link(scope, scopeId, conversationId, actor, now);
     await tx.audit.append([{ at: now, actor, action: `${scope}.linked`, subject: { [`${scope}Id`]: scopeId, conversationId }, details: {} }]);
     return ok({ name: target.name });
   });
+}
+
+/**
+ * Why `link force|panel` with what was typed links nothing, with what the person may link instead, nearest to what
+ * they typed first. Only what they may act on is offered (a lead their own forces, a chair their panels): nothing
+ * here tells anyone that another force or panel exists.
+ */
+async function unknownTarget(tx: Pick<Repos, 'directory'>, access: Access, scope: Exclude<LinkScope, 'national'>, typed: string): Promise<string> {
+  const mine = scope === 'force'
+    ? (await tx.directory.listForces()).filter((f) => canActForForce(access, f.id))
+    : (await tx.directory.listPanels()).filter((p) => canActForPanel(access, p.id));
+  const offered = offerList(typed, mine, `link ${scope}`);
+  const what = scope === 'force' ? 'Forces you can link' : 'Panels you can link';
+  return `There is no ${scope} "${echo(typed)}" that you can link.${offered ? ` ${what}: ${offered}.` : ' Type `panels` for the meetings you are involved in.'}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import { accessFor, hasRole, seesForceOf, visiblePanels, type Access } from '../people/access.js';
-import { computeFlags, type Flag } from '../domain/flags.js';
+import { accessFor, canActForForce, canActForPanel, hasRole, seesForceOf, visiblePanels, type Access } from '../people/access.js';
+import { computeFlags, type Flag, type FlagMeeting } from '../domain/flags.js';
+import { toLocalIso } from '../domain/timetable.js';
 import type { OutboxMessage } from '../domain/types.js';
 import { loadFlagMeetings } from '../planning/schedule-view.js';
 import type { Store } from '../store/store.js';
@@ -8,8 +9,42 @@ import type { Store } from '../store/store.js';
 /** A flag is visible to whoever may see its panel; a force-specific one only to that force's people (or the chair). */
 const visible = (access: Access, f: Flag): boolean => !f.forceId || seesForceOf(access, f.panelId, f.forceId);
 
+/**
+ * A flag as people read it: its panel and force by name, its meeting's local start, and what the person may do
+ * about it (name the attendee of a meeting to come, for the force's leads; record a meeting that ended, for the
+ * panel's chairs). The card shows these, never the ids or the flag's `facts` (which are for the log and the CLI).
+ */
+export interface ShownFlag extends Flag {
+  panelName: string;
+  forceName?: string;
+  meetingStart?: string;
+  action?: 'name-attendee' | 'record-attendance' | null;
+}
+
+/** Names, local times and the action each flag offers; `access` null is a force's Teams channel (its leads act there). */
+async function describe(store: Store, flags: Array<Flag & { panelName: string }>, meetings: FlagMeeting[], access: Access | null, now: string): Promise<ShownFlag[]> {
+  const forceNames = new Map((await store.directory.listForces({ includeRetired: true })).map((f) => [f.id, f.name]));
+  const byId = new Map(meetings.map((m) => [m.id, m]));
+  return flags.map((f) => {
+    const m = f.meetingId ? byId.get(f.meetingId) : undefined;
+    const forceName = f.forceId ? forceNames.get(f.forceId) : undefined;
+    return { ...f, ...(forceName ? { forceName } : {}), ...(m && !f.month ? { meetingStart: toLocalIso(m.start) } : {}), action: actionFor(f, m, access, now) };
+  });
+}
+
+function actionFor(f: Flag, m: FlagMeeting | undefined, access: Access | null, now: string): ShownFlag['action'] {
+  // The weekly digest (access null) is one card in a shared Teams channel: a button's answer would replace it for
+  // whoever pressed, so it offers none; the words say what to do.
+  if (!m || m.status === 'cancelled' || access === null) return null;
+  const forForce = !!f.forceId && canActForForce(access, f.forceId);
+  if (f.code === 'NO_NOMINATION' && m.start > now && forForce) return 'name-attendee';
+  const chair = access !== null && canActForPanel(access, f.panelId);
+  if (f.code === 'ATTENDANCE_UNRECORDED' && m.end <= now && chair) return 'record-attendance';
+  return null;
+}
+
 /** The flags of the last 12 months (and the month ahead) that the person may see, newest panels' facts first. */
-export async function openFlags(store: Store, actor: string, now: string): Promise<{ access: Access; flags: Array<Flag & { panelName: string }> } | null> {
+export async function openFlags(store: Store, actor: string, now: string): Promise<{ access: Access; flags: ShownFlag[] } | null> {
   const access = await accessFor(store, actor);
   if (!hasRole(access)) return null;
   const panels = visiblePanels(access, await store.directory.listPanels());
@@ -18,7 +53,7 @@ export async function openFlags(store: Store, actor: string, now: string): Promi
   const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 1 }).toISO()!;
   const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from, to }));
   const flags = panels.flatMap((p) => computeFlags(p, meetings, now, undefined, { from, to }).filter((f) => visible(access, f)).map((f) => ({ ...f, panelName: p.name })));
-  return { access, flags };
+  return { access, flags: await describe(store, flags, meetings, access, now) };
 }
 
 /**
@@ -26,7 +61,7 @@ export async function openFlags(store: Store, actor: string, now: string): Promi
  * meeting it has named nobody for, and its panels' months that ended in those days and were not met.
  * Panel-wide timetable flags stay in `flags` and the review.
  */
-export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7): Promise<Array<Flag & { panelName: string }>> {
+export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7): Promise<ShownFlag[]> {
   const access: Access = { aadObjectId: '', national: false, forces: new Set([forceId]), panels: new Set() };
   const panels = visiblePanels(access, await store.directory.listPanels());
   const at = DateTime.fromISO(now, { zone: 'utc' });
@@ -39,11 +74,13 @@ export async function forceDigestFlags(store: Store, forceId: string, now: strin
     const end = DateTime.fromISO(`${month}-01`, { zone: 'Europe/London' }).plus({ months: 1 }).toUTC().toISO()!;
     return end > since && end <= now;
   };
-  return panels.flatMap((p) =>
+  const flags = panels.flatMap((p) =>
     computeFlags(p, meetings, now)
       .filter((f) => (f.month ? endedLately(f.month) : f.meetingId && f.forceId === forceId && (recent.has(f.meetingId) || f.code === 'NO_NOMINATION')))
       .map((f) => ({ ...f, panelName: p.name })),
   );
+  // The digest goes to the force's Teams channel, where its leads may name an attendee; no chair reads it there.
+  return describe(store, flags, meetings, null, now);
 }
 
 /** Queues each linked force's digest card on Mondays (one per force per Monday). */

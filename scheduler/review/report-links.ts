@@ -1,14 +1,22 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../domain/types.js';
+import { reviewChartSpec } from './chart.js';
 import { reviewCsv, reviewRows } from './review-csv.js';
 import { loadReview, type ReviewRequest } from './review-query.js';
+import type { Review, ReviewInput } from './review.js';
 import type { Store } from '../store/store.js';
 
 /** How long an export link works after the review card that carries it was made. */
 export const EXPORT_TTL_MS = 15 * 60_000;
 const SECRET_NAME = 'report-link-secret';
 const SIG_CHARS = 43; // HMAC-SHA256 in base64url, unpadded
+
+/**
+ * What a link opens. A chart link's URL travels further than the CSV's (Teams fetches it for the card, and it can be
+ * copied from the image), so the kind is signed with the rest: a chart link never opens the CSV of names.
+ */
+export type ReportKind = 'csv' | 'chart';
 
 /** What a link is bound to: who asked, the scope and period they saw, and when the review was made. */
 export interface ExportClaim {
@@ -24,6 +32,8 @@ const claimSchema = z.object({
   fr: z.string().datetime(),
   to: z.string().datetime(),
   at: z.string().datetime(),
+  // Absent on a CSV link, so links signed before charts existed read as what they were.
+  k: z.literal('chart').optional(),
 });
 
 /** The server's signing secret: made once at random and kept in the store, so every instance shares it. */
@@ -33,15 +43,18 @@ export async function exportSecret(store: Store, now: string): Promise<Buffer> {
 
 const sign = (secret: Buffer, payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
 
-/** A link id: the claim in base64url followed by its HMAC-SHA256. */
-export function signExport(secret: Buffer, c: ExportClaim): string {
-  const body = { a: c.aadObjectId, ...(c.request.forceId ? { f: c.request.forceId } : {}), ...(c.request.panelId ? { p: c.request.panelId } : {}), fr: c.request.from, to: c.request.to, at: c.issuedAt };
+/** A link id: the claim (and what it opens) in base64url followed by its HMAC-SHA256. */
+export function signExport(secret: Buffer, c: ExportClaim, kind: ReportKind = 'csv'): string {
+  const body = {
+    a: c.aadObjectId, ...(c.request.forceId ? { f: c.request.forceId } : {}), ...(c.request.panelId ? { p: c.request.panelId } : {}),
+    fr: c.request.from, to: c.request.to, at: c.issuedAt, ...(kind === 'chart' ? { k: kind } : {}),
+  };
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
   return payload + sign(secret, payload);
 }
 
-/** The claim behind an id, or null when it was altered, is malformed or has expired. */
-export function verifyExport(secret: Buffer, id: string, now: string): ExportClaim | null {
+/** The claim behind an id, or null when it was altered, is malformed, has expired or opens another kind of report. */
+export function verifyExport(secret: Buffer, id: string, now: string, kind: ReportKind = 'csv'): ExportClaim | null {
   if (!/^[A-Za-z0-9_-]{44,2000}$/.test(id)) return null;
   const [payload, sig] = [id.slice(0, -SIG_CHARS), Buffer.from(id.slice(-SIG_CHARS))];
   const want = Buffer.from(sign(secret, payload));
@@ -52,7 +65,7 @@ export function verifyExport(secret: Buffer, id: string, now: string): ExportCla
   } catch {
     return null;
   }
-  if (!parsed.success) return null;
+  if (!parsed.success || (parsed.data.k ?? 'csv') !== kind) return null;
   const c = parsed.data;
   const age = Date.parse(now) - Date.parse(c.at);
   if (age < 0 || age >= EXPORT_TTL_MS) return null;
@@ -60,15 +73,31 @@ export function verifyExport(secret: Buffer, id: string, now: string): ExportCla
 }
 
 /**
- * The CSV behind a link. The person's roles are read from the store again now, so a link stops working
- * the moment its holder loses the role. The review is computed as at the link's issue, matching the card.
+ * The review behind a link of this kind. The person's roles are read from the store again now, so a link stops
+ * working the moment its holder loses the role. The review is computed as at the link's issue, matching the card.
  */
-export async function exportCsv(store: Store, id: string, now: string): Promise<Result<string>> {
+async function openLink(store: Store, id: string, now: string, kind: ReportKind): Promise<Result<{ review: Review; input: ReviewInput; claim: ExportClaim }>> {
   // Only reads the secret: a link cannot be valid before one exists, and a stranger's request writes nothing.
   const secret = await store.review.readSetting(SECRET_NAME);
-  const claim = secret ? verifyExport(Buffer.from(secret, 'base64url'), id, now) : null;
+  const claim = secret ? verifyExport(Buffer.from(secret, 'base64url'), id, now, kind) : null;
   if (!claim) return fail('NOT_FOUND', 'no such report');
   const r = await loadReview(store, claim.aadObjectId, claim.request, claim.issuedAt);
   if (!r.ok) return fail('NOT_FOUND', 'no such report');
-  return ok(reviewCsv(reviewRows(r.value.input)));
+  return ok({ review: r.value.review, input: r.value.input, claim });
+}
+
+/** The CSV behind a link. */
+export async function exportCsv(store: Store, id: string, now: string): Promise<Result<string>> {
+  const r = await openLink(store, id, now, 'csv');
+  return r.ok ? ok(reviewCsv(reviewRows(r.value.input))) : r;
+}
+
+/** The review chart behind a link as PNG, and how many seconds the link has left (no cache should keep it longer). */
+export async function exportChart(store: Store, id: string, now: string): Promise<Result<{ png: Buffer; secondsLeft: number }>> {
+  const r = await openLink(store, id, now, 'chart');
+  if (!r.ok) return r;
+  const secondsLeft = Math.max(0, Math.floor((Date.parse(r.value.claim.issuedAt) + EXPORT_TTL_MS - Date.parse(now)) / 1000));
+  // vega and resvg take most of a second to load: loaded by the first chart asked for, not by every start of the bot.
+  const { chartPng } = await import('./chart-render.js');
+  return ok({ png: await chartPng(reviewChartSpec(r.value.review)), secondsLeft });
 }

@@ -1,16 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store/store.js';
+import type { Access } from '../people/access.js';
 import { parseReviewArgs, scopeWord } from './review-args.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
 
-// Only the directory look-ups the parser makes: one force and one panel.
+// Only the directory look-ups the parser makes: forces and panels, one panel sharing a force's id.
+const FORCES = [
+  { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary' },
+  { id: 'cambs', name: 'Cambridgeshire Constabulary' },
+  { id: 'leics', name: 'Leicestershire Police' },
+];
+const PANELS = [
+  { id: 'southampton', name: 'Southampton Channel panel', forces: ['hampshire'] },
+  { id: 'hampshire', name: 'Hampshire Channel panel', forces: ['hampshire'] },
+  { id: 'peterborough-rutland', name: 'Peterborough and Rutland Channel panel', forces: ['cambs', 'leics'] },
+  { id: 'leicestershire', name: 'Leicestershire Channel panel', forces: ['leics'] },
+];
 const store = {
   directory: {
-    getForce: async (id: string) => (id === 'hampshire' ? { id } : null),
-    getPanel: async (id: string) => (id === 'southampton' ? { id } : null),
+    getForce: async (id: string) => FORCES.find((f) => f.id === id) ?? null,
+    getPanel: async (id: string) => PANELS.find((p) => p.id === id) ?? null,
+    listForces: async () => FORCES,
+    listPanels: async () => PANELS,
   },
 } as unknown as Store;
+const access = (forces: string[], national = false): Access => ({ aadObjectId: 'a', national, forces: new Set(forces), panels: new Set() });
 
 const parse = (args: string) => parseReviewArgs(store, args, NOW);
 
@@ -47,5 +62,29 @@ describe('typed review and attendance arguments', () => {
     expect(await parse('this year')).toEqual({ ok: true, value: { from: '2026-01-01T00:00:00.000Z', to: NOW } });
     expect(await parse('2026-01-01')).toEqual({ ok: true, value: { from: '2026-01-01T00:00:00.000Z', to: NOW } });
     expect(await parse('')).toEqual({ ok: true, value: {} });
+  });
+
+  it('answers a mistyped force or panel with those the person may see, by name, nearest first, and nothing else', async () => {
+    const leics = await parseReviewArgs(store, 'leicester last 6 months', NOW, { access: access(['leics']), command: 'attendance' });
+    expect(leics).toEqual({
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: 'There is no force or panel "leicester". You can see: Leicestershire Channel panel (`attendance leicestershire`), Leicestershire Police (`attendance leics`), '
+          + 'Peterborough and Rutland Channel panel (`attendance peterborough-rutland`). Or type `attendance` alone for everything you may see.',
+      },
+    });
+    // Another force's lead is offered nothing of Hampshire's, however close the word, and a real force or panel
+    // of another reads exactly as one that does not exist.
+    expect(JSON.stringify(leics)).not.toMatch(/hampshire|southampton|cambs/i);
+    const asLeics = (args: string) => parseReviewArgs(store, args, NOW, { access: access(['leics']), command: 'review' });
+    const absent = JSON.stringify(await asLeics('nosuch'));
+    for (const other of ['hampshire', 'southampton', 'cambs']) expect(JSON.stringify(await asLeics(other)).replaceAll(other, 'nosuch')).toBe(absent);
+    expect(await asLeics('peterborough-rutland 2026')).toMatchObject({ ok: true, value: { panelId: 'peterborough-rutland' } });
+    const national = await parseReviewArgs(store, 'cambz', NOW, { access: access([], true), command: 'review' });
+    expect(national.ok ? '' : national.error.message).toMatch(/^There is no force or panel "cambz"\. You can see: Cambridgeshire Constabulary \(`review cambs`\), /);
+    // A panel whose id a force also has cannot be typed, so it is not offered.
+    expect(national.ok ? '' : national.error.message).not.toContain('Hampshire Channel panel');
+    expect(await parse('cambz')).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'There is no force or panel "cambz".' } });
   });
 });

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Locator, Page } from 'playwright-core';
 
 /** Debian's browser: the journey never downloads one. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -102,7 +103,7 @@ export async function startRig(): Promise<Rig> {
     botUrl,
     playgroundUrl: `http://127.0.0.1:${pgPort}/`,
     dataDir,
-    cli: async (...args) => (await promisify(execFile)(process.execPath, ['--disable-warning=DEP0111', 'bin/panel-bot.mjs', ...args], { cwd: ROOT, env: { ...process.env, ...env } })).stdout,
+    cli: async (...args) => (await promisify(execFile)(process.execPath, ['bin/panel-bot.mjs', ...args], { cwd: ROOT, env: { ...process.env, ...env } })).stdout,
     stop: async () => {
       await Promise.all(started.map(stop));
       rmSync(dataDir, { recursive: true, force: true });
@@ -110,10 +111,51 @@ export async function startRig(): Promise<Rig> {
   };
 }
 
-/** Where the journey's screenshots go (git-ignored), emptied at the start of a run. */
+/**
+ * Where the journey's screenshots go (git-ignored), emptied at the start of a run: test/artifacts/journey, so
+ * the card gallery beside it (test/artifacts/cards) survives, whichever test file runs first.
+ */
 export function artifactsDir(): string {
-  const dir = join(ROOT, 'test/artifacts');
+  const dir = join(ROOT, 'test/artifacts/journey');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** A Teams desktop window: the viewport the journey's browser should have. The Playground then draws cards 446 px wide. */
+export const TEAMS_VIEWPORT = { width: 1280, height: 1600 };
+
+/** Top-level cards only: a Send apologies form opened inside a card is part of that card's picture. */
+const CARDS = '.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)';
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 50) || 'card';
+
+/** What a card shows, with what is typed or picked in it: a card changed in place is a new picture. */
+const cardState = (card: Locator): Promise<string> =>
+  card.evaluate((e: any) => `${e.innerText}\n${[...e.querySelectorAll('input, select, textarea')].map((i: any) => (i.type === 'radio' || i.type === 'checkbox' ? i.checked : i.value)).join('|')}`);
+
+/**
+ * Photographs every card on the page it has not seen in that state before, as the Playground draws it, into
+ * `dir`/cards as `<nn>-<step>-<card title>.png`, and resolves with the files written. Call it after each step of
+ * the journey: the cards it meets, from first to last state, end up side by side in one folder.
+ */
+export function cardShots(page: Page, dir: string): (step: string) => Promise<string[]> {
+  const seen = new Set<string>();
+  let shot = 0;
+  const folder = join(dir, 'cards');
+  mkdirSync(folder, { recursive: true });
+  return async (step) => {
+    const written: string[] = [];
+    for (const card of await page.locator(CARDS).all()) {
+      if (!(await card.isVisible())) continue;
+      const state = await cardState(card);
+      if (seen.has(state)) continue;
+      seen.add(state);
+      const title = (await card.locator('.ac-textBlock').first().innerText().catch(() => '')).trim().split('\n')[0]!;
+      const file = join(folder, `${String(++shot).padStart(2, '0')}-${slug(step)}-${slug(title)}.png`);
+      await card.screenshot({ path: file });
+      written.push(file);
+    }
+    return written;
+  };
 }
