@@ -52,6 +52,12 @@ export function cancelFields(values: CancelValues = {}, row?: string): CardEleme
   ];
 }
 
+/** The chair's choice of an upcoming meeting, keeping the one a button came from (when it is still listed). */
+export function meetingPicker(meetings: CancelListItem[], selected?: string): CardElement {
+  const value = meetings.some((m) => m.meetingId === selected) ? { value: selected } : {};
+  return { type: 'Input.ChoiceSet', id: 'meetingId', label: 'Meeting', placeholder: 'Choose a meeting', choices: meetings.map(meetingChoice), ...value };
+}
+
 /** The cancel button under a form: it asks first (the question names the meeting), it never cancels. */
 export const askToCancel = (data: Record<string, unknown>): CardElement => ({ type: 'ActionSet', actions: [execute('Cancel this meeting…', VERBS.cancelMeeting, data)] });
 
@@ -59,10 +65,9 @@ export const askToCancel = (data: Record<string, unknown>): CardElement => ({ ty
 export function cancelCard(v: CancelCardView): Record<string, unknown> {
   const body = heading('Cancel a Channel panel meeting', v.notice, 'The guidance timetable is monthly, whether or not there are cases to discuss. Every cancellation is recorded and flagged in the recommendation 7 review.');
   if (!v.meetings.length) return card([...body, text('There are no upcoming meetings you can cancel.'), ...otherJobs('cancel')]);
-  const selected = v.meetings.some((m) => m.meetingId === v.selected) ? { value: v.selected } : {};
   return card([
     ...body,
-    { type: 'Input.ChoiceSet', id: 'meetingId', label: 'Meeting', placeholder: 'Choose a meeting', choices: v.meetings.map(meetingChoice), ...selected },
+    meetingPicker(v.meetings, v.selected),
     ...cancelFields(v.values),
     askToCancel({ versions: versionsOf(v.meetings) }),
     ...otherJobs('cancel'),

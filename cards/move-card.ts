@@ -1,5 +1,5 @@
 import { cleanText } from '../scheduler/domain/text.js';
-import { meetingChoice, versionsOf, type CancelListItem } from './cancel-card.js';
+import { meetingPicker, versionsOf, type CancelListItem } from './cancel-card.js';
 import { execute, heading, origin, otherJobs, questionBlock, savedCard, type Notice } from './chair-steps.js';
 import { card, md, meetingWhen, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
@@ -33,10 +33,9 @@ export const askToMove = (data: Record<string, unknown>): CardElement => ({ type
 export function moveCard(v: MoveCardView): Record<string, unknown> {
   const body = heading('Move a Channel panel meeting', v.notice, 'The named attendees carry over and are told; each force\'s card shows the new time.');
   if (!v.meetings.length) return card([...body, text('There are no upcoming meetings you can move.'), ...otherJobs('move')]);
-  const selected = v.meetings.some((m) => m.meetingId === v.selected) ? { value: v.selected } : {};
   return card([
     ...body,
-    { type: 'Input.ChoiceSet', id: 'meetingId', label: 'Meeting', placeholder: 'Choose a meeting', choices: v.meetings.map(meetingChoice), ...selected },
+    meetingPicker(v.meetings, v.selected),
     ...moveFields(v.values),
     askToMove({ versions: versionsOf(v.meetings) }),
     ...otherJobs('move'),
