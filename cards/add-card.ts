@@ -29,20 +29,34 @@ export function addSnapshots(panels: ChairPanel[]): Record<string, unknown> {
   return { snapshots: Object.fromEntries(panels.map((p) => [p.id, p.snapshot.fingerprint])), asOf: panels[0]?.snapshot.asOf };
 }
 
+const whenNecessaryNote = (panels: ChairPanel[]): CardElement[] =>
+  panels.some((p) => p.whenNecessary) ? [text('A panel that meets "when necessary" has only extra meetings, and each is flagged as such.', { isSubtle: true, size: 'Small' })] : [];
+
+/** The date and start time; `suffix` makes the ids a form's own where a card holds several (`extraDate_<suffix>`). */
+const dateAndTime = (values: AddValues, suffix = ''): CardElement[] => [
+  { type: 'Input.Date', id: `extraDate${suffix}`, label: 'Date', ...(values.extraDate ? { value: values.extraDate } : {}) },
+  { type: 'Input.Time', id: `extraTime${suffix}`, label: 'Start time (UK time)', ...(values.extraTime ? { value: values.extraTime } : {}) },
+];
+
 /** The panel (chosen already when there is one), the date and the start time. */
-export function addFields(panels: ChairPanel[], values: AddValues = {}): CardElement[] {
+function addFields(panels: ChairPanel[], values: AddValues = {}): CardElement[] {
   const chosen = values.panelId && panels.some((p) => p.id === values.panelId) ? values.panelId : panels.length === 1 ? panels[0]!.id : undefined;
   return [
-    ...(panels.some((p) => p.whenNecessary) ? [text('A panel that meets "when necessary" has only extra meetings, and each is flagged as such.', { isSubtle: true, size: 'Small' })] : []),
+    ...whenNecessaryNote(panels),
     { type: 'Input.ChoiceSet', id: 'panelId', label: 'Panel', placeholder: 'Choose a panel', choices: panels.map((p) => ({ title: cleanText(p.name), value: p.id })), ...(chosen ? { value: chosen } : {}) },
-    { type: 'Input.Date', id: 'extraDate', label: 'Date', ...(values.extraDate ? { value: values.extraDate } : {}) },
-    { type: 'Input.Time', id: 'extraTime', label: 'Start time (UK time)', ...(values.extraTime ? { value: values.extraTime } : {}) },
+    ...dateAndTime(values),
   ];
 }
 
 /** The add button under a form: it asks first, it never adds. */
-export const askToAdd = (panels: ChairPanel[], from?: 'panels'): CardElement =>
-  ({ type: 'ActionSet', actions: [execute('Add this meeting…', VERBS.addMeeting, { ...addSnapshots(panels), ...origin(from) })] });
+const askToAdd = (panels: ChairPanel[], data: Record<string, unknown> = {}): CardElement =>
+  ({ type: 'ActionSet', actions: [execute('Add this meeting…', VERBS.addMeeting, { ...data, ...addSnapshots(panels) })] });
+
+/**
+ * One panel's add form inside the `panels` list: its button names the panel, and its inputs are suffixed with the
+ * panel's id (chair-data.ts reads them back), since a card's input ids are card-wide and each panel has a form.
+ */
+export const panelAddForm = (p: ChairPanel): CardElement[] => [...whenNecessaryNote([p]), ...dateAndTime({}, `_${p.id}`), askToAdd([p], { panelId: p.id, ...origin('panels') })];
 
 /** The chair's add card: an extra meeting, to come or already held, then a confirm step. */
 export function addCard(v: AddCardView): Record<string, unknown> {

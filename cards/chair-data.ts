@@ -35,6 +35,11 @@ const step = z.enum(['ask', 'confirm', 'keep']).catch('ask');
 /** Where the press came from: `panels` when the form sat in the `panels` list, which the answer then keeps. */
 const from = z.enum(['panels']).optional().catch(undefined);
 
+/** The lists a button may sit in whose answer keeps the list: `panels`, and the `flags` list (its buttons open forms only). */
+const LISTS = ['panels', 'flags'] as const;
+export type ListOrigin = (typeof LISTS)[number];
+const listFrom = z.enum(LISTS).optional().catch(undefined);
+
 /**
  * A form inside the `panels` list names its inputs `<field>_<row>` (a card's ids are unique, and every meeting
  * has its own form); its button says which row. Read them as the plain fields.
@@ -47,8 +52,22 @@ const rowInputs = (fields: readonly string[]) => (raw: unknown): unknown => {
   return { ...d, ...Object.fromEntries(fields.filter((f) => `${f}_${row}` in d).map((f) => [f, d[`${f}_${row}`]])) };
 };
 
-/** Where a press came from, read without the rest of its data: a refusal answers there too. */
+/**
+ * An add form inside the `panels` list is one panel's: its button names the panel, and its inputs are
+ * `<field>_<panelId>` (two panels' forms on one card would otherwise share ids). Read that panel's as the plain fields.
+ */
+const panelInputs = (fields: readonly string[]) => (raw: unknown): unknown => {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const d = raw as Record<string, unknown>;
+  if (typeof d.panelId !== 'string' || !/^[a-z0-9-]{1,64}$/.test(d.panelId)) return raw;
+  return { ...d, ...Object.fromEntries(fields.filter((f) => `${f}_${d.panelId}` in d).map((f) => [f, d[`${f}_${d.panelId}`]])) };
+};
+
+/** Where a form's press came from, read without the rest of its data: a refusal answers there too. */
 export const pressOrigin = (raw: unknown): 'panels' | undefined => z.object({ from }).catch({ from: undefined }).parse(raw).from;
+
+/** Which list a button that opens a form sat in (`panels` or `flags`): the answer is that list again. */
+export const listOrigin = (raw: unknown): ListOrigin | undefined => z.object({ from: listFrom }).catch({ from: undefined }).parse(raw).from;
 
 /** What the cancel card sends back: a reason category, required, and an optional short note (the card warns against case details). */
 export const cancelData = z.preprocess(rowInputs(['reason', 'note']), z.object({
@@ -60,8 +79,8 @@ export const cancelData = z.preprocess(rowInputs(['reason', 'note']), z.object({
   from,
 }));
 
-const localDateInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date');
-const localTimeInput = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:00)?$/, 'choose a start time').transform((t) => t.slice(0, 5));
+const localDateInput = z.string({ required_error: 'choose a date' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'choose a date');
+const localTimeInput = z.string({ required_error: 'choose a start time' }).regex(/^([01]\d|2[0-3]):[0-5]\d(:00)?$/, 'choose a start time').transform((t) => t.slice(0, 5));
 
 /** Moving a meeting: which one, and its new local date and start time. */
 export const rescheduleData = z.preprocess(rowInputs(['newDate', 'newTime']), z.object({
@@ -69,17 +88,17 @@ export const rescheduleData = z.preprocess(rowInputs(['newDate', 'newTime']), z.
 }));
 
 /** Adding an extra meeting to a panel. */
-export const addMeetingData = z.object({ panelId: z.string({ required_error: 'choose a panel' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a panel'), extraDate: localDateInput, extraTime: localTimeInput,
+export const addMeetingData = z.preprocess(panelInputs(['extraDate', 'extraTime']), z.object({ panelId: z.string({ required_error: 'choose a panel' }).regex(/^[a-z0-9-]{1,64}$/, 'choose a panel'), extraDate: localDateInput, extraTime: localTimeInput,
   /** Each listed panel's fingerprint when the card was made (`asOf`): a press after the panel's meetings changed is stale. */
   snapshots: z.record(z.string().max(64), z.string().max(64)).refine((v) => Object.keys(v).length <= 200, 'too many panels').optional(),
   asOf: z.string().datetime().optional(),
   step,
   from,
-});
+}));
 
 /** Opening a past meeting's attendance card: the past-meeting card's list sends `pastMeetingId`, other buttons `meetingId`. */
 export const openAttendanceData = z
-  .object({ meetingId: z.string().max(200).optional(), pastMeetingId: z.string().max(200).optional(), from })
+  .object({ meetingId: z.string().max(200).optional(), pastMeetingId: z.string().max(200).optional(), from: listFrom })
   .transform((d, ctx) => {
     const meetingId = d.pastMeetingId !== undefined ? d.pastMeetingId : d.meetingId;
     if (!meetingId) ctx.addIssue({ code: 'custom', message: 'choose a meeting' });

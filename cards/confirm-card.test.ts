@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cardBytes, cardProblems } from '../test/support/validate-card.js';
+import { confirmView as view } from '../test/support/card-samples.js';
 import { confirmCard, type ConfirmView } from './confirm-card.js';
 
-const view = (extra: Partial<ConfirmView> = {}): ConfirmView => ({
-  meetingId: 'southampton.2027-05-03', forceId: 'hampshire', forceName: 'Hampshire and Isle of Wight Constabulary', panelName: 'Southampton Channel panel',
-  start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', recordVersion: 3,
-  nominee: { name: 'Nadia Rahman', decisionMaker: true },
-  outcome: 'attended',
-  attendees: [
-    { name: 'Sam Price', roleCategory: 'neighbourhood-officer', role: 'PC', unit: 'local', mode: 'online', decisionMaker: 'yes', substitute: true },
-    { name: 'Nadia Rahman', roleCategory: 'prevent-supervisor', role: 'DI', unit: 'regional', mode: 'in-person', decisionMaker: 'unknown', substitute: false },
-  ],
-  confirmation: 'pending', answeredBy: null, answeredAt: null,
-  ...extra,
-});
 const actions = (c: any): any[] => c.body.filter((e: any) => e.type === 'ActionSet').flatMap((e: any) => e.actions);
 const texts = (c: unknown) => JSON.stringify(c);
 

@@ -32,7 +32,9 @@ describe('the flags card', () => {
     expect(cardProblems(c)).toEqual([]);
   });
 
-  it('offers a button where the person can act: name the attendee, or record attendance, with the ids the route reads', () => {
+  // Issue 18: "a button that opens a form does not destroy the list it came from": each carries `from: 'flags'`, so
+  // its form comes as a new message and the press is answered with this list.
+  it('offers a button where the person can act: name the attendee, or record attendance, with the ids the route reads and where it came from', () => {
     const c = flagsCard([
       row({ code: 'NO_NOMINATION', ...may, forceId: 'cambs', forceName: 'Cambridgeshire Constabulary', action: 'name-attendee' }),
       row({ code: 'NO_NOMINATION', ...may, forceId: 'leics', forceName: 'Leicestershire Police', action: 'name-attendee' }),
@@ -40,11 +42,20 @@ describe('the flags card', () => {
       row({ code: 'NOT_DECISION_MAKER', ...may, forceId: 'cambs', forceName: 'Cambridgeshire Constabulary', action: null }),
     ]);
     expect(actions(c)).toEqual([
-      { type: 'Action.Execute', title: 'Name attendee for Tue 11 May 2027 (Cambridgeshire Constabulary)', verb: 'refreshNomination', data: { meetingId: may.meetingId, forceId: 'cambs' } },
-      { type: 'Action.Execute', title: 'Name attendee for Tue 11 May 2027 (Leicestershire Police)', verb: 'refreshNomination', data: { meetingId: may.meetingId, forceId: 'leics' } },
-      { type: 'Action.Execute', title: 'Record attendance for March 2027', verb: 'openAttendance', data: { meetingId: 'peterborough-rutland.2027-03-09' } },
+      { type: 'Action.Execute', title: 'Name attendee for Tue 11 May 2027 (Cambridgeshire Constabulary)', verb: 'openNomination', data: { meetingId: may.meetingId, forceId: 'cambs', from: 'flags' } },
+      { type: 'Action.Execute', title: 'Name attendee for Tue 11 May 2027 (Leicestershire Police)', verb: 'openNomination', data: { meetingId: may.meetingId, forceId: 'leics', from: 'flags' } },
+      { type: 'Action.Execute', title: 'Record attendance for March 2027', verb: 'openAttendance', data: { meetingId: 'peterborough-rutland.2027-03-09', from: 'flags' } },
     ]);
     expect(texts(c)).toContain('**Nobody named to attend** (2): Tue 11 May 2027, Cambridgeshire Constabulary; Tue 11 May 2027, Leicestershire Police');
+  });
+
+  it('puts a notice on top of the list, with or without flags', () => {
+    const notice = { text: 'The nomination form is in a new message below.', tone: 'plain' as const };
+    for (const c of [flagsCard([row({ code: 'TIMETABLE_GAP', month: '2027-01' })], undefined, notice), flagsCard([], undefined, notice)]) {
+      expect((c as any).body[0]).toMatchObject({ type: 'Container', items: [{ text: 'The nomination form is in a new message below.' }] });
+      expect(texts(c)[1]).toMatch(/^Open compliance flags/);
+      expect(cardProblems(c)).toEqual([]);
+    }
   });
 
   it('says plainly when there is nothing, and cuts a long list with a count', () => {

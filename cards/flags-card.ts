@@ -1,6 +1,7 @@
 import { FLAG_WORDS } from '../scheduler/domain/flag-words.js';
 import type { FlagCode } from '../scheduler/domain/flags.js';
 import { cleanText } from '../scheduler/domain/text.js';
+import { noticeBlock, type Notice } from './chair-steps.js';
 import { card, md, monthWords, shortDate, text, type CardElement } from './format.js';
 import { VERBS } from './verbs.js';
 
@@ -38,15 +39,18 @@ function occurrence(r: FlagRow): string {
   return [when, r.forceName ? md(r.forceName) : ''].filter(Boolean).join(', ') + sent;
 }
 
-/** A button for a flag the person can act on: an existing verb, with the ids its route reads. */
+/**
+ * A button for a flag the person can act on, with the ids its route reads. Each opens a form, which comes as a new
+ * message (`from: 'flags'`): the answer to the press is this list again, so the list is never replaced by the form.
+ */
 function button(r: FlagRow, withForce: boolean): CardElement[] {
   const day = r.meetingStart ? ` for ${shortDate(r.meetingStart)}` : r.month ? ` for ${monthWords(r.month)}` : '';
   const force = withForce && r.forceName ? ` (${cleanText(r.forceName)})` : ''; // a title is plain text, not Markdown
   if (r.action === 'name-attendee' && r.meetingId && r.forceId) {
-    return [{ type: 'Action.Execute', title: `Name attendee${day}${force}`, verb: VERBS.refreshNomination, data: { meetingId: r.meetingId, forceId: r.forceId } }];
+    return [{ type: 'Action.Execute', title: `Name attendee${day}${force}`, verb: VERBS.openNomination, data: { meetingId: r.meetingId, forceId: r.forceId, from: 'flags' } }];
   }
   if (r.action === 'record-attendance' && r.meetingId) {
-    return [{ type: 'Action.Execute', title: `Record attendance${day}`, verb: VERBS.openAttendance, data: { meetingId: r.meetingId } }];
+    return [{ type: 'Action.Execute', title: `Record attendance${day}`, verb: VERBS.openAttendance, data: { meetingId: r.meetingId, from: 'flags' } }];
   }
   return [];
 }
@@ -72,13 +76,15 @@ function panel(name: string, rows: FlagRow[]): CardElement[] {
 
 /**
  * The open compliance flags a person may see, grouped by panel, each by its plain title with why it matters and
- * a button where the person can act; long lists are cut with a count (cards stay small).
+ * a button where the person can act; long lists are cut with a count (cards stay small). A notice goes on top
+ * (after a press: where the form it opened went).
  */
-export function flagsCard(rows: FlagRow[], title = 'Open compliance flags'): Record<string, unknown> {
-  if (!rows.length) return card([text(title, { weight: 'Bolder', size: 'Medium' }), text('No flags for the panels you can see.')]);
+export function flagsCard(rows: FlagRow[], title = 'Open compliance flags', notice?: Notice): Record<string, unknown> {
+  if (!rows.length) return card([...noticeBlock(notice), text(title, { weight: 'Bolder', size: 'Medium' }), text('No flags for the panels you can see.')]);
   const shown = rows.slice(0, MAX_ROWS);
   const panels = [...new Set(shown.map((r) => r.panelName))];
   return card([
+    ...noticeBlock(notice),
     text(`${title} (${rows.length})`, { weight: 'Bolder', size: 'Medium' }),
     ...panels.flatMap((p) => panel(p, shown.filter((r) => r.panelName === p))),
     ...(rows.length > MAX_ROWS ? [text(`…and ${rows.length - MAX_ROWS} more. The review export lists them all.`, { isSubtle: true })] : []),

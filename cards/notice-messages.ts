@@ -12,6 +12,15 @@ export interface NoticeMeeting {
 
 const at = (m: NoticeMeeting) => `**${md(m.panelName)}** on ${meetingWhen(m.start, m.end)}`;
 
+/**
+ * The forces a person is told about, by name: "A", "A and B", "A, B and C". One person may act for, or be named
+ * for, several forces a meeting faces (s.37(3)), and then hears once, of all of them.
+ */
+const forces = (names: string[]) => {
+  const n = names.map(md);
+  return n.length > 1 ? `${n.slice(0, -1).join(', ')} and ${n.at(-1)}` : (n[0] ?? '');
+};
+
 /** To a nominee who was replaced; `by` is who named the new one (null when the bot no longer knows them). */
 export function replacedText(v: { meeting: NoticeMeeting; forceName: string; by: string | null; successor: string }): string {
   const who = v.by ? md(v.by) : md(v.forceName);
@@ -26,19 +35,22 @@ export function mentionReplacedText(changedOn: string): string {
   return `No longer named: replaced on ${shortDate(changedOn)}. The card shows who is named now.`;
 }
 
-/** To a nominee of a cancelled meeting. The chair's note is not here: it is for the meeting's cards only (see README). */
-export function cancelledText(v: { meeting: NoticeMeeting; forceName: string; reason: string }): string {
-  return `${at(v.meeting)} has been cancelled (${md(v.reason)}). You were named to attend it for ${md(v.forceName)}: there is nothing to attend.`;
+/** To a nominee of a cancelled meeting, for every force they were named for. The chair's note is not here: it is for the meeting's cards only (see README). */
+export function cancelledText(v: { meeting: NoticeMeeting; forceNames: string[]; reason: string }): string {
+  return `${at(v.meeting)} has been cancelled (${md(v.reason)}). You were named to attend it for ${forces(v.forceNames)}: there is nothing to attend.`;
 }
 
-/** To a nominee of a moved meeting: where it is now and where it was. */
-export function movedText(v: { meeting: NoticeMeeting; was: { start: string; end: string }; forceName: string }): string {
-  return `**${md(v.meeting.panelName)}** has moved to ${meetingWhen(v.meeting.start, v.meeting.end)} (it was on ${meetingWhen(v.was.start, v.was.end)}). You are still named to attend it for ${md(v.forceName)}.`;
+/** To a nominee of a moved meeting, for every force they are named for: where it is now and where it was. */
+export function movedText(v: { meeting: NoticeMeeting; was: { start: string; end: string }; forceNames: string[] }): string {
+  return `**${md(v.meeting.panelName)}** has moved to ${meetingWhen(v.meeting.start, v.meeting.end)} (it was on ${meetingWhen(v.was.start, v.was.end)}). You are still named to attend it for ${forces(v.forceNames)}.`;
 }
 
-/** To a force's Prevent leads and deputies when a chair adds a meeting. */
-export function addedText(v: { meeting: NoticeMeeting; localAuthority: string; forceName: string }): string {
-  return `An extra meeting of **${md(v.meeting.panelName)}** (${md(v.localAuthority)}) has been added on ${meetingWhen(v.meeting.start, v.meeting.end)}. ${md(v.forceName)} will be asked to name its attendee on the usual card in your force's Teams channel.`;
+/** To the Prevent leads and deputies of the panel's forces when a chair adds a meeting: each hears once, of every force of theirs it faces. */
+export function addedText(v: { meeting: NoticeMeeting; localAuthority: string; forceNames: string[] }): string {
+  const asked = v.forceNames.length > 1
+    ? `${forces(v.forceNames)} will each be asked to name an attendee on the usual card in each force's Teams channel.`
+    : `${forces(v.forceNames)} will be asked to name its attendee on the usual card in your force's Teams channel.`;
+  return `An extra meeting of **${md(v.meeting.panelName)}** (${md(v.localAuthority)}) has been added on ${meetingWhen(v.meeting.start, v.meeting.end)}. ${asked}`;
 }
 
 /** To a panel's chair when a force sends apologies in advance. */

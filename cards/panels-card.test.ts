@@ -45,6 +45,22 @@ describe('the panels card, shaped by role', () => {
     expect(json).toContain('Tue 4 May 2027, 10:00–12:00 · cancelled');
   });
 
+  // Adaptive Cards inputs are card-wide: two panels' add forms with the same ids would send each other's values.
+  it("gives each of a chair's panels its own add form, named by panel, its inputs and button the panel's own", () => {
+    const portsmouth = { ...chairPanels[0]!, id: 'portsmouth', name: 'Portsmouth Channel panel', whenNecessary: true };
+    const c = panelsCard({ ...chair, chair: { ...chair.chair!, panels: [...chairPanels, portsmouth] } });
+    expect(cardProblems(c)).toEqual([]);
+    const adds = actions(c, 'Action.ShowCard').filter((s) => s.title.startsWith('Add a meeting'));
+    expect(adds.map((s) => s.title)).toEqual(['Add a meeting: Southampton Channel panel', 'Add a meeting: Portsmouth Channel panel']);
+    expect(adds.map((s) => all(s.card).filter((n) => n.id).map((n) => n.id))).toEqual([['extraDate_southampton', 'extraTime_southampton'], ['extraDate_portsmouth', 'extraTime_portsmouth']]);
+    expect(adds.map((s) => all(s.card).find((n) => n.type === 'Action.Execute')!.data)).toEqual([
+      { panelId: 'southampton', snapshots: { southampton: 'AbCdEfGhIjKlMnOp' }, asOf: '2027-04-19T08:00:00.000Z', from: 'panels' },
+      { panelId: 'portsmouth', snapshots: { portsmouth: 'AbCdEfGhIjKlMnOp' }, asOf: '2027-04-19T08:00:00.000Z', from: 'panels' },
+    ]);
+    expect(JSON.stringify(adds[1]!.card)).toContain('meets \\"when necessary\\"');
+    expect(JSON.stringify(adds[0]!.card)).not.toContain('when necessary');
+  });
+
   it('shows the confirm question under the meeting it is about, in place of its buttons, with a line on top', () => {
     const question = cancelQuestion({ meetingId: 'southampton.2027-05-02', panelName: 'Southampton Channel panel', start, end, reason: 'other', note: '', versions: {}, from: 'panels' });
     const c = panelsCard(chair, { prompt: { at: 'southampton.2027-05-02', element: question }, notice: { text: 'Saved: something.', tone: 'good' } });

@@ -1,7 +1,7 @@
 import { FLAG_WORDS } from '../scheduler/domain/flag-words.js';
 import { cleanText } from '../scheduler/domain/text.js';
 import type { ChairSection, NationalForce, PanelsMeeting, PanelsView } from '../scheduler/planning/my-panels.js';
-import { addFields, askToAdd } from './add-card.js';
+import { panelAddForm, type ChairPanel } from './add-card.js';
 import { askToCancel, cancelFields } from './cancel-card.js';
 import { execute, noticeBlock, type Notice } from './chair-steps.js';
 import { callout, card, md, meetingWhen, text, type CardElement } from './format.js';
@@ -59,10 +59,14 @@ function chairRow(m: PanelsMeeting, row: number, prompt?: PanelsPrompt): CardEle
   return [meetingHead(m), ...meetingFacts(m), ...actions];
 }
 
+/** An add form per panel, in place, named by its panel when there are several. */
+const addForms = (panels: ChairPanel[]): CardElement[] =>
+  panels.map((p) => showCard(panels.length > 1 ? `Add a meeting: ${cleanText(p.name)}` : 'Add a meeting', panelAddForm(p)));
+
 function chairSection(c: ChairSection, limit: number, prompt?: PanelsPrompt): CardElement[] {
   const rows = c.meetings.slice(0, limit);
   const footer = [
-    ...(c.panels.length ? [showCard('Add a meeting', [...addFields(c.panels), askToAdd(c.panels, 'panels')])] : []),
+    ...addForms(c.panels),
     execute('Invite a force', VERBS.openChairCard, { view: 'invite', from: 'panels' }),
     execute('Record a past meeting', VERBS.openChairCard, { view: 'record', from: 'panels' }),
   ];

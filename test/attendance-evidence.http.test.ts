@@ -90,6 +90,19 @@ describe('attendance evidence: the chair records who attended, over real HTTP', 
     expect(await state()).toEqual(before);
   });
 
+  it('keeps every answer given in a refused press, so the chair answers only what was missing', async () => {
+    now = '2027-05-04T11:05:00.000Z';
+    const given = { held: 'held', outcome_hampshire: 'attended', person_hampshire_1: NADIA.aadObjectId, unit_hampshire_1: 'local', role_hampshire_1: 'Detective Inspector', agency_health: 2 };
+    const refused = await record(given);
+    expect(JSON.stringify(refused)).toContain('answer role category');
+    expect(answeredInputs(refused)).toEqual({ ...given, agency_health: 2 });
+    // A card made before the record changed is shown as the record now stands, not with the old card's answers.
+    const old = (await attendanceCardModel(bot.store, MAY))!.version;
+    await record({ held: 'held', outcome_hampshire: 'attended', ...slot(1, NADIA.aadObjectId, nadiaAnswers) });
+    const stale = await press(DAWN, 'recordAttendance', { meetingId: MAY, cardVersion: old, held: 'held', outcome_hampshire: 'absent' });
+    expect(answeredInputs(stale)).toMatchObject({ outcome_hampshire: 'attended' });
+  });
+
   it('stores several attendees for one force exactly as answered, and shows them back as the record', async () => {
     now = '2027-05-04T11:05:00.000Z';
     connector.members.set('user-id-7', SAM);

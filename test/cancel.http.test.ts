@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../bot/compose.js';
 import { until } from './support/wait.js';
+import { startLinkedBot, type LinkedBot } from './support/chair-harness.js';
 import type { FakeConnector } from './support/fake-connector.js';
-import { startTestBot, type TestBot } from './support/test-bot.js';
-import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, KIERAN, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
+import { cardAction, CHANNEL, DAWN, GARETH, KIERAN, STRANGER, type Speaker } from './support/teams-activities.js';
 import { cardProblems } from './support/validate-card.js';
 
 const MAY = 'southampton.2027-05-03';
@@ -17,24 +17,16 @@ const executes = (node: unknown): Array<{ title: string; verb: string; data: Rec
 
 
 describe('a chair cancels a meeting, over real HTTP', () => {
+  let h: LinkedBot;
   let bot: RunningBot;
   let connector: FakeConnector;
-  let post: TestBot['post'];
-  let stop: TestBot['stop'];
-  let now = '2027-04-01T08:00:00.000Z';
   const CANCEL = { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', versions: { [MAY]: 1 } };
   /** The cancel question's Confirm: the press that cancels. */
-  const cancel = (who = DAWN, data: Record<string, unknown> = CANCEL) => post(cardAction(connector.url, who, 'cancelMeeting', { ...data, step: 'confirm' }));
-  const press = async (who: Speaker, verb: string, data: Record<string, unknown>) => (await post(cardAction(connector.url, who, verb, data))).body.value;
+  const cancel = (who = DAWN, data: Record<string, unknown> = CANCEL) => h.post(cardAction(connector.url, who, 'cancelMeeting', { ...data, step: 'confirm' }));
+  const press = (who: Speaker, verb: string, data: Record<string, unknown>) => h.press(who, verb, data);
   const auditActions = async () => (await bot.store.audit.page(0, 100_000)).map((e) => e.action);
   /** The card `who` gets for a command now. */
-  const reply = async (who: Speaker, command: string) => {
-    const before = connector.posts().length;
-    await post(personalMessage(connector.url, who, command));
-    await until(() => connector.posts().length > before, `the reply to ${command}`);
-    const body = connector.posts().at(-1)!.body;
-    return body.attachments?.[0]?.content ?? body.text;
-  };
+  const reply = (who: Speaker, command: string) => h.reply(who, command);
   /** The button of `verb` on a card, wherever it is, with its data. */
   const button = (card: unknown, title: string) => executes(card).find((a) => a.title === title)!;
   /** The add card's button data, as `who` gets it now: from the `cancel` card's "Add a meeting". */
@@ -50,15 +42,10 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   };
 
   beforeEach(async () => {
-    now = '2027-04-01T08:00:00.000Z';
-    ({ bot, connector, post, stop } = await startTestBot({ now: () => now }));
-    await post(botAddedToTeam(connector.url, GARETH));
-    await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
-    await until(() => connector.posts().length === 1, 'the link reply');
-    now = '2027-04-19T08:00:00.000Z';
-    await bot.pass();
+    h = await startLinkedBot();
+    ({ bot, connector } = h);
   });
-  afterEach(() => stop());
+  afterEach(() => h.stop());
 
   it('offers the chair a card for cancelling only: their upcoming meetings, reasons and the no-case-details warning', async () => {
     const card = await reply(DAWN, 'cancel');
@@ -102,7 +89,7 @@ describe('a chair cancels a meeting, over real HTTP', () => {
     expect(JSON.stringify(res.body.value)).toContain('Saved: Southampton Channel panel, Tue 4 May 2027, 10:00–12:00 is cancelled.');
     expect(await bot.store.meetings.get(MAY)).toMatchObject({ status: 'cancelled', version: 2 });
     expect(await bot.store.chairs.cancellations([MAY])).toEqual([
-      { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', cancelledBy: DAWN.aadObjectId, cancelledAt: now, noteRedactedAt: null },
+      { meetingId: MAY, reason: 'no cases to discuss', note: 'Nothing new this month', cancelledBy: DAWN.aadObjectId, cancelledAt: h.now, noteRedactedAt: null },
     ]);
     expect(await auditActions()).toContain('meeting.cancelled');
     const cardActivity = (await bot.store.outbox.get(`card:${MAY}:hampshire`))!.activityId!;
@@ -131,7 +118,7 @@ describe('a chair cancels a meeting, over real HTTP', () => {
 
   it('answers `flags` for each role with what that role may see', async () => {
     await cancel();
-    now = '2027-06-02T08:00:00.000Z'; // May has ended: its cancellation for want of cases is judged
+    h.now = '2027-06-02T08:00:00.000Z'; // May has ended: its cancellation for want of cases is judged
 
     const flagsFor = async (who: Speaker) => JSON.stringify(await reply(who, 'flags'));
     const dawn = await flagsFor(DAWN);
@@ -187,12 +174,12 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   it('posts a Monday digest of the week\'s new flags to the force, once', async () => {
     await cancel();
     // The month is judged once it ends: the first Monday after May is 7 June.
-    now = '2027-06-06T09:00:00.000Z'; // Sunday
+    h.now = '2027-06-06T09:00:00.000Z'; // Sunday
     await bot.pass();
     // Monday 19 April (in beforeEach) had its own digest; this looks for the one about the cancellation.
     const digests = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('New compliance flags this week') && JSON.stringify(c.card).includes('Month lost: cancelled'));
     expect(digests()).toHaveLength(0);
-    now = '2027-06-07T08:00:00.000Z'; // Monday, 09:00 in London
+    h.now = '2027-06-07T08:00:00.000Z'; // Monday, 09:00 in London
     await bot.pass();
     await bot.pass();
     expect(digests()).toHaveLength(1);
@@ -202,7 +189,7 @@ describe('a chair cancels a meeting, over real HTTP', () => {
   });
 
   it('refuses to cancel a meeting that has started, asked or confirmed', async () => {
-    now = '2027-05-04T09:30:00.000Z';
+    h.now = '2027-05-04T09:30:00.000Z';
     expect(JSON.stringify(await press(DAWN, 'cancelMeeting', CANCEL))).toContain('already started');
     expect(JSON.stringify((await cancel()).body.value)).toContain('already started');
     expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningBot } from '../bot/compose.js';
 import { sendApologies } from '../scheduler/meetings/apologies.js';
 import { addExtraMeeting, cancelMeeting, rescheduleMeeting } from '../scheduler/meetings/cancellations.js';
+import { nominate as nominateDirectly } from '../scheduler/nominations/nominations.js';
+import { byId, editedSample, type ConfigFile } from './support/config-variant.js';
 import type { FakeConnector, Recorded } from './support/fake-connector.js';
 import { botAddedToTeam, cardAction, CHANNEL, channelMessage, DAWN, GARETH, MARCUS, NADIA, personalMessage, type Speaker } from './support/teams-activities.js';
 import { startTestBot, type TestBot } from './support/test-bot.js';
@@ -202,6 +204,78 @@ describe('telling the people a change affects, over real HTTP', () => {
       seen = connector.posts().length;
       await apologise();
       expect(told(DAWN)).toEqual([expect.stringMatching(/^Apologies from Hampshire and Isle of Wight Constabulary for Southampton Channel panel/)]);
+    });
+  });
+});
+
+// One person may lead, deputise or be named for several forces a meeting faces (s.37(3)): each change tells them
+// once, in one message naming all their forces. Here Marcus leads Leicestershire and is also a Cambridgeshire
+// deputy (his id written in capitals there), and the Peterborough and Rutland panel faces both forces.
+describe('telling a person of several forces once, over real HTTP', () => {
+  const JOINT = 'peterborough-rutland.2027-05-11'; // Tue 11 May 2027, 10:00-12:00
+  const JOANNE = '8e81973e-0bec-47b0-b898-d190f9ebdacc'; // chairs the joint panel
+  const PRIYA: Speaker = { aadObjectId: 'd23f0824-128b-4f33-8c5c-7fd0a6a3a450', name: 'Priya Shah' }; // Cambridgeshire Prevent lead
+  const TOM: Speaker = { aadObjectId: '9531985d-5d9d-49f8-9818-e811892f902b', name: 'Tom Whitfield' }; // Cambridgeshire deputy
+  const BOTH = 'Cambridgeshire Constabulary and Leicestershire Police';
+  let t: TestBot;
+  let file: ConfigFile;
+  let now = CARD_DAY;
+  let seen = 0;
+  const told = (who: Speaker) => t.connector.posts().slice(seen).filter((p) => p.conversationId === chat(who) && !p.body.attachments?.length).map((p) => p.body.text as string);
+  const tellings = () => Object.fromEntries([MARCUS, PRIYA, TOM].map((p) => [p.name, told(p)]));
+  const settled = async <T>(result: Promise<T>): Promise<T> => {
+    const r = await result;
+    await t.bot.pass();
+    return r;
+  };
+
+  beforeEach(async () => {
+    file = editedSample((f) => (byId(f.forces, 'cambs').deputies ??= []).push({ aadObjectId: MARCUS.aadObjectId.toUpperCase(), name: MARCUS.name }));
+    now = CARD_DAY;
+    t = await startTestBot({ now: () => now, env: { PANELS_CONFIG: file.path } });
+    for (const who of [MARCUS, PRIYA, TOM]) await t.post(personalMessage(t.connector.url, who, 'help'));
+    await t.bot.pass();
+    seen = t.connector.posts().length;
+  });
+  afterEach(async () => {
+    await t.stop();
+    file.remove();
+  });
+
+  it('tells a lead of two of the panel\'s forces of an added meeting once, naming both, and the others once each', async () => {
+    const add = () => settled(addExtraMeeting(t.bot.store, 'peterborough-rutland', { date: '2027-05-20', time: '10:00' }, undefined, JOANNE, now));
+    expect((await add()).ok).toBe(true);
+    expect((await add()).ok).toBe(true); // the same press again
+    const added = 'An extra meeting of **Peterborough and Rutland Channel panel** (Peterborough City Council and Rutland County Council) has been added on Thu 20 May 2027, 10:00–12:00.';
+    expect(tellings()).toEqual({
+      'Marcus Reid': [`${added} ${BOTH} will each be asked to name an attendee on the usual card in each force's Teams channel.`],
+      'Priya Shah': [`${added} Cambridgeshire Constabulary will be asked to name its attendee on the usual card in your force's Teams channel.`],
+      'Tom Whitfield': [`${added} Cambridgeshire Constabulary will be asked to name its attendee on the usual card in your force's Teams channel.`],
+    });
+  });
+
+  it('tells a nominee named for both forces once of a move and once of a cancellation, naming both', async () => {
+    for (const [forceId, attendee, by] of [['cambs', { ...MARCUS, aadObjectId: MARCUS.aadObjectId.toUpperCase() }, PRIYA], ['leics', MARCUS, MARCUS]] as const) {
+      const r = await nominateDirectly(t.bot.store, { meetingId: JOINT, forceId, meetingVersion: 1, nominationVersion: 0, attendee, role: 'DI', decisionMaker: true }, by.aadObjectId, now);
+      expect(r.ok).toBe(true);
+    }
+    await t.bot.pass();
+    seen = t.connector.posts().length;
+    const version = async () => (await t.bot.store.meetings.get(JOINT))!.version;
+
+    expect((await settled(rescheduleMeeting(t.bot.store, JOINT, { date: '2027-05-13', time: '14:00' }, await version(), JOANNE, now))).ok).toBe(true);
+    expect(tellings()).toEqual({
+      'Marcus Reid': [`**Peterborough and Rutland Channel panel** has moved to Thu 13 May 2027, 14:00–16:00 (it was on Tue 11 May 2027, 10:00–12:00). You are still named to attend it for ${BOTH}.`],
+      'Priya Shah': [], 'Tom Whitfield': [],
+    });
+
+    seen = t.connector.posts().length;
+    const input = { meetingId: JOINT, reason: 'not quorate' as const, version: await version() };
+    expect((await settled(cancelMeeting(t.bot.store, input, JOANNE, now))).ok).toBe(true);
+    expect((await settled(cancelMeeting(t.bot.store, input, JOANNE, now))).ok).toBe(true); // the same press again
+    expect(tellings()).toEqual({
+      'Marcus Reid': [`**Peterborough and Rutland Channel panel** on Thu 13 May 2027, 14:00–16:00 has been cancelled (not quorate). You were named to attend it for ${BOTH}: there is nothing to attend.`],
+      'Priya Shah': [], 'Tom Whitfield': [],
     });
   });
 });

@@ -2,11 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import type { RunningBot } from '../bot/compose.js';
 import { openFlags } from '../scheduler/review/open-flags.js';
+import { startLinkedBot, type LinkedBot } from './support/chair-harness.js';
+import { byId } from './support/config-variant.js';
 import type { FakeConnector } from './support/fake-connector.js';
-import { botAddedToTeam, cardAction, channelMessage, DAWN, GARETH, KIERAN, personalMessage, STRANGER, type Speaker } from './support/teams-activities.js';
-import { startTestBot, type TestBot } from './support/test-bot.js';
+import { DAWN, GARETH, KIERAN, STRANGER, type Speaker } from './support/teams-activities.js';
 import { cardProblems } from './support/validate-card.js';
-import { until } from './support/wait.js';
 
 // Issue 18, point 2: the `panels` card is shaped by role, and nothing on it replaces the list: a chair's cancel and
 // move open in place and ask before they change anything; a lead's "Name attendee" sends its form as a new message;
@@ -24,19 +24,11 @@ const ofType = (card: unknown, type: string) => all(card).filter((n) => n.type =
 const texts = (card: unknown) => ofType(card, 'TextBlock').map((t) => t.text as string);
 
 describe('the panels card, shaped by role, over real HTTP', () => {
+  let h: LinkedBot;
   let bot: RunningBot;
   let connector: FakeConnector;
-  let post: TestBot['post'];
-  let stop: TestBot['stop'];
-  let now = '2027-04-01T08:00:00.000Z';
-  const press = async (who: Speaker, verb: string, data: Record<string, unknown>) => (await post(cardAction(connector.url, who, verb, data))).body.value;
-  const panels = async (who: Speaker) => {
-    const before = connector.posts().length;
-    await post(personalMessage(connector.url, who, 'panels'));
-    await until(() => connector.posts().length > before, 'the panels reply');
-    const body = connector.posts().at(-1)!.body;
-    return body.attachments?.[0]?.content ?? body.text;
-  };
+  const press = (who: Speaker, verb: string, data: Record<string, unknown>) => h.press(who, verb, data);
+  const panels = (who: Speaker) => h.reply(who, 'panels');
   /** The ShowCard `title` of the meeting row `n` (0 first), and the Execute inside it. */
   const form = (card: unknown, title: string, n = 0) => {
     const show = ofType(card, 'Action.ShowCard').filter((s) => s.title === title)[n]!;
@@ -45,15 +37,10 @@ describe('the panels card, shaped by role, over real HTTP', () => {
   const button = (card: unknown, title: string) => ofType(card, 'Action.Execute').find((a) => a.title === title)!;
 
   beforeEach(async () => {
-    now = '2027-04-01T08:00:00.000Z';
-    ({ bot, connector, post, stop } = await startTestBot({ now: () => now }));
-    await post(botAddedToTeam(connector.url, GARETH));
-    await post(channelMessage(connector.url, GARETH, 'link force hampshire'));
-    await until(() => connector.posts().length === 1, 'the link reply');
-    now = '2027-04-19T08:00:00.000Z';
-    await bot.pass();
+    h = await startLinkedBot();
+    ({ bot, connector } = h);
   });
-  afterEach(() => stop());
+  afterEach(() => h.stop());
 
   it("shows a chair their panels' next meetings, forces by name, each with Cancel and Move opening in place", async () => {
     const card = await panels(DAWN);
@@ -106,8 +93,9 @@ describe('the panels card, shaped by role, over real HTTP', () => {
     expect(await bot.store.meetings.get(JUNE)).toMatchObject({ start: '2027-06-09T13:00:00.000Z', version: 2 });
 
     const { show, ask } = form(moved, 'Add a meeting');
-    expect(ofType(show.card, 'Input.ChoiceSet')[0]).toMatchObject({ id: 'panelId', value: 'southampton' });
-    const question = await press(DAWN, 'addMeeting', { ...ask.data, panelId: 'southampton', extraDate: '2027-05-20', extraTime: '10:00' });
+    expect(ofType(show.card, 'Input.Date').map((i) => i.id)).toEqual(['extraDate_southampton']);
+    expect(ask.data).toMatchObject({ panelId: 'southampton', from: 'panels' });
+    const question = await press(DAWN, 'addMeeting', { ...ask.data, extraDate_southampton: '2027-05-20', extraTime_southampton: '10:00' });
     expect(JSON.stringify(question)).toContain('Add an extra Southampton Channel panel meeting on Thu 20 May 2027, 10:00–12:00?');
     expect(texts(question)).toContain('Panels you chair');
     const added = await press(DAWN, 'addMeeting', button(question, 'Confirm').data);
@@ -116,7 +104,7 @@ describe('the panels card, shaped by role, over real HTTP', () => {
   });
 
   it('offers a chair a meeting that ended unrecorded, and sends its attendance card as a new message, keeping the list', async () => {
-    now = '2027-05-04T11:05:00.000Z';
+    h.now = '2027-05-04T11:05:00.000Z';
     const list = await panels(DAWN);
     expect(JSON.stringify(list)).toContain('Ended, attendance not recorded');
     const record = button(list, 'Record attendance');
@@ -166,9 +154,9 @@ describe('the panels card, shaped by role, over real HTTP', () => {
     expect(cardProblems(card)).toEqual([]);
     const json = JSON.stringify(card);
     expect(json).toContain('Every force');
-    const to = DateTime.fromISO(now).plus({ months: 3 }).toUTC().toISO()!;
-    const hampshire = await bot.store.meetings.list({ forceId: 'hampshire', from: now, to, statuses: ['scheduled'] });
-    const open = (await openFlags(bot.store, ALEX.aadObjectId, now))!.flags;
+    const to = DateTime.fromISO(h.now).plus({ months: 3 }).toUTC().toISO()!;
+    const hampshire = await bot.store.meetings.list({ forceId: 'hampshire', from: h.now, to, statuses: ['scheduled'] });
+    const open = (await openFlags(bot.store, ALEX.aadObjectId, h.now))!.flags;
     const facing = new Set(['southampton', 'portsmouth', 'hampshire']);
     const flags = open.filter((f) => (f.forceId ? f.forceId === 'hampshire' : facing.has(f.panelId))).length;
     expect(hampshire.length).toBeGreaterThan(3);
@@ -184,5 +172,39 @@ describe('the panels card, shaped by role, over real HTTP', () => {
 
   it('tells someone with no role and no meetings so', async () => {
     expect(await panels(STRANGER)).toMatch(/No Channel panel meetings involve you/);
+  });
+});
+
+// A chair of two panels has an add form for each on one card. Adaptive Cards input ids are card-wide, so each form's
+// inputs carry its panel's id; a press sends the button's data with whatever inputs the client gathered.
+describe("a chair of two panels adding from the panels card, over real HTTP", () => {
+  let h: LinkedBot;
+  const extras = async (panelId: string) => (await h.bot.store.meetings.list({ panelIds: [panelId] })).filter((m) => m.extra).map((m) => m.start);
+
+  beforeEach(async () => {
+    h = await startLinkedBot((file) => byId(file.panels, 'portsmouth').chairs.push({ aadObjectId: DAWN.aadObjectId, name: DAWN.name }));
+  });
+  afterEach(() => h.stop());
+
+  it("adds to the panel whose button was pressed, with that panel's date and time, when both forms are filled in", async () => {
+    const list = await h.reply(DAWN, 'panels');
+    expect(cardProblems(list)).toEqual([]);
+    const adds = ofType(list, 'Action.ShowCard').filter((s) => s.title.startsWith('Add a meeting'));
+    expect(adds.map((s) => s.title).sort()).toEqual(['Add a meeting: Portsmouth Channel panel', 'Add a meeting: Southampton Channel panel']);
+    const portsmouth = ofType(adds.find((s) => s.title.endsWith('Portsmouth Channel panel'))!.card, 'Action.Execute')[0]!;
+    const both = { extraDate_southampton: '2027-05-20', extraTime_southampton: '10:00', extraDate_portsmouth: '2027-05-21', extraTime_portsmouth: '14:00' };
+
+    const question = await h.press(DAWN, 'addMeeting', { ...portsmouth.data, ...both });
+    expect(JSON.stringify(question)).toContain('Add an extra Portsmouth Channel panel meeting on Fri 21 May 2027, 14:00–16:00?');
+    const confirm = ofType(question, 'Action.Execute').find((a) => a.title === 'Confirm')!;
+    const added = await h.press(DAWN, 'addMeeting', confirm.data);
+    expect(added.body[0].items[0].text).toBe('Saved: extra Portsmouth Channel panel meeting added, Fri 21 May 2027, 14:00–16:00.');
+    expect(await extras('portsmouth')).toEqual(['2027-05-21T13:00:00.000Z']);
+    expect(await extras('southampton')).toEqual([]);
+
+    // Only the other panel's form filled in: nothing is taken from it.
+    const empty = await h.press(DAWN, 'addMeeting', { ...portsmouth.data, extraDate_southampton: '2027-05-20', extraTime_southampton: '10:00' });
+    expect(JSON.stringify(empty)).toContain('Not added: choose a date; choose a start time.');
+    expect(await extras('southampton')).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meetingWhen } from '../cards/format.js';
-import { artifactsDir, cardShots, CHROMIUM, startRig, TEAMS_VIEWPORT, type Rig } from './support/playground.js';
+import { artifactsDir, CHROMIUM, journey, startRig, TEAMS_VIEWPORT, type Journey, type Rig } from './support/playground.js';
 
 /**
  * The whole journey in Microsoft's own Teams client emulator, driven by a real browser: the bot as
@@ -14,19 +14,16 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
   let rig: Rig;
   let browser: BrowserContext;
   let page: Page;
-  /** Saves each card the journey meets, at Teams width, under test/artifacts/journey/cards/. */
-  let shootCards: (step: string) => Promise<string[]>;
-  let dir: string;
-  let shot = 0;
+  /** Steps photographed, and each card the journey meets saved at Teams width, under test/artifacts/journey/. */
+  let j: Journey;
 
   beforeAll(async () => {
-    dir = artifactsDir();
     rig = await startRig();
     const profile = join(rig.dataDir, 'chromium-profile');
     browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: TEAMS_VIEWPORT });
     page = browser.pages()[0] ?? (await browser.newPage());
-    shootCards = cardShots(page, dir);
-    page.setDefaultTimeout(15_000);
+    j = journey(page, artifactsDir());
+    page.setDefaultTimeout(60_000);
     await page.goto(rig.playgroundUrl);
     await page.locator('[aria-label="My Team - General"]').click();
   }, 120_000);
@@ -35,40 +32,6 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
     await browser?.close();
     await rig?.stop();
   });
-
-  /** Runs one step of the journey and photographs the result; on failure the error names the picture. */
-  async function step(name: string, body: () => Promise<void>): Promise<void> {
-    const file = join(dir, `${String(++shot).padStart(2, '0')}-${name}.png`);
-    try {
-      await body();
-      await page.screenshot({ path: file, fullPage: true });
-      await shootCards(name);
-    } catch (err) {
-      const failed = file.replace(/\.png$/, '-FAILED.png');
-      await page.screenshot({ path: failed, fullPage: true }).catch(() => undefined);
-      throw new Error(`step "${name}" failed (screenshot: ${failed}): ${(err as Error).message}`);
-    }
-  }
-
-  /** Posts a message to the bot in the Teams channel: a new post that @mentions it, as Teams requires. */
-  async function say(text: string): Promise<void> {
-    await page.getByRole('group').filter({ hasText: 'Start a new' }).getByRole('textbox').click();
-    await page.keyboard.type('@Test');
-    await page.getByRole('menuitem').filter({ hasText: 'Test Bot' }).click();
-    await page.keyboard.type(` ${text}`);
-    await page.keyboard.press('Enter');
-  }
-
-  /** Posts a message in the personal chat with the bot, where links meant for one person are given. */
-  async function sayPersonally(text: string): Promise<void> {
-    await page.locator('[aria-label="Personal Chat"]').click();
-    await page.getByRole('textbox').first().click();
-    await page.keyboard.type(text);
-    await page.keyboard.press('Enter');
-  }
-
-  const card = (text: string): Locator => page.locator('.ac-adaptiveCard').filter({ hasText: text }).first();
-  const seen = (text: string | RegExp) => page.getByText(text).first().waitFor();
 
   /** The first Hampshire panel meeting at least 15 days ahead: its card is sent by a tick, not by the bot's own start. */
   async function nextHampshireMeeting(): Promise<{ id: string; start: string; end: string }> {
@@ -79,6 +42,7 @@ describe('the bot in the Microsoft 365 Agents Playground, in a real browser', ()
   }
 
   it('goes from help to a named, then cancelled, meeting; a review; and a calendar feed', async () => {
+    const { step, say, sayPersonally, card, seen } = j;
     await step('help', async () => {
       await say('help');
       await seen('plans each Channel panel to its timetable');

@@ -1,7 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import { addCard, addConfirmCard, addedCard, addedLine, addQuestion, type AddValues } from '../../cards/add-card.js';
+import { keepAnswers } from '../../cards/draft.js';
 import { attendanceCard } from '../../cards/attendance-card.js';
 import { cancelCard, cancelConfirmCard, cancelledCard, cancelledLine, cancelQuestion, type CancelValues } from '../../cards/cancel-card.js';
+import { listOrigin, type ListOrigin } from '../../cards/chair-data.js';
 import type { Notice } from '../../cards/chair-steps.js';
 import { flagsCard } from '../../cards/flags-card.js';
 import { inviteCard, invitedCard } from '../../cards/invite-card.js';
@@ -71,7 +73,8 @@ interface Shown {
   values?: CancelValues & MoveValues & AddValues;
 }
 
-type From = 'panels' | undefined;
+/** A press from a list (`panels`, `flags`) is answered with that list; from a focused card, with that card. */
+type From = ListOrigin | undefined;
 
 /** What every chair route answers with, built once per app. */
 interface Replies {
@@ -79,14 +82,16 @@ interface Replies {
   chairCard(caller: Caller, view: ChairCardName, s?: Shown): Promise<Reply>;
   /** The caller's `panels` list, with a line on top or a question in place. */
   panelsReply(caller: Caller, notice?: Notice, prompt?: PanelsPrompt): Promise<Reply>;
-  /** The answer goes where the press came from: the `panels` list, kept, or the focused card. */
+  /** The list a press came from (`panels`, or the caller's open flags), with a line on top. */
+  list(caller: Caller, from: ListOrigin, notice?: Notice): Promise<Reply>;
+  /** The answer goes where the press came from: the list it sat in, kept, or the focused card. */
   answer(caller: Caller, from: From, view: ChairCardName, s: Shown): Promise<Reply>;
   /** A refusal after the gate (roles changed in between) reads as the gate's; a stale card is shown afresh; anything else keeps what was entered. */
   refused(caller: Caller, from: From, view: ChairCardName, e: Failure, what: string, s: Shown): Promise<Reply>;
-  /** A form that does not fit the list comes as a new message; the list stays, saying where it went. */
-  sendThenList(ctx: TurnContext, caller: Caller, form: Record<string, unknown>, line: string): Promise<Reply>;
-  /** The meeting's attendance card as it stands, with a line on top. */
-  attendanceReply(meetingId: string, notice?: string, tone?: 'attention' | 'good'): Promise<Reply>;
+  /** A form that does not fit the list comes as a new message; the list it came from stays, saying where it went. */
+  sendThenList(ctx: TurnContext, caller: Caller, from: ListOrigin, form: Record<string, unknown>, line: string): Promise<Reply>;
+  /** The meeting's attendance card as it stands, with a line on top; a refused submission's answers are kept in it. */
+  attendanceReply(meetingId: string, notice?: string, tone?: 'attention' | 'good', submitted?: unknown): Promise<Reply>;
 }
 
 function replies({ store, clock }: RouteDeps, escalationWorkingDays: number): Replies {
@@ -106,19 +111,24 @@ function replies({ store, clock }: RouteDeps, escalationWorkingDays: number): Re
       const view = await panelsView(store, caller.aadObjectId, clock(), escalationWorkingDays);
       return view ? panelsCard(view, { ...(notice ? { notice } : {}), ...(prompt ? { prompt } : {}) }) : NOBODY;
     },
-    answer: (caller, from, view, s) => (from ? r.panelsReply(caller, s.notice) : r.chairCard(caller, view, s)),
+    async list(caller, from, notice) {
+      if (from === 'panels') return r.panelsReply(caller, notice);
+      const open = await openFlags(store, caller.aadObjectId, clock());
+      return open ? flagsCard(open.flags, undefined, notice) : (notice?.text ?? caller.refusal);
+    },
+    answer: (caller, from, view, s) => (from ? r.list(caller, from, s.notice) : r.chairCard(caller, view, s)),
     async refused(caller, from, view, e, what, s) {
       if (e.code === 'FORBIDDEN') return caller.refusal;
       const fresh = e.code === 'STALE' || e.code === 'OUTDATED';
       return r.answer(caller, from, view, fresh ? { notice: attention(e.message) } : { ...s, notice: attention(`${what}: ${e.message}`) });
     },
-    async sendThenList(ctx, caller, form, line) {
+    async sendThenList(ctx, caller, from, form, line) {
       await ctx.sendActivity({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: form }] });
-      return r.panelsReply(caller, { text: line, tone: 'plain' });
+      return r.list(caller, from, { text: line, tone: 'plain' });
     },
-    async attendanceReply(meetingId, notice, tone) {
+    async attendanceReply(meetingId, notice, tone, submitted) {
       const model = await attendanceCardModel(store, meetingId);
-      return model ? attendanceCard(attendanceView(model), notice, tone) : 'That meeting is not known to this bot.';
+      return model ? keepAnswers(attendanceCard(attendanceView(model), notice, tone), submitted) : 'That meeting is not known to this bot.';
     },
   };
   return r;
@@ -136,14 +146,10 @@ export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWo
   registerAttendance(app, deps, r);
 }
 
-function registerCommands(app: TeamsApp, { store, clock }: RouteDeps, helpers: Replies): void {
-  const { panelsReply, chairCard } = helpers;
+function registerCommands(app: TeamsApp, { store }: RouteDeps, helpers: Replies): void {
+  const { panelsReply, list, chairCard } = helpers;
   gatedCommand(app, store, /^\s*panels\s*$/i, CHAIR_POLICIES.panels, async (_ctx, caller) => panelsReply(caller));
-
-  gatedCommand(app, store, /^\s*flags\s*$/i, CHAIR_POLICIES.flags, async (_ctx, caller) => {
-    const r = await openFlags(store, caller.aadObjectId, clock());
-    return r ? flagsCard(r.flags) : caller.refusal;
-  });
+  gatedCommand(app, store, /^\s*flags\s*$/i, CHAIR_POLICIES.flags, async (_ctx, caller) => list(caller, 'flags'));
 
   gatedCommand(app, store, /^\s*cancel\s*$/i, CHAIR_POLICIES.cancelCommand, async (_ctx, caller) => chairCard(caller, 'cancel'));
 }
@@ -235,7 +241,7 @@ function registerOpeners(app: TeamsApp, { store, clock, kick }: RouteDeps, helpe
     const parsed = openChairCardData.safeParse(raw);
     if (!parsed.success) return 'That card could not be read. Type `cancel` for a fresh one.';
     const form = await chairCard(caller, parsed.data.view, { selected: parsed.data.meetingId });
-    return parsed.data.from && typeof form !== 'string' ? sendThenList(ctx, caller, form, 'Your card is in a new message below.') : form;
+    return parsed.data.from && typeof form !== 'string' ? sendThenList(ctx, caller, parsed.data.from, form, 'Your card is in a new message below.') : form;
   });
 
   gatedAction(app, store, VERBS.inviteForce, CHAIR_POLICIES.inviteForce, async (_ctx, caller, raw) => {
@@ -248,7 +254,7 @@ function registerOpeners(app: TeamsApp, { store, clock, kick }: RouteDeps, helpe
   });
 
   gatedAction(app, store, VERBS.openAttendance, CHAIR_POLICIES.openAttendance, async (ctx, caller, raw) => {
-    const from = pressOrigin(raw);
+    const from = listOrigin(raw);
     const parsed = openAttendanceData.safeParse(raw);
     if (!parsed.success) return answer(caller, from, 'record', { notice: attention(`Not opened: ${issues(parsed.error)}.`) });
     const model = await attendanceCardModel(store, parsed.data.meetingId);
@@ -257,7 +263,7 @@ function registerOpeners(app: TeamsApp, { store, clock, kick }: RouteDeps, helpe
     if (model.meeting.status === 'cancelled') return answer(caller, from, 'record', { notice: attention('That meeting was cancelled, so there is no attendance to record.') });
     if (model.meeting.end > clock()) return answer(caller, from, 'record', { notice: attention('Attendance can be recorded once the meeting has ended.') });
     const form = attendanceCard(attendanceView(model));
-    return from ? sendThenList(ctx, caller, form, 'The attendance card is in a new message below.') : form;
+    return from ? sendThenList(ctx, caller, from, form, 'The attendance card is in a new message below.') : form;
   });
 
   gatedAction(app, store, VERBS.openNomination, NOMINATION_POLICY, async (ctx, caller, raw) => {
@@ -265,7 +271,8 @@ function registerOpeners(app: TeamsApp, { store, clock, kick }: RouteDeps, helpe
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
     const model = await nominationCardModel(store, ref.data.meetingId, ref.data.forceId, clock());
     if (!model) return 'That meeting is no longer known to this bot.';
-    return sendThenList(ctx, caller, nominationCard(model, { editable: true }), 'The nomination form is in a new message below.');
+    // Cards posted before buttons carried `from` all came from the `panels` list.
+    return sendThenList(ctx, caller, listOrigin(raw) ?? 'panels', nominationCard(model, { editable: true }), 'The nomination form is in a new message below.');
   });
 }
 
@@ -278,11 +285,13 @@ function registerAttendance(app: TeamsApp, { store, clock, kick }: RouteDeps, { 
     // Past the gate without a meeting only a national lead gets here, and the id told them nothing new.
     if (!meetingId || !model) return 'That meeting is not known to this bot.';
     const parsed = attendanceData.safeParse(raw);
-    if (!parsed.success) return attendanceReply(meetingId, `Nothing was recorded: ${explainIssues(parsed.error, model.forces)}.`);
+    // A refusal for a missing or wrong answer keeps every other answer; a record changed meanwhile is shown afresh.
+    if (!parsed.success) return attendanceReply(meetingId, `Nothing was recorded: ${explainIssues(parsed.error, model.forces)}.`, 'attention', raw);
     const answers = await resolveAnswers(ctx, model.forces, parsed.data);
-    if (!answers.ok) return attendanceReply(meetingId, answers.error.message);
+    if (!answers.ok) return attendanceReply(meetingId, answers.error.message, 'attention', raw);
     const r = await recordAttendance(store, meetingId, answers.value, caller.aadObjectId, clock(), { source: 'chair', cardVersion: parsed.data.cardVersion });
-    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : attendanceReply(meetingId, refusedLine(r.error));
+    const stale = !r.ok && ['STALE', 'OUTDATED'].includes(r.error.code);
+    if (!r.ok) return r.error.code === 'FORBIDDEN' ? caller.refusal : attendanceReply(meetingId, refusedLine(r.error), 'attention', stale ? undefined : raw);
     if (r.value.changed) kick();
     return attendanceReply(meetingId, r.value.changed ? 'Recorded.' : 'Nothing changed: this is already the record.', 'good');
   }

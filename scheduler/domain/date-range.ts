@@ -78,9 +78,12 @@ const bad = (text: string) =>
       `\`FY2026\` (April to March) or two of those, such as \`2026-01 2026-03\``,
   );
 
-/** A period's default start: the last 12 months up to now. */
+/**
+ * A period's default: the last 12 months up to now, in whole Europe/London days (on 2 Dec 2026, from 3 Dec 2025),
+ * so the period, and the previous one that ends where it starts, name days that do not overlap.
+ */
 export function lastMonths(now: string, months = 12): DateRange {
-  return { from: iso(DateTime.fromISO(now, { zone: 'utc' }).setZone(ZONE).minus({ months })), to: now };
+  return { from: iso(DateTime.fromISO(now, { zone: 'utc' }).setZone(ZONE).minus({ months }).plus({ days: 1 }).startOf('day')), to: now };
 }
 
 /** Whole Europe/London days from a card's date inputs (YYYY-MM-DD, either may be empty); `to` is included. */

@@ -6,20 +6,36 @@ import type { Repos } from '../store/store.js';
 // fails. The ids are the idempotency keys: each names the change (a nomination or meeting version, an apology's
 // time) and the person, so a repeated press or a retry queues nothing twice. What each says is rendered from the
 // store when it is sent (bot/outbox-plan.ts), so a message a later change made untrue is dropped, not sent.
+// One person may lead, deputise or be named for several forces a meeting faces (s.37(3)): they get one message
+// for a change, queued under the first of those forces, and it names all of them when it is sent.
 
 type Personal = { id: string; kind: OutboxKind; meetingId: string; forceId: string; person: string };
 
+/** Entra object ids name one person whatever their case. */
+export const samePerson = (a: string | null | undefined, b: string | null | undefined): boolean => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
 /** The message to `person`'s personal chat, or none when the bot has no personal chat with them. */
 async function toPerson(tx: Repos, p: Personal, now: string): Promise<OutboxMessage[]> {
-  const chat = await tx.teams.personalConversation(p.person);
+  const person = p.person.toLowerCase();
+  const chat = await tx.teams.personalConversation(person);
   if (!chat) return [];
   return [{
-    id: p.id, kind: p.kind, conversationId: chat.id, meetingId: p.meetingId, forceId: p.forceId, cardId: null, personAadObjectId: p.person,
+    id: p.id, kind: p.kind, conversationId: chat.id, meetingId: p.meetingId, forceId: p.forceId, cardId: null, personAadObjectId: person,
     status: 'pending', attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
   }];
 }
 
-const each = async (tx: Repos, ps: Personal[], now: string) => (await Promise.all(ps.map((p) => toPerson(tx, p, now)))).flat();
+/** The first notice of each person (ids compared without case): one message a person, whatever their forces. */
+function onePerPerson(ps: Personal[]): Personal[] {
+  const first = new Map<string, Personal>();
+  for (const p of ps) if (!first.has(p.person.toLowerCase())) first.set(p.person.toLowerCase(), p);
+  return [...first.values()];
+}
+
+const each = async (tx: Repos, ps: Personal[], now: string) => (await Promise.all(onePerPerson(ps).map((p) => toPerson(tx, p, now)))).flat();
+
+/** A meeting's nominations, by force id: a person named for several forces is told under the first, every time. */
+const nominationsOf = async (tx: Repos, meetingId: string) => (await tx.nominations.listForMeetings([meetingId])).sort((a, b) => a.forceId.localeCompare(b.forceId));
 
 /** The version a notice was queued for, from its id (`<kind>:<meeting>:<force>:v<n>…`); null when it carries none. */
 export function noticeVersion(m: Pick<OutboxMessage, 'id' | 'kind' | 'meetingId' | 'forceId'>): number | null {
@@ -34,9 +50,9 @@ export function replacedNotices(tx: Repos, previous: Nomination, next: Nominatio
   return each(tx, [{ id, kind: 'replaced-notice', meetingId: next.meetingId, forceId: next.forceId, person: previous.aadObjectId }], now);
 }
 
-/** Every nominee of a cancelled meeting (none where nobody is named: the force's card changes in place). */
+/** Every nominee of a cancelled meeting, once each (none where nobody is named: the force's card changes in place). */
 export async function cancelNotices(tx: Repos, cancelled: Meeting, now: string): Promise<OutboxMessage[]> {
-  const named = await tx.nominations.listForMeetings([cancelled.id]);
+  const named = await nominationsOf(tx, cancelled.id);
   return each(tx, named.map((n) => ({ id: `cancel-notice:${cancelled.id}:${n.forceId}:v${cancelled.version}`, kind: 'cancel-notice', meetingId: cancelled.id, forceId: n.forceId, person: n.aadObjectId })), now);
 }
 
@@ -47,39 +63,41 @@ export const movedFrom = (m: Pick<OutboxMessage, 'id'>): string | null => {
 };
 
 /**
- * Every nominee of a moved meeting (the nomination carries over). The id keeps the start the nominee last heard
- * of: the one before this move, or, when an earlier move's notice to them has not gone yet, the one before that
- * move (that notice is then dropped as superseded, so they hear once, from where they knew it to where it is).
+ * Every nominee of a moved meeting, once each (the nomination carries over). The id keeps the start the nominee
+ * last heard of: the one before this move, or, when an earlier move's notice to them has not gone yet, the one
+ * before that move (that notice is then dropped as superseded, so they hear once, from where they knew it to where it is).
  */
 export async function moveNotices(tx: Repos, moved: Meeting, previousStart: string, now: string): Promise<OutboxMessage[]> {
   const unsent = (await tx.outbox.list({ meetingId: moved.id, status: 'pending' })).filter((m) => m.kind === 'move-notice');
-  const named = await tx.nominations.listForMeetings([moved.id]);
+  const named = await nominationsOf(tx, moved.id);
   return each(tx, named.map((n) => {
-    const earlier = unsent.filter((m) => m.forceId === n.forceId && m.personAadObjectId === n.aadObjectId).sort((a, b) => (noticeVersion(a) ?? 0) - (noticeVersion(b) ?? 0))[0];
+    const earlier = unsent.filter((m) => samePerson(m.personAadObjectId, n.aadObjectId)).sort((a, b) => (noticeVersion(a) ?? 0) - (noticeVersion(b) ?? 0))[0];
     const from = (earlier && movedFrom(earlier)) ?? previousStart;
     return { id: `move-notice:${moved.id}:${n.forceId}:v${moved.version}:from:${from}`, kind: 'move-notice', meetingId: moved.id, forceId: n.forceId, person: n.aadObjectId };
   }), now);
 }
 
-/** Each Prevent lead and deputy of the panel's forces, of a meeting added to come (their card follows at the usual time). */
+/** Each Prevent lead and deputy of the panel's forces, once each, of a meeting added to come (their card follows at the usual time). */
 export async function addedNotices(tx: Repos, added: Meeting, panel: Panel, now: string): Promise<OutboxMessage[]> {
   if (added.start <= now) return [];
   const people: Personal[] = [];
   for (const forceId of panel.forces) {
     const force = await tx.directory.getForce(forceId);
     if (!force || force.retired) continue;
-    const ids = new Set([...force.preventLeads, ...force.deputies].map((p) => p.aadObjectId));
-    for (const person of ids) people.push({ id: `added-notice:${added.id}:${force.id}:${person}`, kind: 'added-notice', meetingId: added.id, forceId: force.id, person });
+    for (const p of [...force.preventLeads, ...force.deputies]) {
+      const person = p.aadObjectId.toLowerCase();
+      people.push({ id: `added-notice:${added.id}:${force.id}:${person}`, kind: 'added-notice', meetingId: added.id, forceId: force.id, person });
+    }
   }
   return each(tx, people, now);
 }
 
 /**
- * Each chair of the panel, of apologies a force sent (at `now`, which names them). A chair whose personal chat is
+ * Each chair of the panel, once each, of apologies a force sent (at `now`, which names them). A chair whose personal chat is
  * the panel's linked conversation already gets the note there, so is not told twice.
  */
 export async function apologiesNotices(tx: Repos, meeting: Meeting, panel: Panel, forceId: string, noteConversation: string | null, now: string): Promise<OutboxMessage[]> {
-  const chairs = panel.chairs.map((c) => ({ id: `apologies-notice:${meeting.id}:${forceId}:${now}:${c.aadObjectId}`, kind: 'apologies-notice' as const, meetingId: meeting.id, forceId, person: c.aadObjectId }));
+  const chairs = panel.chairs.map((c) => ({ id: `apologies-notice:${meeting.id}:${forceId}:${now}:${c.aadObjectId.toLowerCase()}`, kind: 'apologies-notice' as const, meetingId: meeting.id, forceId, person: c.aadObjectId }));
   return (await each(tx, chairs, now)).filter((m) => m.conversationId !== noteConversation);
 }
 

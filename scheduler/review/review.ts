@@ -279,7 +279,8 @@ function compare(input: ReviewInput, period: { from: string; to: string }): Comp
 
 /**
  * The period of the same length that ends where this one starts: whole calendar months when the period is whole
- * months (a quarter's previous period is the quarter before), else the same span of time.
+ * months (a quarter's previous period is the quarter before), else the same span of time (from the start of its
+ * first day when the period starts at midnight).
  */
 export function previousPeriod(from: string, to: string): { from: string; to: string } {
   const [a, b] = [from, to].map((x) => DateTime.fromISO(x, { zone: 'utc' }).setZone('Europe/London'));
@@ -288,7 +289,10 @@ export function previousPeriod(from: string, to: string): { from: string; to: st
     const months = Math.round(b!.diff(a!, 'months').months);
     return { from: a!.minus({ months }).toUTC().toISO()!, to: from };
   }
-  return { from: new Date(2 * Date.parse(from) - Date.parse(to)).toISOString(), to: from };
+  const back = DateTime.fromMillis(2 * a!.toMillis() - b!.toMillis(), { zone: 'Europe/London' });
+  // A period that starts at midnight (the last 12 months) is compared with one that starts at midnight too.
+  const start = a!.equals(a!.startOf('day')) ? back.startOf('day') : back;
+  return { from: start.toUTC().toISO()!, to: from };
 }
 
 /** The same period a year earlier, by the Europe/London calendar (29 February falls back to the 28th). */

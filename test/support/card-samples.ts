@@ -118,7 +118,8 @@ const panelsView: PanelsView = {
   chair: {
     meetings: Array.from({ length: 6 }, (_, i) => panelsMeeting(i, ['cumbria', 'lancashire', 'btp'])),
     unrecorded: [{ id: 'cumbria.2027-03-01', panelName: PANELS.cumbria, start: '2027-03-01T10:00:00+00:00', end: '2027-03-01T12:00:00+00:00' }],
-    panels: [{ id: 'cumbria', name: PANELS.cumbria, whenNecessary: false, snapshot: { asOf: '2027-03-01T09:00:00.000Z', fingerprint: 'AbCdEfGhIjKlMnOp' } }],
+    // Two panels: an add form each, named by panel.
+    panels: (['cumbria', 'isles-of-scilly'] as const).map((id) => ({ id, name: PANELS[id], whenNecessary: id === 'isles-of-scilly', snapshot: { asOf: '2027-03-01T09:00:00.000Z', fingerprint: 'AbCdEfGhIjKlMnOp' } })),
   },
   lead: Array.from({ length: 6 }, (_, i) => panelsMeeting(i, ['cumbria', 'lancashire'])),
   named: [panelsMeeting(1, ['cumbria'])],
@@ -165,7 +166,8 @@ const named = { aadObjectId: 'a', name: 'DI Sam Price', role: 'Detective Inspect
 
 // ---- a force's confirm card
 
-const confirm = (extra: Partial<ConfirmView> = {}): ConfirmView => ({
+/** A force's record to confirm: two attendees, one a substitute (cards/confirm-card.test.ts starts from it too). */
+export const confirmView = (extra: Partial<ConfirmView> = {}): ConfirmView => ({
   meetingId: 'southampton.2027-05-03', forceId: 'hampshire', forceName: FORCES.hampshire, panelName: PANELS.southampton,
   start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00', recordVersion: 3,
   nominee: { name: 'Nadia Rahman', decisionMaker: true },
@@ -280,14 +282,15 @@ export const SAMPLES: CardSample[] = [
   { builder: 'checkpointCard', name: 'an early head', build: () => checkpointCard({ seq: 1, hash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', at: start }) },
   { builder: 'checkpointCard', name: 'a decade of entries', build: () => checkpointCard({ seq: 987_654_321, hash: 'f'.repeat(64), at: '2036-12-29T08:00:00+00:00' }) },
 
-  { builder: 'confirmCard', name: 'to confirm, with a notice', build: () => confirmCard(confirm(), 'That record changed since this card was sent: here it is as it stands.') },
-  { builder: 'confirmCard', name: 'confirmed', build: () => confirmCard(confirm({ confirmation: 'confirmed', ...answered })) },
-  { builder: 'confirmCard', name: 'disputed', build: () => confirmCard(confirm({ confirmation: 'disputed', ...answered })) },
-  { builder: 'confirmCard', name: 'nothing to confirm: absent', build: () => confirmCard(confirm({ confirmation: 'not-needed', outcome: 'absent', attendees: [], nominee: null })) },
+  { builder: 'confirmCard', name: 'to confirm, with a notice', build: () => confirmCard(confirmView(), 'That record changed since this card was sent: here it is as it stands.') },
+  { builder: 'confirmCard', name: 'confirmed', build: () => confirmCard(confirmView({ confirmation: 'confirmed', ...answered })) },
+  { builder: 'confirmCard', name: 'disputed', build: () => confirmCard(confirmView({ confirmation: 'disputed', ...answered })) },
+  { builder: 'confirmCard', name: 'nothing to confirm: absent', build: () => confirmCard(confirmView({ confirmation: 'not-needed', outcome: 'absent', attendees: [], nominee: null })) },
 
   { builder: 'flagsCard', name: 'every kind of flag, two hundred, cut to a count', build: () => flagsCard(flagRows) },
   { builder: 'flagsCard', name: "a force's weekly digest", build: () => flagsCard(flagRows.slice(4, 6), 'New compliance flags this week') },
   { builder: 'flagsCard', name: 'none open', build: () => flagsCard([]) },
+  { builder: 'flagsCard', name: 'after a press: where its form went', build: () => flagsCard(flagRows.slice(0, 10), undefined, { text: 'The nomination form is in a new message below.', tone: 'plain' }) },
 
   { builder: 'nominationCard', name: 'open, with a notice', build: () => nominationCard(nomination(), { editable: true, notice: `${named.name} was named a moment ago by someone else.`, refreshUserIds: ['29:x'] }) },
   { builder: 'nominationCard', name: 'read-only', build: () => nominationCard(nomination(), { editable: false }) },

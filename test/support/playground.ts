@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 
@@ -41,8 +42,8 @@ interface Spawned {
   output(): string;
 }
 
-function start(name: string, command: string, args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+function start(name: string, command: string, args: string[], env: Record<string, string>, cwd = ROOT): Spawned {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const keep = (b: Buffer) => void (out = (out + b.toString()).slice(-8000));
   child.stdout!.on('data', keep);
@@ -77,18 +78,25 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
+/** tsx by path, so a bot started from another folder (the demo's) loads it from this checkout. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
 /**
- * The bot as `npm start` runs it (local mode, SQLite in a temp folder, the sample config) and the Agents
- * Playground pointed at it, each on a free port.
+ * The bot as `npm start` runs it (local mode, SQLite in a temp folder, the sample config), or with `demo` as
+ * `npm run demo` runs it (its invented year in ./data/demo, here under a temp folder it is started from), and the
+ * Agents Playground pointed at it, each on a free port.
  */
-export async function startRig(): Promise<Rig> {
+export async function startRig(options: { demo?: boolean } = {}): Promise<Rig> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`);
   if (!existsSync(PLAYGROUND_BIN)) throw new Error(`${PLAYGROUND_BIN} is missing: run npm install`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'panel-bot-e2e-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'panel-bot-e2e-'));
+  // The demo keeps its store in ./data/demo of the folder it runs in: the CLI is pointed there.
+  const dataDir = options.demo ? join(tmp, 'data/demo') : tmp;
   const [botPort, pgPort] = [await freePort(), await freePort()];
   const botUrl = `http://127.0.0.1:${botPort}`;
   const env = { DATA_DIR: dataDir, PORT: String(botPort), HOST: '127.0.0.1', MicrosoftAppId: '', DATABASE_URL: '', LOG_LEVEL: 'warn', PUBLIC_BASE_URL: botUrl, PANELS_CONFIG: './config/panels.sample.yaml', SCHEDULER_TICK_SECONDS: '3600' };
-  const bot = start('bot', process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], env);
+  const entry = join(ROOT, options.demo ? 'bot/demo/main.ts' : 'bot/main.ts');
+  const bot = start('bot', process.execPath, ['--disable-warning=DEP0111', '--import', TSX, entry], env, options.demo ? tmp : ROOT);
   const started: Spawned[] = [bot];
   try {
     await waitForHttp(`${botUrl}/healthz`, bot, 60);
@@ -106,7 +114,7 @@ export async function startRig(): Promise<Rig> {
     cli: async (...args) => (await promisify(execFile)(process.execPath, ['bin/panel-bot.mjs', ...args], { cwd: ROOT, env: { ...process.env, ...env } })).stdout,
     stop: async () => {
       await Promise.all(started.map(stop));
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(tmp, { recursive: true, force: true });
     },
   };
 }
@@ -115,8 +123,8 @@ export async function startRig(): Promise<Rig> {
  * Where the journey's screenshots go (git-ignored), emptied at the start of a run: test/artifacts/journey, so
  * the card gallery beside it (test/artifacts/cards) survives, whichever test file runs first.
  */
-export function artifactsDir(): string {
-  const dir = join(ROOT, 'test/artifacts/journey');
+export function artifactsDir(name = 'journey'): string {
+  const dir = join(ROOT, 'test/artifacts', name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
@@ -153,9 +161,63 @@ export function cardShots(page: Page, dir: string): (step: string) => Promise<st
       seen.add(state);
       const title = (await card.locator('.ac-textBlock').first().innerText().catch(() => '')).trim().split('\n')[0]!;
       const file = join(folder, `${String(++shot).padStart(2, '0')}-${slug(step)}-${slug(title)}.png`);
+      // A card taller than the window is only painted where the chat pane shows it: grow the window to fit it, then back.
+      const height = (await card.boundingBox())?.height ?? 0;
+      if (height > TEAMS_VIEWPORT.height - 300) await page.setViewportSize({ width: TEAMS_VIEWPORT.width, height: Math.ceil(height) + 600 });
       await card.screenshot({ path: file });
+      await page.setViewportSize(TEAMS_VIEWPORT);
       written.push(file);
     }
     return written;
+  };
+}
+
+/** What a journey does in the Playground: steps photographed, messages posted, cards found. */
+export interface Journey {
+  /** Runs one step and photographs the result (and every new card); on failure the error names the picture. */
+  step(name: string, body: () => Promise<void>): Promise<void>;
+  /** Posts in the Teams channel: a new post that @mentions the bot, as Teams requires. */
+  say(text: string): Promise<void>;
+  /** Posts in the personal chat with the bot, where links meant for one person are given. */
+  sayPersonally(text: string): Promise<void>;
+  /** The first card showing `text`. */
+  card(text: string): Locator;
+  /** Resolves once `text` shows anywhere on the page. */
+  seen(text: string | RegExp): Promise<void>;
+}
+
+/** The journey helpers over one Playground page, saving pictures under `dir`. */
+export function journey(page: Page, dir: string): Journey {
+  const shootCards = cardShots(page, dir);
+  let shot = 0;
+  return {
+    async step(name, body) {
+      const file = join(dir, `${String(++shot).padStart(2, '0')}-${name}.png`);
+      try {
+        await body();
+        await page.screenshot({ path: file, fullPage: true });
+        await shootCards(name);
+      } catch (err) {
+        const failed = file.replace(/\.png$/, '-FAILED.png');
+        await page.screenshot({ path: failed, fullPage: true }).catch(() => undefined);
+        await shootCards(`${name}-failed`).catch(() => undefined);
+        throw new Error(`step "${name}" failed (screenshot: ${failed}): ${(err as Error).message}`);
+      }
+    },
+    async say(text) {
+      await page.getByRole('group').filter({ hasText: 'Start a new' }).getByRole('textbox').click();
+      await page.keyboard.type('@Test');
+      await page.getByRole('menuitem').filter({ hasText: 'Test Bot' }).click();
+      await page.keyboard.type(` ${text}`);
+      await page.keyboard.press('Enter');
+    },
+    async sayPersonally(text) {
+      await page.locator('[aria-label="Personal Chat"]').click();
+      await page.getByRole('textbox').first().click();
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
+    },
+    card: (text) => page.locator('.ac-adaptiveCard').filter({ hasText: text }).first(),
+    seen: (text) => page.getByText(text).first().waitFor(),
   };
 }
