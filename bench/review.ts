@@ -6,7 +6,7 @@ import { loadReview, OPERATOR } from '../scheduler/review/review-query.js';
 import { freshStore, TEST_DATABASE_URL, type StoreKind, type TestStore } from '../test/support/stores.js';
 import { syntheticConfig } from './synthetic.js';
 
-const NOW = '2026-11-22T12:00:00.000Z';
+export const NOW = '2026-11-22T12:00:00.000Z';
 const YEARS = 10;
 const PANELS = 400;
 const FORCES = 45;
@@ -48,7 +48,7 @@ const COLUMNS = {
 };
 
 /** The directory through the store, the history in bulk SQL (thousands of rows per statement). */
-async function seed(t: TestStore): Promise<number> {
+export async function seed(t: TestStore): Promise<number> {
   const config = syntheticConfig(FORCES, PANELS);
   for (const f of config.forces) await t.store.directory.saveForce({ ...f, retired: false }, NOW);
   for (const p of config.panels) await t.store.directory.savePanel({ ...p, retired: false }, NOW);
@@ -82,7 +82,7 @@ async function counter(t: TestStore): Promise<{ count: (from: string, force?: st
   return { count, close: () => client.end() };
 }
 
-async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
+export async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
   await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

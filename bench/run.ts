@@ -4,6 +4,7 @@ import { freshStore, type StoreKind } from '../test/support/stores.js';
 import { syncPanels } from '../scheduler/planning/sync.js';
 import { fanoutBench } from './fanout.js';
 import { reviewBench } from './review.js';
+import { documentBench } from './review-document.js';
 import { calendarBench } from './calendar.js';
 import { cliBench } from './cli.js';
 import { loadBench } from './load.js';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'fanout') await fanoutBench();
   if (!only || only === 'review') await reviewBench();
+  if (!only || only === 'document') await documentBench();
   if (!only || only === 'calendar') await calendarBench();
   if (!only || only === 'load') await loadBench();
   if (!only || only === 'cli') await cliBench();

@@ -18,6 +18,7 @@ import type { RouteDeps } from './routes/deps.js';
 import { registerNominationRoutes } from './routes/nomination-routes.js';
 import { registerChairRoutes } from './routes/chair-routes.js';
 import { registerReviewRoutes, reviewHttpRoutes } from './routes/review-routes.js';
+import { registerSignoffRoutes } from './routes/signoff-routes.js';
 import { calendarRoute, registerCalendarRoutes } from './routes/calendar-routes.js';
 import { drainOutbox, newPacers } from './outbox-sender.js';
 import { dbStorage } from './db-storage.js';
@@ -30,13 +31,15 @@ const HOUR = 3_600_000;
 
 /** Every feature's plain HTTP routes (calendar feeds, report exports), mounted beside /api/messages. */
 function httpRoutes(deps: RouteDeps, config: Readonly<AppConfig>): HttpRoute[] {
-  return [calendarRoute(deps, config), ...reviewHttpRoutes(deps)];
+  return [calendarRoute(deps, config), ...reviewHttpRoutes(deps, config)];
 }
 
 /** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */
 function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
   registerNominationRoutes(app, deps);
   registerChairRoutes(app, deps, config.nominationTimings.escalationWorkingDays);
+  // Before the review's own route, which would read `signoff` as a mistyped force or panel id.
+  registerSignoffRoutes(app, deps);
   registerReviewRoutes(app, deps, config);
   registerCalendarRoutes(app, deps, config);
 }

@@ -41,6 +41,20 @@ describe('the environment', () => {
     ['a migration URL without a database URL', { MIGRATION_DATABASE_URL: 'postgres://owner@h/db' }, 'MIGRATION_DATABASE_URL'],
     ['a migration URL that is not PostgreSQL', { DATABASE_URL: 'postgres://app@h/db', MIGRATION_DATABASE_URL: 'mysql://x' }, 'MIGRATION_DATABASE_URL'],
     ['PostgreSQL without an audit key (each instance would make its own)', { DATABASE_URL: 'postgres://app@h/db' }, 'AUDIT_KEY'],
+    ['a protective marking too long for a page header', { PROTECTIVE_MARKING: 'OFFICIAL-SENSITIVE '.repeat(3) }, 'PROTECTIVE_MARKING'],
+    ['a protective marking with a line break', { PROTECTIVE_MARKING: 'OFFICIAL\nSENSITIVE' }, 'PROTECTIVE_MARKING'],
+    ['a protective marking with a character outside ASCII', { PROTECTIVE_MARKING: 'OFFICIAL–SENSITIVE' }, 'PROTECTIVE_MARKING'],
+    ['a protective marking with a quote (it goes into file names)', { PROTECTIVE_MARKING: 'OFFICIAL"SENSITIVE' }, 'PROTECTIVE_MARKING'],
+    ['a protective marking with a slash (it goes into file names)', { PROTECTIVE_MARKING: 'OFFICIAL/SENSITIVE' }, 'PROTECTIVE_MARKING'],
+    ['a protective marking starting with punctuation', { PROTECTIVE_MARKING: '-OFFICIAL' }, 'PROTECTIVE_MARKING'],
+    ['a metrics port that is not a number', { METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+    ['a metrics port out of range', { METRICS_PORT: '70000' }, 'METRICS_PORT'],
+    ['a metrics port equal to the bot\'s own', { PORT: '3978', METRICS_PORT: '3978' }, 'METRICS_PORT'],
+    ['a metrics host without a metrics port (it would stay off)', { METRICS_HOST: '0.0.0.0' }, 'METRICS_HOST'],
+    ['a metrics host with a space', { METRICS_PORT: '9464', METRICS_HOST: 'my host' }, 'METRICS_HOST'],
+    ['a connection string without an instrumentation key', { APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/' }, 'APPLICATIONINSIGHTS_CONNECTION_STRING'],
+    ['a connection string whose key is not a GUID', { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=abc' }, 'APPLICATIONINSIGHTS_CONNECTION_STRING'],
+    ['a pasted fragment that is not a connection string', { APPLICATIONINSIGHTS_CONNECTION_STRING: '00000000-0000-0000-0000-000000000000' }, 'APPLICATIONINSIGHTS_CONNECTION_STRING'],
   ])('refuses %s, naming the variable', (_name, env, variable) => {
     expect(problemsOf(env).some((p) => p.startsWith(`${variable}:`))).toBe(true);
   });
@@ -86,6 +100,22 @@ describe('the environment', () => {
     it('is empty in local mode when unset (local mode admits every tenant)', () => {
       expect(loadConfig({}).allowedTenantIds).toEqual([]);
     });
+  });
+
+  it('marks documents OFFICIAL-SENSITIVE unless told otherwise, trimming what it is given', () => {
+    expect(loadConfig({}).protectiveMarking).toBe('OFFICIAL-SENSITIVE');
+    expect(loadConfig({ PROTECTIVE_MARKING: '   ' }).protectiveMarking).toBe('OFFICIAL-SENSITIVE');
+    expect(loadConfig({ PROTECTIVE_MARKING: ' OFFICIAL ' }).protectiveMarking).toBe('OFFICIAL');
+    expect(loadConfig({ PROTECTIVE_MARKING: 'OFFICIAL-SENSITIVE PERSONAL' }).protectiveMarking).toBe('OFFICIAL-SENSITIVE PERSONAL');
+  });
+
+  it('serves metrics only when METRICS_PORT is set, on loopback unless METRICS_HOST says otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ metrics: null, appInsightsConnectionString: null });
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metrics).toEqual({ port: 0, host: '127.0.0.1' });
+    const cs = 'InstrumentationKey=3f2504e0-4f89-41d3-9a0c-0305e82c3301;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/;ApplicationId=x';
+    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: ` ${cs} ` }).appInsightsConnectionString).toBe(cs);
   });
 
   it('knows loopback addresses', () => {

@@ -28,6 +28,12 @@ export interface AppConfig {
   migrationDatabaseUrl: string | null;
   /** How many years meetings and their records are kept after they end. */
   retentionYears: number;
+  /** The marking on every review document page, the review card and export file names (e.g. OFFICIAL-SENSITIVE). */
+  protectiveMarking: string;
+  /** Where Prometheus reads /metrics: a port of its own, or null (off). */
+  metrics: { port: number; host: string } | null;
+  /** Application Insights' connection string: OpenTelemetry exports to Azure Monitor when set. */
+  appInsightsConnectionString: string | null;
 }
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -50,6 +56,39 @@ const tenantList = z.preprocess(
       if (problems.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${problems.join('; ')}; give comma-separated tenant GUIDs` });
       return entries.map((e) => e.toLowerCase());
     })
+    .optional(),
+);
+
+/** The longest marking accepted: it stands in every page's header and footer and in file names. */
+export const MARKING_MAX = 40;
+
+/**
+ * A protective marking as the Government Security Classifications write them (`OFFICIAL-SENSITIVE`, `OFFICIAL`):
+ * printable ASCII (it goes into file names and HTTP headers, which carry nothing else safely), short, and without
+ * the quotes, slashes and backslashes a file name or a Content-Disposition header would trip on.
+ */
+const marking = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .trim()
+    .max(MARKING_MAX, `must be at most ${MARKING_MAX} characters (it stands in every page's header and footer)`)
+    .regex(/^[A-Za-z0-9][ -~]*$/, 'must be printable ASCII starting with a letter or digit (it goes into file names and headers)')
+    .refine((v) => !/["\\/]/.test(v), 'must not contain quotes, slashes or backslashes (it goes into file names)')
+    .default('OFFICIAL-SENSITIVE'),
+);
+
+/**
+ * An Application Insights connection string as the portal shows it: `Key=value` pairs separated by `;`, with an
+ * `InstrumentationKey` that is a GUID. Checked here so a pasted fragment stops start-up instead of exporting nowhere.
+ */
+const connectionString = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((v) => v.split(';').filter(Boolean).every((pair) => /^[A-Za-z]+=\S+$/.test(pair)), 'must be `Key=value` pairs separated by `;`, as the Application Insights resource shows it')
+    .refine((v) => /(^|;)InstrumentationKey=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(;|$)/i.test(v), 'must contain InstrumentationKey=<GUID>')
     .optional(),
 );
 
@@ -86,6 +125,7 @@ const envSchema = z
       emptyToUndefined,
       z.coerce.number().int('must be a whole number of years').min(2, 'must be at least 2 (the review compares a year with the one before)').max(100).default(7),
     ),
+    PROTECTIVE_MARKING: marking,
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
     PANELS_CONFIG: z.preprocess(emptyToUndefined, z.string().default('./config/panels.sample.yaml')),
     PUBLIC_BASE_URL: z.preprocess(
@@ -104,6 +144,9 @@ const envSchema = z
     NOMINATION_LEAD_WORKING_DAYS: workingDays(10),
     NOMINATION_REMINDER_WORKING_DAYS: workingDays(5),
     NOMINATION_ESCALATION_WORKING_DAYS: workingDays(2),
+    METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole port number').min(0).max(65535).optional()),
+    METRICS_HOST: z.preprocess(emptyToUndefined, z.string().trim().regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address').optional()),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId && !env.ALLOWED_TENANT_IDS) {
@@ -143,6 +186,12 @@ const envSchema = z
     }
     if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MIGRATION_DATABASE_URL'], message: 'needs DATABASE_URL (the app role the migrations grant to)' });
+    }
+    if (env.METRICS_HOST && env.METRICS_PORT === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['METRICS_HOST'], message: 'is set but METRICS_PORT is not, so /metrics would stay off: set METRICS_PORT too' });
+    }
+    if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['METRICS_PORT'], message: `must differ from PORT (${env.PORT}): metrics are served on a port of their own` });
     }
     if (env.MicrosoftAppId && env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
       ctx.addIssue({
@@ -206,5 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     auditKey: e.AUDIT_KEY ?? null,
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL ?? null,
     retentionYears: e.RETENTION_YEARS,
+    protectiveMarking: e.PROTECTIVE_MARKING,
+    // Loopback unless told: the figures carry no personal data, but who may read them is the operator's choice.
+    metrics: e.METRICS_PORT === undefined ? null : { port: e.METRICS_PORT, host: e.METRICS_HOST ?? '127.0.0.1' },
+    appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING ?? null,
   });
 }

@@ -41,6 +41,18 @@ export interface HttpDeps {
   healthTimeoutMs?: number;
   /** How long close() lets requests in flight finish before cutting their connections. */
   closeGraceMs?: number;
+  /** Told of each invoke and each feature-route fetch, for the metrics. */
+  observe?: HttpObserver;
+}
+
+/**
+ * Watches requests: each method is called as one starts and returns what to call with the status answered. It is
+ * given only what the labels may be made from (the invoke's name and verb, the route's path template and the file
+ * asked for); it decides what of that to keep.
+ */
+export interface HttpObserver {
+  invoke(name: string | undefined, verb: unknown): (status: number) => void;
+  fetch(pathTemplate: string, requested: string): (status: number) => void;
 }
 
 export interface RunningServer {
@@ -82,8 +94,9 @@ function neutral(req: restify.Request): HttpRequest {
 }
 
 /** Adapts a framework-neutral route to restify; a handler that throws answers 500 (no details) and is logged. */
-function mount(server: restify.Server, route: HttpRoute, log: Log): void {
+function mount(server: restify.Server, route: HttpRoute, log: Log, observe?: HttpObserver): void {
   server.get(route.path, async (req: restify.Request, res: restify.Response) => {
+    const answered = observe?.fetch(route.path, req.path());
     try {
       const out = await route.handler(neutral(req));
       res.writeHead(out.status, out.headers ?? {});
@@ -91,6 +104,8 @@ function mount(server: restify.Server, route: HttpRoute, log: Log): void {
     } catch (err) {
       log.error({ err, path: route.path }, 'route failed');
       if (!res.headersSent) res.send(500, { error: 'internal error' });
+    } finally {
+      answered?.(res.statusCode);
     }
   });
 }
@@ -135,7 +150,7 @@ function writeTurnAnswer(res: restify.Response, answer: InvokeResponse | undefin
 
 /** POST /api/messages: shape, then token (validated once), then the turn with the identity that check produced. */
 async function handleActivity(deps: HttpDeps, req: restify.Request, res: restify.Response): Promise<void> {
-  const { log, adapter, app } = deps;
+  const { log } = deps;
   const refused = refuseActivity(req.header('content-type'), req.body);
   if (refused) {
     log.warn({ reason: refused }, 'activity refused');
@@ -143,6 +158,17 @@ async function handleActivity(deps: HttpDeps, req: restify.Request, res: restify
     return;
   }
   const activity = toActivity(req.body as Record<string, unknown>);
+  const answered = activity.type === 'invoke' ? deps.observe?.invoke(activity.name, (activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb) : undefined;
+  try {
+    await runTurn(deps, activity, req, res);
+  } finally {
+    answered?.(res.statusCode);
+  }
+}
+
+/** The token check and the turn, answered on `res`. */
+async function runTurn(deps: HttpDeps, activity: Activity, req: restify.Request, res: restify.Response): Promise<void> {
+  const { log, adapter, app } = deps;
   const authenticate = deps.authenticate ?? ((a: Activity, h: string) => adapter.authenticate(a, h));
   const auth = await authenticate(activity, req.header('authorization') ?? '');
   if (!auth.ok) {
@@ -196,7 +222,7 @@ export async function startHttpServer(deps: HttpDeps): Promise<RunningServer> {
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: false }));
   mountBotRoutes(server, deps);
-  for (const route of deps.routes ?? []) mount(server, route, log);
+  for (const route of deps.routes ?? []) mount(server, route, log, deps.observe);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { attendanceCard, type AttendanceView } from '../cards/attendance-card.js';
 import { flagsCard } from '../cards/flags-card.js';
 import { nominationCard } from '../cards/nomination-card.js';
-import { forceDigestFlags } from '../scheduler/review/open-flags.js';
+import { digestFlags } from '../scheduler/review/open-flags.js';
 import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
 import { planCheckpoint } from './checkpoint-messages.js';
 import { planEvidence } from './evidence-messages.js';
@@ -30,7 +31,25 @@ export interface SenderDeps {
   random?: () => number;
   /** Real elapsed time for pacing: Teams' rate limits are in wall time, whatever the business clock says. */
   monotonic?: () => number;
+  /** Told how each handled message ended (the metrics count them). */
+  observe?: SendObserver;
+  /**
+   * Shutdown: once aborted, nothing more is claimed, sends already on the wire finish and are recorded, and every
+   * claimed message not yet sent goes back to the outbox at once (lease cleared, no try counted) for another instance
+   * or the next start.
+   */
+  signal?: AbortSignal;
 }
+
+/** How one handled message ended: `throttled` is a 429 and `retried` any other retryable failure, both tried again later. */
+export type SendOutcome = 'sent' | 'throttled' | 'retried' | 'failed' | 'skipped' | 'returned';
+
+export interface SendObserver {
+  sendOutcome(kind: OutboxMessage['kind'], outcome: SendOutcome): void;
+}
+
+/** Why a message stands in the outbox unsent after a shutdown, when it had no error of its own. */
+export const RETURNED_AT_SHUTDOWN = 'returned to the outbox when the sender stopped';
 
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,7 +69,8 @@ async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Pla
   if (m.kind === 'audit-checkpoint') return planCheckpoint(m);
   if (isNoticeKind(m.kind)) return planNotice(store, { ...m, kind: m.kind }, nowIso);
   if (m.kind === 'digest') {
-    const flags = await forceDigestFlags(store, m.forceId, nowIso);
+    const flags = await digestFlags(store, m, nowIso);
+    if (!flags) return { kind: 'skip', reason: 'no longer reads for the force' };
     return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };
   }
   const model = await nominationCardModel(store, m.meetingId, m.forceId, nowIso);
@@ -114,28 +134,53 @@ export function attendanceView(model: NonNullable<Awaited<ReturnType<typeof atte
 async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner: string): Promise<void> {
   const { store, messenger } = deps;
   try {
+    if (deps.signal?.aborted) return await giveBack(deps, m);
     const now = iso(deps.clock());
     const conversation = await store.teams.getConversation(m.conversationId);
-    if (!conversation) return await store.outbox.markFinal(m.id, 'failed', 'the bot is no longer in that conversation', now);
+    if (!conversation) return await settle(deps, m, 'failed', 'the bot is no longer in that conversation');
     const p = await plan(store, m, now);
-    if (p.kind === 'skip') return await store.outbox.markFinal(m.id, 'skipped', p.reason, now);
+    if (p.kind === 'skip') return await settle(deps, m, 'skipped', p.reason);
     // Waiting for the card to be posted first is not a failed try.
     if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason);
     // The pacing wait (or a slow batch) may have outlived the lease: never send what another sender may now hold.
     const stillOurs = () => store.outbox.renewLease(m.id, owner, iso(deps.clock()), iso(deps.clock() + LEASE_MS));
     const answered = await pace(deps, pacer, m.conversationId, conversation.tenantId, stillOurs);
+    if (answered === STOPPED) return await giveBack(deps, m);
     if (!answered) return;
+    // From here the send is on the wire: a shutdown waits for its answer and records it like any other.
     const activityId = await (p.kind === 'send' ? messenger.send(conversation, p.message, p.threadOf) : messenger.update(conversation, p.activityId, p.message).then(() => p.activityId)).finally(answered);
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
+    deps.observe?.sendOutcome(m.kind, 'sent');
   } catch (err) {
     // Anything else (a rendering bug, the database) is retried like a network failure: bounded, then visible.
     await failed(deps, m, err instanceof SendError ? err : new SendError(String(err), null, null));
   }
 }
 
-/** The sender's wall clock for pacing and its way of waiting, with their defaults. */
+/** Ends a message unsent for good (skipped, or failed without a try), and says so. */
+async function settle(deps: SenderDeps, m: OutboxMessage, status: 'failed' | 'skipped', reason: string): Promise<void> {
+  await deps.store.outbox.markFinal(m.id, status, reason, iso(deps.clock()));
+  deps.observe?.sendOutcome(m.kind, status);
+}
+
+/** A claimed message not sent because the sender is stopping: back in the outbox, due as it was, no try counted. */
+async function giveBack(deps: SenderDeps, m: OutboxMessage): Promise<void> {
+  await deps.store.outbox.defer(m.id, m.nextAttemptAt, m.lastError ?? RETURNED_AT_SHUTDOWN);
+  deps.observe?.sendOutcome(m.kind, 'returned');
+}
+
+/** What pace() answers when the sender stopped while the message waited its turn. */
+const STOPPED = 'stopped';
+
+/** The sender's wall clock for pacing and its way of waiting, with their defaults; every wait ends early at shutdown. */
 const tickOf = (deps: SenderDeps) => deps.monotonic ?? (() => performance.now());
-const restOf = (deps: SenderDeps) => deps.sleep ?? sleep;
+const restOf = (deps: SenderDeps) => (ms: number): Promise<void> => {
+  const { signal } = deps;
+  if (!deps.sleep) return delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
+  if (!signal) return deps.sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return Promise.race([deps.sleep(ms), new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))]);
+};
 
 /**
  * Waits until this tenant (and, checked again, this conversation) may take another send, checks the message is still
@@ -144,12 +189,13 @@ const restOf = (deps: SenderDeps) => deps.sleep ?? sleep;
  * so this wait-check-record runs one lane at a time. Recording only after the lease check keeps the recorded time close
  * to the moment the send leaves, which is what the service counts.
  */
-async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string, stillOurs: () => Promise<boolean>): Promise<(() => void) | null> {
+async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string, stillOurs: () => Promise<boolean>): Promise<(() => void) | typeof STOPPED | null> {
   const tenantKey = `tenant:${tenantId}`;
   const tick = tickOf(deps);
   return pacer.turns.run(async () => {
     const wait = Math.max(pacer.conversation.delay(conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
     if (wait > 0) await restOf(deps)(wait);
+    if (deps.signal?.aborted) return STOPPED;
     if (!(await stillOurs())) return null;
     const conversationAnswered = pacer.conversation.record(conversationId, tick());
     const tenantAnswered = pacer.tenant.record(tenantKey, tick());
@@ -164,11 +210,13 @@ async function failed(deps: SenderDeps, m: OutboxMessage, e: SendError): Promise
   const why = `${e.status ?? 'network'}: ${e.message}`;
   if (!e.retryable || m.attempts + 1 >= MAX_ATTEMPTS) {
     deps.log.error({ outboxId: m.id, status: e.status, err: e.message }, 'message could not be delivered; left as failed');
-    return deps.store.outbox.markFinal(m.id, 'failed', why, iso(deps.clock()));
+    await deps.store.outbox.markFinal(m.id, 'failed', why, iso(deps.clock()));
+    return deps.observe?.sendOutcome(m.kind, 'failed');
   }
   const next = deps.clock() + backoffMs(m.attempts, e.retryAfterMs, (deps.random ?? Math.random)());
   deps.log.warn({ outboxId: m.id, status: e.status, retryAt: iso(next) }, 'send failed; will retry');
   await deps.store.outbox.markRetry(m.id, iso(next), why);
+  deps.observe?.sendOutcome(m.kind, e.status === 429 ? 'throttled' : 'retried');
 }
 
 /** Runs tasks one after another, in the order they were handed in. */
@@ -192,8 +240,6 @@ export interface Pacers {
 
 export const newPacers = (): Pacers => ({ conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS), turns: new Turns() });
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** Conversations served at once: enough to overlap one message's rendering and store writes with the next one's send. */
 export const LANES = 6;
 /** Claimed messages held in memory at most; more wait in the store, unclaimed, for another instance or the next round. */
@@ -214,7 +260,8 @@ export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = 
   for (;;) {
     const now = deps.clock();
     const room = HELD - held;
-    const batch = room > 0 ? await deps.store.outbox.claimDue(iso(now), iso(now + LEASE_MS), Math.min(BATCH, room), owner) : [];
+    const claiming = room > 0 && !deps.signal?.aborted;
+    const batch = claiming ? await deps.store.outbox.claimDue(iso(now), iso(now + LEASE_MS), Math.min(BATCH, room), owner) : [];
     for (const m of batch) {
       held += 1;
       const lane: Promise<void> = (lanes.get(m.conversationId) ?? Promise.resolve())
@@ -232,6 +279,7 @@ export async function drainOutbox(deps: SenderDeps, waitMs = 0, pacer: Pacers = 
       await Promise.race(lanes.values());
       continue;
     }
+    if (deps.signal?.aborted) return handled;
     const next = (await deps.store.outbox.list({ status: 'pending' })).map((m) => Date.parse(m.nextAttemptAt)).sort((a, b) => a - b)[0];
     if (next === undefined || next - now > waitMs) return handled;
     await restOf(deps)(Math.max(next - now, 10));

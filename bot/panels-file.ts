@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { PanelsConfig, Result } from '../scheduler/domain/types.js';
+import type { Result } from '../scheduler/domain/types.js';
 import { fail } from '../scheduler/domain/types.js';
-import { parsePanelsConfig } from '../scheduler/planning/panels-config.js';
+import { parsePanelsConfig, type ConfigWithReaders } from '../scheduler/planning/panels-config.js';
 
 /** Reads and validates the forces-and-panels file (YAML, or JSON by extension); a bad file is refused whole. */
-export async function readPanelsFile(path: string): Promise<Result<PanelsConfig>> {
+export async function readPanelsFile(path: string): Promise<Result<ConfigWithReaders>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');

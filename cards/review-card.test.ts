@@ -37,7 +37,9 @@ const national: Review = {
 };
 const panels = national.panels.map((p) => ({ id: p.panelId, name: p.panelName }));
 const model: ReviewCardModel = {
-  review: national, forceNames, exportUrl: `https://bot.example/reports/${'x'.repeat(250)}.csv`, chartUrl: `https://bot.example/reports/${'y'.repeat(260)}.png`, scopeChoices: scopeChoices(forces, panels), filterScope: 'all', months: 120, page: 3 };
+  review: national, forceNames, exportUrl: `https://bot.example/reports/${'x'.repeat(250)}.csv`, chartUrl: `https://bot.example/reports/${'y'.repeat(260)}.png`,
+  reportUrls: { pdf: `https://bot.example/reports/${'p'.repeat(250)}.pdf`, docx: `https://bot.example/reports/${'d'.repeat(250)}.docx` }, marking: 'OFFICIAL-SENSITIVE',
+  scopeChoices: scopeChoices(forces, panels), filterScope: 'all', months: 120, page: 3 };
 
 type Body = Array<Record<string, unknown>>;
 const bodyOf = (c: Record<string, unknown>) => c.body as Body;
@@ -188,6 +190,39 @@ describe('the review card', () => {
       expect(words(card).join('\n')).not.toMatch(/[A-Z]+_[A-Z_]+|force-\d|hampshire|devon-cornwall/);
     }
     expect(words(reviewCard(smallModel(small({ flags: [] }))))).toContain('No flags in this period.');
+  });
+});
+
+describe('the review card: marking and downloads (issue 19)', () => {
+  type Action = { type: string; title: string; url?: string };
+  const actionsOf = (c: Record<string, unknown>) => bodyOf(c).flatMap((e) => (e.actions as Action[] | undefined) ?? []);
+
+  it('carries the protective marking as a label above everything else', () => {
+    const card = reviewCard(model);
+    expect(bodyOf(card)[0]).toMatchObject({ type: 'TextBlock', text: 'OFFICIAL-SENSITIVE', weight: 'Bolder' });
+    expect(bodyOf(reviewCard({ ...model, marking: 'OFFICIAL' }))[0]).toMatchObject({ text: 'OFFICIAL' });
+  });
+
+  it('offers the report as PDF and as Word beside the CSV, each its own signed link, and says how long they work', () => {
+    const card = reviewCard(model);
+    const downloads = actionsOf(card).filter((a) => a.type === 'Action.OpenUrl');
+    expect(downloads.map((a) => [a.title, a.url])).toEqual([
+      ['Download report (PDF)', model.reportUrls!.pdf],
+      ['Download report (Word)', model.reportUrls!.docx],
+      ['Download CSV', model.exportUrl],
+    ]);
+    // In a row of their own: the paging row keeps its three buttons whatever is offered.
+    const rows = bodyOf(card).filter((e) => e.type === 'ActionSet').map((e) => (e.actions as Action[]).map((a) => a.title));
+    expect(rows).toContainEqual(['Update', 'Previous panels', 'Next panels']);
+    expect(words(card)).toContain('The report and CSV links work for 15 minutes and only for you. They hold panel, meeting and attendee facts only: never anything about a referred person.');
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardBytes(card)).toBeLessThan(28 * 1024);
+  });
+
+  it('offers no download outside a personal chat, and says where to ask', () => {
+    const card = reviewCard({ ...smallModel(), exportUrl: null, reportUrls: null, chartUrl: null });
+    expect(actionsOf(card).filter((a) => a.type === 'Action.OpenUrl')).toEqual([]);
+    expect(words(card)).toContain('The CSV export and report links are personal, so I give them only in our personal chat: type `review` there.');
   });
 });
 

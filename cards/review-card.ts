@@ -2,11 +2,14 @@ import { DateTime } from 'luxon';
 import { lastIncludedDay } from '../scheduler/domain/date-range.js';
 import { FLAG_CODES, type Flag } from '../scheduler/domain/flags.js';
 import { FLAG_WORDS } from '../scheduler/domain/flag-words.js';
+import { figureFacts } from '../scheduler/review/document/words.js';
 import { chartBuckets, chartTitle, spanLabel, type ChartBar } from '../scheduler/review/chart.js';
 import type { Comparison, MonthFigures, PanelReview, Review, ReviewFigures, TimetableKind } from '../scheduler/review/review.js';
 import { callout, card, facts, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';
+import type { PreviousSignoff } from '../scheduler/review/signoff.js';
+import { previousActions } from './signoff-card.js';
 
 export interface ReviewCardModel {
   review: Review;
@@ -14,8 +17,14 @@ export interface ReviewCardModel {
   forceNames: Record<string, string>;
   /** Where the CSV export of exactly this review can be fetched (signed, short-lived); null outside a personal chat. */
   exportUrl: string | null;
-  /** Where the chart of exactly this review can be fetched as PNG (signed, short-lived like the export); absent outside a personal chat. */
+  /** Where the chart of exactly this review can be fetched as PNG (signed and person-bound like the export, but lasting 30 days); absent outside a personal chat. */
   chartUrl?: string | null;
+  /** Where this review's document can be downloaded, as PDF and as Word (signed, short-lived, person-bound like the CSV); absent outside a personal chat. */
+  reportUrls?: { pdf: string; docx: string } | null;
+  /** PROTECTIVE_MARKING, shown as a label at the top of the card. */
+  marking?: string;
+  /** The scope's last review sign-off with its actions' state today, shown under the flags; none for a panel's or a mixed scope. */
+  previous?: PreviousSignoff | null;
   scopeChoices: Array<{ title: string; value: string }>;
   filterScope: string;
   months: number;
@@ -60,26 +69,13 @@ function comparison(label: string, c: Comparison, now: number | null): [string, 
   return [`${label} (${day(c.from)} to ${date(lastIncludedDay(c.to))})`, `${pct(then)}${points}: ${count(c.total.decisionMakerPresent)} of ${count(c.total.due)} due`];
 }
 
-/** The rest of the period's figures as facts, each in words. */
+/** The comparisons, then the rest of the period's figures as facts, each in words (as the review document lists them). */
 function totals(r: Review): CardElement {
   const f = r.total;
-  const reasons = Object.entries(f.cancelledByReason).sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${md(reason)}: ${count(n)}`).join('; ');
-  const perSlice = r.panels.length > 1 ? ' (each panel and force counted)' : '';
   return facts([
     ...(r.previous ? [comparison('Previous period', r.previous, f.decisionMakerShareOfDue)] : []),
     ...(r.lastYear ? [comparison('A year earlier', r.lastYear, f.decisionMakerShareOfDue)] : []),
-    ['Months met', `${count(f.monthsMet)} of ${count(f.monthsDue)} months met${perSlice}`],
-    ['Due (timetable, plus extra meetings held)', count(f.due)],
-    ['Held', count(f.held)],
-    ['Cancelled', f.cancelled ? `${count(f.cancelled)} (${reasons})` : '0'],
-    ['Did not take place', count(f.notHeld)],
-    ['Ended with nothing recorded', count(f.unrecorded)],
-    ['Police absent from a meeting held', count(f.policeAbsent)],
-    ["Held, the force's attendance not recorded", count(f.attendanceUnrecorded)],
-    ['Distinct police attendees', count(f.distinctAttendees)],
-    ['Extra meetings', count(f.extra)],
-    ['Moved', count(f.moved)],
-    ['Median days named ahead', f.medianNominationDays === null ? 'n/a' : String(f.medianNominationDays)],
+    ...figureFacts(f, r.panels.length > 1, md),
   ]);
 }
 
@@ -186,10 +182,27 @@ function controls(m: ReviewCardModel, panelCount: number): CardElement[] {
         go('Update', 0),
         ...(m.page > 0 ? [go('Previous panels', m.page - 1)] : []),
         ...(m.page + 1 < pages ? [go('Next panels', m.page + 1)] : []),
-        ...(m.exportUrl ? [{ type: 'Action.OpenUrl', title: 'Download CSV', url: m.exportUrl }] : []),
       ],
     },
+    ...downloads(m),
   ];
+}
+
+/** The report (PDF or Word) beside the CSV, in a row of their own so the paging buttons never spill into a menu. */
+function downloads(m: ReviewCardModel): CardElement[] {
+  const open = (title: string, url: string) => ({ type: 'Action.OpenUrl', title, url });
+  const actions = [
+    ...(m.reportUrls ? [open('Download report (PDF)', m.reportUrls.pdf), open('Download report (Word)', m.reportUrls.docx)] : []),
+    ...(m.exportUrl ? [open('Download CSV', m.exportUrl)] : []),
+  ];
+  return actions.length ? [{ type: 'ActionSet', spacing: 'Small', actions }] : [];
+}
+
+/** The links' small print: who they work for and how long, and that they never hold anything about a referred person. */
+function linkNote(m: ReviewCardModel): string {
+  if (!m.exportUrl) return 'The CSV export and report links are personal, so I give them only in our personal chat: type `review` there.';
+  const what = m.reportUrls ? 'The report and CSV links work' : 'The CSV link works';
+  return `${what} for 15 minutes and only for you. They hold panel, meeting and attendee facts only: never anything about a referred person.`;
 }
 
 /** The recommendation 7 review card: the headline, totals, a monthly chart, a page of panels, flags, filters and the export link. */
@@ -197,6 +210,7 @@ export function reviewCard(m: ReviewCardModel): Record<string, unknown> {
   const r = m.review;
   const forceName = (id: string) => m.forceNames[id] ?? id;
   return card([
+    ...(m.marking ? [text(md(m.marking), { weight: 'Bolder', size: 'Small', horizontalAlignment: 'Center', spacing: 'None' })] : []),
     text(`Recommendation 7 review: ${md(r.scope.label)}`, { weight: 'Bolder', size: 'Medium' }),
     text(`Meetings from ${day(r.from)} up to ${date(lastIncludedDay(r.to, r.now))}, as recorded by ${day(r.now)}.`, { isSubtle: true, spacing: 'None' }),
     ...(m.notice ? [callout('attention', md(m.notice))] : []),
@@ -205,12 +219,8 @@ export function reviewCard(m: ReviewCardModel): Record<string, unknown> {
     ...chart(r.months, m.chartUrl ?? null),
     ...panelTable(r, m.page, forceName),
     ...flagList(r, forceName),
+    ...(m.previous ? previousActions(m.previous, false) : []),
     ...controls(m, r.panels.length),
-    text(
-      m.exportUrl
-        ? 'The CSV link works for 15 minutes and only for you. It holds panel, meeting and attendee facts only: never anything about a referred person.'
-        : 'The CSV export link is personal, so I give it only in our personal chat: type `review` there.',
-      { size: 'Small', isSubtle: true },
-    ),
+    text(linkNote(m), { size: 'Small', isSubtle: true }),
   ]);
 }

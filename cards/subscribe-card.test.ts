@@ -30,4 +30,15 @@ describe('subscribe card', () => {
     expect(cardProblems(c)).toEqual([]);
     for (const card of [c, subscribeCard([link(1)], 3)]) expect(JSON.stringify(card)).not.toMatch(/[<>]/);
   });
+
+  it('says when a link replaced another, and how to rotate or revoke one, in words without angle brackets', () => {
+    const c = subscribeCard([{ ...link(1), replaced: true }, link(2)]);
+    expect(cardProblems(c)).toEqual([]);
+    const body = JSON.stringify(c);
+    expect(body.match(/the one it replaces no longer works/g)).toHaveLength(1);
+    expect(body).toContain('`subscribe rotate me`');
+    expect(body).toContain('Typing `subscribe` again shows the same links.');
+    expect(body).not.toMatch(/[<>]/);
+    expect(JSON.stringify(subscribeCard([link(1)]))).not.toContain('replaces');
+  });
 });

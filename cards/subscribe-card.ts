@@ -6,6 +6,8 @@ export interface SubscribeLink {
   webUrl: string;
   /** The same feed as webcal://, which desktop calendars open as a subscription. */
   webcalUrl: string;
+  /** A new link made by `subscribe rotate`: the one it replaces no longer works. */
+  replaced?: boolean;
 }
 
 /** A feed left off the card, by name, with what to type for its link alone (`subscribe cambs`). */
@@ -23,6 +25,7 @@ function feed(l: SubscribeLink): CardElement[] {
     text(md(l.title), { weight: 'Bolder', spacing: 'Medium' }),
     text(l.webUrl, { size: 'Small', fontType: 'Monospace' }),
     text(`[Open as a subscription (webcal)](${l.webcalUrl})`, { size: 'Small', spacing: 'None' }),
+    ...(l.replaced ? [text('A new link: the one it replaces no longer works, so calendars using that stop updating until they subscribe to this one.', { size: 'Small', spacing: 'None' })] : []),
   ];
 }
 
@@ -48,10 +51,11 @@ export function subscribeCard(links: SubscribeLink[], more: number | FeedHint[] 
     text(OUTLOOK_HINT, { isSubtle: true }),
     ...links.flatMap(feed),
     ...leftOff(more),
-    text('Each link is yours: anyone who has it sees that timetable (never case details). Type `subscribe revoke` to turn all of your links off.', {
-      size: 'Small',
-      isSubtle: true,
-      spacing: 'Medium',
-    }),
+    text(
+      'Each link is yours: anyone who has it sees that timetable (never case details). Typing `subscribe` again shows the same links. ' +
+        "If one was shared by mistake, type `subscribe rotate` and the feed's id (`subscribe rotate me` for your own meetings) for a new link that turns the old one off. " +
+        '`subscribe revoke` turns all of your links off; `subscribe revoke` and a feed\'s id, that one.',
+      { size: 'Small', isSubtle: true, spacing: 'Medium' },
+    ),
   ]);
 }

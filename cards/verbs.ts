@@ -30,6 +30,10 @@ export const VERBS = {
   openNomination: 'openNomination',
   /** The `link force` / `link panel` choice card: links this conversation to the chosen force or panel. */
   linkConversation: 'linkConversation',
+  /** The review sign-off card: records the sign-off (a force's when the data names one, else the national view). */
+  signOffReview: 'signOffReview',
+  /** An action agreed at a review sign-off, marked done. */
+  markActionDone: 'markActionDone',
 } as const;
 
 const id = z.string().min(1).max(200);
@@ -226,6 +230,47 @@ export const sendApologiesData = z.object({
   substitute: z.union([z.literal(''), z.string().trim().regex(PICKED_PERSON, 'choose the substitute from the list')]).default(''),
 });
 
+/** The most answers a sign-off card carries (scheduler/review/signoff-flags.ts MAX_ROWS is what it shows). */
+export const MAX_SIGNOFF_ROWS = 50;
+const LOCAL_DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** What a typed box may send: a string, bounded well above what the use case then allows, or nothing. */
+const box = (max: number) => z.preprocess((v) => (v === null ? undefined : v), z.string({ invalid_type_error: 'that card could not be read' }).max(4 * max, 'that card could not be read').optional());
+
+/**
+ * The sign-off card's press: the card's own data (the period, the force or none for the national view, the
+ * fingerprint of the flags its rows were made from, how many rows, its press id) and its inputs, `conclusion` and per
+ * row `decision_<n>`, `what_<n>`, `owner_<n>`, `due_<n>`. Only the shape is checked here; what each answer must hold
+ * is the use case's to say (scheduler/review/signoff.ts), all at once and in words.
+ */
+export const signOffData = z
+  .object({
+    forceId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    from: z.string().regex(LOCAL_DAY, 'that card could not be read (its period)'),
+    to: z.string().regex(LOCAL_DAY, 'that card could not be read (its period)'),
+    fingerprint: z.string().max(64),
+    rows: z.coerce.number().int().min(0).max(MAX_SIGNOFF_ROWS),
+    submissionId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+    conclusion: box(500),
+  })
+  .passthrough()
+  .transform((d, ctx) => {
+    const raw = d as Record<string, unknown>;
+    const read = (key: string, max: number) => {
+      const r = box(max).safeParse(raw[key]);
+      if (!r.success) ctx.addIssue({ code: 'custom', message: 'that card could not be read', path: [key] });
+      return r.success ? r.data : undefined;
+    };
+    const answers = Array.from({ length: d.rows }, (_, n) => ({ decision: read(`decision_${n}`, 20), what: read(`what_${n}`, 300), owner: read(`owner_${n}`, 120), due: read(`due_${n}`, 20) }));
+    return { forceId: d.forceId, from: d.from, to: d.to, fingerprint: d.fingerprint, submissionId: d.submissionId, conclusion: d.conclusion ?? '', answers };
+  });
+export type SignOffData = z.infer<typeof signOffData>;
+
+/** "Mark done" on an action agreed at a sign-off: the action, and the force whose sign-off it is (none: national). */
+export const markActionDoneData = z.object({
+  actionId: z.string().regex(/^[A-Za-z0-9-]{8,64}\.\d{1,5}$/, 'that card could not be read'),
+  forceId: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+});
+
 /** Each verb's data schema, so every verb has one and tests can build well-formed data for any of them. */
 export const VERB_DATA = {
   nominate: nominateData,
@@ -243,4 +288,6 @@ export const VERB_DATA = {
   openChairCard: openChairCardData,
   openNomination: cardRef,
   linkConversation: linkData,
+  signOffReview: signOffData,
+  markActionDone: markActionDoneData,
 } satisfies Record<keyof typeof VERBS, z.ZodTypeAny>;

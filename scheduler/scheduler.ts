@@ -13,6 +13,13 @@ export interface SchedulerDeps {
   log: Log;
   /** Asked before each timed pass; false skips it (another process schedules on this SQLite file). */
   mayRun?: () => boolean | Promise<boolean>;
+  /** Told of each job run (the shell counts and times them for its metrics); the scheduler itself keeps no clock. */
+  observer?: JobObserver;
+}
+
+/** Watches job runs: `started` is called as a job starts and returns what to call with its outcome when it ends. */
+export interface JobObserver {
+  started(job: string): (outcome: 'ok' | 'failed') => void;
 }
 
 /** Runs every due job once for `now`, one after another; a failing job is logged and does not stop the others. */
@@ -20,11 +27,14 @@ export async function runDueJobs(deps: SchedulerDeps, lastRuns: Map<string, stri
   const ran: string[] = [];
   for (const job of deps.jobs) {
     if (!job.due(now, lastRuns.get(job.name) ?? null)) continue;
+    const ended = deps.observer?.started(job.name);
     try {
       await job.run(now);
+      ended?.('ok');
       lastRuns.set(job.name, now);
       ran.push(job.name);
     } catch (err) {
+      ended?.('failed');
       deps.log.error({ err, job: job.name }, 'scheduler job failed; it will be retried on the next pass');
     }
   }

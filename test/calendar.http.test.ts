@@ -144,6 +144,51 @@ describe('calendar subscriptions, over real HTTP', () => {
     expect(mine.map((e) => e.uid)).toEqual([`${JULY}@channel-panel-bot`]);
   });
 
+  it('shows the same links when asked again, replaces one on `subscribe rotate`, and revokes one feed alone', async () => {
+    const { links } = await subscribe(GARETH);
+    expect((await subscribe(GARETH)).links).toEqual(links);
+    const southampton = links.get('Southampton Channel panel')!.web;
+    const rotated = await subscribe(GARETH, 'subscribe rotate southampton');
+    expect([...rotated.links.keys()]).toEqual(['Southampton Channel panel']);
+    expect(cardProblems(rotated.card)).toEqual([]);
+    expect(JSON.stringify(rotated.card)).toContain('the one it replaces no longer works');
+    const replacement = rotated.links.get('Southampton Channel panel')!.web;
+    expect(replacement).not.toBe(southampton);
+    expect((await get(southampton)).status).toBe(404);
+    expect((await get(replacement)).status).toBe(200);
+    expect((await subscribe(GARETH)).links.get('Southampton Channel panel')!.web).toBe(replacement);
+
+    expect((await say(GARETH, 'subscribe revoke portsmouth')).text).toBe('Revoked 1 calendar link for `portsmouth`: calendars using it stop updating. Type `subscribe portsmouth` for a new link.');
+    expect((await get(links.get('Portsmouth Channel panel')!.web)).status).toBe(404);
+    expect((await get(links.get('Hampshire Channel panel')!.web)).status).toBe(200);
+    expect((await say(GARETH, 'subscribe revoke portsmouth')).text).toBe('You have no calendar links for `portsmouth` to revoke.');
+    // `hampshire` names both the force's feed and the panel's: both go.
+    expect((await say(GARETH, 'subscribe revoke hampshire')).text).toMatch(/^Revoked 2 calendar links for `hampshire`/);
+  });
+
+  it('refuses a rotation it cannot do, changing nothing, and never posts a link outside a personal chat', async () => {
+    const { links } = await subscribe(GARETH);
+    expect((await say(GARETH, 'subscribe rotate')).text).toMatch(/^Type `subscribe rotate` and the feed's id/);
+    expect((await say(GARETH, 'subscribe rotate nosuch')).text).toMatch(/no feed "nosuch" that you may see/);
+    expect((await say(KIERAN, 'subscribe rotate southampton')).text).toMatch(/no feed "southampton" that you may see/);
+    const before = connector.posts().length;
+    await post(channelMessage(connector.url, GARETH, 'subscribe rotate southampton'));
+    await until(() => connector.posts().length > before, 'the reply in the Teams channel');
+    expect(connector.posts().at(-1)!.body.text).toMatch(/only give them in our personal chat/);
+    expect((await subscribe(GARETH)).links).toEqual(links);
+    for (const { web } of links.values()) expect((await get(web)).status).toBe(200);
+  });
+
+  it('keeps a link issued before links could be shown again working beside the one `subscribe` now shows', async () => {
+    const legacy = newToken();
+    await bot.store.feeds.save({ hash: tokenHash(legacy), owner: GARETH.aadObjectId, scope: { kind: 'panel', id: 'southampton' }, createdAt: NOW, revokedAt: null });
+    const shown = (await subscribe(GARETH)).links.get('Southampton Channel panel')!.web;
+    expect(shown).not.toContain(legacy);
+    expect((await fetch(`${bot.url}/calendar/${legacy}.ics`)).status).toBe(200);
+    expect((await get(shown)).status).toBe(200);
+    expect((await subscribe(GARETH)).links.get('Southampton Channel panel')!.web).toBe(shown);
+  });
+
   it('answers 429 past the per-link rate, without slowing other links', async () => {
     const { links } = await subscribe(GARETH);
     const link = links.get('Southampton Channel panel')!.web;

@@ -59,6 +59,7 @@ function wellFormed(meetingId: string, forceId: string, panelId: string): Record
     reason: 'other', note: 'room unavailable', step: 'confirm', view: 'cancel', scope: 'force',
     newDate: '2027-06-09', newTime: '10:00', extraDate: '2027-06-10', extraTime: '10:00',
     filterScope: `force:${forceId}`, filterFrom: '2027-01-01', filterTo: '2027-06-30', filterMonths: '12', page: '0', direction: 'older',
+    from: '2027-01-01', to: '2027-03-31', fingerprint: 'f', rows: '0', submissionId: 'c0ffee00-0000-4000-8000-000000000001', actionId: '5b7e0a52-3c1d-4f7e-9a0b-2f4c6d8e1a3b.0',
   };
 }
 

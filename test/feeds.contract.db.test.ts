@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Force, Meeting, Nomination, Panel } from '../scheduler/domain/types.js';
-import type { FeedToken } from '../scheduler/store/store.js';
+import type { Attendance, Force, Meeting, Nomination, Panel } from '../scheduler/domain/types.js';
+import type { FeedToken, SeenMeeting } from '../scheduler/store/store.js';
 import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const AT = '2027-03-10T09:00:00.000Z';
@@ -20,7 +20,14 @@ const nomination = (meetingId: string, aadObjectId: string, version = 1): Nomina
   meetingId, forceId: 'cambs', aadObjectId, name: 'Tom Whitfield', role: 'DI', decisionMaker: true, nominatedBy: owner, nominatedAt: AT, version,
 });
 const token = (hash: string, extra: Partial<FeedToken> = {}): FeedToken => ({
-  hash, owner, scope: { kind: 'panel', id: 'a' }, createdAt: AT, revokedAt: null, ...extra,
+  hash, owner, scope: { kind: 'panel', id: 'a' }, createdAt: AT, revokedAt: null, seed: null, seenSerial: 0, ...extra,
+});
+const attendance = (meetingId: string, version: number): Attendance => ({
+  meetingId, forceId: 'cambs', outcome: 'absent', attendees: [], source: 'chair', forceConfirmation: 'not-needed', confirmedBy: null, confirmedAt: null,
+  recordedBy: owner, recordedAt: AT, version,
+});
+const seenRow = (meetingId: string, sequence: number, extra: Partial<SeenMeeting> = {}): SeenMeeting => ({
+  meetingId, panelId: 'a', panelName: 'a panel', start: '2027-04-13T10:00:00.000Z', end: '2027-04-13T12:00:00.000Z', sequence, fingerprint: `f${sequence}`, gone: null, ...extra,
 });
 
 describe.each(STORE_KINDS)('feed repository contract on %s', (kind) => {
@@ -70,6 +77,11 @@ describe.each(STORE_KINDS)('feed repository contract on %s', (kind) => {
     await t.store.directory.savePanel({ ...panel('b', ['cambs']), retired: true }, AT);
     expect(await t.store.feeds.forcePanels('cambs')).toEqual(['a']);
     expect(await t.store.feeds.forcePanels('nope')).toEqual([]);
+    // With a bound, panels retired at or after it stay: their feeds show what is left of them cancelled.
+    expect(await t.store.feeds.forcePanels('cambs', '2027-03-01T00:00:00.000Z')).toEqual(['a', 'b']);
+    expect(await t.store.feeds.forcePanels('cambs', LATER)).toEqual(['a']);
+    expect(await t.store.feeds.retiredAt('panel', ['a', 'b', 'nope'])).toEqual(new Map([['b', AT]]));
+    expect(await t.store.feeds.retiredAt('force', ['cambs'])).toEqual(new Map());
   });
 
   it('gives the same stamp while nothing changes, and a new one for each change to a feed', async () => {
@@ -90,6 +102,10 @@ describe.each(STORE_KINDS)('feed repository contract on %s', (kind) => {
     expect((await changed()).lastModified).toBe(AT);
     await t.store.nominations.save({ ...nomination('a.2', owner, 2), nominatedAt: LATER });
     expect((await changed()).lastModified).toBe(LATER);
+    await t.store.chairs.saveAttendance(attendance('a.2', 1));
+    await changed();
+    await t.store.feeds.bury(['a.2'], 'timetable-changed', LATER);
+    await changed();
     await t.store.meetings.deleteMany(['a.1']);
     await changed();
   });
@@ -100,5 +116,86 @@ describe.each(STORE_KINDS)('feed repository contract on %s', (kind) => {
     expect(await t.store.feeds.stamp(['a'])).toEqual(before);
     expect((await t.store.feeds.stamp(['a', 'b'])).lastModified).toBe(LATER);
     expect(await t.store.feeds.stamp([])).toEqual({ key: 'none', lastModified: null });
+  });
+
+  describe('links that can be shown again', () => {
+    it('keeps one live seeded link per owner and scope, beside any older unseeded one', async () => {
+      expect(await t.store.feeds.save(token('legacy'))).toBe(true);
+      expect(await t.store.feeds.save(token('s1', { seed: 'seed-1' }))).toBe(true);
+      expect(await t.store.feeds.save(token('s2', { seed: 'seed-2' }))).toBe(false);
+      expect(await t.store.feeds.byHash('s2')).toBeNull();
+      expect(await t.store.feeds.save(token('s3', { seed: 'seed-3', scope: { kind: 'force', id: 'cambs' } }))).toBe(true);
+      expect(await t.store.feeds.save(token('s4', { seed: 'seed-4', owner: other }))).toBe(true);
+      expect((await t.store.feeds.liveLink(owner, { kind: 'panel', id: 'a' }))?.hash).toBe('s1');
+      expect(await t.store.feeds.revokeScopes(owner, [{ kind: 'panel', id: 'a' }], LATER)).toBe(2);
+      expect(await t.store.feeds.liveLink(owner, { kind: 'panel', id: 'a' })).toBeNull();
+      expect((await t.store.feeds.byHash('s3'))?.revokedAt).toBeNull();
+      expect(await t.store.feeds.save(token('s5', { seed: 'seed-5' }))).toBe(true);
+    });
+
+    it('derives a link token from its seed with the deployment key: the same each time, different for each seed', () => {
+      const a = t.store.feeds.token('seed-1');
+      expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(t.store.feeds.token('seed-1')).toBe(a);
+      expect(t.store.feeds.token('seed-2')).not.toBe(a);
+      expect(a).not.toContain('seed');
+    });
+  });
+
+  describe('revisions and removals', () => {
+    it('adds the meeting\'s, its nominations\' and its attendance records\' versions; unknown meetings are absent', async () => {
+      await t.store.nominations.save(nomination('a.1', other, 2));
+      await t.store.chairs.saveAttendance(attendance('a.1', 3));
+      const r = await t.store.feeds.revisions(['a.1', 'a.2', 'nope']);
+      expect(r).toEqual(new Map([['a.1', { revision: 6, removed: null }], ['a.2', { revision: 1, removed: null }]]));
+    });
+
+    it('keeps a removed meeting\'s revision and reason, and counts on from it when the meeting comes back', async () => {
+      await t.store.meetings.update({ ...meeting('a.2', 'a', '2027-05-11T10:00:00.000Z'), version: 4 }, AT);
+      await t.store.feeds.bury(['a.2'], 'timetable-changed', LATER);
+      // Should the row survive the delete (someone acted on it meanwhile), its revision has only risen.
+      expect((await t.store.feeds.revisions(['a.2'])).get('a.2')!.revision).toBeGreaterThan(4);
+      await t.store.meetings.deleteIfPlain(['a.2']);
+      expect((await t.store.feeds.revisions(['a.2'])).get('a.2')).toEqual({ revision: 5, removed: 'timetable-changed' });
+      await t.store.meetings.insertMany([meeting('a.2', 'a', '2027-05-11T10:00:00.000Z')], LATER);
+      expect((await t.store.feeds.revisions(['a.2'])).get('a.2')).toEqual({ revision: 6, removed: null });
+      await t.store.feeds.bury(['a.2'], 'panel-retired', LATER);
+      await t.store.meetings.deleteIfPlain(['a.2']);
+      expect((await t.store.feeds.revisions(['a.2'])).get('a.2')).toEqual({ revision: 7, removed: 'panel-retired' });
+    });
+
+    it('forgets only removals of meetings no longer stored that started before the bound', async () => {
+      await t.store.feeds.bury(['a.1', 'a.2'], 'timetable-changed', LATER);
+      await t.store.meetings.deleteMany(['a.1']);
+      expect(await t.store.feeds.pruneTombstones('2027-04-20T00:00:00.000Z')).toBe(1);
+      expect(await t.store.feeds.revisions(['a.1'])).toEqual(new Map());
+      expect((await t.store.feeds.revisions(['a.2'])).get('a.2')?.revision).toBe(3);
+    });
+  });
+
+  describe('what a link has seen', () => {
+    it('replaces what it saw, never lowers a SEQUENCE, drops what it is told to, and moves the serial only on a change', async () => {
+      await t.store.feeds.save(token('h1'));
+      expect(await t.store.feeds.remember('h1', [seenRow('a.1', 3), seenRow('old', 1, { start: '2026-01-01T10:00:00.000Z' })], [])).toBe(1);
+      expect(await t.store.feeds.remember('h1', [seenRow('a.1', 4, { gone: 'not-shown' })], ['old'])).toBe(2);
+      expect(await t.store.feeds.seen('h1')).toEqual([seenRow('a.1', 4, { gone: 'not-shown' })]);
+      // A fetch that read an older state, racing: it records nothing lower.
+      expect(await t.store.feeds.remember('h1', [seenRow('a.1', 2)], [])).toBe(3);
+      expect((await t.store.feeds.seen('h1'))[0]!.sequence).toBe(4);
+      expect(await t.store.feeds.remember('h1', [], [])).toBe(3);
+      expect((await t.store.feeds.byHash('h1'))?.seenSerial).toBe(3);
+    });
+
+    it('forgets what a link saw when it is revoked or deleted', async () => {
+      for (const h of ['h1', 'h2']) await t.store.feeds.save(token(h, { scope: { kind: h === 'h1' ? 'panel' : 'force', id: h === 'h1' ? 'a' : 'cambs' } }));
+      await t.store.feeds.remember('h1', [seenRow('a.1', 1)], []);
+      await t.store.feeds.remember('h2', [seenRow('a.1', 1)], []);
+      await t.store.feeds.revokeScopes(owner, [{ kind: 'panel', id: 'a' }], LATER);
+      expect(await t.store.feeds.seen('h1')).toEqual([]);
+      expect(await t.store.feeds.seen('h2')).toHaveLength(1);
+      await t.store.retention.deleteIdleFeedTokens('2030-01-01T00:00:00.000Z');
+      expect(await t.store.feeds.byHash('h2')).toBeNull();
+      expect(await t.store.feeds.seen('h2')).toEqual([]);
+    });
   });
 });

@@ -217,7 +217,7 @@ describe.each(STORE_KINDS)('retention on %s', (kind) => {
   });
 
   it('keeps a calendar link whose feed was fetched within the year', async () => {
-    const { offers } = must(await issueFeeds(s(), GARETH.aadObjectId, '2024-01-10T08:00:00.000Z', { only: 'southampton', max: 1 }));
+    const { offers } = must(await issueFeeds(s(), GARETH.aadObjectId, '2024-01-10T08:00:00.000Z', { only: 'portsmouth', max: 1 }));
     const unused = must(await issueFeeds(s(), GARETH.aadObjectId, '2024-01-10T08:00:00.000Z', { only: 'southampton', max: 1 })).offers;
     expect(await resolveFeed(s(), offers[0]!.token, '2025-11-01T08:00:00.000Z')).not.toBeNull();
     await run();

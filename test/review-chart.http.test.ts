@@ -9,9 +9,11 @@ import { cardAction, channelMessage, DAWN, GARETH, NADIA, personalMessage, TENAN
 import { startTestBot, type TestBot } from './support/test-bot.js';
 import { cardBytes, cardProblems } from './support/validate-card.js';
 import { until } from './support/wait.js';
+import { CHART_TTL_MS } from '../scheduler/review/report-links.js';
 
 const REVIEW_AT = '2026-07-01T09:00:00.000Z';
-const LINK_LIFE_MS = 15 * 60_000;
+// Chart links outlive the CSV's 15 minutes, so the picture stays in the chat's history.
+const LINK_LIFE_MS = CHART_TTL_MS;
 const at = (ms: number) => new Date(Date.parse(REVIEW_AT) + ms).toISOString();
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -30,7 +32,7 @@ describe('the review chart, over real HTTP', () => {
   };
   const local = (url: string) => url.replace('http://127.0.0.1:3978', bot.url);
   const imageOf = (card: any) => card.body.find((e: any) => e.type === 'Image');
-  const csvUrl = (card: any): string => card.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.type === 'Action.OpenUrl').url;
+  const csvUrl = (card: any): string => card.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.type === 'Action.OpenUrl' && a.url.endsWith('.csv')).url;
 
   beforeEach(async () => {
     now = '2026-01-01T08:00:00.000Z';

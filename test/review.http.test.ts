@@ -63,7 +63,7 @@ describe('attendance history and the review, over real HTTP', () => {
     return { text: reply.text as string | undefined, card: reply.attachments?.[0]?.content };
   };
   const exportUrl = (card: any): string =>
-    card.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.type === 'Action.OpenUrl').url.replace('http://127.0.0.1:3978', bot.url);
+    card.body.flatMap((e: any) => e.actions ?? []).find((a: any) => a.type === 'Action.OpenUrl' && a.url.endsWith('.csv')).url.replace('http://127.0.0.1:3978', bot.url);
 
   beforeEach(async () => {
     now = '2026-01-01T08:00:00.000Z';
@@ -113,6 +113,23 @@ describe('attendance history and the review, over real HTTP', () => {
     expect(parseCsv(out.join('\n'))).toEqual(rows);
   });
 
+  it('gives the review document as PDF and Word at signed links named with the marking; a CSV link opens no document', async () => {
+    const { card } = await ask(GARETH, 'review');
+    const urls = card.body.flatMap((e: any) => e.actions ?? []).filter((a: any) => a.type === 'Action.OpenUrl').map((a: any) => [a.title, a.url.replace('http://127.0.0.1:3978', bot.url)]);
+    expect(urls.map(([title]: string[]) => title)).toEqual(['Download report (PDF)', 'Download report (Word)', 'Download CSV']);
+    expect(JSON.stringify(card)).toContain('"text":"OFFICIAL-SENSITIVE"');
+    const pdf = await fetch(urls[0][1]);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; filename="OFFICIAL-SENSITIVE review hampshire [0-9-]+ to [0-9-]+\.pdf"/);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const docx = await fetch(urls[1][1]);
+    expect(docx.status).toBe(200);
+    expect(Buffer.from(await docx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect((await fetch(urls[2][1].replace(/\.csv$/, '.pdf'))).status).toBe(404);
+    expect((await fetch(urls[0][1].replace(/\.pdf$/, '.docx'))).status).toBe(404);
+  });
+
   it('reads an end date as Teams does: `--to DATE` includes that whole day', async () => {
     // Portsmouth meets on 25 June 2026 (last Thursday): an exclusive `--to 2026-06-25` would drop it.
     for (const to of ['2026-06-25', '2026-06-30']) {
@@ -147,9 +164,10 @@ describe('attendance history and the review, over real HTTP', () => {
   });
 
   it('refuses a force lead asking for another force (not an empty report), and a stranger', async () => {
+    // Typed, another force's id reads as one naming nothing: what he may see instead (test/mistyped-ids.http.test.ts).
     const other = await ask(GARETH, 'review cambs');
     expect(other.card).toBeUndefined();
-    expect(other.text).toBe(VIEW_POLICIES.command.refusal);
+    expect(other.text).toMatch(/^There is no force or panel "cambs"\. You can see: /);
     expect(other.text).not.toContain('Cambridgeshire');
     const pressed = await post(cardAction(connector.url, GARETH, 'reviewView', { filterScope: 'force:cambs', filterMonths: '12', page: 0 }));
     expect(pressed.body.value).toBe(VIEW_POLICIES.card.refusal);

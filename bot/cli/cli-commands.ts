@@ -105,6 +105,7 @@ export const cliCommands: Record<string, Command> = {
   'audit checkpoint': guarded(lazy(async () => (await import('./cli-checkpoint.js')).auditCheckpointCommand)),
   'audit seal': guarded(lazy(async () => (await import('./cli-audit.js')).auditSealCommand)),
   review: guarded(lazy(async () => (await import('./cli-review.js')).reviewCommand)),
+  'review signoff': guarded(lazy(async () => (await import('./cli-signoff.js')).signoffCommand)),
   flags: guarded(lazy(async () => (await import('./cli-flags.js')).flagsCommand)),
   'import attendance': guarded(lazy(async () => (await import('./cli-import.js')).importAttendanceCommand)),
   'redact note': guarded(lazy(async () => (await import('./cli-redact.js')).redactNoteCommand)),

@@ -1,13 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, constants, link, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { lastIncludedDay } from '../../scheduler/domain/date-range.js';
 import { localDate } from '../../scheduler/domain/timetable.js';
 import { reviewCsv, reviewRows } from '../../scheduler/review/review-csv.js';
 import { absences, reviewJson, summaryCsv } from '../../scheduler/review/review-outputs.js';
 import { loadReview, OPERATOR, type ReviewRequest } from '../../scheduler/review/review-query.js';
 import type { Review, ReviewFigures } from '../../scheduler/review/review.js';
+import { DOCUMENT_FORMATS, makeReviewDocument, LATEST_SIGNOFF, type DocumentFormat, type PreviousActionsLookup } from '../../scheduler/review/document/produce.js';
+import type { Store } from '../../scheduler/store/store.js';
+import { auditKeyFor } from '../audit-key.js';
 import type { AppConfig } from '../config.js';
 import { BadArgument, nowFrom, parseBounds, refuse, withStore, type CliIo, type Values } from './io.js';
 
-const FORMATS = ['text', 'csv', 'summary-csv', 'json'] as const;
+const FORMATS = ['text', 'csv', 'summary-csv', 'json', ...DOCUMENT_FORMATS] as const;
 
 /**
  * The force, panel and period asked for. `--from` and `--to` read as in every command (`--to` includes its whole
@@ -60,13 +66,81 @@ export function reviewText(r: Review): string {
   ].join('\n');
 }
 
-/** `panel-bot review`: the operator's national view (or narrowed by force, panel and period) as text, CSV or JSON. */
-export async function reviewCommand(values: Values, config: Readonly<AppConfig>, io: CliIo): Promise<number> {
+const isDocument = (format: string): format is DocumentFormat => (DOCUMENT_FORMATS as readonly string[]).includes(format);
+
+/**
+ * Writes a file whole or not at all, and never over one that exists: a board document is evidence, so an earlier one
+ * is never silently replaced. The bytes go to a temporary file beside the target first; a hard link then gives it its
+ * name only if the name is free (atomic where the file system has hard links; elsewhere an exclusive copy).
+ */
+export async function writeNewFile(path: string, bytes: Uint8Array): Promise<'written' | 'exists'> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, bytes, { flag: 'wx' });
+    await link(temp, path);
+    return 'written';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return 'exists';
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw err;
+    try {
+      await copyFile(temp, path, constants.COPYFILE_EXCL);
+      return 'written';
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+      // A copy that failed part-way (a full disk) leaves no half file under the name.
+      await unlink(path).catch(() => undefined);
+      throw e;
+    }
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** What `review` needs besides the store: where the previous sign-off comes from (the latest for the scope; a test may stub it). */
+export interface ReviewCommandDeps {
+  previousActions: PreviousActionsLookup;
+}
+
+/** `--format docx|pdf --out FILE`: the document, made as the operator at `now`, written to a new file. */
+async function writeDocument(store: Store, config: Readonly<AppConfig>, io: CliIo, req: ReviewRequest, format: DocumentFormat, out: string, now: string, deps: ReviewCommandDeps): Promise<number> {
+  const docDeps = { store, auditKey: auditKeyFor(config, null), marking: config.protectiveMarking, previousActions: deps.previousActions };
+  const made = await makeReviewDocument(docDeps, OPERATOR, req, format, now);
+  if (!made.ok) return refuse(io, made.error.message);
+  let written: Awaited<ReturnType<typeof writeNewFile>>;
+  try {
+    written = await writeNewFile(out, made.value.bytes);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code) throw err;
+    return refuse(io, `cannot write ${out} (${code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : code}); nothing was written`);
+  }
+  if (written === 'exists') return refuse(io, `${out} already exists: give another --out, or move that file away first (a document is never overwritten)`);
+  io.out(`wrote ${out} (${format}, ${made.value.bytes.length} bytes, marked ${config.protectiveMarking})`);
+  return 0;
+}
+
+/** The format asked for, and `--out` only where a document is asked for (and always then). */
+function formatOf(values: Values): { format: (typeof FORMATS)[number]; out: string | null } {
   const format = (values.format ?? 'text') as string;
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new BadArgument(`--format must be one of ${FORMATS.join(', ')}`);
+  const out = typeof values.out === 'string' ? values.out : null;
+  if (isDocument(format) && !out) throw new BadArgument(`--format ${format} needs --out FILE: a document is written to a file, never to the terminal`);
+  if (!isDocument(format) && out !== null) throw new BadArgument(`--out is for --format docx or pdf; --format ${format} prints to stdout`);
+  if (out !== null && !out.trim()) throw new BadArgument('--out needs a file name');
+  return { format: format as (typeof FORMATS)[number], out };
+}
+
+/**
+ * `panel-bot review`: the operator's national view (or narrowed by force, panel and period) as text, CSV or JSON on
+ * stdout, or as a Word or PDF document written to `--out`.
+ */
+export async function reviewCommand(values: Values, config: Readonly<AppConfig>, io: CliIo, deps: ReviewCommandDeps = { previousActions: LATEST_SIGNOFF }): Promise<number> {
+  const { format, out } = formatOf(values);
   const now = nowFrom(values);
   const req = request(values, now);
   return withStore(config, async (store) => {
+    if (isDocument(format)) return writeDocument(store, config, io, req, format, out!, now, deps);
     const r = await loadReview(store, OPERATOR, req, now);
     if (!r.ok) return refuse(io, r.error.message);
     if (format === 'csv') io.out(reviewCsv(reviewRows(r.value.input)).trimEnd());

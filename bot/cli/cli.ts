@@ -3,6 +3,7 @@ import { cliCommands } from './cli-commands.js';
 import { IMPORT_OPTIONS } from './cli-import.js';
 import { REDACT_OPTIONS } from './cli-redact.js';
 import { PURGE_OPTIONS, PURGE_USAGE } from './cli-purge.js';
+import { SIGNOFF_OPTIONS, SIGNOFF_USAGE } from './cli-signoff.js';
 import { loadConfigOr, runMain, type CliIo } from './io.js';
 
 export const USAGE = `usage: panel-bot <command> [options]
@@ -12,8 +13,9 @@ commands:
   schedule [--panel ID] [--force ID] [--from P] [--to P] [--json]
                                         list meetings with status, nominee and flags
   tick [--now ISO-8601]                 run every scheduler job due at that instant once, send, and exit
-  review [--force ID] [--panel ID] [--from P] [--to P] [--format text|csv|summary-csv|json] [--now ISO-8601]
+  review [--force ID] [--panel ID] [--from P] [--to P] [--format text|csv|summary-csv|json|docx|pdf] [--out FILE] [--now ISO-8601]
                                         the recommendation 7 attendance review (default: last 12 months)
+${SIGNOFF_USAGE}
   flags [--force ID] [--panel ID] [--from P] [--to P] [--json] [--now ISO-8601]
                                         the open compliance flags in scope, in plain words
   audit verify [--head SEQ:HASH]        check the audit log's keyed chain end to end and against the state tables;
@@ -49,6 +51,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     from: { type: 'string' },
     to: { type: 'string' },
     format: { type: 'string' },
+    out: { type: 'string' },
     now: { type: 'string' },
   },
   flags: {
@@ -59,6 +62,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
     json: { type: 'boolean' },
     now: { type: 'string' },
   },
+  'review signoff': SIGNOFF_OPTIONS,
   'audit verify': { head: { type: 'string' } },
   'audit checkpoint': { now: { type: 'string' } },
   'audit seal': { 'legacy-head': { type: 'string' } },
@@ -70,12 +74,16 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
 /** Commands named by two words (`audit verify`, `redact note`). */
 const TWO_WORDS = ['audit', 'import', 'redact'];
 
+/** The command argv names: two words for `audit verify` and the like, and `review signoff`; else the first. */
+const commandName = (argv: string[]): string =>
+  TWO_WORDS.includes(argv[0] ?? '') || (argv[0] === 'review' && argv[1] === 'signoff') ? `${argv[0]} ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
+
 /** Commands that take one positional argument, and the name its value goes by. */
 const POSITIONAL: Record<string, string> = { 'import attendance': 'file', 'redact note': 'meetingId' };
 
 /** Splits argv into a known command and its validated options; throws UsageError on anything else. */
 export function parseCommand(argv: string[]): { command: string; values: Record<string, string | boolean | undefined> } {
-  const command = TWO_WORDS.includes(argv[0] ?? '') ? `${argv[0]} ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
+  const command = commandName(argv);
   const rest = argv.slice(command.split(' ').length);
   const options = OPTIONS[command];
   if (!options) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
@@ -95,7 +103,7 @@ export function parseCommand(argv: string[]): { command: string; values: Record<
  */
 export function commandHelp(argv: string[]): string | null {
   if (!argv.includes('--help') && !argv.includes('-h')) return null;
-  const command = TWO_WORDS.includes(argv[0] ?? '') ? `${argv[0]} ${argv[1] ?? ''}`.trim() : (argv[0] ?? '');
+  const command = commandName(argv);
   if (!OPTIONS[command] || OPTIONS[command]?.help) return null;
   const [, rest = ''] = USAGE.split('\ncommands:\n');
   const [commands = '', ...notes] = rest.split('\n\n');

@@ -1,6 +1,9 @@
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { subscribeCard, type SubscribeLink } from '../../cards/subscribe-card.js';
-import { buildFeed, feedVersion, issueFeeds, resolveFeed, revokeFeeds, type FeedOffer, type FeedVersion } from '../../scheduler/calendar/feed-tokens.js';
+import { buildFeed, feedVersion, type FeedVersion } from '../../scheduler/calendar/feed-build.js';
+import { resolveFeed } from '../../scheduler/calendar/feed-targets.js';
+import { issueFeeds, revokeFeeds, rotateFeeds, type FeedOffer } from '../../scheduler/calendar/feed-tokens.js';
 import type { AppConfig } from '../config.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http.js';
 import { RateLimiter } from '../rate-limit.js';
@@ -28,24 +31,46 @@ export function botLink(config: CalendarConfig): string {
 /** The https (or, locally, http) and webcal forms of a feed's address. */
 export function feedLinks(offer: FeedOffer, publicBaseUrl: string): SubscribeLink {
   const webUrl = `${publicBaseUrl}/calendar/${offer.token}.ics`;
-  return { title: offer.title, webUrl, webcalUrl: webUrl.replace(/^https?:\/\//, 'webcal://') };
+  return { title: offer.title, webUrl, webcalUrl: webUrl.replace(/^https?:\/\//, 'webcal://'), replaced: offer.issued === 'replacement' };
 }
 
 const PERSONAL_ONLY = 'Calendar links are personal (anyone who has one sees that timetable), so I only give them in our personal chat: open a chat with me and type `subscribe` there.';
+const ROTATE_USAGE = "Type `subscribe rotate` and the feed's id, for example `subscribe rotate me` for your own meetings: that feed gets a new link, and its old one stops working.";
 
 /** Anyone may ask: the use case offers only the feeds the person may see, and names nothing else. */
 export const SUBSCRIBE_POLICY: Policy = { claim: () => ({ kind: 'anyone' }), refusal: '' };
 
-/** `subscribe`, `subscribe <panel|force|me>` and `subscribe revoke`. */
+const SCOPE = '(?:\\s+([a-z0-9-]{1,64}))?\\s*$';
+// Registered in this order: the first pattern that matches a message handles it, and `subscribe <id>` would match the others.
+const REVOKE = new RegExp(`^\\s*subscribe\\s+revoke${SCOPE}`, 'i');
+const ROTATE = new RegExp(`^\\s*subscribe\\s+rotate${SCOPE}`, 'i');
+const SUBSCRIBE = new RegExp(`^\\s*subscribe${SCOPE}`, 'i');
+
+const plural = (n: number) => `${n} calendar link${n === 1 ? '' : 's'}`;
+
+/** `subscribe`, `subscribe <panel|force|me>`, `subscribe rotate <panel|force|me>` and `subscribe revoke [panel|force|me]`. */
 export function registerCalendarRoutes(app: TeamsApp, { store, clock }: RouteDeps, config: CalendarConfig): void {
-  gatedCommand(app, store, /^\s*subscribe\s+revoke\s*$/i, SUBSCRIBE_POLICY, async (_ctx, caller) => {
-    const count = await revokeFeeds(store, caller.aadObjectId, clock());
-    return count ? `Revoked ${count} calendar link${count === 1 ? '' : 's'}: calendars using them stop updating. Type \`subscribe\` for new links.` : 'You have no calendar links to revoke.';
+  const wordIn = (ctx: TurnContext, pattern: RegExp) => pattern.exec(ctx.activity.text ?? '')?.[1];
+  // A link is a bearer credential: posted in a Teams channel or group chat, everyone there could use it.
+  const personal = (ctx: TurnContext) => ctx.activity.conversation?.conversationType === 'personal';
+  gatedCommand(app, store, REVOKE, SUBSCRIBE_POLICY, async (ctx, caller) => {
+    const word = wordIn(ctx, REVOKE);
+    const count = await revokeFeeds(store, caller.aadObjectId, clock(), word);
+    if (word !== undefined) {
+      return count ? `Revoked ${plural(count)} for \`${word}\`: calendars using ${count === 1 ? 'it' : 'them'} stop updating. Type \`subscribe ${word}\` for a new link.` : `You have no calendar links for \`${word}\` to revoke.`;
+    }
+    return count ? `Revoked ${plural(count)}: calendars using ${count === 1 ? 'it' : 'them'} stop updating. Type \`subscribe\` for new links.` : 'You have no calendar links to revoke.';
   });
-  gatedCommand(app, store, /^\s*subscribe(?:\s+([a-z0-9-]{1,64}))?\s*$/i, SUBSCRIBE_POLICY, async (ctx, caller) => {
-    // A link is a bearer credential: posted in a Teams channel or group chat, everyone there could use it.
-    if (ctx.activity.conversation?.conversationType !== 'personal') return PERSONAL_ONLY;
-    const only = /^\s*subscribe\s+(\S+)/i.exec(ctx.activity.text ?? '')?.[1];
+  gatedCommand(app, store, ROTATE, SUBSCRIBE_POLICY, async (ctx, caller) => {
+    if (!personal(ctx)) return PERSONAL_ONLY;
+    const word = wordIn(ctx, ROTATE);
+    if (word === undefined) return ROTATE_USAGE;
+    const r = await rotateFeeds(store, caller.aadObjectId, clock(), word);
+    return r.ok ? subscribeCard(r.value.offers.map((o) => feedLinks(o, config.publicBaseUrl))) : r.error.message;
+  });
+  gatedCommand(app, store, SUBSCRIBE, SUBSCRIBE_POLICY, async (ctx, caller) => {
+    if (!personal(ctx)) return PERSONAL_ONLY;
+    const only = wordIn(ctx, SUBSCRIBE);
     const r = await issueFeeds(store, caller.aadObjectId, clock(), { ...(only ? { only } : {}), max: MAX_LINKS });
     if (!r.ok) return r.error.message;
     return subscribeCard(r.value.offers.map((o) => feedLinks(o, config.publicBaseUrl)), r.value.more);
@@ -54,6 +79,8 @@ export function registerCalendarRoutes(app: TeamsApp, { store, clock }: RouteDep
 
 const params = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}\.ics$/) });
 const NOT_FOUND: HttpResponse = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found' };
+/** A feed whose panel or force was retired more than a feed window ago: calendars may drop the subscription. */
+const GONE: HttpResponse = { status: 410, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Gone' };
 const httpDate = (iso: string) => new Date(iso).toUTCString();
 
 /** RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since, to the second. */
@@ -64,7 +91,10 @@ export function notModified(headers: HttpRequest['headers'], v: FeedVersion): bo
   return Number.isFinite(ims) && Math.floor(Date.parse(v.lastModified) / 1000) * 1000 <= ims;
 }
 
-/** `GET /calendar/<token>.ics`: the feed, 304 from one stamp query when unchanged, 429 past the link's rate, 404 for anything else. */
+/**
+ * `GET /calendar/<token>.ics`: the feed, 304 from one stamp query when unchanged, 429 past the link's rate, 410 once its
+ * panel or force has been retired for a feed window, 404 for anything else.
+ */
 export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock'>, config: CalendarConfig, limit = FEED_RATE_LIMIT): HttpRoute {
   // On the bot's clock, unlike people's limits: a feed's rate is part of what it serves, and tests freeze it.
   const limiter = new RateLimiter({ burst: limit.burst, perMinute: limit.perSecond * 60 }, () => Date.parse(clock()));
@@ -80,13 +110,15 @@ export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock
       }
       const now = clock();
       const target = await resolveFeed(store, token, now);
-      if (!target) return NOT_FOUND;
+      if (target === null) return NOT_FOUND;
+      if (target === 'gone') return GONE;
       const version = await feedVersion(store, target, now);
       // private: the link is a secret, so no shared cache may keep it; no-cache: revalidate, which costs one stamp query.
-      const headers = { etag: version.etag, 'last-modified': httpDate(version.lastModified), 'cache-control': 'private, no-cache', 'referrer-policy': 'no-referrer' };
-      if (notModified(req.headers, version)) return { status: 304, headers };
-      const body = await buildFeed(store, target, version, now, botLink(config));
-      return { status: 200, headers: { ...headers, 'content-type': 'text/calendar; charset=utf-8' }, body };
+      const headersOf = (v: FeedVersion) => ({ etag: v.etag, 'last-modified': httpDate(v.lastModified), 'cache-control': 'private, no-cache', 'referrer-policy': 'no-referrer' });
+      if (notModified(req.headers, version)) return { status: 304, headers: headersOf(version) };
+      // Building records what the link showed, which is part of its ETag: the response names the body it carries.
+      const built = await buildFeed(store, target, version, now, botLink(config));
+      return { status: 200, headers: { ...headersOf(built.version), 'content-type': 'text/calendar; charset=utf-8' }, body: built.body };
     },
   };
 }

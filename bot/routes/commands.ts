@@ -31,9 +31,14 @@ export const COMMANDS: readonly BotCommand[] = [
   { name: 'link national', usage: 'link national', example: 'link national', description: "Send the weekly audit log checkpoint to this Teams channel or group chat (national leads).", scopes: ['team'] },
   { name: 'cancel', usage: 'cancel', example: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE },
   { name: 'attendance', usage: 'attendance [*force or panel id*] [*period*]', example: 'attendance cambs last 6 months', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
+  { name: 'review signoff', usage: 'review signoff [*force id*] [*period*]', example: 'review signoff hampshire 2027-Q1', description: 'Sign off the recommendation 7 review: a conclusion, and an action or acceptance for each open flag.', scopes: [] },
   { name: 'review', usage: 'review [*force or panel id*] [*period*]', example: 'review leics', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE },
   { name: 'flags', usage: 'flags', example: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE },
-  { name: 'subscribe', usage: 'subscribe [*panel or force id* | me | revoke]', example: 'subscribe cambs', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE },
+  { name: 'subscribe', usage: 'subscribe [*panel or force id* | me | rotate *id* | revoke [*id*]]', example: 'subscribe cambs', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE },
+  // `review signoff` above has no scope: both manifest lists are at Teams' limit of 10, so Teams does not suggest it;
+  // typed, it works in personal chat and in Teams channels, and `help` lists it.
+  // Offered in personal chat only: a manifest list holds at most 10 commands, and the Teams channel list is full. It works anywhere.
+  { name: 'audit', usage: 'audit', example: 'audit', description: 'Check the audit log end to end and show its head to keep (HMICFRS inspectors and national leads).', scopes: ['personal'] },
 ];
 
 /** The command a message starts with, if any (longest name first, so `link force` beats a bare `link`). */

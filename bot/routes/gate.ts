@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import { accessFor, canActForForce, canActForPanel, hasRole, seesPanel, type Access } from '../../scheduler/people/access.js';
+import { accessFor, canActForForce, canActForPanel, mayView, seesAll, seesForce, seesPanel, type Access } from '../../scheduler/people/access.js';
 import { asksForce } from '../../scheduler/meetings/invitations.js';
 import type { Store } from '../../scheduler/store/store.js';
 import type { TeamsApp } from '../teams-app.js';
@@ -11,6 +11,10 @@ import type { TeamsApp } from '../teams-app.js';
  * resolves a person or validates its data, the gate decides from the store who the caller is and whether they
  * may touch what the press or command names. A caller who may not gets the route's refusal: a fixed sentence
  * that names nothing, so it reads the same whether or not the meeting, panel or force exists.
+ *
+ * Read-only roles (a PCC's office, an inspector, a regional unit) pass only the claims that show: `anyone`, `role`,
+ * `view` and `audit`. Every claim that acts asks `canActFor*`, which no read-only role satisfies, so whatever a
+ * read-only person presses that would change something is refused with the route's sentence.
  */
 
 /** What a handler answers: text, or an Adaptive Card's JSON. */
@@ -22,8 +26,10 @@ export type Claim =
   | { kind: 'anyone' }
   /** National leads only: what a press names is not even shaped like an id, so only someone who sees everything may go on. */
   | { kind: 'national' }
-  /** Anyone with a role: national lead, force Prevent lead or deputy, chair. */
+  /** Anyone with a role, read-only ones included: the handler then shows or offers only what their roles allow. */
   | { kind: 'role' }
+  /** The audit log's check: national leads and HMICFRS inspectors. */
+  | { kind: 'audit' }
   /** Someone who acts for some force (lead, deputy, national). */
   | { kind: 'lead' }
   /** Someone who chairs some panel (or a national lead). */
@@ -36,7 +42,11 @@ export type Claim =
   | { kind: 'meeting-force-or-nominee'; meetingId: string; forceId: string }
   /** A meeting as its panel's chairs act on it. */
   | { kind: 'meeting-chair'; meetingId: string }
-  /** A review or history scope the caller must be able to see; `word` is typed text naming a force or a panel. */
+  /**
+   * A review or history scope the caller must be able to see. `word` is typed text meant to name a force or panel:
+   * anyone with a role goes on, and the handler answers a word naming nothing they may see (whether or not it names
+   * something) with what they may see instead, nearest first.
+   */
   | { kind: 'view'; forceId?: string; panelId?: string; word?: string };
 
 /** A route's rule: what its input names, and the sentence a caller who may not touch it is given. */
@@ -68,7 +78,9 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
     case 'national':
       return access.national;
     case 'role':
-      return hasRole(access);
+      return mayView(access);
+    case 'audit':
+      return access.national || access.readsAll;
     case 'lead':
       return actsForSomeForce(access);
     case 'chair':
@@ -84,7 +96,7 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
     case 'meeting-chair':
       return chairsSomePanel(access) && (await meetingChaired(store, access, claim.meetingId));
     case 'view':
-      return hasRole(access) && (await sees(store, access, claim));
+      return mayView(access) && (await sees(store, access, claim));
   }
 }
 
@@ -109,9 +121,8 @@ async function meetingChaired(store: Store, access: Access, meetingId: string): 
 }
 
 async function sees(store: Store, access: Access, claim: { forceId?: string; panelId?: string; word?: string }): Promise<boolean> {
-  if (access.national) return true;
-  if (claim.word) return access.forces.has(claim.word) || (await seesPanelId(store, access, claim.word));
-  if (claim.forceId && !access.forces.has(claim.forceId)) return false;
+  if (seesAll(access) || claim.word) return true;
+  if (claim.forceId && !seesForce(access, claim.forceId)) return false;
   return !claim.panelId || (await seesPanelId(store, access, claim.panelId));
 }
 

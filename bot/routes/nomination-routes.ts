@@ -70,12 +70,9 @@ function registerPresence(app: TeamsApp, { store, clock }: RouteDeps): void {
 
 /** `link force <id>` and `link panel <id>`: the force's leads and deputies, the panel's chairs, national leads. */
 export const LINK_POLICY: Policy = {
-  claim: (text) => {
-    const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(String(text)) ?? [];
-    const target = id?.toLowerCase() ?? '';
-    if (!/^[a-z0-9-]{1,64}$/.test(target)) return { kind: 'role' };
-    return scope?.toLowerCase() === 'force' ? { kind: 'force', forceId: target } : { kind: 'panel', panelId: target };
-  },
+  // Typed text, not a card's id: whoever acts for some force (or chairs some panel) goes on, and linkConversation answers
+  // an id they may not link, whether or not it exists, with what they may link, nearest first (issue 18).
+  claim: (text) => (/^\s*link\s+panel\b/i.test(String(text)) ? { kind: 'chair' } : { kind: 'lead' }),
   refusal: "Only a force's Prevent leads and their deputies (for the force), a panel's chairs (for the panel) or a national lead can link it to a conversation.",
 };
 

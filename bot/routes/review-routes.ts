@@ -6,9 +6,12 @@ import { historyPageData, reviewViewData, VERBS } from '../../cards/verbs.js';
 import { attendanceHistory } from '../../scheduler/meetings/attendance-history.js';
 import { dayRange, lastIncludedDay, lastMonths } from '../../scheduler/domain/date-range.js';
 import { localDate } from '../../scheduler/domain/timetable.js';
-import { exportChart, exportCsv, exportSecret, signExport } from '../../scheduler/review/report-links.js';
-import { parseReviewArgs, scopeRequest, scopeValue, scopeWord } from '../../scheduler/review/review-args.js';
+import { exportChart, exportFile, exportSecret, signExport } from '../../scheduler/review/report-links.js';
+import { LATEST_SIGNOFF, type DocumentDeps } from '../../scheduler/review/document/produce.js';
+import { parseReviewArgs, scopeRequest, scopeValue, scopeWord, type Asker } from '../../scheduler/review/review-args.js';
 import { loadReview, visibleScopes, type ReviewRequest, type Viewer } from '../../scheduler/review/review-query.js';
+import { reportLines, reportOk, verifyAuditLog, type AuditReport } from '../../scheduler/audit/verify.js';
+import { auditKeyFor } from '../audit-key.js';
 import type { AppConfig } from '../config.js';
 import type { HttpResponse, HttpRoute } from '../http.js';
 import type { RouteDeps } from './deps.js';
@@ -46,10 +49,15 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
       const secret = personal ? await exportSecret(store, now) : null;
       const exportUrl = secret && `${config.publicBaseUrl}/reports/${signExport(secret, claim)}.csv`;
       const chartUrl = secret && `${config.publicBaseUrl}/reports/${signExport(secret, claim, 'chart')}.png`;
+      const reportUrls = secret && {
+        pdf: `${config.publicBaseUrl}/reports/${signExport(secret, claim, 'pdf')}.pdf`, docx: `${config.publicBaseUrl}/reports/${signExport(secret, claim, 'docx')}.docx`,
+      };
+      // The actions agreed when this scope's review was last signed off, and their state today.
+      const previous = await LATEST_SIGNOFF(store, r.value.review, req, now);
       // Names for the forces the review mentions, retired ones too: the card shows names, not ids.
       const mentioned = new Set(r.value.review.panels.map((p) => p.forceId));
       const forceNames = Object.fromEntries((await store.directory.listForces({ includeRetired: true })).filter((f) => mentioned.has(f.id)).map((f) => [f.id, f.name]));
-      const model = { review: r.value.review, forceNames, exportUrl, chartUrl, scopeChoices: await choices(r.value.viewer), filterScope: scopeValue(req), months, page };
+      const model = { review: r.value.review, forceNames, exportUrl, chartUrl, reportUrls, marking: config.protectiveMarking, previous, scopeChoices: await choices(r.value.viewer), filterScope: scopeValue(req), months, page };
       return { reply: reviewCard(model), refused: false };
     },
   };
@@ -57,7 +65,7 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
 
 const isPersonal = (ctx: TurnContext) => ctx.activity.conversation?.conversationType === 'personal';
 
-const VIEW_REFUSAL = 'Attendance and the review are for panel chairs, force Prevent leads and their deputies, and national leads, and cover only the panels and forces they may see. Type `review` for yours.';
+const VIEW_REFUSAL = 'Attendance and the review are for panel chairs, force Prevent leads and their deputies, national leads and those given read-only access, and cover only the panels and forces they may see. Type `review` for yours.';
 
 /** Who may see attendance and the review: anyone with a role, for a force or panel they may see. */
 export const VIEW_POLICIES = {
@@ -74,20 +82,42 @@ export const VIEW_POLICIES = {
 /** A refusal after the gate reads as the gate's. */
 const neutral = (caller: Caller, out: string | Record<string, unknown>, refused: boolean) => (refused ? caller.refusal : out);
 
-/** The `attendance` and `review` commands and their cards' buttons. */
+/** What follows the command word; a word naming nothing the caller may see is answered with what they may (review-args). */
+const typedArgs = (ctx: TurnContext, caller: Caller, command: Asker['command']) => {
+  const text = (ctx.activity.text ?? '').replace(new RegExp(`^\\s*${command}`, 'i'), '');
+  return { text, asker: { access: caller.access, command } };
+};
+
+/** `audit`: national leads, and HMICFRS inspectors, who read every force and are shown the log's check. */
+export const AUDIT_POLICY: Policy = { claim: () => ({ kind: 'audit' }), refusal: 'The audit log check is for HMICFRS inspectors and national leads.' };
+
+/** The check as a person reads it: whether the log holds, the first problem if not, and the head to keep. */
+export function auditReply(r: AuditReport): string {
+  const [first, ...rest] = reportLines(r);
+  const head = `Its head is entry ${r.head.seq}, hash \`${r.head.hash}\`: keep it, and \`panel-bot audit verify --head ${r.head.seq}:${r.head.hash}\` shows later whether anything up to it has changed.`;
+  if (reportOk(r)) return `**The audit log checks out**: ${r.entries} entries, each chained to the one before with the deployment's key, and the meetings, nominations and attendance records agree with them. ${head}`;
+  return `**The audit log does not check out**: ${first}${rest.length ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : ''}. Tell the national Prevent lead. ${head}`;
+}
+
+/** The `attendance`, `review` and `audit` commands and the review cards' buttons. */
 export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
   const { store, clock } = deps;
   const { history, review } = reviewViews(deps, config);
+  const key = auditKeyFor(config, null);
+
+  gatedCommand(app, store, /^\s*audit(\s+verify)?\s*$/i, AUDIT_POLICY, async () => auditReply(await verifyAuditLog(store, key)));
 
   gatedCommand(app, store, /^\s*attendance(\s.*)?$/i, VIEW_POLICIES.command, async (ctx, caller) => {
-    const args = await parseReviewArgs(store, (ctx.activity.text ?? '').replace(/^\s*attendance/i, ''), clock());
+    const { text, asker } = typedArgs(ctx, caller, 'attendance');
+    const args = await parseReviewArgs(store, text, clock(), asker);
     if (!args.ok) return args.error.message;
     const out = await history(caller.aadObjectId, args.value, null, 'older');
     return neutral(caller, out.reply, out.refused);
   });
 
-  gatedCommand(app, store, /^\s*review(\s.*)?$/i, VIEW_POLICIES.command, async (ctx, caller) => {
-    const args = await parseReviewArgs(store, (ctx.activity.text ?? '').replace(/^\s*review/i, ''), clock());
+  gatedCommand(app, store, /^\s*review(?!\s+sign[- ]?off\b)(\s.*)?$/i, VIEW_POLICIES.command, async (ctx, caller) => {
+    const { text, asker } = typedArgs(ctx, caller, 'review');
+    const args = await parseReviewArgs(store, text, clock(), asker);
     if (!args.ok) return args.error.message;
     const out = await review(caller.aadObjectId, { ...lastMonths(clock()), ...args.value }, 12, 0, isPersonal(ctx));
     return neutral(caller, out.reply, out.refused);
@@ -113,16 +143,14 @@ export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Rea
 
 const NOT_FOUND = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
 
-/** The CSV export, as a download nobody keeps. */
-async function csvReport(deps: RouteDeps, id: string): Promise<HttpResponse> {
-  const csv = await exportCsv(deps.store, id, deps.clock());
-  if (!csv.ok) return NOT_FOUND;
+/** A CSV export or a review document, as a download nobody keeps, named with the protective marking. */
+async function download(docs: DocumentDeps, now: string, id: string, kind: 'csv' | 'docx' | 'pdf'): Promise<HttpResponse> {
+  const file = await exportFile(docs, id, now, kind);
+  if (!file.ok) return NOT_FOUND;
   const headers = {
-    'content-type': 'text/csv; charset=utf-8',
-    'content-disposition': 'attachment; filename="recommendation-7-review.csv"',
-    'cache-control': 'private, no-store',
+    'content-type': file.value.contentType, 'content-disposition': file.value.contentDisposition, 'cache-control': 'private, no-store', 'x-content-type-options': 'nosniff',
   };
-  return { status: 200, headers, body: csv.value };
+  return { status: 200, headers, body: file.value.body };
 }
 
 /** The chart the review card shows: drawn on each request, kept by the viewer's own cache no longer than the link lives. */
@@ -133,8 +161,12 @@ async function chartReport(deps: RouteDeps, id: string): Promise<HttpResponse> {
   return { status: 200, headers, body: chart.value.png };
 }
 
-/** `GET /reports/<signed-id>.csv` and `.png`: the review export and chart; an altered, expired or no-longer-permitted link is 404. */
-export function reviewHttpRoutes(deps: RouteDeps): HttpRoute[] {
+/**
+ * `GET /reports/<signed-id>.csv`, `.pdf`, `.docx` and `.png`: the review export, its document and chart; an altered,
+ * expired or no-longer-permitted link, or one of another kind, is 404.
+ */
+export function reviewHttpRoutes(deps: RouteDeps, config: Readonly<AppConfig>): HttpRoute[] {
+  const docs: DocumentDeps = { store: deps.store, auditKey: auditKeyFor(config, null), marking: config.protectiveMarking };
   return [
     {
       method: 'GET',
@@ -142,7 +174,8 @@ export function reviewHttpRoutes(deps: RouteDeps): HttpRoute[] {
       path: '/reports/*',
       handler: async (req) => {
         const file = req.params['*'] ?? '';
-        if (file.endsWith('.csv')) return csvReport(deps, file.slice(0, -4));
+        const m = /^(.+)\.(csv|docx|pdf)$/.exec(file);
+        if (m) return download(docs, deps.clock(), m[1]!, m[2] as 'csv' | 'docx' | 'pdf');
         if (file.endsWith('.png')) return chartReport(deps, file.slice(0, -4));
         return NOT_FOUND;
       },

@@ -1,5 +1,6 @@
 import { canonicalJson } from '../domain/audit-chain.js';
 import type { AuditEntry } from '../domain/types.js';
+import { scopeValueOf } from '../review/signoff-types.js';
 import type { AuditRepo, StateRows } from '../store/store.js';
 
 /** A state row the chain does not account for, or an entry whose row is missing or says something else. */
@@ -18,8 +19,8 @@ interface Expected {
   at: string;
 }
 
-type Table = 'meetings' | 'nominations' | 'attendance' | 'meeting_records' | 'cancellations' | 'apologies' | 'invitations';
-const TABLES: Table[] = ['meetings', 'nominations', 'attendance', 'meeting_records', 'cancellations', 'apologies', 'invitations'];
+type Table = 'meetings' | 'nominations' | 'attendance' | 'meeting_records' | 'cancellations' | 'apologies' | 'invitations' | 'review_signoffs' | 'review_actions';
+const TABLES: Table[] = ['meetings', 'nominations', 'attendance', 'meeting_records', 'cancellations', 'apologies', 'invitations', 'review_signoffs', 'review_actions'];
 
 const keyOf = (...parts: Array<string | undefined>) => parts.map((p) => p ?? '?').join(' / ');
 
@@ -73,7 +74,8 @@ function replayEntry(r: Replayed, e: AuditEntry): void {
   const { meetingId, forceId } = e.subject;
   const d = e.details;
   const mf = keyOf(meetingId, forceId);
-  // Every state row is a meeting's, or about one: an entry naming no meeting describes none of them.
+  if (e.action === 'review.signed-off' || e.action === 'review.action-done') return replaySignoff(r, e);
+  // Every other state row is a meeting's, or about one: an entry naming no meeting describes none of them.
   if (!meetingId) return;
   switch (e.action) {
     case 'meeting.planned':
@@ -123,6 +125,24 @@ function redacted(r: Replayed, e: AuditEntry): void {
   r.rows.get('cancellations')!.set(key, { seq: e.seq, facts, by: before?.by ?? e.actor, at: before?.at ?? e.at });
 }
 
+/** A sign-off and each of its actions as its entry recorded them; an action marked done since, with who (by name) and when. */
+function replaySignoff(r: Replayed, e: AuditEntry): void {
+  const d = e.details;
+  if (e.action === 'review.signed-off') {
+    const id = e.subject.signoffId ?? '?';
+    r.set('review_signoffs', id, e, d && { scope: d.scope, from: d.from, to: d.to, conclusion: d.conclusion, signedByName: d.signedByName });
+    const actions = Array.isArray(d?.actions) ? (d.actions as unknown[]).filter((a): a is Row => !!a && typeof a === 'object') : [];
+    for (const a of actions) r.set('review_actions', String(a.id), e, { ...a, signoffId: id, doneAt: null, doneBy: null });
+    return;
+  }
+  const key = e.subject.actionId ?? '?';
+  const before = r.get('review_actions', key);
+  // Done for an action no entry recorded: its row, if any, is reported as unexplained.
+  if (!before) return;
+  const facts = before.facts && d && { ...before.facts, doneAt: e.at, doneBy: d.doneByName };
+  r.rows.get('review_actions')!.set(key, { ...before, seq: e.seq, facts });
+}
+
 type Row = Record<string, unknown>;
 
 /** Each table's rows as the facts an entry records, keyed as the replay keys them; who and when apart. */
@@ -140,8 +160,21 @@ function actualRows(rows: StateRows): Record<Table, Map<string, { facts: Row; by
     cancellations: m(rows.cancellations, (c) => keyOf(c.meetingId), (c) => ({ facts: { reason: c.reason, note: c.note }, by: c.cancelledBy, at: c.cancelledAt })),
     apologies: m(rows.apologies, (a) => keyOf(a.meetingId, a.forceId), (a) => ({ facts: { sentBy: a.sentBy.aadObjectId, sentByName: a.sentBy.name, substitute: a.substitute?.aadObjectId ?? null }, by: '', at: a.sentAt })),
     invitations: m(rows.invitations, (i) => keyOf(i.meetingId, i.forceId), (i) => ({ facts: {}, by: i.invitedBy, at: i.invitedAt })),
+    ...signoffRows(rows.signoffs ?? []),
   };
 }
+
+/** Sign-offs and their actions as their entries record them, keyed by id. */
+function signoffRows(signoffs: NonNullable<StateRows['signoffs']>) {
+  const signed = signoffs.map((s) => [s.id, {
+    facts: { scope: scopeValueOf(s.scope), from: s.from, to: s.to, conclusion: s.conclusion, signedByName: s.signedBy.name }, by: s.signedBy.aadObjectId, at: s.signedAt,
+  }] as const);
+  const actions = signoffs.flatMap((s) => s.actions.map((a) => [a.id, { facts: { ...a, signoffId: s.id } as Row, by: '', at: '' }] as const));
+  return { review_signoffs: new Map(signed), review_actions: new Map(actions) };
+}
+
+/** Tables whose rows always keep who wrote them and when. */
+const WHO_AND_WHEN_KEPT = new Set<string>(['review_signoffs']);
 
 function compare(r: Replayed, rows: StateRows): StateProblem[] {
   const problems: StateProblem[] = [];
@@ -156,7 +189,8 @@ function compare(r: Replayed, rows: StateRows): StateProblem[] {
       else {
         const got = e.facts.legacy ? row.legacy! : pick(row.facts, e.facts);
         if (canonicalJson(got) !== canonicalJson(e.facts)) say(`differs from its audit entry ${e.seq}: the table says ${canonicalJson(got)}, the entry ${canonicalJson(e.facts)}`);
-        else if ((row.by && row.by !== e.by) || (row.at && row.at !== e.at)) say(`says it was written by ${row.by || '?'} at ${row.at || '?'}, but its audit entry ${e.seq} was by ${e.by} at ${e.at}`);
+        // A sign-off always says who signed and when: blanking either is a change too (elsewhere an empty who or when is a row that does not keep it).
+        else if (WHO_AND_WHEN_KEPT.has(table) ? row.by !== e.by || row.at !== e.at : (row.by && row.by !== e.by) || (row.at && row.at !== e.at)) say(`says it was written by ${row.by || '?'} at ${row.at || '?'}, but its audit entry ${e.seq} was by ${e.by} at ${e.at}`);
       }
     }
     for (const [key, e] of want) {

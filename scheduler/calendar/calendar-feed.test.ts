@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandWithIcalJs, expandWithNodeIcal } from '../../test/support/ical-parsers.js';
-import { feedDay, feedSequence, feedWindow, renderFeed, type FeedMeeting } from './calendar-feed.js';
+import { feedDay, feedWindow, liveContent, removedContent, renderFeed, type FeedEvent, type FeedMeeting } from './calendar-feed.js';
 import { planOccurrences } from '../domain/timetable.js';
 import type { Meeting, RruleTimetable } from '../domain/types.js';
 
@@ -25,13 +25,19 @@ function feedRows(ms: Meeting[], nominated: Record<string, typeof NOMINEE> = {})
   }));
 }
 
-const render = (rows: FeedMeeting[]) =>
-  renderFeed({ name: 'Southampton Channel panel', description: 'Test feed', botUrl: 'https://bot.example/', stamp: '2027-01-02T03:04:05.000Z', meetings: rows });
+/** Each row's event at the SEQUENCE its revision gives a first fetch: the meeting's version and its nomination's. */
+const eventsOf = (rows: FeedMeeting[], nominated: Record<string, typeof NOMINEE> = {}): FeedEvent[] =>
+  rows.map((r) => ({ ...liveContent(r), sequence: r.meeting.version + (nominated[r.meeting.id]?.version ?? 0) }));
+
+const renderEvents = (events: FeedEvent[]) =>
+  renderFeed({ name: 'Southampton Channel panel', description: 'Test feed', botUrl: 'https://bot.example/', stamp: '2027-01-02T03:04:05.000Z', events });
+const render = (rows: FeedMeeting[]) => renderEvents(eventsOf(rows));
 
 /** The panel feed of the golden file: May moved by the bank holiday, June cancelled, March nominated. */
 function goldenFeed(): string {
   const ms = meetings().map((m) => (m.id === 'southampton.2027-06-07' ? { ...m, status: 'cancelled' as const, version: 2, locked: true } : m));
-  return render(feedRows(ms, { 'southampton.2027-03-01': NOMINEE }));
+  const nominated = { 'southampton.2027-03-01': NOMINEE };
+  return renderEvents(eventsOf(feedRows(ms, nominated), nominated));
 }
 
 const normalise = (ics: string) => ics.replace(/^DTSTAMP:.*$/gm, 'DTSTAMP:<normalised>');
@@ -76,16 +82,18 @@ describe('calendar feed', () => {
     expect(seen.every((e) => e.description.includes('https://bot.example/'))).toBe(true);
   });
 
-  it('raises SEQUENCE with every change and never changes a UID', () => {
-    const id = 'southampton.2027-09-06';
-    const base = meetings();
-    const at = (ms: Meeting[], nominee?: typeof NOMINEE) => expandWithNodeIcal(render(feedRows(ms, nominee ? { [id]: nominee } : {})));
-    const moved = base.map((m) => (m.id === id ? { ...m, start: '2027-09-07T09:00:00.000Z', end: '2027-09-07T11:00:00.000Z', version: 2 } : m));
-    const cancelled = moved.map((m) => (m.id === id ? { ...m, status: 'cancelled' as const, version: 3 } : m));
-    const steps = [at(base), at(base, NOMINEE), at(base, { ...NOMINEE, name: 'Gareth Owen', version: 2 }), at(moved, { ...NOMINEE, version: 2 }), at(cancelled, { ...NOMINEE, version: 2 })];
-    const sequences = steps.map((s) => s.find((e) => e.uid === `${id}@channel-panel-bot`)!.sequence);
-    expect(sequences).toEqual([1, 2, 3, 4, 5]);
-    for (const s of steps) expect(s.map((e) => e.uid).sort()).toEqual(steps[0]!.map((e) => e.uid).sort());
+  it('shows a removed meeting cancelled, at the times it had, with why in plain words and nothing else', () => {
+    const [jan] = meetings();
+    const removed = removedContent({ meetingId: jan!.id, start: jan!.start, end: jan!.end, panelName: 'Southampton Channel panel', reason: 'timetable-changed' });
+    const ics = renderEvents([{ ...removed, sequence: 4 }]);
+    const [a] = expandWithIcalJs(ics);
+    expect(expandWithNodeIcal(ics)).toEqual([a]);
+    expect(a).toMatchObject({ uid: 'southampton.2027-01-04@channel-panel-bot', status: 'CANCELLED', sequence: 4, start: '2027-01-04 10:00', summary: 'Cancelled: Southampton Channel panel' });
+    expect(a!.description).toContain("No longer planned: the panel's timetable changed.");
+    expect(a!.description).not.toContain('Police attendee');
+    const hidden = removedContent({ ...removed, panelName: 'Southampton Channel panel', reason: 'not-shown' });
+    expect(hidden.summary).toBe('No longer in this calendar: Southampton Channel panel');
+    expect(removedContent({ ...removed, panelName: 'Southampton Channel panel', reason: 'panel-retired' }).description).toContain('the panel was retired');
   });
 
   it('carries refresh hints, a matching VTIMEZONE and UTC stamps', () => {
@@ -95,10 +103,6 @@ describe('calendar feed', () => {
     expect(ics).toMatch(/^BEGIN:VTIMEZONE\r\nTZID:Europe\/London\r$/m);
     expect(ics.match(/^DTSTART;TZID=Europe\/London:/gm)).toHaveLength(12);
     expect(ics.match(/^DTSTAMP:\d{8}T\d{6}Z\r$/gm)).toHaveLength(12);
-  });
-
-  it('sums meeting and nomination versions into SEQUENCE', () => {
-    expect(feedSequence({ version: 3 }, [{ version: 2 }, { version: 1 }])).toBe(6);
   });
 
   it('covers the last 12 months and the next 12, from the start of the UTC day', () => {

@@ -2,6 +2,7 @@ import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Meeting, Nomination } from '../domain/types.js';
+import type { RemovalReason } from '../store/store.js';
 
 const ZONE = 'Europe/London';
 /** A timetable changes about weekly; clients that honour the hint re-read twice a day (Outlook may poll less often). */
@@ -14,9 +15,25 @@ export interface FeedMeeting {
   panelName: string;
   localAuthority: string;
   /** Every force facing the panel, with its current nomination if any. */
-  forces: Array<{ name: string; nomination: Pick<Nomination, 'name' | 'role' | 'decisionMaker' | 'version'> | null; invited?: boolean }>;
+  forces: Array<{ name: string; nomination: Pick<Nomination, 'name' | 'role' | 'decisionMaker'> | null; invited?: boolean }>;
   /** Why a past meeting did not take place, when the chair recorded that it did not. */
   notHeldReason?: string | null;
+}
+
+/** What a calendar shows of one meeting, SEQUENCE aside: a feed remembers a fingerprint of exactly this. */
+export interface EventContent {
+  meetingId: string;
+  start: string;
+  end: string;
+  cancelled: boolean;
+  summary: string;
+  /** The event text, without the closing link back to the bot (which follows the deployment, not the meeting). */
+  description: string;
+}
+
+/** One event as served: its content and the SEQUENCE this feed gives it. */
+export interface FeedEvent extends EventContent {
+  sequence: number;
 }
 
 export interface FeedInput {
@@ -26,7 +43,7 @@ export interface FeedInput {
   botUrl: string;
   /** DTSTAMP of every event: the feed's last change, so identical data renders identical bytes. */
   stamp: string;
-  meetings: FeedMeeting[];
+  events: FeedEvent[];
 }
 
 /** The start of the UTC day `now` falls in. A feed moves with the day, never within it, so one ETag a day names one body. */
@@ -38,15 +55,6 @@ export function feedWindow(now: string): { from: string; to: string } {
   return { from: day.minus({ months: WINDOW_MONTHS }).toISO()!, to: day.plus({ months: WINDOW_MONTHS }).toISO()! };
 }
 
-/**
- * SEQUENCE for a meeting. Cancelling, moving, re-planning and recording attendance raise the meeting's own
- * version; naming or changing an attendee raises that force's nomination version. Neither ever falls, so
- * their sum rises with every change a calendar would show, without storing a counter of its own.
- */
-export function feedSequence(meeting: Pick<Meeting, 'version'>, nominations: Array<Pick<Nomination, 'version'>>): number {
-  return meeting.version + nominations.reduce((sum, n) => sum + n.version, 0);
-}
-
 function attendeeLine(f: FeedMeeting['forces'][number]): string {
   const n = f.nomination;
   const name = `${f.name}${f.invited ? ' (invited to this meeting)' : ''}`;
@@ -56,16 +64,38 @@ function attendeeLine(f: FeedMeeting['forces'][number]): string {
 
 const localTime = (utc: string) => DateTime.fromISO(utc, { zone: 'utc' }).setZone(ZONE).toFormat('ccc d LLL yyyy, HH:mm');
 
-/** The event text: who represents the police, any move, the cancellation (never its note), and the way back to the bot. */
-export function feedDescription(m: FeedMeeting, botUrl: string): string {
+/** The event text: who represents the police, any move, the cancellation (never its note). */
+export function feedDescription(m: FeedMeeting): string {
   const lines = [`${m.panelName} (${m.localAuthority})`, '', 'Police attendee:', ...m.forces.map(attendeeLine)];
   if (!m.forces.length) lines.push('no police attendee named yet');
   if (m.meeting.moved) lines.push('', `Moved from ${localTime(m.meeting.moved.from)} (${m.meeting.moved.reason}).`);
   if (m.meeting.status === 'cancelled') lines.push('', 'Cancelled by the panel chair.');
   if (m.meeting.status === 'held') lines.push('', 'Held: the chair recorded who attended.');
   if (m.meeting.status === 'not-held') lines.push('', `Did not take place${m.notHeldReason ? ` (${m.notHeldReason})` : ''}, as the chair recorded afterwards.`);
-  lines.push('', `Open the Channel panel bot: ${botUrl}`);
   return lines.join('\n');
+}
+
+/** A meeting as the store has it. */
+export function liveContent(m: FeedMeeting): EventContent {
+  const { status } = m.meeting;
+  const summary = status === 'cancelled' ? `Cancelled: ${m.panelName}` : status === 'not-held' ? `Did not take place: ${m.panelName}` : m.panelName;
+  return { meetingId: m.meeting.id, start: m.meeting.start, end: m.meeting.end, cancelled: status === 'cancelled', summary, description: feedDescription(m) };
+}
+
+/** The words a removed meeting is shown with: a category, never anyone's note. */
+export const REMOVAL_WORDS: Record<RemovalReason, { summary: string; line: string }> = {
+  'timetable-changed': { summary: 'Cancelled', line: "No longer planned: the panel's timetable changed." },
+  'panel-retired': { summary: 'Cancelled', line: 'Cancelled: the panel was retired from the Channel panel bot.' },
+  'not-shown': {
+    summary: 'No longer in this calendar',
+    line: 'No longer in this calendar: who is named for it, or what this link may show, changed. The meeting itself may still take place.',
+  },
+};
+
+/** A meeting a feed showed and shows no more: cancelled, at the times it last showed, with why and nothing else. */
+export function removedContent(r: { meetingId: string; start: string; end: string; panelName: string; reason: RemovalReason }): EventContent {
+  const words = REMOVAL_WORDS[r.reason];
+  return { meetingId: r.meetingId, start: r.start, end: r.end, cancelled: true, summary: `${words.summary}: ${r.panelName}`, description: `${r.panelName}\n\n${words.line}` };
 }
 
 /** Renders an iCalendar feed: one VEVENT per meeting, at Europe/London wall-clock times with a VTIMEZONE. */
@@ -78,17 +108,17 @@ export function renderFeed(input: FeedInput): string {
     x: { 'X-WR-TIMEZONE': ZONE },
   });
   const stamp = DateTime.fromISO(input.stamp, { zone: 'utc' });
-  for (const m of input.meetings) {
+  for (const e of input.events) {
     calendar.createEvent({
-      id: `${m.meeting.id}@channel-panel-bot`,
-      sequence: feedSequence(m.meeting, m.forces.flatMap((f) => (f.nomination ? [f.nomination] : []))),
-      start: DateTime.fromISO(m.meeting.start, { zone: 'utc' }),
-      end: DateTime.fromISO(m.meeting.end, { zone: 'utc' }),
+      id: `${e.meetingId}@channel-panel-bot`,
+      sequence: e.sequence,
+      start: DateTime.fromISO(e.start, { zone: 'utc' }),
+      end: DateTime.fromISO(e.end, { zone: 'utc' }),
       timezone: ZONE,
       stamp,
-      status: m.meeting.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      summary: m.meeting.status === 'cancelled' ? `Cancelled: ${m.panelName}` : m.meeting.status === 'not-held' ? `Did not take place: ${m.panelName}` : m.panelName,
-      description: feedDescription(m, input.botUrl),
+      status: e.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+      summary: e.summary,
+      description: `${e.description}\n\nOpen the Channel panel bot: ${input.botUrl}`,
       url: input.botUrl,
     });
   }

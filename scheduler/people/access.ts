@@ -5,6 +5,10 @@ import type { Repos } from '../store/store.js';
  * What one person may do, decided from the store on every request (never from card data). Decide inside the write's
  * transaction (`accessFor(tx, …)`): there every read goes to the database. Through the store itself, roles may be up to
  * DIRECTORY_TTL_MS old (the directory cache), which is fine for choosing what to show, not for letting a write happen.
+ *
+ * Two scopes, kept apart: what a person acts for (`national`, `forces`, `panels`), which every `canActFor*` reads, and
+ * what they only read (`readsAll`, `reads`), which only the predicates that decide what is shown read. A read-only
+ * role therefore never lets anyone link, nominate, cancel or record, whatever a handler asks.
  */
 export interface Access {
   aadObjectId: string;
@@ -13,43 +17,63 @@ export interface Access {
   forces: Set<string>;
   /** Panels the person chairs. */
   panels: Set<string>;
+  /** Forces the person may read and not act for: a PCC's office its force, a regional counter terrorism unit its region's. */
+  reads: Set<string>;
+  /** Reads every force and acts for none: an HMICFRS inspector. */
+  readsAll: boolean;
 }
 
-/** Loads a person's roles from the store (retired forces and panels confer none). An unknown person has none. */
+/** Someone with no role at all. */
+export const noAccess = (aadObjectId = ''): Access => ({ aadObjectId, national: false, forces: new Set(), panels: new Set(), reads: new Set(), readsAll: false });
+
+/** Loads a person's roles from the store (retired forces and panels confer none). An unknown person, or role, has none. */
 export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: string | undefined): Promise<Access> {
-  const aad = (aadObjectId ?? '').toLowerCase();
-  const access: Access = { aadObjectId: aad, national: false, forces: new Set(), panels: new Set() };
-  if (!aad) return access;
-  for (const { role, scopeId } of await repos.directory.rolesOf(aad)) {
+  const access = noAccess((aadObjectId ?? '').toLowerCase());
+  if (!access.aadObjectId) return access;
+  for (const { role, scopeId } of await repos.directory.rolesOf(access.aadObjectId)) {
     if (role === 'national-lead') access.national = true;
     else if (role === 'chair') access.panels.add(scopeId);
-    else access.forces.add(scopeId);
+    else if (role === 'prevent-lead' || role === 'deputy') access.forces.add(scopeId);
+    else if (role === 'inspector') access.readsAll = true;
+    else if (role === 'pcc-office' || role === 'region') access.reads.add(scopeId);
   }
-  for (const id of access.forces) if ((await repos.directory.getForce(id))?.retired !== false) access.forces.delete(id);
+  for (const set of [access.forces, access.reads]) for (const id of set) if ((await repos.directory.getForce(id))?.retired !== false) set.delete(id);
   for (const id of access.panels) if ((await repos.directory.getPanel(id))?.retired !== false) access.panels.delete(id);
   return access;
 }
 
-/** Prevent leads and deputies act for their force; national leads for every force. */
+/** Prevent leads and deputies act for their force; national leads for every force. Never a read-only role. */
 export const canActForForce = (a: Access, forceId: string): boolean => a.national || a.forces.has(forceId);
 
-/** Chairs act for their panel; national leads for every panel. */
+/** Chairs act for their panel; national leads for every panel. Never a read-only role. */
 export const canActForPanel = (a: Access, panelId: string): boolean => a.national || a.panels.has(panelId);
 
-/** Anyone with a role: national lead, force Prevent lead or deputy, chair. */
+/** Anyone with a role that acts: national lead, force Prevent lead or deputy, chair. */
 export const hasRole = (a: Access): boolean => a.national || a.forces.size > 0 || a.panels.size > 0;
 
-/** Whether a person may see a panel at all: national, its chair, or a lead of a force it faces. Retired or not is the caller's to decide. */
-export const seesPanel = (a: Access, p: Panel): boolean => a.national || a.panels.has(p.id) || p.forces.some((f) => a.forces.has(f));
+/** Anyone with a role, read-only ones included: who may see some review, history, flags or feed. */
+export const mayView = (a: Access): boolean => hasRole(a) || a.readsAll || a.reads.size > 0;
 
-/** The panels a person may see: a chair their panels, a force lead their force's, a national lead all. */
-export const visiblePanels = (a: Access, panels: Panel[]): Panel[] => (a.national ? panels : panels.filter((p) => seesPanel(a, p)));
+/** National leads and inspectors see every force. */
+export const seesAll = (a: Access): boolean => a.national || a.readsAll;
 
-/** National leads and a panel's chairs see every force's part of it (nominees, attendance, flags). */
-export const seesEveryForce = (a: Access, panelId: string): boolean => a.national || a.panels.has(panelId);
+/** Whether a person sees a force's review, history and feeds: its leads and deputies, its readers, and whoever sees all. */
+export const seesForce = (a: Access, forceId: string): boolean => seesAll(a) || a.forces.has(forceId) || a.reads.has(forceId);
 
-/** Whether a person sees one force's part of a panel: every force's, or their own force's. */
-export const seesForceOf = (a: Access, panelId: string, forceId: string): boolean => seesEveryForce(a, panelId) || a.forces.has(forceId);
+/** The forces a person sees as their own (acts for or reads), not counting those every-force viewers see. */
+export const ownForces = (a: Access): string[] => [...new Set([...a.forces, ...a.reads])].sort();
 
-/** The forces of a panel a person sees: null (every one) for national leads and its chairs, else only their own. */
-export const forcesSeen = (a: Access, p: Panel): string[] | null => (seesEveryForce(a, p.id) ? null : p.forces.filter((f) => a.forces.has(f)));
+/** Whether a person may see a panel at all: whoever sees all, its chair, or someone who sees a force it faces. Retired or not is the caller's to decide. */
+export const seesPanel = (a: Access, p: Panel): boolean => seesAll(a) || a.panels.has(p.id) || p.forces.some((f) => a.forces.has(f) || a.reads.has(f));
+
+/** The panels a person may see: a chair their panels, a force's leads and readers its panels, national leads and inspectors all. */
+export const visiblePanels = (a: Access, panels: Panel[]): Panel[] => (seesAll(a) ? panels : panels.filter((p) => seesPanel(a, p)));
+
+/** National leads, inspectors and a panel's chairs see every force's part of it (nominees, attendance, flags). */
+export const seesEveryForce = (a: Access, panelId: string): boolean => seesAll(a) || a.panels.has(panelId);
+
+/** Whether a person sees one force's part of a panel: every force's, or a force they act for or read. */
+export const seesForceOf = (a: Access, panelId: string, forceId: string): boolean => seesEveryForce(a, panelId) || seesForce(a, forceId);
+
+/** The forces of a panel a person sees: null (every one) for national leads, inspectors and its chairs, else only their own. */
+export const forcesSeen = (a: Access, p: Panel): string[] | null => (seesEveryForce(a, p.id) ? null : p.forces.filter((f) => seesForce(a, f)));

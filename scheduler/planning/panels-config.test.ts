@@ -7,6 +7,7 @@ import { panelFlags } from './schedule-view.js';
 
 const lead = { aadObjectId: '11111111-1111-4111-8111-111111111111', name: 'A Lead' };
 const chair = { aadObjectId: '33333333-3333-4333-8333-333333333333', name: 'A Chair' };
+const region = () => ({ id: 'east', name: 'Counter Terrorism Policing East', forces: ['cambs'], people: [chair] });
 const valid = () => structuredClone({
   nationalLeads: [lead],
   forces: [
@@ -55,8 +56,27 @@ describe('the forces and panels file', () => {
     ['a bad Teams channel id', (d) => (d.forces[1].teamsChannelId = 'general'), 'forces[1].teamsChannelId'],
     ['a timetable that is neither a rule nor when-necessary', (d) => (d.panels[1].timetable = 'monthly'), 'panels[1].timetable'],
     ['a meeting length out of range', (d) => (d.panels[0].timetable.minutes = 5), 'panels[0].timetable.minutes'],
+    ['an inspector whose id is not a GUID', (d) => (d.inspectors = [{ aadObjectId: 'hmicfrs', name: 'I' }]), 'inspectors[0].aadObjectId'],
+    ["a PCC's office person with no name", (d) => (d.forces[0].pccOffice = [{ ...lead, name: '' }]), 'forces[0].pccOffice[0].name'],
+    ['a region covering an unknown force', (d) => (d.regions = [{ ...region(), forces: ['cambs', 'kent'] }]), 'regions[0].forces[1]'],
+    ['a duplicate region id', (d) => (d.regions = [region(), region()]), 'regions[1].id'],
+    ['a region with nobody to read for it', (d) => (d.regions = [{ ...region(), people: [] }]), 'regions[0].people'],
+    ['a region with no force', (d) => (d.regions = [{ ...region(), forces: [] }]), 'regions[0].forces'],
+    ['a misspelt read-only key', (d) => (d.inspector = [lead]), '(root)'],
   ])('names the path of %s', (_name, mutate, path) => {
     expect(problems(mutate).some((p) => p.startsWith(`${path}:`))).toBe(true);
+  });
+
+  it('accepts read-only roles, each optional: inspectors, a force\'s PCC\'s office, regions', () => {
+    const none = parsePanelsConfig(valid());
+    expect(none.ok && [none.value.inspectors, none.value.regions, none.value.forces[0]!.pccOffice]).toEqual([[], [], []]);
+    const doc: any = valid();
+    doc.inspectors = [lead];
+    doc.forces[1].pccOffice = [chair];
+    doc.regions = [{ ...region(), forces: ['cambs', 'leics'] }];
+    const r = parsePanelsConfig(doc);
+    if (!r.ok) throw new Error(r.error.message);
+    expect([r.value.inspectors, r.value.forces[1]!.pccOffice, r.value.regions]).toEqual([[lead], [chair], [{ ...region(), forces: ['cambs', 'leics'] }]]);
   });
 
   it('accepts rules below the guidance timetable, 6-weekly and quarterly, and plans them as usual', () => {
@@ -121,5 +141,7 @@ describe('the forces and panels file', () => {
     expect(r.value.panels.length).toBeGreaterThanOrEqual(8);
     expect(r.value.panels.some((p) => p.forces.length > 1)).toBe(true);
     expect(r.value.panels.some((p) => p.timetable.kind === 'when-necessary')).toBe(true);
+    // One of each read-only role, so a newcomer sees how they are written.
+    expect([r.value.inspectors?.length, r.value.forces.filter((f) => f.pccOffice?.length).length, r.value.regions?.length]).toEqual([1, 1, 1]);
   });
 });

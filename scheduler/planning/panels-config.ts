@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AAD_OBJECT_ID } from '../domain/ids.js';
 import { cleanText } from '../domain/text.js';
 import { checkTimetable } from '../domain/timetable-class.js';
-import type { PanelsConfig, Result, Timetable } from '../domain/types.js';
+import type { PanelsConfig, Person, Result, Timetable } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 
 /** Defaults for a when-necessary panel's extra meetings, and the anchor of rules with no `from`. */
@@ -60,7 +60,19 @@ const force = z
     name,
     preventLeads: z.array(person).min(1, 'a force needs at least one Prevent lead'),
     deputies: z.array(person).default([]),
+    /** Read only: the Police and Crime Commissioner's office sees this force's review, history, documents and feeds. */
+    pccOffice: z.array(person).default([]),
     teamsChannelId,
+  })
+  .strict();
+
+/** Read only: a regional counter terrorism unit sees its forces' reviews and gets their weekly digest. */
+const region = z
+  .object({
+    id,
+    name,
+    forces: z.array(id).min(1, 'a region covers at least one force'),
+    people: z.array(person).min(1, 'a region needs at least one person to read for it'),
   })
   .strict();
 
@@ -79,8 +91,11 @@ const panel = z
 export const panelsConfigSchema = z
   .object({
     nationalLeads: z.array(person).default([]),
+    /** Read only: HMICFRS inspectors see every force, and the audit log's check. */
+    inspectors: z.array(person).default([]),
     forces: z.array(force).min(1),
     panels: z.array(panel).default([]),
+    regions: z.array(region).default([]),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -100,7 +115,33 @@ export const panelsConfigSchema = z
         if (!checked.ok) ctx.addIssue({ code: 'custom', path: ['panels', i, 'timetable', 'rrule'], message: checked.error.message });
       }
     });
+    duplicates(cfg.regions.map((r) => r.id)).forEach((i) =>
+      ctx.addIssue({ code: 'custom', path: ['regions', i, 'id'], message: `duplicate region id "${cfg.regions[i]?.id}"` }),
+    );
+    cfg.regions.forEach((r, i) => {
+      r.forces.forEach((f, j) => {
+        if (!forceIds.has(f)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'forces', j], message: `unknown force "${f}"` });
+      });
+    });
   });
+
+/** A region as the file gives it: a regional counter terrorism unit, its forces and the people who read for it. */
+export interface RegionConfig {
+  id: string;
+  name: string;
+  forces: string[];
+  people: Person[];
+}
+
+/**
+ * The file's read-only roles, beside what PanelsConfig holds: each is optional, so a configuration built in code
+ * without them (tests, the demo, benchmarks) gives nobody a read-only role.
+ */
+export type ConfigWithReaders = Omit<PanelsConfig, 'forces'> & {
+  inspectors?: Person[];
+  forces: Array<PanelsConfig['forces'][number] & { pccOffice?: Person[] }>;
+  regions?: RegionConfig[];
+};
 
 function duplicates(values: string[]): number[] {
   const seen = new Set<string>();
@@ -113,7 +154,7 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 }
 
 /** Validates an already-parsed forces-and-panels document; every problem is listed by path. */
-export function parsePanelsConfig(doc: unknown): Result<PanelsConfig> & { problems?: string[] } {
+export function parsePanelsConfig(doc: unknown): Result<ConfigWithReaders> & { problems?: string[] } {
   const parsed = panelsConfigSchema.safeParse(doc);
   if (parsed.success) return ok(parsed.data);
   const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);

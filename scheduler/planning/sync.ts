@@ -4,8 +4,10 @@ import type { NewAuditEntry } from '../domain/audit-chain.js';
 import { canonicalJson } from '../domain/audit-chain.js';
 import { planDiff, type PlanDiff } from '../domain/planner.js';
 import { planOccurrences } from '../domain/timetable.js';
-import type { Meeting, Panel, PanelsConfig } from '../domain/types.js';
-import type { Repos, Store } from '../store/store.js';
+import type { Meeting, Panel } from '../domain/types.js';
+import type { Reader, RemovalReason, Repos, Store } from '../store/store.js';
+import { feedWindow } from '../calendar/calendar-feed.js';
+import type { ConfigWithReaders } from './panels-config.js';
 
 export const PLANNING_MONTHS = 12;
 
@@ -19,17 +21,21 @@ export interface SyncReport {
 
 type Entity = { id: string; retired: boolean };
 
-/** Loads the config into the store and plans every panel's meetings PLANNING_MONTHS ahead of `now`, in one transaction. */
-export async function syncPanels(store: Store, config: PanelsConfig, at: string): Promise<SyncReport> {
+/**
+ * Loads the config into the store and plans every panel's meetings PLANNING_MONTHS ahead of `now`, in one transaction.
+ * Read-only roles the config does not give (one built in code, say) are none: a sync always replaces them.
+ */
+export async function syncPanels(store: Store, config: ConfigWithReaders, at: string): Promise<SyncReport> {
   const now = normaliseInstant(at);
   return store.transaction(async (tx) => {
     await tx.exclusive('sync');
     const { audit, log } = auditBuffer(now);
     const forces = await reconcile('force', await tx.directory.listForces({ includeRetired: true }),
-      config.forces.map((f) => ({ ...f, retired: false })), (f) => tx.directory.saveForce(f, now), log);
+      config.forces.map((f) => ({ ...withoutReaders(f), retired: false })), (f) => tx.directory.saveForce(f, now), log);
     const panels = await reconcile('panel', await tx.directory.listPanels({ includeRetired: true }),
       config.panels.map((p) => ({ ...p, retired: false })), (p) => tx.directory.savePanel(p, now), log);
     await syncNationalLeads(tx, config, log);
+    await syncReaders(tx, config, log);
     const meetings = await planAll(tx, now, log);
     await tx.audit.append(audit);
     return { forces, panels, meetings, changes: audit.length };
@@ -95,11 +101,48 @@ function changedFields(old: object | undefined, now: object): string[] {
   return Object.keys(n).filter((k) => canonicalJson(o[k]) !== canonicalJson(n[k]));
 }
 
-async function syncNationalLeads(tx: Repos, config: PanelsConfig, log: LogFn) {
+async function syncNationalLeads(tx: Repos, config: ConfigWithReaders, log: LogFn) {
   const current = await tx.directory.listNationalLeads();
   if (canonicalJson(current) === canonicalJson(config.nationalLeads)) return;
   await tx.directory.setNationalLeads(config.nationalLeads);
   log('national-leads.changed', {});
+}
+
+/** A force as the directory keeps it: its PCC's office is a read-only role, kept with the others. */
+function withoutReaders<T extends { pccOffice?: unknown }>(force: T): Omit<T, 'pccOffice'> {
+  const copy = { ...force };
+  delete copy.pccOffice;
+  return copy;
+}
+
+/** The file's read-only roles as the store keeps them: a region's people once for each of its forces, each role once. */
+export function readersOf(config: ConfigWithReaders): Reader[] {
+  const all: Reader[] = [
+    ...(config.inspectors ?? []).map((person) => ({ role: 'inspector' as const, scopeId: '', person })),
+    ...config.forces.flatMap((f) => (f.pccOffice ?? []).map((person) => ({ role: 'pcc-office' as const, scopeId: f.id, person }))),
+    ...(config.regions ?? []).flatMap((r) => r.forces.flatMap((scopeId) => r.people.map((person) => ({ role: 'region' as const, scopeId, person })))),
+  ];
+  const seen = new Set<string>();
+  const key = (r: Reader) => `${r.role}|${r.scopeId}|${r.person.aadObjectId}`;
+  return byScope(all.filter((r) => !seen.has(key(r)) && seen.add(key(r))));
+}
+
+/**
+ * By role and scope, keeping the order within each (the file's, or the store's positions): both sides of a comparison
+ * sorted here, so the database's collation of ids cannot make an unchanged file look changed.
+ */
+const byScope = (rs: Reader[]): Reader[] => {
+  const order = (r: Reader) => `${r.role}|${r.scopeId}`;
+  return [...rs].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+};
+
+/** Replaces the read-only roles when they differ; the audit counts them, and names nobody. */
+async function syncReaders(tx: Repos, config: ConfigWithReaders, log: LogFn) {
+  const wanted = readersOf(config);
+  if (canonicalJson(byScope(await tx.directory.listReaders())) === canonicalJson(wanted)) return;
+  await tx.directory.setReaders(wanted);
+  const count = (role: Reader['role']) => new Set(wanted.filter((r) => r.role === role).map((r) => r.person.aadObjectId)).size;
+  log('readers.changed', {}, { inspectors: count('inspector'), pccOffice: count('pcc-office'), regions: count('region') });
 }
 
 async function planAll(tx: Repos, now: string, log: LogFn): Promise<SyncReport['meetings']> {
@@ -118,7 +161,7 @@ async function planAll(tx: Repos, now: string, log: LogFn): Promise<SyncReport['
       total.replanned += 1;
       log('meeting.replanned', { meetingId: after.id, panelId: p.id }, { from: before.start, start: after.start, end: after.end, moved: after.moved });
     }
-    const gone = new Set(diff.remove.length ? await tx.meetings.deleteIfPlain(diff.remove.map((m) => m.id)) : []);
+    const gone = new Set(diff.remove.length ? await unplan(tx, diff.remove.map((m) => m.id), p.retired ? 'panel-retired' : 'timetable-changed', now) : []);
     for (const m of diff.remove.filter((r) => gone.has(r.id))) {
       log('meeting.unplanned', { meetingId: m.id, panelId: p.id }, { start: m.start, reason: p.retired ? 'panel retired' : 'timetable changed' });
     }
@@ -126,7 +169,18 @@ async function planAll(tx: Repos, now: string, log: LogFn): Promise<SyncReport['
     total.planned += diff.create.length;
   }
   await tx.meetings.insertMany(create, now);
+  await tx.feeds.pruneTombstones(feedWindow(now).from);
   return total;
+}
+
+/**
+ * Deletes plain meetings the plan no longer holds, leaving each a tombstone first: calendar feeds that showed it show it
+ * cancelled, with why, at a revision above any it had, so one that comes back later counts on from there. A meeting
+ * acted on meanwhile is not deleted; its tombstone then only raises its revision, which is harmless.
+ */
+async function unplan(tx: Repos, ids: string[], reason: RemovalReason, now: string): Promise<string[]> {
+  await tx.feeds.bury(ids, reason, now);
+  return tx.meetings.deleteIfPlain(ids);
 }
 
 function panelDiff(panel: Panel, existing: Meeting[], now: string, horizon: string): PlanDiff {

@@ -22,6 +22,8 @@ export interface PurgeCounts extends MeetingRowCounts {
   meetings: number;
   peopleSeen: number;
   feedTokens: number;
+  /** Review sign-offs (with their actions) signed before the cutoff. */
+  signoffs: number;
   /** Audit entries whose details were erased (the chain keeps their hashes). */
   auditDetails: number;
 }
@@ -104,6 +106,7 @@ async function purgeIn(tx: Repos, opts: PurgeOptions): Promise<PurgeSummary> {
     outbox: rows.outbox + (await tx.retention.deleteFinishedMessages(w.messages)),
     peopleSeen: await tx.retention.deletePeopleWithoutRoles(w.people),
     feedTokens: await tx.retention.deleteIdleFeedTokens(w.tokens),
+    signoffs: await tx.signoffs.deleteSignedBefore(w.cutoff),
     auditDetails: erased.length,
   };
   const summary: PurgeSummary = {

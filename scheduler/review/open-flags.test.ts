@@ -20,6 +20,7 @@ const MEETINGS = [
 const ROLES: Record<string, Array<{ role: string; scopeId: string }>> = {
   chair: [{ role: 'chair', scopeId: panel.id }],
   leics: [{ role: 'prevent-lead', scopeId: 'leics' }],
+  pcc: [{ role: 'pcc-office', scopeId: 'cambs' }],
 };
 const FORCES = [{ id: 'cambs', name: 'Cambridgeshire Constabulary', retired: false }, { id: 'leics', name: 'Leicestershire Police', retired: false }];
 const none = async () => [];
@@ -57,6 +58,14 @@ describe('open flags, as the cards get them', () => {
       ['Cambridgeshire Constabulary', null],
       ['Leicestershire Police', null],
     ]);
+  });
+
+  it("gives a read-only role (a PCC's office) its force's flags, and nothing to press", async () => {
+    const r = await openFlags(store, 'pcc', NOW);
+    expect(r!.flags.length).toBeGreaterThan(0);
+    expect(r!.flags.every((f) => f.forceId !== 'leics' && f.action === null)).toBe(true);
+    expect(r!.flags.some((f) => f.forceName === 'Cambridgeshire Constabulary' && f.code === 'NO_NOMINATION')).toBe(true);
+    expect(await openFlags(store, 'nobody', NOW)).toBeNull();
   });
 
   it("offers no button in the weekly digest (an answer would replace the shared card for whoever pressed), only the words", async () => {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import { accessFor, canActForForce, canActForPanel, hasRole, seesForceOf, visiblePanels, type Access } from '../people/access.js';
+import { accessFor, canActForForce, canActForPanel, mayView, noAccess, seesForceOf, visiblePanels, type Access } from '../people/access.js';
 import { computeFlags, type Flag, type FlagMeeting } from '../domain/flags.js';
+import { groupBy } from '../domain/group.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { OutboxMessage } from '../domain/types.js';
 import { loadFlagMeetings } from '../planning/schedule-view.js';
@@ -46,7 +47,8 @@ function actionFor(f: Flag, m: FlagMeeting | undefined, access: Access | null, n
 /** The flags of the last 12 months (and the month ahead) that the person may see, newest panels' facts first. */
 export async function openFlags(store: Store, actor: string, now: string): Promise<{ access: Access; flags: ShownFlag[] } | null> {
   const access = await accessFor(store, actor);
-  if (!hasRole(access)) return null;
+  // Read-only roles too: they see their forces' flags, and are offered nothing to act on (actionFor asks canActFor*).
+  if (!mayView(access)) return null;
   const panels = visiblePanels(access, await store.directory.listPanels());
   // Whole months, so each month is judged on all its meetings.
   const from = DateTime.fromISO(now, { zone: 'utc' }).setZone('Europe/London').startOf('month').minus({ months: 12 }).toUTC().toISO()!;
@@ -62,7 +64,7 @@ export async function openFlags(store: Store, actor: string, now: string): Promi
  * Panel-wide timetable flags stay in `flags` and the review.
  */
 export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7): Promise<ShownFlag[]> {
-  const access: Access = { aadObjectId: '', national: false, forces: new Set([forceId]), panels: new Set() };
+  const access: Access = { ...noAccess(), forces: new Set([forceId]) };
   const panels = visiblePanels(access, await store.directory.listPanels());
   const at = DateTime.fromISO(now, { zone: 'utc' });
   const since = at.minus({ days }).toISO()!;
@@ -83,18 +85,38 @@ export async function forceDigestFlags(store: Store, forceId: string, now: strin
   return describe(store, flags, meetings, null, now);
 }
 
-/** Queues each linked force's digest card on Mondays (one per force per Monday). */
+/**
+ * A digest message's flags as it goes: null when it is for a person who no longer reads for the force (a regional
+ * unit's people change with the file), so it is not sent; else the force's new flags (forceDigestFlags).
+ */
+export async function digestFlags(store: Store, m: Pick<OutboxMessage, 'forceId' | 'personAadObjectId'>, now: string): Promise<ShownFlag[] | null> {
+  const person = m.personAadObjectId?.toLowerCase();
+  if (person && !(await store.directory.listReaders()).some((r) => r.role === 'region' && r.scopeId === m.forceId && r.person.aadObjectId.toLowerCase() === person)) return null;
+  return forceDigestFlags(store, m.forceId, now);
+}
+
+/**
+ * Queues each force's digest card on Mondays: to its linked Teams conversation, and to each person of a regional
+ * counter terrorism unit covering it, in their personal chat with the bot (once they have one). One per force, and
+ * per person, per Monday; the sender renders each from the store when it goes (forceDigestFlags).
+ */
 export async function queueDigests(store: Store, now: string, conversationOf: (forceId: string) => Promise<string | null>): Promise<string[]> {
   const local = DateTime.fromISO(now, { zone: 'utc' }).setZone('Europe/London');
   if (local.weekday !== 1 || local.hour < 8) return [];
+  const day = local.toISODate();
+  const digest = (forceId: string, conversationId: string, person: string | null): OutboxMessage => ({
+    id: `digest:${forceId}:${day}${person ? `:${person}` : ''}`, kind: 'digest', conversationId, meetingId: '', forceId, cardId: null, personAadObjectId: person,
+    status: 'pending', attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
+  });
+  const regional = groupBy((await store.directory.listReaders()).filter((r) => r.role === 'region'), (r) => r.scopeId);
   const messages: OutboxMessage[] = [];
   for (const force of await store.directory.listForces()) {
     const conversationId = await conversationOf(force.id);
-    if (!conversationId) continue;
-    messages.push({
-      id: `digest:${force.id}:${local.toISODate()}`, kind: 'digest', conversationId, meetingId: '', forceId: force.id, cardId: null, personAadObjectId: null,
-      status: 'pending', attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now,
-    });
+    if (conversationId) messages.push(digest(force.id, conversationId, null));
+    for (const { person } of regional.get(force.id) ?? []) {
+      const chat = await store.teams.personalConversation(person.aadObjectId);
+      if (chat) messages.push(digest(force.id, chat.id, person.aadObjectId));
+    }
   }
   return store.outbox.enqueue(messages);
 }

@@ -2,13 +2,21 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { fail, ok, type Result } from '../domain/types.js';
 import { reviewChartSpec } from './chart.js';
+import { attachment, reportFileName } from './document/file-name.js';
+import { documentOf, type DocumentDeps, type DocumentFormat } from './document/produce.js';
 import { reviewCsv, reviewRows } from './review-csv.js';
 import { loadReview, type ReviewRequest } from './review-query.js';
 import type { Review, ReviewInput } from './review.js';
 import type { Store } from '../store/store.js';
 
-/** How long an export link works after the review card that carries it was made. */
+/** How long an export link (CSV, document) works after the review card that carries it was made. */
 export const EXPORT_TTL_MS = 15 * 60_000;
+/**
+ * How long a chart link works: 30 days, so the picture still shows when someone scrolls back through the chat (at 15
+ * minutes it broke in the history). The chart is counts of meetings a month, no names; its holder's roles are still
+ * checked on every fetch, and a chart link never opens anything else.
+ */
+export const CHART_TTL_MS = 30 * 86_400_000;
 const SECRET_NAME = 'report-link-secret';
 const SIG_CHARS = 43; // HMAC-SHA256 in base64url, unpadded
 
@@ -16,7 +24,10 @@ const SIG_CHARS = 43; // HMAC-SHA256 in base64url, unpadded
  * What a link opens. A chart link's URL travels further than the CSV's (Teams fetches it for the card, and it can be
  * copied from the image), so the kind is signed with the rest: a chart link never opens the CSV of names.
  */
-export type ReportKind = 'csv' | 'chart';
+export type ReportKind = 'csv' | 'chart' | DocumentFormat;
+
+/** How long a link of this kind works after it was made. */
+export const ttlOf = (kind: ReportKind): number => (kind === 'chart' ? CHART_TTL_MS : EXPORT_TTL_MS);
 
 /** What a link is bound to: who asked, the scope and period they saw, and when the review was made. */
 export interface ExportClaim {
@@ -33,7 +44,7 @@ const claimSchema = z.object({
   to: z.string().datetime(),
   at: z.string().datetime(),
   // Absent on a CSV link, so links signed before charts existed read as what they were.
-  k: z.literal('chart').optional(),
+  k: z.enum(['chart', 'docx', 'pdf']).optional(),
 });
 
 /** The server's signing secret: made once at random and kept in the store, so every instance shares it. */
@@ -47,7 +58,7 @@ const sign = (secret: Buffer, payload: string) => createHmac('sha256', secret).u
 export function signExport(secret: Buffer, c: ExportClaim, kind: ReportKind = 'csv'): string {
   const body = {
     a: c.aadObjectId, ...(c.request.forceId ? { f: c.request.forceId } : {}), ...(c.request.panelId ? { p: c.request.panelId } : {}),
-    fr: c.request.from, to: c.request.to, at: c.issuedAt, ...(kind === 'chart' ? { k: kind } : {}),
+    fr: c.request.from, to: c.request.to, at: c.issuedAt, ...(kind !== 'csv' ? { k: kind } : {}),
   };
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
   return payload + sign(secret, payload);
@@ -68,7 +79,7 @@ export function verifyExport(secret: Buffer, id: string, now: string, kind: Repo
   if (!parsed.success || (parsed.data.k ?? 'csv') !== kind) return null;
   const c = parsed.data;
   const age = Date.parse(now) - Date.parse(c.at);
-  if (age < 0 || age >= EXPORT_TTL_MS) return null;
+  if (age < 0 || age >= ttlOf(kind)) return null;
   return { aadObjectId: c.a, issuedAt: c.at, request: { ...(c.f ? { forceId: c.f } : {}), ...(c.p ? { panelId: c.p } : {}), from: c.fr, to: c.to } };
 }
 
@@ -86,17 +97,40 @@ async function openLink(store: Store, id: string, now: string, kind: ReportKind)
   return ok({ review: r.value.review, input: r.value.input, claim });
 }
 
+/** A file a link downloads: its bytes or text, its type, and the name it is saved under (marking first). */
+export interface ReportFile {
+  body: string | Buffer;
+  contentType: string;
+  contentDisposition: string;
+}
+
 /** The CSV behind a link. */
 export async function exportCsv(store: Store, id: string, now: string): Promise<Result<string>> {
   const r = await openLink(store, id, now, 'csv');
   return r.ok ? ok(reviewCsv(reviewRows(r.value.input))) : r;
 }
 
+/**
+ * What a CSV or document link downloads, named `<marking> review <scope> <from> to <to>.<ext>`. A document is the
+ * review as the card showed it (computed at the link's issue), made now: the audit log verified and its head printed.
+ */
+export async function exportFile(deps: DocumentDeps, id: string, now: string, kind: 'csv' | DocumentFormat): Promise<Result<ReportFile>> {
+  const r = await openLink(deps.store, id, now, kind);
+  if (!r.ok) return r;
+  const { review, input, claim } = r.value;
+  if (kind === 'csv') {
+    const fileName = reportFileName(deps.marking, review, claim.request, 'csv');
+    return ok({ body: reviewCsv(reviewRows(input)), contentType: 'text/csv; charset=utf-8', contentDisposition: attachment(fileName) });
+  }
+  const made = await documentOf(deps, claim.aadObjectId, claim.request, review, kind, now);
+  return ok({ body: made.bytes, contentType: made.contentType, contentDisposition: attachment(made.fileName) });
+}
+
 /** The review chart behind a link as PNG, and how many seconds the link has left (no cache should keep it longer). */
 export async function exportChart(store: Store, id: string, now: string): Promise<Result<{ png: Buffer; secondsLeft: number }>> {
   const r = await openLink(store, id, now, 'chart');
   if (!r.ok) return r;
-  const secondsLeft = Math.max(0, Math.floor((Date.parse(r.value.claim.issuedAt) + EXPORT_TTL_MS - Date.parse(now)) / 1000));
+  const secondsLeft = Math.max(0, Math.floor((Date.parse(r.value.claim.issuedAt) + CHART_TTL_MS - Date.parse(now)) / 1000));
   // vega and resvg take most of a second to load: loaded by the first chart asked for, not by every start of the bot.
   const { chartPng } = await import('./chart-render.js');
   return ok({ png: await chartPng(reviewChartSpec(r.value.review)), secondsLeft });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store/store.js';
-import type { Access } from '../people/access.js';
+import { noAccess, type Access } from '../people/access.js';
 import { parseReviewArgs, scopeWord } from './review-args.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
@@ -25,7 +25,7 @@ const store = {
     listPanels: async () => PANELS,
   },
 } as unknown as Store;
-const access = (forces: string[], national = false): Access => ({ aadObjectId: 'a', national, forces: new Set(forces), panels: new Set() });
+const access = (forces: string[], national = false): Access => ({ ...noAccess('a'), national, forces: new Set(forces) });
 
 const parse = (args: string) => parseReviewArgs(store, args, NOW);
 

@@ -3,7 +3,7 @@ import { parseDateRange } from '../domain/date-range.js';
 import { looksLikePeriod } from '../domain/periods.js';
 import { echo } from '../domain/text.js';
 import { fail, ok, type Result } from '../domain/types.js';
-import { canActForForce, seesPanel, type Access } from '../people/access.js';
+import { seesForce, seesPanel, type Access } from '../people/access.js';
 import type { ReviewRequest } from './review-query.js';
 
 import type { Store } from '../store/store.js';
@@ -39,7 +39,7 @@ export async function parseReviewArgs(store: Store, args: string, now: string, a
     const force = await store.directory.getForce(first);
     const panel = force ? null : await store.directory.getPanel(first);
     // Given the asker, a force or panel they may not see reads exactly as one that does not exist.
-    const hidden = asker && (force ? !canActForForce(asker.access, force.id) : panel ? !seesPanel(asker.access, panel) : false);
+    const hidden = asker && (force ? !seesForce(asker.access, force.id) : panel ? !seesPanel(asker.access, panel) : false);
     if (force && !hidden) request = { forceId: first };
     else if (panel && !hidden) request = { panelId: first };
     else return fail('NOT_FOUND', await unknownScope(store, first, asker));
@@ -62,7 +62,7 @@ export function scopeWord(args: string): string | undefined {
 
 /**
  * "There is no force or panel "cambz". You can see: Cambridgeshire Constabulary (`review cambs`), …": only the
- * forces the asker acts for and the panels they see (a national lead: all), so nobody learns of anyone else's.
+ * forces and panels the asker sees (read-only roles too; a national lead or an inspector: all), so nobody learns of anyone else's.
  */
 async function unknownScope(store: Store, typed: string, asker: Asker | undefined): Promise<string> {
   const head = `There is no force or panel "${echo(typed)}".`;
@@ -70,7 +70,7 @@ async function unknownScope(store: Store, typed: string, asker: Asker | undefine
   const [forces, panels] = await Promise.all([store.directory.listForces(), store.directory.listPanels()]);
   // A panel whose id is also a force's cannot be typed (the force wins), so it is not offered.
   const forceIds = new Set(forces.map((f) => f.id));
-  const seen = [...forces.filter((f) => canActForForce(asker.access, f.id)), ...panels.filter((p) => !forceIds.has(p.id) && seesPanel(asker.access, p))];
+  const seen = [...forces.filter((f) => seesForce(asker.access, f.id)), ...panels.filter((p) => !forceIds.has(p.id) && seesPanel(asker.access, p))];
   const offered = offerList(typed, seen, asker.command);
   return offered ? `${head} You can see: ${offered}. Or type \`${asker.command}\` alone for everything you may see.` : head;
 }

@@ -1,4 +1,4 @@
-import { accessFor, canActForForce, forcesSeen, hasRole, seesPanel, type Access } from '../people/access.js';
+import { accessFor, forcesSeen, mayView, noAccess, ownForces, seesAll, seesForce, seesPanel, type Access } from '../people/access.js';
 import { lastMonths } from '../domain/date-range.js';
 import { fail, ok, type Panel, type Result } from '../domain/types.js';
 import { computeReview, loadFrom, type Review, type ReviewInput, type ReviewScope } from './review.js';
@@ -15,7 +15,7 @@ export interface ReviewRequest {
 /** The operator at the command line sees everything, like a national lead. */
 export const OPERATOR = null;
 
-const NATIONAL: Access = { aadObjectId: '', national: true, forces: new Set(), panels: new Set() };
+const NATIONAL: Access = { ...noAccess(), national: true };
 
 /** Whom a review or history was decided for: their roles, and every panel (retired too) as read to decide it. */
 export interface Viewer {
@@ -36,8 +36,8 @@ export interface Scoped {
  */
 export async function reviewScope(store: Store, actor: string | null, req: ReviewRequest): Promise<Result<Scoped>> {
   const access = actor === OPERATOR ? NATIONAL : await accessFor(store, actor);
-  if (!hasRole(access)) {
-    return fail('FORBIDDEN', 'The attendance review is for panel chairs, force Prevent leads and their deputies, and national leads.');
+  if (!mayView(access)) {
+    return fail('FORBIDDEN', 'The attendance review is for panel chairs, force Prevent leads and their deputies, national leads, and those given read-only access.');
   }
   const all = await store.directory.listPanels({ includeRetired: true });
   const scoped = await scopeOf(store, access, all, req);
@@ -52,11 +52,12 @@ async function scopeOf(store: Store, access: Access, all: Panel[], req: ReviewRe
     if (!seesPanel(access, panel)) return fail('FORBIDDEN', `You cannot review ${panel.name}: it is not one of your panels or forces.`);
     return ok({ scope: { forces: forcesSeen(access, panel), panels: [panel.id], label: panel.name }, panels: [panel] });
   }
-  if (access.national) return ok({ scope: { forces: null, panels: null, label: 'all forces' }, panels: all });
-  if (access.forces.size) {
-    const forces = [...access.forces].sort();
+  if (seesAll(access)) return ok({ scope: { forces: null, panels: null, label: 'all forces' }, panels: all });
+  // A force's leads and its read-only viewers (a PCC's office, a regional unit) see its panels, as far as that force goes.
+  const forces = ownForces(access);
+  if (forces.length) {
     const names = await Promise.all(forces.map(async (f) => (await store.directory.getForce(f))?.name ?? f));
-    const panels = all.filter((p) => p.forces.some((f) => access.forces.has(f)));
+    const panels = all.filter((p) => p.forces.some((f) => forces.includes(f)));
     return ok({ scope: { forces, panels: panels.map((p) => p.id), label: names.join(', ') }, panels });
   }
   const panels = all.filter((p) => access.panels.has(p.id));
@@ -66,8 +67,8 @@ async function scopeOf(store: Store, access: Access, all: Panel[], req: ReviewRe
 async function forceScope(store: Store, access: Access, all: Panel[], req: ReviewRequest): Promise<Result<{ scope: ReviewScope; panels: Panel[] }>> {
   const force = await store.directory.getForce(req.forceId!);
   if (!force) return fail('NOT_FOUND', `There is no force "${req.forceId}".`);
-  if (!access.national && !access.forces.has(force.id)) {
-    return fail('FORBIDDEN', `You cannot review ${force.name}: only its Prevent leads, their deputies and national leads can.`);
+  if (!seesForce(access, force.id)) {
+    return fail('FORBIDDEN', `You cannot review ${force.name}: only its Prevent leads, their deputies, national leads and its read-only viewers can.`);
   }
   let panels = all.filter((p) => p.forces.includes(force.id));
   if (req.panelId) {
@@ -112,7 +113,7 @@ async function invitedPanels(store: Store, scope: ReviewScope, panels: Panel[]):
 export async function visibleScopes(store: Store, { access, panels }: Viewer): Promise<{ forces: Array<{ id: string; name: string }>; panels: Array<{ id: string; name: string }> }> {
   const forces = await store.directory.listForces();
   return {
-    forces: forces.filter((f) => canActForForce(access, f.id)).map((f) => ({ id: f.id, name: f.name })),
+    forces: forces.filter((f) => seesForce(access, f.id)).map((f) => ({ id: f.id, name: f.name })),
     // Retired panels are kept for the review's history, but are not offered as a filter.
     panels: panels.filter((p) => !p.retired && seesPanel(access, p)).map((p) => ({ id: p.id, name: p.name })),
   };

@@ -25,9 +25,11 @@ function counting() {
     getPanel: async () => (reads.push('getPanel'), null),
     listNationalLeads: async () => (reads.push('listNationalLeads'), []),
     rolesOf: async (aad) => (reads.push(`rolesOf ${aad}`), []),
+    listReaders: async () => (reads.push('listReaders'), []),
     saveForce: async (f) => void (current = structuredClone(f)),
     savePanel: async () => undefined,
     setNationalLeads: async () => undefined,
+    setReaders: async () => undefined,
   };
   return { inner, reads, failNextRead: () => void (failNext = true) };
 }

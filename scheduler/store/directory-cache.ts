@@ -4,8 +4,8 @@ import type { DirectoryRepo } from './store.js';
 export const DIRECTORY_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
-type Reads = Pick<DirectoryRepo, 'listForces' | 'listPanels' | 'getForce' | 'getPanel' | 'listNationalLeads' | 'rolesOf'>;
-const READS: Array<keyof Reads> = ['listForces', 'listPanels', 'getForce', 'getPanel', 'listNationalLeads', 'rolesOf'];
+type Reads = Pick<DirectoryRepo, 'listForces' | 'listPanels' | 'getForce' | 'getPanel' | 'listNationalLeads' | 'rolesOf' | 'listReaders'>;
+const READS: Array<keyof Reads> = ['listForces', 'listPanels', 'getForce', 'getPanel', 'listNationalLeads', 'rolesOf', 'listReaders'];
 
 /** Freezes an answer all the way down: it is shared by every caller, so none may change it. */
 function deepFreeze<T>(value: T): T {
@@ -62,6 +62,7 @@ export class DirectoryCache {
       saveForce: writing(inner.saveForce),
       savePanel: writing(inner.savePanel),
       setNationalLeads: writing(inner.setNationalLeads),
+      setReaders: writing(inner.setReaders),
       get wrote() {
         return wrote;
       },

@@ -4,7 +4,7 @@ import type { AuditKey } from '../domain/audit-chain.js';
 import { groupBy } from '../domain/group.js';
 import type { Force, Meeting, Panel, Person } from '../domain/types.js';
 import { timetableSchema } from './row-schemas.js';
-import type { DirectoryRepo, MeetingFilter, MeetingRepo, Repos } from './store.js';
+import type { DirectoryRepo, MeetingFilter, MeetingRepo, ReaderRole, Repos } from './store.js';
 import { toMeeting } from './row-mappers.js';
 import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
@@ -14,13 +14,14 @@ import { reviewRepo } from './kysely-review-repos.js';
 import { botStateRepo } from './kysely-state-repos.js';
 import { auditRepo, AUDIT_LOCK } from './kysely-audit-repo.js';
 import { retentionRepo } from './kysely-retention-repo.js';
+import { withSignoffs } from './kysely-signoff-repo.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
 
 /** The repositories over one Kysely connection or transaction; the same SQL serves SQLite and PostgreSQL. */
 export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKey): Repos {
-  return {
+  return withSignoffs(db, dialect, key, {
     exclusive: async (name) => {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[name]})`.execute(db);
     },
@@ -31,14 +32,15 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKe
     nominations: nominationRepo(db),
     outbox: outboxRepo(db, dialect),
     chairs: chairRepo(db),
-    feeds: feedRepo(db),
+    feeds: feedRepo(db, key),
     review: reviewRepo(db),
     botState: botStateRepo(db),
     retention: retentionRepo(db, dialect),
-  };
+  });
 }
 
 const LOCKS = { sync: 4242002, audit: AUDIT_LOCK, outbox: 4242003 } as const;
+const READER_ROLES: ReaderRole[] = ['inspector', 'pcc-office', 'region'];
 
 function directoryRepo(db: Kysely<Database>): DirectoryRepo {
   const rolesOf = async (roles: RoleName[], scope?: string) => {
@@ -124,6 +126,14 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
       await replaceRoles(p.id, [['chair', p.chairs]]);
     },
     setNationalLeads: (ps) => replaceRoles('', [['national-lead', ps]]),
+    listReaders: async () =>
+      (await db.selectFrom('roles').selectAll().where('role', 'in', READER_ROLES).orderBy('role').orderBy('scope_id').orderBy('position').execute())
+        .map((r) => ({ role: r.role as ReaderRole, scopeId: r.scope_id, person: { aadObjectId: r.aad_object_id, name: r.name } })),
+    async setReaders(readers) {
+      await db.deleteFrom('roles').where('role', 'in', READER_ROLES).execute();
+      const rows = readers.map((r, position) => ({ role: r.role, scope_id: r.scopeId, aad_object_id: r.person.aadObjectId, name: r.person.name, position }));
+      for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('roles').values(rows.slice(i, i + BATCH)).onConflict((oc) => oc.doNothing()).execute();
+    },
   };
 }
 

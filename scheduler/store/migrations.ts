@@ -7,6 +7,8 @@ import { reportsMigration } from './migrations-005.js';
 import { botStateMigration } from './migrations-006.js';
 import { evidenceMigration } from './migrations-007.js';
 import { auditKeepingMigration } from './migrations-008.js';
+import { signoffsMigration } from './migrations-009-signoffs.js';
+import { feedRevisionsMigration } from './migrations-010-feeds.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -92,6 +94,8 @@ const migrations: Record<string, Migration> = {
   '006_bot_state': botStateMigration,
   '007_evidence': evidenceMigration,
   '008_audit_keeping': auditKeepingMigration,
+  '009_signoffs': signoffsMigration,
+  '010_feeds': feedRevisionsMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

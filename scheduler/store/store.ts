@@ -1,6 +1,8 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import type { FlagMeeting } from '../domain/flags.js';
 import type { RetentionRepo } from '../retention/retention-repo.js';
+import type { SignoffRepo } from '../review/signoff-repo.js';
+import type { Signoff } from '../review/signoff-types.js';
 import type { Apology, Attendance, AuditEntry, Invitation, MeetingRecord, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
 
 /** Which meetings to read; every field narrows. Instants are ISO UTC; `to` is exclusive. */
@@ -12,6 +14,16 @@ export interface MeetingFilter {
   statuses?: MeetingStatus[];
 }
 
+/** A read-only role: an HMICFRS inspector reads every force (scope ''); a PCC's office, or a regional unit, one force. */
+export type ReaderRole = 'inspector' | 'pcc-office' | 'region';
+
+/** One read-only role one person holds: a region's people hold one for each of its forces. */
+export interface Reader {
+  role: ReaderRole;
+  scopeId: string;
+  person: Person;
+}
+
 /** Forces, panels and the people who hold roles on them, as loaded from the config file. */
 export interface DirectoryRepo {
   listForces(opts?: { includeRetired?: boolean }): Promise<Force[]>;
@@ -20,10 +32,14 @@ export interface DirectoryRepo {
   getPanel(id: string): Promise<Panel | null>;
   listNationalLeads(): Promise<Person[]>;
   /** Every role one person holds, with the force or panel it is for ('' for national). */
-  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair'; scopeId: string }>>;
+  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | ReaderRole; scopeId: string }>>;
+  /** Every read-only role, by role, scope and the file's order. */
+  listReaders(): Promise<Reader[]>;
   saveForce(force: Force, at: string): Promise<void>;
   savePanel(panel: Panel, at: string): Promise<void>;
   setNationalLeads(people: Person[]): Promise<void>;
+  /** Replaces every read-only role with these (the same role, scope and person twice is kept once). */
+  setReaders(readers: Reader[]): Promise<void>;
 }
 
 export interface MeetingRepo {
@@ -65,6 +81,8 @@ export interface StateRows {
   cancellations: Cancellation[];
   apologies: Apology[];
   invitations: Invitation[];
+  /** Review sign-offs with their actions (kysely-signoff-repo.ts adds them). */
+  signoffs?: Signoff[];
 }
 
 /** Where the bot lives in Teams, what each force and panel is linked to, and the Teams ids of people seen. */
@@ -153,6 +171,7 @@ export interface Repos {
   review: ReviewRepo;
   botState: BotStateRepo;
   retention: RetentionRepo;
+  signoffs: SignoffRepo;
 }
 
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
@@ -214,13 +233,20 @@ export interface FeedScope {
   id: string;
 }
 
-/** A calendar link as stored: the token itself is never kept, only its SHA-256. */
+/**
+ * A calendar link as stored: never the token itself, only its SHA-256 and (links issued since issue 23) the seed the
+ * token is derived from with the deployment's key, kept apart from the database: the database alone opens no feed.
+ */
 export interface FeedToken {
   hash: string;
   owner: string;
   scope: FeedScope;
   createdAt: string;
   revokedAt: string | null;
+  /** Absent or null on a link issued before seeds: it works, but cannot be shown again. */
+  seed?: string | null;
+  /** Moves whenever what the link has seen changes (part of its ETag); 0 until first built. */
+  seenSerial?: number;
 }
 
 /** A summary of every row a feed over some panels is built from; it changes whenever the feed would. */
@@ -230,19 +256,63 @@ export interface FeedStamp {
   lastModified: string | null;
 }
 
+/** Why a feed shows a meeting removed: the timetable dropped it, its panel was retired, or the feed may no longer show it. */
+export type RemovalReason = 'timetable-changed' | 'panel-retired' | 'not-shown';
+
+/** A meeting's revision, which only rises; `removed` says why when its row is gone. */
+export interface MeetingRevision {
+  revision: number;
+  removed: RemovalReason | null;
+}
+
+/** What one link last showed of one meeting: enough to show it removed, and to keep its SEQUENCE rising. */
+export interface SeenMeeting {
+  meetingId: string;
+  panelId: string;
+  panelName: string;
+  start: string;
+  end: string;
+  sequence: number;
+  fingerprint: string;
+  /** Null while shown as it is; why, once shown removed. */
+  gone: RemovalReason | null;
+}
+
 export interface FeedRepo {
-  save(token: FeedToken): Promise<void>;
+  /** Saves a link; false, saving nothing, when it has a seed and its owner already holds a live seeded link for the scope. */
+  save(token: FeedToken): Promise<boolean>;
   byHash(hash: string): Promise<FeedToken | null>;
+  /** The owner's live link for the scope that can be shown again (one with a seed), if any. */
+  liveLink(owner: string, scope: FeedScope): Promise<FeedToken | null>;
+  /** The token a seed stands for, made with the deployment's key. */
+  token(seed: string): string;
   /** Revokes every live token the person holds; returns how many were live. */
   revokeAll(owner: string, at: string): Promise<number>;
+  /** Revokes the person's live tokens for these scopes; returns how many were live. */
+  revokeScopes(owner: string, scopes: FeedScope[], at: string): Promise<number>;
   /** Records that the link was used at `at`, unless a use at or after `staleBefore` is already recorded; true when it wrote. */
   touch(hash: string, at: string, staleBefore: string): Promise<boolean>;
   /** The meetings starting in [from, to) that name this person as a force's attendee. */
   nominatedMeetings(aadObjectId: string, from: string, to: string): Promise<Array<{ meetingId: string; panelId: string }>>;
-  /** The ids of the live panels a force faces, without loading the panels (a feed fetch needs only these). */
-  forcePanels(forceId: string): Promise<string[]>;
-  /** One cheap query over meetings, nominations, panels and forces: lets an unchanged feed answer 304 unbuilt. */
+  /** The ids of the panels a force faces: live ones, and (given `retiredSince`) those retired at or after it. */
+  forcePanels(forceId: string, retiredSince?: string): Promise<string[]>;
+  /** When each of these panels or forces was retired; live and unknown ones are absent. */
+  retiredAt(kind: 'panel' | 'force', ids: string[]): Promise<Map<string, string>>;
+  /** One cheap query over meetings, nominations, attendance, panels and forces: lets an unchanged feed answer 304 unbuilt. */
   stamp(panelIds: string[]): Promise<FeedStamp>;
+  /**
+   * Each meeting's revision: its own, its nominations' and its attendance records' versions added to the revision it
+   * had when last removed; a removed meeting's is that one. Ids never stored are absent.
+   */
+  revisions(meetingIds: string[]): Promise<Map<string, MeetingRevision>>;
+  /** Just before these meetings' rows are deleted: records why each goes, at a revision above any it has had. */
+  bury(meetingIds: string[], reason: RemovalReason, at: string): Promise<void>;
+  /** Forgets the removals of meetings no longer stored that started before `before`; returns how many. */
+  pruneTombstones(before: string): Promise<number>;
+  /** What the link last showed of each meeting. */
+  seen(hash: string): Promise<SeenMeeting[]>;
+  /** Records what the link shows now (`changed` replace theirs, never lowering a SEQUENCE; `dropped` go) and moves its serial; returns it. */
+  remember(hash: string, changed: SeenMeeting[], dropped: string[]): Promise<number>;
 }
 
 /** A stored state object and the eTag of the write that produced it. */

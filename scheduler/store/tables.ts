@@ -22,7 +22,11 @@ export interface PanelForcesTable {
   force_id: string;
 }
 
-export type RoleName = 'national-lead' | 'prevent-lead' | 'deputy' | 'chair';
+/**
+ * Roles that act (national-lead ''; prevent-lead and deputy: a force; chair: a panel) and read-only ones
+ * (inspector ''; pcc-office and region: a force, one row per force a region covers). `role` is plain text, unchecked.
+ */
+export type RoleName = 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'inspector' | 'pcc-office' | 'region';
 
 export interface RolesTable {
   role: RoleName;
@@ -216,10 +220,15 @@ export interface Database {
 }
 
 /** A table the migrations make: those in `Database`, and bot_state, which kysely-state-repos.ts types itself. */
-export type BotTable = keyof Database | 'bot_state';
+// The review sign-off tables are typed in their own repo (kysely-signoff-repo.ts); named here as literals to avoid an import loop.
+export type BotTable = keyof Database | 'bot_state' | 'review_signoffs' | 'review_actions' | 'meeting_tombstones' | 'feed_seen';
 
 // A record, so the compiler refuses a table of Database missing here (or one here that is neither).
 const botTables: Record<BotTable, true> = {
+  review_signoffs: true,
+  review_actions: true,
+  meeting_tombstones: true,
+  feed_seen: true,
   forces: true,
   panels: true,
   panel_forces: true,

@@ -19,6 +19,7 @@ import { panelsCard } from '../../cards/panels-card.js';
 import { reviewCard, type ReviewCardModel } from '../../cards/review-card.js';
 import { subscribeCard } from '../../cards/subscribe-card.js';
 import { scopeChoices } from '../../cards/table.js';
+import { previous, SIGNOFF_SAMPLES } from './signoff-samples.js';
 
 // Realistic output of every card builder in cards/, for the checks in cards/every-card.test.ts. Each sample names its
 // builder; to cover a new card, add its samples to SAMPLES (the test fails while an exported builder has none). Forces
@@ -303,6 +304,10 @@ export const SAMPLES: CardSample[] = [
   { builder: 'panelsCard', name: 'nothing involves the person', build: () => panelsCard({ months: 3, chair: null, lead: null, named: [], national: null }) },
 
   { builder: 'reviewCard', name: 'two forces, four panel rows, flags and a notice', build: () => reviewCard({ ...reviewModel, notice: 'Showing the last 12 months: that period was too long.' }) },
+  {
+    builder: 'reviewCard', name: 'with the marking, the report links and the last sign-off\'s actions',
+    build: () => reviewCard({ ...reviewModel, marking: 'OFFICIAL-SENSITIVE', reportUrls: { pdf: 'https://bot.example/reports/x.pdf', docx: 'https://bot.example/reports/x.docx' }, previous }),
+  },
   { builder: 'reviewCard', name: 'no flags, no export link', build: () => reviewCard({ ...reviewModel, review: { ...review, flags: [] }, exportUrl: null }) },
 
   { builder: 'attendanceHistoryCard', name: 'a page of a joint panel, two forces, with flags', build: () => attendanceHistoryCard(historyModel) },
@@ -311,4 +316,5 @@ export const SAMPLES: CardSample[] = [
   { builder: 'subscribeCard', name: 'twenty links, the rest counted', build: () => subscribeCard(feeds, 37) },
   { builder: 'subscribeCard', name: 'twenty links, the rest by name', build: () => subscribeCard(feeds, MANY_PANELS.slice(18).map((p) => ({ title: p.name, command: `subscribe ${p.id}` }))) },
   { builder: 'subscribeCard', name: 'one link', build: () => subscribeCard([feeds[0]!]) },
+  ...SIGNOFF_SAMPLES,
 ];
