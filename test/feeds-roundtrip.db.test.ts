@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { reportLines, reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
 import { issueFeeds } from '../scheduler/calendar/feed-tokens.js';
 import type { PanelsConfig } from '../scheduler/domain/types.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
 import { syncPanels } from '../scheduler/planning/sync.js';
+import type { Repos } from '../scheduler/store/store.js';
 import { eventOf, feedRoute, subscriber, type Subscriber } from './support/feed-subscriber.js';
 import { sampleConfig } from './support/sample.js';
 import { STORE_KINDS, TEST_AUDIT_KEY, useFreshStore } from './support/stores.js';
@@ -104,16 +105,42 @@ describe.each(STORE_KINDS)('a subscriber\'s calendar through re-planning, its un
       // April's meeting was over by then: it stays as it was.
       expect(eventOf(events, APRIL)?.status).toBe('CONFIRMED');
     }
-    // Dawn chaired it: her own feed no longer lists its meetings, and shows each it showed as no longer in it.
-    expect(eventOf(retired.chair!.events, APRIL)?.summary).toBe('No longer in this calendar: Southampton Channel panel');
-    expect(retired.chair!.events.every((e) => e.status === 'CANCELLED')).toBe(true);
+    // Dawn chaired it: her own feed keeps its past as it was and shows the rest cancelled, as the panel's feed does.
+    const dawns = retired.chair!.events.filter((e) => e.uid.startsWith('southampton.'));
+    expect(eventOf(dawns, APRIL)?.status).toBe('CONFIRMED');
+    const dawnsAhead = dawns.filter((e) => e.start > '2027-04-10 10:00');
+    expect(dawnsAhead.length).toBeGreaterThan(10);
+    expect(dawnsAhead.filter((e) => e.status !== 'CANCELLED').map((e) => e.uid)).toEqual([]);
+    expect(dawns.filter((e) => e.summary.startsWith('No longer in this calendar')).map((e) => e.uid)).toEqual([]);
 
     now = A_WINDOW_LATER;
-    expect((await calendars.panel.fetch()).status).toBe(410);
+    expect((await calendars.panel.fetch(410)).status).toBe(410);
     expect((await calendars.force.fetch()).status).toBe(200);
 
     const report = await verifyAuditLog(t.store, TEST_AUDIT_KEY);
     expect(reportOk(report), reportLines(report).join('\n')).toBe(true);
+  });
+
+  it('shows a link first fetched after re-planning the meetings dropped since it was issued, removed; a newer link not', async () => {
+    // The panel link was issued at T0 and has not been fetched yet.
+    await sync(secondTuesday(), CHANGED);
+    const april = eventOf((await calendars.panel.fetch()).events, APRIL)!;
+    expect([april.status, april.summary]).toEqual(['CANCELLED', 'Cancelled: Southampton Channel panel']);
+    expect(april.description).toContain("the panel's timetable changed");
+    expect(eventOf((await calendars.panel.fetch()).events, APRIL)).toEqual(april);
+    const newer = subscriber(feedRoute(t.store, () => now), await link(DAWN.aadObjectId, 'southampton'), () => now);
+    expect(eventOf((await newer.fetch()).events, APRIL)).toBeUndefined();
+  });
+
+  it('leaves no tombstone, and so the same revision, for a meeting acted on after re-planning read it as plain', async () => {
+    const before = (await t.store.feeds.revisions([JULY])).get(JULY);
+    // Re-planning reads July as nobody has acted on it (Nadia's nomination lands just after its read), so it tries to remove it.
+    const real = t.store.transaction.bind(t.store);
+    vi.spyOn(t.store, 'transaction').mockImplementation((fn) =>
+      real((tx: Repos) => fn({ ...tx, meetings: { ...tx.meetings, list: async (q) => (await tx.meetings.list(q)).map((m) => (m.id === JULY ? { ...m, locked: false } : m)) } }) as never));
+    await sync(secondTuesday(), CHANGED);
+    expect(await t.store.meetings.get(JULY)).not.toBeNull();
+    expect((await t.store.feeds.revisions([JULY])).get(JULY)).toEqual(before);
   });
 
   it('answers 304 to the ETag of the body it just served, though serving it recorded what the link showed', async () => {

@@ -9,6 +9,7 @@ import { GARETH, MARCUS, NADIA, type Speaker } from './support/teams-activities.
 // Regression tests for issue 23: a feed whose owner's roles narrowed showed less at a lower SEQUENCE, or dropped meetings.
 const T0 = '2027-03-10T09:00:00.000Z';
 const JULY = 'southampton.2027-07-05';
+const APRIL = 'southampton.2027-04-05';
 const JOINT = 'peterborough-rutland.2027-04-13';
 const ALEX: Speaker = { aadObjectId: '6513270e-269e-4d37-b2a7-4de452e6b438', name: 'Alex Morgan' }; // national lead
 const PRIYA: Speaker = { aadObjectId: 'd23f0824-128b-4f33-8c5c-7fd0a6a3a450', name: 'Priya Shah' }; // Cambridgeshire Prevent lead
@@ -66,7 +67,7 @@ describe.each(STORE_KINDS)('what a feed shows when only its owner\'s view change
     expect(after.events.filter((e) => /Nadia|Police attendee/.test(e.description))).toEqual([]);
     // Every meeting it showed is older than the window a year on: nothing is left to say, so the link opens nothing.
     now = '2029-03-11T09:00:00.000Z';
-    expect((await gareth.fetch()).status).toBe(404);
+    expect((await gareth.fetch(404)).status).toBe(404);
   });
 
   it('shows a nominee a meeting they are no longer named for as no longer in their feed, and back when named again', async () => {
@@ -82,5 +83,24 @@ describe.each(STORE_KINDS)('what a feed shows when only its owner\'s view change
     const again = eventOf((await nadia.fetch()).events, JULY)!;
     expect(again.status).toBe('CONFIRMED');
     expect(again.sequence).toBeGreaterThan(dropped.sequence);
+  });
+
+  // Regression: "the meeting itself may still take place" stuck after the meeting was really gone.
+  it('tells a calendar once more, one SEQUENCE up, when a meeting it showed as no longer in it is then really cancelled', async () => {
+    const gareth = await calendarOf(GARETH, 'hampshire');
+    await gareth.fetch();
+    await t.store.directory.saveForce({ ...leads('hampshire'), preventLeads: [NADIA], deputies: [], teamsChannelId: null, retired: false }, T0);
+    const hidden = eventOf((await gareth.fetch()).events, APRIL)!;
+    expect(hidden.summary).toBe('No longer in this calendar: Southampton Channel panel');
+    await t.store.transaction(async (tx) => {
+      await tx.feeds.bury([APRIL], 'timetable-changed', T0);
+      await tx.meetings.deleteMany([APRIL]);
+    });
+    now = '2027-03-11T09:00:00.000Z';
+    const gone = eventOf((await gareth.fetch()).events, APRIL)!;
+    expect([gone.summary, gone.sequence]).toEqual(['Cancelled: Southampton Channel panel', hidden.sequence + 1]);
+    expect(gone.description).toContain("the panel's timetable changed");
+    now = '2027-03-12T09:00:00.000Z';
+    expect(eventOf((await gareth.fetch()).events, APRIL)).toEqual(gone);
   });
 });

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { subscribeCard, type SubscribeLink } from '../../cards/subscribe-card.js';
-import { buildFeed, feedVersion, type FeedVersion } from '../../scheduler/calendar/feed-build.js';
+import { buildFeed, FeedNotRecorded, feedVersion, type FeedVersion } from '../../scheduler/calendar/feed-build.js';
 import { resolveFeed } from '../../scheduler/calendar/feed-targets.js';
 import { issueFeeds, revokeFeeds, rotateFeeds, type FeedOffer } from '../../scheduler/calendar/feed-tokens.js';
 import type { AppConfig } from '../config.js';
@@ -83,19 +83,23 @@ const NOT_FOUND: HttpResponse = { status: 404, headers: { 'content-type': 'text/
 const GONE: HttpResponse = { status: 410, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Gone' };
 const httpDate = (iso: string) => new Date(iso).toUTCString();
 
-/** RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since, to the second. */
+/** A feed whose body could not be recorded: served without one (and without an ETag), so the calendar asks again. */
+const UNAVAILABLE: HttpResponse = { status: 503, headers: { 'retry-after': '60', 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'Try again shortly' };
+
+/**
+ * If-None-Match only. If-Modified-Since is ignored: a feed changes with the owner's roles and with what the link showed,
+ * neither of which has a modification time, so a date could answer 304 to a changed feed.
+ */
 export function notModified(headers: HttpRequest['headers'], v: FeedVersion): boolean {
   const inm = headers['if-none-match'];
-  if (inm !== undefined) return inm.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === v.etag);
-  const ims = Date.parse(headers['if-modified-since'] ?? '');
-  return Number.isFinite(ims) && Math.floor(Date.parse(v.lastModified) / 1000) * 1000 <= ims;
+  return inm !== undefined && inm.split(',').map((t) => t.trim().replace(/^W\//, '')).some((t) => t === '*' || t === v.etag);
 }
 
 /**
  * `GET /calendar/<token>.ics`: the feed, 304 from one stamp query when unchanged, 429 past the link's rate, 410 once its
  * panel or force has been retired for a feed window, 404 for anything else.
  */
-export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock'>, config: CalendarConfig, limit = FEED_RATE_LIMIT): HttpRoute {
+export function calendarRoute({ store, clock, log }: Pick<RouteDeps, 'store' | 'clock'> & Partial<Pick<RouteDeps, 'log'>>, config: CalendarConfig, limit = FEED_RATE_LIMIT): HttpRoute {
   // On the bot's clock, unlike people's limits: a feed's rate is part of what it serves, and tests freeze it.
   const limiter = new RateLimiter({ burst: limit.burst, perMinute: limit.perSecond * 60 }, () => Date.parse(clock()));
   return {
@@ -109,7 +113,7 @@ export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock
         return { status: 429, headers: { 'retry-after': String(Math.max(1, limiter.waitSeconds(token))), 'content-type': 'text/plain; charset=utf-8' }, body: 'Too many requests' };
       }
       const now = clock();
-      const target = await resolveFeed(store, token, now);
+      const target = await resolveFeed(store, token, now, (err) => log?.warn({ err }, 'could not record a calendar link\'s use; serving it anyway'));
       if (target === null) return NOT_FOUND;
       if (target === 'gone') return GONE;
       const version = await feedVersion(store, target, now);
@@ -117,7 +121,14 @@ export function calendarRoute({ store, clock }: Pick<RouteDeps, 'store' | 'clock
       const headersOf = (v: FeedVersion) => ({ etag: v.etag, 'last-modified': httpDate(v.lastModified), 'cache-control': 'private, no-cache', 'referrer-policy': 'no-referrer' });
       if (notModified(req.headers, version)) return { status: 304, headers: headersOf(version) };
       // Building records what the link showed, which is part of its ETag: the response names the body it carries.
-      const built = await buildFeed(store, target, version, now, botLink(config));
+      let built: Awaited<ReturnType<typeof buildFeed>>;
+      try {
+        built = await buildFeed(store, target, version, now, botLink(config));
+      } catch (err) {
+        if (!(err instanceof FeedNotRecorded)) throw err;
+        log?.warn({ err: err.reason }, 'could not record what a calendar feed shows; answering 503');
+        return UNAVAILABLE;
+      }
       return { status: 200, headers: { ...headersOf(built.version), 'content-type': 'text/calendar; charset=utf-8' }, body: built.body };
     },
   };

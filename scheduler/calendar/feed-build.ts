@@ -49,13 +49,15 @@ interface Shown {
  */
 export async function buildFeed(store: Store, target: FeedTarget, version: FeedVersion, now: string, botUrl: string): Promise<{ body: string; version: FeedVersion }> {
   const window = feedWindow(now);
-  const [seen, listed] = await Promise.all([store.feeds.seen(target.hash), listedMeetings(store, target, window)]);
+  const [seen, listed, unseen] = await Promise.all([store.feeds.seen(target.hash), listedMeetings(store, target, window), removedBeforeFirstFetch(store, target, window)]);
   const listedIds = new Set(listed.map((l) => l.content.meetingId));
   const unlisted = seen.filter((s) => s.start >= window.from && !listedIds.has(s.meetingId));
-  const revisions = await store.feeds.revisions([...listedIds, ...unlisted.filter((s) => s.gone === null).map((s) => s.meetingId)]);
+  const seenIds = new Set(seen.map((s) => s.meetingId));
+  const revisions = await store.feeds.revisions([...listedIds, ...unlisted.filter((s) => s.gone === null || s.gone === 'not-shown').map((s) => s.meetingId)]);
   const shown = [
     ...listed.map((l) => ({ ...l, revision: revisions.get(l.content.meetingId)?.revision ?? 1 })),
     ...unlisted.map((s) => removedAgain(s, revisions.get(s.meetingId))),
+    ...unseen.filter((u) => !seenIds.has(u.content.meetingId) && !listedIds.has(u.content.meetingId)),
   ].sort((a, b) => (a.content.start < b.content.start ? -1 : a.content.start > b.content.start ? 1 : a.content.meetingId < b.content.meetingId ? -1 : 1));
   const before = new Map(seen.map((s) => [s.meetingId, s]));
   const events: FeedEvent[] = [];
@@ -69,18 +71,54 @@ export async function buildFeed(store: Store, target: FeedTarget, version: FeedV
     changed.push({ meetingId: e.content.meetingId, panelId: e.panelId, panelName: e.panelName, start: e.content.start, end: e.content.end, sequence, fingerprint: print, gone: e.gone });
   }
   const dropped = seen.filter((s) => s.start < window.from).map((s) => s.meetingId);
-  const serial = changed.length || dropped.length ? await store.transaction((tx) => tx.feeds.remember(target.hash, changed, dropped)) : target.serial;
+  const serial = changed.length || dropped.length ? await recorded(() => store.transaction((tx) => tx.feeds.remember(target.hash, changed, dropped))) : target.serial;
   const body = renderFeed({ name: target.title, description: FEED_DESCRIPTION, botUrl, stamp: version.lastModified, events });
   return { body, version: versionOf(target, version.stamp, now, serial) };
 }
 
+/** Raised when what a feed shows could not be recorded: the body must not be served (its SEQUENCEs could go backwards later). */
+export class FeedNotRecorded extends Error {
+  constructor(readonly reason: unknown) {
+    super('what the calendar feed shows could not be recorded');
+  }
+}
+
+async function recorded(write: () => Promise<number>): Promise<number> {
+  try {
+    return await write();
+  } catch (err) {
+    throw new FeedNotRecorded(err);
+  }
+}
+
 /** A meeting the link showed that the feed no longer lists: shown removed, its reason decided the first time. */
 function removedAgain(s: SeenMeeting, rev: MeetingRevision | undefined): Shown {
-  const reason = s.gone ?? rev?.removed ?? 'not-shown';
+  // "May still take place" is told once more, when the meeting is then really gone (its tombstone says why): the
+  // reason changes, so its fingerprint does, and its SEQUENCE rises by one. Any other reason is final.
+  const upgraded = s.gone === 'not-shown' && rev?.removed != null && rev.removed !== 'not-shown' ? rev.removed : null;
+  const reason = upgraded ?? s.gone ?? rev?.removed ?? 'not-shown';
   // Once shown removed it stays exactly so: nothing outside this feed's stamp may move it, its SEQUENCE included.
   const revision = s.gone ? 0 : (rev?.revision ?? s.sequence);
   const content = removedContent({ meetingId: s.meetingId, start: s.start, end: s.end, panelName: s.panelName, reason });
   return { content, panelId: s.panelId, panelName: s.panelName, gone: reason, revision };
+}
+
+/**
+ * Until a link's first fetch is recorded, the meetings of its panels removed since it was issued: shown removed, so a
+ * meeting that went between the link's issue and its first recorded fetch is not silently absent. (A person's feed:
+ * only their chaired panels', since re-planning never deletes a meeting someone is named for.)
+ */
+async function removedBeforeFirstFetch(store: Store, target: FeedTarget, window: { from: string; to: string }): Promise<Shown[]> {
+  if (target.serial !== 0 || target.closed) return [];
+  const panelIds = target.nominated ? target.panelIds.filter((p) => target.view.chaired.has(p)) : target.panelIds;
+  if (!panelIds.length) return [];
+  const graves = await store.feeds.tombstones(panelIds, window.from, window.to, target.createdAt);
+  if (!graves.length) return [];
+  const names = new Map((await store.directory.listPanels({ includeRetired: true })).map((p) => [p.id, p.name]));
+  return graves.map((g) => {
+    const panelName = names.get(g.panelId) ?? 'Channel panel';
+    return { content: removedContent({ meetingId: g.meetingId, start: g.start, end: g.end, panelName, reason: g.reason }), panelId: g.panelId, panelName, gone: g.reason, revision: g.revision };
+  });
 }
 
 /** The meetings the feed lists now: its panels' in the window (a person's: those they chair or are named for). */

@@ -23,6 +23,8 @@ export interface FeedTarget {
   hash: string;
   /** Moves whenever what the link has seen changes: part of the ETag, since it is part of what the feed shows. */
   serial: number;
+  /** When the link was issued: a meeting removed since, before its first fetch was recorded, is shown removed. */
+  createdAt: string;
   scope: FeedScope;
   title: string;
   panelIds: string[];
@@ -44,15 +46,16 @@ const viewOf = (access: Access, attendee: string | null): NominationView => ({ e
 export const viewKey = (v: NominationView): string =>
   [v.everyForce ? 'all' : '', [...v.chaired].sort().join(','), [...v.forces].sort().join(','), v.attendee ?? ''].join(';');
 
-type Base = Pick<FeedTarget, 'hash' | 'serial' | 'scope'>;
+type Base = Pick<FeedTarget, 'hash' | 'serial' | 'createdAt' | 'scope'>;
 
 const closed = (base: Base, title: string): FeedTarget => ({ ...base, title, panelIds: [], nominated: new Set(), view: viewOf(noAccess(), null), closed: true });
 
 /**
  * The feed a token opens, re-checked against the owner's current roles. A feed the owner may no longer see still
  * answers while it has something it showed to show as removed; unknown, revoked and never-used ones answer nothing.
+ * Recording the use is best effort: when it fails, `onTouchFailed` hears why and the feed answers all the same.
  */
-export async function resolveFeed(store: Store, token: string, now: string): Promise<FeedAnswer> {
+export async function resolveFeed(store: Store, token: string, now: string, onTouchFailed: (err: unknown) => void = () => undefined): Promise<FeedAnswer> {
   if (!TOKEN_SHAPE.test(token)) return null;
   const stored = await store.feeds.byHash(tokenHash(token));
   if (!stored || stored.revokedAt !== null) return null;
@@ -60,13 +63,18 @@ export async function resolveFeed(store: Store, token: string, now: string): Pro
   if (target === null || target === 'gone') return target;
   if (target.closed && !(await store.feeds.seen(stored.hash)).some((s) => s.start >= feedWindow(now).from)) return null;
   // Retention deletes links unused for a year; a day's precision is plenty, so a link polled hourly writes once a day.
-  await store.feeds.touch(stored.hash, now, new Date(Date.parse(now) - DAY_MS).toISOString());
+  // Best effort: a database that cannot take this write still serves the feed (the next day's fetch records the use).
+  try {
+    await store.feeds.touch(stored.hash, now, new Date(Date.parse(now) - DAY_MS).toISOString());
+  } catch (err) {
+    onTouchFailed(err);
+  }
   return target;
 }
 
 async function targetOf(store: Store, stored: FeedToken, now: string): Promise<FeedAnswer> {
   const access = await accessFor(store, stored.owner);
-  const base: Base = { hash: stored.hash, serial: stored.seenSerial ?? 0, scope: stored.scope };
+  const base: Base = { hash: stored.hash, serial: stored.seenSerial ?? 0, createdAt: stored.createdAt, scope: stored.scope };
   if (stored.scope.kind === 'panel') return panelTarget(store, access, base, now);
   if (stored.scope.kind === 'force') return forceTarget(store, access, base, now);
   if (stored.scope.id !== stored.owner) return null;
@@ -103,7 +111,13 @@ async function forceTarget(store: Store, access: Access, base: Base, now: string
 
 async function personTarget(store: Store, access: Access, base: Base, now: string): Promise<FeedTarget> {
   const window = feedWindow(now);
-  const named = await store.feeds.nominatedMeetings(base.scope.id, window.from, window.to);
-  const panelIds = [...new Set([...access.panels, ...named.map((n) => n.panelId)])].sort();
-  return { ...base, title: 'My Channel panel meetings', panelIds, nominated: new Set(named.map((n) => n.meetingId)), view: viewOf(access, base.scope.id), closed: false };
+  const [named, panels] = await Promise.all([store.feeds.nominatedMeetings(base.scope.id, window.from, window.to), store.directory.listPanels({ includeRetired: true })]);
+  // As on a panel's feed: a panel they chaired, retired within the window, keeps its past as it was and its rest cancelled.
+  const retiredChaired = panels.filter((p) => p.retired && p.chairs.some((c) => c.aadObjectId === access.aadObjectId)).map((p) => p.id);
+  const retiredAt = await store.feeds.retiredAt('panel', retiredChaired);
+  const chairedRetired = retiredChaired.filter((id) => (retiredAt.get(id) ?? '') >= window.from);
+  const panelIds = [...new Set([...access.panels, ...chairedRetired, ...named.map((n) => n.panelId)])].sort();
+  const view = viewOf(access, base.scope.id);
+  for (const id of chairedRetired) view.chaired.add(id);
+  return { ...base, title: 'My Channel panel meetings', panelIds, nominated: new Set(named.map((n) => n.meetingId)), view, closed: false };
 }

@@ -52,20 +52,28 @@ const named = (all: FeedChoice[], word: string | undefined): FeedChoice[] => {
 const scopesNamed = (actor: string, word: string): FeedScope[] =>
   word.toLowerCase() === 'me' ? [{ kind: 'person', id: actor }] : [{ kind: 'panel', id: word.toLowerCase() }, { kind: 'force', id: word.toLowerCase() }];
 
-/** Makes a new link for the scope; when a racing `subscribe` made one first, that one is the link. */
-async function newLink(tx: Repos, actor: string, scope: FeedScope, now: string): Promise<string> {
+/**
+ * Makes a new link for the scope (`rotate`: in place of the live ones, handed what they showed); when a racing
+ * `subscribe` made one first, that one is the link.
+ */
+async function newLink(tx: Repos, actor: string, scope: FeedScope, now: string, rotate = false): Promise<{ token: string; made: boolean }> {
   const seed = newToken();
   const token = tx.feeds.token(seed);
-  if (await tx.feeds.save({ hash: tokenHash(token), owner: actor, scope, createdAt: now, revokedAt: null, seed })) return token;
+  const link = { hash: tokenHash(token), owner: actor, scope, createdAt: now, revokedAt: null, seed };
+  if (await (rotate ? tx.feeds.rotate(actor, scope, link, now) : tx.feeds.save(link))) return { token, made: true };
   const live = await tx.feeds.liveLink(actor, scope);
   if (!live?.seed) throw new Error(`no live calendar link for ${scope.kind} ${scope.id} after a refused insert`);
-  return tx.feeds.token(live.seed);
+  return { token: tx.feeds.token(live.seed), made: false };
 }
 
 /** The live link for the scope, or a new one. */
 async function linkFor(tx: Repos, actor: string, choice: FeedChoice, now: string): Promise<FeedOffer> {
   const live = await tx.feeds.liveLink(actor, choice.scope);
-  if (!live?.seed) return { ...choice, token: await newLink(tx, actor, choice.scope, now), issued: 'new' };
+  if (!live?.seed) {
+    // Refused by the one-live-link index: a racing `subscribe` made it, and wrote its audit entry.
+    const made = await newLink(tx, actor, choice.scope, now);
+    return { ...choice, token: made.token, issued: made.made ? 'new' : 'existing' };
+  }
   const token = tx.feeds.token(live.seed);
   // Derived with the audit key, which the audit chain never lets change: a mismatch is a fault, never a link to show.
   if (tokenHash(token) !== live.hash) throw new Error('a calendar link does not match its seed: was AUDIT_KEY changed?');
@@ -99,10 +107,7 @@ export async function rotateFeeds(store: Store, actor: string, now: string, word
     const chosen = named(await availableFeeds(tx, actor, now), word);
     if (!chosen.length) return fail('NOT_VISIBLE', notVisible(word));
     const offers: FeedOffer[] = [];
-    for (const c of chosen) {
-      await tx.feeds.revokeScopes(actor, [c.scope], now);
-      offers.push({ ...c, token: await newLink(tx, actor, c.scope, now), issued: 'replacement' });
-    }
+    for (const c of chosen) offers.push({ ...c, token: (await newLink(tx, actor, c.scope, now, true)).token, issued: 'replacement' });
     await tx.audit.append([{ at: now, actor, action: 'feed.rotated', subject: { owner: actor }, details: { scopes: auditScopes(offers) } }]);
     return ok({ offers });
   });

@@ -174,13 +174,16 @@ async function planAll(tx: Repos, now: string, log: LogFn): Promise<SyncReport['
 }
 
 /**
- * Deletes plain meetings the plan no longer holds, leaving each a tombstone first: calendar feeds that showed it show it
- * cancelled, with why, at a revision above any it had, so one that comes back later counts on from there. A meeting
- * acted on meanwhile is not deleted; its tombstone then only raises its revision, which is harmless.
+ * Deletes plain meetings the plan no longer holds and leaves each one deleted a tombstone: calendar feeds that showed it
+ * show it cancelled, with why, at a revision above any it had (read before the delete), so one that comes back later
+ * counts on from there. A meeting acted on meanwhile is not deleted, and gets no tombstone.
  */
 async function unplan(tx: Repos, ids: string[], reason: RemovalReason, now: string): Promise<string[]> {
-  await tx.feeds.bury(ids, reason, now);
-  return tx.meetings.deleteIfPlain(ids);
+  const graves = await tx.feeds.graves(ids);
+  const gone = await tx.meetings.deleteIfPlain(ids);
+  const deleted = new Set(gone);
+  await tx.feeds.lay(graves.filter((g) => deleted.has(g.meetingId)), reason, now);
+  return gone;
 }
 
 function panelDiff(panel: Panel, existing: Meeting[], now: string, horizon: string): PlanDiff {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import type { AuditKey } from '../domain/audit-chain.js';
-import type { FeedRepo, FeedScope, FeedScopeKind, FeedStamp, FeedToken, MeetingRevision, RemovalReason } from './store.js';
+import type { FeedRepo, FeedScope, FeedScopeKind, FeedStamp, FeedToken, Grave, MeetingRevision, RemovalReason } from './store.js';
 import type { Database, FeedTokensTable } from './tables.js';
 
 const SCOPE_KINDS: readonly string[] = ['panel', 'force', 'person'];
@@ -11,7 +11,7 @@ const BATCH = 200;
 /** Migration 010's tables and columns, typed here beside their only user rather than in tables.ts. */
 interface FeedTables {
   feed_tokens: FeedTokensTable & { seed: string | null; seen_serial: number };
-  meeting_tombstones: { meeting_id: string; panel_id: string; start_utc: string; revision: number; reason: string; removed_at: string };
+  meeting_tombstones: { meeting_id: string; panel_id: string; start_utc: string; end_utc: string; revision: number; reason: string; removed_at: string };
   feed_seen: {
     token_hash: string; meeting_id: string; panel_id: string; panel_name: string; start_utc: string; end_utc: string;
     sequence: number; fingerprint: string; gone: string | null;
@@ -47,25 +47,53 @@ export function feedRepo(base: Kysely<Database>, key: AuditKey): FeedRepo {
   return { ...linkMethods(db, key), ...historyMethods(db), stamp: (panelIds) => stamp(db, panelIds) };
 }
 
-type LinkMethods = Pick<FeedRepo, 'save' | 'byHash' | 'liveLink' | 'token' | 'revokeAll' | 'revokeScopes' | 'touch' | 'nominatedMeetings' | 'forcePanels' | 'retiredAt'>;
+type LinkMethods = Pick<FeedRepo, 'save' | 'byHash' | 'liveLink' | 'token' | 'revokeAll' | 'revokeScopes' | 'rotate' | 'touch' | 'nominatedMeetings' | 'forcePanels' | 'retiredAt'>;
+
+/**
+ * The links' rows, locked (on PostgreSQL) until the transaction ends; SQLite runs one writer at a time. Revoking and
+ * recording what a link showed both lock its row first, so the two never wait on each other in opposite orders.
+ */
+const lockTokens = (db: FeedDb, hashes: string[]) =>
+  inBatches(hashes, (slice) => {
+    const q = db.selectFrom('feed_tokens').select(['token_hash', 'revoked_at', 'seen_serial']).where('token_hash', 'in', slice).orderBy('token_hash');
+    return (db.getExecutor().adapter instanceof PostgresAdapter ? q.forUpdate() : q).execute();
+  });
+
+const insertToken = (db: FeedDb, t: FeedToken, seenSerial: number) =>
+  db
+    .insertInto('feed_tokens')
+    .values({ token_hash: t.hash, owner: t.owner, scope_kind: t.scope.kind, scope_id: t.scope.id, created_at: t.createdAt, revoked_at: t.revokedAt, seed: t.seed ?? null, seen_serial: seenSerial })
+    // The partial unique index: a second live seeded link for the same owner and scope is not made (two `subscribe`s racing).
+    .onConflict((oc) => oc.columns(['owner', 'scope_kind', 'scope_id']).where('revoked_at', 'is', null).where('seed', 'is not', null).doNothing())
+    .executeTakeFirst()
+    .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n) === 1);
 
 function linkMethods(db: FeedDb, key: AuditKey): LinkMethods {
   const live = (owner: string) => db.selectFrom('feed_tokens').where('owner', '=', owner).where('revoked_at', 'is', null);
-  const revoke = async (owner: string, hashes: string[], at: string) => {
+  const scoped = (owner: string, scopes: FeedScope[]) =>
+    live(owner).where((eb) => eb.or(scopes.map((s) => eb.and([eb('scope_kind', '=', s.kind), eb('scope_id', '=', s.id)]))));
+  /** Revokes the links, forgetting what they showed except what `keep` (a link's hash) hands on. */
+  const revoke = async (owner: string, hashes: string[], at: string, keep?: string) => {
     if (!hashes.length) return 0;
-    await inBatches(hashes, async (slice) => void (await db.deleteFrom('feed_seen').where('token_hash', 'in', slice).execute()));
+    await lockTokens(db, hashes);
+    const forget = hashes.filter((h) => h !== keep);
+    await inBatches(forget, async (slice) => void (await db.deleteFrom('feed_seen').where('token_hash', 'in', slice).execute()));
     const r = await db.updateTable('feed_tokens').set({ revoked_at: at }).where('owner', '=', owner).where('token_hash', 'in', hashes).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(r.numUpdatedRows);
   };
   return {
-    async save(t) {
-      const r = await db
-        .insertInto('feed_tokens')
-        .values({ token_hash: t.hash, owner: t.owner, scope_kind: t.scope.kind, scope_id: t.scope.id, created_at: t.createdAt, revoked_at: t.revokedAt, seed: t.seed ?? null, seen_serial: 0 })
-        // The partial unique index: a second live seeded link for the same owner and scope is not made (two `subscribe`s racing).
-        .onConflict((oc) => oc.columns(['owner', 'scope_kind', 'scope_id']).where('revoked_at', 'is', null).where('seed', 'is not', null).doNothing())
-        .executeTakeFirst();
-      return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    save: (t) => insertToken(db, t, 0),
+    async rotate(owner, scope, successor, at) {
+      const rows = await scoped(owner, [scope]).select(['token_hash', 'seen_serial']).execute();
+      // The link that has shown most hands on what it showed, so the calendar that swaps links sees nothing go backwards.
+      const from = rows.reduce<(typeof rows)[number] | undefined>((a, r) => (a === undefined || Number(r.seen_serial) > Number(a.seen_serial) ? r : a), undefined);
+      await revoke(owner, rows.map((r) => r.token_hash), at, from?.token_hash);
+      if (!(await insertToken(db, successor, Number(from?.seen_serial ?? 0)))) {
+        if (from) await db.deleteFrom('feed_seen').where('token_hash', '=', from.token_hash).execute();
+        return false;
+      }
+      if (from) await db.updateTable('feed_seen').set({ token_hash: successor.hash }).where('token_hash', '=', from.token_hash).execute();
+      return true;
     },
     async byHash(hash) {
       const row = await db.selectFrom('feed_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
@@ -79,10 +107,7 @@ function linkMethods(db: FeedDb, key: AuditKey): LinkMethods {
     revokeAll: async (owner, at) => revoke(owner, (await live(owner).select('token_hash').execute()).map((r) => r.token_hash), at),
     async revokeScopes(owner, scopes: FeedScope[], at) {
       if (!scopes.length) return 0;
-      const rows = await live(owner)
-        .select('token_hash')
-        .where((eb) => eb.or(scopes.map((s) => eb.and([eb('scope_kind', '=', s.kind), eb('scope_id', '=', s.id)]))))
-        .execute();
+      const rows = await scoped(owner, scopes).select('token_hash').execute();
       return revoke(owner, rows.map((r) => r.token_hash), at);
     },
     async touch(hash, at, staleBefore) {
@@ -126,7 +151,7 @@ function linkMethods(db: FeedDb, key: AuditKey): LinkMethods {
   };
 }
 
-type HistoryMethods = Pick<FeedRepo, 'revisions' | 'bury' | 'pruneTombstones' | 'seen' | 'remember'>;
+type HistoryMethods = Pick<FeedRepo, 'revisions' | 'graves' | 'lay' | 'bury' | 'tombstones' | 'pruneTombstones' | 'seen' | 'remember'>;
 
 function historyMethods(db: FeedDb): HistoryMethods {
   const revisions = async (ids: string[]): Promise<Map<string, MeetingRevision>> => {
@@ -148,15 +173,30 @@ function historyMethods(db: FeedDb): HistoryMethods {
     });
     return out;
   };
+  const graves = async (ids: string[]): Promise<Grave[]> => {
+    const now = await revisions(ids);
+    const rows = await inBatches(ids, (slice) => db.selectFrom('meetings').select(['id', 'panel_id', 'start_utc', 'end_utc']).where('id', 'in', slice).execute());
+    return rows.map((r) => ({ meetingId: r.id, panelId: r.panel_id, start: r.start_utc, end: r.end_utc, revision: (now.get(r.id)?.revision ?? 0) + 1 }));
+  };
+  const lay = async (dug: Grave[], why: RemovalReason, at: string) => {
+    for (const g of dug) {
+      const row = { meeting_id: g.meetingId, panel_id: g.panelId, start_utc: g.start, end_utc: g.end, revision: g.revision, reason: why, removed_at: at };
+      await db.insertInto('meeting_tombstones').values(row).onConflict((oc) => oc.column('meeting_id').doUpdateSet(row)).execute();
+    }
+  };
   return {
     revisions,
-    async bury(ids, why, at) {
-      const now = await revisions(ids);
-      const rows = await inBatches(ids, (slice) => db.selectFrom('meetings').select(['id', 'panel_id', 'start_utc']).where('id', 'in', slice).execute());
-      for (const r of rows) {
-        const row = { meeting_id: r.id, panel_id: r.panel_id, start_utc: r.start_utc, revision: (now.get(r.id)?.revision ?? 0) + 1, reason: why, removed_at: at };
-        await db.insertInto('meeting_tombstones').values(row).onConflict((oc) => oc.column('meeting_id').doUpdateSet(row)).execute();
-      }
+    graves,
+    lay,
+    bury: async (ids, why, at) => lay(await graves(ids), why, at),
+    async tombstones(panelIds, from, to, removedAfter) {
+      const rows = await inBatches(panelIds, (slice) =>
+        db.selectFrom('meeting_tombstones').selectAll()
+          .where('panel_id', 'in', slice).where('start_utc', '>=', from).where('start_utc', '<', to).where('removed_at', '>', removedAfter)
+          // A meeting that came back keeps its tombstone (its revision floor), but is not removed.
+          .where((eb) => eb.not(eb.exists(eb.selectFrom('meetings').select('meetings.id').whereRef('meetings.id', '=', 'meeting_tombstones.meeting_id'))))
+          .execute());
+      return rows.map((r) => ({ meetingId: r.meeting_id, panelId: r.panel_id, start: r.start_utc, end: r.end_utc, revision: Number(r.revision), reason: reason(r.reason) ?? 'not-shown' }));
     },
     async pruneTombstones(before) {
       const r = await db
@@ -174,6 +214,9 @@ function historyMethods(db: FeedDb): HistoryMethods {
       }));
     },
     async remember(hash, changed, dropped) {
+      const [token] = await lockTokens(db, [hash]);
+      // Revoked while this fetch was building: nothing to record, since what it showed was forgotten with it.
+      if (!token || token.revoked_at !== null) return Number(token?.seen_serial ?? 0);
       await inBatches(dropped, async (slice) => void (await db.deleteFrom('feed_seen').where('token_hash', '=', hash).where('meeting_id', 'in', slice).execute()));
       for (let i = 0; i < changed.length; i += BATCH) {
         const rows = changed.slice(i, i + BATCH).map((s) => ({

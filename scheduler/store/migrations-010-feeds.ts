@@ -20,12 +20,14 @@ async function feeds(db: Kysely<any>): Promise<void> {
     .addColumn('meeting_id', 'text', (c) => c.primaryKey())
     .addColumn('panel_id', 'text', (c) => c.notNull())
     .addColumn('start_utc', 'text', (c) => c.notNull())
+    .addColumn('end_utc', 'text', (c) => c.notNull())
     // The revision the meeting reached when it was last removed, plus one: what its tombstone shows.
     .addColumn('revision', 'integer', (c) => c.notNull())
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('removed_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('meeting_tombstones_start').on('meeting_tombstones').columns(['start_utc']).execute();
+  await db.schema.createIndex('meeting_tombstones_panel').on('meeting_tombstones').columns(['panel_id', 'start_utc']).execute();
   await db.schema.alterTable('feed_tokens').addColumn('seed', 'text').execute();
   await db.schema.alterTable('feed_tokens').addColumn('seen_serial', 'integer', (c) => c.notNull().defaultTo(0)).execute();
   // Links issued before this migration have no seed and cannot be shown again; they stay valid beside the new one.

@@ -116,8 +116,12 @@ export interface OutboxRepo {
   get(id: string): Promise<OutboxMessage | null>;
   markSent(id: string, activityId: string | null, at: string): Promise<void>;
   markRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;
-  /** Puts a message back for later without counting a try (it was waiting for another message). */
-  defer(id: string, nextAttemptAt: string, reason: string): Promise<void>;
+  /**
+   * Puts a message back for later without counting a try (it was waiting for another message, or the sender is
+   * stopping). With `owner`, only while that sender still holds it: a lease that ran out and was claimed by
+   * another sender is not cleared under that sender.
+   */
+  defer(id: string, nextAttemptAt: string, reason: string, owner?: string): Promise<void>;
   markFinal(id: string, status: 'failed' | 'skipped', reason: string, at: string): Promise<void>;
   list(filter?: { meetingId?: string; status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
 }
@@ -265,6 +269,15 @@ export interface MeetingRevision {
   removed: RemovalReason | null;
 }
 
+/** A meeting about to be deleted, as its tombstone records it. */
+export interface Grave {
+  meetingId: string;
+  panelId: string;
+  start: string;
+  end: string;
+  revision: number;
+}
+
 /** What one link last showed of one meeting: enough to show it removed, and to keep its SEQUENCE rising. */
 export interface SeenMeeting {
   meetingId: string;
@@ -290,6 +303,11 @@ export interface FeedRepo {
   revokeAll(owner: string, at: string): Promise<number>;
   /** Revokes the person's live tokens for these scopes; returns how many were live. */
   revokeScopes(owner: string, scopes: FeedScope[], at: string): Promise<number>;
+  /**
+   * Revokes the person's live tokens for the scope and saves `successor` in their place, handing it what the old link
+   * showed (its rows and serial), so its calendar sees nothing go backwards; false, saving nothing, as `save`.
+   */
+  rotate(owner: string, scope: FeedScope, successor: FeedToken, at: string): Promise<boolean>;
   /** Records that the link was used at `at`, unless a use at or after `staleBefore` is already recorded; true when it wrote. */
   touch(hash: string, at: string, staleBefore: string): Promise<boolean>;
   /** The meetings starting in [from, to) that name this person as a force's attendee. */
@@ -305,13 +323,22 @@ export interface FeedRepo {
    * had when last removed; a removed meeting's is that one. Ids never stored are absent.
    */
   revisions(meetingIds: string[]): Promise<Map<string, MeetingRevision>>;
-  /** Just before these meetings' rows are deleted: records why each goes, at a revision above any it has had. */
+  /** Before these meetings' rows are deleted: where each is and the revision its tombstone takes (above any it has had). */
+  graves(meetingIds: string[]): Promise<Grave[]>;
+  /** Once their rows are deleted: records why each of these meetings went, as `graves` read them before. */
+  lay(graves: Grave[], reason: RemovalReason, at: string): Promise<void>;
+  /** Just before these meetings' rows are deleted: `graves` then `lay`. */
   bury(meetingIds: string[], reason: RemovalReason, at: string): Promise<void>;
+  /** The removed meetings (no row now) of these panels starting in [from, to), removed after `removedAfter`. */
+  tombstones(panelIds: string[], from: string, to: string, removedAfter: string): Promise<Array<Grave & { reason: RemovalReason }>>;
   /** Forgets the removals of meetings no longer stored that started before `before`; returns how many. */
   pruneTombstones(before: string): Promise<number>;
   /** What the link last showed of each meeting. */
   seen(hash: string): Promise<SeenMeeting[]>;
-  /** Records what the link shows now (`changed` replace theirs, never lowering a SEQUENCE; `dropped` go) and moves its serial; returns it. */
+  /**
+   * Records what the link shows now (`changed` replace theirs, never lowering a SEQUENCE; `dropped` go) and moves its
+   * serial; returns it. A revoked link records nothing.
+   */
   remember(hash: string, changed: SeenMeeting[], dropped: string[]): Promise<number>;
 }
 

@@ -13,8 +13,11 @@ const shown = (e: SeenEvent) => JSON.stringify([e.start, e.end, e.status, e.summ
 
 /** A calendar subscribed to one link: what it holds, by UID, and the ETag it revalidates with. */
 export interface Subscriber {
-  /** Fetches the feed as a calendar would (If-None-Match), parses it with both parsers, and checks nothing went backwards. */
-  fetch(): Promise<{ status: number; events: SeenEvent[] }>;
+  /**
+   * Fetches the feed as a calendar would (If-None-Match), parses it with both parsers, and checks nothing went backwards.
+   * Fails on any status but 200 and 304, unless the test names the one it expects.
+   */
+  fetch(expected?: number): Promise<{ status: number; events: SeenEvent[] }>;
   held(uid: string): SeenEvent | undefined;
 }
 
@@ -31,8 +34,9 @@ export function subscriber(route: ReturnType<typeof feedRoute>, token: string, c
   let etag: string | undefined;
   return {
     held: (uid) => held.get(uid),
-    async fetch() {
+    async fetch(expected) {
       const res = await route.handler({ params: { token: `${token}.ics` }, query: {}, headers: etag ? { 'if-none-match': etag } : {} });
+      expect(expected === undefined ? [200, 304] : [expected], `the feed's status`).toContain(res.status);
       if (res.status === 304) return { status: 304, events: [...held.values()] };
       if (res.status !== 200) return { status: res.status, events: [] };
       etag = res.headers?.etag;
