@@ -50,7 +50,15 @@ async function entry() {
   }
   if (choice === 'dist' && !existsSync(CLI_JS)) throw new Error('PANEL_BOT_RUN=dist but dist/ is not built: run `npm run build`');
   if (choice === 'dist' || (choice === undefined && builtIsFresh())) return CLI_JS;
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch (err) {
+    if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    // A production install (npm prune --omit=dev) has no tsx: the build is all there is to run.
+    if (existsSync(CLI_JS)) return CLI_JS;
+    throw new Error('dist/ is not built and tsx is not installed (a production install): run `npm ci && npm run build` first');
+  }
   register();
   return `${root}bot/cli/cli.ts`;
 }

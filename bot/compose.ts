@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DateTime } from 'luxon';
 import type { Log } from '../scheduler/log.js';
 import type { Messenger } from '../scheduler/messenger.js';
@@ -20,7 +21,10 @@ import { registerChairRoutes } from './routes/chair-routes.js';
 import { registerReviewRoutes, reviewHttpRoutes } from './routes/review-routes.js';
 import { registerSignoffRoutes } from './routes/signoff-routes.js';
 import { calendarRoute, registerCalendarRoutes } from './routes/calendar-routes.js';
-import { drainOutbox, newPacers } from './outbox-sender.js';
+import { drainOutbox, newPacers, type SendObserver } from './outbox-sender.js';
+import { createMetrics } from './telemetry/metrics.js';
+import { outboxDepth } from './telemetry/outbox-depth.js';
+import { startMetricsServer } from './telemetry/metrics-server.js';
 import { dbStorage } from './db-storage.js';
 import { sqliteSchedulerGate } from './scheduler-lock.js';
 import { readPanelsFile } from './panels-file.js';
@@ -44,14 +48,22 @@ function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConf
   registerCalendarRoutes(app, deps, config);
 }
 
-/** Delivers the outbox one drain at a time; `kick` starts one in the background unless one is running. */
-export function outboxDrainer(store: Store, messenger: Messenger, log: Log, clock: () => number) {
+/**
+ * Delivers the outbox one drain at a time; `kick` starts one in the background unless one is running. `stop` is the
+ * shutdown: sends on the wire finish and are recorded, every other claimed message goes back to the outbox, and no
+ * drain starts again.
+ */
+export function outboxDrainer(store: Store, messenger: Messenger, log: Log, clock: () => number, observe?: SendObserver) {
   let running: Promise<number> | null = null;
+  const stopping = new AbortController();
+  // Every conversation waiting its turn listens for the stop: a fan-out has many at once, none of them a leak.
+  setMaxListeners(0, stopping.signal);
   // One pacing history for the life of the process, so successive drains together stay under Teams' limits.
   const pacers = newPacers();
   const drain = async (waitMs = 0): Promise<number> => {
     while (running) await running.catch(() => 0);
-    running = drainOutbox({ store, messenger, log, clock }, waitMs, pacers);
+    if (stopping.signal.aborted) return 0;
+    running = drainOutbox({ store, messenger, log, clock, signal: stopping.signal, ...(observe ? { observe } : {}) }, waitMs, pacers);
     try {
       return await running;
     } finally {
@@ -61,6 +73,10 @@ export function outboxDrainer(store: Store, messenger: Messenger, log: Log, cloc
   return {
     drain,
     kick: () => void drain().catch((err) => log.error({ err }, 'outbox drain failed')),
+    stop: async () => {
+      stopping.abort();
+      while (running) await running.catch(() => 0);
+    },
   };
 }
 
@@ -118,6 +134,8 @@ export function schedulerJobs(store: Store, config: Readonly<AppConfig>, log: Lo
 
 export interface RunningBot {
   url: string;
+  /** Where Prometheus reads the metrics (METRICS_PORT), or null when they are off. */
+  metricsUrl: string | null;
   store: Store;
   /** Runs one scheduler pass at once (tests and `tick`). */
   pass(): Promise<string[]>;
@@ -142,23 +160,32 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
     let kick = () => undefined as void;
     const deps: RouteDeps = { store, log, clock, kick: () => kick() };
     const { app, adapter, authenticate } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, deps, config), storage: dbStorage(store, clock), ...options });
-    const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()));
+    const metrics = createMetrics({ outboxDepth: () => outboxDepth(store, clock()) });
+    const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()), metrics);
     kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);
-    const server = await startHttpServer({ config, log, adapter, app, health, authenticate, routes: httpRoutes(deps, config) });
+    const server = await startHttpServer({ config, log, adapter, app, health, authenticate, routes: httpRoutes(deps, config), observe: metrics });
+    const metricsServer = config.metrics ? await startMetricsServer(metrics, config.metrics, log).catch(async (err) => {
+      await server.close();
+      throw err;
+    }) : null;
     // SQLite is for one instance: a second process on the same file serves requests but leaves scheduling to the first.
     const gate = where.kind === 'sqlite' ? sqliteSchedulerGate(where.file, log, { staleMs: Math.max(600_000, 3 * config.tickSeconds * 1000) }) : null;
-    const scheduler = startScheduler({ jobs: schedulerJobs(store, config, log, () => sender.drain()), clock, log, ...(gate ? { mayRun: gate.mayRun } : {}) }, config.tickSeconds * 1000);
+    const scheduler = startScheduler({ jobs: schedulerJobs(store, config, log, () => sender.drain()), clock, log, observer: metrics, ...(gate ? { mayRun: gate.mayRun } : {}) }, config.tickSeconds * 1000);
     log.info({ url: server.url, localMode: config.localMode }, 'channel panel bot listening');
     return {
       url: server.url,
+      metricsUrl: metricsServer?.url ?? null,
       store,
       pass: () => scheduler.pass(),
       stop: async () => {
+        // First, so nothing new is claimed while requests in flight and a scheduler pass finish.
+        const senderStopped = sender.stop();
         await server.close();
         await scheduler.stop();
         gate?.release();
-        await sender.drain().catch(() => 0);
+        await senderStopped;
+        await metricsServer?.close();
         await store.close();
       },
     };
@@ -168,11 +195,14 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
   }
 }
 
-/** Stops the bot cleanly on SIGTERM or SIGINT, then exits (1 when stopping failed): the entry points' shutdown. */
-export function stopOnSignals(bot: RunningBot, log: Log): void {
+/**
+ * Stops the bot cleanly on SIGTERM (what `docker stop`, Kubernetes and App Service send) or SIGINT, then runs `after`
+ * (telemetry's last flush) and exits, 1 when stopping failed: the entry points' shutdown.
+ */
+export function stopOnSignals(bot: RunningBot, log: Log, after: () => Promise<void> = async () => undefined): void {
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
-    bot.stop().then(
+    bot.stop().then(after).then(
       () => process.exit(0),
       (err) => {
         log.error({ err }, 'shutdown failed');

@@ -48,6 +48,7 @@ describe('the environment', () => {
     ['a protective marking with a slash (it goes into file names)', { PROTECTIVE_MARKING: 'OFFICIAL/SENSITIVE' }, 'PROTECTIVE_MARKING'],
     ['a protective marking starting with punctuation', { PROTECTIVE_MARKING: '-OFFICIAL' }, 'PROTECTIVE_MARKING'],
     ['a metrics port that is not a number', { METRICS_PORT: 'nine' }, 'METRICS_PORT'],
+    ['an unresolved Key Vault reference as the audit key', { AUDIT_KEY: '@Microsoft.KeyVault(VaultName=panelbot;SecretName=audit-key)' }, 'AUDIT_KEY'],
     ['a metrics port out of range', { METRICS_PORT: '70000' }, 'METRICS_PORT'],
     ['a metrics port equal to the bot\'s own', { PORT: '3978', METRICS_PORT: '3978' }, 'METRICS_PORT'],
     ['a metrics host without a metrics port (it would stay off)', { METRICS_HOST: '0.0.0.0' }, 'METRICS_HOST'],

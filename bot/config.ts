@@ -120,7 +120,14 @@ const envSchema = z
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
         .optional(),
     ),
-    AUDIT_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional()),
+    AUDIT_KEY: z.preprocess(
+      emptyToUndefined,
+      z.string()
+        // App Service passes a Key Vault reference it could not resolve as its own text: never a key.
+        .refine((v) => !v.startsWith('@Microsoft.KeyVault('), 'is a Key Vault reference App Service could not resolve: check the app\'s identity and the vault\'s access')
+        .pipe(z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)'))
+        .optional(),
+    ),
     RETENTION_YEARS: z.preprocess(
       emptyToUndefined,
       z.coerce.number().int('must be a whole number of years').min(2, 'must be at least 2 (the review compares a year with the one before)').max(100).default(7),

@@ -1,8 +1,10 @@
 import { loadConfig, loadDotEnv, type AppConfig } from './config.js';
-import { startBot, stopOnSignals, type RunningBot } from './compose.js';
 import { createLogger } from './logger.js';
 
-// The entry point of `npm start`: the only module that runs on import, listens and handles signals.
+// The entry point of `npm start` and `npm run start:prod`: the only module that runs on import, listens and handles
+// signals. The rest of the bot is imported only once the configuration is known, so that OpenTelemetry (when
+// APPLICATIONINSIGHTS_CONNECTION_STRING is set) is running before the modules it instruments are loaded, and a bot
+// without it loads none of it.
 async function main(): Promise<void> {
   loadDotEnv();
   let config: Readonly<AppConfig>;
@@ -13,15 +15,20 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(config.logLevel);
-  let bot: RunningBot;
+  let flushTelemetry = async () => undefined as void;
   try {
-    bot = await startBot(config, log);
+    if (config.appInsightsConnectionString) {
+      const { startAzureMonitor } = await import('./telemetry/azure-monitor.js');
+      flushTelemetry = await startAzureMonitor(config.appInsightsConnectionString, log);
+    }
+    const { startBot, stopOnSignals } = await import('./compose.js');
+    const bot = await startBot(config, log);
+    stopOnSignals(bot, log, flushTelemetry);
   } catch (err) {
     log.error({ err }, 'start-up failed');
     process.stderr.write(`start-up failed: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  stopOnSignals(bot, log);
 }
 
 void main();

@@ -134,18 +134,18 @@ export function attendanceView(model: NonNullable<Awaited<ReturnType<typeof atte
 async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner: string): Promise<void> {
   const { store, messenger } = deps;
   try {
-    if (deps.signal?.aborted) return await giveBack(deps, m);
+    if (deps.signal?.aborted) return await giveBack(deps, m, owner);
     const now = iso(deps.clock());
     const conversation = await store.teams.getConversation(m.conversationId);
     if (!conversation) return await settle(deps, m, 'failed', 'the bot is no longer in that conversation');
     const p = await plan(store, m, now);
     if (p.kind === 'skip') return await settle(deps, m, 'skipped', p.reason);
     // Waiting for the card to be posted first is not a failed try.
-    if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason);
+    if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason, owner);
     // The pacing wait (or a slow batch) may have outlived the lease: never send what another sender may now hold.
     const stillOurs = () => store.outbox.renewLease(m.id, owner, iso(deps.clock()), iso(deps.clock() + LEASE_MS));
     const answered = await pace(deps, pacer, m.conversationId, conversation.tenantId, stillOurs);
-    if (answered === STOPPED) return await giveBack(deps, m);
+    if (answered === STOPPED) return await giveBack(deps, m, owner);
     if (!answered) return;
     // From here the send is on the wire: a shutdown waits for its answer and records it like any other.
     const activityId = await (p.kind === 'send' ? messenger.send(conversation, p.message, p.threadOf) : messenger.update(conversation, p.activityId, p.message).then(() => p.activityId)).finally(answered);
@@ -164,8 +164,9 @@ async function settle(deps: SenderDeps, m: OutboxMessage, status: 'failed' | 'sk
 }
 
 /** A claimed message not sent because the sender is stopping: back in the outbox, due as it was, no try counted. */
-async function giveBack(deps: SenderDeps, m: OutboxMessage): Promise<void> {
-  await deps.store.outbox.defer(m.id, m.nextAttemptAt, m.lastError ?? RETURNED_AT_SHUTDOWN);
+async function giveBack(deps: SenderDeps, m: OutboxMessage, owner: string): Promise<void> {
+  // Only while this sender still holds it: a lease that ran out may be another instance's now.
+  await deps.store.outbox.defer(m.id, m.nextAttemptAt, m.lastError ?? RETURNED_AT_SHUTDOWN, owner);
   deps.observe?.sendOutcome(m.kind, 'returned');
 }
 

@@ -84,5 +84,15 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
     // The first sender's lease ran out and was taken: it must not send.
     expect(await t.store.outbox.renewLease(a[0]!.id, 'a', late, lease)).toBe(false);
     expect(await t.store.outbox.renewLease(a[0]!.id, 'c', late, lease)).toBe(true);
+    // Nor, stopping, give a message back once another sender holds it: that would clear the holder's lease.
+    const [at, until] = [new Date(START + 200_000).toISOString(), new Date(START + 300_000).toISOString()];
+    const held = await t.store.outbox.claimDue(at, until, 5, 'e');
+    expect(held).toHaveLength(2);
+    await t.store.outbox.defer(held[0]!.id, at, 'returned to the outbox when the sender stopped', 'a');
+    expect(await t.store.outbox.claimDue(at, until, 5, 'f')).toEqual([]);
+    expect((await t.store.outbox.get(held[0]!.id))?.lastError).not.toBe('returned to the outbox when the sender stopped');
+    // Its holder can.
+    await t.store.outbox.defer(held[0]!.id, at, 'returned to the outbox when the sender stopped', 'e');
+    expect((await t.store.outbox.claimDue(at, until, 5, 'f')).map((m) => m.id)).toEqual([held[0]!.id]);
   });
 });

@@ -178,8 +178,10 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
         .set((eb) => ({ next_attempt_at: nextAttemptAt, last_error: error, lease_until: null, attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id).execute();
     },
-    async defer(id, nextAttemptAt, reason) {
-      await db.updateTable('outbox').set({ next_attempt_at: nextAttemptAt, last_error: reason, lease_until: null }).where('id', '=', id).execute();
+    async defer(id, nextAttemptAt, reason, owner) {
+      let q = db.updateTable('outbox').set({ next_attempt_at: nextAttemptAt, last_error: reason, lease_until: null }).where('id', '=', id);
+      if (owner !== undefined) q = q.where('lease_owner', '=', owner).where('status', '=', 'pending');
+      await q.execute();
     },
     async markFinal(id, status, reason, at) {
       await db.updateTable('outbox')
