@@ -53,7 +53,9 @@ export async function confirmView(repos: Repos, model: ConfirmCardModel): Promis
 /** The name the store holds for someone who acts for the force (lead, deputy, national lead). */
 async function nameOf(repos: Repos, forceId: string, aadObjectId: string): Promise<string> {
   const force = await repos.directory.getForce(forceId);
-  const people = [...(force?.preventLeads ?? []), ...(force?.deputies ?? []), ...(await repos.directory.listNationalLeads())];
+  // Every area's team too: the name is of whoever acted, on whichever of the force's panels.
+  const areaPeople = (force?.areas ?? []).flatMap((a) => [...a.leads, ...a.deputies]);
+  const people = [...(force?.preventLeads ?? []), ...(force?.deputies ?? []), ...areaPeople, ...(await repos.directory.listNationalLeads())];
   return people.find((p) => p.aadObjectId.toLowerCase() === aadObjectId.toLowerCase())?.name ?? 'someone who no longer acts for the force';
 }
 

@@ -1,4 +1,5 @@
 import { addedText, apologiesText, cancelledText, mentionReplacedText, movedText, replacedText, type NoticeMeeting } from '../cards/notice-messages.js';
+import { teamFor } from '../scheduler/domain/areas.js';
 import { toLocalIso } from '../scheduler/domain/timetable.js';
 import type { Force, Meeting, OutboxKind, OutboxMessage, Panel } from '../scheduler/domain/types.js';
 import { movedFrom, noticeSubject, noticeVersion, samePerson } from '../scheduler/meetings/notices.js';
@@ -51,7 +52,8 @@ export async function planNotice(store: Store, m: OutboxMessage & { kind: Notice
 
 /** The name the store holds for someone who acts for the force (lead, deputy, national lead), or null. */
 async function actorName(store: Store, force: Force, aadObjectId: string): Promise<string | null> {
-  const people = [...force.preventLeads, ...force.deputies, ...(await store.directory.listNationalLeads())];
+  const areaPeople = (force.areas ?? []).flatMap((x) => [...x.leads, ...x.deputies]);
+  const people = [...force.preventLeads, ...force.deputies, ...areaPeople, ...(await store.directory.listNationalLeads())];
   return people.find((p) => samePerson(p.aadObjectId, aadObjectId))?.name ?? null;
 }
 
@@ -114,7 +116,7 @@ async function planAdded(store: Store, m: OutboxMessage, s: Subject): Promise<Pl
   if (s.past || s.meeting.status !== 'scheduled') return skip('the meeting is no longer to come');
   // Every force the panel faces that they lead or deputise for now: one message names them all.
   const forces = (await Promise.all(s.panel.forces.map((id) => store.directory.getForce(id))))
-    .filter((f): f is Force => !!f && !f.retired && [...f.preventLeads, ...f.deputies].some((p) => samePerson(p.aadObjectId, m.personAadObjectId)));
+    .filter((f): f is Force => !!f && !f.retired && teamFor(f, s.panel.id).some((p) => samePerson(p.aadObjectId, m.personAadObjectId)));
   if (!forces.length) return skip('no longer a lead or deputy of a force the panel faces');
   return say(addedText({ meeting: s.about, localAuthority: s.panel.localAuthority, forceNames: forces.map((f) => f.name) }));
 }

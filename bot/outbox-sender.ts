@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { attendanceCard, type AttendanceView } from '../cards/attendance-card.js';
-import { flagsCard } from '../cards/flags-card.js';
-import { nominationCard } from '../cards/nomination-card.js';
-import { digestFlags } from '../scheduler/review/open-flags.js';
-import { attendanceCardModel } from '../scheduler/meetings/attendance.js';
-import { planCheckpoint } from './checkpoint-messages.js';
-import { planEvidence } from './evidence-messages.js';
-import { isNoticeKind, planNotice, type Plan } from './outbox-plan.js';
-import { toLocalIso } from '../scheduler/domain/timetable.js';
-import { md, meetingWhen } from '../cards/format.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
+import { plan } from './message-plan.js';
 import type { Log } from '../scheduler/log.js';
 import { backoffMs, CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
-import { nominationCardModel, type NominationCardModel } from '../scheduler/nominations/nominations.js';
 import type { Store } from '../scheduler/store/store.js';
 
 export const MAX_ATTEMPTS = 8;
@@ -53,82 +43,6 @@ export const RETURNED_AT_SHUTDOWN = 'returned to the outbox when the sender stop
 
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** The card as posted: read-only with a refresh for those who may edit, or editable when none of them is known to Teams yet. */
-export async function renderNominationCard(store: Store, model: NominationCardModel, notice?: string): Promise<Record<string, unknown>> {
-  const force = await store.directory.getForce(model.force.id);
-  const editors = [...(force?.preventLeads ?? []), ...(force?.deputies ?? []), ...(await store.directory.listNationalLeads())];
-  const refreshUserIds = [...(await store.teams.teamsUserIds(editors.map((p) => p.aadObjectId))).values()];
-  return nominationCard(model, { editable: refreshUserIds.length === 0, refreshUserIds, ...(notice ? { notice } : {}) });
-}
-
-/** Decides what one outbox message means now: it is rendered from the store's current state, not from when it was queued. */
-async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Plan> {
-  if (m.kind === 'attendance' || m.kind === 'attendance-reminder') return planAttendance(store, m);
-  if (m.kind === 'confirm-attendance' || m.kind === 'apologies') return planEvidence(store, m);
-  if (m.kind === 'audit-checkpoint') return planCheckpoint(m);
-  if (isNoticeKind(m.kind)) return planNotice(store, { ...m, kind: m.kind }, nowIso);
-  if (m.kind === 'digest') {
-    const flags = await digestFlags(store, m, nowIso);
-    if (!flags) return { kind: 'skip', reason: 'no longer reads for the force' };
-    return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };
-  }
-  const model = await nominationCardModel(store, m.meetingId, m.forceId, nowIso);
-  if (!model) return { kind: 'skip', reason: 'the meeting or force no longer exists' };
-  const open = model.status === 'scheduled' && !model.started;
-  const card = m.cardId ? await store.outbox.get(m.cardId) : null;
-  if (m.cardId && card?.status === 'pending') return { kind: 'later', reason: 'the card is not posted yet' };
-  const threadOf = card?.activityId ?? undefined;
-  const when = meetingWhen(model.start, model.end);
-  switch (m.kind) {
-    case 'card':
-      return open ? { kind: 'send', message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: model.started ? 'the meeting has started' : `meeting ${model.status}` };
-    case 'card-update':
-      return threadOf ? { kind: 'update', activityId: threadOf, message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: 'the card was never posted' };
-    case 'reminder':
-      if (!open || model.nomination) return { kind: 'skip', reason: 'nothing to remind' };
-      return { kind: 'send', threadOf, message: { text: `Reminder: no police attendee has been named yet for **${md(model.panel.name)}** on ${when}. Prevent leads: please name a decision maker on the card.` } };
-    case 'escalation':
-      if (!open || model.nomination) return { kind: 'skip', reason: 'nothing to escalate' };
-      return { kind: 'send', message: { text: `Nobody has been named to represent ${md(model.force.name)} at **${md(model.panel.name)}** on ${when}, which is two working days away. Please name a decision maker on the card in your force's Teams channel.` } };
-    case 'mention': {
-      const n = model.nomination;
-      if (!n || n.aadObjectId !== m.personAadObjectId) return { kind: 'skip', reason: 'superseded by a later nomination' };
-      return { kind: 'send', threadOf, message: { text: `<at>${n.name}</at> is named to attend ${md(model.panel.name)} on ${when} for ${md(model.force.name)}.`, mentions: [{ aadObjectId: n.aadObjectId, name: n.name }] } };
-    }
-    case 'notice': {
-      const n = model.nomination;
-      if (!n || n.aadObjectId !== m.personAadObjectId || !open) return { kind: 'skip', reason: 'superseded' };
-      return { kind: 'send', message: { text: `You have been named to represent ${md(model.force.name)} at **${md(model.panel.name)}** (${md(model.panel.localAuthority)}) on ${when}, as ${md(n.role)}${n.decisionMaker ? ', confirmed as able to make decisions on behalf of the force' : ''}.` } };
-    }
-  }
-}
-
-async function planAttendance(store: Store, m: OutboxMessage): Promise<Plan> {
-  const model = await attendanceCardModel(store, m.meetingId);
-  if (!model || model.meeting.status === 'cancelled') return { kind: 'skip', reason: 'nothing to record' };
-  if (m.kind === 'attendance') return { kind: 'send', message: { card: attendanceCard(attendanceView(model)) } };
-  // Recorded held or not held, or every force's part recorded: nothing left to remind about.
-  if (model.meeting.status !== 'scheduled' || model.forces.every((f) => f.recorded)) return { kind: 'skip', reason: 'attendance recorded' };
-  const card = m.cardId ? await store.outbox.get(m.cardId) : null;
-  if (card?.status === 'pending') return { kind: 'later', reason: 'the attendance card is not posted yet' };
-  const when = meetingWhen(toLocalIso(model.meeting.start), toLocalIso(model.meeting.end));
-  return { kind: 'send', threadOf: card?.activityId ?? undefined, message: { text: `Reminder: police attendance at **${md(model.panel.name)}** on ${when} has not been recorded yet. It shows as not recorded in the review until it is.` } };
-}
-
-/** The card's view of the attendance model: what is on record, in local times. */
-export function attendanceView(model: NonNullable<Awaited<ReturnType<typeof attendanceCardModel>>>): AttendanceView {
-  const { meeting, meetingRecord: r } = model;
-  // A meeting recorded before the meeting itself had a record still says whether it was held.
-  const record = r ? { outcome: r.outcome, notHeldReason: r.notHeldReason, agencies: r.agencies, source: r.source }
-    : meeting.status === 'held' || meeting.status === 'not-held' ? { outcome: meeting.status, notHeldReason: null, agencies: {}, source: 'chair' as const } : null;
-  return {
-    meetingId: meeting.id, version: model.version, panelName: model.panel.name, start: toLocalIso(meeting.start), end: toLocalIso(meeting.end), record,
-    forces: model.forces.map((f) => ({
-      ...f, apology: f.apology && { sentBy: f.apology.sentBy.name, substitute: f.apology.substitute?.name ?? null, sentAt: toLocalIso(f.apology.sentAt) },
-    })),
-  };
-}
 
 /** Sends one claimed message and records the outcome; a retryable failure is rescheduled, a final one left visible. */
 async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner: string): Promise<void> {

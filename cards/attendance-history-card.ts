@@ -52,7 +52,7 @@ function controls(m: HistoryCardModel): CardElement[] {
     type: 'Action.Execute', title, verb: VERBS.historyPage, data: { direction, ...(cursor ? { cursorStart: cursor.start, cursorId: cursor.id } : {}) },
   });
   return [
-    { type: 'Input.ChoiceSet', id: 'filterScope', label: 'Force or panel', value: m.filter.scope || 'all', choices: m.scopeChoices },
+    { type: 'Input.ChoiceSet', id: 'filterScope', label: 'Force, area or panel', value: m.filter.scope || 'all', choices: m.scopeChoices },
     {
       type: 'ColumnSet',
       columns: [

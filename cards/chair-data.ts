@@ -120,12 +120,13 @@ export const openChairCardData = z.object({
 /** Linking this conversation from the choice card: what kind, and the force or panel chosen. */
 export const linkData = z
   .object({
-    scope: z.enum(['force', 'panel'], { errorMap: () => ({ message: 'that card could not be read' }) }),
+    scope: z.enum(['force', 'panel', 'area'], { errorMap: () => ({ message: 'that card could not be read' }) }),
     forceId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'choose a force from the list').optional(),
     panelId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'choose a panel from the list').optional(),
+    areaId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'choose an area from the list').optional(),
   })
   .transform((d, ctx) => {
-    const target = d.scope === 'force' ? d.forceId : d.panelId;
+    const target = d.scope === 'force' ? d.forceId : d.scope === 'panel' ? d.panelId : d.areaId;
     if (!target) ctx.addIssue({ code: 'custom', message: `choose a ${d.scope}` });
     return { scope: d.scope, id: target ?? '' };
   });

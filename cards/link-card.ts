@@ -3,7 +3,7 @@ import { execute, heading, savedCard, type Notice } from './chair-steps.js';
 import { card } from './format.js';
 import { VERBS } from './verbs.js';
 
-export type LinkKind = 'force' | 'panel';
+export type LinkKind = 'force' | 'panel' | 'area';
 
 export interface LinkChoiceView {
   scope: LinkKind;
@@ -12,15 +12,17 @@ export interface LinkChoiceView {
   notice?: Notice;
 }
 
-const WHAT = { force: 'nomination cards', panel: 'chair cards' } as const;
+const WHAT = { force: 'nomination cards', panel: 'chair cards', area: "nomination cards, reminders and the weekly digest of the area's panels" } as const;
+const INPUT = { force: 'forceId', panel: 'panelId', area: 'areaId' } as const;
+const LABEL = { force: 'Force', panel: 'Panel', area: 'Area' } as const;
 
 /** `link force` or `link panel` without an id: the forces (or panels) the person may link, by name, and one button. */
 export function linkChoiceCard(v: LinkChoiceView): Record<string, unknown> {
-  const input = v.scope === 'force' ? 'forceId' : 'panelId';
+  const a = v.scope === 'area' ? 'an' : 'a';
   return card([
-    ...heading(`Link this conversation to a ${v.scope}`, v.notice, `The ${WHAT[v.scope]} for the ${v.scope} you choose will come to this conversation.`),
+    ...heading(`Link this conversation to ${a} ${v.scope}`, v.notice, `The ${WHAT[v.scope]} for the ${v.scope} you choose will come to this conversation.`),
     {
-      type: 'Input.ChoiceSet', id: input, label: v.scope === 'force' ? 'Force' : 'Panel', placeholder: `Choose a ${v.scope}`,
+      type: 'Input.ChoiceSet', id: INPUT[v.scope], label: LABEL[v.scope], placeholder: `Choose ${a} ${v.scope}`,
       choices: v.choices.map((c) => ({ title: cleanText(c.name), value: c.id })), ...(v.choices.length === 1 ? { value: v.choices[0]!.id } : {}),
     },
     { type: 'ActionSet', actions: [execute('Link this conversation', VERBS.linkConversation, { scope: v.scope })] },

@@ -1,4 +1,4 @@
-import { md, meetingWhen, shortDate } from './format.js';
+import { card, md, meetingWhen, shortDate, text } from './format.js';
 
 // The short personal messages that tell people of a change, and the words a superseded @mention is reworded to.
 // Pure: names and local times in, Markdown text out (Teams renders a bot's text as Markdown, so names pass md()).
@@ -57,4 +57,15 @@ export function addedText(v: { meeting: NoticeMeeting; localAuthority: string; f
 export function apologiesText(v: { meeting: NoticeMeeting; forceName: string; sentBy: string; substitute: string | null }): string {
   const offered = v.substitute ? `substitute offered: ${md(v.substitute)}` : 'no substitute offered';
   return `${md(v.forceName)} sent apologies for ${at(v.meeting)} (sent by ${md(v.sentBy)}); ${offered}.`;
+}
+
+/**
+ * What a nomination card says once its panel moved to another area of the force (or out of one): where its card is
+ * now, so nobody answers the old one. No buttons: acting happens on the new card.
+ */
+export function cardMovedCard(v: { meeting: NoticeMeeting; forceName: string; team: string; channel: string }): Record<string, unknown> {
+  return card([
+    text(`${at(v.meeting)}, ${md(v.forceName)}`, { weight: 'Bolder' }),
+    text(`This panel is now handled by ${md(v.team)}: its card, and the name of the police attendee, are in ${md(v.channel)}.`),
+  ]);
 }

@@ -115,7 +115,33 @@ describe('the panels card, shaped by role', () => {
       expect(cardProblems(c)).toEqual([]);
       expect(cardBytes(c)).toBeLessThan(25 * 1024);
     }
-    expect(JSON.stringify(panelsCard({ ...empty, national: forces }))).toContain('Some meetings are left out');
+    // A national lead's forces come fifteen to a page, each with its next meetings: nothing is cut to fit.
+    expect(JSON.stringify(panelsCard({ ...empty, national: forces }))).not.toContain('Some meetings are left out');
+  });
+
+  it("pages a national lead's 43 forces, fifteen to a page, saying in words how to reach the others", () => {
+    const forces = Array.from({ length: 43 }, (_, i): NationalForce => ({ id: `force-${i}`, name: `Force ${String(i).padStart(2, '0')}`, meetings: 9, unnamed: 4, flags: 2, next: [meeting(1)] }));
+    const pages = [1, 2, 3].map((page) => panelsCard({ ...empty, national: forces, chair: chair.chair }, { page }));
+    const toggled = pages.map((c) => actions(c, 'Action.ToggleVisibility').map((a) => a.targetElements[0]));
+    expect(toggled.map((t) => t.length)).toEqual([15, 15, 13]);
+    expect(new Set(toggled.flat()).size).toBe(43);
+    for (const c of pages) expect(cardProblems(c)).toEqual([]);
+    const [one, two, three] = pages.map((c) => JSON.stringify(c));
+    expect(one).toContain('Every force (1 to 15 of 43, by name)');
+    expect(one).toContain('Type `panels page 2` for the next forces, from Force 15.');
+    expect(two).toContain('`panels page 1` shows the ones before.');
+    expect(three).not.toContain('for the next forces');
+    // The chair's own section is on the first page only; a page past the last is the last.
+    expect([one, two].map((j) => j!.includes('Panels you chair'))).toEqual([true, false]);
+    expect(JSON.stringify(panelsCard({ ...empty, national: forces }, { page: 9 }))).toBe(JSON.stringify(panelsCard({ ...empty, national: forces }, { page: 3 })));
+  });
+
+  it("shows a big force's areas, each with its counts, behind the force's tap", () => {
+    const met: NationalForce = { id: 'met', name: 'Metropolitan Police Service', meetings: 30, unnamed: 20, flags: 3, next: [], areas: [{ name: 'North East London', meetings: 8, unnamed: 5 }, { name: 'South West London', meetings: 1, unnamed: 0 }] };
+    const c = panelsCard({ ...empty, national: [met] });
+    expect(cardProblems(c)).toEqual([]);
+    expect(all(c).find((n) => n.id === 'f-met')?.isVisible).toBe(false);
+    expect(JSON.stringify(c)).toContain('By area: North East London: 8 meetings · 5 with nobody named; South West London: 1 meeting · 0 with nobody named');
   });
 
   it('says so when nothing involves the person', () => {

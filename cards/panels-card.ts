@@ -23,7 +23,12 @@ export interface PanelsPrompt {
 export interface PanelsCardOptions {
   notice?: Notice;
   prompt?: PanelsPrompt;
+  /** Which page of a national lead's forces (`panels page 2`), from 1; past the last, the last. */
+  page?: number;
 }
+
+/** A national lead's forces per page: fifteen, each with its next meetings behind a tap, sit well under Teams' 28 KB. */
+export const FORCES_PER_PAGE = 15;
 
 const STATUS: Record<PanelsMeeting['status'], string> = { scheduled: '', cancelled: 'cancelled', held: 'held', 'not-held': 'did not take place' };
 
@@ -90,24 +95,52 @@ function leadRow(m: PanelsMeeting): CardElement[] {
 
 const namedRow = (m: PanelsMeeting): CardElement[] => [meetingHead(m), ...m.forces.map((f) => subtle(`You are named to attend for ${md(f.name)}.`))];
 
-/** A national lead's force: one line of counts; a tap shows or hides its next meetings, one per line. */
+/** A big force's areas, one line each, where its lead hands them to their own teams. */
+const areaLines = (f: NationalForce): string[] =>
+  (f.areas ?? []).map((a) => `${md(a.name)}: ${plural(a.meetings, 'meeting')} · ${a.unnamed} with nobody named`);
+
+/** A national lead's force: one line of counts; a tap shows or hides its areas and its next meetings, one per line. */
 function nationalForce(f: NationalForce, limit: number): CardElement[] {
   const head = text(`**${md(f.name)}**: ${plural(f.meetings, 'meeting')} · ${f.unnamed} with nobody named · ${plural(f.flags, 'open flag')}`, { spacing: 'None' });
   const lines = f.next.slice(0, limit).map((m) => `${md(m.panelName)}, ${meetingWhen(m.start, m.end)}: ${m.forces[0] ? nomineeWords(m.forces[0]) : 'nobody named yet'}`);
-  if (!lines.length) return [{ type: 'Container', separator: true, spacing: 'Small', items: [head] }];
-  const more = f.meetings > lines.length ? [`and ${plural(f.meetings - lines.length, 'more meeting')}`] : [];
+  const areas = areaLines(f);
+  if (!lines.length && !areas.length) return [{ type: 'Container', separator: true, spacing: 'Small', items: [head] }];
+  const more = lines.length && f.meetings > lines.length ? [`and ${plural(f.meetings - lines.length, 'more meeting')}`] : [];
   return [
     { type: 'Container', separator: true, spacing: 'Small', selectAction: { type: 'Action.ToggleVisibility', title: 'Show or hide its meetings', targetElements: [`f-${f.id}`] }, items: [head] },
-    { type: 'Container', id: `f-${f.id}`, isVisible: false, items: [subtle([...lines, ...more].join('\n'))] },
+    {
+      type: 'Container', id: `f-${f.id}`, isVisible: false,
+      items: [...(areas.length ? [subtle(`By area: ${areas.join('; ')}`)] : []), ...(lines.length ? [subtle([...lines, ...more].join('\n'))] : [])],
+    },
   ];
 }
 
+/** One page of the forces, and how to reach the others in words (`panels page 2`). */
+function nationalSection(forces: NationalForce[], page: number, limit: number): CardElement[] {
+  const pages = pageCount(forces);
+  const first = (page - 1) * FORCES_PER_PAGE;
+  const shown = forces.slice(first, first + FORCES_PER_PAGE);
+  const range = pages > 1 ? ` (${first + 1} to ${first + shown.length} of ${forces.length}, by name)` : '';
+  const next = page < pages ? `Type \`panels page ${page + 1}\` for the next forces, from ${md(forces[first + FORCES_PER_PAGE]!.name)}.` : '';
+  const back = page > 1 ? `\`panels page ${page - 1}\` shows the ones before.` : '';
+  return [
+    section(`Every force${range}`),
+    subtle('Select a force to show or hide its areas and next meetings.'),
+    ...shown.flatMap((f) => nationalForce(f, limit)),
+    ...(next || back ? [text([next, back].filter(Boolean).join(' '), { isSubtle: true, spacing: 'Medium' })] : []),
+  ];
+}
+
+const pageCount = (forces: NationalForce[] | null): number => Math.max(1, Math.ceil((forces?.length ?? 0) / FORCES_PER_PAGE));
+
 function render(v: PanelsView, opts: PanelsCardOptions, limit: number, cut: boolean): Record<string, unknown> {
   const body: CardElement[] = [];
-  if (v.chair) body.push(...chairSection(v.chair, limit, opts.prompt));
-  if (v.lead) body.push(section("Your force's meetings"), ...(v.lead.length ? v.lead.slice(0, limit).flatMap(leadRow) : [text('No meetings for your force are coming up.')]));
-  if (v.named.length) body.push(section('Meetings you are named to attend'), ...v.named.slice(0, limit).flatMap(namedRow));
-  if (v.national) body.push(section('Every force'), subtle('Select a force to show or hide its next meetings.'), ...v.national.flatMap((f) => nationalForce(f, limit)));
+  // Later pages are the national leads' forces only: the rest of the card is on the first.
+  const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pageCount(v.national));
+  if (v.chair && page === 1) body.push(...chairSection(v.chair, limit, opts.prompt));
+  if (v.lead && page === 1) body.push(section("Your force's meetings"), ...(v.lead.length ? v.lead.slice(0, limit).flatMap(leadRow) : [text('No meetings for your force are coming up.')]));
+  if (v.named.length && page === 1) body.push(section('Meetings you are named to attend'), ...v.named.slice(0, limit).flatMap(namedRow));
+  if (v.national) body.push(...nationalSection(v.national, page, limit));
   // A question whose meeting is not on the list (cut to fit, or no longer the caller's) is asked on top instead.
   const placed = !opts.prompt || body.includes(opts.prompt.element);
   return card([
@@ -120,7 +153,7 @@ function render(v: PanelsView, opts: PanelsCardOptions, limit: number, cut: bool
   ]);
 }
 
-/** Well under Teams' 28 KB: a national lead's forty-odd forces, or a chair of many panels, are cut to fit. */
+/** Well under Teams' 28 KB: a national lead's forces come a page at a time; what still does not fit is cut. */
 const BUDGET = 24 * 1024;
 const bytes = (json: unknown) => new TextEncoder().encode(JSON.stringify(json)).length;
 

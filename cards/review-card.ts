@@ -4,7 +4,7 @@ import { FLAG_CODES, type Flag } from '../scheduler/domain/flags.js';
 import { FLAG_WORDS } from '../scheduler/domain/flag-words.js';
 import { figureFacts } from '../scheduler/review/document/words.js';
 import { chartBuckets, chartTitle, spanLabel, type ChartBar } from '../scheduler/review/chart.js';
-import type { Comparison, MonthFigures, PanelReview, Review, ReviewFigures, TimetableKind } from '../scheduler/review/review.js';
+import type { AreaReview, Comparison, MonthFigures, PanelReview, Review, ReviewFigures, TimetableKind } from '../scheduler/review/review.js';
 import { callout, card, facts, md, text, type CardElement } from './format.js';
 import { table } from './table.js';
 import { VERBS } from './verbs.js';
@@ -33,6 +33,10 @@ export interface ReviewCardModel {
 }
 
 export const PANELS_PER_PAGE = 10;
+/** Forces shown in the per-force table of a review of many; the rest are listed, a line each, behind a button. */
+export const FORCES_SHOWN = 10;
+/** The id of the rest of the forces' list, which a button shows and hides. */
+const MORE_FORCES = 'moreForces';
 const PERIODS = [3, 6, 12, 24, 36];
 /** The id of the chart's figures in words, which a button shows and hides. */
 const CHART_WORDS = 'chartInWords';
@@ -123,25 +127,69 @@ function panelCell(p: PanelReview, forceName: (id: string) => string, manyForces
   return `${md(p.panelName)}${MARKERS[p.timetable]}${p.invited ? ' (invited)' : ''}${manyForces ? `\n${md(forceName(p.forceId))}` : ''}`;
 }
 
+/** Weakest share of due first, nothing due last. */
+const weakestFirst = (a: ReviewFigures, b: ReviewFigures) => (a.decisionMakerShareOfDue ?? 2) - (b.decisionMakerShareOfDue ?? 2);
+const figureRow = (name: string, f: ReviewFigures) => [name, count(f.due), count(f.held), count(f.unrecorded), `${count(f.decisionMakerPresent)} (${pct(f.decisionMakerShareOfDue)})`, count(f.openFlags)];
+const FIGURE_HEADERS = ['Due', 'Held', 'Unrecorded', 'Decision maker (of due)', 'Flags'];
+const FIGURE_WIDTHS = [2, 2, 4, 3, 2];
+
+/**
+ * A force's review by area: one row per area, then its panels in no area, each summed as the force's figures are.
+ * Shown for one force's review; a review of several forces has the per-force table instead (the JSON and the
+ * document have every force's areas).
+ */
+function areaTable(r: Review): CardElement[] {
+  const rows = r.byArea ?? [];
+  if (!rows.length || new Set(rows.map((a) => a.forceId)).size > 1) return [];
+  const name = (a: AreaReview) => (a.areaId ? md(a.name) : `_${md(a.name)}_`);
+  return [
+    text(`By area (${count(rows.filter((a) => a.areaId).length)})`, { weight: 'Bolder', spacing: 'Medium' }),
+    table(['Area', ...FIGURE_HEADERS], rows.map((a) => figureRow(`${name(a)} (${count(a.panels.length)} panel${a.panels.length === 1 ? '' : 's'})`, a.figures)), [5, ...FIGURE_WIDTHS]),
+  ];
+}
+
+/**
+ * A review of several forces, per force, weakest share of due first: the first FORCES_SHOWN as facts, the rest behind
+ * a button. Facts, not a table: a force's fact costs some 100 bytes where a table row costs 700, so a national review
+ * of 43 forces stays inside a card's 28 KB beside its page of panels.
+ */
+function forceTable(r: Review, forceName: (id: string) => string): CardElement[] {
+  const present = new Set(r.panels.map((p) => p.forceId));
+  if (present.size < 2) return [];
+  const sorted = r.forces.filter((f) => present.has(f.forceId)).sort((a, b) => weakestFirst(a.figures, b.figures) || forceName(a.forceId).localeCompare(forceName(b.forceId)));
+  const fact = ({ forceId, figures: f }: (typeof sorted)[number]): [string, string] => [
+    md(forceName(forceId)),
+    `${count(f.decisionMakerPresent)} of ${count(f.due)} due (${pct(f.decisionMakerShareOfDue)}), ${count(f.held)} held, ${count(f.unrecorded)} unrecorded, ${count(f.openFlags)} flags`,
+  ];
+  const rest = sorted.slice(FORCES_SHOWN);
+  return [
+    text(`Per force (${count(sorted.length)}), weakest share of due first: decision maker present of meetings due`, { weight: 'Bolder', spacing: 'Medium' }),
+    facts(sorted.slice(0, FORCES_SHOWN).map(fact)),
+    ...(rest.length
+      ? [
+        { type: 'ActionSet', actions: [{ type: 'Action.ToggleVisibility', title: `Show the other ${count(rest.length)} forces`, targetElements: [MORE_FORCES] }] },
+        { type: 'Container', id: MORE_FORCES, isVisible: false, items: [facts(rest.map(fact))] },
+      ]
+      : []),
+  ];
+}
+
 /** One page of the per-panel table, weakest share of due first (nothing due last). */
 function panelTable(r: Review, page: number, forceName: (id: string) => string): CardElement[] {
   const many = new Set(r.panels.map((p) => p.forceId)).size > 1;
   const sorted = [...r.panels].sort(
     (a, b) =>
-      (a.figures.decisionMakerShareOfDue ?? 2) - (b.figures.decisionMakerShareOfDue ?? 2) ||
+      weakestFirst(a.figures, b.figures) ||
       a.panelName.localeCompare(b.panelName) ||
       forceName(a.forceId).localeCompare(forceName(b.forceId)),
   );
   const shown = sorted.slice(page * PANELS_PER_PAGE, (page + 1) * PANELS_PER_PAGE);
-  const rows = shown.map((p) => {
-    const f = p.figures;
-    return [panelCell(p, forceName, many), count(f.due), count(f.held), count(f.unrecorded), `${count(f.decisionMakerPresent)} (${pct(f.decisionMakerShareOfDue)})`, count(f.openFlags)];
-  });
+  const rows = shown.map((p) => figureRow(panelCell(p, forceName, many), p.figures));
   const pages = Math.ceil(sorted.length / PANELS_PER_PAGE);
   return [
     text(`Per panel${many ? ' and force' : ''} (${sorted.length}), weakest share of due first${pages > 1 ? `: page ${page + 1} of ${pages}` : ''}`, { weight: 'Bolder', spacing: 'Medium' }),
     rows.length
-      ? table([many ? 'Panel, force' : 'Panel', 'Due', 'Held', 'Unrecorded', 'Decision maker (of due)', 'Flags'], rows, [5, 2, 2, 4, 3, 2])
+      ? table([many ? 'Panel, force' : 'Panel', ...FIGURE_HEADERS], rows, [5, ...FIGURE_WIDTHS])
       : text('No panels in this scope.'),
   ];
 }
@@ -174,7 +222,7 @@ function controls(m: ReviewCardModel, panelCount: number): CardElement[] {
   const go = (title: string, page: number) => ({ type: 'Action.Execute', title, verb: VERBS.reviewView, data: { page } });
   const months = PERIODS.includes(m.months) ? PERIODS : [...PERIODS, m.months].sort((a, b) => a - b);
   return [
-    { type: 'Input.ChoiceSet', id: 'filterScope', label: 'Force or panel', value: m.filterScope || 'all', choices: m.scopeChoices },
+    { type: 'Input.ChoiceSet', id: 'filterScope', label: 'Force, area or panel', value: m.filterScope || 'all', choices: m.scopeChoices },
     { type: 'Input.ChoiceSet', id: 'filterMonths', label: 'Period', value: String(m.months), choices: months.map((n) => ({ title: `Last ${n} months`, value: String(n) })) },
     {
       type: 'ActionSet',
@@ -217,6 +265,8 @@ export function reviewCard(m: ReviewCardModel): Record<string, unknown> {
     headline(r.total),
     totals(r),
     ...chart(r.months, m.chartUrl ?? null),
+    ...areaTable(r),
+    ...forceTable(r, forceName),
     ...panelTable(r, m.page, forceName),
     ...flagList(r, forceName),
     ...(m.previous ? previousActions(m.previous, false) : []),

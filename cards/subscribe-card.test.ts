@@ -41,4 +41,20 @@ describe('subscribe card', () => {
     expect(body).not.toMatch(/[<>]/);
     expect(JSON.stringify(subscribeCard([link(1)]))).not.toContain('replaces');
   });
+
+  it("heads a page's links by force and names each other page's forces with its command, without ids", () => {
+    const links = [{ ...link(0), title: 'My Channel panel meetings' }, { ...link(1), group: 'Kent Police' }, { ...link(2), group: 'Kent Police' }, { ...link(3), group: 'Lancashire Constabulary' }];
+    const index = [{ page: 1, groups: ['Kent Police', 'Lancashire Constabulary'] }, { page: 2, groups: ['Lancashire Constabulary', 'Merseyside Police'] }];
+    const c = subscribeCard(links, 25, { page: 1, pages: 2, index });
+    expect(cardProblems(c)).toEqual([]);
+    const texts = JSON.stringify(c);
+    expect(texts.match(/"text":"Kent Police"/g)).toHaveLength(1);
+    expect(texts.match(/"text":"Lancashire Constabulary"/g)).toHaveLength(1);
+    expect(texts).toContain('Your feeds fill 2 pages of links; this is page 1.');
+    expect(texts).toContain('- `subscribe page 2`: Lancashire Constabulary, Merseyside Police');
+    expect(texts).not.toContain('…and 25 more');
+    expect(texts).not.toMatch(/[<>]/);
+    // One page, one force: no headings, no pages.
+    expect(JSON.stringify(subscribeCard(links.slice(1, 3), 0, { page: 1, pages: 1, index: index.slice(0, 1) }))).not.toContain('"text":"Kent Police"');
+  });
 });

@@ -8,6 +8,15 @@ export interface SubscribeLink {
   webcalUrl: string;
   /** A new link made by `subscribe rotate`: the one it replaces no longer works. */
   replaced?: boolean;
+  /** The force the feed comes under, shown as a heading over its feeds when there are several forces. */
+  group?: string;
+}
+
+/** Which page of someone's links this is, and each page's forces, so the others can be asked for by name. */
+export interface FeedPages {
+  page: number;
+  pages: number;
+  index: Array<{ page: number; groups: string[] }>;
 }
 
 /** A feed left off the card, by name, with what to type for its link alone (`subscribe cambs`). */
@@ -41,16 +50,35 @@ function leftOff(more: number | FeedHint[]): CardElement[] {
   ];
 }
 
+/** The links under a heading per force, when they come from more than one (a national lead's, a regional unit's). */
+function grouped(links: SubscribeLink[], headed: boolean): CardElement[] {
+  return links.flatMap((l, i) => {
+    const starts = headed && l.group !== undefined && l.group !== links[i - 1]?.group;
+    return [...(starts ? [text(md(l.group!), { weight: 'Bolder', size: 'Medium', spacing: 'Large', separator: true })] : []), ...feed(l)];
+  });
+}
+
+/** The other pages, each by its command and the forces on it: a national lead finds a force's links by its name. */
+function otherPages(p: FeedPages): CardElement[] {
+  const others = p.index.filter((x) => x.page !== p.page);
+  const line = (x: FeedPages['index'][number]) => `- \`subscribe page ${x.page}\`: ${x.groups.length ? x.groups.map(md).join(', ') : 'your own meetings'}`;
+  return [
+    text(`Your feeds fill ${p.pages} pages of links; this is page ${p.page}. For the links on another page, type its command:`, { isSubtle: true, spacing: 'Large', separator: true }),
+    text(others.map(line).join('\n'), { size: 'Small', spacing: 'Small' }),
+  ];
+}
+
 /**
  * The person's calendar links, with how to add them; `more` feeds were left off to keep the card small (a count,
- * or each by name with the command that gives its link).
+ * or each by name with the command that gives its link), or, given `pages`, are on the other pages it names.
  */
-export function subscribeCard(links: SubscribeLink[], more: number | FeedHint[] = 0): Record<string, unknown> {
+export function subscribeCard(links: SubscribeLink[], more: number | FeedHint[] = 0, pages?: FeedPages): Record<string, unknown> {
+  const paged = pages !== undefined && pages.pages > 1;
   return card([
     text('Calendar subscriptions', { weight: 'Bolder', size: 'Medium' }),
     text(OUTLOOK_HINT, { isSubtle: true }),
-    ...links.flatMap(feed),
-    ...leftOff(more),
+    ...grouped(links, paged || new Set(links.map((l) => l.group).filter(Boolean)).size > 1),
+    ...(paged ? otherPages(pages) : leftOff(more)),
     text(
       'Each link is yours: anyone who has it sees that timetable (never case details). Typing `subscribe` again shows the same links. ' +
         "If one was shared by mistake, type `subscribe rotate` and the feed's id (`subscribe rotate me` for your own meetings) for a new link that turns the old one off. " +

@@ -192,8 +192,8 @@ export const attendanceData = z
   });
 export type AttendanceData = z.infer<typeof attendanceData>;
 
-/** A history or review filter: a force or panel (`force:<id>`, `panel:<id>`), or `all` (or nothing) for everything the person may see. */
-const scopeChoice = z.string().regex(/^(all|(force|panel):[a-z0-9-]{1,64})?$/, 'choose a force or panel from the list').default('');
+/** A history or review filter: a force, area or panel (`force:<id>`, `area:<id>`, `panel:<id>`), or `all` (or nothing) for everything the person may see. */
+const scopeChoice = z.string().regex(/^(all|(force|area|panel):[a-z0-9-]{1,64})?$/, 'choose a force, area or panel from the list').default('');
 const optionalDate = z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/, 'choose a date').default('');
 
 /** The attendance history card's filters (inputs) and, on a paging button, where the next page starts. */

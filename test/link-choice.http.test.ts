@@ -10,7 +10,7 @@ import { until } from './support/wait.js';
 // its button links this conversation through the same gate, with the same audit, as the typed command.
 
 const ALEX: Speaker = { aadObjectId: '6513270e-269e-4d37-b2a7-4de452e6b438', name: 'Alex Morgan' }; // a national lead
-const REFUSAL = "Only a force's Prevent leads and their deputies (for the force), a panel's chairs (for the panel) or a national lead can link it to a conversation.";
+const REFUSAL = "Only a force's Prevent leads and their deputies (for the force or one of its areas), an area's leads and deputies (for the area), a panel's chairs (for the panel) or a national lead can link it to a conversation.";
 const HAMPSHIRE = 'Hampshire and Isle of Wight Constabulary';
 
 describe('the link choice card, over real HTTP', () => {

@@ -87,6 +87,7 @@ const COMMAND_DECISIONS: Record<string, Decision | { audit: true }> = {
   panels: READS,
   'link force': { refusal: LINK_POLICY.refusal },
   'link panel': { refusal: LINK_POLICY.refusal },
+  'link area': { refusal: LINK_POLICY.refusal },
   'link national': { refusal: NATIONAL_LINK_POLICY.refusal },
   cancel: { refusal: CHAIR_POLICIES.cancelCommand.refusal },
   attendance: READS,

@@ -125,7 +125,7 @@ describe('review sign-off in Teams', () => {
   it('leaves the plain `review` command to the review, and takes `review sign-off` too', async () => {
     expect(JSON.stringify((await ask(GARETH, 'review')).card)).toContain('Recommendation 7 review: Hampshire and Isle of Wight Constabulary');
     expect(JSON.stringify((await ask(GARETH, 'review sign-off')).card)).toContain('Sign off the recommendation 7 review');
-    expect((await ask(ALEX, 'review signoff southampton')).text).toBe("A review is signed off for a force or for the national view, not for one panel: type `review signoff`, or `review signoff` and a force's id.");
+    expect((await ask(ALEX, 'review signoff southampton')).text).toBe("A review is signed off for a force or for the national view, not for one panel or area: type `review signoff`, or `review signoff` and a force's id.");
     expect((await ask(GARETH, 'review signoff 2027-Q4')).text).toBe('That period cannot be signed off: the period has not ended yet: sign off a period that ends today or before.');
   });
 });

@@ -229,16 +229,16 @@ describe('the HTTP server and the Teams app, over real HTTP', () => {
 });
 
 describe('the command table', () => {
-  it('fits the manifest limits, with unique names and at least one scope each (review signoff: none, the lists are full)', () => {
+  it('fits the manifest limits, with unique names and at least one scope each (review signoff and link national: none, the lists are full)', () => {
     for (const c of COMMANDS) {
       expect(c.name.length, c.name).toBeLessThanOrEqual(32);
       expect(c.description.length, c.name).toBeLessThanOrEqual(128);
-      if (c.name === 'review signoff') expect(c.scopes).toEqual([]);
+      if (c.name === 'review signoff' || c.name === 'link national') expect(c.scopes).toEqual([]);
       else expect(c.scopes.length, c.name).toBeGreaterThan(0);
       expect(c.usage.startsWith(c.name), c.name).toBe(true);
     }
     expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
-    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'link national', 'cancel', 'attendance', 'review signoff', 'review', 'flags', 'subscribe', 'audit']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'link area', 'link national', 'cancel', 'attendance', 'review signoff', 'review', 'flags', 'subscribe', 'audit']);
   });
 
   // Issue 18: Teams escapes angle brackets in a message, even in code, so `link force <id>` showed as `&lt;id&gt;`.
@@ -247,7 +247,8 @@ describe('the command table', () => {
     expect(help).not.toMatch(/[<>]|&[a-z]+;/);
     for (const c of COMMANDS) {
       expect(c.usage, c.name).not.toMatch(/[<>]/);
-      if (c.usage !== c.name) expect(help, c.name).toContain(`For example: \`${c.example}\``);
+      // `link area` has no example id: the sample file has no areas (an area's id is the force's to choose).
+      if (c.usage !== c.name && c.example !== c.name) expect(help, c.name).toContain(`For example: \`${c.example}\``);
     }
   });
 

@@ -2,7 +2,8 @@ import { FLAG_WORDS } from '../../scheduler/domain/flag-words.js';
 import type { Flag } from '../../scheduler/domain/flags.js';
 import { loadReview, OPERATOR } from '../../scheduler/review/review-query.js';
 import type { AppConfig } from '../config.js';
-import { nowFrom, parseBounds, refuse, withStore, type CliIo, type Values } from './io.js';
+import { request } from './cli-review.js';
+import { nowFrom, refuse, withStore, type CliIo, type Values } from './io.js';
 
 /** A flag as JSON (CONTRACT.md): code, panel, force or null, month or meeting, and the facts. */
 const asJson = (f: Flag) => ({
@@ -10,14 +11,10 @@ const asJson = (f: Flag) => ({
   ...(f.apologies !== undefined ? { apologies: f.apologies } : {}), facts: f.facts,
 });
 
-/** `panel-bot flags`: the open compliance flags in scope and period (default: the last 12 months), in plain words. */
+/** `panel-bot flags`: the open compliance flags in scope (a force, area or panel) and period (default: the last 12 months), in plain words. */
 export async function flagsCommand(values: Values, config: Readonly<AppConfig>, io: CliIo): Promise<number> {
   const now = nowFrom(values);
-  const req = {
-    ...(typeof values.force === 'string' ? { forceId: values.force } : {}),
-    ...(typeof values.panel === 'string' ? { panelId: values.panel } : {}),
-    ...parseBounds(values, now),
-  };
+  const req = request(values, now);
   return withStore(config, async (store) => {
     const r = await loadReview(store, OPERATOR, req, now);
     if (!r.ok) return refuse(io, r.error.message);

@@ -16,12 +16,16 @@ import { BadArgument, nowFrom, parseBounds, refuse, withStore, type CliIo, type 
 const FORMATS = ['text', 'csv', 'summary-csv', 'json', ...DOCUMENT_FORMATS] as const;
 
 /**
- * The force, panel and period asked for. `--from` and `--to` read as in every command (`--to` includes its whole
+ * The force, area, panel and period asked for (`review` and `flags`). `--from` and `--to` read as in every command (`--to` includes its whole
  * day or period, as `review 2026-01-01 2026-06-30` does in Teams); `--from` also takes `last 6 months` and the like.
  */
-function request(values: Values, now: string): ReviewRequest {
+export function request(values: Values, now: string): ReviewRequest {
+  if (typeof values.area === 'string' && (typeof values.force === 'string' || typeof values.panel === 'string')) {
+    throw new BadArgument('--area names a part of a force: give it alone, without --force or --panel');
+  }
   return {
     ...(typeof values.force === 'string' ? { forceId: values.force } : {}),
+    ...(typeof values.area === 'string' ? { areaId: values.area } : {}),
     ...(typeof values.panel === 'string' ? { panelId: values.panel } : {}),
     ...parseBounds(values, now),
   };
@@ -54,6 +58,7 @@ export function reviewText(r: Review): string {
     `${'panel / force'.padEnd(30)}   due  held  canc n-held unrec met/due   DM (due)  DM held absent people  flags`,
     ...r.panels.map((p) => line(`${p.panelId} / ${p.forceId}${p.invited ? ' (inv)' : ''}${p.timetable === 'guidance' ? '' : p.timetable === 'when-necessary' ? ' (w-n)' : ' (below)'}`, p.figures)),
     ...(r.forces.length > 1 ? r.forces.map((f) => line(`force ${f.forceId}`, f.figures)) : []),
+    ...(r.byArea ?? []).map((a) => line(a.areaId ? `area ${a.areaId} / ${a.forceId}` : `no area / ${a.forceId}`, a.figures)),
     line('TOTAL', r.total),
     '',
     ...comparisons(r),

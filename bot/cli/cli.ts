@@ -13,10 +13,10 @@ commands:
   schedule [--panel ID] [--force ID] [--from P] [--to P] [--json]
                                         list meetings with status, nominee and flags
   tick [--now ISO-8601]                 run every scheduler job due at that instant once, send, and exit
-  review [--force ID] [--panel ID] [--from P] [--to P] [--format text|csv|summary-csv|json|docx|pdf] [--out FILE] [--now ISO-8601]
+  review [--force ID] [--area ID] [--panel ID] [--from P] [--to P] [--format text|csv|summary-csv|json|docx|pdf] [--out FILE] [--now ISO-8601]
                                         the recommendation 7 attendance review (default: last 12 months)
 ${SIGNOFF_USAGE}
-  flags [--force ID] [--panel ID] [--from P] [--to P] [--json] [--now ISO-8601]
+  flags [--force ID] [--area ID] [--panel ID] [--from P] [--to P] [--json] [--now ISO-8601]
                                         the open compliance flags in scope, in plain words
   audit verify [--head SEQ:HASH]        check the audit log's keyed chain end to end and against the state tables;
                                         the last line is \`head <seq> <hash>\`: keep it, and give it back as --head SEQ:HASH
@@ -47,6 +47,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   tick: { now: { type: 'string' } },
   review: {
     force: { type: 'string' },
+    area: { type: 'string' },
     panel: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
@@ -56,6 +57,7 @@ const OPTIONS: Record<string, ParseArgsConfig['options']> = {
   },
   flags: {
     force: { type: 'string' },
+    area: { type: 'string' },
     panel: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },

@@ -13,7 +13,7 @@ import { gatedCommand, type Policy } from './gate.js';
 
 type CalendarConfig = Pick<AppConfig, 'publicBaseUrl' | 'appId'>;
 
-/** How many links one card carries; more are reached with `subscribe <id>`, so the card stays far under 28 KB. */
+/** How many links one card carries; more are on later pages (`subscribe page 2`) or reached with `subscribe <id>`, so the card stays far under 28 KB. */
 export const MAX_LINKS = 20;
 
 /** Per token: a burst of 30, then one every 2 s. Calendar clients poll every few hours; a loop or a leaked link does not. */
@@ -31,7 +31,7 @@ export function botLink(config: CalendarConfig): string {
 /** The https (or, locally, http) and webcal forms of a feed's address. */
 export function feedLinks(offer: FeedOffer, publicBaseUrl: string): SubscribeLink {
   const webUrl = `${publicBaseUrl}/calendar/${offer.token}.ics`;
-  return { title: offer.title, webUrl, webcalUrl: webUrl.replace(/^https?:\/\//, 'webcal://'), replaced: offer.issued === 'replacement' };
+  return { title: offer.title, webUrl, webcalUrl: webUrl.replace(/^https?:\/\//, 'webcal://'), replaced: offer.issued === 'replacement', ...(offer.group ? { group: offer.group } : {}) };
 }
 
 const PERSONAL_ONLY = 'Calendar links are personal (anyone who has one sees that timetable), so I only give them in our personal chat: open a chat with me and type `subscribe` there.';
@@ -45,10 +45,14 @@ const SCOPE = '(?:\\s+([a-z0-9-]{1,64}))?\\s*$';
 const REVOKE = new RegExp(`^\\s*subscribe\\s+revoke${SCOPE}`, 'i');
 const ROTATE = new RegExp(`^\\s*subscribe\\s+rotate${SCOPE}`, 'i');
 const SUBSCRIBE = new RegExp(`^\\s*subscribe${SCOPE}`, 'i');
+const PAGE = /^\s*subscribe\s+page\s+(\d{1,3})\s*$/i;
 
 const plural = (n: number) => `${n} calendar link${n === 1 ? '' : 's'}`;
 
-/** `subscribe`, `subscribe <panel|force|me>`, `subscribe rotate <panel|force|me>` and `subscribe revoke [panel|force|me]`. */
+/**
+ * `subscribe`, `subscribe page <n>`, `subscribe <panel|force|area|me>`, `subscribe rotate <panel|force|area|me>` and
+ * `subscribe revoke [panel|force|area|me]`.
+ */
 export function registerCalendarRoutes(app: TeamsApp, { store, clock }: RouteDeps, config: CalendarConfig): void {
   const wordIn = (ctx: TurnContext, pattern: RegExp) => pattern.exec(ctx.activity.text ?? '')?.[1];
   // A link is a bearer credential: posted in a Teams channel or group chat, everyone there could use it.
@@ -68,12 +72,18 @@ export function registerCalendarRoutes(app: TeamsApp, { store, clock }: RouteDep
     const r = await rotateFeeds(store, caller.aadObjectId, clock(), word);
     return r.ok ? subscribeCard(r.value.offers.map((o) => feedLinks(o, config.publicBaseUrl))) : r.error.message;
   });
-  gatedCommand(app, store, SUBSCRIBE, SUBSCRIBE_POLICY, async (ctx, caller) => {
+  // `subscribe page 2`: the next links of someone with more feeds than one card carries (a national lead).
+  const issue = async (ctx: TurnContext, caller: { aadObjectId: string }, opts: { only?: string; page?: number }) => {
     if (!personal(ctx)) return PERSONAL_ONLY;
-    const only = wordIn(ctx, SUBSCRIBE);
-    const r = await issueFeeds(store, caller.aadObjectId, clock(), { ...(only ? { only } : {}), max: MAX_LINKS });
+    const r = await issueFeeds(store, caller.aadObjectId, clock(), { ...opts, max: MAX_LINKS });
     if (!r.ok) return r.error.message;
-    return subscribeCard(r.value.offers.map((o) => feedLinks(o, config.publicBaseUrl)), r.value.more);
+    const { offers, more, ...pages } = r.value;
+    return subscribeCard(offers.map((o) => feedLinks(o, config.publicBaseUrl)), more, opts.only ? undefined : pages);
+  };
+  gatedCommand(app, store, PAGE, SUBSCRIBE_POLICY, async (ctx, caller) => issue(ctx, caller, { page: Number(wordIn(ctx, PAGE)) }));
+  gatedCommand(app, store, SUBSCRIBE, SUBSCRIBE_POLICY, async (ctx, caller) => {
+    const only = wordIn(ctx, SUBSCRIBE);
+    return issue(ctx, caller, only ? { only } : {});
   });
 }
 

@@ -24,7 +24,7 @@ import { recordAttendance } from '../../scheduler/meetings/record-attendance.js'
 import { nominationCardModel } from '../../scheduler/nominations/nominations.js';
 import { panelsView } from '../../scheduler/planning/my-panels.js';
 import { openFlags } from '../../scheduler/review/open-flags.js';
-import { attendanceView } from '../outbox-sender.js';
+import { attendanceView } from '../message-plan.js';
 import type { TeamsApp } from '../teams-app.js';
 import { explainIssues, resolveAnswers } from './attendance-answers.js';
 import type { RouteDeps } from './deps.js';
@@ -80,8 +80,8 @@ type From = ListOrigin | undefined;
 interface Replies {
   /** One of the chair's focused cards, as it stands now. */
   chairCard(caller: Caller, view: ChairCardName, s?: Shown): Promise<Reply>;
-  /** The caller's `panels` list, with a line on top or a question in place. */
-  panelsReply(caller: Caller, notice?: Notice, prompt?: PanelsPrompt): Promise<Reply>;
+  /** The caller's `panels` list, with a line on top or a question in place; `page` of a national lead's forces. */
+  panelsReply(caller: Caller, notice?: Notice, prompt?: PanelsPrompt, page?: number): Promise<Reply>;
   /** The list a press came from (`panels`, or the caller's open flags), with a line on top. */
   list(caller: Caller, from: ListOrigin, notice?: Notice): Promise<Reply>;
   /** The answer goes where the press came from: the list it sat in, kept, or the focused card. */
@@ -107,9 +107,9 @@ function replies({ store, clock }: RouteDeps, escalationWorkingDays: number): Re
       };
       return cards[view]();
     },
-    async panelsReply(caller, notice, prompt) {
+    async panelsReply(caller, notice, prompt, page) {
       const view = await panelsView(store, caller.aadObjectId, clock(), escalationWorkingDays);
-      return view ? panelsCard(view, { ...(notice ? { notice } : {}), ...(prompt ? { prompt } : {}) }) : NOBODY;
+      return view ? panelsCard(view, { ...(notice ? { notice } : {}), ...(prompt ? { prompt } : {}), ...(page ? { page } : {}) }) : NOBODY;
     },
     async list(caller, from, notice) {
       if (from === 'panels') return r.panelsReply(caller, notice);
@@ -148,7 +148,9 @@ export function registerChairRoutes(app: TeamsApp, deps: RouteDeps, escalationWo
 
 function registerCommands(app: TeamsApp, { store }: RouteDeps, helpers: Replies): void {
   const { panelsReply, list, chairCard } = helpers;
-  gatedCommand(app, store, /^\s*panels\s*$/i, CHAIR_POLICIES.panels, async (_ctx, caller) => panelsReply(caller));
+  // `panels page 2`: a national lead's forces come fifteen to a page.
+  const PANELS = /^\s*panels(?:\s+page\s+(\d{1,3}))?\s*$/i;
+  gatedCommand(app, store, PANELS, CHAIR_POLICIES.panels, async (ctx, caller) => panelsReply(caller, undefined, undefined, Number(PANELS.exec(ctx.activity.text ?? '')?.[1] ?? 1)));
   gatedCommand(app, store, /^\s*flags\s*$/i, CHAIR_POLICIES.flags, async (_ctx, caller) => list(caller, 'flags'));
 
   gatedCommand(app, store, /^\s*cancel\s*$/i, CHAIR_POLICIES.cancelCommand, async (_ctx, caller) => chairCard(caller, 'cancel'));

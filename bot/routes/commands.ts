@@ -27,13 +27,16 @@ export const COMMANDS: readonly BotCommand[] = [
   { name: 'panels', usage: 'panels', example: 'panels', description: 'Your next Channel panel meetings, with status, nominee and flags.', scopes: EVERYWHERE },
   { name: 'link force', usage: 'link force [*force id*]', example: 'link force cambs', description: "Send a force's nomination cards to this conversation (Prevent leads and national leads).", scopes: EVERYWHERE },
   { name: 'link panel', usage: 'link panel [*panel id*]', example: 'link panel peterborough-rutland', description: "Send a panel's chair cards to this conversation (the panel's chairs and national leads).", scopes: EVERYWHERE },
-  // In a Teams channel or group chat only (a personal chat is one lead's); the manifest offers it in Teams channels.
-  { name: 'link national', usage: 'link national', example: 'link national', description: "Send the weekly audit log checkpoint to this Teams channel or group chat (national leads).", scopes: ['team'] },
+  // An area's Teams channel: where its panels' cards go. Offered in Teams channels (a personal chat is one person's).
+  { name: 'link area', usage: 'link area [*area id*]', example: 'link area', description: "Send a big force's area's cards, reminders and digest to this Teams channel (the area's team, force leads).", scopes: ['team'] },
+  // In a Teams channel or group chat only (a personal chat is one lead's). Not in the manifest's lists (the Teams channel
+  // list is at its limit of 10, and `link area` is used more often); typed, it works, and `help` lists it.
+  { name: 'link national', usage: 'link national', example: 'link national', description: "Send the weekly audit log checkpoint to this Teams channel or group chat (national leads).", scopes: [] },
   { name: 'cancel', usage: 'cancel', example: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE },
-  { name: 'attendance', usage: 'attendance [*force or panel id*] [*period*]', example: 'attendance cambs last 6 months', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
+  { name: 'attendance', usage: 'attendance [*force, area or panel id*] [*period*]', example: 'attendance cambs last 6 months', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
   { name: 'review signoff', usage: 'review signoff [*force id*] [*period*]', example: 'review signoff hampshire 2027-Q1', description: 'Sign off the recommendation 7 review: a conclusion, and an action or acceptance for each open flag.', scopes: [] },
-  { name: 'review', usage: 'review [*force or panel id*] [*period*]', example: 'review leics', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE },
-  { name: 'flags', usage: 'flags', example: 'flags', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE },
+  { name: 'review', usage: 'review [*force, area or panel id*] [*period*]', example: 'review leics', description: 'The recommendation 7 attendance review for the last 12 months, with a CSV export.', scopes: EVERYWHERE },
+  { name: 'flags', usage: 'flags [*force, area or panel id*]', example: 'flags cambs', description: 'Open compliance flags you may see: cancellations, gaps, absent or non-decision-making attendees.', scopes: EVERYWHERE },
   { name: 'subscribe', usage: 'subscribe [*panel or force id* | me | rotate *id* | revoke [*id*]]', example: 'subscribe cambs', description: 'Calendar subscription links for the Channel panels you may see.', scopes: EVERYWHERE },
   // `review signoff` above has no scope: both manifest lists are at Teams' limit of 10, so Teams does not suggest it;
   // typed, it works in personal chat and in Teams channels, and `help` lists it.

@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import { accessFor, canActForForce, canActForPanel, mayView, seesAll, seesForce, seesPanel, type Access } from '../../scheduler/people/access.js';
+import { areasOf } from '../../scheduler/domain/areas.js';
+import { accessFor, canActForForce, canActForForceOn, canActForPanel, mayView, seesAll, seesArea, seesForce, seesPanel, type Access } from '../../scheduler/people/access.js';
 import { asksForce } from '../../scheduler/meetings/invitations.js';
 import type { Store } from '../../scheduler/store/store.js';
 import type { TeamsApp } from '../teams-app.js';
@@ -47,7 +48,7 @@ export type Claim =
    * anyone with a role goes on, and the handler answers a word naming nothing they may see (whether or not it names
    * something) with what they may see instead, nearest first.
    */
-  | { kind: 'view'; forceId?: string; panelId?: string; word?: string };
+  | { kind: 'view'; forceId?: string; panelId?: string; areaId?: string; word?: string };
 
 /** A route's rule: what its input names, and the sentence a caller who may not touch it is given. */
 export interface Policy {
@@ -67,7 +68,7 @@ export type ActionHandler = (ctx: TurnContext, caller: Caller, raw: unknown) => 
 /** A command's handler returns what to send; `null` sends nothing. */
 export type CommandHandler = (ctx: TurnContext, caller: Caller) => Promise<Reply | null>;
 
-const actsForSomeForce = (a: Access) => a.national || a.forces.size > 0;
+const actsForSomeForce = (a: Access) => a.national || a.forces.size > 0 || a.areas.size > 0;
 const chairsSomePanel = (a: Access) => a.national || a.panels.size > 0;
 
 /** Whether the caller may touch what the claim names, decided from the store. */
@@ -90,9 +91,9 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
     case 'panel':
       return canActForPanel(access, claim.panelId);
     case 'meeting-force':
-      return canActForForce(access, claim.forceId) && (await meetingFaces(store, access, claim.meetingId, claim.forceId));
+      return meetingFaces(store, access, claim.meetingId, claim.forceId);
     case 'meeting-force-or-nominee':
-      return (await namedFor(store, access, claim.meetingId, claim.forceId)) || (canActForForce(access, claim.forceId) && (await meetingFaces(store, access, claim.meetingId, claim.forceId)));
+      return (await namedFor(store, access, claim.meetingId, claim.forceId)) || (await meetingFaces(store, access, claim.meetingId, claim.forceId));
     case 'meeting-chair':
       return chairsSomePanel(access) && (await meetingChaired(store, access, claim.meetingId));
     case 'view':
@@ -102,9 +103,11 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
 
 // A national lead passes for a meeting that does not exist: the handler then says it is not known, which
 // tells someone who may see everything nothing they could not see anyway. Anyone else is refused.
+/** The caller acts for the force on this meeting's panel (the force's leads, or its area's team), and the meeting asks the force. */
 async function meetingFaces(store: Store, access: Access, meetingId: string, forceId: string): Promise<boolean> {
   const meeting = await store.meetings.get(meetingId);
   if (!meeting) return access.national;
+  if (!canActForForceOn(access, forceId, meeting.panelId)) return false;
   const panel = await store.directory.getPanel(meeting.panelId);
   return !!panel && (await asksForce(store, meeting, panel, forceId));
 }
@@ -120,10 +123,17 @@ async function meetingChaired(store: Store, access: Access, meetingId: string): 
   return meeting ? canActForPanel(access, meeting.panelId) : access.national;
 }
 
-async function sees(store: Store, access: Access, claim: { forceId?: string; panelId?: string; word?: string }): Promise<boolean> {
+async function sees(store: Store, access: Access, claim: { forceId?: string; panelId?: string; areaId?: string; word?: string }): Promise<boolean> {
+  if (claim.areaId && !(await seesAreaId(store, access, claim.areaId))) return false;
   if (seesAll(access) || claim.word) return true;
   if (claim.forceId && !seesForce(access, claim.forceId)) return false;
   return !claim.panelId || (await seesPanelId(store, access, claim.panelId));
+}
+
+/** An area of a live force that the caller reads (seesArea); an area that does not exist is refused the same way. */
+async function seesAreaId(store: Store, access: Access, areaId: string): Promise<boolean> {
+  const area = areasOf(await store.directory.listForces()).find((a) => a.id === areaId);
+  return !!area && seesArea(access, area);
 }
 
 /** Its chairs see a panel without a read; anyone else as seesPanel decides, once it is loaded. */
@@ -205,5 +215,6 @@ export function viewClaim(scope: string | undefined): Claim {
   const [kind, id] = (scope ?? '').split(':');
   if (kind === 'force' && id) return { kind: 'view', forceId: id };
   if (kind === 'panel' && id) return { kind: 'view', panelId: id };
+  if (kind === 'area' && id) return { kind: 'view', areaId: id };
   return { kind: 'view' };
 }

@@ -9,7 +9,8 @@ import { sendApologies } from '../../scheduler/meetings/apologies.js';
 import { linkChoices } from '../../scheduler/meetings/chair-views.js';
 import { answerForForce, confirmCardModel } from '../../scheduler/meetings/force-confirmation.js';
 import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel, type CardContext } from '../../scheduler/nominations/nominations.js';
-import { canActForForce } from '../../scheduler/people/access.js';
+import { canActForForceOn } from '../../scheduler/people/access.js';
+import { teamFor } from '../../scheduler/domain/areas.js';
 import { forgetConversation, linkConversation, linkNational, recordConversation } from '../../scheduler/people/presence.js';
 import type { Store } from '../../scheduler/store/store.js';
 import { confirmView } from '../evidence-messages.js';
@@ -73,7 +74,7 @@ export const LINK_POLICY: Policy = {
   // Typed text, not a card's id: whoever acts for some force (or chairs some panel) goes on, and linkConversation answers
   // an id they may not link, whether or not it exists, with what they may link, nearest first (issue 18).
   claim: (text) => (/^\s*link\s+panel\b/i.test(String(text)) ? { kind: 'chair' } : { kind: 'lead' }),
-  refusal: "Only a force's Prevent leads and their deputies (for the force), a panel's chairs (for the panel) or a national lead can link it to a conversation.",
+  refusal: "Only a force's Prevent leads and their deputies (for the force or one of its areas), an area's leads and deputies (for the area), a panel's chairs (for the panel) or a national lead can link it to a conversation.",
 };
 
 /**
@@ -87,6 +88,8 @@ export const LINK_CARD_POLICY: Policy = {
     if (malformed) return { kind: 'national' };
     if (scope === 'force' && forceId) return { kind: 'force', forceId };
     if (scope === 'panel' && panelId) return { kind: 'panel', panelId };
+    // An area's team links it: the handler decides (canActForArea) and refuses with what they may link.
+    if (scope === 'area') return { kind: 'lead' };
     return { kind: 'role' };
   },
   refusal: LINK_POLICY.refusal,
@@ -113,8 +116,8 @@ function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
     return offered.length ? linkChoiceCard({ scope, choices: offered, ...(notice ? { notice: { text: notice } } : {}) }) : caller.refusal;
   };
 
-  gatedCommand(app, store, /^\s*link\s+(force|panel)\b\s*(\S*)\s*$/i, LINK_POLICY, async (ctx, caller) => {
-    const [, scope, id] = /^\s*link\s+(force|panel)\b\s*(\S*)/i.exec(ctx.activity.text ?? '') ?? [];
+  gatedCommand(app, store, /^\s*link\s+(force|panel|area)\b\s*(\S*)\s*$/i, LINK_POLICY, async (ctx, caller) => {
+    const [, scope, id] = /^\s*link\s+(force|panel|area)\b\s*(\S*)/i.exec(ctx.activity.text ?? '') ?? [];
     const kind = scope!.toLowerCase() as LinkKind;
     if (!id) return choices(caller, kind);
     const c = conversationOf(ctx);
@@ -127,7 +130,7 @@ function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
   gatedAction(app, store, VERBS.linkConversation, LINK_CARD_POLICY, async (ctx, caller, raw) => {
     const parsed = linkData.safeParse(raw);
     const scope = (raw as { scope?: unknown } | null)?.scope;
-    if (!parsed.success) return scope === 'force' || scope === 'panel' ? choices(caller, scope, `Not linked: ${issues(parsed.error)}.`) : 'That card could not be read. Type `link force` or `link panel` for a fresh one.';
+    if (!parsed.success) return scope === 'force' || scope === 'panel' || scope === 'area' ? choices(caller, scope, `Not linked: ${issues(parsed.error)}.`) : 'That card could not be read. Type `link force` or `link panel` for a fresh one.';
     const c = conversationOf(ctx);
     if (!c) return 'I cannot link this conversation.';
     const r = await linkConversation(store, parsed.data.scope, parsed.data.id, c.id, caller.aadObjectId, clock());
@@ -136,7 +139,7 @@ function registerLinks(app: TeamsApp, { store, clock }: RouteDeps): void {
   });
 }
 
-const FORBIDDEN = "Only the force's Prevent leads, their deputies and national leads can name its attendee.";
+const FORBIDDEN = "Only the force's Prevent leads and deputies (or those of its area that handles the panel) and national leads can name its attendee.";
 
 /** Naming a force's attendee: the force's leads and deputies, for a meeting whose panel faces the force. */
 export const NOMINATION_POLICY: Policy = {
@@ -147,13 +150,13 @@ export const NOMINATION_POLICY: Policy = {
 /** Confirming or disputing the chair's record of a force's people: the force's leads and deputies, and national leads. */
 export const CONFIRM_POLICY: Policy = {
   claim: fromIds(({ meetingId, forceId }) => (meetingId && forceId ? { kind: 'meeting-force', meetingId, forceId } : { kind: 'lead' })),
-  refusal: "Only the force's Prevent leads, their deputies and national leads can confirm or dispute who attended for it.",
+  refusal: "Only the force's Prevent leads and deputies (or those of its area that handles the panel) and national leads can confirm or dispute who attended for it.",
 };
 
 /** Apologies in advance: the person named to attend, or the force's leads and deputies, and national leads. */
 export const APOLOGIES_POLICY: Policy = {
   claim: fromIds(({ meetingId, forceId }) => (meetingId && forceId ? { kind: 'meeting-force-or-nominee', meetingId, forceId } : { kind: 'lead' })),
-  refusal: "Only the person named to attend, the force's Prevent leads, their deputies and national leads can send its apologies.",
+  refusal: "Only the person named to attend, the force's Prevent leads and deputies (or those of its area that handles the panel) and national leads can send its apologies.",
 };
 
 const issues = (e: { issues: Array<{ message: string }> }) => e.issues.map((i) => i.message).join('; ');
@@ -205,7 +208,7 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
 
 /** The caller as the store names them (the nominee, a lead or deputy of the force, a national lead). */
 async function callerAsPerson(store: Store, ctx: TurnContext, caller: Caller, c: CardContext): Promise<Person> {
-  const known = [...(c.nomination ? [c.nomination] : []), ...c.force.preventLeads, ...c.force.deputies, ...(await store.directory.listNationalLeads())];
+  const known = [...(c.nomination ? [c.nomination] : []), ...teamFor(c.force, c.panel.id), ...(await store.directory.listNationalLeads())];
   const name = known.find((p) => p.aadObjectId.toLowerCase() === caller.aadObjectId)?.name ?? cleanText(ctx.activity.from?.name ?? '');
   return { aadObjectId: caller.aadObjectId, name: name || 'Unknown' };
 }
@@ -232,7 +235,8 @@ function registerEvidence(app: TeamsApp, deps: RouteDeps): void {
   gatedAction(app, store, VERBS.sendApologies, APOLOGIES_POLICY, async (ctx, caller, raw) => {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
-    const again = (notice: string) => currentCard(deps, ref.data.meetingId, ref.data.forceId, notice, canActForForce(caller.access, ref.data.forceId));
+    const panelId = (await store.meetings.get(ref.data.meetingId))?.panelId ?? '';
+    const again = (notice: string) => currentCard(deps, ref.data.meetingId, ref.data.forceId, notice, canActForForceOn(caller.access, ref.data.forceId, panelId));
     const parsed = sendApologiesData.safeParse(raw);
     if (!parsed.success) return again(`Apologies not sent: ${issues(parsed.error)}.`);
     const d = parsed.data;

@@ -5,10 +5,15 @@ import { scopeChoices } from '../../cards/table.js';
 import { historyPageData, reviewViewData, VERBS } from '../../cards/verbs.js';
 import { attendanceHistory } from '../../scheduler/meetings/attendance-history.js';
 import { dayRange, lastIncludedDay, lastMonths } from '../../scheduler/domain/date-range.js';
+import { cleanText } from '../../scheduler/domain/text.js';
 import { localDate } from '../../scheduler/domain/timetable.js';
 import { exportChart, exportFile, exportSecret, signExport } from '../../scheduler/review/report-links.js';
 import { LATEST_SIGNOFF, type DocumentDeps } from '../../scheduler/review/document/produce.js';
-import { parseReviewArgs, scopeRequest, scopeValue, scopeWord, type Asker } from '../../scheduler/review/review-args.js';
+import { namedScope, parseReviewArgs, scopeRequest, scopeValue, scopeWord, type Asker } from '../../scheduler/review/review-args.js';
+import { openFlags } from '../../scheduler/review/open-flags.js';
+import { flagsCard } from '../../cards/flags-card.js';
+import { md } from '../../cards/format.js';
+import { CHAIR_POLICIES } from './chair-routes.js';
 import { loadReview, visibleScopes, type ReviewRequest, type Viewer } from '../../scheduler/review/review-query.js';
 import { reportLines, reportOk, verifyAuditLog, type AuditReport } from '../../scheduler/audit/verify.js';
 import { auditKeyFor } from '../audit-key.js';
@@ -26,7 +31,10 @@ function reviewViews({ store, clock }: RouteDeps, config: Readonly<AppConfig>) {
   // From the roles and panels the use case just read to decide the scope: they are not read a second time.
   const choices = async (viewer: Viewer) => {
     const v = await visibleScopes(store, viewer);
-    return scopeChoices(v.forces, v.panels);
+    const all = scopeChoices(v.forces, v.panels);
+    // Areas follow the forces (each after "Everything I may see" and the forces): "North London (Metropolitan Police Service)".
+    const areas = v.areas.map((a) => ({ title: cleanText(a.name), value: `area:${a.id}` }));
+    return [...all.slice(0, 1 + v.forces.length), ...areas, ...all.slice(1 + v.forces.length)];
   };
   return {
     async history(actor: string, req: ReviewRequest, cursor: { start: string; id: string } | null, direction: 'older' | 'newer') {
@@ -99,7 +107,7 @@ export function auditReply(r: AuditReport): string {
   return `**The audit log does not check out**: ${first}${rest.length ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : ''}. Tell the national Prevent lead. ${head}`;
 }
 
-/** The `attendance`, `review` and `audit` commands and the review cards' buttons. */
+/** The `attendance`, `review`, `flags <force|area|panel>` and `audit` commands and the review cards' buttons. */
 export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
   const { store, clock } = deps;
   const { history, review } = reviewViews(deps, config);
@@ -121,6 +129,15 @@ export function registerReviewRoutes(app: TeamsApp, deps: RouteDeps, config: Rea
     if (!args.ok) return args.error.message;
     const out = await review(caller.aadObjectId, { ...lastMonths(clock()), ...args.value }, 12, 0, isPersonal(ctx));
     return neutral(caller, out.reply, out.refused);
+  });
+
+  // `flags` alone is the chair routes' (every flag the person may see); with a word, only that force's, area's or panel's.
+  gatedCommand(app, store, /^\s*flags\s+\S+\s*$/i, CHAIR_POLICIES.flags, async (ctx, caller) => {
+    const { text, asker } = typedArgs(ctx, caller, 'flags');
+    const named = await namedScope(store, text.trim().toLowerCase(), asker);
+    if (!named.ok) return named.error.message;
+    const open = await openFlags(store, caller.aadObjectId, clock(), named.value.scope);
+    return open ? flagsCard(open.flags, `Open compliance flags: ${md(named.value.label)}`) : caller.refusal;
   });
 
   gatedAction(app, store, VERBS.historyPage, VIEW_POLICIES.card, async (_ctx, caller, raw) => {

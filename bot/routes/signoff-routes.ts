@@ -41,9 +41,11 @@ const scopeOf = (forceId: string | undefined): SignoffScope => (forceId ? { kind
 const refused = (caller: Caller, e: Failure): string => (e.code === 'FORBIDDEN' && !caller.access.national ? caller.refusal : e.message);
 
 /** Without a force named: a national lead signs the national review off, the lead of one force their force's. */
-async function defaultScope({ store }: RouteDeps, access: Access): Promise<SignoffScope | string> {
+async function defaultScope({ store }: RouteDeps, access: Access, refusal: string): Promise<SignoffScope | string> {
   if (access.national) return { kind: 'national' };
   const forces = [...access.forces].sort();
+  // An area's team acts for part of a force: the review is signed off for the whole force, by its leads.
+  if (!forces.length) return refusal;
   if (forces.length === 1) return { kind: 'force', forceId: forces[0]! };
   const named = await Promise.all(forces.map(async (id) => `\`review signoff ${id}\` (${(await store.directory.getForce(id))?.name ?? id})`));
   return `You act for several forces: sign off one review at a time, ${named.join(' or ')}.`;
@@ -71,8 +73,8 @@ export function registerSignoffRoutes(app: TeamsApp, deps: RouteDeps): void {
     const now = clock();
     const args = await parseReviewArgs(store, argsOf(ctx.activity.text ?? ''), now, { access: caller.access, command: 'review' });
     if (!args.ok) return args.error.message;
-    if (args.value.panelId) return "A review is signed off for a force or for the national view, not for one panel: type `review signoff`, or `review signoff` and a force's id.";
-    const scope = args.value.forceId ? scopeOf(args.value.forceId) : await defaultScope(deps, caller.access);
+    if (args.value.panelId || args.value.areaId) return "A review is signed off for a force or for the national view, not for one panel or area: type `review signoff`, or `review signoff` and a force's id.";
+    const scope = args.value.forceId ? scopeOf(args.value.forceId) : await defaultScope(deps, caller.access, caller.refusal);
     if (typeof scope === 'string') return scope;
     const { from, to } = signoffPeriod({ ...(args.value.from ? { from: args.value.from } : {}), ...(args.value.to ? { to: args.value.to } : {}) }, now);
     return formReply(deps, caller, scope, from, to);

@@ -1,4 +1,5 @@
-import { accessFor, noAccess, ownForces, seesAll, seesForce, seesPanel, type Access } from '../people/access.js';
+import { areasOf } from '../domain/areas.js';
+import { accessFor, actsForAreaPanel, noAccess, ownForces, seesAll, seesArea, seesForce, seesPanel, type Access } from '../people/access.js';
 import { feedWindow } from './calendar-feed.js';
 import { TOKEN_SHAPE, tokenHash } from './link-token.js';
 import type { FeedScope, FeedToken, Store } from '../store/store.js';
@@ -77,6 +78,7 @@ async function targetOf(store: Store, stored: FeedToken, now: string): Promise<F
   const base: Base = { hash: stored.hash, serial: stored.seenSerial ?? 0, createdAt: stored.createdAt, scope: stored.scope };
   if (stored.scope.kind === 'panel') return panelTarget(store, access, base, now);
   if (stored.scope.kind === 'force') return forceTarget(store, access, base, now);
+  if (stored.scope.kind === 'area') return areaTarget(store, access, base, now);
   if (stored.scope.id !== stored.owner) return null;
   return personTarget(store, access, base, now);
 }
@@ -96,6 +98,8 @@ async function panelTarget(store: Store, access: Access, base: Base, now: string
   if (!seesPanel(access, panel) && !chairedRetired) return closed(base, panel.name);
   const view = viewOf(access, null);
   if (chairedRetired) view.chaired.add(panel.id);
+  // An area's team sees its force's attendee on its area's panels, as on the area's feed.
+  for (const f of panel.forces) if (actsForAreaPanel(access, f, panel.id)) view.forces.add(f);
   return { ...base, title: panel.name, panelIds: [panel.id], nominated: null, view, closed: false };
 }
 
@@ -107,6 +111,34 @@ async function forceTarget(store: Store, access: Access, base: Base, now: string
   // Panels retired within the window stay, so their remaining meetings show cancelled rather than vanish.
   const panelIds = await store.feeds.forcePanels(force.id, feedWindow(now).from);
   return { ...base, title, panelIds, nominated: null, view: viewOf(access, null), closed: false };
+}
+
+/**
+ * An area's feed: its panels, that force's attendees shown as on the force's feed (its own team sees them too). An area
+ * gone from the file, or under a retired force, answers as a retired force's feed does; nothing records when an area
+ * went, so one whose force is still listed is closed (what it showed, removed) and then answers nothing.
+ */
+async function areaTarget(store: Store, access: Access, base: Base, now: string): Promise<FeedAnswer> {
+  const area = areasOf(await store.directory.listForces({ includeRetired: true })).find((a) => a.id === base.scope.id);
+  const title = area ? `${area.name} (${area.forceName}): Channel panels` : 'Police force area: Channel panels';
+  const force = area ? await store.directory.getForce(area.forceId) : null;
+  if (force?.retired) return (await retiredLongAgo(store, 'force', force.id, now)) ? 'gone' : closed(base, title);
+  if (!area || !force || !seesArea(access, area)) return closed(base, title);
+  const view = viewOf(access, null);
+  if (access.areas.has(area.id)) view.forces.add(area.forceId);
+  return { ...base, title, panelIds: [...new Set([...area.panels, ...(await retiredShown(store, base, area.forceId, now))])].sort(), nominated: null, view, closed: false };
+}
+
+/**
+ * The force's panels retired within the window that this link showed: kept, as on the force's feed, so their meetings
+ * still to come show cancelled because the panel was retired (the file drops a retired panel from its area).
+ */
+async function retiredShown(store: Store, base: Base, forceId: string, now: string): Promise<string[]> {
+  const recent = await store.feeds.retiredAt('panel', await store.feeds.forcePanels(forceId, feedWindow(now).from));
+  if (!recent.size) return [];
+  // Only those it still showed live: a panel moved out of the area before it was retired stays out.
+  const shown = new Set((await store.feeds.seen(base.hash)).filter((s) => s.gone === null).map((s) => s.panelId));
+  return [...recent.keys()].filter((id) => shown.has(id));
 }
 
 async function personTarget(store: Store, access: Access, base: Base, now: string): Promise<FeedTarget> {

@@ -1,14 +1,17 @@
-import { accessFor, hasRole, seesForce, visiblePanels } from '../people/access.js';
+import { areasOf } from '../domain/areas.js';
+import { accessFor, hasRole, seesArea, seesForce, visiblePanels } from '../people/access.js';
 import { feedWindow } from './calendar-feed.js';
 import { newToken, tokenHash } from './link-token.js';
 import { echo } from '../domain/text.js';
-import { fail, ok, type Result } from '../domain/types.js';
+import { fail, ok, type Panel, type Result } from '../domain/types.js';
 import type { FeedScope, Repos, Store } from '../store/store.js';
 
 /** A feed the person may subscribe to. */
 export interface FeedChoice {
   scope: FeedScope;
   title: string;
+  /** The force it comes under (a panel: the first force it faces), so a long list can be shown force by force. */
+  group?: string;
 }
 
 /**
@@ -25,23 +28,36 @@ export interface FeedOffer extends FeedChoice {
 export { resolveFeed } from './feed-targets.js';
 export { newToken, tokenHash } from './link-token.js';
 
-const NO_FEEDS = 'Calendar feeds are for panel chairs, force Prevent leads and their deputies, national leads, those given read-only access and named police attendees.';
+const NO_FEEDS = 'Calendar feeds are for panel chairs, force Prevent leads and their deputies, area leads and their deputies, national leads, those given read-only access and named police attendees.';
 const notVisible = (word: string) => `There is no feed "${echo(word)}" that you may see. Type \`subscribe\` for the feeds you may see.`;
 
-/** Every feed the person's roles let them see: their own meetings, the forces they act for or read, the panels they chair or face. */
+/**
+ * Every feed the person's roles let them see: their own meetings, then force by force the force's (if they see it
+ * all), its areas' they see and its panels' they see (a panel under the first of its forces they see part of). In that
+ * order, so a page of links (`subscribe page 2`) holds whole forces where it can.
+ */
 export async function availableFeeds(store: Repos, actor: string, now: string): Promise<FeedChoice[]> {
   const access = await accessFor(store, actor);
   const [forces, panels] = await Promise.all([store.directory.listForces(), store.directory.listPanels()]);
   const window = feedWindow(now);
   const named = access.aadObjectId ? await store.feeds.nominatedMeetings(access.aadObjectId, window.from, window.to) : [];
+  const areas = areasOf(forces).filter((a) => seesArea(access, a));
+  const seen = visiblePanels(access, panels);
+  const home = (p: Panel) => p.forces.find((f) => seesForce(access, f) || areas.some((a) => a.forceId === f && a.panels.includes(p.id))) ?? p.forces[0];
+  const placed = new Set(forces.map((f) => f.id));
+  const byForce = forces.flatMap((f): FeedChoice[] => [
+    ...(seesForce(access, f.id) ? [{ scope: { kind: 'force' as const, id: f.id }, title: `${f.name}: every panel`, group: f.name }] : []),
+    ...areas.filter((a) => a.forceId === f.id).map((a) => ({ scope: { kind: 'area' as const, id: a.id }, title: `${a.name} (${a.forceName}): every panel`, group: f.name })),
+    ...seen.filter((p) => home(p) === f.id).map((p) => ({ scope: { kind: 'panel' as const, id: p.id }, title: p.name, group: f.name })),
+  ]);
   return [
     ...(hasRole(access) || named.length ? [{ scope: { kind: 'person' as const, id: access.aadObjectId }, title: 'My Channel panel meetings' }] : []),
-    ...forces.filter((f) => seesForce(access, f.id)).map((f) => ({ scope: { kind: 'force' as const, id: f.id }, title: `${f.name}: every panel` })),
-    ...visiblePanels(access, panels).map((p) => ({ scope: { kind: 'panel' as const, id: p.id }, title: p.name })),
+    ...byForce,
+    ...seen.filter((p) => !placed.has(home(p) ?? '')).map((p) => ({ scope: { kind: 'panel' as const, id: p.id }, title: p.name })),
   ];
 }
 
-/** The feeds a typed word names: `me` the person's own, else the force's and the panel's with that id (both, when they share it). */
+/** The feeds a typed word names: `me` the person's own, else the force's, area's and panel's with that id (a force and a panel may share one). */
 const named = (all: FeedChoice[], word: string | undefined): FeedChoice[] => {
   const w = word?.toLowerCase();
   if (w === undefined) return all;
@@ -50,7 +66,7 @@ const named = (all: FeedChoice[], word: string | undefined): FeedChoice[] => {
 
 /** The stored scopes a typed word names, whether or not the person may still see them (a link may always be revoked). */
 const scopesNamed = (actor: string, word: string): FeedScope[] =>
-  word.toLowerCase() === 'me' ? [{ kind: 'person', id: actor }] : [{ kind: 'panel', id: word.toLowerCase() }, { kind: 'force', id: word.toLowerCase() }];
+  word.toLowerCase() === 'me' ? [{ kind: 'person', id: actor }] : (['panel', 'force', 'area'] as const).map((kind) => ({ kind, id: word.toLowerCase() }));
 
 /**
  * Makes a new link for the scope (`rotate`: in place of the live ones, handed what they showed); when a racing
@@ -82,22 +98,38 @@ async function linkFor(tx: Repos, actor: string, choice: FeedChoice, now: string
 
 const auditScopes = (offers: FeedOffer[]) => offers.map((o) => `${o.scope.kind}:${o.scope.id}`);
 
+/** A page of someone's feeds: the links on it, and what the other pages hold, by force name. */
+export interface FeedPage {
+  offers: FeedOffer[];
+  /** How many of the person's feeds are not on this page. */
+  more: number;
+  page: number;
+  pages: number;
+  /** Every page's forces (their names, in order; a force may run over two pages), for the card to point to the others. */
+  index: Array<{ page: number; groups: string[] }>;
+}
+
 /**
- * The person's links for their feeds (or those `only` names, `me` for their own), up to `max`: the live link of each
- * scope when there is one, so asking again never multiplies links; a new one otherwise.
+ * The person's links for their feeds (or those `only` names, `me` for their own), `max` to a page (`page`, from 1;
+ * past the last, the last): the live link of each scope when there is one, so asking again never multiplies links;
+ * a new one otherwise. Only the page's links are made: a national lead's two hundred feeds are not all issued at once.
  */
-export async function issueFeeds(store: Store, actor: string, now: string, opts: { only?: string; max: number }): Promise<Result<{ offers: FeedOffer[]; more: number }>> {
+export async function issueFeeds(store: Store, actor: string, now: string, opts: { only?: string; max: number; page?: number }): Promise<Result<FeedPage>> {
   // Decided inside the transaction that writes the tokens, so roles are read through (never from the directory cache).
   return store.transaction(async (tx) => {
     const all = await availableFeeds(tx, actor, now);
     if (!all.length) return fail('NO_FEEDS', NO_FEEDS);
     const chosen = named(all, opts.only);
     if (!chosen.length) return fail('NOT_VISIBLE', notVisible(opts.only ?? ''));
+    const pages = Math.max(1, Math.ceil(chosen.length / opts.max));
+    const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pages);
+    const from = (page - 1) * opts.max;
     const offers: FeedOffer[] = [];
-    for (const c of chosen.slice(0, opts.max)) offers.push(await linkFor(tx, actor, c, now));
+    for (const c of chosen.slice(from, from + opts.max)) offers.push(await linkFor(tx, actor, c, now));
     const made = offers.filter((o) => o.issued !== 'existing');
     if (made.length) await tx.audit.append([{ at: now, actor, action: 'feed.issued', subject: { owner: actor }, details: { scopes: auditScopes(made) } }]);
-    return ok({ offers, more: chosen.length - offers.length });
+    const index = Array.from({ length: pages }, (_, i) => ({ page: i + 1, groups: [...new Set(chosen.slice(i * opts.max, (i + 1) * opts.max).flatMap((c) => (c.group ? [c.group] : [])))] }));
+    return ok({ offers, more: chosen.length - offers.length, page, pages, index });
   });
 }
 

@@ -13,6 +13,21 @@ export interface Force {
   deputies: Person[];
   teamsChannelId: string | null;
   retired: boolean;
+  /**
+   * The teams a big force hands its panels to, each area its own leads, deputies and Teams channel (`link area`).
+   * Absent (never empty) for a force without areas, which behaves as one team.
+   */
+  areas?: Area[];
+}
+
+/** A part of a force: some of its panels, handled by their own leads and deputies. Area ids are unique across the file. */
+export interface Area {
+  id: string;
+  name: string;
+  /** Panels that face this force; each in at most one of the force's areas. */
+  panels: string[];
+  leads: Person[];
+  deputies: Person[];
 }
 
 /** A recurrence at a wall-clock time in Europe/London. `from` anchors INTERVAL>1 rules (YYYY-MM-DD). */
@@ -126,8 +141,8 @@ export interface Conversation {
   botId: string;
 }
 
-/** What a conversation is linked for: a force's cards, a panel chair's, or the national leads' (scope id '') audit checkpoints. */
-export type LinkScope = 'force' | 'panel' | 'national';
+/** What a conversation is linked for: a force's cards, an area's (a part of a force), a panel chair's, or the national leads' (scope id '') audit checkpoints. */
+export type LinkScope = 'force' | 'panel' | 'national' | 'area';
 
 /** The police attendee a force named for a meeting; the latest version counts, every version is audited. */
 export interface Nomination {
@@ -143,7 +158,7 @@ export interface Nomination {
 }
 
 export type OutboxKind =
-  | 'card' | 'card-update' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest' | 'confirm-attendance' | 'apologies' | 'audit-checkpoint'
+  | 'card' | 'card-update' | 'card-moved' | 'reminder' | 'escalation' | 'mention' | 'notice' | 'attendance' | 'attendance-reminder' | 'digest' | 'confirm-attendance' | 'apologies' | 'audit-checkpoint'
   // A change told to the people it affects (bot/outbox-plan.ts renders them): a replaced nominee, the nominees of a
   // cancelled or moved meeting, a force's leads and deputies of an added one, a panel's chairs of apologies; and the
   // rewording of a thread's @mention reply once that person is no longer named (its `cardId` is the mention's outbox id).

@@ -1,4 +1,4 @@
-import { accessFor, canActForForce } from '../people/access.js';
+import { accessFor, canActForForceOn } from '../people/access.js';
 import type { Apology, Meeting, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import type { Repos, Store } from '../store/store.js';
@@ -17,8 +17,8 @@ export async function sendApologies(store: Store, meetingId: string, forceId: st
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
     if (!meeting || !panel || !(await asksForce(tx, meeting, panel, forceId))) return fail('NOT_FOUND', 'That meeting or force is not known to this bot.');
     const nominee = await tx.nominations.get(meeting.id, forceId);
-    if (nominee?.aadObjectId !== actor.aadObjectId && !canActForForce(await accessFor(tx, actor.aadObjectId), forceId)) {
-      return fail('FORBIDDEN', "Only the person named to attend, the force's Prevent leads, their deputies and national leads can send its apologies.");
+    if (nominee?.aadObjectId !== actor.aadObjectId && !canActForForceOn(await accessFor(tx, actor.aadObjectId), forceId, meeting.panelId)) {
+      return fail('FORBIDDEN', "Only the person named to attend, the force's Prevent leads and deputies (or those of its area that handles this panel) and national leads can send its apologies.");
     }
     if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STALE', 'Apologies are sent before a meeting; this one has started, ended or was cancelled.');
     if (substitute && substitute.aadObjectId === actor.aadObjectId) return fail('INVALID', 'A substitute is someone else who could attend instead.');

@@ -68,7 +68,8 @@ export async function attendanceHistory(store: Store, actor: string | null, filt
   const rows = meetings.flatMap((m) => {
     const panel = byId.get(m.panelId);
     if (!panel) return [];
-    const forces = forcesOf(panel, m).filter((f) => !scope.forces || scope.forces.includes(f));
+    // An area's team sees its force only on the area's panels (scope.forcePanels), as the review counts it.
+    const forces = forcesOf(panel, m).filter((f) => (!scope.forces || scope.forces.includes(f)) && (!scope.forcePanels?.[f] || scope.forcePanels[f]!.includes(panel.id)));
     // A row shows its meeting's own flags: a month's are judged on all its meetings, in the review and `flags`.
     const flags = computeFlags(panel, [m], now).filter((f) => !f.month && f.meetingId === m.id && (!f.forceId || forces.includes(f.forceId)));
     const row: HistoryRow = {

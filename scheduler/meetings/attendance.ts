@@ -1,3 +1,4 @@
+import { teamFor } from '../domain/areas.js';
 import { addWorkingDays } from '../domain/calendar-days.js';
 import { DEFAULT_FLAG_SETTINGS } from '../domain/flags.js';
 import { localDate } from '../domain/timetable.js';
@@ -27,8 +28,7 @@ export async function attendanceCardModel(repos: Repos, meetingId: string) {
       ...(apology?.substitute ? [apology.substitute] : []),
       ...(recorded?.attendees.flatMap((a) => (a.aadObjectId ? [{ aadObjectId: a.aadObjectId, name: a.name }] : [])) ?? []),
       ...(await repos.nominations.recentPeople(forceId, meeting.start, 6)),
-      ...force.preventLeads,
-      ...force.deputies,
+      ...teamFor(force, panel.id),
     ];
     const seen = new Set<string>();
     const choices = people.filter((p) => (seen.has(p.aadObjectId) ? false : (seen.add(p.aadObjectId), true))).slice(0, 12);

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { accessFor, canActForForce, canActForPanel } from '../people/access.js';
+import { areasOf } from '../domain/areas.js';
+import { accessFor, canActForArea, canActForForce, canActForPanel } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { LinkScope, Meeting, Panel, Result } from '../domain/types.js';
 import { fail, ok, RECORD_YEARS } from '../domain/types.js';
@@ -104,6 +105,8 @@ export async function linkChoices(store: Store, actor: string, scope: Exclude<Li
   const access = await accessFor(store, actor);
   const all = scope === 'force'
     ? (await store.directory.listForces()).filter((f) => canActForForce(access, f.id))
-    : (await store.directory.listPanels()).filter((p) => canActForPanel(access, p.id));
+    : scope === 'area'
+      ? areasOf(await store.directory.listForces()).filter((a) => canActForArea(access, a)).map((a) => ({ id: a.id, name: `${a.name} (${a.forceName})` }))
+      : (await store.directory.listPanels()).filter((p) => canActForPanel(access, p.id));
   return all.map((x) => ({ id: x.id, name: x.name })).sort((a, b) => a.name.localeCompare(b.name));
 }

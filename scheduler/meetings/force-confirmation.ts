@@ -1,4 +1,4 @@
-import { accessFor, canActForForce } from '../people/access.js';
+import { accessFor, canActForForceOn } from '../people/access.js';
 import type { Attendance, Meeting, Panel, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import type { Repos, Store } from '../store/store.js';
@@ -34,10 +34,10 @@ export async function confirmCardModel(repos: Repos, meetingId: string, forceId:
 export async function answerForForce(store: Store, meetingId: string, forceId: string, recordVersion: number, answer: ForceAnswer, actor: string, now: string): Promise<Result<{ record: Attendance; changed: boolean }>> {
   return store.transaction(async (tx) => {
     // The meeting's lock orders this after (or before) a chair's correction: never a confirmation of a record since replaced.
-    await tx.meetings.getForUpdate(meetingId);
+    const meeting = await tx.meetings.getForUpdate(meetingId);
     const [record] = (await tx.chairs.attendance([meetingId])).filter((a) => a.forceId === forceId);
     if (!record) return fail('NOT_FOUND', 'There is no attendance record for that force at that meeting.');
-    if (!canActForForce(await accessFor(tx, actor), forceId)) return fail('FORBIDDEN', "Only the force's Prevent leads, their deputies and national leads can confirm or dispute its attendees.");
+    if (!meeting || !canActForForceOn(await accessFor(tx, actor), forceId, meeting.panelId)) return fail('FORBIDDEN', "Only the force's Prevent leads and deputies (or those of its area that handles this panel) and national leads can confirm or dispute its attendees.");
     if (record.version !== recordVersion) return fail('STALE', "This card was out of date: the chair changed the record after it was sent. Nothing was changed; here is the record as it stands now.");
     if (record.forceConfirmation === 'not-needed') return fail('NOT_NEEDED', 'The record names only the person your force named, so there is nothing to confirm.');
     if (record.forceConfirmation === answer) return ok({ record, changed: false });

@@ -1,3 +1,4 @@
+import { teamFor } from '../domain/areas.js';
 import type { Force, Meeting, Nomination, OutboxKind, OutboxMessage, Panel } from '../domain/types.js';
 import type { Repos } from '../store/store.js';
 
@@ -77,14 +78,14 @@ export async function moveNotices(tx: Repos, moved: Meeting, previousStart: stri
   }), now);
 }
 
-/** Each Prevent lead and deputy of the panel's forces, once each, of a meeting added to come (their card follows at the usual time). */
+/** Each Prevent lead and deputy of the panel's forces (and of the force's area that covers the panel), once each, of a meeting added to come (their card follows at the usual time). */
 export async function addedNotices(tx: Repos, added: Meeting, panel: Panel, now: string): Promise<OutboxMessage[]> {
   if (added.start <= now) return [];
   const people: Personal[] = [];
   for (const forceId of panel.forces) {
     const force = await tx.directory.getForce(forceId);
     if (!force || force.retired) continue;
-    for (const p of [...force.preventLeads, ...force.deputies]) {
+    for (const p of teamFor(force, panel.id)) {
       const person = p.aadObjectId.toLowerCase();
       people.push({ id: `added-notice:${added.id}:${force.id}:${person}`, kind: 'added-notice', meetingId: added.id, forceId: force.id, person });
     }

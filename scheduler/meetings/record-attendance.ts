@@ -2,7 +2,8 @@ import { accessFor, canActForPanel } from '../people/access.js';
 import { checkAnswers, needsForceConfirmation, nextConfirmation, samePeople, toAttendees, type CheckedAnswers, type MeetingAnswers } from '../domain/attendance-rules.js';
 import type { Attendance, AttendanceSource, Force, Meeting, MeetingRecord, OutboxMessage, Panel, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
-import { forceConversation } from '../nominations/nomination-jobs.js';
+import { leadsFor } from '../domain/areas.js';
+import { panelConversation } from '../nominations/nomination-jobs.js';
 import type { Repos, Store } from '../store/store.js';
 import { meetingForceIds } from './invitations.js';
 
@@ -133,11 +134,11 @@ async function saveForce(tx: Repos, meeting: Meeting, force: Force, f: ForceChec
 /** Queues the confirm-or-dispute card to the force's Teams channel (and each lead's personal chat when there is none). */
 async function askForce(tx: Repos, meeting: Meeting, force: Force, record: Attendance, now: string): Promise<void> {
   const base = { meetingId: meeting.id, forceId: force.id, cardId: null, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
-  const conversation = await forceConversation(tx, force);
+  const conversation = await panelConversation(tx, force, meeting.panelId);
   const wanted: OutboxMessage[] = [];
   if (conversation) wanted.push({ ...base, id: `confirm:${meeting.id}:${force.id}:v${record.version}`, kind: 'confirm-attendance', conversationId: conversation, personAadObjectId: null });
   else {
-    for (const lead of force.preventLeads) {
+    for (const lead of leadsFor(force, meeting.panelId)) {
       const personal = await tx.teams.personalConversation(lead.aadObjectId);
       if (personal) wanted.push({ ...base, id: `confirm:${meeting.id}:${force.id}:v${record.version}:${lead.aadObjectId}`, kind: 'confirm-attendance', conversationId: personal.id, personAadObjectId: lead.aadObjectId });
     }

@@ -7,13 +7,31 @@ import type { Repos } from '../store/store.js';
 /** The outbox id (and idempotency key) of a meeting's nomination card for a force. */
 export const cardMessageId = (meetingId: string, forceId: string): string => `card:${meetingId}:${forceId}`;
 
+/** How many times a card was posted afresh elsewhere (its panel moved area): 1 for the first card. */
+const generation = (id: string): number => Number(/:g(\d+)$/.exec(id)?.[1] ?? 1);
+
+/** The id of the card that replaces this one in another conversation. */
+export const nextCardId = (meetingId: string, forceId: string, current: string): string => `${cardMessageId(meetingId, forceId)}:g${generation(current) + 1}`;
+
+/**
+ * A meeting's nomination card for a force where it lives now: the latest posted, or to be. A panel moved to another
+ * area (or out of one) gets its card posted afresh in that area's channel; the earlier one is then only a pointer.
+ */
+export async function currentCard(tx: Pick<Repos, 'outbox'>, meetingId: string, forceId: string): Promise<OutboxMessage | null> {
+  const cards = (await tx.outbox.list({ meetingId })).filter((m) => m.kind === 'card' && m.forceId === forceId);
+  return cards.sort((a, b) => generation(b.id) - generation(a.id))[0] ?? null;
+}
+
 /**
  * Queues an in-place update of the meeting's cards (one force's, or all) after a change; `tag` names the
  * change (e.g. `v3` for meeting version 3, `n2` for a force's second nomination) so each is sent once.
  */
 export async function queueCardUpdates(tx: Repos, meetingId: string, tag: string, now: string, forceId?: string): Promise<void> {
-  const cards = (await tx.outbox.list({ meetingId })).filter(
-    (m) => m.kind === 'card' && m.status !== 'failed' && m.status !== 'skipped' && (!forceId || m.forceId === forceId),
+  const all = await tx.outbox.list({ meetingId });
+  // A card that moved with its panel now points to the new one, and keeps saying so.
+  const moved = new Set(all.filter((m) => m.kind === 'card-moved').map((m) => m.cardId));
+  const cards = all.filter(
+    (m) => m.kind === 'card' && m.status !== 'failed' && m.status !== 'skipped' && !moved.has(m.id) && (!forceId || m.forceId === forceId),
   );
   await tx.outbox.enqueue(
     cards.map((c) => ({ ...c, id: `card-update:${c.meetingId}:${c.forceId}:${tag}`, kind: 'card-update' as const, cardId: c.id, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now })),
@@ -34,9 +52,9 @@ async function standingMentions(tx: Repos, meetingId: string, forceId: string): 
  * Nothing before the card is posted: there is no thread yet.
  */
 export async function threadMessages(tx: Repos, n: Nomination, now: string): Promise<OutboxMessage[]> {
-  const cardId = cardMessageId(n.meetingId, n.forceId);
-  const card = await tx.outbox.get(cardId);
+  const card = await currentCard(tx, n.meetingId, n.forceId);
   if (!card) return [];
+  const cardId = card.id;
   const standing = await standingMentions(tx, n.meetingId, n.forceId);
   const base = { meetingId: n.meetingId, forceId: n.forceId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
   const reworded: OutboxMessage[] = standing.filter((m) => m.personAadObjectId !== n.aadObjectId).map((m) => ({

@@ -2,7 +2,8 @@ import { addDays, addWorkingDays } from '../domain/calendar-days.js';
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import { localDate } from '../domain/timetable.js';
 import type { Force, Meeting, OutboxMessage } from '../domain/types.js';
-import { cardMessageId } from './card-messages.js';
+import { areaOfPanel, leadsFor } from '../domain/areas.js';
+import { cardMessageId, currentCard, nextCardId } from './card-messages.js';
 import type { Repos, Store } from '../store/store.js';
 
 /** Working days before a meeting: when the card goes out, when it is reminded, when leads are told personally. */
@@ -19,6 +20,23 @@ export async function forceConversation(repos: Repos, force: Force): Promise<str
   const linked = await repos.teams.linkedConversation('force', force.id);
   const id = linked ?? force.teamsChannelId;
   return id && (await repos.teams.getConversation(id)) ? id : null;
+}
+
+/**
+ * Where a force's messages about one panel go: the Teams conversation linked to the force's area that covers the
+ * panel, else the force's own (forceConversation). A force without areas, or an area not linked yet, is the force's.
+ */
+export async function panelConversation(repos: Repos, force: Force, panelId: string): Promise<string | null> {
+  const area = areaOfPanel(force, panelId);
+  const linked = area ? await repos.teams.linkedConversation('area', area.id) : null;
+  if (linked && (await repos.teams.getConversation(linked))) return linked;
+  return forceConversation(repos, force);
+}
+
+/** The conversations the force's areas are linked to (the bot may have left some). */
+async function areaChannels(repos: Repos, force: Force): Promise<string[]> {
+  const ids = await Promise.all((force.areas ?? []).map((a) => repos.teams.linkedConversation('area', a.id)));
+  return ids.filter((id): id is string => !!id);
 }
 
 /** True from `days` working days before the meeting's local date. */
@@ -69,16 +87,33 @@ async function invitedForces(tx: Repos, meetingIds: string[]): Promise<Map<strin
 
 async function dueFor(tx: Repos, m: Meeting, force: Force, today: string, now: string, t: NominationTimings): Promise<OutboxMessage[]> {
   const base = { meetingId: m.id, forceId: force.id, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
-  const cardId = cardMessageId(m.id, force.id);
   const out: OutboxMessage[] = [];
-  const conversation = (await tx.outbox.get(cardId))?.conversationId ?? (await forceConversation(tx, force));
+  const posted = await currentCard(tx, m.id, force.id);
+  const route = await panelConversation(tx, force, m.panelId);
+  let cardId = posted?.id ?? cardMessageId(m.id, force.id);
+  let conversation = posted?.conversationId ?? route;
+  if (posted && route && route !== posted.conversationId) {
+    if (posted.status === 'failed') {
+      // Never delivered (the bot was removed from that conversation, say): posted afresh where the force's team is now.
+      cardId = nextCardId(m.id, force.id, posted.id);
+      conversation = route;
+    } else if (posted.status !== 'skipped' && (await areaChannels(tx, force)).some((c) => c === route || c === posted.conversationId)) {
+      // The panel moved to another area (or out of one): its card is posted afresh where its team is now, and the one
+      // left behind is updated to say where it went, so nobody answers it there (one not posted yet is never posted).
+      // A force that only re-linked its own conversation keeps its cards where they are, as before areas.
+      cardId = nextCardId(m.id, force.id, posted.id);
+      conversation = route;
+      out.push({ ...base, id: `card-moved:${posted.id.slice('card:'.length)}`, kind: 'card-moved', conversationId: posted.conversationId, cardId: posted.id, personAadObjectId: null });
+    }
+  }
   if (conversation) out.push({ ...base, id: cardId, kind: 'card', conversationId: conversation, cardId: null, personAadObjectId: null });
   if (await tx.nominations.get(m.id, force.id)) return out;
   if (conversation && from(m, t.reminderWorkingDays, today)) {
     out.push({ ...base, id: `reminder:${m.id}:${force.id}`, kind: 'reminder', conversationId: conversation, cardId, personAadObjectId: null });
   }
   if (from(m, t.escalationWorkingDays, today)) {
-    for (const lead of force.preventLeads) {
+    // The area's leads first (the panel is theirs), and the force's leads as well.
+    for (const lead of leadsFor(force, m.panelId)) {
       const personal = await tx.teams.personalConversation(lead.aadObjectId);
       if (!personal) continue;
       out.push({ ...base, id: `escalation:${m.id}:${force.id}:${lead.aadObjectId}`, kind: 'escalation', conversationId: personal.id, cardId: null, personAadObjectId: lead.aadObjectId });

@@ -1,5 +1,6 @@
 import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
-import { accessFor, canActForForce } from '../people/access.js';
+import { teamFor } from '../domain/areas.js';
+import { accessFor, canActForForceOn } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import { timetableClass, type TimetableClass } from '../domain/timetable-class.js';
 import type { Apology, CancelReason, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
@@ -73,7 +74,7 @@ export async function loadCardContext(repos: Repos, meetingId: string, forceId: 
 }
 
 /** The card's static choices (what a picked attendee is checked against). */
-export const cardChoices = (c: CardContext): Person[] => choicesFor(c.force, c.recentPeople, c.nomination);
+export const cardChoices = (c: CardContext): Person[] => choicesFor(c.force, c.panel.id, c.recentPeople, c.nomination);
 
 /** The card's view of a loaded context. */
 export function cardModelFrom(c: CardContext, now: string): NominationCardModel {
@@ -122,8 +123,9 @@ async function recentMeetings(repos: Repos, panel: Panel, forceId: string, befor
   });
 }
 
-function choicesFor(force: Force, recent: Person[], current: Nomination | null): Person[] {
-  const all = [...(current ? [{ aadObjectId: current.aadObjectId, name: current.name }] : []), ...recent, ...force.preventLeads, ...force.deputies];
+/** Who the card suggests: the one named, recent nominees, the area's team for a panel in an area, then the force's leads. */
+function choicesFor(force: Force, panelId: string, recent: Person[], current: Nomination | null): Person[] {
+  const all = [...(current ? [{ aadObjectId: current.aadObjectId, name: current.name }] : []), ...recent, ...teamFor(force, panelId)];
   const seen = new Set<string>();
   return all.filter((p) => (seen.has(p.aadObjectId) ? false : (seen.add(p.aadObjectId), true))).slice(0, 12);
 }
@@ -147,8 +149,8 @@ export async function nominate(store: Store, input: NominateInput, actor: string
     const meeting = await tx.meetings.getForUpdate(input.meetingId);
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
     if (!meeting || !panel || !(await asksForce(tx, meeting, panel, input.forceId))) return fail('NOT_FOUND', 'That meeting or force is not known to this bot.');
-    if (!canActForForce(await accessFor(tx, actor), input.forceId)) {
-      return fail('FORBIDDEN', "Only this force's Prevent leads, their deputies and national leads can name the attendee.");
+    if (!canActForForceOn(await accessFor(tx, actor), input.forceId, meeting.panelId)) {
+      return fail('FORBIDDEN', "Only this force's Prevent leads and deputies (or those of the force's area that handles this panel) and national leads can name the attendee.");
     }
     if (meeting.status === 'cancelled') return fail('STALE', 'This meeting has been cancelled.');
     if (meeting.status !== 'scheduled' || meeting.start <= now) return fail('STALE', 'This meeting has already started, so its attendee can no longer be changed here.');

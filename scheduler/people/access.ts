@@ -1,3 +1,4 @@
+import { parseAreaScope } from '../domain/areas.js';
 import type { Panel } from '../domain/types.js';
 import type { Repos } from '../store/store.js';
 
@@ -21,10 +22,15 @@ export interface Access {
   reads: Set<string>;
   /** Reads every force and acts for none: an HMICFRS inspector. */
   readsAll: boolean;
+  /**
+   * The areas (parts of big forces) the person leads or deputises for, by area id: the force, and the panels they act
+   * for on its behalf. Never the whole force: a force's areas are handed to their own teams.
+   */
+  areas: Map<string, { forceId: string; panels: Set<string> }>;
 }
 
 /** Someone with no role at all. */
-export const noAccess = (aadObjectId = ''): Access => ({ aadObjectId, national: false, forces: new Set(), panels: new Set(), reads: new Set(), readsAll: false });
+export const noAccess = (aadObjectId = ''): Access => ({ aadObjectId, national: false, forces: new Set(), panels: new Set(), reads: new Set(), readsAll: false, areas: new Map() });
 
 /** Loads a person's roles from the store (retired forces and panels confer none). An unknown person, or role, has none. */
 export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: string | undefined): Promise<Access> {
@@ -36,20 +42,44 @@ export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: st
     else if (role === 'prevent-lead' || role === 'deputy') access.forces.add(scopeId);
     else if (role === 'inspector') access.readsAll = true;
     else if (role === 'pcc-office' || role === 'region') access.reads.add(scopeId);
+    else if (role === 'area-lead' || role === 'area-deputy') await addArea(repos, access, scopeId);
   }
   for (const set of [access.forces, access.reads]) for (const id of set) if ((await repos.directory.getForce(id))?.retired !== false) set.delete(id);
   for (const id of access.panels) if ((await repos.directory.getPanel(id))?.retired !== false) access.panels.delete(id);
   return access;
 }
 
-/** Prevent leads and deputies act for their force; national leads for every force. Never a read-only role. */
+/** An area's role, if the area is still in the file under a force that is not retired. */
+async function addArea(repos: Pick<Repos, 'directory'>, access: Access, scope: string): Promise<void> {
+  const at = parseAreaScope(scope);
+  const force = at ? await repos.directory.getForce(at.forceId) : null;
+  const area = force && !force.retired ? force.areas?.find((a) => a.id === at!.areaId) : undefined;
+  if (area) access.areas.set(area.id, { forceId: force!.id, panels: new Set(area.panels) });
+}
+
+/** Prevent leads and deputies act for their force (every panel of it); national leads for every force. Never a read-only role. */
 export const canActForForce = (a: Access, forceId: string): boolean => a.national || a.forces.has(forceId);
+
+/** Whether someone acts for this force on this panel: its leads, deputies and national leads, or the panel's area team. */
+export const canActForForceOn = (a: Access, forceId: string, panelId: string): boolean => canActForForce(a, forceId) || actsForAreaPanel(a, forceId, panelId);
+
+/** An area lead or deputy whose area (of this force) covers the panel. */
+export const actsForAreaPanel = (a: Access, forceId: string, panelId: string): boolean => [...a.areas.values()].some((x) => x.forceId === forceId && x.panels.has(panelId));
+
+/** Whether someone acts for an area: the force's leads and deputies, national leads, and the area's own team. */
+export const canActForArea = (a: Access, area: { id: string; forceId: string }): boolean => canActForForce(a, area.forceId) || a.areas.has(area.id);
+
+/** Whether someone acts for some part of a force: the whole of it, or one of its areas. */
+export const actsInForce = (a: Access, forceId: string): boolean => canActForForce(a, forceId) || [...a.areas.values()].some((x) => x.forceId === forceId);
+
+/** Whether someone reads an area: whoever sees its force, and its own team. */
+export const seesArea = (a: Access, area: { id: string; forceId: string }): boolean => seesForce(a, area.forceId) || a.areas.has(area.id);
 
 /** Chairs act for their panel; national leads for every panel. Never a read-only role. */
 export const canActForPanel = (a: Access, panelId: string): boolean => a.national || a.panels.has(panelId);
 
-/** Anyone with a role that acts: national lead, force Prevent lead or deputy, chair. */
-export const hasRole = (a: Access): boolean => a.national || a.forces.size > 0 || a.panels.size > 0;
+/** Anyone with a role that acts: national lead, force Prevent lead or deputy, area lead or deputy, chair. */
+export const hasRole = (a: Access): boolean => a.national || a.forces.size > 0 || a.panels.size > 0 || a.areas.size > 0;
 
 /** Anyone with a role, read-only ones included: who may see some review, history, flags or feed. */
 export const mayView = (a: Access): boolean => hasRole(a) || a.readsAll || a.reads.size > 0;
@@ -64,7 +94,7 @@ export const seesForce = (a: Access, forceId: string): boolean => seesAll(a) || 
 export const ownForces = (a: Access): string[] => [...new Set([...a.forces, ...a.reads])].sort();
 
 /** Whether a person may see a panel at all: whoever sees all, its chair, or someone who sees a force it faces. Retired or not is the caller's to decide. */
-export const seesPanel = (a: Access, p: Panel): boolean => seesAll(a) || a.panels.has(p.id) || p.forces.some((f) => a.forces.has(f) || a.reads.has(f));
+export const seesPanel = (a: Access, p: Panel): boolean => seesAll(a) || a.panels.has(p.id) || p.forces.some((f) => a.forces.has(f) || a.reads.has(f) || actsForAreaPanel(a, f, p.id));
 
 /** The panels a person may see: a chair their panels, a force's leads and readers its panels, national leads and inspectors all. */
 export const visiblePanels = (a: Access, panels: Panel[]): Panel[] => (seesAll(a) ? panels : panels.filter((p) => seesPanel(a, p)));
@@ -72,8 +102,8 @@ export const visiblePanels = (a: Access, panels: Panel[]): Panel[] => (seesAll(a
 /** National leads, inspectors and a panel's chairs see every force's part of it (nominees, attendance, flags). */
 export const seesEveryForce = (a: Access, panelId: string): boolean => seesAll(a) || a.panels.has(panelId);
 
-/** Whether a person sees one force's part of a panel: every force's, or a force they act for or read. */
-export const seesForceOf = (a: Access, panelId: string, forceId: string): boolean => seesEveryForce(a, panelId) || seesForce(a, forceId);
+/** Whether a person sees one force's part of a panel: every force's, a force they act for or read, or their area's panel. */
+export const seesForceOf = (a: Access, panelId: string, forceId: string): boolean => seesEveryForce(a, panelId) || seesForce(a, forceId) || actsForAreaPanel(a, forceId, panelId);
 
 /** The forces of a panel a person sees: null (every one) for national leads, inspectors and its chairs, else only their own. */
-export const forcesSeen = (a: Access, p: Panel): string[] | null => (seesEveryForce(a, p.id) ? null : p.forces.filter((f) => seesForce(a, f)));
+export const forcesSeen = (a: Access, p: Panel): string[] | null => (seesEveryForce(a, p.id) ? null : p.forces.filter((f) => seesForceOf(a, p.id, f)));

@@ -1,4 +1,5 @@
-import { accessFor, canActForForce, canActForPanel, type Access } from './access.js';
+import { areasOf } from '../domain/areas.js';
+import { accessFor, canActForArea, canActForForce, canActForPanel, type Access } from './access.js';
 import { offerList } from '../domain/closest.js';
 import { cleanText, echo } from '../domain/text.js';
 import type { Conversation, LinkScope, Result } from '../domain/types.js';
@@ -29,9 +30,9 @@ export async function forgetConversation(store: Store, conversationId: string, t
  */
 export async function linkConversation(store: Store, scope: Exclude<LinkScope, 'national'>, scopeId: string, conversationId: string, actor: string, now: string): Promise<Result<{ name: string }>> {
   return store.transaction(async (tx) => {
-    const target = scope === 'force' ? await tx.directory.getForce(scopeId) : await tx.directory.getPanel(scopeId);
     const access = await accessFor(tx, actor);
-    const allowed = scope === 'force' ? canActForForce(access, scopeId) : canActForPanel(access, scopeId);
+    const target = scope === 'area' ? areaTarget(await tx.directory.listForces(), scopeId) : scope === 'force' ? await tx.directory.getForce(scopeId) : await tx.directory.getPanel(scopeId);
+    const allowed = scope === 'area' ? !!target && canActForArea(access, { id: scopeId, forceId: (target as { forceId: string }).forceId }) : scope === 'force' ? canActForForce(access, scopeId) : canActForPanel(access, scopeId);
     if (!target || target.retired || !allowed) return fail('NOT_FOUND', await unknownTarget(tx, access, scope, scopeId));
     await tx.teams.link(scope, scopeId, conversationId, actor, now);
     await tx.audit.append([{ at: now, actor, action: `${scope}.linked`, subject: { [`${scope}Id`]: scopeId, conversationId }, details: {} }]);
@@ -47,10 +48,18 @@ export async function linkConversation(store: Store, scope: Exclude<LinkScope, '
 async function unknownTarget(tx: Pick<Repos, 'directory'>, access: Access, scope: Exclude<LinkScope, 'national'>, typed: string): Promise<string> {
   const mine = scope === 'force'
     ? (await tx.directory.listForces()).filter((f) => canActForForce(access, f.id))
-    : (await tx.directory.listPanels()).filter((p) => canActForPanel(access, p.id));
+    : scope === 'area'
+      ? areasOf(await tx.directory.listForces()).filter((a) => canActForArea(access, a))
+      : (await tx.directory.listPanels()).filter((p) => canActForPanel(access, p.id));
   const offered = offerList(typed, mine, `link ${scope}`);
-  const what = scope === 'force' ? 'Forces you can link' : 'Panels you can link';
+  const what = scope === 'force' ? 'Forces you can link' : scope === 'area' ? 'Areas you can link' : 'Panels you can link';
   return `There is no ${scope} "${echo(typed)}" that you can link.${offered ? ` ${what}: ${offered}.` : ' Type `panels` for the meetings you are involved in.'}`;
+}
+
+/** An area of a force that is not retired, by id, as a link target. */
+function areaTarget(forces: Awaited<ReturnType<Repos['directory']['listForces']>>, areaId: string): { name: string; retired: boolean; forceId: string } | null {
+  const area = areasOf(forces).find((a) => a.id === areaId);
+  return area ? { name: `${area.name} (${area.forceName})`, retired: false, forceId: area.forceId } : null;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { FlagCode } from '../domain/flags.js';
 import { toLocalIso } from '../domain/timetable.js';
 import type { Force, MeetingStatus, Panel } from '../domain/types.js';
 import { meetingsFingerprint, type ChairPanelView } from '../meetings/cancellations.js';
-import { accessFor, canActForForce, canActForPanel, hasRole, seesForceOf, visiblePanels, type Access } from '../people/access.js';
+import { accessFor, actsForAreaPanel, canActForForce, canActForForceOn, canActForPanel, hasRole, seesForceOf, visiblePanels, type Access } from '../people/access.js';
 import { openFlags } from '../review/open-flags.js';
 import { listSchedule, type ForceView, type MeetingView } from './schedule-view.js';
 import type { Store } from '../store/store.js';
@@ -36,7 +36,7 @@ export async function myMeetings(store: Store, actor: string, now: string, escal
     .slice(0, LIMIT)
     .map((m) => ({
       ...m,
-      canNominateFor: m.status === 'scheduled' ? m.forces.filter((f) => canActForForce(access, f)) : [],
+      canNominateFor: m.status === 'scheduled' ? m.forces.filter((f) => canActForForceOn(access, f, m.panelId)) : [],
       canCancel: m.status === 'scheduled' && canActForPanel(access, m.panelId),
     }));
 }
@@ -90,6 +90,8 @@ export interface NationalForce {
   /** Open flags about the force or its panels, as `flags` lists them. */
   flags: number;
   next: PanelsMeeting[];
+  /** A big force's areas, each with its own counts (absent for a force without areas). */
+  areas?: Array<{ name: string; meetings: number; unnamed: number }>;
 }
 
 /** The `panels` card's content, shaped by role; a person may hold several roles, so several sections may be set. */
@@ -116,7 +118,9 @@ export async function panelsView(store: Store, actor: string, now: string, escal
   const upcoming = (await listSchedule(store, { from: now, to }, now, escalationWorkingDays, view)).meetings.filter((m) => live.has(m.panelId));
   const row: Row = (m, shown, withFlags = true) => toRow(m, access, names, shown, withFlags);
   const chair = access.panels.size ? await chairSection(store, access, panels, upcoming, row, now) : null;
-  const lead = !access.national && access.forces.size ? upcoming.filter((m) => m.forces.some((f) => access.forces.has(f))).slice(0, LIMIT).map((m) => row(m, (f) => access.forces.has(f))) : null;
+  // A force's leads see its meetings; an area's team those of its area's panels.
+  const actsOn = (m: MeetingView, f: string) => access.forces.has(f) || actsForAreaPanel(access, f, m.panelId);
+  const lead = !access.national && (access.forces.size || access.areas.size) ? upcoming.filter((m) => m.forces.some((f) => actsOn(m, f))).slice(0, LIMIT).map((m) => row(m, (f) => actsOn(m, f))) : null;
   const shown = new Set([...(chair?.meetings ?? []), ...(lead ?? [])].map((m) => m.id));
   const mine = (m: MeetingView, f: string) => m.nominations.some((n) => n.forceId === f && n.aadObjectId === access.aadObjectId);
   const named = access.national ? [] : upcoming.filter((m) => !shown.has(m.id) && m.forces.some((f) => mine(m, f))).slice(0, LIMIT).map((m) => row(m, (f) => mine(m, f)));
@@ -130,7 +134,7 @@ function toRow(m: MeetingView, access: Access, names: Map<string, string>, shown
     id: m.id, version: m.version, panelId: m.panelId, panelName: m.panelName, start: m.start, end: m.end, status: m.status, extra: m.extra, moved: !!m.moved,
     forces: m.forces.filter(shown).map((f) => {
       const n = m.nominations.find((x) => x.forceId === f);
-      return { id: f, name: names.get(f) ?? f, invited: m.invited.includes(f), nominee: n ? { name: n.name, decisionMaker: n.decisionMaker } : null, canName: m.status === 'scheduled' && canActForForce(access, f) };
+      return { id: f, name: names.get(f) ?? f, invited: m.invited.includes(f), nominee: n ? { name: n.name, decisionMaker: n.decisionMaker } : null, canName: m.status === 'scheduled' && canActForForceOn(access, f, m.panelId) };
     }),
     flags: withFlags ? (m.flags as FlagCode[]) : [],
   };
@@ -158,9 +162,15 @@ async function nationalSection(store: Store, actor: string, now: string, panels:
   const facing = new Map(panels.map((p) => [p.id, p.forces]));
   return [...forces].sort((a, b) => a.name.localeCompare(b.name)).map((f) => {
     const ms = upcoming.filter((m) => m.status === 'scheduled' && m.forces.includes(f.id));
+    const unnamed = (list: MeetingView[]) => list.filter((m) => !m.nominations.some((n) => n.forceId === f.id)).length;
+    const areas = f.areas?.map((a) => {
+      const inArea = ms.filter((m) => a.panels.includes(m.panelId));
+      return { name: a.name, meetings: inArea.length, unnamed: unnamed(inArea) };
+    });
     return {
+      ...(areas ? { areas } : {}),
       id: f.id, name: f.name, meetings: ms.length,
-      unnamed: ms.filter((m) => !m.nominations.some((n) => n.forceId === f.id)).length,
+      unnamed: unnamed(ms),
       // A flag about one force counts for it; a panel's own (a month lost, a timetable) for every force it faces.
       flags: open.filter((x) => (x.forceId ? x.forceId === f.id : (facing.get(x.panelId) ?? []).includes(f.id))).length,
       // The flags on a meeting do not say which force they are about: the count above does, and `flags` lists them.

@@ -145,3 +145,58 @@ describe('the forces and panels file', () => {
     expect([r.value.inspectors?.length, r.value.forces.filter((f) => f.pccOffice?.length).length, r.value.regions?.length]).toEqual([1, 1, 1]);
   });
 });
+
+describe('areas of a big force', () => {
+  const areaLead = { aadObjectId: '44444444-4444-4444-8444-444444444444', name: 'An Area Lead' };
+  const withAreas = (areas: unknown[], force = 0) => (doc: any) => {
+    doc.forces[force].areas = areas;
+  };
+  const area = (id: string, panels: string[]) => ({ id, name: `Area ${id}`, panels, leads: [areaLead] });
+
+  it('accepts areas, each with its panels, leads and (defaulted) deputies', () => {
+    const doc = valid() as any;
+    withAreas([area('north', ['pr']), area('south', ['scilly'])])(doc);
+    const r = parsePanelsConfig(doc);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.forces[0]!.areas).toEqual([
+      { id: 'north', name: 'Area north', panels: ['pr'], leads: [areaLead], deputies: [] },
+      { id: 'south', name: 'Area south', panels: ['scilly'], leads: [areaLead], deputies: [] },
+    ]);
+    expect(r.value.forces[1]!.areas).toBeUndefined();
+  });
+
+  it('refuses a panel in two areas of one force, naming both', () => {
+    expect(problems(withAreas([area('north', ['pr']), area('south', ['pr', 'scilly'])]))).toEqual([
+      'forces[0].areas[1].panels[0]: panel "pr" is already in area "north" of this force: a panel belongs to at most one area of each force',
+    ]);
+  });
+
+  it('allows one panel in an area of each of its forces', () => {
+    const doc = valid() as any;
+    withAreas([area('cambs-west', ['pr'])], 0)(doc);
+    withAreas([area('leics-east', ['pr'])], 1)(doc);
+    expect(parsePanelsConfig(doc).ok).toBe(true);
+  });
+
+  it('refuses an unknown panel, a panel that does not face the force, and area ids used twice or taken', () => {
+    const found = problems((doc) => {
+      withAreas([area('north', ['nowhere']), area('cambs', ['pr'])], 0)(doc);
+      withAreas([area('north', ['scilly']), area('pr', ['pr'])], 1)(doc);
+    });
+    expect(found).toEqual([
+      'forces[0].areas[0].panels[0]: unknown panel "nowhere"',
+      'forces[0].areas[1].id: area id "cambs" is already a force or panel id',
+      'forces[1].areas[0].id: duplicate area id "north"',
+      'forces[1].areas[0].panels[0]: panel "scilly" does not face force "leics"',
+      'forces[1].areas[1].id: area id "pr" is already a force or panel id',
+    ]);
+  });
+
+  it('refuses an area without panels or leads', () => {
+    expect(problems(withAreas([{ id: 'empty', name: 'Empty', panels: [], leads: [] }]))).toEqual([
+      'forces[0].areas[0].panels: an area covers at least one panel',
+      'forces[0].areas[0].leads: an area needs at least one lead',
+    ]);
+  });
+});

@@ -54,12 +54,25 @@ const timetable = z.unknown().transform((v, ctx): Timetable => {
   return z.NEVER;
 });
 
+/** A part of a big force: some of its panels, handled by their own leads and deputies (and Teams channel). */
+const area = z
+  .object({
+    id,
+    name,
+    panels: z.array(id).min(1, 'an area covers at least one panel'),
+    leads: z.array(person).min(1, 'an area needs at least one lead'),
+    deputies: z.array(person).default([]),
+  })
+  .strict();
+
 const force = z
   .object({
     id,
     name,
     preventLeads: z.array(person).min(1, 'a force needs at least one Prevent lead'),
     deputies: z.array(person).default([]),
+    /** A force with many panels may hand each area to its own team; without areas its leads handle every panel. */
+    areas: z.array(area).optional(),
     /** Read only: the Police and Crime Commissioner's office sees this force's review, history, documents and feeds. */
     pccOffice: z.array(person).default([]),
     teamsChannelId,
@@ -88,7 +101,7 @@ const panel = z
   })
   .strict();
 
-export const panelsConfigSchema = z
+const panelsConfigShape = z
   .object({
     nationalLeads: z.array(person).default([]),
     /** Read only: HMICFRS inspectors see every force, and the audit log's check. */
@@ -97,7 +110,9 @@ export const panelsConfigSchema = z
     panels: z.array(panel).default([]),
     regions: z.array(region).default([]),
   })
-  .strict()
+  .strict();
+
+export const panelsConfigSchema = panelsConfigShape
   .superRefine((cfg, ctx) => {
     duplicates(cfg.forces.map((f) => f.id)).forEach((i) =>
       ctx.addIssue({ code: 'custom', path: ['forces', i, 'id'], message: `duplicate force id "${cfg.forces[i]?.id}"` }),
@@ -123,7 +138,36 @@ export const panelsConfigSchema = z
         if (!forceIds.has(f)) ctx.addIssue({ code: 'custom', path: ['regions', i, 'forces', j], message: `unknown force "${f}"` });
       });
     });
+    checkAreas(cfg, ctx);
   });
+
+/**
+ * Areas: ids unique across the file and unlike any force's or panel's (so `review <id>` means one thing); each panel
+ * named once per force, a panel the file has, and one that faces the area's force.
+ */
+function checkAreas(cfg: z.infer<typeof panelsConfigShape>, ctx: z.RefinementCtx): void {
+  const taken = new Set([...cfg.forces.map((f) => f.id), ...cfg.panels.map((p) => p.id)]);
+  const panels = new Map(cfg.panels.map((p) => [p.id, p]));
+  const seenAreas = new Set<string>();
+  cfg.forces.forEach((f, i) => {
+    const inArea = new Map<string, string>();
+    (f.areas ?? []).forEach((a, j) => {
+      const at = ['forces', i, 'areas', j];
+      if (seenAreas.has(a.id)) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `duplicate area id "${a.id}"` });
+      else if (taken.has(a.id)) ctx.addIssue({ code: 'custom', path: [...at, 'id'], message: `area id "${a.id}" is already a force or panel id` });
+      seenAreas.add(a.id);
+      a.panels.forEach((panelId, k) => {
+        const panel = panels.get(panelId);
+        const where = [...at, 'panels', k];
+        if (!panel) ctx.addIssue({ code: 'custom', path: where, message: `unknown panel "${panelId}"` });
+        else if (!panel.forces.includes(f.id)) ctx.addIssue({ code: 'custom', path: where, message: `panel "${panelId}" does not face force "${f.id}"` });
+        const other = inArea.get(panelId);
+        if (other !== undefined) ctx.addIssue({ code: 'custom', path: where, message: `panel "${panelId}" is already in area "${other}" of this force: a panel belongs to at most one area of each force` });
+        else inArea.set(panelId, a.id);
+      });
+    });
+  });
+}
 
 /** A region as the file gives it: a regional counter terrorism unit, its forces and the people who read for it. */
 export interface RegionConfig {

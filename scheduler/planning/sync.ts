@@ -108,10 +108,11 @@ async function syncNationalLeads(tx: Repos, config: ConfigWithReaders, log: LogF
   log('national-leads.changed', {});
 }
 
-/** A force as the directory keeps it: its PCC's office is a read-only role, kept with the others. */
-function withoutReaders<T extends { pccOffice?: unknown }>(force: T): Omit<T, 'pccOffice'> {
+/** A force as the directory keeps it: its PCC's office is a read-only role, kept with the others; no areas is none (absent). */
+function withoutReaders<T extends { pccOffice?: unknown; areas?: unknown[] }>(force: T): Omit<T, 'pccOffice'> {
   const copy = { ...force };
   delete copy.pccOffice;
+  if (!copy.areas?.length) delete copy.areas;
   return copy;
 }
 

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { accessFor, canActForForce, canActForPanel, mayView, noAccess, seesForceOf, visiblePanels, type Access } from '../people/access.js';
+import { accessFor, canActForForceOn, canActForPanel, mayView, noAccess, seesForceOf, visiblePanels, type Access } from '../people/access.js';
 import { computeFlags, type Flag, type FlagMeeting } from '../domain/flags.js';
 import { groupBy } from '../domain/group.js';
 import { toLocalIso } from '../domain/timetable.js';
-import type { OutboxMessage } from '../domain/types.js';
+import type { Area, Force, OutboxMessage } from '../domain/types.js';
 import { loadFlagMeetings } from '../planning/schedule-view.js';
 import type { Store } from '../store/store.js';
 
@@ -37,24 +37,46 @@ function actionFor(f: Flag, m: FlagMeeting | undefined, access: Access | null, n
   // The weekly digest (access null) is one card in a shared Teams channel: a button's answer would replace it for
   // whoever pressed, so it offers none; the words say what to do.
   if (!m || m.status === 'cancelled' || access === null) return null;
-  const forForce = !!f.forceId && canActForForce(access, f.forceId);
+  const forForce = !!f.forceId && canActForForceOn(access, f.forceId, f.panelId);
   if (f.code === 'NO_NOMINATION' && m.start > now && forForce) return 'name-attendee';
   const chair = access !== null && canActForPanel(access, f.panelId);
   if (f.code === 'ATTENDANCE_UNRECORDED' && m.end <= now && chair) return 'record-attendance';
   return null;
 }
 
-/** The flags of the last 12 months (and the month ahead) that the person may see, newest panels' facts first. */
-export async function openFlags(store: Store, actor: string, now: string): Promise<{ access: Access; flags: ShownFlag[] } | null> {
+/**
+ * What `flags <word>` narrows the list to: a force (its panels, its own flags and panel-wide ones), an area (the
+ * same, on the area's panels) or a panel. Whether the person may see it was decided when the word was read
+ * (review-args namedScope); the list is still only what they may see.
+ */
+export type FlagsScope = { forceId: string } | { areaId: string } | { panelId: string };
+
+/** The panels and force a scope keeps, from the force list; null for an area no longer in the file. */
+function scopeFilter(scope: FlagsScope, forces: Force[]): { panel: (id: string, faces: string[]) => boolean; forceId: string | null } | null {
+  if ('panelId' in scope) return { panel: (id) => id === scope.panelId, forceId: null };
+  if ('forceId' in scope) return { panel: (_id, faces) => faces.includes(scope.forceId), forceId: scope.forceId };
+  const force = forces.find((f) => f.areas?.some((a) => a.id === scope.areaId));
+  const area = force?.areas?.find((a) => a.id === scope.areaId);
+  return force && area ? { panel: (id, faces) => area.panels.includes(id) && faces.includes(force.id), forceId: force.id } : null;
+}
+
+/**
+ * The flags of the last 12 months (and the month ahead) that the person may see, newest panels' facts first; given
+ * a scope, only those of that force, area or panel (a force's and an area's: its own flags and its panels' panel-wide ones).
+ */
+export async function openFlags(store: Store, actor: string, now: string, scope?: FlagsScope): Promise<{ access: Access; flags: ShownFlag[] } | null> {
   const access = await accessFor(store, actor);
   // Read-only roles too: they see their forces' flags, and are offered nothing to act on (actionFor asks canActFor*).
   if (!mayView(access)) return null;
-  const panels = visiblePanels(access, await store.directory.listPanels());
+  const narrow = scope ? scopeFilter(scope, await store.directory.listForces()) : null;
+  if (scope && !narrow) return { access, flags: [] };
+  const panels = visiblePanels(access, await store.directory.listPanels()).filter((p) => !narrow || narrow.panel(p.id, p.forces));
+  const kept = (f: Flag) => visible(access, f) && (!narrow?.forceId || !f.forceId || f.forceId === narrow.forceId);
   // Whole months, so each month is judged on all its meetings.
   const from = DateTime.fromISO(now, { zone: 'utc' }).setZone('Europe/London').startOf('month').minus({ months: 12 }).toUTC().toISO()!;
   const to = DateTime.fromISO(now, { zone: 'utc' }).plus({ months: 1 }).toISO()!;
   const meetings = await loadFlagMeetings(store, await store.meetings.list({ panelIds: panels.map((p) => p.id), from, to }));
-  const flags = panels.flatMap((p) => computeFlags(p, meetings, now, undefined, { from, to }).filter((f) => visible(access, f)).map((f) => ({ ...f, panelName: p.name })));
+  const flags = panels.flatMap((p) => computeFlags(p, meetings, now, undefined, { from, to }).filter(kept).map((f) => ({ ...f, panelName: p.name })));
   return { access, flags: await describe(store, flags, meetings, access, now) };
 }
 
@@ -63,9 +85,10 @@ export async function openFlags(store: Store, actor: string, now: string): Promi
  * meeting it has named nobody for, and its panels' months that ended in those days and were not met.
  * Panel-wide timetable flags stay in `flags` and the review.
  */
-export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7): Promise<ShownFlag[]> {
+export async function forceDigestFlags(store: Store, forceId: string, now: string, days = 7, part: DigestPart = { kind: 'force', except: [] }): Promise<ShownFlag[]> {
   const access: Access = { ...noAccess(), forces: new Set([forceId]) };
-  const panels = visiblePanels(access, await store.directory.listPanels());
+  const inPart = (panelId: string) => (part.kind === 'area' ? part.panels.includes(panelId) : !part.except.includes(panelId));
+  const panels = visiblePanels(access, await store.directory.listPanels()).filter((p) => inPart(p.id));
   const at = DateTime.fromISO(now, { zone: 'utc' });
   const since = at.minus({ days }).toISO()!;
   // A month that ended in the last `days` days is judged on all its meetings, so load from the start of the month before.
@@ -89,10 +112,39 @@ export async function forceDigestFlags(store: Store, forceId: string, now: strin
  * A digest message's flags as it goes: null when it is for a person who no longer reads for the force (a regional
  * unit's people change with the file), so it is not sent; else the force's new flags (forceDigestFlags).
  */
-export async function digestFlags(store: Store, m: Pick<OutboxMessage, 'forceId' | 'personAadObjectId'>, now: string): Promise<ShownFlag[] | null> {
+export async function digestFlags(store: Store, m: Pick<OutboxMessage, 'id' | 'forceId' | 'personAadObjectId'>, now: string): Promise<ShownFlag[] | null> {
   const person = m.personAadObjectId?.toLowerCase();
   if (person && !(await store.directory.listReaders()).some((r) => r.role === 'region' && r.scopeId === m.forceId && r.person.aadObjectId.toLowerCase() === person)) return null;
-  return forceDigestFlags(store, m.forceId, now);
+  if (person) return forceDigestFlags(store, m.forceId, now);
+  const force = await store.directory.getForce(m.forceId);
+  if (!force) return null;
+  const part = await digestPart(store, force, digestAreaOf(m.id));
+  return part ? forceDigestFlags(store, m.forceId, now, 7, part) : null;
+}
+
+/** Which of a force's panels one digest covers: an area's, or the force's own (every panel not in a linked area). */
+export type DigestPart = { kind: 'area'; panels: string[] } | { kind: 'force'; except: string[] };
+
+/** The area a digest message is for, from its id (`digest:<force>:<day>:area:<area>`); null for the force's own. */
+const digestAreaOf = (id: string): string | null => /^digest:[a-z0-9-]+:\d{4}-\d{2}-\d{2}:area:([a-z0-9-]+)$/.exec(id)?.[1] ?? null;
+
+/** The part of the force a digest covers as the file and links stand when it goes; null for an area no longer in the file. */
+async function digestPart(store: Store, force: Force, areaId: string | null): Promise<DigestPart | null> {
+  if (areaId) {
+    const area = force.areas?.find((a) => a.id === areaId);
+    return area ? { kind: 'area', panels: area.panels } : null;
+  }
+  return { kind: 'force', except: (await linkedAreas(store, force)).flatMap((a) => a.area.panels) };
+}
+
+/** The force's areas linked to a Teams conversation the bot is still in, with it: their panels' messages go there. */
+export async function linkedAreas(store: Pick<Store, 'teams'>, force: Force): Promise<Array<{ area: Area; conversationId: string }>> {
+  const linked: Array<{ area: Area; conversationId: string }> = [];
+  for (const area of force.areas ?? []) {
+    const id = await store.teams.linkedConversation('area', area.id);
+    if (id && (await store.teams.getConversation(id))) linked.push({ area, conversationId: id });
+  }
+  return linked;
 }
 
 /**
@@ -113,6 +165,8 @@ export async function queueDigests(store: Store, now: string, conversationOf: (f
   for (const force of await store.directory.listForces()) {
     const conversationId = await conversationOf(force.id);
     if (conversationId) messages.push(digest(force.id, conversationId, null));
+    // An area linked to its own channel gets its own digest there, of its panels; the force's covers the rest.
+    for (const { area, conversationId: areaChannel } of await linkedAreas(store, force)) messages.push({ ...digest(force.id, areaChannel, null), id: `digest:${force.id}:${day}:area:${area.id}` });
     for (const { person } of regional.get(force.id) ?? []) {
       const chat = await store.teams.personalConversation(person.aadObjectId);
       if (chat) messages.push(digest(force.id, chat.id, person.aadObjectId));

@@ -39,6 +39,8 @@ export interface ExportClaim {
 const claimSchema = z.object({
   a: z.string().min(1).max(64),
   f: z.string().max(64).optional(),
+  // An area's review (added with areas: a link signed before has none).
+  ar: z.string().max(64).optional(),
   p: z.string().max(64).optional(),
   fr: z.string().datetime(),
   to: z.string().datetime(),
@@ -57,7 +59,7 @@ const sign = (secret: Buffer, payload: string) => createHmac('sha256', secret).u
 /** A link id: the claim (and what it opens) in base64url followed by its HMAC-SHA256. */
 export function signExport(secret: Buffer, c: ExportClaim, kind: ReportKind = 'csv'): string {
   const body = {
-    a: c.aadObjectId, ...(c.request.forceId ? { f: c.request.forceId } : {}), ...(c.request.panelId ? { p: c.request.panelId } : {}),
+    a: c.aadObjectId, ...(c.request.forceId ? { f: c.request.forceId } : {}), ...(c.request.areaId ? { ar: c.request.areaId } : {}), ...(c.request.panelId ? { p: c.request.panelId } : {}),
     fr: c.request.from, to: c.request.to, at: c.issuedAt, ...(kind !== 'csv' ? { k: kind } : {}),
   };
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
@@ -80,7 +82,7 @@ export function verifyExport(secret: Buffer, id: string, now: string, kind: Repo
   const c = parsed.data;
   const age = Date.parse(now) - Date.parse(c.at);
   if (age < 0 || age >= ttlOf(kind)) return null;
-  return { aadObjectId: c.a, issuedAt: c.at, request: { ...(c.f ? { forceId: c.f } : {}), ...(c.p ? { panelId: c.p } : {}), from: c.fr, to: c.to } };
+  return { aadObjectId: c.a, issuedAt: c.at, request: { ...(c.f ? { forceId: c.f } : {}), ...(c.ar ? { areaId: c.ar } : {}), ...(c.p ? { panelId: c.p } : {}), from: c.fr, to: c.to } };
 }
 
 /**

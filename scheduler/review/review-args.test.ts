@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store/store.js';
 import { noAccess, type Access } from '../people/access.js';
-import { parseReviewArgs, scopeWord } from './review-args.js';
+import { parseReviewArgs, scopeRequest, scopeValue, scopeWord } from './review-args.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
 
 // Only the directory look-ups the parser makes: forces and panels, one panel sharing a force's id.
 const FORCES = [
-  { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary' },
+  { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary', areas: [{ id: 'hants-south', name: 'South Hampshire', panels: ['southampton'], leads: [], deputies: [] }] },
   { id: 'cambs', name: 'Cambridgeshire Constabulary' },
   { id: 'leics', name: 'Leicestershire Police' },
 ];
@@ -86,5 +86,29 @@ describe('typed review and attendance arguments', () => {
     // A panel whose id a force also has cannot be typed, so it is not offered.
     expect(national.ok ? '' : national.error.message).not.toContain('Hampshire Channel panel');
     expect(await parse('cambz')).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'There is no force or panel "cambz".' } });
+  });
+});
+
+describe('an area as the scope (issue 24)', () => {
+  it('reads an area id as the area, for those who see it, with the period after it', async () => {
+    const r = await parseReviewArgs(store, 'hants-south 2026-Q1', NOW, { access: access(['hampshire']), command: 'review' });
+    expect(r.ok && r.value).toMatchObject({ areaId: 'hants-south', from: expect.any(String), to: expect.any(String) });
+    const team: Access = { ...noAccess('t'), areas: new Map([['hants-south', { forceId: 'hampshire', panels: new Set(['southampton']) }]]) };
+    expect((await parseReviewArgs(store, 'hants-south', NOW, { access: team, command: 'review' })).ok).toBe(true);
+  });
+
+  it("answers someone who may not see the area as for a word naming nothing, offering the areas they may see", async () => {
+    const asker = { access: access(['cambs']), command: 'review' as const };
+    const hidden = await parseReviewArgs(store, 'hants-south', NOW, asker);
+    const none = await parseReviewArgs(store, 'nosuch', NOW, asker);
+    expect(!hidden.ok && hidden.error.message.replaceAll('hants-south', 'nosuch')).toBe(!none.ok && none.error.message);
+    expect(!hidden.ok && hidden.error.message).not.toContain('South Hampshire');
+    const lead = await parseReviewArgs(store, 'hants-sout', NOW, { access: access(['hampshire']), command: 'attendance' });
+    expect(!lead.ok && lead.error.message).toMatch(/You can see: South Hampshire \\\(Hampshire and Isle of Wight Constabulary\\\) \(`attendance hants-south`\)/);
+  });
+
+  it('carries an area in the card filter both ways', () => {
+    expect(scopeRequest('area:hants-south')).toEqual({ areaId: 'hants-south' });
+    expect(scopeValue({ areaId: 'hants-south' })).toBe('area:hants-south');
   });
 });

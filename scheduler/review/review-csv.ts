@@ -42,6 +42,8 @@ export interface ReviewRow {
   /** Other agencies present, as counts by type ("local-authority:2; health:1"): never names. */
   agencies_present: string;
   flags: string;
+  /** The force's area the panel is in (a big force's part); empty when none. Added last, so earlier columns keep their places. */
+  area_id: string;
 }
 
 /** The export's columns, in order (documented in the README). */
@@ -49,7 +51,7 @@ export const REVIEW_COLUMNS: ReadonlyArray<keyof ReviewRow> = [
   'meeting_id', 'panel_id', 'panel_name', 'force_id', 'date', 'start', 'status', 'timetabled', 'extra', 'moved_from', 'moved_reason',
   'cancel_reason', 'nominee', 'nominee_role', 'nominee_decision_maker', 'nominated_at', 'days_nominated_ahead', 'not_held_reason', 'attendance', 'attendees',
   'attendee_role_categories', 'attendee_roles', 'attendee_units', 'attendee_modes', 'attendee_decision_makers', 'substitute', 'decision_maker_present',
-  'source', 'force_confirmation', 'agencies_present', 'flags',
+  'source', 'force_confirmation', 'agencies_present', 'flags', 'area_id',
 ];
 
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
@@ -66,7 +68,7 @@ function attendeeColumns(a: Attendance | undefined) {
 const agencies = (c: AgencyCounts) => Object.entries(c).filter(([, n]) => n).map(([k, n]) => `${k}:${n}`).join('; ');
 
 /** One meeting as one force saw it. */
-function row(panel: { id: string; name: string }, forceId: string, m: FlagMeeting, codes: string[]): ReviewRow {
+function row(panel: { id: string; name: string }, forceId: string, m: FlagMeeting, codes: string[], areaId: string): ReviewRow {
   const status = outcome(m);
   const held = status === 'held';
   const n = m.nominations.find((x) => x.forceId === forceId);
@@ -85,13 +87,15 @@ function row(panel: { id: string; name: string }, forceId: string, m: FlagMeetin
     source: a?.source ?? '', force_confirmation: a?.forceConfirmation ?? '',
     agencies_present: held || m.status === 'not-held' ? agencies(m.meetingRecord?.agencies ?? {}) : '',
     flags: codes.join(' '),
+    area_id: areaId,
   };
 }
 
 /** One row per meeting and force in scope, oldest first: the same meetings the review's figures count. */
 export function reviewRows(input: ReviewInput): ReviewRow[] {
+  const areaOf = (forceId: string, panelId: string) => input.areas?.find((a) => a.forceId === forceId && a.panels.includes(panelId))?.id ?? '';
   const rows = slices(input).flatMap(({ panel, forceId, meetings, flags }) =>
-    meetings.map((m) => row(panel, forceId, m, flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code))),
+    meetings.map((m) => row(panel, forceId, m, flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code), areaOf(forceId, panel.id))),
   );
   return rows.sort((x, y) => (x.start === y.start ? (x.meeting_id + x.force_id < y.meeting_id + y.force_id ? -1 : 1) : Date.parse(x.start) - Date.parse(y.start)));
 }

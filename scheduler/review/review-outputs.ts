@@ -33,6 +33,8 @@ export function reviewJson(r: Review): Record<string, unknown> {
     total: r.total,
     panels: r.panels.map(({ figures, ...p }) => ({ ...p, ...figures })),
     forces: r.forces.map(({ forceId, figures }) => ({ forceId, ...figures })),
+    // Each area of a force with areas (areaId null: its panels in no area), summed as the force's figures are.
+    byArea: (r.byArea ?? []).map(({ figures, ...a }) => ({ ...a, ...figures })),
     previous: comparison(r.previous),
     lastYear: comparison(r.lastYear),
     flags: flagCounts(r),
@@ -49,21 +51,34 @@ export const SUMMARY_COLUMNS = [
   'panel_id', 'panel_name', 'force_id', 'invited', 'timetable', 'due', 'held', 'months_due', 'months_met', 'decision_maker_present',
   'decision_maker_share_of_due', 'decision_maker_share_of_held', 'police_absent', 'attendance_unrecorded', 'not_held', 'unrecorded', 'extra',
   'cancelled', ...REASON_COLUMNS.map((r) => `cancelled_${r.replace(/ /g, '_')}`), 'distinct_attendees', 'flags',
+  // Added with areas (issue 24), last so the columns before keep their places.
+  'area_id',
 ] as const;
 
-function summaryRow(p: Review['panels'][number] | { panelId: string; panelName: string; forceId: string; invited: boolean; timetable: string; figures: ReviewFigures }): string[] {
+/** A summary row's subject: a panel and force, an area's (or a force's panels in no area) total, or the TOTAL. */
+type SummarySubject = { panelId: string; panelName: string; forceId: string; invited: boolean; timetable: string; figures: ReviewFigures; areaId: string };
+
+function summaryRow(p: SummarySubject): string[] {
   const f = p.figures;
   return [
     p.panelId, p.panelName, p.forceId, p.invited ? 'yes' : 'no', p.timetable, f.due, f.held, f.monthsDue, f.monthsMet, f.decisionMakerPresent,
     ratio(f.decisionMakerShareOfDue), ratio(f.decisionMakerShareOfHeld), f.policeAbsent, f.attendanceUnrecorded, f.notHeld, f.unrecorded, f.extra,
     f.cancelled, ...REASON_COLUMNS.map((r) => f.cancelledByReason[r] ?? 0), f.distinctAttendees,
     Object.entries(f.flagsByCode).sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => `${c}:${n}`).join(' '),
+    p.areaId,
   ].map(String);
 }
 
-/** `review --format summary-csv`: one row per panel and force, then a TOTAL row. */
+/**
+ * `review --format summary-csv`: one row per panel and force (its area in `area_id`), then for a force with areas one
+ * `AREA` row per area (`area_id` empty on the row of its panels in no area), then a TOTAL row.
+ */
 export function summaryCsv(r: Review): string {
-  const total = { panelId: 'TOTAL', panelName: r.scope.label, forceId: '', invited: false, timetable: '', figures: r.total };
-  const lines = [SUMMARY_COLUMNS.join(','), ...[...r.panels, total].map((p) => summaryRow(p).map(csvCell).join(','))];
+  const areaOf = new Map((r.byArea ?? []).flatMap((a) => (a.areaId ? a.panels.map((p) => [`${a.forceId}/${p}`, a.areaId!] as const) : [])));
+  // An area's own review has no table by area: every panel row is of that area.
+  const panels = r.panels.map((p) => ({ ...p, areaId: areaOf.get(`${p.forceId}/${p.panelId}`) ?? r.scope.areaId ?? '' }));
+  const areas = (r.byArea ?? []).map((a) => ({ panelId: 'AREA', panelName: a.name, forceId: a.forceId, invited: false, timetable: '', figures: a.figures, areaId: a.areaId ?? '' }));
+  const total = { panelId: 'TOTAL', panelName: r.scope.label, forceId: '', invited: false, timetable: '', figures: r.total, areaId: r.scope.areaId ?? '' };
+  const lines = [SUMMARY_COLUMNS.join(','), ...[...panels, ...areas, total].map((p) => summaryRow(p).map(csvCell).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }

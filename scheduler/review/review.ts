@@ -13,7 +13,38 @@ export interface ReviewScope {
   panels: string[] | null;
   /** How people see the scope: "all forces", "Hampshire and Isle of Wight Constabulary", "Southampton Channel panel". */
   label: string;
+  /**
+   * Forces seen only in part, by id: only these of their panels count (an area team's scope). A force absent here
+   * counts on every panel in `panels`. Absent when no force is seen in part.
+   */
+  forcePanels?: Record<string, string[]>;
+  /** The area asked for (`review <area-id>`): a force's part, with no sign-off of its own. */
+  areaId?: string;
 }
+
+/** An area of a force, as a review groups the force's panels by it. */
+export interface ReviewArea {
+  id: string;
+  name: string;
+  forceId: string;
+  panels: string[];
+}
+
+/** One row of a force's table by area: an area's panels, or (areaId null) the force's panels in no area. */
+export interface AreaReview {
+  forceId: string;
+  areaId: string | null;
+  /** The area's name, or "Not in an area". */
+  name: string;
+  /** The panels whose figures are summed here (invited ones too, for the row of panels in no area). */
+  panels: string[];
+  figures: ReviewFigures;
+}
+
+export const NOT_IN_AN_AREA = 'Not in an area';
+
+/** How an area is named wherever it is shown: "North London (Metropolitan Police Service)". */
+export const areaLabel = (areaName: string, forceName: string): string => `${areaName} (${forceName})`;
 
 /**
  * The review's counts for one panel and force (a joint panel's meeting counts once for each force facing it),
@@ -93,6 +124,11 @@ export interface Review {
   panels: PanelReview[];
   /** Per force, over its panels. */
   forces: Array<{ forceId: string; figures: ReviewFigures }>;
+  /**
+   * Per area of each force the review covers whole that has areas, counted as the force's figures are (computeReview
+   * always gives it, empty when no such force; a review built by hand may leave it out).
+   */
+  byArea?: AreaReview[];
   total: ReviewFigures;
   months: MonthFigures[];
   /** Every flag the scope may see in the period, once each. */
@@ -109,6 +145,10 @@ export interface ReviewInput {
   from: string;
   to: string;
   now: string;
+  /** The areas of the forces in scope: the review's table by area, and each export row's area. None when absent. */
+  areas?: ReviewArea[];
+  /** False for a review narrowed to one area or panel, which has no table by area (its one row would be the total). */
+  byArea?: boolean;
 }
 
 /** One panel and force's share of the review: its meetings that count and the flags that are about it. */
@@ -151,7 +191,7 @@ export function slices(input: ReviewInput): PanelSlice[] {
     const months = panelMonths(panel, all, now, from, to);
     const expected = [...new Set([...panel.forces, ...loaded.flatMap((m) => m.invited)])];
     return expected
-      .filter((f) => !scope.forces || scope.forces.includes(f))
+      .filter((f) => (!scope.forces || scope.forces.includes(f)) && (!scope.forcePanels?.[f] || scope.forcePanels[f]!.includes(panel.id)))
       .map((forceId) => {
         const invited = !panel.forces.includes(forceId);
         return {
@@ -265,6 +305,7 @@ export function computeReview(input: ReviewInput, comparisons = true): Review {
       return { panelId: p.panel.id, panelName: p.panel.name, localAuthority: p.panel.localAuthority, forceId: p.forceId, invited: p.invited, timetable: kind, whenNecessary: kind === 'when-necessary', figures: figures([p]) };
     }),
     forces: forces.map((forceId) => ({ forceId, figures: figures(parts.filter((p) => p.forceId === forceId)) })),
+    byArea: input.byArea === false ? [] : forces.flatMap((forceId) => areaRows(parts.filter((p) => p.forceId === forceId), (input.areas ?? []).filter((a) => a.forceId === forceId && !input.scope.forcePanels?.[forceId]))),
     total: figures(parts),
     months: monthly(parts, input),
     flags: [...new Set(parts.flatMap((p) => p.flags))],
@@ -273,8 +314,21 @@ export function computeReview(input: ReviewInput, comparisons = true): Review {
   };
 }
 
+/**
+ * A force's slices by area: each area's panels taken together with `figures`, exactly as the force's own figures are
+ * counted, then the slices in no area (when there are any). Nothing for a force without areas.
+ */
+function areaRows(parts: PanelSlice[], areas: ReviewArea[]): AreaReview[] {
+  if (!areas.length || !parts.length) return [];
+  const forceId = parts[0]!.forceId;
+  const row = (areaId: string | null, name: string, of: PanelSlice[]): AreaReview => ({ forceId, areaId, name, panels: [...new Set(of.map((s) => s.panel.id))], figures: figures(of) });
+  const rows = areas.map((a) => row(a.id, a.name, parts.filter((s) => a.panels.includes(s.panel.id)))).filter((r) => r.panels.length);
+  const rest = parts.filter((s) => !areas.some((a) => a.panels.includes(s.panel.id)));
+  return rest.length ? [...rows, row(null, NOT_IN_AN_AREA, rest)] : rows;
+}
+
 function compare(input: ReviewInput, period: { from: string; to: string }): Comparison {
-  return { ...period, total: computeReview({ ...input, ...period }, false).total };
+  return { ...period, total: computeReview({ ...input, ...period, areas: [] }, false).total };
 }
 
 /**

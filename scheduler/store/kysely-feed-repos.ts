@@ -4,7 +4,7 @@ import type { AuditKey } from '../domain/audit-chain.js';
 import type { FeedRepo, FeedScope, FeedScopeKind, FeedStamp, FeedToken, Grave, MeetingRevision, RemovalReason } from './store.js';
 import type { Database, FeedTokensTable } from './tables.js';
 
-const SCOPE_KINDS: readonly string[] = ['panel', 'force', 'person'];
+const SCOPE_KINDS: readonly string[] = ['panel', 'force', 'person', 'area'];
 const REASONS: readonly string[] = ['timetable-changed', 'panel-retired', 'not-shown'];
 const BATCH = 200;
 

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { AuditKey } from '../domain/audit-chain.js';
+import { areaScope } from '../domain/areas.js';
 import { groupBy } from '../domain/group.js';
 import type { Force, Meeting, Panel, Person } from '../domain/types.js';
-import { timetableSchema } from './row-schemas.js';
+import { areasSchema, timetableSchema } from './row-schemas.js';
 import type { DirectoryRepo, MeetingFilter, MeetingRepo, ReaderRole, Repos } from './store.js';
 import { toMeeting } from './row-mappers.js';
 import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
@@ -64,14 +65,28 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     if (!opts.includeRetired) q = q.where('retired_at', 'is', null);
     if (id !== undefined) q = q.where('id', '=', id);
     const [rows, roles] = await Promise.all([q.execute(), rolesOf(['prevent-lead', 'deputy'], id)]);
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      teamsChannelId: r.teams_channel_id,
-      retired: r.retired_at !== null,
-      preventLeads: people(roles, 'prevent-lead', r.id),
-      deputies: people(roles, 'deputy', r.id),
-    }));
+    const withAreas = rows.filter((r) => r.areas_json !== null);
+    let areaRoles: RolesTable[] = [];
+    if (withAreas.length) {
+      let aq = db.selectFrom('roles').selectAll().where('role', 'in', ['area-lead', 'area-deputy'] as RoleName[]);
+      if (id !== undefined) aq = aq.where('scope_id', 'like', `${id}/%`);
+      areaRoles = await aq.orderBy('position').execute();
+    }
+    return rows.map((r) => {
+      const force: Force = {
+        id: r.id,
+        name: r.name,
+        teamsChannelId: r.teams_channel_id,
+        retired: r.retired_at !== null,
+        preventLeads: people(roles, 'prevent-lead', r.id),
+        deputies: people(roles, 'deputy', r.id),
+      };
+      const areas = r.areas_json === null ? [] : areasSchema.parse(JSON.parse(r.areas_json));
+      if (areas.length) {
+        force.areas = areas.map((a) => ({ ...a, leads: people(areaRoles, 'area-lead', areaScope(r.id, a.id)), deputies: people(areaRoles, 'area-deputy', areaScope(r.id, a.id)) }));
+      }
+      return force;
+    });
   };
 
   const listPanels = async (opts: { includeRetired?: boolean } = {}, id?: string): Promise<Panel[]> => {
@@ -104,9 +119,13 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     rolesOf: async (aad) =>
       (await db.selectFrom('roles').select(['role', 'scope_id']).where('aad_object_id', '=', aad).execute()).map((r) => ({ role: r.role, scopeId: r.scope_id })),
     async saveForce(f, at) {
-      const row = { id: f.id, name: f.name, teams_channel_id: f.teamsChannelId, retired_at: f.retired ? at : null, updated_at: at };
+      const areas = (f.areas ?? []).map((a) => ({ id: a.id, name: a.name, panels: a.panels }));
+      const row = { id: f.id, name: f.name, teams_channel_id: f.teamsChannelId, retired_at: f.retired ? at : null, updated_at: at, areas_json: areas.length ? JSON.stringify(areas) : null };
       await db.insertInto('forces').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
       await replaceRoles(f.id, [['prevent-lead', f.preventLeads], ['deputy', f.deputies]]);
+      // Every area role of the force goes, and its areas' come back: an area dropped from the file leaves nobody acting for it.
+      await db.deleteFrom('roles').where('role', 'in', ['area-lead', 'area-deputy'] as RoleName[]).where('scope_id', 'like', `${f.id}/%`).execute();
+      for (const a of f.areas ?? []) await replaceRoles(areaScope(f.id, a.id), [['area-lead', a.leads], ['area-deputy', a.deputies]]);
     },
     async savePanel(p, at) {
       const row = {

@@ -9,6 +9,7 @@ import { evidenceMigration } from './migrations-007.js';
 import { auditKeepingMigration } from './migrations-008.js';
 import { signoffsMigration } from './migrations-009-signoffs.js';
 import { feedRevisionsMigration } from './migrations-010-feeds.js';
+import { areasMigration } from './migrations-011-areas.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -96,6 +97,7 @@ const migrations: Record<string, Migration> = {
   '008_audit_keeping': auditKeepingMigration,
   '009_signoffs': signoffsMigration,
   '010_feeds': feedRevisionsMigration,
+  '011_areas': areasMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

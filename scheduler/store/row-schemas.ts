@@ -8,6 +8,9 @@ export const timetableSchema: z.ZodType<Timetable> = z.discriminatedUnion('kind'
   z.object({ kind: z.literal('when-necessary'), start: z.string(), minutes: z.number() }),
 ]);
 
+/** A force's areas as stored (their people are roles). */
+export const areasSchema = z.array(z.object({ id: z.string(), name: z.string(), panels: z.array(z.string()) }));
+
 export const auditSubjectSchema = z.record(z.string());
 export const auditDetailsSchema = z.record(z.unknown());
 

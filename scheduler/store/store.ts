@@ -31,8 +31,8 @@ export interface DirectoryRepo {
   getForce(id: string): Promise<Force | null>;
   getPanel(id: string): Promise<Panel | null>;
   listNationalLeads(): Promise<Person[]>;
-  /** Every role one person holds, with the force or panel it is for ('' for national). */
-  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | ReaderRole; scopeId: string }>>;
+  /** Every role one person holds, with the force, panel or area (`<force id>/<area id>`) it is for ('' for national). */
+  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'area-lead' | 'area-deputy' | ReaderRole; scopeId: string }>>;
   /** Every read-only role, by role, scope and the file's order. */
   listReaders(): Promise<Reader[]>;
   saveForce(force: Force, at: string): Promise<void>;
@@ -229,7 +229,7 @@ export interface ReviewRepo {
   readSetting(name: string): Promise<string | null>;
 }
 
-export type FeedScopeKind = 'panel' | 'force' | 'person';
+export type FeedScopeKind = 'panel' | 'force' | 'person' | 'area';
 
 /** What a calendar link shows: one panel, one force's panels, or one person's own meetings. */
 export interface FeedScope {

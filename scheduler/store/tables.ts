@@ -5,6 +5,8 @@ export interface ForcesTable {
   teams_channel_id: string | null;
   retired_at: string | null;
   updated_at: string;
+  /** The force's areas (id, name, panels), JSON; null when it has none. Their people are in `roles`. */
+  areas_json: string | null;
 }
 
 export interface PanelsTable {
@@ -24,9 +26,10 @@ export interface PanelForcesTable {
 
 /**
  * Roles that act (national-lead ''; prevent-lead and deputy: a force; chair: a panel) and read-only ones
- * (inspector ''; pcc-office and region: a force, one row per force a region covers). `role` is plain text, unchecked.
+ * (inspector ''; pcc-office and region: a force, one row per force a region covers); area-lead and area-deputy act for
+ * one area of a force, scope `<force id>/<area id>`. `role` is plain text, unchecked.
  */
-export type RoleName = 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'inspector' | 'pcc-office' | 'region';
+export type RoleName = 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'inspector' | 'pcc-office' | 'region' | 'area-lead' | 'area-deputy';
 
 export interface RolesTable {
   role: RoleName;

@@ -9,6 +9,7 @@ import { cancelCard, cancelConfirmCard, cancelledCard, type CancelListItem } fro
 import { savedCard } from '../../cards/chair-steps.js';
 import { inviteCard, invitedCard } from '../../cards/invite-card.js';
 import { linkChoiceCard, linkedCard } from '../../cards/link-card.js';
+import { cardMovedCard } from '../../cards/notice-messages.js';
 import { moveCard, moveConfirmCard, movedCard } from '../../cards/move-card.js';
 import { recordPastCard } from '../../cards/record-past-card.js';
 import { checkpointCard } from '../../cards/checkpoint-card.js';
@@ -278,6 +279,8 @@ export const SAMPLES: CardSample[] = [
   { builder: 'linkChoiceCard', name: 'a national lead choosing a force', build: () => linkChoiceCard({ scope: 'force', choices: MANY_FORCES }) },
   { builder: 'linkChoiceCard', name: "a chair's one panel, with a notice", build: () => linkChoiceCard({ scope: 'panel', choices: [{ id: 'southampton', name: PANELS.southampton }], notice: { text: 'There is no panel "southamptn". Panels you can link: Southampton Channel panel.' } }) },
   { builder: 'linkedCard', name: 'a force linked', build: () => linkedCard('force', FORCES.cambs) },
+  { builder: 'linkChoiceCard', name: "an area lead choosing their area", build: () => linkChoiceCard({ scope: 'area', choices: [{ id: 'hants-south', name: `South Hampshire (${FORCES.hampshire})` }] }) },
+  { builder: 'cardMovedCard', name: "a nomination card left behind when its panel moved area", build: () => cardMovedCard({ meeting: { panelName: PANELS.southampton, start: '2027-05-04T10:00:00+01:00', end: '2027-05-04T12:00:00+01:00' }, forceName: FORCES.hampshire, team: 'East Hampshire and Portsmouth Prevent team', channel: "East Hampshire and Portsmouth Prevent team's Teams channel" }) },
   { builder: 'savedCard', name: 'a saved line with details', build: () => savedCard(`Saved: ${FORCES.btp} invited to the ${PANELS.cumbria} meeting.`, ['It is asked to name an attendee for this meeting only.']) },
 
   { builder: 'checkpointCard', name: 'an early head', build: () => checkpointCard({ seq: 1, hash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', at: start }) },

@@ -129,7 +129,35 @@ export function panelsSection(r: Review, forceName: (id: string) => string): Sec
       { kind: 'table', columns: [{ title: 'Force', weight: 4 }, ...FIGURE_COLUMNS], rows: [...forces.map((f) => [forceName(f.forceId), ...figureCells(f.figures)]), ['Total', ...figureCells(r.total)]], lastIsTotal: true },
     );
   }
+  blocks.push(...areaBlocks(r, forceName));
   return { title: many ? 'Per panel and force' : 'Per panel', blocks };
+}
+
+/**
+ * Each force's areas, then its panels in no area, with the force's total: every row counted exactly as the force's
+ * figures are (the same meetings, months and flags, taken over the area's panels). Nothing for forces without areas.
+ */
+function areaBlocks(r: Review, forceName: (id: string) => string): Block[] {
+  const rows = r.byArea ?? [];
+  if (!rows.length) return [];
+  const forces = [...new Set(rows.map((a) => a.forceId))].sort((a, b) => forceName(a).localeCompare(forceName(b)));
+  const many = forces.length > 1;
+  const table = forces.flatMap((f) => {
+    const total = r.forces.find((x) => x.forceId === f)?.figures;
+    const own = rows.filter((a) => a.forceId === f).map((a) => [a.name, ...(many ? [forceName(f)] : []), String(a.panels.length), ...figureCells(a.figures)]);
+    return total && many ? [...own, [`All of ${forceName(f)}`, forceName(f), '', ...figureCells(total)]] : own;
+  });
+  const total = r.forces.length === 1 ? [['Total', '', ...figureCells(r.total)]] : [];
+  return [
+    { kind: 'heading', text: 'By area' },
+    para('A big force hands its panels to areas, each with its own leads. Each area is its panels counted together exactly as the force is counted; "Not in an area" is the force\'s panels in none.', 'subtle'),
+    {
+      kind: 'table',
+      columns: [{ title: 'Area', weight: 3 }, ...(many ? [{ title: 'Force', weight: 2.2 }] : []), { title: 'Panels', weight: 0.9, numeric: true }, ...FIGURE_COLUMNS],
+      rows: [...table, ...total],
+      ...(total.length ? { lastIsTotal: true } : {}),
+    },
+  ];
 }
 
 /** Cancellations by reason over the scope, then each panel's that had any. */

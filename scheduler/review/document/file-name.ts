@@ -6,8 +6,9 @@ import type { Review } from '../review.js';
 /** Longest scope part of a file name: a lead of many forces still gets a name a file system takes. */
 const SCOPE_MAX = 60;
 
-/** The scope as a file name says it: the force or panel asked for by id, "all forces", or the ids in scope. */
+/** The scope as a file name says it: the force, area or panel asked for by id, "all forces", or the ids in scope. */
 export function scopeWord(r: Review, req: ReviewRequest): string {
+  if (req.areaId) return req.areaId;
   if (req.panelId && !req.forceId) return req.panelId;
   if (req.forceId) return req.panelId ? `${req.forceId} ${req.panelId}` : req.forceId;
   if (!r.scope.forces && !r.scope.panels) return 'all forces';

@@ -25,9 +25,10 @@ export const CONTENT_TYPES: Record<DocumentFormat, string> = {
  */
 export type PreviousActionsLookup = (store: Store, review: Review, request: ReviewRequest, now: string) => Promise<PreviousActions>;
 
-/** The review's previous sign-off, for a force's or the national view (a panel's or a mixed scope has none). */
+/** The review's previous sign-off, for a force's or the national view (a panel's, an area's or a mixed scope has none). */
 export const LATEST_SIGNOFF: PreviousActionsLookup = async (store, review, request, now) => {
-  const scope = signoffScopeOf(review.scope, !!request.panelId);
+  // An area's review (a force seen in part) is not its force's: the force's sign-off is not shown on it.
+  const scope = signoffScopeOf(review.scope, !!request.panelId || !!review.scope.forcePanels);
   return scope ? previousSignoff(store, scope, review.from, now, review.to) : null;
 };
 
