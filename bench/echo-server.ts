@@ -1,20 +1,23 @@
-// A bare botbuilder server that answers every invoke at once: the baseline for invoke latency.
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
-import restify from 'restify';
+// The load bench's baseline, run as a child process of its own (bench/ipc.ts): a teams-ai Application on the bot's
+// own restify server and CloudAdapter set-up (bot/http.ts, bot/teams-app.ts: the same body limit, activity check,
+// token step, tenant and rate-limit gates), answering every card action at once with a fixed card. What the bot
+// takes beyond this is its own work.
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { loadConfig } from '../bot/config.js';
+import { startHttpServer } from '../bot/http.js';
+import { createTeamsApp } from '../bot/teams-app.js';
+import { silentLog } from '../scheduler/log.js';
+import { childArg, serveParent } from './ipc.js';
 
-/** Starts restify + CloudAdapter answering each adaptiveCard/action invoke with a fixed card. */
-export async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const server = restify.createServer();
-  server.use(restify.plugins.bodyParser({ mapParams: false }));
-  const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'echo' }] };
-  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    await adapter.process(req, res, async (ctx: TurnContext) => {
-      if (ctx.activity.type === 'invoke') {
-        await ctx.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+const CARD: AdaptiveCard = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'echo' }] };
+
+const { env, rateLimits } = childArg<{ env: Record<string, string>; rateLimits: object }>();
+const config = loadConfig(env);
+const { app, adapter, authenticate } = createTeamsApp({
+  config,
+  log: silentLog,
+  rateLimits,
+  register: (a) => a.adaptiveCards.actionExecute(async (ctx) => ctx.activity.type === 'invoke', async () => CARD),
+});
+const server = await startHttpServer({ config, log: silentLog, adapter, app, health: async () => true, authenticate });
+serveParent({ url: server.url }, { stop: () => server.close() });

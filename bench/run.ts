@@ -8,6 +8,7 @@ import { documentBench } from './review-document.js';
 import { calendarBench } from './calendar.js';
 import { cliBench } from './cli.js';
 import { loadBench } from './load.js';
+import { withLoadAverage } from './machine.js';
 import { syntheticConfig } from './synthetic.js';
 
 const NOW = '2026-11-22T12:00:00.000Z';
@@ -37,24 +38,33 @@ async function planningBench(kind: StoreKind): Promise<{ first: number; resync: 
   }
 }
 
+/** Planning on SQLite, then on PostgreSQL, beside the targets. */
+async function planningBenches(): Promise<void> {
+  const sqlite = await planningBench('sqlite');
+  const postgres = await planningBench('postgres');
+  const row = (name: string, r: typeof sqlite) =>
+    `${name.padEnd(10)} first sync ${r.first.toFixed(0).padStart(5)} ms (target < 1000)   no-change re-sync (median of 5) ${r.resync.toFixed(0).padStart(4)} ms (target < 100)   ${r.meetings} meetings`;
+  console.log('planning: 400 panels x 12 months, 45 forces');
+  console.log(row('sqlite', sqlite));
+  console.log(row('postgres', postgres));
+  console.log(`ratio postgres/sqlite: first ${(postgres.first / sqlite.first).toFixed(2)}x, re-sync ${(postgres.resync / sqlite.resync).toFixed(2)}x`);
+}
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  planning: planningBenches,
+  fanout: fanoutBench,
+  review: reviewBench,
+  document: documentBench,
+  calendar: calendarBench,
+  load: loadBench,
+  cli: cliBench,
+};
+
+/** `npm run bench [name]`: that bench, or every one; each between lines giving the machine's load average. */
 async function main(): Promise<void> {
-  const only = process.argv[2];
-  if (!only || only === 'planning') {
-    const sqlite = await planningBench('sqlite');
-    const postgres = await planningBench('postgres');
-    const row = (name: string, r: typeof sqlite) =>
-      `${name.padEnd(10)} first sync ${r.first.toFixed(0).padStart(5)} ms (target < 1000)   no-change re-sync (median of 5) ${r.resync.toFixed(0).padStart(4)} ms (target < 200)   ${r.meetings} meetings`;
-    console.log('planning: 400 panels x 12 months, 45 forces');
-    console.log(row('sqlite', sqlite));
-    console.log(row('postgres', postgres));
-    console.log(`ratio postgres/sqlite: first ${(postgres.first / sqlite.first).toFixed(2)}x, re-sync ${(postgres.resync / sqlite.resync).toFixed(2)}x`);
-  }
-  if (!only || only === 'fanout') await fanoutBench();
-  if (!only || only === 'review') await reviewBench();
-  if (!only || only === 'document') await documentBench();
-  if (!only || only === 'calendar') await calendarBench();
-  if (!only || only === 'load') await loadBench();
-  if (!only || only === 'cli') await cliBench();
+  const only = process.argv[2]?.startsWith('--') ? undefined : process.argv[2];
+  if (only && !BENCHES[only]) throw new Error(`no bench called ${only}: ${Object.keys(BENCHES).join(', ')}`);
+  for (const [name, bench] of Object.entries(BENCHES)) if (!only || only === name) await withLoadAverage(name, bench);
 }
 
 await main();
