@@ -147,7 +147,7 @@ export type BotOptions = Pick<TeamsAppDeps, 'authOverrides' | 'rateLimits'>;
 
 /** The composition root: store, config sync, Teams app, HTTP server and scheduler, started in that order. */
 export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () => string = () => DateTime.utc().toISO(), options: BotOptions = {}): Promise<RunningBot> {
-  const file = await readPanelsFile(config.panelsConfig);
+  const file = await readPanelsFile(config.panelsConfig, config.partnerTenantIds);
   if (!file.ok) throw new ConfigError([file.error.message]);
   const where = configuredStore(config, log);
   const store = await openStore(where);

@@ -71,6 +71,23 @@ describe('the environment', () => {
   });
 
   // Regression: "," parsed to an empty list, and an empty list admitted every tenant.
+  describe('HOME_TENANT_ID and PARTNER_TENANT_IDS (issue 20)', () => {
+    const COUNCIL = 'c0c0c0c0-1111-4222-8333-444455556666';
+    it('keeps the home tenant and the council tenants, lower-cased', () => {
+      const c = loadConfig({ ...withAppId, ALLOWED_TENANT_IDS: TENANT_A, HOME_TENANT_ID: TENANT_A.toUpperCase(), PARTNER_TENANT_IDS: COUNCIL.toUpperCase() });
+      expect(c).toMatchObject({ homeTenantId: TENANT_A, partnerTenantIds: [COUNCIL], allowedTenantIds: [TENANT_A] });
+      expect(loadConfig({})).toMatchObject({ homeTenantId: null, partnerTenantIds: [] });
+    });
+    it('needs the home tenant beside council tenants, and refuses a council tenant that is also allowed or home', () => {
+      expect(problemsOf({ PARTNER_TENANT_IDS: COUNCIL })).toEqual([expect.stringMatching(/^HOME_TENANT_ID: is required with PARTNER_TENANT_IDS/)]);
+      expect(problemsOf({ ...withAppId, ALLOWED_TENANT_IDS: `${TENANT_A},${COUNCIL}`, HOME_TENANT_ID: TENANT_A, PARTNER_TENANT_IDS: COUNCIL })).toEqual([
+        `PARTNER_TENANT_IDS: "${COUNCIL}" is also the home tenant or in ALLOWED_TENANT_IDS: a council tenant is listed once, in PARTNER_TENANT_IDS`,
+      ]);
+      expect(problemsOf({ ...withAppId, ALLOWED_TENANT_IDS: TENANT_B, HOME_TENANT_ID: TENANT_A })).toEqual(['HOME_TENANT_ID: must be one of ALLOWED_TENANT_IDS']);
+      expect(problemsOf({ HOME_TENANT_ID: 'not-a-guid' })).toEqual(['HOME_TENANT_ID: must be a tenant id (a GUID)']);
+    });
+  });
+
   describe('ALLOWED_TENANT_IDS', () => {
     it.each<[string, string]>([
       ['a lone comma', ','],

@@ -11,6 +11,13 @@ export interface AppConfig {
   appTenantId: string;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   allowedTenantIds: string[];
+  /**
+   * The force deployment's own Entra tenant: a person in the forces and panels file without a `tenantId` is of this
+   * tenant (identity is tenant and object id). Null when unset: such a person is then matched on object id alone.
+   */
+  homeTenantId: string | null;
+  /** Council tenants whose people may act only as the chairs the file names for them (never any other role). */
+  partnerTenantIds: string[];
   databaseUrl: string | null;
   dataDir: string;
   panelsConfig: string;
@@ -106,6 +113,8 @@ const envSchema = z
       z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
     ),
     ALLOWED_TENANT_IDS: tenantList,
+    HOME_TENANT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID, 'must be a tenant id (a GUID)').transform((s) => s.toLowerCase()).optional()),
+    PARTNER_TENANT_IDS: tenantList,
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -162,6 +171,18 @@ const envSchema = z
         path: ['ALLOWED_TENANT_IDS'],
         message: 'is required when MicrosoftAppId is set (the tenants whose activities are accepted)',
       });
+    }
+    const allowed = env.ALLOWED_TENANT_IDS ?? [];
+    if (env.PARTNER_TENANT_IDS && !env.HOME_TENANT_ID) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['HOME_TENANT_ID'], message: "is required with PARTNER_TENANT_IDS: the file's people without a tenantId are of this tenant, never a council's" });
+    }
+    for (const t of env.PARTNER_TENANT_IDS ?? []) {
+      if (t === env.HOME_TENANT_ID || allowed.includes(t)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['PARTNER_TENANT_IDS'], message: `"${t}" is also the home tenant or in ALLOWED_TENANT_IDS: a council tenant is listed once, in PARTNER_TENANT_IDS` });
+      }
+    }
+    if (env.MicrosoftAppId && env.HOME_TENANT_ID && env.ALLOWED_TENANT_IDS && !allowed.includes(env.HOME_TENANT_ID)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['HOME_TENANT_ID'], message: 'must be one of ALLOWED_TENANT_IDS' });
     }
     if (!env.MicrosoftAppId && !isLoopback(env.HOST)) {
       ctx.addIssue({
@@ -247,6 +268,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<AppCo
     // SingleTenant refuses to start without an app id, so local mode runs as MultiTenant with no credentials.
     appType: appId ? (e.MicrosoftAppType ?? 'SingleTenant') : 'MultiTenant',
     allowedTenantIds: e.ALLOWED_TENANT_IDS ?? [],
+    homeTenantId: e.HOME_TENANT_ID ?? null,
+    partnerTenantIds: e.PARTNER_TENANT_IDS ?? [],
     databaseUrl: e.DATABASE_URL ?? null,
     dataDir: e.DATA_DIR,
     panelsConfig: e.PANELS_CONFIG,

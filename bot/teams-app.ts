@@ -6,6 +6,7 @@ import { commandOf, helpText, usageMarkdown } from './routes/commands.js';
 import type { AppConfig } from './config.js';
 import { authenticateActivity, authOptions, type Authentication, type Authenticator, type AuthOverrides } from './auth.js';
 import { rateLimitGate, type RateLimitOptions } from './rate-limit.js';
+import { activityTenant, noteCallerTenant } from './caller-tenant.js';
 
 export type TeamsApp = Application<TurnState>;
 
@@ -22,11 +23,8 @@ export interface TeamsAppDeps {
   storage?: Storage;
 }
 
-/** The tenant an activity came from, as Teams reports it. */
-export function activityTenant(ctx: TurnContext): string | undefined {
-  const a = ctx.activity;
-  return (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? a.conversation?.tenantId;
-}
+/** The tenant an activity came from, as Teams reports it (the conversation's: the host's in a shared channel). */
+export { activityTenant } from './caller-tenant.js';
 
 /** The message text without the bot's @mention (Teams puts one in front of every command in a Teams channel). */
 export function commandText(ctx: TurnContext): string {
@@ -102,8 +100,12 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
   });
 
   // A refused invoke still needs an answer, or the adapter reports 501 (not implemented) instead of 403.
-  app.turn('beforeTurn', async (ctx) => admitTenant(ctx, config.allowedTenantIds, log) || answerInvoke(ctx, 403));
+  // Council tenants (PARTNER_TENANT_IDS) are let in too; what their people may do is decided per person (chairs only).
+  const admitted = config.allowedTenantIds.length ? [...config.allowedTenantIds, ...config.partnerTenantIds] : [];
+  app.turn('beforeTurn', async (ctx) => admitTenant(ctx, admitted, log) || answerInvoke(ctx, 403));
   app.turn('beforeTurn', rateLimitGate(rateLimits ?? {}, log));
+  // Identity is tenant and object id: the gate matches the file's people on both (issue 20).
+  app.turn('beforeTurn', async (ctx) => noteCallerTenant(ctx, config));
   app.turn('beforeTurn', async (ctx) => {
     if (ctx.activity.type === 'message') ctx.activity.text = commandText(ctx);
     return true;

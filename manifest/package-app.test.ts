@@ -55,6 +55,9 @@ describe('the manifest', () => {
     expect(manifest.version).toBe('1.2.3');
     expect(manifest.validDomains).toEqual(['panels.example.org']);
     expect(manifest.bots?.[0]).toMatchObject({ botId: values.appId, scopes: ['personal', 'team', 'groupChat'] });
+    // Shared channels (issue 20): the bot may read a shared channel's members (a council member's home tenant).
+    expect(manifest.webApplicationInfo).toMatchObject({ id: values.appId });
+    expect((manifest.authorization as { permissions: { resourceSpecific: Array<{ name: string }> } }).permissions.resourceSpecific.map((p) => p.name)).toEqual(['ChannelMember.Read.Group']);
     expect(await validateManifest(manifest)).toEqual([]);
   });
 
@@ -90,7 +93,12 @@ describe('the manifest', () => {
     expect(description.short).toMatch(/decision-maker for every Channel panel meeting/);
     expect(description.full).toMatch(/recommendation 7/);
     expect(description.full).toMatch(/holds no case data/);
-    expect(template.replace(/Channel panel|Teams channel/g, '')).not.toMatch(/channel/i);
+    // Issue 20: the app opts in to shared channels (Teams Connect, a force's team with a council) and private ones.
+    expect((fillManifest(template, values) as { supportedChannelTypes?: string[] }).supportedChannelTypes).toEqual(['sharedChannels', 'privateChannels']);
+    // The words people read; the schema's own key for those channels and the permission names are not among them.
+    const words = template.replace(/"supportedChannelTypes":\s*\[[^\]]*\]/, '').replace(/"resourceSpecific":\s*\[[^\]]*\]/, '');
+    expect(words).not.toBe(template);
+    expect(words.replace(/Channel panel|Teams channel/g, '')).not.toMatch(/channel/i);
   });
 });
 

@@ -156,7 +156,7 @@ describe.each(STORE_KINDS)('store contract on %s', (kind) => {
   it('shows a directory change at once after its transaction commits, and nothing of one that rolled back', async () => {
     await t.store.directory.saveForce(force('cambs'), AT);
     expect((await t.store.directory.getForce('cambs'))?.name).toBe('cambs police');
-    expect(await t.store.directory.rolesOf(deputy.aadObjectId)).toEqual([{ role: 'deputy', scopeId: 'cambs' }]);
+    expect(await t.store.directory.rolesOf(deputy.aadObjectId)).toEqual([{ role: 'deputy', scopeId: 'cambs', tenantId: null }]);
     await t.store.transaction(async (tx) => {
       await tx.directory.saveForce(force('cambs', { name: 'Cambridgeshire Constabulary', deputies: [] }), AT);
       // Inside, the transaction sees its own write.

@@ -14,7 +14,7 @@ const lazy =
 const sync: Command = async (values, config, io) => {
   const now = nowFrom(values);
   const [{ readPanelsFile }, { syncPanels }] = await Promise.all([import('../panels-file.js'), import('../../scheduler/planning/sync.js')]);
-  const file = await readPanelsFile(config.panelsConfig);
+  const file = await readPanelsFile(config.panelsConfig, config.partnerTenantIds);
   if (!file.ok) {
     io.err(`panel-bot: ${file.error.message}\nnothing was changed.`);
     return 1;

@@ -26,7 +26,7 @@ export type DemoMarker = z.infer<typeof markerSchema>;
 export function demoConfig(base: Readonly<AppConfig>): Readonly<AppConfig> {
   const host = isLoopback(base.host) ? base.host : '127.0.0.1';
   return Object.freeze({
-    ...base, host, appId: '', appPassword: '', appTenantId: '', appType: 'MultiTenant' as const, allowedTenantIds: [], localMode: true,
+    ...base, host, appId: '', appPassword: '', appTenantId: '', appType: 'MultiTenant' as const, allowedTenantIds: [], homeTenantId: null, partnerTenantIds: [], localMode: true,
     databaseUrl: null, migrationDatabaseUrl: null, auditKey: null, dataDir: DEMO_DATA_DIR, panelsConfig: DEMO_PANELS_FILE,
     publicBaseUrl: `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${base.port}`,
   });

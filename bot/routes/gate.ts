@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { areasOf } from '../../scheduler/domain/areas.js';
+import { callerTenantOf } from '../caller-tenant.js';
 import { accessFor, canActForForce, canActForForceOn, canActForPanel, mayView, seesAll, seesArea, seesForce, seesPanel, type Access } from '../../scheduler/people/access.js';
 import { asksForce } from '../../scheduler/meetings/invitations.js';
 import type { Store } from '../../scheduler/store/store.js';
@@ -147,9 +148,16 @@ async function seesPanelId(store: Store, access: Access, panelId: string): Promi
 /** Runs the gate: the caller's roles from the store, then the claim; null when refused. */
 async function admit(store: Store, ctx: TurnContext, policy: Policy, input: unknown): Promise<Caller | null> {
   const aadObjectId = ctx.activity.from?.aadObjectId?.toLowerCase() ?? '';
-  const access = await accessFor(store, aadObjectId);
+  const who = callerTenantOf(ctx);
   const claim = policy.claim(input);
-  return (await permits(store, access, claim)) ? { aadObjectId, access, refusal: policy.refusal } : null;
+  const access = await accessFor(store, aadObjectId, who);
+  if (await permits(store, access, claim)) return { aadObjectId, access, refusal: policy.refusal };
+  // Refused as the host's tenant sees them: someone of another organisation (a council chair in a shared channel) is
+  // known by their home tenant, which Teams is asked for now, only for someone the host's tenant would refuse.
+  const home = who?.lookup ? await who.lookup() : null;
+  if (!who || !home || home === who.tenantId) return null;
+  const theirs = await accessFor(store, aadObjectId, { ...who, tenantId: home });
+  return (await permits(store, theirs, claim)) ? { aadObjectId, access: theirs, refusal: policy.refusal } : null;
 }
 
 /** Our cards are plain JSON built in cards/; teams-ai's type for them is nominal. */

@@ -1,9 +1,14 @@
 /** Domain types shared by the timetable, the planner, the store and the use cases. */
 
-/** A person known by their Entra (Azure AD) object id. Never a referred person. */
+/**
+ * A person known by their Entra (Azure AD) object id, in their tenant. Never a referred person. `tenantId` is given
+ * for someone of another organisation (a council chair in the council's tenant) and, once HOME_TENANT_ID is set,
+ * absent means the force deployment's own tenant (see scheduler/people/access.ts).
+ */
 export interface Person {
   aadObjectId: string;
   name: string;
+  tenantId?: string;
 }
 
 export interface Force {

@@ -32,11 +32,37 @@ export interface Access {
 /** Someone with no role at all. */
 export const noAccess = (aadObjectId = ''): Access => ({ aadObjectId, national: false, forces: new Set(), panels: new Set(), reads: new Set(), readsAll: false, areas: new Map() });
 
-/** Loads a person's roles from the store (retired forces and panels confer none). An unknown person, or role, has none. */
-export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: string | undefined): Promise<Access> {
+/**
+ * Who is asking, as Teams says: their tenant, beside the deployment's own (HOME_TENANT_ID) and the councils'
+ * (PARTNER_TENANT_IDS). Identity is tenant and object id: a role is theirs only when its holder's tenant (the file's
+ * `tenantId`, else the home tenant) is theirs, and a council tenant's people hold only the chairs the file names.
+ */
+export interface CallerTenant {
+  tenantId: string | null;
+  homeTenantId: string | null;
+  partnerTenantIds: readonly string[];
+}
+
+/** Whether a role the store holds is this caller's, by tenant (see CallerTenant). */
+export function roleTenantMatches(role: string, holderTenant: string | null, who: CallerTenant): boolean {
+  const caller = who.tenantId?.toLowerCase() ?? null;
+  // No home tenant configured (local mode, the Playground, a deployment that has not set it): object id alone, as
+  // before tenants were kept. PARTNER_TENANT_IDS needs a home tenant, so no council tenant is known here.
+  if (who.homeTenantId === null) return true;
+  const partner = !!caller && who.partnerTenantIds.includes(caller);
+  if (partner && role !== 'chair') return false;
+  return (holderTenant ?? who.homeTenantId) === caller;
+}
+
+/**
+ * Loads a person's roles from the store (retired forces and panels confer none). An unknown person, or role, has none.
+ * With `who` (the gate, which knows the caller's tenant from Teams), only roles of the caller's tenant count.
+ */
+export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: string | undefined, who?: CallerTenant): Promise<Access> {
   const access = noAccess((aadObjectId ?? '').toLowerCase());
   if (!access.aadObjectId) return access;
-  for (const { role, scopeId } of await repos.directory.rolesOf(access.aadObjectId)) {
+  const roles = (await repos.directory.rolesOf(access.aadObjectId)).filter((r) => !who || roleTenantMatches(r.role, r.tenantId, who));
+  for (const { role, scopeId } of roles) {
     if (role === 'national-lead') access.national = true;
     else if (role === 'chair') access.panels.add(scopeId);
     else if (role === 'prevent-lead' || role === 'deputy') access.forces.add(scopeId);

@@ -20,7 +20,15 @@ const name = z
   .string()
   .transform(cleanText)
   .pipe(z.string().min(1, 'is empty once control and invisible characters are removed').max(120));
-const person = z.object({ aadObjectId: guid, name }).strict();
+const tenantGuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be an Entra tenant id (a GUID)')
+  .transform((s) => s.toLowerCase());
+/** A person: their Entra object id in their own tenant (`tenantId`, a council's say; absent: the force deployment's, HOME_TENANT_ID). */
+const person = z
+  .object({ aadObjectId: guid, name, tenantId: tenantGuid.optional() })
+  .strict()
+  .transform(({ tenantId, ...p }) => (tenantId ? { ...p, tenantId } : p));
 const teamsChannelId = z
   .string()
   .regex(/^19:[^\s]+$/, 'must be a Teams conversation id such as 19:…@thread.tacv2')
@@ -139,7 +147,34 @@ export const panelsConfigSchema = panelsConfigShape
       });
     });
     checkAreas(cfg, ctx);
+    checkTenants(cfg, ctx);
   });
+
+/**
+ * One object id is one person in one tenant: listed again with another `tenantId` (or none) it would hold that
+ * listing's roles from either tenant once a use case reads roles by object id, so the file is refused instead.
+ */
+function checkTenants(cfg: z.infer<typeof panelsConfigShape>, ctx: z.RefinementCtx): void {
+  type P = { aadObjectId: string; tenantId?: string };
+  const lists: Array<[Array<string | number>, P[]]> = [
+    [['nationalLeads'], cfg.nationalLeads], [['inspectors'], cfg.inspectors],
+    ...cfg.forces.flatMap((f, i): Array<[Array<string | number>, P[]]> => [
+      [['forces', i, 'preventLeads'], f.preventLeads], [['forces', i, 'deputies'], f.deputies], [['forces', i, 'pccOffice'], f.pccOffice],
+      ...(f.areas ?? []).flatMap((a, j): Array<[Array<string | number>, P[]]> => [[['forces', i, 'areas', j, 'leads'], a.leads], [['forces', i, 'areas', j, 'deputies'], a.deputies]]),
+    ]),
+    ...cfg.panels.map((p, i): [Array<string | number>, P[]] => [['panels', i, 'chairs'], p.chairs]),
+    ...cfg.regions.map((r, i): [Array<string | number>, P[]] => [['regions', i, 'people'], r.people]),
+  ];
+  const tenantOf = new Map<string, string>();
+  for (const [path, people] of lists) {
+    people.forEach((p, k) => {
+      const tenant = p.tenantId ?? '';
+      const seen = tenantOf.get(p.aadObjectId);
+      if (seen === undefined) tenantOf.set(p.aadObjectId, tenant);
+      else if (seen !== tenant) ctx.addIssue({ code: 'custom', path: [...path, k, 'tenantId'], message: `object id ${p.aadObjectId} is listed elsewhere ${seen ? `with tenantId ${seen}` : 'without a tenantId'}: one person, one tenant (list a guest account by its own object id)` });
+    });
+  }
+}
 
 /**
  * Areas: ids unique across the file and unlike any force's or panel's (so `review <id>` means one thing); each panel

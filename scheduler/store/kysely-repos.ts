@@ -43,6 +43,9 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKe
 const LOCKS = { sync: 4242002, audit: AUDIT_LOCK, outbox: 4242003 } as const;
 const READER_ROLES: ReaderRole[] = ['inspector', 'pcc-office', 'region'];
 
+/** A role's holder as the file gave them: their tenant only when the file named one. */
+const personOf = (r: Pick<RolesTable, 'aad_object_id' | 'name' | 'tenant_id'>): Person => ({ aadObjectId: r.aad_object_id, name: r.name, ...(r.tenant_id ? { tenantId: r.tenant_id } : {}) });
+
 function directoryRepo(db: Kysely<Database>): DirectoryRepo {
   const rolesOf = async (roles: RoleName[], scope?: string) => {
     let q = db.selectFrom('roles').selectAll().where('role', 'in', roles);
@@ -50,12 +53,12 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     return q.orderBy('position').execute();
   };
   const people = (rows: RolesTable[], role: RoleName, scope: string): Person[] =>
-    rows.filter((r) => r.role === role && r.scope_id === scope).map((r) => ({ aadObjectId: r.aad_object_id, name: r.name }));
+    rows.filter((r) => r.role === role && r.scope_id === scope).map(personOf);
 
   const replaceRoles = async (scope: string, entries: Array<[RoleName, Person[]]>) => {
     await db.deleteFrom('roles').where('scope_id', '=', scope).where('role', 'in', entries.map(([r]) => r)).execute();
     const rows = entries.flatMap(([role, ps]) =>
-      ps.map((p, position) => ({ role, scope_id: scope, aad_object_id: p.aadObjectId, name: p.name, position })),
+      ps.map((p, position) => ({ role, scope_id: scope, aad_object_id: p.aadObjectId, name: p.name, position, tenant_id: p.tenantId ?? null })),
     );
     if (rows.length) await db.insertInto('roles').values(rows).onConflict((oc) => oc.doNothing()).execute();
   };
@@ -117,7 +120,7 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     getPanel: async (id) => (await listPanels({ includeRetired: true }, id))[0] ?? null,
     listNationalLeads: async () => people(await rolesOf(['national-lead'], ''), 'national-lead', ''),
     rolesOf: async (aad) =>
-      (await db.selectFrom('roles').select(['role', 'scope_id']).where('aad_object_id', '=', aad).execute()).map((r) => ({ role: r.role, scopeId: r.scope_id })),
+      (await db.selectFrom('roles').select(['role', 'scope_id', 'tenant_id']).where('aad_object_id', '=', aad).execute()).map((r) => ({ role: r.role, scopeId: r.scope_id, tenantId: r.tenant_id })),
     async saveForce(f, at) {
       const areas = (f.areas ?? []).map((a) => ({ id: a.id, name: a.name, panels: a.panels }));
       const row = { id: f.id, name: f.name, teams_channel_id: f.teamsChannelId, retired_at: f.retired ? at : null, updated_at: at, areas_json: areas.length ? JSON.stringify(areas) : null };
@@ -147,10 +150,10 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     setNationalLeads: (ps) => replaceRoles('', [['national-lead', ps]]),
     listReaders: async () =>
       (await db.selectFrom('roles').selectAll().where('role', 'in', READER_ROLES).orderBy('role').orderBy('scope_id').orderBy('position').execute())
-        .map((r) => ({ role: r.role as ReaderRole, scopeId: r.scope_id, person: { aadObjectId: r.aad_object_id, name: r.name } })),
+        .map((r) => ({ role: r.role as ReaderRole, scopeId: r.scope_id, person: personOf(r) })),
     async setReaders(readers) {
       await db.deleteFrom('roles').where('role', 'in', READER_ROLES).execute();
-      const rows = readers.map((r, position) => ({ role: r.role, scope_id: r.scopeId, aad_object_id: r.person.aadObjectId, name: r.person.name, position }));
+      const rows = readers.map((r, position) => ({ role: r.role, scope_id: r.scopeId, aad_object_id: r.person.aadObjectId, name: r.person.name, position, tenant_id: r.person.tenantId ?? null }));
       for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('roles').values(rows.slice(i, i + BATCH)).onConflict((oc) => oc.doNothing()).execute();
     },
   };

@@ -10,6 +10,7 @@ import { auditKeepingMigration } from './migrations-008.js';
 import { signoffsMigration } from './migrations-009-signoffs.js';
 import { feedRevisionsMigration } from './migrations-010-feeds.js';
 import { areasMigration } from './migrations-011-areas.js';
+import { tenantsMigration } from './migrations-012-tenants.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -98,6 +99,7 @@ const migrations: Record<string, Migration> = {
   '009_signoffs': signoffsMigration,
   '010_feeds': feedRevisionsMigration,
   '011_areas': areasMigration,
+  '012_tenants': tenantsMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

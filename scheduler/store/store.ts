@@ -32,7 +32,7 @@ export interface DirectoryRepo {
   getPanel(id: string): Promise<Panel | null>;
   listNationalLeads(): Promise<Person[]>;
   /** Every role one person holds, with the force, panel or area (`<force id>/<area id>`) it is for ('' for national). */
-  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'area-lead' | 'area-deputy' | ReaderRole; scopeId: string }>>;
+  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'area-lead' | 'area-deputy' | ReaderRole; scopeId: string; tenantId: string | null }>>;
   /** Every read-only role, by role, scope and the file's order. */
   listReaders(): Promise<Reader[]>;
   saveForce(force: Force, at: string): Promise<void>;

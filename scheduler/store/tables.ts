@@ -37,6 +37,8 @@ export interface RolesTable {
   aad_object_id: string;
   name: string;
   position: number;
+  /** The holder's tenant as the file gives it; null: the deployment's own (HOME_TENANT_ID). */
+  tenant_id: string | null;
 }
 
 export interface MeetingsTable {

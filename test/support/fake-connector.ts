@@ -42,9 +42,11 @@ export class FakeConnector {
   private next = 1;
   private faults: Array<{ status: number; headers?: Record<string, string> }> = [];
   /** Team and chat members the fake knows, by Teams user id, for `GET …/members/{id}` (TeamsInfo.getMember). */
-  readonly members = new Map<string, { aadObjectId: string; name: string }>();
+  readonly members = new Map<string, { aadObjectId: string; name: string; tenantId?: string }>();
   /** The Teams user ids the bot asked about (`GET …/members/{id}`), in order. */
   readonly memberLookups: string[] = [];
+  /** The conversations those lookups asked in (a team's, or a channel's own members), in the same order. */
+  readonly memberLookupConversations: string[] = [];
   /** Decides, call by call, whether an activity call answers with a failure (after any `failNext` faults). */
   faultFor: ((call: Recorded) => { status: number; headers?: Record<string, string> } | undefined) | null = null;
   url = '';
@@ -129,6 +131,7 @@ export class FakeConnector {
     if (req.method === 'GET' && member) {
       const id = decodeURIComponent(member[1]!);
       this.memberLookups.push(id);
+      this.memberLookupConversations.push(decodeURIComponent(/^\/v3\/conversations\/([^/]+)\//.exec(req.url ?? '')![1]!));
       const known = this.members.get(id);
       head(known ? 200 : 404, { 'content-type': 'application/json' });
       return end(JSON.stringify(known ? { id, ...known } : { error: { code: 'MemberNotFoundInConversation', message: 'Member not found' } }));
