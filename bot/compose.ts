@@ -17,6 +17,7 @@ import { ConfigError, type AppConfig } from './config.js';
 import { startHttpServer, type HttpRoute } from './http.js';
 import type { RouteDeps } from './routes/deps.js';
 import { registerNominationRoutes } from './routes/nomination-routes.js';
+import { registerMeetingRoutes } from './routes/meeting-routes.js';
 import { registerChairRoutes } from './routes/chair-routes.js';
 import { registerReviewRoutes, reviewHttpRoutes } from './routes/review-routes.js';
 import { registerSignoffRoutes } from './routes/signoff-routes.js';
@@ -40,6 +41,7 @@ function httpRoutes(deps: RouteDeps, config: Readonly<AppConfig>): HttpRoute[] {
 
 /** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */
 function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
+  registerMeetingRoutes(app, deps); // First: a Teams meeting event's sender is set aside before the conversation is recorded.
   registerNominationRoutes(app, deps);
   registerChairRoutes(app, deps, config.nominationTimings.escalationWorkingDays);
   // Before the review's own route, which would read `signoff` as a mistyped force or panel id.

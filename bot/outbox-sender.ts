@@ -58,9 +58,12 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner:
     if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason, owner);
     // The pacing wait (or a slow batch) may have outlived the lease: never send what another sender may now hold.
     const stillOurs = () => store.outbox.renewLease(m.id, owner, iso(deps.clock()), iso(deps.clock() + LEASE_MS));
-    const answered = await pace(deps, pacer, m.conversationId, conversation.tenantId, stillOurs);
+    // Checked before the tenant's turn, not inside it: that turn is one lane at a time, and a database round trip in it
+    // capped every instance's sends at one per round trip. The turn's own wait is short (the tenant's pacing), far
+    // inside the lease just renewed.
+    if (!(await stillOurs())) return;
+    const answered = await pace(deps, pacer, m.conversationId, conversation.tenantId);
     if (answered === STOPPED) return await giveBack(deps, m, owner);
-    if (!answered) return;
     // From here the send is on the wire: a shutdown waits for its answer and records it like any other.
     const activityId = await (p.kind === 'send' ? messenger.send(conversation, p.message, p.threadOf) : messenger.update(conversation, p.activityId, p.message).then(() => p.activityId)).finally(answered);
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
@@ -98,20 +101,18 @@ const restOf = (deps: SenderDeps) => (ms: number): Promise<void> => {
 };
 
 /**
- * Waits until this tenant (and, checked again, this conversation) may take another send, checks the message is still
- * ours, and records the send, which follows at once; what it returns is called when the send is answered (see Pacer).
- * The lane has already waited out its own conversation's limit (restFor); the tenant's history is shared by every lane,
- * so this wait-check-record runs one lane at a time. Recording only after the lease check keeps the recorded time close
- * to the moment the send leaves, which is what the service counts.
+ * Waits until this tenant (and, checked again, this conversation) may take another send and records the send, which
+ * follows at once; what it returns is called when the send is answered (see Pacer). The lane has already waited out
+ * its own conversation's limit (restFor) and checked the message is still its own; the tenant's history is shared by
+ * every lane, so this wait-and-record runs one lane at a time, with no round trip in it.
  */
-async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string, stillOurs: () => Promise<boolean>): Promise<(() => void) | typeof STOPPED | null> {
+async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string): Promise<(() => void) | typeof STOPPED> {
   const tenantKey = `tenant:${tenantId}`;
   const tick = tickOf(deps);
   return pacer.turns.run(async () => {
     const wait = Math.max(pacer.conversation.delay(conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
     if (wait > 0) await restOf(deps)(wait);
     if (deps.signal?.aborted) return STOPPED;
-    if (!(await stillOurs())) return null;
     const conversationAnswered = pacer.conversation.record(conversationId, tick());
     const tenantAnswered = pacer.tenant.record(tenantKey, tick());
     return () => {
@@ -155,8 +156,13 @@ export interface Pacers {
 
 export const newPacers = (): Pacers => ({ conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS), turns: new Turns() });
 
-/** Conversations served at once: enough to overlap one message's rendering and store writes with the next one's send. */
-export const LANES = 6;
+/**
+ * Conversations served at once. A send holds its lane for the Bot Connector's round trip (about 150 ms) as well as
+ * its rendering and store writes: 50 messages a second (the tenant's ceiling, which the pacer keeps to) needs about
+ * 8 on the wire at once, so 16 lanes leave room for rendering. Each conversation still gets one message at a time, in
+ * order, within its own limits.
+ */
+export const LANES = 16;
 /** Claimed messages held in memory at most; more wait in the store, unclaimed, for another instance or the next round. */
 const HELD = 2 * BATCH;
 

@@ -126,7 +126,8 @@ export function createTeamsApp({ config, log, register, authOverrides, rateLimit
     log.error({ err, type: ctx.activity.type, conversation: ctx.activity.conversation?.id }, 'turn failed');
     // Details stay in the log. An invoke (card press) is answered 503, not the adapter's bare 501; others get an apology.
     if (ctx.activity.type === 'invoke') await answerInvoke(ctx, 503).catch(() => undefined);
-    else await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.').catch(() => undefined);
+    // An event (a Teams meeting's) is nobody's message: nothing is said into the meeting's chat about it.
+    else if (ctx.activity.type !== 'event') await ctx.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.').catch(() => undefined);
   });
   return { app, adapter, authenticate: (activity, authorization) => adapter.authenticate(activity, authorization) };
 }

@@ -15,6 +15,15 @@ export interface AttendanceForceView {
   apology: { sentBy: string; substitute: string | null; sentAt: string } | null;
   /** The people the picker offers first (the nominee, a substitute offered, the force's recent attendees and leads). */
   choices: Person[];
+  /** The force's people who were in the meeting's Teams meeting, as Teams reported it: shown as a suggestion, never answered. */
+  fromTeams?: TeamsStay[];
+}
+
+/** One person's time in the Teams meeting: whole minutes of closed stays, and whether they had not left at the last event. */
+export interface TeamsStay {
+  name: string;
+  minutes: number;
+  stillIn: boolean;
 }
 
 /** What the chair's attendance card needs. */
@@ -59,6 +68,25 @@ function forceSection(f: AttendanceForceView, layout: SlotLayout): CardElement {
       ...attendeeSlots(f.id, f.choices, f.recorded?.attendees ?? null, f.nominee, layout),
     ],
   };
+}
+
+const stay = (p: TeamsStay) => `${md(p.name)}, ${p.minutes === 1 ? '1 minute' : `${p.minutes} minutes`}${p.stillIn ? ' (still in the meeting at the last word from Teams)' : ''}`;
+
+/**
+ * Who joined the panel meeting in Teams, by force: what Teams reported, set apart from the questions and answering
+ * none of them. Every input stays as it was; the chair still answers each question (attendance evidence).
+ */
+function teamsSection(forces: readonly AttendanceForceView[]): CardElement[] {
+  const joined = forces.filter((f) => f.fromTeams?.length);
+  if (!joined.length) return [];
+  return [{
+    type: 'Container', style: 'emphasis', spacing: 'Medium',
+    items: [
+      text('From the Teams meeting (a suggestion: answer each question yourself)', { weight: 'Bolder' }),
+      text('Provenance: Teams meeting. The people this bot knows who joined it, and for how long, as Teams reported it.', { isSubtle: true, size: 'Small' }),
+      ...joined.map((f) => text(`${md(f.name)}: ${f.fromTeams!.map(stay).join('; ')}.`, { size: 'Small' })),
+    ],
+  }];
 }
 
 function recordLine(r: NonNullable<AttendanceView['record']>): CardElement {
@@ -107,6 +135,7 @@ function build(v: AttendanceView, layout: SlotLayout, notice: string | undefined
     text(meetingWhen(v.start, v.end)),
     text('Record police representation only: name no one but the police attendees. Nothing is filled in for you; what is already on record is shown so you can correct it.', { isSubtle: true, size: 'Small' }),
     ...(v.record ? [recordLine(v.record)] : []),
+    ...teamsSection(v.forces),
     ...meetingQuestions(v.record),
     ...(v.forces.length ? [text('If it was held: the police', { weight: 'Bolder', spacing: 'Large' })] : []),
     ...v.forces.map((f) => forceSection(f, layout)),

@@ -55,9 +55,12 @@ describe('the manifest', () => {
     expect(manifest.version).toBe('1.2.3');
     expect(manifest.validDomains).toEqual(['panels.example.org']);
     expect(manifest.bots?.[0]).toMatchObject({ botId: values.appId, scopes: ['personal', 'team', 'groupChat'] });
-    // Shared channels (issue 20): the bot may read a shared channel's members (a council member's home tenant).
+    // Issue 20, granted to the bot's own app id: a shared channel's members (a council member's home tenant), and the
+    // meeting events of a panel held in Teams.
     expect(manifest.webApplicationInfo).toMatchObject({ id: values.appId });
-    expect((manifest.authorization as { permissions: { resourceSpecific: Array<{ name: string }> } }).permissions.resourceSpecific.map((p) => p.name)).toEqual(['ChannelMember.Read.Group']);
+    expect((manifest.authorization as { permissions: { resourceSpecific: Array<{ name: string }> } }).permissions.resourceSpecific.map((p) => p.name)).toEqual([
+      'ChannelMember.Read.Group', 'OnlineMeeting.ReadBasic.Chat', 'ChannelMeeting.ReadBasic.Group', 'OnlineMeetingParticipant.Read.Chat',
+    ]);
     expect(await validateManifest(manifest)).toEqual([]);
   });
 
@@ -76,8 +79,8 @@ describe('the manifest', () => {
 
   it('offers exactly the command table\'s commands, per scope: the contract\'s nine, and `link area` in Teams channels', () => {
     const lists = fillManifest(template, values).bots?.[0]?.commandLists as ReturnType<typeof commandLists>;
-    // The contract offers commands in personal chat and Teams channels only.
-    expect(lists.find((l) => l.scopes.includes('groupChat'))).toBeUndefined();
+    // The contract offers commands in personal chat and Teams channels; a Teams meeting's chat (a group chat) is offered `link meeting` alone (issue 20).
+    expect(lists.find((l) => l.scopes.includes('groupChat'))?.commands.map((c) => c.title)).toEqual(['link meeting']);
     const described = new Map(COMMANDS.map((c) => [c.name, c.description]));
     for (const list of lists) for (const c of list.commands) expect(c.description).toBe(described.get(c.title));
     const contract = ['help', 'panels', 'link force', 'link panel', 'cancel', 'attendance', 'review', 'flags', 'subscribe'];

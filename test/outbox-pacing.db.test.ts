@@ -107,7 +107,8 @@ describe.each(STORE_KINDS)('the outbox sender serving many Teams channels at onc
     const connector = new FakeConnector();
     await connector.start();
     try {
-      await seedFanout(t.store, connector.url, FORCES, 30);
+      // More conversations than lanes, so every lane has one to serve.
+      await seedFanout(t.store, connector.url, LANES + 2, 30);
       await queueNominationWork(t.store, FANOUT_NOW, TIMINGS);
       // Every post waits at the connector until released: the lanes have all sent when LANES posts are held.
       expect(LANES).toBeGreaterThan(1);

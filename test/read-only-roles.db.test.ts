@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEETING_LINK_POLICY } from '../bot/routes/meeting-routes.js';
 import { CHAIR_POLICIES } from '../bot/routes/chair-routes.js';
 import { COMMANDS } from '../bot/routes/commands.js';
 import { APOLOGIES_POLICY, CONFIRM_POLICY, LINK_CARD_POLICY, LINK_POLICY, NATIONAL_LINK_POLICY, NOMINATION_POLICY } from '../bot/routes/nomination-routes.js';
@@ -88,6 +89,7 @@ const COMMAND_DECISIONS: Record<string, Decision | { audit: true }> = {
   'link force': { refusal: LINK_POLICY.refusal },
   'link panel': { refusal: LINK_POLICY.refusal },
   'link area': { refusal: LINK_POLICY.refusal },
+  'link meeting': { refusal: MEETING_LINK_POLICY.refusal },
   'link national': { refusal: NATIONAL_LINK_POLICY.refusal },
   cancel: { refusal: CHAIR_POLICIES.cancelCommand.refusal },
   attendance: READS,

@@ -238,7 +238,7 @@ describe('the command table', () => {
       expect(c.usage.startsWith(c.name), c.name).toBe(true);
     }
     expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
-    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'link area', 'link national', 'cancel', 'attendance', 'review signoff', 'review', 'flags', 'subscribe', 'audit']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'panels', 'link force', 'link panel', 'link area', 'link national', 'link meeting', 'cancel', 'attendance', 'review signoff', 'review', 'flags', 'subscribe', 'audit']);
   });
 
   // Issue 18: Teams escapes angle brackets in a message, even in code, so `link force <id>` showed as `&lt;id&gt;`.

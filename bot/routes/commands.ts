@@ -32,6 +32,8 @@ export const COMMANDS: readonly BotCommand[] = [
   // In a Teams channel or group chat only (a personal chat is one lead's). Not in the manifest's lists (the Teams channel
   // list is at its limit of 10, and `link area` is used more often); typed, it works, and `help` lists it.
   { name: 'link national', usage: 'link national', example: 'link national', description: "Send the weekly audit log checkpoint to this Teams channel or group chat (national leads).", scopes: [] },
+  // In a Teams meeting's chat only: the meeting is what it links (issue 20).
+  { name: 'link meeting', usage: 'link meeting *panel id*', example: 'link meeting southampton', description: "Link this Teams meeting to a Channel panel: who joined is suggested on the chair's attendance card (chairs and leads).", scopes: ['groupChat'] },
   { name: 'cancel', usage: 'cancel', example: 'cancel', description: 'Cancel a meeting of a Channel panel you chair; a reason is required and is flagged.', scopes: EVERYWHERE },
   { name: 'attendance', usage: 'attendance [*force, area or panel id*] [*period*]', example: 'attendance cambs last 6 months', description: 'Who represented the police at each meeting, and whether they could make decisions.', scopes: EVERYWHERE },
   { name: 'review signoff', usage: 'review signoff [*force id*] [*period*]', example: 'review signoff hampshire 2027-Q1', description: 'Sign off the recommendation 7 review: a conclusion, and an action or acceptance for each open flag.', scopes: [] },

@@ -3,7 +3,7 @@ import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { areasOf } from '../../scheduler/domain/areas.js';
 import { callerTenantOf } from '../caller-tenant.js';
-import { accessFor, canActForForce, canActForForceOn, canActForPanel, mayView, seesAll, seesArea, seesForce, seesPanel, type Access } from '../../scheduler/people/access.js';
+import { accessFor, canActForForce, canActForForceOn, canActForPanel, hasRole, mayView, seesAll, seesArea, seesForce, seesPanel, type Access } from '../../scheduler/people/access.js';
 import { asksForce } from '../../scheduler/meetings/invitations.js';
 import type { Store } from '../../scheduler/store/store.js';
 import type { TeamsApp } from '../teams-app.js';
@@ -34,6 +34,8 @@ export type Claim =
   | { kind: 'audit' }
   /** Someone who acts for some force (lead, deputy, national). */
   | { kind: 'lead' }
+  /** Someone with any role that acts (chair, lead, deputy, area team, national): never a read-only role. */
+  | { kind: 'acts' }
   /** Someone who chairs some panel (or a national lead). */
   | { kind: 'chair' }
   | { kind: 'force'; forceId: string }
@@ -85,6 +87,8 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
       return access.national || access.readsAll;
     case 'lead':
       return actsForSomeForce(access);
+    case 'acts':
+      return hasRole(access);
     case 'chair':
       return chairsSomePanel(access);
     case 'force':

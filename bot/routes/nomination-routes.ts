@@ -8,8 +8,7 @@ import type { Conversation, Person } from '../../scheduler/domain/types.js';
 import { sendApologies } from '../../scheduler/meetings/apologies.js';
 import { linkChoices } from '../../scheduler/meetings/chair-views.js';
 import { answerForForce, confirmCardModel } from '../../scheduler/meetings/force-confirmation.js';
-import { cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel, type CardContext } from '../../scheduler/nominations/nominations.js';
-import { canActForForceOn } from '../../scheduler/people/access.js';
+import { actsForMeetingForce, cardChoices, cardModelFrom, loadCardContext, nominate, nominationCardModel, type CardContext } from '../../scheduler/nominations/nominations.js';
 import { teamFor } from '../../scheduler/domain/areas.js';
 import { forgetConversation, linkConversation, linkNational, recordConversation } from '../../scheduler/people/presence.js';
 import type { Store } from '../../scheduler/store/store.js';
@@ -235,8 +234,8 @@ function registerEvidence(app: TeamsApp, deps: RouteDeps): void {
   gatedAction(app, store, VERBS.sendApologies, APOLOGIES_POLICY, async (ctx, caller, raw) => {
     const ref = cardRef.safeParse(raw);
     if (!ref.success) return 'That card could not be read. Type `panels` for a fresh one.';
-    const panelId = (await store.meetings.get(ref.data.meetingId))?.panelId ?? '';
-    const again = (notice: string) => currentCard(deps, ref.data.meetingId, ref.data.forceId, notice, canActForForceOn(caller.access, ref.data.forceId, panelId));
+    const editable = await actsForMeetingForce(store, caller.access, ref.data.meetingId, ref.data.forceId);
+    const again = (notice: string) => currentCard(deps, ref.data.meetingId, ref.data.forceId, notice, editable);
     const parsed = sendApologiesData.safeParse(raw);
     if (!parsed.success) return again(`Apologies not sent: ${issues(parsed.error)}.`);
     const d = parsed.data;

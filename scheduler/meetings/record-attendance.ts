@@ -66,6 +66,7 @@ export async function recordIn(tx: Repos, meetingId: string, answers: MeetingAns
   // Held or not, and why, is what calendars show of a past meeting: a change to it raises the meeting's version (SEQUENCE).
   const updated: Meeting = meeting.status === status && !recordChanged ? meeting : { ...meeting, status, locked: true, version: meeting.version + 1 };
   if (updated !== meeting) await tx.meetings.update(updated, now);
+  await tx.meetingPresence?.forget(meeting.id); // Who joined the Teams meeting was a suggestion for this record: it has served.
   return ok({ meeting: updated, panel, changed });
 }
 

@@ -1,6 +1,6 @@
 import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { teamFor } from '../domain/areas.js';
-import { accessFor, canActForForceOn } from '../people/access.js';
+import { accessFor, canActForForceOn, type Access } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import { timetableClass, type TimetableClass } from '../domain/timetable-class.js';
 import type { Apology, CancelReason, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
@@ -142,6 +142,12 @@ export interface NominateInput {
 
 /** The nomination as it now stands, and the meeting as read under its lock (after any change the nomination made to it). */
 export type NominateOutcome = { nomination: Nomination; meeting: Meeting; changed: boolean };
+
+/** Whether this person acts for the force on the meeting's panel (its leads, or the area's team): who gets the form. */
+export async function actsForMeetingForce(store: Store, access: Access, meetingId: string, forceId: string): Promise<boolean> {
+  const meeting = await store.meetings.get(meetingId);
+  return !!meeting && canActForForceOn(access, forceId, meeting.panelId);
+}
 
 /** Records a force's named attendee for a meeting, after checking who is asking and that the card is current. */
 export async function nominate(store: Store, input: NominateInput, actor: string, now: string): Promise<Result<NominateOutcome>> {

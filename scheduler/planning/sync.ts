@@ -7,6 +7,7 @@ import { planOccurrences } from '../domain/timetable.js';
 import type { Meeting, Panel } from '../domain/types.js';
 import type { Reader, RemovalReason, Repos, Store } from '../store/store.js';
 import { feedWindow } from '../calendar/calendar-feed.js';
+import { PRESENCE_DAYS } from '../meetings/teams-meeting.js';
 import type { ConfigWithReaders } from './panels-config.js';
 
 export const PLANNING_MONTHS = 12;
@@ -50,6 +51,8 @@ export async function planMeetings(store: Store, at: string): Promise<SyncReport
     const { audit, log } = auditBuffer(now);
     const meetings = await planAll(tx, now, log);
     await tx.audit.append(audit);
+    // Join times from Teams meetings whose attendance was never recorded (a cancelled meeting, say) go in time too.
+    await tx.meetingPresence?.forgetBefore(new Date(Date.parse(now) - PRESENCE_DAYS * 86_400_000).toISOString());
     return { ...meetings, changes: audit.length };
   });
 }

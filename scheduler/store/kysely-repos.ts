@@ -16,13 +16,14 @@ import { botStateRepo } from './kysely-state-repos.js';
 import { auditRepo, AUDIT_LOCK } from './kysely-audit-repo.js';
 import { retentionRepo } from './kysely-retention-repo.js';
 import { withSignoffs } from './kysely-signoff-repo.js';
+import { withMeetingPresence } from './kysely-meeting-presence-repo.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
 
 /** The repositories over one Kysely connection or transaction; the same SQL serves SQLite and PostgreSQL. */
 export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKey): Repos {
-  return withSignoffs(db, dialect, key, {
+  return withMeetingPresence(db, withSignoffs(db, dialect, key, {
     exclusive: async (name) => {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[name]})`.execute(db);
     },
@@ -37,7 +38,7 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKe
     review: reviewRepo(db),
     botState: botStateRepo(db),
     retention: retentionRepo(db, dialect),
-  });
+  }));
 }
 
 const LOCKS = { sync: 4242002, audit: AUDIT_LOCK, outbox: 4242003 } as const;

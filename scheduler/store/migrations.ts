@@ -11,6 +11,7 @@ import { signoffsMigration } from './migrations-009-signoffs.js';
 import { feedRevisionsMigration } from './migrations-010-feeds.js';
 import { areasMigration } from './migrations-011-areas.js';
 import { tenantsMigration } from './migrations-012-tenants.js';
+import { meetingPresenceMigration } from './migrations-013-meeting-presence.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -100,6 +101,7 @@ const migrations: Record<string, Migration> = {
   '010_feeds': feedRevisionsMigration,
   '011_areas': areasMigration,
   '012_tenants': tenantsMigration,
+  '013_meeting_presence': meetingPresenceMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

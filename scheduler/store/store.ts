@@ -1,6 +1,7 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
 import type { FlagMeeting } from '../domain/flags.js';
 import type { RetentionRepo } from '../retention/retention-repo.js';
+import type { MeetingPresenceRepo } from '../meetings/meeting-presence-repo.js';
 import type { SignoffRepo } from '../review/signoff-repo.js';
 import type { Signoff } from '../review/signoff-types.js';
 import type { Apology, Attendance, AuditEntry, Invitation, MeetingRecord, CancelReason, Conversation, Force, LinkScope, Meeting, MeetingStatus, Nomination, OutboxMessage, Panel, Person } from '../domain/types.js';
@@ -176,6 +177,8 @@ export interface Repos {
   botState: BotStateRepo;
   retention: RetentionRepo;
   signoffs: SignoffRepo;
+  /** Teams meetings linked to panels and who the bot knows joined them (kysely-meeting-presence-repo.ts adds it). */
+  meetingPresence?: MeetingPresenceRepo;
 }
 
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */

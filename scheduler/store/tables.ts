@@ -226,7 +226,7 @@ export interface Database {
 
 /** A table the migrations make: those in `Database`, and bot_state, which kysely-state-repos.ts types itself. */
 // The review sign-off tables are typed in their own repo (kysely-signoff-repo.ts); named here as literals to avoid an import loop.
-export type BotTable = keyof Database | 'bot_state' | 'review_signoffs' | 'review_actions' | 'meeting_tombstones' | 'feed_seen';
+export type BotTable = keyof Database | 'bot_state' | 'review_signoffs' | 'review_actions' | 'meeting_tombstones' | 'feed_seen' | 'teams_meetings' | 'meeting_presence';
 
 // A record, so the compiler refuses a table of Database missing here (or one here that is neither).
 const botTables: Record<BotTable, true> = {
@@ -234,6 +234,8 @@ const botTables: Record<BotTable, true> = {
   review_actions: true,
   meeting_tombstones: true,
   feed_seen: true,
+  teams_meetings: true,
+  meeting_presence: true,
   forces: true,
   panels: true,
   panel_forces: true,
