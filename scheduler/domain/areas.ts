@@ -22,19 +22,18 @@ export const areasOf = (forces: readonly Force[]): Array<Area & { forceId: strin
  */
 export function teamFor(force: Pick<Force, 'areas' | 'preventLeads' | 'deputies'>, panelId: string): Person[] {
   const area = areaOfPanel(force, panelId);
-  const all = [...(area?.leads ?? []), ...(area?.deputies ?? []), ...force.preventLeads, ...force.deputies];
-  const seen = new Set<string>();
-  return all.filter((p) => {
-    const key = p.aadObjectId.toLowerCase();
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  return eachOnce([...(area?.leads ?? []), ...(area?.deputies ?? []), ...force.preventLeads, ...force.deputies]);
 }
 
 /** Who is told personally that nobody is named yet: the area's leads first (the panel is theirs), then the force's, each once. */
 export function leadsFor(force: Pick<Force, 'areas' | 'preventLeads'>, panelId: string): Person[] {
-  const all = [...(areaOfPanel(force, panelId)?.leads ?? []), ...force.preventLeads];
+  return eachOnce([...(areaOfPanel(force, panelId)?.leads ?? []), ...force.preventLeads]);
+}
+
+/** People in order, each once: object ids are GUIDs, compared in any case. */
+function eachOnce(people: Person[]): Person[] {
   const seen = new Set<string>();
-  return all.filter((p) => {
+  return people.filter((p) => {
     const key = p.aadObjectId.toLowerCase();
     return seen.has(key) ? false : (seen.add(key), true);
   });
