@@ -41,7 +41,9 @@ function post(agent: Agent, url: string, body: string): Promise<{ status: number
       res.on('data', (c: string) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
-    req.on('error', reject);
+    // A kept-alive socket the server closed as idle just as this press went out on it (two instances: a socket to one waits
+    // while every press is at the other) fails before the bot reads anything: sent again, as Node's documentation advises.
+    req.on('error', (err: NodeJS.ErrnoException) => (req.reusedSocket && err.code === 'ECONNRESET' ? post(agent, url, body).then(resolve, reject) : reject(err)));
     req.end(body);
   });
 }

@@ -28,10 +28,11 @@ export async function sendApologies(store: Store, meetingId: string, forceId: st
     await tx.chairs.saveApology(apology);
     // A meeting someone has acted on is no longer the planner's to move or drop (its apologies would be orphaned).
     if (!meeting.locked) await tx.meetings.update({ ...meeting, locked: true }, now);
+    await tx.outbox.enqueue(await tellChair(tx, meeting, forceId, panel, actor.aadObjectId, now));
+    // Last: on PostgreSQL appending takes the lock that chains every instance's entries, held until the commit.
     await tx.audit.append([
       { at: now, actor: actor.aadObjectId, action: 'apologies.sent', subject: { meetingId: meeting.id, forceId, panelId: panel.id }, details: { sentBy: actor, substitute } },
     ]);
-    await tx.outbox.enqueue(await tellChair(tx, meeting, forceId, panel, actor.aadObjectId, now));
     return ok({ apology, meeting, changed: true });
   });
 }

@@ -4,6 +4,7 @@ import type { Attendance, AttendanceSource, Force, Meeting, MeetingRecord, Outbo
 import { fail, ok } from '../domain/types.js';
 import { leadsFor } from '../domain/areas.js';
 import { panelConversation } from '../nominations/nomination-jobs.js';
+import type { NewAuditEntry } from '../domain/audit-chain.js';
 import type { Repos, Store } from '../store/store.js';
 import { meetingForceIds } from './invitations.js';
 
@@ -54,12 +55,15 @@ export async function recordIn(tx: Repos, meetingId: string, answers: MeetingAns
     if (options.cardVersion === '' && (stored.length > 0 || meeting.status !== 'scheduled')) return fail('OUTDATED', 'This card is from an earlier version of the bot, so nothing was changed: here is the record as it stands now.');
     if (options.cardVersion !== '') return fail('STALE', 'This card was out of date: the attendance was recorded or corrected by someone else after it was made. Nothing was changed; here is the record as it stands now.');
   }
-  const recordChanged = await saveMeetingRecord(tx, meeting, record, checked.value, actor, now, options.source);
+  // Every entry is appended last, in one go: on PostgreSQL appending takes the lock that chains all instances' entries,
+  // held from there to the commit, so nothing else should run under it.
+  const entries: NewAuditEntry[] = [];
+  const recordChanged = await saveMeetingRecord(tx, meeting, record, checked.value, actor, now, options.source, entries);
   let changed = recordChanged ? 1 : 0;
   if (checked.value.outcome === 'held') {
     for (const f of checked.value.forces) {
       const force = forces.find((x) => x.id === f.forceId)!;
-      changed += (await saveForce(tx, meeting, force, f, stored.find((a) => a.forceId === f.forceId) ?? null, actor, now, options.source)) ? 1 : 0;
+      changed += (await saveForce(tx, meeting, force, f, stored.find((a) => a.forceId === f.forceId) ?? null, actor, now, options.source, entries)) ? 1 : 0;
     }
   }
   const status = checked.value.outcome;
@@ -67,6 +71,7 @@ export async function recordIn(tx: Repos, meetingId: string, answers: MeetingAns
   const updated: Meeting = meeting.status === status && !recordChanged ? meeting : { ...meeting, status, locked: true, version: meeting.version + 1 };
   if (updated !== meeting) await tx.meetings.update(updated, now);
   await tx.meetingPresence?.forget(meeting.id); // Who joined the Teams meeting was a suggestion for this record: it has served.
+  await tx.audit.append(entries);
   return ok({ meeting: updated, panel, changed });
 }
 
@@ -86,27 +91,27 @@ const sameRecord = (r: MeetingRecord, a: CheckedAnswers) =>
 
 const sorted = (o: Record<string, number | undefined>) => Object.entries(o).filter(([, n]) => n).sort(([a], [b]) => a.localeCompare(b));
 
-async function saveMeetingRecord(tx: Repos, meeting: Meeting, previous: MeetingRecord | undefined, a: CheckedAnswers, actor: string, now: string, source: AttendanceSource): Promise<boolean> {
+/** Saves the meeting's record when it changed, its audit entry added to `entries`. */
+async function saveMeetingRecord(tx: Repos, meeting: Meeting, previous: MeetingRecord | undefined, a: CheckedAnswers, actor: string, now: string, source: AttendanceSource, entries: NewAuditEntry[]): Promise<boolean> {
   if (previous && sameRecord(previous, a) && meeting.status === a.outcome) return false;
   const record: MeetingRecord = { meetingId: meeting.id, outcome: a.outcome, notHeldReason: a.outcome === 'not-held' ? a.notHeldReason : null, agencies: a.agencies, source, recordedBy: actor, recordedAt: now };
   await tx.chairs.saveMeetingRecord(record);
   // A meeting that did not take place had no police representation to record; any earlier record of it goes.
   if (a.outcome === 'not-held') await tx.chairs.clearAttendance(meeting.id, now);
-  await tx.audit.append([
-    {
-      at: now,
-      actor,
-      action: a.outcome === 'held' ? 'meeting.held' : 'meeting.not-held',
-      subject: { meetingId: meeting.id, panelId: meeting.panelId },
-      details: { outcome: a.outcome, notHeldReason: record.notHeldReason, agencies: record.agencies, source, ...(previous ? { previous: previous.outcome } : {}) },
-    },
-  ]);
+  entries.push({
+    at: now,
+    actor,
+    action: a.outcome === 'held' ? 'meeting.held' : 'meeting.not-held',
+    subject: { meetingId: meeting.id, panelId: meeting.panelId },
+    details: { outcome: a.outcome, notHeldReason: record.notHeldReason, agencies: record.agencies, source, ...(previous ? { previous: previous.outcome } : {}) },
+  });
   return true;
 }
 
 type ForceChecked = Extract<CheckedAnswers, { outcome: 'held' }>['forces'][number];
 
-async function saveForce(tx: Repos, meeting: Meeting, force: Force, f: ForceChecked, previous: Attendance | null, actor: string, now: string, source: AttendanceSource): Promise<boolean> {
+/** Saves one force's record when it changed (asking the force to confirm it where needed), its audit entry added to `entries`. */
+async function saveForce(tx: Repos, meeting: Meeting, force: Force, f: ForceChecked, previous: Attendance | null, actor: string, now: string, source: AttendanceSource, entries: NewAuditEntry[]): Promise<boolean> {
   const nominee = await tx.nominations.get(meeting.id, f.forceId);
   // An imported past has no nominations to compare with: its attendees are not substitutes of anyone.
   const attendees = toAttendees(f.attendees, nominee).map((a) => (source === 'import' && !nominee ? { ...a, substitute: false } : a));
@@ -119,15 +124,13 @@ async function saveForce(tx: Repos, meeting: Meeting, force: Force, f: ForceChec
     recordedBy: actor, recordedAt: now, version: Math.max(previous?.version ?? 0, (await tx.chairs.attendanceVersions(meeting.id)).get(f.forceId) ?? 0) + 1,
   };
   await tx.chairs.saveAttendance(record);
-  await tx.audit.append([
-    {
-      at: now,
-      actor,
-      action: previous ? 'attendance.corrected' : 'attendance.recorded',
-      subject: { meetingId: meeting.id, forceId: f.forceId, panelId: meeting.panelId },
-      details: { outcome: record.outcome, attendees: record.attendees, source, forceConfirmation: record.forceConfirmation, version: record.version },
-    },
-  ]);
+  entries.push({
+    at: now,
+    actor,
+    action: previous ? 'attendance.corrected' : 'attendance.recorded',
+    subject: { meetingId: meeting.id, forceId: f.forceId, panelId: meeting.panelId },
+    details: { outcome: record.outcome, attendees: record.attendees, source, forceConfirmation: record.forceConfirmation, version: record.version },
+  });
   if (record.forceConfirmation === 'pending') await askForce(tx, meeting, force, record, now);
   return true;
 }

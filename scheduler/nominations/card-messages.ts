@@ -18,7 +18,12 @@ export const nextCardId = (meetingId: string, forceId: string, current: string):
  * area (or out of one) gets its card posted afresh in that area's channel; the earlier one is then only a pointer.
  */
 export async function currentCard(tx: Pick<Repos, 'outbox'>, meetingId: string, forceId: string): Promise<OutboxMessage | null> {
-  const cards = (await tx.outbox.list({ meetingId })).filter((m) => m.kind === 'card' && m.forceId === forceId);
+  return currentCardIn(await tx.outbox.list({ meetingId }), forceId);
+}
+
+/** currentCard over the meeting's outbox, already listed. */
+function currentCardIn(outbox: OutboxMessage[], forceId: string): OutboxMessage | null {
+  const cards = outbox.filter((m) => m.kind === 'card' && m.forceId === forceId);
   return cards.sort((a, b) => generation(b.id) - generation(a.id))[0] ?? null;
 }
 
@@ -27,20 +32,22 @@ export async function currentCard(tx: Pick<Repos, 'outbox'>, meetingId: string, 
  * change (e.g. `v3` for meeting version 3, `n2` for a force's second nomination) so each is sent once.
  */
 export async function queueCardUpdates(tx: Repos, meetingId: string, tag: string, now: string, forceId?: string): Promise<void> {
-  const all = await tx.outbox.list({ meetingId });
+  await tx.outbox.enqueue(cardUpdates(await tx.outbox.list({ meetingId }), tag, now, forceId));
+}
+
+/** The card updates queueCardUpdates queues, from the meeting's outbox as listed (for a caller that queues them with more). */
+export function cardUpdates(outbox: OutboxMessage[], tag: string, now: string, forceId?: string): OutboxMessage[] {
   // A card that moved with its panel now points to the new one, and keeps saying so.
-  const moved = new Set(all.filter((m) => m.kind === 'card-moved').map((m) => m.cardId));
-  const cards = all.filter(
+  const moved = new Set(outbox.filter((m) => m.kind === 'card-moved').map((m) => m.cardId));
+  const cards = outbox.filter(
     (m) => m.kind === 'card' && m.status !== 'failed' && m.status !== 'skipped' && !moved.has(m.id) && (!forceId || m.forceId === forceId),
   );
-  await tx.outbox.enqueue(
-    cards.map((c) => ({ ...c, id: `card-update:${c.meetingId}:${c.forceId}:${tag}`, kind: 'card-update' as const, cardId: c.id, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now })),
-  );
+  return cards.map((c) => ({ ...c, id: `card-update:${c.meetingId}:${c.forceId}:${tag}`, kind: 'card-update' as const, cardId: c.id, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now }));
 }
 
 /** The @mention replies in a card's thread that name someone still: posted or about to be, and not reworded since. */
-async function standingMentions(tx: Repos, meetingId: string, forceId: string): Promise<OutboxMessage[]> {
-  const thread = (await tx.outbox.list({ meetingId })).filter((m) => m.forceId === forceId);
+function standingMentions(outbox: OutboxMessage[], forceId: string): OutboxMessage[] {
+  const thread = outbox.filter((m) => m.forceId === forceId);
   const reworded = new Set(thread.filter((m) => m.kind === 'mention-update' && m.status === 'sent').map((m) => m.cardId));
   return thread.filter((m) => m.kind === 'mention' && (m.status === 'pending' || m.status === 'sent') && !reworded.has(m.id));
 }
@@ -49,13 +56,13 @@ async function standingMentions(tx: Repos, meetingId: string, forceId: string): 
  * What a nomination does to its card's thread, which must never show two people named: every reply that names
  * someone else is reworded in place (a `mention-update`, whose `cardId` is the mention's outbox id), and the nominee
  * is @mentioned unless a reply there names them already (a change of role only: the card shows the role).
- * Nothing before the card is posted: there is no thread yet.
+ * Nothing before the card is posted: there is no thread yet. `outbox` is the meeting's, as listed in the same transaction.
  */
-export async function threadMessages(tx: Repos, n: Nomination, now: string): Promise<OutboxMessage[]> {
-  const card = await currentCard(tx, n.meetingId, n.forceId);
+export function threadMessages(outbox: OutboxMessage[], n: Nomination, now: string): OutboxMessage[] {
+  const card = currentCardIn(outbox, n.forceId);
   if (!card) return [];
   const cardId = card.id;
-  const standing = await standingMentions(tx, n.meetingId, n.forceId);
+  const standing = standingMentions(outbox, n.forceId);
   const base = { meetingId: n.meetingId, forceId: n.forceId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
   const reworded: OutboxMessage[] = standing.filter((m) => m.personAadObjectId !== n.aadObjectId).map((m) => ({
     ...base, id: `mention-update:${m.id.slice('mention:'.length)}:n${n.version}`, kind: 'mention-update', conversationId: m.conversationId, cardId: m.id, personAadObjectId: m.personAadObjectId,

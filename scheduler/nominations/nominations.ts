@@ -6,7 +6,7 @@ import { timetableClass, type TimetableClass } from '../domain/timetable-class.j
 import type { Apology, CancelReason, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
-import { queueCardUpdates, threadMessages } from './card-messages.js';
+import { cardUpdates, threadMessages } from './card-messages.js';
 import { replacedNotices } from '../meetings/notices.js';
 import type { Cancellation, Repos, Store } from '../store/store.js';
 
@@ -174,6 +174,10 @@ export async function nominate(store: Store, input: NominateInput, actor: string
 const sameNomination = (n: Nomination, i: NominateInput) =>
   n.aadObjectId === i.attendee.aadObjectId && n.role === i.role && n.decisionMaker === i.decisionMaker;
 
+/**
+ * Writes the nomination and queues what it sends, the audit entry last: on PostgreSQL appending takes the lock that
+ * chains every instance's entries one after another, held from there to the commit, so nothing else runs under it.
+ */
 async function record(tx: Repos, meeting: Meeting, input: NominateInput, current: Nomination | null, actor: string, now: string): Promise<Nomination> {
   const nomination: Nomination = {
     meetingId: meeting.id,
@@ -186,9 +190,10 @@ async function record(tx: Repos, meeting: Meeting, input: NominateInput, current
     nominatedAt: now,
     version: (current?.version ?? 0) + 1,
   };
-  await tx.nominations.save(nomination);
   // A nominated meeting is one a person has acted on: re-planning leaves it alone from now on.
-  if (!meeting.locked) await tx.meetings.update({ ...meeting, locked: true }, now);
+  await tx.nominations.save(nomination, meeting.locked ? undefined : { lockMeetingAt: now });
+  const outbox = await tx.outbox.list({ meetingId: meeting.id });
+  await tx.outbox.enqueue([...cardUpdates(outbox, `n${nomination.version}`, now, input.forceId), ...(await announcements(tx, outbox, nomination, current, now))]);
   await tx.audit.append([
     {
       at: now,
@@ -204,21 +209,23 @@ async function record(tx: Repos, meeting: Meeting, input: NominateInput, current
       },
     },
   ]);
-  await queueCardUpdates(tx, meeting.id, `n${nomination.version}`, now, input.forceId);
-  await tx.outbox.enqueue(await announcements(tx, nomination, current, now));
   return nomination;
 }
 
 /**
  * The card's thread (the nominee @mentioned, any other person's mention reworded), the personal note to the nominee,
- * and, when someone else was named before, one to them: each where the bot can reach them.
+ * and, when someone else was named before, one to them: each where the bot can reach them. `outbox` is the meeting's.
  */
-async function announcements(tx: Repos, n: Nomination, previous: Nomination | null, now: string): Promise<OutboxMessage[]> {
-  const personal = await tx.teams.personalConversation(n.aadObjectId);
+async function announcements(tx: Repos, outbox: OutboxMessage[], n: Nomination, previous: Nomination | null, now: string): Promise<OutboxMessage[]> {
+  const replacing = previous && previous.aadObjectId !== n.aadObjectId ? previous : null;
+  // Both people's personal chats in one read (replacedNotices asks for the one it needs, by lower-case id).
+  const chats = await tx.teams.personalConversations([n.aadObjectId, ...(replacing ? [replacing.aadObjectId.toLowerCase()] : [])]);
+  const personal = chats.get(n.aadObjectId);
   const base = { meetingId: n.meetingId, forceId: n.forceId, personAadObjectId: n.aadObjectId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
-  const replaced = previous && previous.aadObjectId !== n.aadObjectId ? await replacedNotices(tx, previous, n, now) : [];
+  const known: Repos = { ...tx, teams: { ...tx.teams, personalConversation: async (aad) => chats.get(aad) ?? null } };
+  const replaced = replacing ? await replacedNotices(known, replacing, n, now) : [];
   return [
-    ...(await threadMessages(tx, n, now)),
+    ...threadMessages(outbox, n, now),
     ...(personal ? [{ ...base, id: `notice:${n.meetingId}:${n.forceId}:v${n.version}`, kind: 'notice' as const, conversationId: personal.id, cardId: null }] : []),
     ...replaced,
   ];

@@ -31,7 +31,7 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKe
     meetings: meetingRepo(db, dialect),
     audit: auditRepo(db, dialect, key),
     teams: teamsRepo(db),
-    nominations: nominationRepo(db),
+    nominations: nominationRepo(db, dialect),
     outbox: outboxRepo(db, dialect),
     chairs: chairRepo(db),
     feeds: feedRepo(db, key),

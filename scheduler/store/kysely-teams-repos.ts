@@ -1,10 +1,12 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
 import type { NominationRepo, OutboxRepo, TeamsRepo } from './store.js';
 import { toNomination } from './row-mappers.js';
 import type { ConversationsTable, Database, OutboxTable } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+/** Rows per insert: 16 columns each stays well under both databases' limits on bound parameters. */
+const BATCH = 400;
 
 const toConversation = (r: Selectable<ConversationsTable>): Conversation => ({
   id: r.id,
@@ -44,6 +46,16 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
         .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
       return r ? toConversation(r) : null;
     },
+    async personalConversations(aads) {
+      if (!aads.length) return new Map();
+      const rows = await db
+        .selectFrom('conversations').selectAll()
+        .where('user_aad_object_id', 'in', aads).where('kind', '=', 'personal').where('removed_at', 'is', null)
+        .orderBy('updated_at', 'desc').execute();
+      const latest = new Map<string, Conversation>();
+      for (const r of rows) if (!latest.has(r.user_aad_object_id!)) latest.set(r.user_aad_object_id!, toConversation(r));
+      return latest;
+    },
     async link(scope, scopeId, conversationId, by, at) {
       const row = { scope, scope_id: scopeId, conversation_id: conversationId, linked_by: by, linked_at: at };
       await db.insertInto('links').values(row).onConflict((oc) => oc.columns(['scope', 'scope_id']).doUpdateSet(row)).execute();
@@ -65,7 +77,7 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
 }
 
 /** The latest nomination per meeting and force. */
-export function nominationRepo(db: Kysely<Database>): NominationRepo {
+export function nominationRepo(db: Kysely<Database>, dialect: Dialect): NominationRepo {
   return {
     async get(meetingId, forceId) {
       const r = await db.selectFrom('nominations').selectAll().where('meeting_id', '=', meetingId).where('force_id', '=', forceId).executeTakeFirst();
@@ -80,12 +92,16 @@ export function nominationRepo(db: Kysely<Database>): NominationRepo {
       }
       return out;
     },
-    async save(n) {
+    async save(n, opts) {
       const row = {
         meeting_id: n.meetingId, force_id: n.forceId, aad_object_id: n.aadObjectId, name: n.name, role: n.role,
         decision_maker: n.decisionMaker ? 1 : 0, nominated_by: n.nominatedBy, nominated_at: n.nominatedAt, version: n.version,
       };
-      await db.insertInto('nominations').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
+      const lock = (qc: QueryCreator<Database>) => qc.updateTable('meetings').set({ locked: 1, updated_at: opts!.lockMeetingAt }).where('id', '=', n.meetingId).where('locked', '=', 0);
+      // On PostgreSQL the meeting's lock rides along the upsert (a data-modifying CTE): one round trip, not two.
+      const qc = (opts && dialect === 'postgres' ? db.with('locked', (q) => lock(q).returning('id')) : db) as QueryCreator<Database>;
+      if (opts && dialect !== 'postgres') await lock(db).execute();
+      await qc.insertInto('nominations').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
     },
     async recentPeople(forceId, before, limit) {
       const rows = await db
@@ -120,21 +136,24 @@ const toOutbox = (r: Selectable<OutboxTable>): OutboxMessage => ({
 export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
   return {
     async enqueue(ms) {
-      const added: string[] = [];
-      for (const m of ms) {
-        const r = await db
+      // One statement a batch, not one a message: inside a transaction each statement is a round trip on PostgreSQL.
+      const added = new Set<string>();
+      for (let i = 0; i < ms.length; i += BATCH) {
+        const rows = await db
           .insertInto('outbox')
-          .values({
+          .values(ms.slice(i, i + BATCH).map((m) => ({
             id: m.id, kind: m.kind, conversation_id: m.conversationId, meeting_id: m.meetingId, force_id: m.forceId,
             card_id: m.cardId, person_aad_object_id: m.personAadObjectId, status: m.status, attempts: m.attempts,
             next_attempt_at: m.nextAttemptAt, lease_until: null, lease_owner: null, activity_id: m.activityId, last_error: m.lastError,
             created_at: m.createdAt, sent_at: null,
-          })
+          })))
           .onConflict((oc) => oc.column('id').doNothing())
-          .executeTakeFirst();
-        if (Number(r.numInsertedOrUpdatedRows ?? 0n) > 0) added.push(m.id);
+          .returning('id')
+          .execute();
+        for (const r of rows) added.add(r.id);
       }
-      return added;
+      // In the order given, each once, as the callers queued them.
+      return [...new Set(ms.map((m) => m.id))].filter((id) => added.has(id));
     },
     async claimDue(now, leaseUntil, limit, owner) {
       // Fair to every conversation: each one's oldest due message first, then each one's second, and so on, so a batch

@@ -59,7 +59,10 @@ export interface MeetingRepo {
 }
 
 export interface AuditRepo {
-  /** Chains and appends entries; within a transaction this serialises with every other appender. Refuses to extend a tail the key does not verify. */
+  /**
+   * Chains and appends entries; within a transaction this serialises with every other appender from here to the commit,
+   * so a use case appends last. Refuses to extend a tail the key does not verify.
+   */
   append(entries: NewAuditEntry[]): Promise<AuditEntry[]>;
   /** Entries in sequence order, `limit` at a time after `afterSeq`; erased details read as null. */
   page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
@@ -93,6 +96,8 @@ export interface TeamsRepo {
   /** The conversation, unless the bot was removed from it. */
   getConversation(id: string): Promise<Conversation | null>;
   personalConversation(aadObjectId: string): Promise<Conversation | null>;
+  /** personalConversation for several people in one read, keyed by the ids as given; those without one are absent. */
+  personalConversations(aadObjectIds: string[]): Promise<Map<string, Conversation>>;
   link(scope: LinkScope, scopeId: string, conversationId: string, by: string, at: string): Promise<void>;
   linkedConversation(scope: LinkScope, scopeId: string): Promise<string | null>;
   rememberPerson(aadObjectId: string, teamsUserId: string, name: string, at: string): Promise<void>;
@@ -102,7 +107,8 @@ export interface TeamsRepo {
 export interface NominationRepo {
   get(meetingId: string, forceId: string): Promise<Nomination | null>;
   listForMeetings(meetingIds: string[]): Promise<Nomination[]>;
-  save(n: Nomination): Promise<void>;
+  /** Upserts the nomination; with `lockMeetingAt`, also marks its meeting locked (re-planning leaves it alone), in the same statement where the database allows. */
+  save(n: Nomination, opts?: { lockMeetingAt: string }): Promise<void>;
   /** The force's latest distinct nominees before an instant, newest first. */
   recentPeople(forceId: string, before: string, limit: number): Promise<Person[]>;
 }
