@@ -13,7 +13,9 @@ export interface BenchConnector {
   url: string;
   /** Seconds from the first accepted call to the last. */
   seconds(): number;
-  stats(): { accepted: number; throttled: number; posts: number; puts: number; repeats: Array<[string, number]> };
+  stats(): { accepted: number; throttled: number; throttledByConversation: number; posts: number; puts: number; repeats: Array<[string, number]> };
+  /** When each accepted call arrived (ms since the epoch), in order. */
+  arrivals(): number[];
   close(): Promise<void>;
 }
 
@@ -25,8 +27,9 @@ export async function startConnector(delayMs: number): Promise<BenchConnector> {
   const accepted = new Map<string, number>();
   const times = new Map<string, number[]>();
   const tenant: number[] = [];
+  const arrived: number[] = [];
   const span = { first: 0, last: 0 };
-  const counts = { throttled: 0, posts: 0, puts: 0 };
+  const counts = { throttled: 0, throttledByConversation: 0, posts: 0, puts: 0 };
   let next = 1;
   const over = (list: number[], count: number, ms: number, now: number) => list.filter((t) => t > now - ms).length >= count;
   const answer = (res: import('node:http').ServerResponse, status: number, headers: Record<string, string>, body: string) =>
@@ -41,14 +44,17 @@ export async function startConnector(delayMs: number): Promise<BenchConnector> {
       const conv = decodeURIComponent(/conversations\/([^/]+)/.exec(req.url ?? '')?.[1] ?? '');
       const now = Date.now();
       const list = times.get(conv) ?? [];
-      if (LIMITS.perConversation.some(([c, ms]) => over(list, c, ms, now)) || over(tenant, LIMITS.perTenant[0], LIMITS.perTenant[1], now)) {
+      const conversationFull = LIMITS.perConversation.some(([c, ms]) => over(list, c, ms, now));
+      if (conversationFull || over(tenant, LIMITS.perTenant[0], LIMITS.perTenant[1], now)) {
         counts.throttled += 1;
+        if (conversationFull) counts.throttledByConversation += 1;
         return answer(res, 429, { 'retry-after': '1', 'content-type': 'application/json' }, '{}');
       }
       list.push(now);
       times.set(conv, list.filter((t) => t > now - 30_000));
       tenant.push(now);
       if (tenant.length > 200) tenant.splice(0, tenant.length - 100);
+      arrived.push(now);
       span.first ||= now;
       span.last = now;
       if (req.method === 'PUT') counts.puts += 1;
@@ -62,6 +68,7 @@ export async function startConnector(delayMs: number): Promise<BenchConnector> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     seconds: () => (span.last - span.first) / 1000,
+    arrivals: () => [...arrived],
     stats: () => ({ accepted: [...accepted.values()].reduce((a, b) => a + b, 0), ...counts, repeats: [...accepted.entries()].filter(([, n]) => n > 1) }),
     close: () =>
       new Promise<void>((r) => {

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import { plan } from './message-plan.js';
 import type { Log } from '../scheduler/log.js';
-import { backoffMs, CONVERSATION_LIMITS, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, type Messenger } from '../scheduler/messenger.js';
+import { backoffMs, CONVERSATION_LIMITS, MessengerUnavailable, PACING_MARGIN_MS, Pacer, SendError, TENANT_LIMITS, TENANT_SMOOTHING, type Messenger } from '../scheduler/messenger.js';
 import type { Store } from '../scheduler/store/store.js';
 
 export const MAX_ATTEMPTS = 8;
@@ -65,10 +65,18 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner:
     const answered = await pace(deps, pacer, m.conversationId, conversation.tenantId);
     if (answered === STOPPED) return await giveBack(deps, m, owner);
     // From here the send is on the wire: a shutdown waits for its answer and records it like any other.
-    const activityId = await (p.kind === 'send' ? messenger.send(conversation, p.message, p.threadOf) : messenger.update(conversation, p.activityId, p.message).then(() => p.activityId)).finally(answered);
+    const sending = p.kind === 'send' ? messenger.send(conversation, p.message, p.threadOf) : messenger.update(conversation, p.activityId, p.message).then(() => p.activityId);
+    const activityId = await sending.then(
+      (id) => (answered(true), id),
+      (err: unknown) => {
+        answered(false);
+        throw err;
+      },
+    );
     await store.outbox.markSent(m.id, activityId, iso(deps.clock()));
     deps.observe?.sendOutcome(m.kind, 'sent');
   } catch (err) {
+    if (err instanceof MessengerUnavailable) return await unavailable(deps, m, owner, err);
     // Anything else (a rendering bug, the database) is retried like a network failure: bounded, then visible.
     await failed(deps, m, err instanceof SendError ? err : new SendError(String(err), null, null));
   }
@@ -85,6 +93,16 @@ async function giveBack(deps: SenderDeps, m: OutboxMessage, owner: string): Prom
   // Only while this sender still holds it: a lease that ran out may be another instance's now.
   await deps.store.outbox.defer(m.id, m.nextAttemptAt, m.lastError ?? RETURNED_AT_SHUTDOWN, owner);
   deps.observe?.sendOutcome(m.kind, 'returned');
+}
+
+/** How long a message waits when the Teams side could not be loaded, before the next attempt to load it. */
+export const UNAVAILABLE_RETRY_MS = 30_000;
+
+/** Nothing was sent (the Teams side failed to load): the message waits, no try counted, and the error is logged. */
+async function unavailable(deps: SenderDeps, m: OutboxMessage, owner: string, e: MessengerUnavailable): Promise<void> {
+  deps.log.error({ outboxId: m.id, err: e.message }, 'send not attempted: the Teams side could not be loaded; will retry');
+  await deps.store.outbox.defer(m.id, iso(deps.clock() + UNAVAILABLE_RETRY_MS), e.message, owner);
+  deps.observe?.sendOutcome(m.kind, 'retried');
 }
 
 /** What pace() answers when the sender stopped while the message waited its turn. */
@@ -106,18 +124,26 @@ const restOf = (deps: SenderDeps) => (ms: number): Promise<void> => {
  * its own conversation's limit (restFor) and checked the message is still its own; the tenant's history is shared by
  * every lane, so this wait-and-record runs one lane at a time, with no round trip in it.
  */
-async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string): Promise<(() => void) | typeof STOPPED> {
+async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string): Promise<((taken: boolean) => void) | typeof STOPPED> {
   const tenantKey = `tenant:${tenantId}`;
   const tick = tickOf(deps);
   return pacer.turns.run(async () => {
-    const wait = Math.max(pacer.conversation.delay(conversationId, tick()), pacer.tenant.delay(tenantKey, tick()));
-    if (wait > 0) await restOf(deps)(wait);
-    if (deps.signal?.aborted) return STOPPED;
+    // Checked again after each wait: an answer that came back meanwhile may have moved a send later (see Pacer). A
+    // clock that stands still (a test with pacing turned off) gets one wait, as it would never let a second one end.
+    for (let checkedAt = Number.NaN; ; ) {
+      if (deps.signal?.aborted) return STOPPED;
+      const now = tick();
+      const wait = Math.max(pacer.conversation.delay(conversationId, now), pacer.tenant.delay(tenantKey, now));
+      // A test's sleep that does not move the pacing clock gets one wait too, rather than a spin on a real one.
+      if (wait <= 0 || now === checkedAt || (deps.sleep && !deps.monotonic && !Number.isNaN(checkedAt))) break;
+      checkedAt = now;
+      await restOf(deps)(wait);
+    }
     const conversationAnswered = pacer.conversation.record(conversationId, tick());
     const tenantAnswered = pacer.tenant.record(tenantKey, tick());
-    return () => {
-      conversationAnswered(tick());
-      tenantAnswered(tick());
+    return (taken) => {
+      conversationAnswered(tick(), taken);
+      tenantAnswered(tick(), taken);
     };
   });
 }
@@ -154,7 +180,7 @@ export interface Pacers {
   turns: Turns;
 }
 
-export const newPacers = (): Pacers => ({ conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS), turns: new Turns() });
+export const newPacers = (): Pacers => ({ conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS, TENANT_SMOOTHING), turns: new Turns() });
 
 /**
  * Conversations served at once. A send holds its lane for the Bot Connector's round trip (about 150 ms) as well as

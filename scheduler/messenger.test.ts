@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, Pacer, SendError } from './messenger.js';
+import { backoffMs, Pacer, PACING_MARGIN_MS, SendError, TENANT_LIMITS, TENANT_SMOOTHING } from './messenger.js';
 
 describe('pacing sends under Teams limits', () => {
   it('lets 7 through in a second, then waits for the window', () => {
@@ -47,20 +47,62 @@ describe('the pacing margin', () => {
   });
 });
 
-describe('counting from the answer', () => {
-  it('moves a send to when its answer came back, so a slow answer holds the window open longer', () => {
-    const p = new Pacer([{ count: 2, ms: 1000 }]);
-    p.record('c', 0);
-    const answered = p.record('c', 10);
+describe('counting from the estimated arrival', () => {
+  it('counts a send from when it left while in flight, and after an answer as quick as any seen', () => {
+    const p = new Pacer([{ count: 1, ms: 1000 }]);
+    const answered = p.record('c', 0);
+    expect(p.delay('c', 100)).toBe(900);
+    answered(150);
+    expect(p.delay('c', 100)).toBe(900);
+  });
+
+  it('moves a send later by how much slower its round trip was than the quickest', () => {
+    const p = new Pacer([{ count: 1, ms: 1000 }]);
+    p.record('other', 0)(150);
+    p.record('c', 1000)(1400);
+    // 250 ms slower than the quickest: taken as time on the way there, so it counts from 1250.
+    expect(p.delay('c', 1500)).toBe(750);
+  });
+
+  it('moves earlier sends later when a quicker round trip is seen afterwards', () => {
+    const p = new Pacer([{ count: 1, ms: 1000 }]);
+    p.record('c', 0)(300);
     expect(p.delay('c', 500)).toBe(500);
-    answered(300);
+    p.record('other', 600)(700);
+    expect(p.delay('c', 500)).toBe(700);
+  });
+});
+
+describe('learning the quickest round trip', () => {
+  it('learns nothing from a failure that came back at once', () => {
+    const p = new Pacer([{ count: 1, ms: 1000 }]);
+    p.record('c', 0)(300);
+    p.record('other', 600)(601, false);
     expect(p.delay('c', 500)).toBe(500);
-    expect(p.delay('c', 1000)).toBe(0);
-    const q = new Pacer([{ count: 2, ms: 1000 }]);
-    const first = q.record('c', 0);
-    q.record('c', 10);
-    first(400);
-    expect(q.delay('c', 500)).toBe(510);
-    expect(q.delay('c', 1005)).toBe(5);
+  });
+});
+
+describe('smoothing a tenant\'s sends', () => {
+  it('allows at most `count` sends, by when they left, in any `ms`, with no margin', () => {
+    const p = new Pacer([{ count: 50, ms: 1000 }], 50, { count: 2, ms: 40 });
+    p.record('t', 0);
+    p.record('t', 0);
+    expect(p.delay('t', 10)).toBe(30);
+    expect(p.delay('t', 40)).toBe(0);
+  });
+
+  it('keeps the tenant at its ceiling of 50 in each widened second, 8 at a time', () => {
+    const p = new Pacer(TENANT_LIMITS, PACING_MARGIN_MS, TENANT_SMOOTHING);
+    const sent: number[] = [];
+    for (let t = 0; t < 10 * (1000 + PACING_MARGIN_MS); ) {
+      const wait = p.delay('t', t);
+      if (wait > 0) t += wait;
+      else {
+        p.record('t', t)(t);
+        sent.push(t);
+      }
+    }
+    expect(sent).toHaveLength(500);
+    for (let i = TENANT_SMOOTHING.count; i < sent.length; i++) expect(sent[i]! - sent[i - TENANT_SMOOTHING.count]!).toBeGreaterThanOrEqual(TENANT_SMOOTHING.ms - 1e-9);
   });
 });

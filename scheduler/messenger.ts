@@ -15,6 +15,17 @@ export interface Messenger {
 }
 
 /** A failed send, classified: retryable ones (429, 412, 5xx, network) are tried again later. */
+/**
+ * The messenger itself could not be made ready (its SDK failed to load): no send left, so no try is counted and the
+ * message waits in the outbox for the next attempt.
+ */
+export class MessengerUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`the Teams side could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'MessengerUnavailable';
+  }
+}
+
 export class SendError extends Error {
   constructor(
     message: string,
@@ -45,26 +56,48 @@ export const PACING_MARGIN_MS = 50;
 export const TENANT_LIMITS = [{ count: 50, ms: 1_000 }];
 
 /**
+ * A tenant's 50 a second go 8 at a time, not 50 at once: a burst of 50 requests queued on one event loop reached the
+ * service up to a few hundred milliseconds after they left, unevenly, which the pacer cannot see until they are answered.
+ */
+export const TENANT_SMOOTHING = { count: 8, ms: (8 * (1_000 + PACING_MARGIN_MS)) / 50 };
+
+/**
  * Paces sends per key (a conversation, a tenant) under Teams' limits: tells how long to wait before the next one may go.
- * A send is recorded when it leaves and moved to when its answer came back: the service counted it somewhere in between,
- * and a busy event loop can hold a request back for tens of milliseconds, so the later time is the safe one to count from.
+ * The service counts a send when it arrives, somewhere between leaving and its answer. Counting from the answer is
+ * safe but puts a whole round trip into every window, which capped a tenant at 50 per 1.2 s with a 150 ms connector;
+ * counting from leaving is not safe when a busy event loop holds a request back. So a send counts from when it left,
+ * plus however much longer its round trip took than the quickest one seen: the quickest is taken as the service's own
+ * time and the way back, and any extra as time spent getting there. Until answered, a send counts from when it left.
  */
 export class Pacer {
-  private readonly sent = new Map<string, Array<{ at: number }>>();
+  private readonly sent = new Map<string, Send[]>();
   private readonly longest: number;
+  /** The quickest round trip seen by this pacer, in ms. */
+  private quickest = Infinity;
 
-  /** `marginMs` widens each window a little: the service counts arrivals, which lag our sends by the network. */
+  /**
+   * `marginMs` widens each window a little, for what the arrival estimate cannot see (the quickest send's own way there);
+   * `smoothing`, when given, also allows at most `count` sends (by when they left) in any `ms`, with no margin.
+   */
   constructor(
     private readonly limits = CONVERSATION_LIMITS,
     private readonly marginMs = 0,
+    private readonly smoothing: { count: number; ms: number } | null = null,
   ) {
     this.longest = Math.max(...limits.map((l) => l.ms)) + marginMs;
   }
 
+  /** When a send is taken to have arrived: see the class comment. */
+  private arrival(s: Send): number {
+    return s.roundTrip === null ? s.left : s.left + s.roundTrip - Math.min(this.quickest, s.roundTrip);
+  }
+
   /** Milliseconds to wait before sending to this key at `nowMs` (0: go now). */
   delay(key: string, nowMs: number): number {
-    const times = (this.sent.get(key) ?? []).map((s) => s.at).sort((a, b) => a - b);
+    const sends = this.sent.get(key) ?? [];
+    const times = sends.map((s) => this.arrival(s)).sort((a, b) => a - b);
     let wait = 0;
+    if (this.smoothing && sends.length >= this.smoothing.count) wait = Math.max(0, sends[sends.length - this.smoothing.count]!.left + this.smoothing.ms - nowMs);
     for (const { count, ms } of this.limits) {
       const inWindow = times.filter((t) => t > nowMs - ms - this.marginMs);
       if (inWindow.length >= count) wait = Math.max(wait, inWindow[inWindow.length - count]! + ms + this.marginMs - nowMs);
@@ -72,14 +105,27 @@ export class Pacer {
     return wait;
   }
 
-  /** Records a send leaving at `nowMs`; call what it returns with the time its answer came back. Keeps only what the longest window needs. */
-  record(key: string, nowMs: number): (answeredMs: number) => void {
-    const times = (this.sent.get(key) ?? []).filter((s) => s.at > nowMs - this.longest);
-    const entry = { at: nowMs };
+  /**
+   * Records a send leaving at `nowMs`; call what it returns with the time its answer came back, and whether the service
+   * took it (a failure that came back at once, a refused connection, says nothing of the service's own time). Keeps only
+   * what the longest window needs.
+   */
+  record(key: string, nowMs: number): (answeredMs: number, taken?: boolean) => void {
+    const times = (this.sent.get(key) ?? []).filter((s) => this.arrival(s) > nowMs - this.longest);
+    const entry: Send = { left: nowMs, roundTrip: null };
     times.push(entry);
     this.sent.set(key, times);
-    return (answeredMs) => void (entry.at = Math.max(entry.at, answeredMs));
+    return (answeredMs, taken = true) => {
+      entry.roundTrip = Math.max(0, answeredMs - nowMs);
+      if (taken) this.quickest = Math.min(this.quickest, entry.roundTrip);
+    };
   }
+}
+
+/** One send as the pacer keeps it: when it left, and its round trip once answered. */
+interface Send {
+  left: number;
+  roundTrip: number | null;
 }
 
 /** Exponential backoff with jitter, bounded; a server's Retry-After wins when it asks for longer. */

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { drainOutbox, MAX_ATTEMPTS } from '../bot/outbox-sender.js';
 import type { Conversation, OutboxMessage } from '../scheduler/domain/types.js';
 import { silentLog } from '../scheduler/log.js';
-import { SendError, type Messenger } from '../scheduler/messenger.js';
+import { MessengerUnavailable, SendError, type Messenger } from '../scheduler/messenger.js';
 import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 const START = Date.parse('2027-04-19T08:00:00.000Z');
@@ -59,6 +59,29 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
     await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, random: () => 0 }, 3_600_000);
     expect(s.sends).toHaveLength(MAX_ATTEMPTS);
     expect((await t.store.outbox.get('card:southampton.2027-05-03:hampshire'))?.status).toBe('failed');
+  });
+
+  it('counts no try when the Teams side could not be loaded, and keeps the message for later', async () => {
+    const s = scripted([]);
+    let asked = 0;
+    const broken: Messenger = {
+      async send() {
+        asked += 1;
+        throw new MessengerUnavailable(new Error('Cannot find module botbuilder'));
+      },
+      async update() {},
+    };
+    await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
+    await drainOutbox({ store: t.store, messenger: broken, log: silentLog, clock: s.clock, sleep: s.sleep, monotonic: s.clock, random: () => 0 });
+    expect(asked).toBe(1);
+    expect(await t.store.outbox.get('card:southampton.2027-05-03:hampshire')).toMatchObject({
+      status: 'pending', attempts: 0, activityId: null, lastError: expect.stringContaining('could not be loaded'),
+    });
+    const due = Date.parse((await t.store.outbox.get('card:southampton.2027-05-03:hampshire'))!.nextAttemptAt);
+    expect(due - s.clock()).toBe(30_000);
+    // Once it loads, the message goes as if nothing had happened.
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, monotonic: s.clock, random: () => 0 }, 60_000);
+    expect(await t.store.outbox.get('card:southampton.2027-05-03:hampshire')).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('skips a card whose meeting was cancelled before it went out', async () => {
