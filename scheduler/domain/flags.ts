@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { attended, decisionMakerPresent } from './attendance-rules.js';
 import { addWorkingDays } from './calendar-days.js';
+import { groupBy } from './group.js';
+import { memo } from './memo.js';
 import { monthFate, monthOf, monthsBetween, nextMonth, previousMonth, type MonthFate } from './months.js';
 import { localDate } from './timetable.js';
 import { timetableClass } from './timetable-class.js';
@@ -86,23 +88,26 @@ export function judgedMonths(panel: Panel, meetings: readonly Meeting[], now: st
 }
 
 const atMonthStart = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone('Europe/London').toFormat('dd HH:mm:ss.SSS') === '01 00:00:00.000';
+// Memoised: a review asks the same few period ends once per panel, and each costs two time-zone conversions.
 /** The first whole month from an instant: its own month when it is that month's start, else the next. */
-const firstWholeMonth = (from: string) => (atMonthStart(from) ? monthOf({ start: from }) : nextMonth(monthOf({ start: from })));
+const firstWholeMonth = memo((from: string) => (atMonthStart(from) ? monthOf({ start: from }) : nextMonth(monthOf({ start: from }))), 1000);
 /** The last whole month before an exclusive end. */
-const lastWholeMonth = (to: string) => (atMonthStart(to) ? monthOf({ start: new Date(Date.parse(to) - 1).toISOString() }) : previousMonth(monthOf({ start: to })));
+const lastWholeMonth = memo((to: string) => (atMonthStart(to) ? monthOf({ start: new Date(Date.parse(to) - 1).toISOString() }) : previousMonth(monthOf({ start: to }))), 1000);
+/** Working days from a date, remembered: a review asks it for every meeting and force, over a few hundred dates. */
+const workingDaysFrom = memo((key: string) => addWorkingDays(key.slice(0, 10), Number(key.slice(11))), 20_000);
+const shiftWorkingDays = (date: string, n: number) => workingDaysFrom(`${date} ${n}`);
 
 
 /** One flag per judged month that was not met. */
 function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings, period?: FlagPeriod): Flag[] {
-  const byMonth = new Map<string, FlagMeeting[]>();
-  for (const m of ms) byMonth.set(monthOf(m), [...(byMonth.get(monthOf(m)) ?? []), m]);
+  const byMonth = groupBy(ms, monthOf);
   return judgedMonths(panel, ms, now, period).flatMap((month) => {
     const inMonth = byMonth.get(month) ?? [];
     const fate = monthFate(inMonth);
     if (fate === 'met') return [];
     const meeting = inMonth.find((m) => fateOf(m) === fate);
     // The chair has 3 working days to record a meeting: one on the 31st is not flagged on the 1st.
-    if (fate === 'unrecorded' && localDate(now) < addWorkingDays(localDate(meeting!.start), s.unrecordedWorkingDays)) return [];
+    if (fate === 'unrecorded' && localDate(now) < shiftWorkingDays(localDate(meeting!.start), s.unrecordedWorkingDays)) return [];
     // A meeting moved out of the month leaves it without one: say where it went rather than "nothing was planned".
     const movedOut = fate === 'gap' ? ms.find((m) => m.moved && monthOf({ start: m.moved.from }) === month) : undefined;
     const facts = movedOut ? `its meeting was moved to ${localDate(movedOut.start)}, so no meeting was held in the month` : MONTH_FACTS[fate];
@@ -120,14 +125,14 @@ function forceFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings):
   return forcesOf(panel, m).flatMap((forceId) => {
     const at = { panelId: panel.id, meetingId: m.id, forceId };
     const out: Flag[] = [];
-    const escalation = addWorkingDays(day, -s.escalationWorkingDays);
+    const escalation = shiftWorkingDays(day, -s.escalationWorkingDays);
     // Nobody named by the escalation point, for a meeting the bot knew of by then (not one an import planned back).
     if (!m.nominations.some((n) => n.forceId === forceId) && today >= escalation && (!m.createdAt || localDate(m.createdAt) <= escalation)) {
       out.push({ code: 'NO_NOMINATION', ...at, facts: `${day}: ${forceId} had named nobody by ${escalation}` });
     }
     const record = m.attendance.find((a) => a.forceId === forceId);
     if (m.status === 'held') out.push(...heldFlags(at, day, forceId, record));
-    if (record?.forceConfirmation === 'pending' && today >= addWorkingDays(localDate(record.recordedAt), s.confirmWorkingDays)) {
+    if (record?.forceConfirmation === 'pending' && today >= shiftWorkingDays(localDate(record.recordedAt), s.confirmWorkingDays)) {
       out.push({ code: 'SUBSTITUTE_UNCONFIRMED', ...at, facts: `${day}: ${forceId} has not confirmed or disputed the attendees the chair recorded` });
     }
     return out;

@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
-import { attended, decisionMakerPresent as dmPresent } from '../domain/attendance-rules.js';
+import { decisionMakerPresent as dmPresent } from '../domain/attendance-rules.js';
 import { lastIncludedDay } from '../domain/date-range.js';
-import { computeFlags, forcesOf, judgedMonths, type Flag, type FlagMeeting } from '../domain/flags.js';
+import { computeFlags, judgedMonths, type Flag, type FlagMeeting } from '../domain/flags.js';
 import { groupBy } from '../domain/group.js';
 import { monthFate, monthOf, monthsBetween } from '../domain/months.js';
 import { timetableClass } from '../domain/timetable-class.js';
+import { figures, outcome, tallied, tallies, type PanelSlice, type ReviewFigures } from './review-figures.js';
 import type { Meeting, Panel } from '../domain/types.js';
 
 /** Which meetings and forces a review covers: null means every one. */
@@ -41,49 +42,12 @@ export interface AreaReview {
   figures: ReviewFigures;
 }
 
+export { figures, isDue, outcome, timetabled, type Outcome, type PanelSlice, type ReviewFigures } from './review-figures.js';
+
 export const NOT_IN_AN_AREA = 'Not in an area';
 
 /** How an area is named wherever it is shown: "North London (Metropolitan Police Service)". */
 export const areaLabel = (areaName: string, forceName: string): string => `${areaName} (${forceName})`;
-
-/**
- * The review's counts for one panel and force (a joint panel's meeting counts once for each force facing it),
- * or summed over several. Every meeting that counts is exactly one of held, cancelled, notHeld or unrecorded.
- */
-export interface ReviewFigures {
-  /** Meetings of the period that have ended (or were cancelled) by now, where the force was expected. */
-  meetings: number;
-  /** Planned by the timetable in the period, plus extra meetings that were held. */
-  due: number;
-  /** Recorded as held (by the chair, an import or the Teams meeting). */
-  held: number;
-  cancelled: number;
-  cancelledByReason: Record<string, number>;
-  /** Recorded afterwards as not having taken place. */
-  notHeld: number;
-  /** Ended with nothing recorded: not evidence either way, so never counted as held. */
-  unrecorded: number;
-  extra: number;
-  moved: number;
-  /** Calendar months of the period (ended, from the panel's first) the guidance expects a meeting in, and those met. */
-  monthsDue: number;
-  monthsMet: number;
-  /** Held meetings where the force has no record of its own. */
-  attendanceUnrecorded: number;
-  /** Held meetings where someone present for the force was answered a decision maker (and the force did not dispute it). */
-  decisionMakerPresent: number;
-  /** decisionMakerPresent / due: the headline; null when nothing was due. */
-  decisionMakerShareOfDue: number | null;
-  /** decisionMakerPresent / held, shown beside it; null when nothing was held. */
-  decisionMakerShareOfHeld: number | null;
-  /** Held meetings the force did not attend (apologies or none). */
-  policeAbsent: number;
-  distinctAttendees: number;
-  /** Median days between the (latest) nomination and the meeting's start; null without nominations. */
-  medianNominationDays: number | null;
-  openFlags: number;
-  flagsByCode: Record<string, number>;
-}
 
 export type TimetableKind = 'guidance' | 'below-guidance' | 'when-necessary';
 
@@ -151,32 +115,8 @@ export interface ReviewInput {
   byArea?: boolean;
 }
 
-/** One panel and force's share of the review: its meetings that count and the flags that are about it. */
-export interface PanelSlice {
-  panel: Panel;
-  forceId: string;
-  invited: boolean;
-  meetings: FlagMeeting[];
-  /** The panel's judged months and which were met; empty for an invited force. */
-  months: Array<{ month: string; met: boolean }>;
-  flags: Flag[];
-}
-
-const DAY_MS = 86_400_000;
-
 /** A meeting counts once it has ended. */
 const counts = (m: FlagMeeting, now: string) => m.end <= now;
-
-export type Outcome = 'held' | 'cancelled' | 'not-held' | 'unrecorded';
-
-/** What became of a meeting that counts: only a record makes a meeting held. */
-export const outcome = (m: Meeting): Outcome => (m.status === 'scheduled' ? 'unrecorded' : m.status);
-
-/** Planned from a timetable, even if the panel has since gone when-necessary: its past meetings were still due. */
-export const timetabled = (m: Meeting): boolean => m.occurrence !== null && !m.extra;
-
-/** Due: planned by the timetable, or an extra meeting that was held. */
-export const isDue = (m: Meeting): boolean => timetabled(m) || (m.extra && m.status === 'held');
 
 const inPeriod = (m: Meeting, from: string, to: string) => m.start >= from && m.start < to;
 
@@ -196,7 +136,8 @@ export function slices(input: ReviewInput): PanelSlice[] {
         const invited = !panel.forces.includes(forceId);
         return {
           panel, forceId, invited,
-          meetings: loaded.filter((m) => counts(m, now) && forcesOf(panel, m).includes(forceId)),
+          // The same test as forcesOf(panel, m).includes(forceId), without building the list for every meeting.
+          meetings: loaded.filter((m) => counts(m, now) && (!invited || m.invited.includes(forceId))),
           months: invited ? [] : months,
           flags: flags.filter((f) => (f.forceId ? f.forceId === forceId : !invited)),
         };
@@ -208,68 +149,6 @@ export function slices(input: ReviewInput): PanelSlice[] {
 function panelMonths(panel: Panel, loaded: FlagMeeting[], now: string, from: string, to: string) {
   const byMonth = groupBy(loaded, monthOf);
   return judgedMonths(panel, loaded, now, { from, to }).map((month) => ({ month, met: monthFate(byMonth.get(month) ?? []) === 'met' }));
-}
-
-function median(values: number[]): number | null {
-  if (!values.length) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const v = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return Math.round(v * 10) / 10;
-}
-
-const bump = (rec: Record<string, number>, key: string) => void (rec[key] = (rec[key] ?? 0) + 1);
-const share = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 1000 : null);
-
-const empty = (): ReviewFigures => ({
-  meetings: 0, due: 0, held: 0, cancelled: 0, cancelledByReason: {}, notHeld: 0, unrecorded: 0, extra: 0, moved: 0, monthsDue: 0, monthsMet: 0,
-  attendanceUnrecorded: 0, decisionMakerPresent: 0, decisionMakerShareOfDue: null, decisionMakerShareOfHeld: null, policeAbsent: 0,
-  distinctAttendees: 0, medianNominationDays: null, openFlags: 0, flagsByCode: {},
-});
-
-/** Adds one meeting, as one force saw it, to the figures. */
-function addMeeting(f: ReviewFigures, m: FlagMeeting, forceId: string, people: Set<string>, lags: number[]): void {
-  const what = outcome(m);
-  f.meetings++;
-  if (isDue(m)) f.due++;
-  if (m.extra) f.extra++;
-  if (m.moved) f.moved++;
-  if (what === 'held') f.held++;
-  else if (what === 'unrecorded') f.unrecorded++;
-  else if (what === 'not-held') f.notHeld++;
-  else {
-    f.cancelled++;
-    bump(f.cancelledByReason, m.cancelReason ?? 'no reason recorded');
-  }
-  const record = m.attendance.find((a) => a.forceId === forceId);
-  if (what === 'held') {
-    if (!record) f.attendanceUnrecorded++;
-    else if (!attended(record)) f.policeAbsent++;
-    if (dmPresent(record)) f.decisionMakerPresent++;
-  }
-  if (record && attended(record)) record.attendees.forEach((p) => people.add(p.aadObjectId ?? `name:${p.name}`));
-  m.nominations.filter((n) => n.forceId === forceId).forEach((n) => lags.push((Date.parse(m.start) - Date.parse(n.nominatedAt)) / DAY_MS));
-}
-
-/** The figures for a set of slices taken together; flags are counted once each, however many slices share them. */
-export function figures(parts: PanelSlice[]): ReviewFigures {
-  const f = empty();
-  const people = new Set<string>();
-  const lags: number[] = [];
-  const flags = new Set<Flag>();
-  for (const s of parts) {
-    for (const m of s.meetings) addMeeting(f, m, s.forceId, people, lags);
-    f.monthsDue += s.months.length;
-    f.monthsMet += s.months.filter((x) => x.met).length;
-    s.flags.forEach((x) => flags.add(x));
-  }
-  f.decisionMakerShareOfDue = share(f.decisionMakerPresent, f.due);
-  f.decisionMakerShareOfHeld = share(f.decisionMakerPresent, f.held);
-  f.distinctAttendees = people.size;
-  f.medianNominationDays = median(lags);
-  f.openFlags = flags.size;
-  flags.forEach((x) => bump(f.flagsByCode, x.code));
-  return f;
 }
 
 /** Meetings per month (each meeting once), for the chart; decision maker present when every force in scope had one. */
@@ -294,6 +173,7 @@ function monthly(parts: PanelSlice[], input: ReviewInput): MonthFigures[] {
 /** The recommendation 7 review for the input's period, with the previous period and the same period a year before. */
 export function computeReview(input: ReviewInput, comparisons = true): Review {
   const parts = slices(input);
+  const sum = tallied(tallies());
   const forces = [...new Set(parts.map((p) => p.forceId))].sort();
   return {
     scope: input.scope,
@@ -302,33 +182,40 @@ export function computeReview(input: ReviewInput, comparisons = true): Review {
     now: input.now,
     panels: parts.map((p) => {
       const kind = timetableClass(p.panel.timetable);
-      return { panelId: p.panel.id, panelName: p.panel.name, localAuthority: p.panel.localAuthority, forceId: p.forceId, invited: p.invited, timetable: kind, whenNecessary: kind === 'when-necessary', figures: figures([p]) };
+      return { panelId: p.panel.id, panelName: p.panel.name, localAuthority: p.panel.localAuthority, forceId: p.forceId, invited: p.invited, timetable: kind, whenNecessary: kind === 'when-necessary', figures: sum([p]) };
     }),
-    forces: forces.map((forceId) => ({ forceId, figures: figures(parts.filter((p) => p.forceId === forceId)) })),
-    byArea: input.byArea === false ? [] : forces.flatMap((forceId) => areaRows(parts.filter((p) => p.forceId === forceId), (input.areas ?? []).filter((a) => a.forceId === forceId && !input.scope.forcePanels?.[forceId]))),
-    total: figures(parts),
+    forces: forces.map((forceId) => ({ forceId, figures: sum(parts.filter((p) => p.forceId === forceId)) })),
+    byArea: input.byArea === false ? [] : forces.flatMap((forceId) => areaRows(parts.filter((p) => p.forceId === forceId), (input.areas ?? []).filter((a) => a.forceId === forceId && !input.scope.forcePanels?.[forceId]), sum)),
+    total: sum(parts),
     months: monthly(parts, input),
     flags: [...new Set(parts.flatMap((p) => p.flags))],
-    previous: comparisons ? compare(input, previousPeriod(input.from, input.to)) : null,
-    lastYear: comparisons ? compare(input, yearEarlier(input.from, input.to)) : null,
+    ...(comparisons ? comparisonsOf(input) : { previous: null, lastYear: null }),
   };
+}
+
+/** The previous period and the same period a year before: whole years (a financial year) are one period, counted once. */
+function comparisonsOf(input: ReviewInput): { previous: Comparison; lastYear: Comparison } {
+  const [before, back] = [previousPeriod(input.from, input.to), yearEarlier(input.from, input.to)];
+  const previous = compare(input, before);
+  return { previous, lastYear: before.from === back.from && before.to === back.to ? structuredClone(previous) : compare(input, back) };
 }
 
 /**
  * A force's slices by area: each area's panels taken together with `figures`, exactly as the force's own figures are
  * counted, then the slices in no area (when there are any). Nothing for a force without areas.
  */
-function areaRows(parts: PanelSlice[], areas: ReviewArea[]): AreaReview[] {
+function areaRows(parts: PanelSlice[], areas: ReviewArea[], sum: (parts: PanelSlice[]) => ReviewFigures): AreaReview[] {
   if (!areas.length || !parts.length) return [];
   const forceId = parts[0]!.forceId;
-  const row = (areaId: string | null, name: string, of: PanelSlice[]): AreaReview => ({ forceId, areaId, name, panels: [...new Set(of.map((s) => s.panel.id))], figures: figures(of) });
+  const row = (areaId: string | null, name: string, of: PanelSlice[]): AreaReview => ({ forceId, areaId, name, panels: [...new Set(of.map((s) => s.panel.id))], figures: sum(of) });
   const rows = areas.map((a) => row(a.id, a.name, parts.filter((s) => a.panels.includes(s.panel.id)))).filter((r) => r.panels.length);
   const rest = parts.filter((s) => !areas.some((a) => a.panels.includes(s.panel.id)));
   return rest.length ? [...rows, row(null, NOT_IN_AN_AREA, rest)] : rows;
 }
 
 function compare(input: ReviewInput, period: { from: string; to: string }): Comparison {
-  return { ...period, total: computeReview({ ...input, ...period, areas: [] }, false).total };
+  // Only the total is compared: the slices' other tables would be thrown away.
+  return { ...period, total: figures(slices({ ...input, ...period, areas: [] })) };
 }
 
 /**
