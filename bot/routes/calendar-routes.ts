@@ -2,7 +2,9 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { subscribeCard, type SubscribeLink } from '../../cards/subscribe-card.js';
 import { buildFeed, FeedNotRecorded, feedVersion, type FeedVersion } from '../../scheduler/calendar/feed-build.js';
+import { FEED_CACHE_SIZE, FeedCache, type CachedFeed } from '../../scheduler/calendar/feed-cache.js';
 import { resolveFeed } from '../../scheduler/calendar/feed-targets.js';
+import { tokenHash } from '../../scheduler/calendar/link-token.js';
 import { issueFeeds, revokeFeeds, rotateFeeds, type FeedOffer } from '../../scheduler/calendar/feed-tokens.js';
 import type { AppConfig } from '../config.js';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../http.js';
@@ -106,12 +108,14 @@ export function notModified(headers: HttpRequest['headers'], v: FeedVersion): bo
 }
 
 /**
- * `GET /calendar/<token>.ics`: the feed, 304 from one stamp query when unchanged, 429 past the link's rate, 410 once its
- * panel or force has been retired for a feed window, 404 for anything else.
+ * `GET /calendar/<token>.ics`: the feed, 304 from one stamp query when unchanged, the kept body when the link's state is
+ * the one it was built for, 429 past the link's rate, 410 once its panel or force has been retired for a feed window,
+ * 404 for anything else.
  */
-export function calendarRoute({ store, clock, log }: Pick<RouteDeps, 'store' | 'clock'> & Partial<Pick<RouteDeps, 'log'>>, config: CalendarConfig, limit = FEED_RATE_LIMIT): HttpRoute {
+export function calendarRoute({ store, clock, log }: Pick<RouteDeps, 'store' | 'clock'> & Partial<Pick<RouteDeps, 'log'>>, config: CalendarConfig, limit = FEED_RATE_LIMIT, cacheSize = FEED_CACHE_SIZE): HttpRoute {
   // On the bot's clock, unlike people's limits: a feed's rate is part of what it serves, and tests freeze it.
   const limiter = new RateLimiter({ burst: limit.burst, perMinute: limit.perSecond * 60 }, () => Date.parse(clock()));
+  const cache = new FeedCache<string>((body) => body.length, { maxSize: cacheSize });
   return {
     method: 'GET',
     path: '/calendar/:token',
@@ -124,22 +128,28 @@ export function calendarRoute({ store, clock, log }: Pick<RouteDeps, 'store' | '
       }
       const now = clock();
       const target = await resolveFeed(store, token, now, (err) => log?.warn({ err }, 'could not record a calendar link\'s use; serving it anyway'));
-      if (target === null) return NOT_FOUND;
-      if (target === 'gone') return GONE;
+      if (target === null || target === 'gone') {
+        cache.forget(tokenHash(token));
+        return target === null ? NOT_FOUND : GONE;
+      }
       const version = await feedVersion(store, target, now);
       // private: the link is a secret, so no shared cache may keep it; no-cache: revalidate, which costs one stamp query.
       const headersOf = (v: FeedVersion) => ({ etag: v.etag, 'last-modified': httpDate(v.lastModified), 'cache-control': 'private, no-cache', 'referrer-policy': 'no-referrer' });
       if (notModified(req.headers, version)) return { status: 304, headers: headersOf(version) };
-      // Building records what the link showed, which is part of its ETag: the response names the body it carries.
-      let built: Awaited<ReturnType<typeof buildFeed>>;
+      // Building records what the link showed, which is part of its ETag: the response names the body it carries, and the
+      // body is kept under that ETag, which the link's next fetch computes while nothing it shows has changed.
+      let built: CachedFeed<string>;
       try {
-        built = await buildFeed(store, target, version, now, botLink(config));
+        built = await cache.through(target.hash, version.etag, async () => {
+          const b = await buildFeed(store, target, version, now, botLink(config));
+          return { etag: b.version.etag, value: b.body };
+        });
       } catch (err) {
         if (!(err instanceof FeedNotRecorded)) throw err;
         log?.warn({ err: err.reason }, 'could not record what a calendar feed shows; answering 503');
         return UNAVAILABLE;
       }
-      return { status: 200, headers: { ...headersOf(built.version), 'content-type': 'text/calendar; charset=utf-8' }, body: built.body };
+      return { status: 200, headers: { ...headersOf({ ...version, etag: built.etag }), 'content-type': 'text/calendar; charset=utf-8' }, body: built.value };
     },
   };
 }

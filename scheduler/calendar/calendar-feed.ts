@@ -1,8 +1,7 @@
-import { getVtimezoneComponent } from '@touch4it/ical-timezones';
-import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Meeting, Nomination } from '../domain/types.js';
 import type { RemovalReason } from '../store/store.js';
+import { icsEvent, icsFooter, icsHeader, vtimezoneBlock } from './feed-ics.js';
 
 const ZONE = 'Europe/London';
 /** A timetable changes about weekly; clients that honour the hint re-read twice a day (Outlook may poll less often). */
@@ -98,42 +97,45 @@ export function removedContent(r: { meetingId: string; start: string; end: strin
   return { meetingId: r.meetingId, start: r.start, end: r.end, cancelled: true, summary: `${words.summary}: ${r.panelName}`, description: `${r.panelName}\n\n${words.line}` };
 }
 
+const vevent = (input: FeedInput, e: FeedEvent): string =>
+  icsEvent({
+    uid: `${e.meetingId}@channel-panel-bot`,
+    sequence: e.sequence,
+    start: e.start,
+    end: e.end,
+    stamp: input.stamp,
+    summary: e.summary,
+    description: `${e.description}\n\nOpen the Channel panel bot: ${input.botUrl}`,
+    url: input.botUrl,
+    cancelled: e.cancelled,
+  });
+
+/** The VTIMEZONE goes in front of the first event, or before the end of a calendar with none. */
+const closing = (input: FeedInput): string => (input.events.length ? icsFooter() : icsFooter().replace('END:VCALENDAR', `${vtimezoneBlock()}END:VCALENDAR`));
+const opening = (input: FeedInput): string =>
+  `${icsHeader({ name: input.name, description: input.description, ttlSeconds: REFRESH_SECONDS })}${input.events.length ? vtimezoneBlock() : ''}`;
+
 /** Renders an iCalendar feed: one VEVENT per meeting, at Europe/London wall-clock times with a VTIMEZONE. */
 export function renderFeed(input: FeedInput): string {
-  const calendar = ical({
-    name: input.name,
-    description: input.description,
-    prodId: { company: 'channel-panel-bot', product: 'calendar-feed', language: 'EN' },
-    ttl: REFRESH_SECONDS,
-    x: { 'X-WR-TIMEZONE': ZONE },
-  });
-  const stamp = DateTime.fromISO(input.stamp, { zone: 'utc' });
-  for (const e of input.events) {
-    calendar.createEvent({
-      id: `${e.meetingId}@channel-panel-bot`,
-      sequence: e.sequence,
-      start: DateTime.fromISO(e.start, { zone: 'utc' }),
-      end: DateTime.fromISO(e.end, { zone: 'utc' }),
-      timezone: ZONE,
-      stamp,
-      status: e.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-      summary: e.summary,
-      description: `${e.description}\n\nOpen the Channel panel bot: ${input.botUrl}`,
-      url: input.botUrl,
-    });
-  }
-  return withVtimezone(calendar.toString());
+  return opening(input) + input.events.map((e) => vevent(input, e)).join('') + closing(input);
 }
 
+/** How many events are written between two yields: a few milliseconds' work. */
+export const EVENTS_PER_SLICE = 100;
+
 /**
- * ical-generator writes DTSTAMP in the calendar's time zone when one is set, without the UTC `Z` that
- * RFC 5545 requires; so events carry the zone themselves and the VTIMEZONE is put in front of the first one.
+ * `renderFeed`, giving the event loop back every `perSlice` events: a national lead's feed of thousands of events
+ * never holds up a card press for longer than one slice takes.
  */
-function withVtimezone(ics: string): string {
-  const vtimezone = getVtimezoneComponent(ZONE);
-  if (!vtimezone) throw new Error(`no VTIMEZONE for ${ZONE}`);
-  const block = `${vtimezone.trim().split(/\r?\n/).join('\r\n')}\r\n`;
-  const at = ics.indexOf('BEGIN:VEVENT');
-  const end = ics.lastIndexOf('END:VCALENDAR');
-  return at >= 0 ? `${ics.slice(0, at)}${block}${ics.slice(at)}` : `${ics.slice(0, end)}${block}${ics.slice(end)}`;
+export async function renderFeedInSlices(input: FeedInput, perSlice = EVENTS_PER_SLICE, pause: () => Promise<void> = nextTurn): Promise<string> {
+  const parts = [opening(input)];
+  for (let i = 0; i < input.events.length; i++) {
+    if (i > 0 && i % perSlice === 0) await pause();
+    parts.push(vevent(input, input.events[i]!));
+  }
+  parts.push(closing(input));
+  return parts.join('');
 }
+
+/** Resolves after the event loop's pending I/O and timers have had their turn. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

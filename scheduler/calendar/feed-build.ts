@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { groupByMeeting } from '../domain/group.js';
 import type { Nomination, Panel } from '../domain/types.js';
 import type { FeedStamp, MeetingRevision, RemovalReason, SeenMeeting, Store } from '../store/store.js';
-import { feedDay, feedWindow, liveContent, removedContent, renderFeed, type EventContent, type FeedEvent } from './calendar-feed.js';
+import { feedDay, feedWindow, liveContent, removedContent, renderFeedInSlices, type EventContent, type FeedEvent } from './calendar-feed.js';
 import { fingerprint, nextSequence } from './feed-sequence.js';
 import { viewKey, type FeedTarget, type NominationView } from './feed-targets.js';
 
@@ -72,7 +72,7 @@ export async function buildFeed(store: Store, target: FeedTarget, version: FeedV
   }
   const dropped = seen.filter((s) => s.start < window.from).map((s) => s.meetingId);
   const serial = changed.length || dropped.length ? await recorded(() => store.transaction((tx) => tx.feeds.remember(target.hash, changed, dropped))) : target.serial;
-  const body = renderFeed({ name: target.title, description: FEED_DESCRIPTION, botUrl, stamp: version.lastModified, events });
+  const body = await renderFeedInSlices({ name: target.title, description: FEED_DESCRIPTION, botUrl, stamp: version.lastModified, events });
   return { body, version: versionOf(target, version.stamp, now, serial) };
 }
 
