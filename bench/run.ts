@@ -7,6 +7,7 @@ import { reviewBench } from './review.js';
 import { documentBench } from './review-document.js';
 import { calendarBench } from './calendar.js';
 import { cliBench } from './cli.js';
+import { startBench } from './start.js';
 import { loadBench } from './load.js';
 import { withLoadAverage } from './machine.js';
 import { syntheticConfig } from './synthetic.js';
@@ -58,6 +59,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   calendar: calendarBench,
   load: loadBench,
   cli: cliBench,
+  start: startBench,
 };
 
 /** `npm run bench [name]`: that bench, or every one; each between lines giving the machine's load average. */

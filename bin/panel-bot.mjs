@@ -64,6 +64,8 @@ async function entry() {
 }
 
 hideDep0111();
+// Node 22.1 and later keep compiled code between runs (in the OS temp folder, or NODE_COMPILE_CACHE); Node 20 cannot.
+(await import('node:module')).enableCompileCache?.();
 let path;
 try {
   path = await entry();

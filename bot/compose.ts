@@ -16,38 +16,48 @@ import { planMeetings, syncPanels } from '../scheduler/planning/sync.js';
 import { ConfigError, type AppConfig } from './config.js';
 import { startHttpServer, type HttpRoute } from './http.js';
 import type { RouteDeps } from './routes/deps.js';
-import { registerNominationRoutes } from './routes/nomination-routes.js';
-import { registerMeetingRoutes } from './routes/meeting-routes.js';
-import { registerChairRoutes } from './routes/chair-routes.js';
-import { registerReviewRoutes, reviewHttpRoutes } from './routes/review-routes.js';
-import { registerSignoffRoutes } from './routes/signoff-routes.js';
-import { calendarRoute, registerCalendarRoutes } from './routes/calendar-routes.js';
 import { drainOutbox, newPacers, type SendObserver } from './outbox-sender.js';
-import { createMetrics } from './telemetry/metrics.js';
-import { outboxDepth } from './telemetry/outbox-depth.js';
+import type { BotMetrics } from './telemetry/metrics.js';
 import { startMetricsServer } from './telemetry/metrics-server.js';
-import { dbStorage } from './db-storage.js';
 import { sqliteSchedulerGate } from './scheduler-lock.js';
 import { readPanelsFile } from './panels-file.js';
-import { createTeamsApp, type TeamsApp, type TeamsAppDeps } from './teams-app.js';
-import { teamsMessenger } from './teams-messenger.js';
+import type { BotOptions } from './teams-side.js';
+import { onFirstUse, teamsSideOnFirstUse } from './teams-on-first-use.js';
+
+// Start-up loads only what an idle server uses: the store, the scheduler, restify and /healthz. The Teams side
+// (botbuilder, teams-ai, the Teams routes), the feed and report routes and the metrics' libraries are imported when
+// first used or when configured (README, Production build: start-up time and memory).
+
+export type { BotOptions } from './teams-side.js';
 
 const HOUR = 3_600_000;
 
-/** Every feature's plain HTTP routes (calendar feeds, report exports), mounted beside /api/messages. */
-function httpRoutes(deps: RouteDeps, config: Readonly<AppConfig>): HttpRoute[] {
-  return [calendarRoute(deps, config), ...reviewHttpRoutes(deps, config)];
+/**
+ * A plain HTTP route mounted at `path` whose module is imported on its first request; `load` makes the module's
+ * routes, and the one at `path` answers. A failed import answers 500 (http.ts) and is tried again next time.
+ */
+export function routeOnFirstUse(path: string, load: () => Promise<HttpRoute | HttpRoute[]>): HttpRoute {
+  const get = onFirstUse(async () => {
+    const found = [await load()].flat().find((r) => r.path === path);
+    if (!found) throw new Error(`the route module no longer serves ${path}`);
+    return found;
+  });
+  return { method: 'GET', path, handler: async (req) => (await get()).handler(req) };
 }
 
-/** Every feature's Teams routes; the catch-all is added after these by createTeamsApp. */
-function registerRoutes(app: TeamsApp, deps: RouteDeps, config: Readonly<AppConfig>): void {
-  registerMeetingRoutes(app, deps); // First: a Teams meeting event's sender is set aside before the conversation is recorded.
-  registerNominationRoutes(app, deps);
-  registerChairRoutes(app, deps, config.nominationTimings.escalationWorkingDays);
-  // Before the review's own route, which would read `signoff` as a mistyped force or panel id.
-  registerSignoffRoutes(app, deps);
-  registerReviewRoutes(app, deps, config);
-  registerCalendarRoutes(app, deps, config);
+/** Every feature's plain HTTP routes (calendar feeds, report exports), mounted beside /api/messages. */
+function httpRoutes(deps: RouteDeps, config: Readonly<AppConfig>): HttpRoute[] {
+  return [
+    routeOnFirstUse('/calendar/:token', async () => (await import('./routes/calendar-routes.js')).calendarRoute(deps, config)),
+    routeOnFirstUse('/reports/*', async () => (await import('./routes/review-routes.js')).reviewHttpRoutes(deps, config)),
+  ];
+}
+
+/** The metrics, when something reads them (METRICS_PORT, or Application Insights); prom-client is not loaded otherwise. */
+async function metricsFor(store: Store, config: Readonly<AppConfig>, clock: () => string): Promise<BotMetrics | undefined> {
+  if (!config.metrics && !config.appInsightsConnectionString) return undefined;
+  const [{ createMetrics }, { outboxDepth }] = await Promise.all([import('./telemetry/metrics.js'), import('./telemetry/outbox-depth.js')]);
+  return createMetrics({ outboxDepth: () => outboxDepth(store, clock()) });
 }
 
 /**
@@ -144,10 +154,7 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
-/** In-process knobs that are not configuration: test-only token validation endpoints, rate limits with their clock. */
-export type BotOptions = Pick<TeamsAppDeps, 'authOverrides' | 'rateLimits'>;
-
-/** The composition root: store, config sync, Teams app, HTTP server and scheduler, started in that order. */
+/** The composition root: store, config sync, HTTP server and scheduler, started in that order; the Teams app on first use. */
 export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () => string = () => DateTime.utc().toISO(), options: BotOptions = {}): Promise<RunningBot> {
   const file = await readPanelsFile(config.panelsConfig, config.partnerTenantIds);
   if (!file.ok) throw new ConfigError([file.error.message]);
@@ -161,13 +168,14 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
     log.info({ store: store.kind, ...report }, 'forces and panels loaded');
     let kick = () => undefined as void;
     const deps: RouteDeps = { store, log, clock, kick: () => kick() };
-    const { app, adapter, authenticate } = createTeamsApp({ config, log, register: (a) => registerRoutes(a, deps, config), storage: dbStorage(store, clock), ...options });
-    const metrics = createMetrics({ outboxDepth: () => outboxDepth(store, clock()) });
-    const sender = outboxDrainer(store, teamsMessenger(adapter, config.appId), log, () => Date.parse(clock()), metrics);
+    const teams = teamsSideOnFirstUse(async () => (await import('./teams-side.js')).teamsSide(config, deps, options));
+    const metrics = await metricsFor(store, config, clock);
+    const sender = outboxDrainer(store, teams.messenger, log, () => Date.parse(clock()), metrics);
     kick = sender.kick;
     const health = () => store.ping().then(() => true, () => false);
+    const { app, adapter, authenticate } = teams;
     const server = await startHttpServer({ config, log, adapter, app, health, authenticate, routes: httpRoutes(deps, config), observe: metrics });
-    const metricsServer = config.metrics ? await startMetricsServer(metrics, config.metrics, log).catch(async (err) => {
+    const metricsServer = config.metrics && metrics ? await startMetricsServer(metrics, config.metrics, log).catch(async (err) => {
       await server.close();
       throw err;
     }) : null;

@@ -30,8 +30,9 @@ export interface HttpRoute {
 export interface HttpDeps {
   config: Readonly<AppConfig>;
   log: Log;
-  adapter: PanelAdapter;
-  app: TeamsApp;
+  /** Only these two are used, so compose.ts can hand over stand-ins that import the Teams side on first use. */
+  adapter: Pick<PanelAdapter, 'authenticate' | 'runAuthenticated'>;
+  app: Pick<TeamsApp, 'run'>;
   health: () => Promise<boolean>;
   /** Checks the activity's Bot Framework token before the turn runs (see auth.ts for why); default: the adapter's own check. */
   authenticate?: Authenticator;
@@ -170,7 +171,15 @@ async function handleActivity(deps: HttpDeps, req: restify.Request, res: restify
 async function runTurn(deps: HttpDeps, activity: Activity, req: restify.Request, res: restify.Response): Promise<void> {
   const { log, adapter, app } = deps;
   const authenticate = deps.authenticate ?? ((a: Activity, h: string) => adapter.authenticate(a, h));
-  const auth = await authenticate(activity, req.header('authorization') ?? '');
+  let auth: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    auth = await authenticate(activity, req.header('authorization') ?? '');
+  } catch (err) {
+    // The check itself failed (the Teams side could not be loaded): logged here, and nothing of it told to the caller.
+    log.error({ err }, 'activity failed before its token was checked');
+    if (!res.headersSent) res.send(503, { error: 'unavailable' });
+    return;
+  }
   if (!auth.ok) {
     log.warn({ reason: auth.error.message }, 'activity refused: token not accepted');
     res.send(401, { error: 'unauthorized' });

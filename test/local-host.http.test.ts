@@ -107,3 +107,42 @@ describe('the Host header', () => {
     expect(await getHttp10WithoutHost(port, '/healthz')).toBe(200);
   });
 });
+
+describe('an activity whose token check cannot run', () => {
+  let server: RunningServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  // Regression: with the Teams side imported on first use, a failed import escaped to restify, which told any caller
+  // the error's message and a file path.
+  it('answers 503 and tells the caller nothing of why', async () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
+    const { app, adapter } = createTeamsApp({ config, log: silentLog });
+    const logged: unknown[] = [];
+    const log = { ...silentLog, error: (o: unknown) => void logged.push(o) };
+    const authenticate = async () => {
+      throw new Error("Cannot find module '/srv/app/node_modules/botbuilder/lib/index.js'");
+    };
+    server = await startHttpServer({ config, log, adapter, app, authenticate, health: async () => true, routes });
+    const activity = JSON.stringify({
+      type: 'message', id: 'a1', channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', text: 'help',
+      from: { id: '29:u', aadObjectId: '00000000-0000-0000-0000-000000000001' }, conversation: { id: 'a:1' }, recipient: { id: '28:bot' },
+    });
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server!.port, path: '/api/messages', method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json' }, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(activity);
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.body).not.toMatch(/Cannot find module|node_modules|\/srv/);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'unavailable' });
+    expect(logged).toHaveLength(1);
+  });
+});

@@ -1,32 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { ParseArgsConfig } from 'node:util';
 import { importAttendance, type ImportSummary } from '../../scheduler/meetings/attendance-import.js';
-import { RECORD_YEARS } from '../../scheduler/domain/types.js';
 import { MAX_FILE_BYTES } from '../../scheduler/meetings/import-rows.js';
+import { IMPORT_USAGE } from './cli-options.js';
 import { BadArgument, nowFrom, refuse, withStore, type Command, type CliIo } from './io.js';
-
-export const IMPORT_USAGE = `usage: panel-bot import attendance FILE.csv [--dry-run] [--now ISO-8601] [--json]
-
-Loads past meetings' outcomes from a UTF-8 CSV file whose header is
-  date,panel_id,force_id,outcome,attendee_name,attendee_aad_object_id,role_category,role,unit,mode,decision_maker,cancel_reason,not_held_reason
-(README, "Importing past attendance", describes each column). The whole file is checked first: any problem refuses it,
-listing every problem by line, and nothing is stored. A file may give one force's rows for a panel it shares with
-other forces: their records are left as they are. The panels' timetables are planned back to the file's
-earliest date, so a month with no row shows as unrecorded. Running it again changes nothing.
-
-  --dry-run      check the file and print what would be stored; store nothing
-  --now ISO      the instant to import at (default: now); every date must be before its day, and not more
-                 than ${RECORD_YEARS} years before it (the retention period)
-  --json         print the summary as JSON
-
-exit status: 0 imported (or nothing to change), 1 refused (problems on stderr), 2 bad usage`;
-
-export const IMPORT_OPTIONS: ParseArgsConfig['options'] = {
-  'dry-run': { type: 'boolean' },
-  now: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
-};
 
 /** `panel-bot import attendance FILE.csv`: all or nothing, every problem of a refused file on stderr by line. */
 export const importAttendanceCommand: Command = async (values, config, io) => {

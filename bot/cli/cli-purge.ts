@@ -1,17 +1,6 @@
-import type { ParseArgsConfig } from 'node:util';
 import { DateTime } from 'luxon';
 import { IDLE_TOKEN_YEARS, MESSAGE_DAYS, PEOPLE_DAYS, purge, type PurgeSummary } from '../../scheduler/retention/purge.js';
 import { BadArgument, nowFrom, withStore, type Command } from './io.js';
-
-/** The command's line in `panel-bot --help`. */
-export const PURGE_USAGE = `  purge [--now ISO-8601] [--dry-run]    remove what RETENTION_YEARS and the shorter limits say has been kept long enough,
-                                        and print what went; --dry-run prints the same and changes nothing
-                                        (a real run refuses a --now over an hour ahead of the clock)`;
-
-export const PURGE_OPTIONS: ParseArgsConfig['options'] = {
-  now: { type: 'string' },
-  'dry-run': { type: 'boolean' },
-};
 
 /** `panel-bot purge [--now ISO-8601] [--dry-run]`: what the daily retention job does, by hand, said line by line. */
 export const purgeCommand: Command = async (values, config, io) => {

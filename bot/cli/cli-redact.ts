@@ -1,14 +1,7 @@
-import type { ParseArgsConfig } from 'node:util';
 import { DateTime } from 'luxon';
 import { redactNote } from '../../scheduler/audit/redact-note.js';
+import { REDACT_USAGE } from './cli-options.js';
 import { BadArgument, operator, refuse, withStore, type Command } from './io.js';
-
-export const REDACT_USAGE = 'panel-bot redact note MEETING_ID --reason TEXT';
-
-/** `redact note`'s options; the meeting is its one positional argument (`meetingId`). */
-export const REDACT_OPTIONS: ParseArgsConfig['options'] = {
-  reason: { type: 'string' },
-};
 
 /**
  * `panel-bot redact note MEETING_ID --reason TEXT`: erases a cancellation's note from the store and from the audit

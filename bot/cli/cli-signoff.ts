@@ -1,18 +1,6 @@
-import type { ParseArgsConfig } from 'node:util';
 import type { PreviousSignoff } from '../../scheduler/review/signoff.js';
 import { scopeValueOf, type ActionWithState } from '../../scheduler/review/signoff-types.js';
 import { nowFrom, refuse, withStore, type Command } from './io.js';
-
-/** The command's lines in `panel-bot --help`. */
-export const SIGNOFF_USAGE = `  review signoff [--force ID] [--json] [--now ISO-8601]
-                                        the recorded review sign-offs, newest first, each with its actions and their
-                                        state (open, overdue, done, accepted) on that day`;
-
-export const SIGNOFF_OPTIONS: ParseArgsConfig['options'] = {
-  force: { type: 'string' },
-  json: { type: 'boolean' },
-  now: { type: 'string' },
-};
 
 /** One sign-off as JSON: the stored sign-off, its scope as `force:<id>` or `national`, each action with its state. */
 const asJson = ({ signoff: s, actions }: PreviousSignoff) => ({

@@ -1,9 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { cliCommands } from './cli-commands.js';
-import { IMPORT_OPTIONS } from './cli-import.js';
-import { REDACT_OPTIONS } from './cli-redact.js';
-import { PURGE_OPTIONS, PURGE_USAGE } from './cli-purge.js';
-import { SIGNOFF_OPTIONS, SIGNOFF_USAGE } from './cli-signoff.js';
+import { IMPORT_OPTIONS, PURGE_OPTIONS, PURGE_USAGE, REDACT_OPTIONS, SIGNOFF_OPTIONS, SIGNOFF_USAGE } from './cli-options.js';
 import { loadConfigOr, runMain, type CliIo } from './io.js';
 
 export const USAGE = `usage: panel-bot <command> [options]

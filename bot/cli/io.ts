@@ -2,8 +2,6 @@ import { userInfo } from 'node:os';
 import { DateTime } from 'luxon';
 import { rollingRange } from '../../scheduler/domain/date-range.js';
 import { periodBound } from '../../scheduler/domain/periods.js';
-import { openStore } from '../../scheduler/store/open-store.js';
-import { configuredStore } from '../audit-key.js';
 import type { Store } from '../../scheduler/store/store.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config.js';
 
@@ -68,8 +66,9 @@ export function operator(): string {
   }
 }
 
-/** Runs `fn` with the configured store open, and closes it whatever happens. */
+/** Runs `fn` with the configured store open, and closes it whatever happens; `--help` and bad usage never load the store's drivers. */
 export async function withStore<T>(config: Readonly<AppConfig>, fn: (store: Store) => Promise<T>): Promise<T> {
+  const [{ openStore }, { configuredStore }] = await Promise.all([import('../../scheduler/store/open-store.js'), import('../audit-key.js')]);
   const store = await openStore(configuredStore(config, null));
   try {
     return await fn(store);
