@@ -64,6 +64,17 @@ describe('counting from the estimated arrival', () => {
     expect(p.delay('c', 1500)).toBe(750);
   });
 
+  it('keeps a send in flight longer than the longest window, and counts it from its arrival once answered', () => {
+    const p = new Pacer([{ count: 1, ms: 1000 }]);
+    p.record('other', 0)(100);
+    const slow = p.record('c', 0);
+    // 1.5 s later it is still unanswered; another send to the key is recorded (and would prune what the window no longer needs).
+    p.record('c', 1500)(1600);
+    slow(1900);
+    // The slow one came back after 1,900 ms, 1,800 ms slower than the quickest: taken to have arrived at 1,800.
+    expect(p.delay('c', 2000)).toBe(800);
+  });
+
   it('moves earlier sends later when a quicker round trip is seen afterwards', () => {
     const p = new Pacer([{ count: 1, ms: 1000 }]);
     p.record('c', 0)(300);

@@ -108,10 +108,11 @@ export class Pacer {
   /**
    * Records a send leaving at `nowMs`; call what it returns with the time its answer came back, and whether the service
    * took it (a failure that came back at once, a refused connection, says nothing of the service's own time). Keeps only
-   * what the longest window needs.
+   * what the longest window needs, and every send still unanswered.
    */
   record(key: string, nowMs: number): (answeredMs: number, taken?: boolean) => void {
-    const times = (this.sent.get(key) ?? []).filter((s) => this.arrival(s) > nowMs - this.longest);
+    // A send not yet answered is kept however long ago it left: it still arrives, and counts, when it does.
+    const times = (this.sent.get(key) ?? []).filter((s) => s.roundTrip === null || this.arrival(s) > nowMs - this.longest);
     const entry: Send = { left: nowMs, roundTrip: null };
     times.push(entry);
     this.sent.set(key, times);
