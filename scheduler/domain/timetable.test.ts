@@ -197,6 +197,18 @@ describe('the planner’s reading of a rule', () => {
     expect(ruleDates(tt(rrule, '10:00', { from }), a, b)).toEqual(dates);
   });
 
+  it('keeps what it expanded without letting a caller change it, and tells rules and windows apart', () => {
+    const rule = tt('FREQ=MONTHLY;BYDAY=-1FR', '10:00', { from: '2020-01-01' });
+    const first = ruleDates(rule, '2031-01-01', '2031-03-31');
+    expect(first).toEqual(['2031-01-31', '2031-02-28', '2031-03-28']);
+    first.length = 0;
+    first.push('1999-01-01');
+    expect(ruleDates(rule, '2031-01-01', '2031-03-31')).toEqual(['2031-01-31', '2031-02-28', '2031-03-28']);
+    expect(ruleDates(rule, '2031-01-01', '2031-02-28')).toEqual(['2031-01-31', '2031-02-28']);
+    expect(ruleDates({ ...rule, rrule: 'FREQ=MONTHLY;BYDAY=-1TH' }, '2031-01-01', '2031-03-31')).toEqual(['2031-01-30', '2031-02-27', '2031-03-27']);
+    expect(ruleDates({ ...rule, from: '2031-02-01' }, '2031-01-01', '2031-03-31')).toEqual(['2031-02-28', '2031-03-28']);
+  });
+
   it('gives exactly the dates rrule gives from the anchor, in any window', () => {
     fc.assert(
       fc.property(anyRule, anchor('2000-01-01', '2030-12-31'), fc.integer({ min: -40, max: 365 * 6 }), fc.integer({ min: 0, max: 90 }), (rrule, from, offset, span) => {

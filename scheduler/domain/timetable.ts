@@ -191,6 +191,23 @@ export const localDate = londonDate;
 
 /** The rule's own local dates (YYYY-MM-DD, before any move) from fromDate to toDate inclusive; none for an invalid rule. */
 export function ruleDates(t: RruleTimetable, fromDate: string, toDate: string): string[] {
+  // Kept per rule and window of dates: every sync on the same day expands each panel's rule over the same dates.
+  return [...ruleDatesKept(JSON.stringify([t, fromDate, toDate]))];
+}
+
+const keepRuleDates = () =>
+  memo((key: string): readonly string[] => {
+    const [t, fromDate, toDate] = JSON.parse(key) as [RruleTimetable, string, string];
+    return Object.freeze(expandRule(t, fromDate, toDate));
+  }, 4_096);
+let ruleDatesKept = keepRuleDates();
+
+/** Forgets every rule expanded so far: the planning bench's first sync starts cold, as a new process does. */
+export function forgetRuleDates(): void {
+  ruleDatesKept = keepRuleDates();
+}
+
+function expandRule(t: RruleTimetable, fromDate: string, toDate: string): string[] {
   const parsed = parseRule(t);
   if (!parsed.ok) return [];
   const [after, before] = [new Date(`${fromDate}T00:00:00Z`), new Date(`${toDate}T00:00:00Z`)];
