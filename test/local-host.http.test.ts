@@ -12,10 +12,9 @@ interface Answer {
 }
 
 /** node:http, because fetch will not let a caller set Host; `host: null` sends the request without one. */
-function get(port: number, path: string, host: string | null, method = 'GET'): Promise<Answer> {
+function get(port: number, path: string, host: string | null, method = 'GET', body = method === 'POST' ? '{}' : undefined): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = host === null ? {} : { host };
-    const body = method === 'POST' ? '{}' : undefined;
     if (body) headers['content-type'] = 'application/json';
     const req = request({ host: '127.0.0.1', port, path, method, headers, setHost: host !== null, agent: false }, (res) => {
       let text = '';
@@ -130,16 +129,7 @@ describe('an activity whose token check cannot run', () => {
       type: 'message', id: 'a1', channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', text: 'help',
       from: { id: '29:u', aadObjectId: '00000000-0000-0000-0000-000000000001' }, conversation: { id: 'a:1' }, recipient: { id: '28:bot' },
     });
-    const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server!.port, path: '/api/messages', method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json' }, agent: false }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
-      req.on('error', reject);
-      req.end(activity);
-    });
+    const answer = await get(server.port, '/api/messages', 'localhost', 'POST', activity);
     expect(answer.status).toBe(503);
     expect(answer.body).not.toMatch(/Cannot find module|node_modules|\/srv/);
     expect(JSON.parse(answer.body)).toEqual({ error: 'unavailable' });
