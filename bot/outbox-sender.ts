@@ -11,16 +11,13 @@ export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 120_000;
 const BATCH = 50;
 
-export interface SenderDeps {
+export type SenderDeps = {
   store: Store;
   messenger: Messenger;
   log: Log;
   /** Milliseconds since the epoch; the CLI's `tick --now` runs on a shifted clock. */
   clock: () => number;
-  sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** Real elapsed time for pacing: Teams' rate limits are in wall time, whatever the business clock says. */
-  monotonic?: () => number;
   /** Told how each handled message ended (the metrics count them). */
   observe?: SendObserver;
   /**
@@ -29,7 +26,15 @@ export interface SenderDeps {
    * or the next start.
    */
   signal?: AbortSignal;
-}
+} & (
+  | { sleep?: undefined; monotonic?: undefined }
+  | {
+      /** A way of waiting, with the elapsed time it moves: a test's sleep must move the clock pacing reads, or pacing would spin. */
+      sleep: (ms: number) => Promise<void>;
+      /** Real elapsed time for pacing: Teams' rate limits are in wall time, whatever the business clock says. */
+      monotonic: () => number;
+    }
+);
 
 /** How one handled message ended: `throttled` is a 429 and `retried` any other retryable failure, both tried again later. */
 export type SendOutcome = 'sent' | 'throttled' | 'retried' | 'failed' | 'skipped' | 'returned';
@@ -134,8 +139,7 @@ async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, ten
       if (deps.signal?.aborted) return STOPPED;
       const now = tick();
       const wait = Math.max(pacer.conversation.delay(conversationId, now), pacer.tenant.delay(tenantKey, now));
-      // A test's sleep that does not move the pacing clock gets one wait too, rather than a spin on a real one.
-      if (wait <= 0 || now === checkedAt || (deps.sleep && !deps.monotonic && !Number.isNaN(checkedAt))) break;
+      if (wait <= 0 || now === checkedAt) break;
       checkedAt = now;
       await restOf(deps)(wait);
     }

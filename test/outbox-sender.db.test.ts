@@ -38,7 +38,7 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
   it('retries 429 after its Retry-After and 5xx with backoff, then sends once', async () => {
     const s = scripted([new SendError('throttled', 429, 30_000), new SendError('boom', 500, null), 'ok']);
     await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
-    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, random: () => 0 }, 600_000);
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, monotonic: s.clock, random: () => 0 }, 600_000);
     expect(s.sends).toHaveLength(3);
     expect(s.sends[1]! - s.sends[0]!).toBeGreaterThanOrEqual(30_000);
     expect(s.sends[2]! - s.sends[1]!).toBeGreaterThanOrEqual(1_000);
@@ -48,7 +48,7 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
   it('gives up at once on 403 and leaves a visible failure', async () => {
     const s = scripted([new SendError('MessageWritesBlocked', 403, null)]);
     await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
-    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep }, 600_000);
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, monotonic: s.clock }, 600_000);
     expect(s.sends).toHaveLength(1);
     expect(await t.store.outbox.get('card:southampton.2027-05-03:hampshire')).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^403/) });
   });
@@ -56,7 +56,7 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
   it('gives up after a bounded number of tries', async () => {
     const s = scripted(Array.from({ length: 50 }, () => new SendError('down', 503, null)));
     await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
-    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, random: () => 0 }, 3_600_000);
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, monotonic: s.clock, random: () => 0 }, 3_600_000);
     expect(s.sends).toHaveLength(MAX_ATTEMPTS);
     expect((await t.store.outbox.get('card:southampton.2027-05-03:hampshire'))?.status).toBe('failed');
   });
@@ -89,7 +89,7 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
     const m = (await t.store.meetings.get('southampton.2027-05-03'))!;
     await t.store.meetings.update({ ...m, status: 'cancelled' }, '2027-04-02T00:00:00.000Z');
     await t.store.outbox.enqueue([card('southampton.2027-05-03')]);
-    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep });
+    await drainOutbox({ store: t.store, messenger: s.messenger, log: silentLog, clock: s.clock, sleep: s.sleep, monotonic: s.clock });
     expect(s.sends).toEqual([]);
     expect((await t.store.outbox.get('card:southampton.2027-05-03:hampshire'))?.status).toBe('skipped');
   });
