@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { AuditKey } from '../domain/audit-chain.js';
 import { areaScope } from '../domain/areas.js';
 import { groupBy } from '../domain/group.js';
@@ -7,13 +9,13 @@ import type { Force, Meeting, Panel, Person } from '../domain/types.js';
 import { areasSchema, timetableSchema } from './row-schemas.js';
 import type { DirectoryRepo, MeetingFilter, MeetingRepo, ReaderRole, Repos } from './store.js';
 import { toMeeting } from './row-mappers.js';
-import type { Database, MeetingsTable, RoleName, RolesTable } from './tables.js';
+import type { Database, ForcesTable, MeetingsTable, PanelsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
 import { chairRepo } from './kysely-chair-repos.js';
 import { feedRepo } from './kysely-feed-repos.js';
 import { reviewRepo } from './kysely-review-repos.js';
 import { botStateRepo } from './kysely-state-repos.js';
-import { auditRepo, AUDIT_LOCK } from './kysely-audit-repo.js';
+import { auditRepo, AUDIT_LOCK, type AuditWrites } from './kysely-audit-repo.js';
 import { retentionRepo } from './kysely-retention-repo.js';
 import { withSignoffs } from './kysely-signoff-repo.js';
 import { withMeetingPresence } from './kysely-meeting-presence-repo.js';
@@ -22,14 +24,14 @@ export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
 
 /** The repositories over one Kysely connection or transaction; the same SQL serves SQLite and PostgreSQL. */
-export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKey): Repos {
+export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKey, writes?: AuditWrites): Repos {
   return withMeetingPresence(db, withSignoffs(db, dialect, key, {
     exclusive: async (name) => {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[name]})`.execute(db);
     },
-    directory: directoryRepo(db),
+    directory: directoryRepo(db, dialect),
     meetings: meetingRepo(db, dialect),
-    audit: auditRepo(db, dialect, key),
+    audit: auditRepo(db, dialect, key, writes),
     teams: teamsRepo(db),
     nominations: nominationRepo(db, dialect),
     outbox: outboxRepo(db, dialect),
@@ -47,7 +49,7 @@ const READER_ROLES: ReaderRole[] = ['inspector', 'pcc-office', 'region'];
 /** A role's holder as the file gave them: their tenant only when the file named one. */
 const personOf = (r: Pick<RolesTable, 'aad_object_id' | 'name' | 'tenant_id'>): Person => ({ aadObjectId: r.aad_object_id, name: r.name, ...(r.tenant_id ? { tenantId: r.tenant_id } : {}) });
 
-function directoryRepo(db: Kysely<Database>): DirectoryRepo {
+function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
   const rolesOf = async (roles: RoleName[], scope?: string) => {
     let q = db.selectFrom('roles').selectAll().where('role', 'in', roles);
     if (scope !== undefined) q = q.where('scope_id', '=', scope);
@@ -76,21 +78,44 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
       if (id !== undefined) aq = aq.where('scope_id', 'like', `${id}/%`);
       areaRoles = await aq.orderBy('position').execute();
     }
-    return rows.map((r) => {
-      const force: Force = {
-        id: r.id,
-        name: r.name,
-        teamsChannelId: r.teams_channel_id,
-        retired: r.retired_at !== null,
-        preventLeads: people(roles, 'prevent-lead', r.id),
-        deputies: people(roles, 'deputy', r.id),
-      };
-      const areas = r.areas_json === null ? [] : areasSchema.parse(JSON.parse(r.areas_json));
-      if (areas.length) {
-        force.areas = areas.map((a) => ({ ...a, leads: people(areaRoles, 'area-lead', areaScope(r.id, a.id)), deputies: people(areaRoles, 'area-deputy', areaScope(r.id, a.id)) }));
-      }
-      return force;
-    });
+    return rows.map((r) => toForce(r, roles, areaRoles));
+  };
+
+  const toForce = (r: ForcesTable, roles: RolesTable[], areaRoles: RolesTable[]): Force => {
+    const force: Force = {
+      id: r.id,
+      name: r.name,
+      teamsChannelId: r.teams_channel_id,
+      retired: r.retired_at !== null,
+      preventLeads: people(roles, 'prevent-lead', r.id),
+      deputies: people(roles, 'deputy', r.id),
+    };
+    const areas = r.areas_json === null ? [] : areasSchema.parse(JSON.parse(r.areas_json));
+    if (areas.length) {
+      force.areas = areas.map((a) => ({ ...a, leads: people(areaRoles, 'area-lead', areaScope(r.id, a.id)), deputies: people(areaRoles, 'area-deputy', areaScope(r.id, a.id)) }));
+    }
+    return force;
+  };
+
+  // One force or panel with its people in one statement (a nomination reads both inside its transaction, where every
+  // statement is a round trip): the roles come back as a JSON array, which PostgreSQL's driver parses and SQLite's does not.
+  const jsonArrayFrom = dialect === 'postgres' ? pgJsonArrayFrom : sqliteJsonArrayFrom;
+  const rolesJson = (v: unknown): RolesTable[] => (typeof v === 'string' ? JSON.parse(v) : v) as RolesTable[];
+  const roleColumns = ['role', 'scope_id', 'aad_object_id', 'name', 'position', 'tenant_id'] as const;
+
+  const getForce = async (id: string): Promise<Force | null> => {
+    const row = await db
+      .selectFrom('forces')
+      .selectAll('forces')
+      .select((eb) => [
+        jsonArrayFrom(eb.selectFrom('roles').select(roleColumns).where('role', 'in', ['prevent-lead', 'deputy'] as RoleName[]).whereRef('roles.scope_id', '=', 'forces.id').orderBy('position')).as('roles_json'),
+        jsonArrayFrom(
+          eb.selectFrom('roles').select(roleColumns).where('role', 'in', ['area-lead', 'area-deputy'] as RoleName[]).where('roles.scope_id', 'like', sql<string>`${eb.ref('forces.id')} || '/%'`).orderBy('position'),
+        ).as('area_roles_json'),
+      ])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? toForce(row, rolesJson(row.roles_json), rolesJson(row.area_roles_json)) : null;
   };
 
   const listPanels = async (opts: { includeRetired?: boolean } = {}, id?: string): Promise<Panel[]> => {
@@ -102,23 +127,40 @@ function directoryRepo(db: Kysely<Database>): DirectoryRepo {
     const [rows, linkRows, roles] = await Promise.all([q.execute(), links.execute(), rolesOf(['chair'], id)]);
     const linksOf = groupBy(linkRows, (l) => l.panel_id);
     const forcesOf = new Map([...linksOf].map(([panelId, links]) => [panelId, links.map((l) => l.force_id)]));
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      localAuthority: r.local_authority,
-      forces: forcesOf.get(r.id) ?? [],
-      chairs: people(roles, 'chair', r.id),
-      timetable: timetableSchema.parse(JSON.parse(r.timetable_json)),
-      teamsChannelId: r.teams_channel_id,
-      retired: r.retired_at !== null,
-    }));
+    return rows.map((r) => toPanel(r, forcesOf.get(r.id) ?? [], roles));
+  };
+
+  const toPanel = (r: PanelsTable, forces: string[], roles: RolesTable[]): Panel => ({
+    id: r.id,
+    name: r.name,
+    localAuthority: r.local_authority,
+    forces,
+    chairs: people(roles, 'chair', r.id),
+    timetable: timetableSchema.parse(JSON.parse(r.timetable_json)),
+    teamsChannelId: r.teams_channel_id,
+    retired: r.retired_at !== null,
+  });
+
+  const getPanel = async (id: string): Promise<Panel | null> => {
+    const row = await db
+      .selectFrom('panels')
+      .selectAll('panels')
+      .select((eb) => [
+        jsonArrayFrom(eb.selectFrom('panel_forces').select('force_id').whereRef('panel_forces.panel_id', '=', 'panels.id').orderBy('force_id')).as('forces_json'),
+        jsonArrayFrom(eb.selectFrom('roles').select(roleColumns).where('role', '=', 'chair').whereRef('roles.scope_id', '=', 'panels.id').orderBy('position')).as('chairs_json'),
+      ])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const forces = (typeof row.forces_json === 'string' ? JSON.parse(row.forces_json) : row.forces_json) as Array<{ force_id: string }>;
+    return toPanel(row, forces.map((f) => f.force_id), rolesJson(row.chairs_json));
   };
 
   return {
     listForces: (opts) => listForces(opts),
     listPanels: (opts) => listPanels(opts),
-    getForce: async (id) => (await listForces({ includeRetired: true }, id))[0] ?? null,
-    getPanel: async (id) => (await listPanels({ includeRetired: true }, id))[0] ?? null,
+    getForce,
+    getPanel,
     listNationalLeads: async () => people(await rolesOf(['national-lead'], ''), 'national-lead', ''),
     rolesOf: async (aad) =>
       (await db.selectFrom('roles').select(['role', 'scope_id', 'tenant_id']).where('aad_object_id', '=', aad).execute()).map((r) => ({ role: r.role, scopeId: r.scope_id, tenantId: r.tenant_id })),
