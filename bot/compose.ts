@@ -141,6 +141,8 @@ export function schedulerJobs(store: Store, config: Readonly<AppConfig>, log: Lo
     },
     retentionJob(store, config.retentionYears, log),
     { name: 'send-outbox', due: () => true, run: async () => void (await drain()) },
+    // Audit entries queued on PostgreSQL are chained just after each commit; this picks up any a failed run left.
+    { name: 'audit-chain', due: () => true, run: () => store.audit.settle() },
   ];
 }
 
@@ -159,7 +161,10 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
   const file = await readPanelsFile(config.panelsConfig, config.partnerTenantIds);
   if (!file.ok) throw new ConfigError([file.error.message]);
   const where = configuredStore(config, log);
-  const store = await openStore(where);
+  const store = await openStore({
+    ...where,
+    onChainError: (err) => log.error({ err }, 'audit entries could not be chained: they stay queued, and the next commit or scheduler pass tries again'),
+  });
   try {
     // An unsealed log from before the key is the operator's to check and seal; the bot writes nothing onto it.
     const unsealed = await unsealedLegacy(store.audit);

@@ -76,7 +76,7 @@ describe.each(STORE_KINDS)('faults on %s', (kind) => {
 
 describe('the clock jumping forward a week (a suspended host, a corrected clock)', () => {
   const MAY = 'southampton.2027-05-03'; // 4 May: card from 19 April, reminder from 27 April, leads told from 30 April
-  const JOBS = ['plan-meetings', 'nomination-work', 'attendance-cards', 'monday-digest', 'audit-checkpoint', 'retention', 'send-outbox'];
+  const JOBS = ['plan-meetings', 'nomination-work', 'attendance-cards', 'monday-digest', 'audit-checkpoint', 'retention', 'send-outbox', 'audit-chain'];
 
   it('runs the jobs it missed once each, in order, and sends what fell due in the gap once', async () => {
     let now = '2027-04-01T08:00:00.000Z';

@@ -113,7 +113,7 @@ describe('the app on PostgreSQL as a least-privilege role (MIGRATION_DATABASE_UR
     await store.outbox.markSent('digest:hampshire:2027-04-19', 'activity-1', NOW);
 
     // Erasure as retention does it: the details go (a DELETE on audit_details), one entry records which.
-    const [entry] = await store.audit.append([{ at: NOW, actor: 'system', action: 'test.noted', subject: {}, details: { note: 'erase me' } }]);
+    const [entry] = await store.audit.appendNow([{ at: NOW, actor: 'system', action: 'test.noted', subject: {}, details: { note: 'erase me' } }]);
     expect(await store.audit.erase([entry!.seq])).toEqual([entry!.seq]);
     await store.audit.append([{ at: NOW, actor: 'system', action: 'retention.purged', subject: {}, details: { erased: [entry!.seq] } }]);
     expect((await store.audit.page(entry!.seq - 1, 1))[0]?.details).toBeNull();
@@ -148,7 +148,7 @@ describe('the app on PostgreSQL as a least-privilege role (MIGRATION_DATABASE_UR
     const { rows } = await admin.query<{ tablename: string }>('select tablename from pg_tables where schemaname = $1 order by tablename', [where.schema]);
     expect(rows.map((r) => r.tablename)).toEqual([...BOT_TABLES, 'kysely_migration', 'kysely_migration_lock'].sort());
     for (const table of BOT_TABLES) {
-      const expected = table === 'audit_log' ? ['SELECT', 'INSERT'] : table === 'audit_details' ? ['SELECT', 'INSERT', 'DELETE'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+      const expected = table === 'audit_log' ? ['SELECT', 'INSERT'] : table === 'audit_details' || table === 'audit_pending' ? ['SELECT', 'INSERT', 'DELETE'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
       expect([table, await privilegesOf(admin, where.role, `${where.schema}.${table}`)]).toEqual([table, expected]);
     }
     expect(await privilegesOf(admin, where.role, `${where.schema}.kysely_migration`)).toEqual(['SELECT']);

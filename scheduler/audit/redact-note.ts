@@ -39,7 +39,7 @@ export async function redactNote(store: Store, input: RedactNoteInput, actor: st
     if (!c.note) return fail('NO_NOTE', `${meeting.id} was cancelled without a note: there is nothing to erase`);
     const erased = await tx.audit.erase(await noteEntries(tx, meeting.id));
     await tx.chairs.redactNote(meeting.id, now);
-    const [entry] = await tx.audit.append([
+    const [entry] = await tx.audit.appendNow([
       { at: now, actor, action: 'cancellation.note-redacted', subject: { meetingId: meeting.id, panelId: panel.id }, details: { reason: c.reason, why, erased } },
     ]);
     await queueCardUpdates(tx, meeting.id, 'note-redacted', now);

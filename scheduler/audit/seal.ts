@@ -34,7 +34,7 @@ export async function sealLegacyChain(store: Store, key: AuditKey, held: HeldHea
     const walked = await walk(tx.audit, key);
     if ('problem' in walked) return fail('BROKEN', `${walked.problem}: nothing was sealed. Restore the log from a backup before sealing it.`);
     const details: SealDetails = { legacyEntries: walked.seq, legacyHead: walked.hash, legacyFields: walked.legacyFields };
-    const [seal] = await tx.audit.append([{ at: now, actor, action: SEAL_ACTION, subject: {}, details: { ...details } }]);
+    const [seal] = await tx.audit.appendNow([{ at: now, actor, action: SEAL_ACTION, subject: {}, details: { ...details } }]);
     return ok({ seq: seal!.seq, sealed: walked.seq });
   });
 }

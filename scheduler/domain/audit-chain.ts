@@ -50,6 +50,18 @@ export function entryHash(key: AuditKey, prevHash: string, seq: number, e: Chain
   return hmac(key, 'audit-entry', `${prevHash}\n${canonicalJson({ seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detailsHash: e.detailsHash })}`);
 }
 
+/**
+ * The HMAC an entry waiting to be chained carries (PostgreSQL's `audit_pending`): over a fresh nonce, its fields and
+ * its details' hash. The chainer accepts only rows whose MAC the key makes, so the table cannot be used to slip an
+ * entry into the chain without the key.
+ */
+export function pendingMac(key: AuditKey, nonce: string, e: Pick<AuditEntry, 'at' | 'actor' | 'action' | 'subject'> & { detailsHash: string }): string {
+  return hmac(key, 'audit-pending', canonicalJson({ nonce, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detailsHash: e.detailsHash }));
+}
+
+/** The entry the chainer writes in place of a waiting row whose MAC the key does not make: its row id, nothing of its text. */
+export const REFUSED_ACTION = 'audit.refused';
+
 /** How entries were chained before the chain was keyed (unkeyed SHA-256 over the details themselves). */
 export function legacyEntryHash(prevHash: string, seq: number, e: Pick<AuditEntry, 'at' | 'actor' | 'action' | 'subject'> & { details: Record<string, unknown> }): string {
   const body = canonicalJson({ seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, details: e.details });

@@ -99,6 +99,9 @@ async function purgeIn(tx: Repos, opts: PurgeOptions): Promise<PurgeSummary> {
   const w = retentionWindows(opts.now, opts.retentionYears);
   const { meetings, rows } = await tx.retention.deleteMeetings(await tx.retention.endedBefore(w.cutoff));
   const ids = meetings.map((m) => m.id);
+  // Entries still queued are chained before any details are chosen: theirs must be erasable like any other's. Taken
+  // after the meetings' rows (as redact note and every use case lock a meeting before the chain), never before.
+  await tx.audit.settle();
   const erased = await eraseDetails(tx, ids, w.cutoff);
   const counts: PurgeCounts = {
     meetings: meetings.length,
@@ -114,7 +117,7 @@ async function purgeIn(tx: Repos, opts: PurgeOptions): Promise<PurgeSummary> {
     counts, erased, entrySeq: null, dryRun: opts.dryRun,
   };
   if (!Object.values(counts).some((n) => n > 0)) return summary;
-  const [entry] = await tx.audit.append([
+  const [entry] = await tx.audit.appendNow([
     { at: opts.now, actor: 'system', action: 'retention.purged', subject: {}, details: { cutoff: w.cutoff, meetings: ids, erased, counts } },
   ]);
   return { ...summary, entrySeq: opts.dryRun ? null : entry!.seq };

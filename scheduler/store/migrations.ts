@@ -12,6 +12,7 @@ import { feedRevisionsMigration } from './migrations-010-feeds.js';
 import { areasMigration } from './migrations-011-areas.js';
 import { tenantsMigration } from './migrations-012-tenants.js';
 import { meetingPresenceMigration } from './migrations-013-meeting-presence.js';
+import { auditPendingMigration } from './migrations-014-audit-pending.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -102,6 +103,7 @@ const migrations: Record<string, Migration> = {
   '011_areas': areasMigration,
   '012_tenants': tenantsMigration,
   '013_meeting_presence': meetingPresenceMigration,
+  '014_audit_pending': auditPendingMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

@@ -9,7 +9,7 @@ import { localAuditKey } from './local-key.js';
 import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
-import type { Store } from './store.js';
+import type { AuditRepo, Store } from './store.js';
 import { BOT_TABLES, type Database } from './tables.js';
 
 /**
@@ -19,7 +19,11 @@ import { BOT_TABLES, type Database } from './tables.js';
 export type StoreOptions = (
   | { kind: 'sqlite'; file: string }
   | { kind: 'postgres'; url: string; schema?: string; poolSize?: number; migrationUrl?: string }
-) & { auditKey: AuditKey };
+) & {
+  auditKey: AuditKey;
+  /** Where a failure to chain queued audit entries in the background is reported (PostgreSQL); unset, it is dropped. */
+  onChainError?: (err: unknown) => void;
+};
 
 /**
  * Chooses the store from the environment's answer: PostgreSQL when a URL is given, else SQLite under dataDir.
@@ -158,7 +162,7 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 function appPrivileges(table: string): readonly Privilege[] {
   if ((MIGRATION_TABLES as readonly string[]).includes(table)) return ['SELECT'];
   if (table === 'audit_log') return ['SELECT', 'INSERT'];
-  if (table === 'audit_details') return ['SELECT', 'INSERT', 'DELETE'];
+  if (table === 'audit_details' || table === 'audit_pending') return ['SELECT', 'INSERT', 'DELETE'];
   return ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 }
 
@@ -251,17 +255,35 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   }
   const dialect: Dialect = opts.kind;
   const key = opts.auditKey;
+  const keyState = { checked: false };
   const repos = kyselyRepos(db, dialect, key);
   const directory = new DirectoryCache();
+  // Chains what transactions queued (PostgreSQL): one run at a time in this process, the lock orders instances.
+  const chainer = new Chainer(() => db.transaction().execute((trx) => kyselyRepos(trx, dialect, key, { defer: true, keyState }).audit.settle()));
+  const settled = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    if (dialect === 'postgres') await chainer.flush();
+    return fn(...a);
+  };
+  const inTransaction = <K extends 'appendNow' | 'erase' | 'settle'>(name: K) =>
+    ((...args: unknown[]) => db.transaction().execute((trx) => (kyselyRepos(trx, dialect, key, { defer: true, keyState }).audit[name] as (...a: unknown[]) => Promise<unknown>)(...args))) as AuditRepo[K];
   return {
     kind: dialect,
     ...repos,
     directory: directory.over(repos.directory, false),
     audit: {
       ...repos.audit,
-      // An append must hold the chain's tail while it writes, so it always runs in a transaction.
-      append: (entries) => db.transaction().execute((trx) => kyselyRepos(trx, dialect, key).audit.append(entries)),
-      erase: (seqs) => db.transaction().execute((trx) => kyselyRepos(trx, dialect, key).audit.erase(seqs)),
+      // Outside a transaction an append is chained at once, in a transaction of its own (it must hold the chain's tail).
+      append: async (entries) => {
+        await inTransaction('appendNow')(entries);
+      },
+      appendNow: inTransaction('appendNow'),
+      erase: inTransaction('erase'),
+      settle: async () => {
+        if (dialect === 'postgres') await chainer.flush();
+      },
+      page: settled(repos.audit.page),
+      head: settled(repos.audit.head),
+      erasable: settled(repos.audit.erasable),
     },
     outbox: {
       ...repos.outbox,
@@ -270,12 +292,16 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     },
     transaction: async (fn) => {
       let view: ReturnType<DirectoryCache['over']> | null = null;
+      let queued = false;
       try {
-        return await db.transaction().execute((trx) => {
-          const tx = kyselyRepos(trx, dialect, key);
+        const result = await db.transaction().execute((trx) => {
+          const tx = kyselyRepos(trx, dialect, key, { defer: dialect === 'postgres', keyState, onQueued: () => (queued = true) });
           view = directory.over(tx.directory, true);
           return fn({ ...tx, directory: view });
         });
+        // Committed: what it queued is chained now, off the caller's path (a failure is reported, and retried by the next).
+        if (queued) chainer.kick(opts.onChainError);
+        return result;
       } finally {
         // Committed or rolled back, a transaction that wrote the directory leaves nothing read meanwhile behind it.
         if ((view as ReturnType<DirectoryCache['over']> | null)?.wrote) directory.invalidate();
@@ -293,6 +319,48 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: async () => {
+      // What was queued is chained before the pool goes; a failure here is left for the next start to chain.
+      if (dialect === 'postgres') await chainer.flush().catch((err: unknown) => opts.onChainError?.(err));
+      await db.destroy();
+    },
   };
+}
+
+/**
+ * Runs the audit chainer one run at a time. `flush` resolves once a run that started after it was called has ended
+ * (so everything committed before the call is chained); `kick` asks for one and reports, rather than throws, a failure.
+ */
+export class Chainer {
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  constructor(private readonly run: () => Promise<void>) {}
+
+  flush(): Promise<void> {
+    // A run already asked for (it starts when the current one ends) serves this call too.
+    if (this.next) return this.next;
+    if (!this.running) return this.start();
+    // A run is going: it may have read the queue before the caller's commit, so one more follows it (shared by all who ask meanwhile).
+    this.next ??= this.running.then(
+      () => undefined,
+      () => undefined,
+    ).then(() => {
+      this.next = null;
+      return this.start();
+    });
+    return this.next;
+  }
+
+  kick(onError?: (err: unknown) => void): void {
+    this.flush().catch((err: unknown) => onError?.(err));
+  }
+
+  private start(): Promise<void> {
+    const run = this.run().finally(() => {
+      if (this.running === run) this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
 }

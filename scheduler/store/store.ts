@@ -60,10 +60,20 @@ export interface MeetingRepo {
 
 export interface AuditRepo {
   /**
-   * Chains and appends entries; within a transaction this serialises with every other appender from here to the commit,
-   * so a use case appends last. Refuses to extend a tail the key does not verify.
+   * Appends entries. In a transaction on PostgreSQL they are queued (with a MAC under the key) and chained just after
+   * the commit, so appenders on several instances never wait for one another; elsewhere they are chained at once.
+   * Refuses to queue or chain onto a tail the key does not verify (checked once per store on PostgreSQL).
    */
-  append(entries: NewAuditEntry[]): Promise<AuditEntry[]>;
+  append(entries: NewAuditEntry[]): Promise<void>;
+  /**
+   * Chains entries now, after every entry waiting, and returns them as chained; within a transaction this holds the
+   * chain's lock to the commit, so a use case appends last. For the rare writes that need their entry's seq.
+   */
+  appendNow(entries: NewAuditEntry[]): Promise<AuditEntry[]>;
+  /** Chains every entry waiting (PostgreSQL; nothing to do on SQLite). Reads and erasures below do this first in a transaction. */
+  settle(): Promise<void>;
+  /** Entries queued and not chained yet, in the order they will be, each with whether the chainer will accept it (its MAC verifies, its nonce is new). */
+  waiting(): Promise<Array<{ id: number; entry: NewAuditEntry; accepted: boolean }>>;
   /** Entries in sequence order, `limit` at a time after `afterSeq`; erased details read as null. */
   page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
   /** The last entry's sequence number and hash; seq 0 and the genesis hash when the log is empty. */

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Row shapes as Kysely sees them. Repositories translate these to domain types; nothing else uses them. */
 export interface ForcesTable {
   id: string;
@@ -67,6 +69,20 @@ export interface AuditLogTable {
   details_hash: string | null;
   prev_hash: string;
   hash: string;
+  /** The queued row's nonce, for an entry chained from `audit_pending` (a copy queued again is refused); else null. */
+  nonce?: string | null;
+}
+
+/** An audit entry queued by a transaction on PostgreSQL, waiting for the chainer (migrations-014-audit-pending.ts). */
+export interface AuditPendingTable {
+  id: Generated<number>;
+  nonce: string;
+  at: string;
+  actor: string;
+  action: string;
+  subject_json: string;
+  details_json: string;
+  mac: string;
 }
 
 /** An entry's details, apart from the chain so they can be erased; `meeting_id` finds a meeting's for retention. */
@@ -221,6 +237,7 @@ export interface Database {
   meetings: MeetingsTable;
   audit_log: AuditLogTable;
   audit_details: AuditDetailsTable;
+  audit_pending: AuditPendingTable;
   settings: SettingsTable;
 }
 
@@ -243,6 +260,7 @@ const botTables: Record<BotTable, true> = {
   meetings: true,
   audit_log: true,
   audit_details: true,
+  audit_pending: true,
   conversations: true,
   links: true,
   nominations: true,

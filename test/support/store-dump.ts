@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import type { StoreOptions } from '../../scheduler/store/open-store.js';
+import { openStore, type StoreOptions } from '../../scheduler/store/open-store.js';
 
 /** Every row of every table, each table's rows ordered by all its columns: equal dumps mean an unchanged store. */
 export type StoreDump = Record<string, unknown[]>;
@@ -9,6 +9,17 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Dumps a store through its own database, bypassing the repositories (tables are discovered, so new ones count too). */
 export async function dumpStore(options: StoreOptions, exclude: readonly string[] = []): Promise<StoreDump> {
+  // On PostgreSQL audit entries wait in a queue for a moment after their commit: chain them first (after any chainer
+  // already running, whose lock this waits for), so a dump never depends on how far the background chainer has got.
+  // A use case that wrongly wrote an entry still shows: it is in audit_log instead.
+  if (options.kind === 'postgres') {
+    const store = await openStore(options);
+    try {
+      await store.audit.settle();
+    } finally {
+      await store.close();
+    }
+  }
   const dump = options.kind === 'sqlite' ? dumpSqlite(options.file) : await dumpPostgres(options.url, options.schema ?? 'public');
   for (const t of exclude) delete dump[t];
   return dump;

@@ -84,6 +84,8 @@ export function useFreshStore(kind: StoreKind, opts: { syncedAt?: string } = {})
   beforeEach(async () => {
     current = await freshStore(kind);
     if (opts.syncedAt) await syncPanels(current.store, sampleConfig(), opts.syncedAt);
+    // The sync's audit entries are chained before the test starts (PostgreSQL queues them): no test races the chainer.
+    await current.store.audit.settle();
   });
   const release = async () => {
     const done = current;
