@@ -10,6 +10,7 @@ import { calendarBench } from './calendar.js';
 import { cliBench } from './cli.js';
 import { startBench } from './start.js';
 import { loadBench } from './load.js';
+import { nominationsBench } from './nominations.js';
 import { withLoadAverage } from './machine.js';
 import { syntheticConfig } from './synthetic.js';
 
@@ -61,6 +62,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   document: documentBench,
   calendar: calendarBench,
   load: loadBench,
+  nominations: nominationsBench,
   cli: cliBench,
   start: startBench,
 };

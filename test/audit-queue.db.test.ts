@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { reportLines, reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
-import { auditKey, detailsHash, pendingMac, REFUSED_ACTION } from '../scheduler/domain/audit-chain.js';
+import { auditKey, pendingMac, REFUSED_ACTION } from '../scheduler/domain/audit-chain.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
 import { AUDIT_LOCK } from '../scheduler/store/kysely-audit-repo.js';
 import { openStore } from '../scheduler/store/open-store.js';
@@ -18,10 +18,13 @@ const NOW = '2027-04-20T08:00:00.000Z';
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const press = { meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: NADIA, role: 'DI', decisionMaker: true };
 
-/** A queue row as an insider would write it: well formed, with the MAC `key` makes (or any text for `mac`). */
-function row(entry: { at: string; actor: string; action: string; subject: Record<string, string>; details: Record<string, unknown> }, mac: string | ((nonce: string) => string), nonce = randomUUID()): string {
-  const m = typeof mac === 'string' ? mac : mac(nonce);
-  return `insert into audit_pending (nonce, at, actor, action, subject_json, details_json, mac) values (${q(nonce)}, ${q(entry.at)}, ${q(entry.actor)}, ${q(entry.action)}, ${q(JSON.stringify(entry.subject))}, ${q(JSON.stringify(entry.details))}, ${q(m)})`;
+type Entry = { at: string; actor: string; action: string; subject: Record<string, string>; details: unknown };
+
+/** A queue row as an insider would write it: its MAC made with `key` (the test's, to stand for the bot's), or `mac` as given. */
+function row(entry: Entry, mac: string | null, nonce = randomUUID()): string {
+  const text = { nonce, at: entry.at, actor: entry.actor, action: entry.action, subject_json: JSON.stringify(entry.subject), details_json: JSON.stringify(entry.details) };
+  const m = mac ?? pendingMac(TEST_AUDIT_KEY, text);
+  return `insert into audit_pending (nonce, at, actor, action, subject_json, details_json, mac) values (${q(nonce)}, ${q(text.at)}, ${q(text.actor)}, ${q(text.action)}, ${q(text.subject_json)}, ${q(text.details_json)}, ${q(m)})`;
 }
 
 /** A session of its own on the test's schema, as an insider would open one. */
@@ -39,7 +42,7 @@ describe('audit entries queued on PostgreSQL', () => {
   it('refuses a row written without the key: verify names it first, then the chain records only its row id', async () => {
     await t.raw(row(forged, 'f'.repeat(64)));
     const [waiting] = await t.store.audit.waiting();
-    expect(waiting).toMatchObject({ accepted: false, entry: { action: 'nomination.recorded' } });
+    expect(waiting).toMatchObject({ accepted: false, entry: null });
     // Chained as audit.refused: the forged action, actor and details never enter the log.
     await t.store.audit.settle();
     const entries = await t.store.audit.page(0, 10_000);
@@ -88,10 +91,10 @@ describe('audit entries queued on PostgreSQL', () => {
     try {
       // Queued by an instance with the right key that stopped before chaining it.
       const entry = { at: NOW, actor: 'system', action: 'test.left-queued', subject: {}, details: { n: 2 } };
-      await t.raw(row(entry, (nonce) => pendingMac(TEST_AUDIT_KEY, nonce, { ...entry, detailsHash: detailsHash(TEST_AUDIT_KEY, entry.details) })));
+      await t.raw(row(entry, null));
       // The wrong key's chainer meets a tail it cannot verify and stops before refusing anything.
       await expect(wrong.audit.settle()).rejects.toThrow(/does not verify with AUDIT_KEY/);
-      expect((await t.store.audit.waiting()).map((w) => [w.entry.action, w.accepted])).toEqual([['test.left-queued', true]]);
+      expect((await t.store.audit.waiting()).map((w) => [w.entry?.action, w.accepted])).toEqual([['test.left-queued', true]]);
       await t.store.audit.settle();
       const entries = await t.store.audit.page(0, 10_000);
       expect(entries.at(-1)).toMatchObject({ action: 'test.left-queued', details: { n: 2 } });
@@ -103,7 +106,7 @@ describe('audit entries queued on PostgreSQL', () => {
 
   it('chains what a stopped instance left queued, when the next one reads the log', async () => {
     const entry = { at: NOW, actor: 'system', action: 'test.left-queued', subject: {}, details: { n: 1 } };
-    await t.raw(row(entry, (nonce) => pendingMac(TEST_AUDIT_KEY, nonce, { ...entry, detailsHash: detailsHash(TEST_AUDIT_KEY, entry.details) })));
+    await t.raw(row(entry, null));
     const next = await openStore(t.options);
     try {
       expect((await next.audit.page(0, 10_000)).at(-1)).toMatchObject({ action: 'test.left-queued', details: { n: 1 } });
@@ -121,6 +124,34 @@ describe('audit entries queued on PostgreSQL', () => {
       expect(await t.store.nominations.get(MAY, 'hampshire')).toBeNull();
     } finally {
       await wrong.close();
+    }
+  });
+  it('refuses a row built to make the chainer fail (details nested past any stack) without parsing it, and keeps chaining', async () => {
+    const deep = `{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    await t.raw(`insert into audit_pending (nonce, at, actor, action, subject_json, details_json, mac) values (${q(randomUUID())}, ${q(NOW)}, 'system', 'x.deep', '{}', ${q(deep)}, ${q('f'.repeat(64))})`);
+    const [waiting] = await t.store.audit.waiting();
+    expect(waiting).toMatchObject({ accepted: false, entry: null });
+    expect((await nominate(t.store, press, GARETH.aadObjectId, NOW)).ok).toBe(true);
+    await t.store.audit.settle();
+    expect((await t.store.audit.page(0, 10_000)).slice(-2).map((e) => e.action)).toEqual([REFUSED_ACTION, 'nomination.recorded']);
+    expect(reportOk(await verifyAuditLog(t.store, TEST_AUDIT_KEY))).toBe(true);
+  });
+
+  it('keeps the guard on the chain itself: a temporary table named audit_log does not let a queued row out', async () => {
+    const insider = await connect(t);
+    try {
+      await insider.query('select pg_advisory_lock($1)', [AUDIT_LOCK]);
+      expect((await nominate(t.store, press, GARETH.aadObjectId, NOW)).ok).toBe(true);
+      const { rows } = await insider.query('select nonce from audit_pending');
+      // A session's temporary tables come first on its search path: one called audit_log, holding the nonce.
+      await insider.query('create temp table audit_log (nonce text)');
+      await insider.query('insert into audit_log values ($1)', [rows[0].nonce]);
+      await expect(insider.query('delete from audit_pending')).rejects.toThrow(/leaves the queue only once it is chained/);
+      await insider.query('select pg_advisory_unlock($1)', [AUDIT_LOCK]);
+      await t.store.audit.settle();
+      expect((await t.store.audit.page(0, 10_000)).at(-1)).toMatchObject({ action: 'nomination.recorded' });
+    } finally {
+      await insider.end();
     }
   });
 });

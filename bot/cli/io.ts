@@ -69,7 +69,11 @@ export function operator(): string {
 /** Runs `fn` with the configured store open, and closes it whatever happens; `--help` and bad usage never load the store's drivers. */
 export async function withStore<T>(config: Readonly<AppConfig>, fn: (store: Store) => Promise<T>): Promise<T> {
   const [{ openStore }, { configuredStore }] = await Promise.all([import('../../scheduler/store/open-store.js'), import('../audit-key.js')]);
-  const store = await openStore(configuredStore(config, null));
+  const store = await openStore({
+    ...configuredStore(config, null),
+    // The entries stay queued for the bot's next pass (or the next command); the operator is told, not left guessing.
+    onChainError: (err) => process.stderr.write(`warning: audit entries could not be chained yet (${err instanceof Error ? err.message : String(err)}); they stay queued and the bot chains them on its next pass\n`),
+  });
   try {
     return await fn(store);
   } finally {

@@ -96,7 +96,7 @@ async function verifyIn(audit: AuditRepo, key: AuditKey, held: HeldHead | null):
     report.forgedWaiting = waiting.filter((w) => !w.accepted).map((w) => w.id);
     // Each as it will be chained (it has no seq or hash yet): the state its use case wrote is accounted for by it.
     let seq = at.seq;
-    for (const w of waiting) if (w.accepted) replay.entry({ ...w.entry, seq: ++seq, detailsHash: null, prevHash: '', hash: '' });
+    for (const w of waiting) if (w.accepted && w.entry) replay.entry({ ...w.entry, seq: ++seq, detailsHash: null, prevHash: '', hash: '' });
     report.state = await replay.against(audit);
   }
   return report;
@@ -118,7 +118,7 @@ export function reportLines(r: AuditReport): string[] {
   const problems = [
     ...(r.broken ? [`audit log broken at entry ${r.broken.seq}: ${r.broken.problem}`] : []),
     ...(r.headProblem ? [`head check failed: ${r.headProblem}`] : []),
-    ...r.forgedWaiting.map((id) => `queued entry (row ${id}) was not written with AUDIT_KEY or copies one already chained: someone wrote to audit_pending directly; it will be chained as audit.refused`),
+    ...r.forgedWaiting.slice(0, 20).map((id) => `queued entry (row ${id}) was not written with AUDIT_KEY or copies one already chained: someone wrote to audit_pending directly; it will be chained as audit.refused`),
     ...r.unrecordedErasures.slice(0, 20).map((seq) => `entry ${seq}: its details were erased, but no erasure entry records it`),
     ...r.state.slice(0, 50).map((p) => `state: ${p.message}`),
   ];

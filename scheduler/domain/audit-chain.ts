@@ -50,13 +50,23 @@ export function entryHash(key: AuditKey, prevHash: string, seq: number, e: Chain
   return hmac(key, 'audit-entry', `${prevHash}\n${canonicalJson({ seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detailsHash: e.detailsHash })}`);
 }
 
+/** A queued entry as stored (PostgreSQL's `audit_pending`): its nonce and its fields as text. */
+export interface QueuedText {
+  nonce: string;
+  at: string;
+  actor: string;
+  action: string;
+  subject_json: string;
+  details_json: string;
+}
+
 /**
- * The HMAC an entry waiting to be chained carries (PostgreSQL's `audit_pending`): over a fresh nonce, its fields and
- * its details' hash. The chainer accepts only rows whose MAC the key makes, so the table cannot be used to slip an
- * entry into the chain without the key.
+ * The HMAC an entry waiting to be chained carries: over its nonce and its fields exactly as stored, so the chainer
+ * checks it before parsing anything a row holds. It accepts only rows whose MAC the key makes, so the table cannot be
+ * used to slip an entry into the chain (or to feed the chainer text built to make it fail) without the key.
  */
-export function pendingMac(key: AuditKey, nonce: string, e: Pick<AuditEntry, 'at' | 'actor' | 'action' | 'subject'> & { detailsHash: string }): string {
-  return hmac(key, 'audit-pending', canonicalJson({ nonce, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detailsHash: e.detailsHash }));
+export function pendingMac(key: AuditKey, q: QueuedText): string {
+  return hmac(key, 'audit-pending', canonicalJson({ nonce: q.nonce, at: q.at, actor: q.actor, action: q.action, subject: q.subject_json, details: q.details_json }));
 }
 
 /** The entry the chainer writes in place of a waiting row whose MAC the key does not make: its row id, nothing of its text. */

@@ -99,19 +99,15 @@ async function purgeIn(tx: Repos, opts: PurgeOptions): Promise<PurgeSummary> {
   const w = retentionWindows(opts.now, opts.retentionYears);
   const { meetings, rows } = await tx.retention.deleteMeetings(await tx.retention.endedBefore(w.cutoff));
   const ids = meetings.map((m) => m.id);
-  // Entries still queued are chained before any details are chosen: theirs must be erasable like any other's. Taken
-  // after the meetings' rows (as redact note and every use case lock a meeting before the chain), never before.
+  const outbox = rows.outbox + (await tx.retention.deleteFinishedMessages(w.messages));
+  const peopleSeen = await tx.retention.deletePeopleWithoutRoles(w.people);
+  const feedTokens = await tx.retention.deleteIdleFeedTokens(w.tokens);
+  const signoffs = await tx.signoffs.deleteSignedBefore(w.cutoff);
+  // Entries still queued are chained before any details are chosen: theirs must be erasable like any other's. The
+  // chain's lock comes after every row lock the purge takes, as in every use case, and is held only for the erasure.
   await tx.audit.settle();
   const erased = await eraseDetails(tx, ids, w.cutoff);
-  const counts: PurgeCounts = {
-    meetings: meetings.length,
-    ...rows,
-    outbox: rows.outbox + (await tx.retention.deleteFinishedMessages(w.messages)),
-    peopleSeen: await tx.retention.deletePeopleWithoutRoles(w.people),
-    feedTokens: await tx.retention.deleteIdleFeedTokens(w.tokens),
-    signoffs: await tx.signoffs.deleteSignedBefore(w.cutoff),
-    auditDetails: erased.length,
-  };
+  const counts: PurgeCounts = { meetings: meetings.length, ...rows, outbox, peopleSeen, feedTokens, signoffs, auditDetails: erased.length };
   const summary: PurgeSummary = {
     cutoff: w.cutoff, keptFrom: w.keptFrom, retentionYears: opts.retentionYears, meetings: ids, byPanel: perPanel(meetings.map((m) => m.panelId)),
     counts, erased, entrySeq: null, dryRun: opts.dryRun,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import { chain, detailsHash, entryMatches, GENESIS_HASH, pendingMac, REFUSED_ACTION, SEAL_ACTION, type AuditKey, type NewAuditEntry } from '../domain/audit-chain.js';
+import { chain, entryMatches, GENESIS_HASH, pendingMac, REFUSED_ACTION, SEAL_ACTION, type AuditKey, type NewAuditEntry } from '../domain/audit-chain.js';
 import type { AuditEntry, MeetingStatus } from '../domain/types.js';
 import { auditDetailsSchema, auditSubjectSchema } from './row-schemas.js';
 import { toApology, toAttendance, toCancellation, toMeetingRecord, toNomination } from './row-mappers.js';
@@ -66,12 +66,12 @@ function tailProblem(key: AuditKey, tail: AuditEntry | null, first: string): str
 
 type PendingRow = Database['audit_pending'] extends infer T ? { [K in keyof T]: K extends 'id' ? number | string : T[K] } : never;
 
-/** A waiting row as the entry it asks to be, or why the key refuses it. */
-function fromPending(key: AuditKey, r: PendingRow): { entry: NewAuditEntry; macOk: boolean } {
+/** A waiting row as the entry it asks to be; null when the key did not write it (checked before anything is parsed). */
+function fromPending(key: AuditKey, r: PendingRow): NewAuditEntry | null {
+  if (pendingMac(key, r) !== r.mac) return null;
   const subject = parseJson(auditSubjectSchema, r.subject_json);
   const details = parseJson(auditDetailsSchema, r.details_json) as Record<string, unknown>;
-  const entry: NewAuditEntry = { at: r.at, actor: r.actor, action: r.action, subject, details };
-  return { entry, macOk: pendingMac(key, r.nonce, { ...entry, detailsHash: detailsHash(key, details) }) === r.mac };
+  return { at: r.at, actor: r.actor, action: r.action, subject, details };
 }
 
 /** The audit log: the chain in `audit_log` (append-only), each entry's details in `audit_details` (erasable). */
@@ -122,6 +122,8 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
    */
   const settle = async (): Promise<void> => {
     if (dialect !== 'postgres') return;
+    // Nothing queued (the usual case for a read): no lock, so a reader never waits on a chainer or on a purge.
+    if (!(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
     await lock();
     for (;;) {
       const rows = (await db.selectFrom('audit_pending').selectAll().orderBy('id').limit(BATCH).execute()) as PendingRow[];
@@ -138,10 +140,11 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
       // A refusal takes the time of the entry chained before it: nothing of the refused row's text goes into the chain.
       let lastAt = tail?.at ?? '';
       const taken = rows.map((r) => {
-        const { entry, macOk } = fromPending(key, r);
+        const entry = fromPending(key, r);
+        const macOk = entry !== null;
         const replayed = chainedBefore.has(r.nonce) || seen.has(r.nonce);
         seen.add(r.nonce);
-        if (macOk && !replayed) {
+        if (entry && !replayed) {
           lastAt = entry.at;
           return { entry, nonce: r.nonce as string | null, macOk };
         }
@@ -159,8 +162,9 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
   };
   const appendNow = async (list: NewAuditEntry[]): Promise<AuditEntry[]> => {
     if (!list.length) return [];
-    // On PostgreSQL settle takes the lock (held to the commit) and chains what waits first; SQLite's write lock is held already.
+    // Chains what waits first; then the lock (held to the commit; SQLite's write lock is held already).
     await settle();
+    await lock();
     return chainOn(list);
   };
   const settled = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
@@ -181,11 +185,8 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
         writes.keyState.checked = true;
       }
       const rows = list.map((e) => {
-        const nonce = randomUUID();
-        const details_json = JSON.stringify(e.details);
-        // The MAC covers the details as the chainer will read them back, so nothing JSON drops can make it differ.
-        const mac = pendingMac(key, nonce, { ...e, detailsHash: detailsHash(key, JSON.parse(details_json) as Record<string, unknown>) });
-        return { nonce, at: e.at, actor: e.actor, action: e.action, subject_json: JSON.stringify(e.subject), details_json, mac };
+        const text = { nonce: randomUUID(), at: e.at, actor: e.actor, action: e.action, subject_json: JSON.stringify(e.subject), details_json: JSON.stringify(e.details) };
+        return { ...text, mac: pendingMac(key, text) };
       });
       for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('audit_pending').values(rows.slice(i, i + BATCH)).execute();
       writes.onQueued?.();
@@ -195,10 +196,14 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
     async waiting() {
       if (dialect !== 'postgres') return [];
       const rows = (await db.selectFrom('audit_pending').selectAll().orderBy('id').execute()) as PendingRow[];
-      const chainedBefore = new Set((await db.selectFrom('audit_log').select('nonce').where('nonce', 'in', rows.length ? rows.map((r) => r.nonce) : ['']).execute()).map((r) => r.nonce));
+      const chainedBefore = new Set<string | null | undefined>();
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const found = await db.selectFrom('audit_log').select('nonce').where('nonce', 'in', rows.slice(i, i + BATCH).map((r) => r.nonce)).execute();
+        for (const f of found) chainedBefore.add(f.nonce);
+      }
       return rows.map((r) => {
-        const { entry, macOk } = fromPending(key, r);
-        return { id: Number(r.id), entry, accepted: macOk && !chainedBefore.has(r.nonce) };
+        const entry = fromPending(key, r);
+        return { id: Number(r.id), entry, accepted: entry !== null && !chainedBefore.has(r.nonce) };
       });
     },
     page: settled(async (afterSeq: number, limit: number) => {

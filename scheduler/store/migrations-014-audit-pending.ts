@@ -31,9 +31,13 @@ export const auditPendingMigration: Migration = {
     if (!postgres) return;
     // A queued entry leaves the queue only once the chain holds its nonce (chained, or refused): someone with the app's
     // role cannot delete an entry (and the row it describes) while the chainer waits, nor take one out to put it back later.
+    // The chain is named with the trigger's own schema: an unqualified name would find a session's temporary table
+    // called audit_log first, which anyone who may connect can make.
     await sql`create or replace function audit_pending_leaves_chained() returns trigger language plpgsql as $$
+      declare chained boolean;
       begin
-        if not exists (select 1 from audit_log where nonce = old.nonce) then
+        execute format('select exists (select 1 from %I.audit_log where nonce = $1)', tg_table_schema) into chained using old.nonce;
+        if not chained then
           raise exception 'audit_pending: a queued audit entry leaves the queue only once it is chained';
         end if;
         return old;

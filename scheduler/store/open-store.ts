@@ -23,6 +23,11 @@ export type StoreOptions = (
   auditKey: AuditKey;
   /** Where a failure to chain queued audit entries in the background is reported (PostgreSQL); unset, it is dropped. */
   onChainError?: (err: unknown) => void;
+  /**
+   * Chain audit entries inside each use case's transaction, under the lock, as before the queue (PostgreSQL; SQLite
+   * always does). Only `npm run bench nominations` sets it, to measure the queue against it in the same run.
+   */
+  chainInTransaction?: boolean;
 };
 
 /**
@@ -295,7 +300,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       let queued = false;
       try {
         const result = await db.transaction().execute((trx) => {
-          const tx = kyselyRepos(trx, dialect, key, { defer: dialect === 'postgres', keyState, onQueued: () => (queued = true) });
+          const tx = kyselyRepos(trx, dialect, key, { defer: dialect === 'postgres' && !opts.chainInTransaction, keyState, onQueued: () => (queued = true) });
           view = directory.over(tx.directory, true);
           return fn({ ...tx, directory: view });
         });

@@ -72,8 +72,8 @@ export interface AuditRepo {
   appendNow(entries: NewAuditEntry[]): Promise<AuditEntry[]>;
   /** Chains every entry waiting (PostgreSQL; nothing to do on SQLite). Reads and erasures below do this first in a transaction. */
   settle(): Promise<void>;
-  /** Entries queued and not chained yet, in the order they will be, each with whether the chainer will accept it (its MAC verifies, its nonce is new). */
-  waiting(): Promise<Array<{ id: number; entry: NewAuditEntry; accepted: boolean }>>;
+  /** Entries queued and not chained yet, in the order they will be, each with whether the chainer will accept it (its MAC verifies, its nonce is new); `entry` is null when the key did not write it. */
+  waiting(): Promise<Array<{ id: number; entry: NewAuditEntry | null; accepted: boolean }>>;
   /** Entries in sequence order, `limit` at a time after `afterSeq`; erased details read as null. */
   page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
   /** The last entry's sequence number and hash; seq 0 and the genesis hash when the log is empty. */
