@@ -120,13 +120,21 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
    * on an empty log a MAC that fails may be this instance's wrong key, so nothing is refused and nothing chained.
    * An unkeyed, unsealed tail leaves the queue alone (the operator's `audit seal` comes first).
    */
-  const settle = async (): Promise<void> => {
+  const settle = async (queued = false): Promise<void> => {
     if (dialect !== 'postgres') return;
-    // Nothing queued (the usual case for a read): no lock, so a reader never waits on a chainer or on a purge.
-    if (!(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
+    // Nothing queued (the usual case for a read): no lock, so a reader never waits on a chainer or on a purge. The
+    // chainer run after a commit that queued (`queued`) knows better and goes straight to the lock.
+    if (!queued && !(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
     await lock();
     for (;;) {
-      const rows = (await db.selectFrom('audit_pending').selectAll().orderBy('id').limit(BATCH).execute()) as PendingRow[];
+      // Each row with whether the chain already holds its nonce (a copy of a row chained before), in one statement.
+      const rows = (await db
+        .selectFrom('audit_pending as p')
+        .selectAll('p')
+        .select((eb) => eb.exists(eb.selectFrom('audit_log as l').select('l.seq').whereRef('l.nonce', '=', 'p.nonce')).as('chained'))
+        .orderBy('p.id')
+        .limit(BATCH)
+        .execute()) as Array<PendingRow & { chained: unknown }>;
       if (!rows.length) return;
       const tail = await readTail();
       if (tail && tail.detailsHash === null) return;
@@ -135,7 +143,7 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
         writes.keyState.checked = false;
         throw new Error(problem);
       }
-      const chainedBefore = new Set((await db.selectFrom('audit_log').select('nonce').where('nonce', 'in', rows.map((r) => r.nonce)).execute()).map((r) => r.nonce));
+      const chainedBefore = new Set(rows.filter((r) => r.chained === true || r.chained === 1).map((r) => r.nonce));
       const seen = new Set<string>();
       // A refusal takes the time of the entry chained before it: nothing of the refused row's text goes into the chain.
       let lastAt = tail?.at ?? '';
@@ -192,7 +200,7 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
       writes.onQueued?.();
     },
     appendNow,
-    settle,
+    settle: (queued?: boolean) => settle(queued),
     async waiting() {
       if (dialect !== 'postgres') return [];
       const rows = (await db.selectFrom('audit_pending').selectAll().orderBy('id').execute()) as PendingRow[];

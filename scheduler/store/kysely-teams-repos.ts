@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Kysely, type QueryCreator, type Selectable } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
 import type { NominationRepo, OutboxRepo, TeamsRepo } from './store.js';
 import { toNomination } from './row-mappers.js';
@@ -165,17 +165,20 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
         .select(['id', sql<number>`row_number() over (partition by conversation_id order by created_at, id)`.as('turn')])
         .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]));
-      // The conditions are repeated on the locked rows themselves: when another instance leased a row and committed
-      // after this statement's snapshot, PostgreSQL re-checks only those (not the subquery's) on the row's new version,
-      // so without them both instances would claim it.
-      const due = (eb: ExpressionBuilder<Database & { r: { id: string; turn: number } }, 'outbox' | 'r'>) =>
-        eb.and([eb('outbox.status', '=', 'pending'), eb('outbox.next_attempt_at', '<=', now), eb.or([eb('outbox.lease_until', 'is', null), eb('outbox.lease_until', '<', now)])]);
       let q = db
         .selectFrom('outbox').innerJoin(ranked.as('r'), 'r.id', 'outbox.id')
         .select('outbox.id')
-        .where(due)
         .orderBy('r.turn').orderBy('outbox.created_at').orderBy('outbox.id').limit(limit);
-      if (dialect === 'postgres') q = q.forUpdate(['outbox']).skipLocked();
+      // On PostgreSQL the conditions are repeated on the locked rows themselves: when another instance leased a row and
+      // committed after this statement's snapshot, PostgreSQL re-checks only those (not the subquery's) on the row's new
+      // version, so without them both instances would claim it. Not on SQLite: its write lock already serialises claims,
+      // and there the repeated conditions turn the plan quadratic in the outbox's size (the load bench stalled on it).
+      if (dialect === 'postgres') {
+        q = q
+          .where((eb) => eb.and([eb('outbox.status', '=', 'pending'), eb('outbox.next_attempt_at', '<=', now), eb.or([eb('outbox.lease_until', 'is', null), eb('outbox.lease_until', '<', now)])]))
+          .forUpdate(['outbox'])
+          .skipLocked();
+      }
       const picked = (await q.execute()).map((r) => r.id);
       if (!picked.length) return [];
       // And once more as the lease is written: only rows still free are taken.

@@ -70,8 +70,8 @@ export interface AuditRepo {
    * chain's lock to the commit, so a use case appends last. For the rare writes that need their entry's seq.
    */
   appendNow(entries: NewAuditEntry[]): Promise<AuditEntry[]>;
-  /** Chains every entry waiting (PostgreSQL; nothing to do on SQLite). Reads and erasures below do this first in a transaction. */
-  settle(): Promise<void>;
+  /** Chains every entry waiting (PostgreSQL; nothing to do on SQLite). Reads and erasures below do this first in a transaction. `queued`: the caller knows something is, so the look first is skipped. */
+  settle(queued?: boolean): Promise<void>;
   /** Entries queued and not chained yet, in the order they will be, each with whether the chainer will accept it (its MAC verifies, its nonce is new); `entry` is null when the key did not write it. */
   waiting(): Promise<Array<{ id: number; entry: NewAuditEntry | null; accepted: boolean }>>;
   /** Entries in sequence order, `limit` at a time after `afterSeq`; erased details read as null. */
