@@ -1,6 +1,11 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
-import { useFreshStore } from './support/stores.js';
+import { leaseIfFree } from '../scheduler/store/kysely-teams-repos.js';
+import type { Database } from '../scheduler/store/tables.js';
+import { STORE_KINDS, TEST_DATABASE_URL, useFreshStore, type TestStore } from './support/stores.js';
 
 // Two instances claiming at the same moment on PostgreSQL. When one leased a row and committed between the other's
 // snapshot and its lock, PostgreSQL re-checked only the conditions on the locked row itself, and the ranking subquery
@@ -33,5 +38,37 @@ describe('claiming the outbox from three instances at once, on postgres', () => 
       for (const id of ids) await t.store.outbox.markSent(id, 'activity', NOW);
     }
     expect(twice).toEqual([]);
+  });
+});
+
+/** The test store's database through a Kysely of the test's own, as the repository sees it. */
+function kyselyOf(t: TestStore): Kysely<Database> {
+  const o = t.options;
+  if (o.kind === 'sqlite') return new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(o.file) }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1, options: `-c search_path=${o.schema}` }) }) });
+}
+
+describe.each(STORE_KINDS)('what a claim leases, on %s', (kind) => {
+  const t = useFreshStore(kind);
+
+  // What the race leaves a claim holding: rows it picked that another instance has since leased, sent or put off.
+  it('leases only the picked rows still pending, due and free', async () => {
+    const ids = ['free', 'leased', 'sent', 'put-off'];
+    await t.store.outbox.enqueue(ids.map(message));
+    const later = '2027-04-20T08:05:00.000Z';
+    expect((await t.store.outbox.claimDue(NOW, LEASE, 4, 'other')).map((m) => m.id).sort()).toEqual([...ids].sort());
+    await t.store.outbox.markSent('sent', 'activity', NOW);
+    await t.store.outbox.defer('put-off', later, 'waiting for its card', 'other');
+    await t.store.outbox.defer('free', NOW, 'returned', 'other');
+    const db = kyselyOf(t);
+    try {
+      expect(await leaseIfFree(db, ids, NOW, LEASE, 'me')).toEqual(['free']);
+      expect(await leaseIfFree(db, [], NOW, LEASE, 'me')).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
+    // Nothing else changed hands: 'leased' is still the other's, 'put-off' waits for its time.
+    expect(await t.store.outbox.renewLease('leased', 'other', NOW, LEASE)).toBe(true);
+    expect((await t.store.outbox.get('put-off'))?.nextAttemptAt).toBe(later);
   });
 });

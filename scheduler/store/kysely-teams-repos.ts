@@ -172,17 +172,7 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       if (dialect === 'postgres') q = q.forUpdate(['outbox']).skipLocked();
       const picked = (await q.execute()).map((r) => r.id);
       if (!picked.length) return [];
-      // The lease goes only on rows still free. On PostgreSQL a row another instance leased and committed after this
-      // statement's snapshot can still be picked above (its lock re-checks only the join, not the ranking subquery's
-      // conditions), so without this both instances would claim it; this claim then takes fewer, and the next takes
-      // the rest. (Repeating the conditions on the locked rows instead made the claim take seconds at 4,000 pending.)
-      const ids = (
-        await db
-          .updateTable('outbox').set({ lease_until: leaseUntil, lease_owner: owner })
-          .where('id', 'in', picked).where('status', '=', 'pending')
-          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-          .returning('id').execute()
-      ).map((r) => r.id);
+      const ids = await leaseIfFree(db, picked, now, leaseUntil, owner);
       if (!ids.length) return [];
       const rows = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('created_at').orderBy('id').execute();
       return rows.map(toOutbox);
@@ -225,4 +215,21 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       return (await q.execute()).map(toOutbox);
     },
   };
+}
+
+/**
+ * Leases those of `ids` that are still pending, due and free, and answers which. On PostgreSQL a row another instance
+ * leased (or sent, or put off) and committed after the claim's snapshot can still be picked by it (the lock re-checks
+ * only the join, not the ranking subquery's conditions), so without this both instances would send it, or one would
+ * send it before its retry time; the claim then takes fewer, and the next takes the rest. (Repeating the conditions on
+ * the locked rows instead made the claim take seconds at 4,000 pending.)
+ */
+export async function leaseIfFree(db: Kysely<Database>, ids: string[], now: string, leaseUntil: string, owner: string): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .updateTable('outbox').set({ lease_until: leaseUntil, lease_owner: owner })
+    .where('id', 'in', ids).where('status', '=', 'pending').where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .returning('id').execute();
+  return rows.map((r) => r.id);
 }
