@@ -37,6 +37,13 @@ async function connect(t: TestStore): Promise<pg.Client> {
 
 describe('audit entries queued on PostgreSQL', () => {
   const t = useFreshStore('postgres', { syncedAt: '2027-04-01T08:00:00.000Z' });
+
+  /** The insider holds the chain's lock, so the chainer waits: a nomination's entry sits in the queue. Its rows. */
+  async function nominatedWhileLocked(insider: pg.Client): Promise<Array<Record<string, string>>> {
+    await insider.query('select pg_advisory_lock($1)', [AUDIT_LOCK]);
+    expect((await nominate(t.store, press, GARETH.aadObjectId, NOW)).ok).toBe(true);
+    return (await insider.query('select * from audit_pending')).rows;
+  }
   const forged = { at: NOW, actor: GARETH.aadObjectId, action: 'nomination.recorded', subject: { meetingId: MAY, forceId: 'hampshire' }, details: { attendee: { name: 'Forged Person' } } };
 
   it('refuses a row written without the key: verify names it first, then the chain records only its row id', async () => {
@@ -61,19 +68,16 @@ describe('audit entries queued on PostgreSQL', () => {
   it('keeps a queued entry until it is chained, even from someone holding the chain\'s lock, and refuses it copied back later', async () => {
     const insider = await connect(t);
     try {
-      // The insider holds the chain's lock, so the chainer waits: the nomination's entry sits in the queue.
-      await insider.query('select pg_advisory_lock($1)', [AUDIT_LOCK]);
-      expect((await nominate(t.store, press, GARETH.aadObjectId, NOW)).ok).toBe(true);
-      const { rows } = await insider.query('select * from audit_pending');
+      const rows = await nominatedWhileLocked(insider);
       expect(rows.map((r) => r.action)).toEqual(['nomination.recorded']);
       // It cannot be taken out (with the nomination, to leave no trace), nor can an entry numbered outside what verify reads go in.
       await expect(insider.query('delete from audit_pending')).rejects.toThrow(/leaves the queue only once it is chained/);
-      await expect(insider.query(`insert into audit_log (seq, at, actor, action, subject_json, details_hash, prev_hash, hash, nonce) values (0, 'x', 'x', 'x', '{}', 'x', 'x', 'x', $1)`, [rows[0].nonce])).rejects.toThrow(/audit_log_seq_positive/);
+      await expect(insider.query(`insert into audit_log (seq, at, actor, action, subject_json, details_hash, prev_hash, hash, nonce) values (0, 'x', 'x', 'x', '{}', 'x', 'x', 'x', $1)`, [rows[0]!.nonce])).rejects.toThrow(/audit_log_seq_positive/);
       await insider.query('select pg_advisory_unlock($1)', [AUDIT_LOCK]);
       await t.store.audit.settle();
       expect((await t.store.audit.page(0, 10_000)).filter((e) => e.action === 'nomination.recorded')).toHaveLength(1);
       // The row as it was queued (its nonce and the key's MAC), written back once chained: refused as a replay.
-      const r = rows[0];
+      const r = rows[0]!;
       await insider.query('insert into audit_pending (nonce, at, actor, action, subject_json, details_json, mac) values ($1, $2, $3, $4, $5, $6, $7)', [r.nonce, r.at, r.actor, r.action, r.subject_json, r.details_json, r.mac]);
       expect((await t.store.audit.waiting()).map((w) => w.accepted)).toEqual([false]);
       await t.store.audit.settle();
@@ -140,12 +144,10 @@ describe('audit entries queued on PostgreSQL', () => {
   it('keeps the guard on the chain itself: a temporary table named audit_log does not let a queued row out', async () => {
     const insider = await connect(t);
     try {
-      await insider.query('select pg_advisory_lock($1)', [AUDIT_LOCK]);
-      expect((await nominate(t.store, press, GARETH.aadObjectId, NOW)).ok).toBe(true);
-      const { rows } = await insider.query('select nonce from audit_pending');
+      const rows = await nominatedWhileLocked(insider);
       // A session's temporary tables come first on its search path: one called audit_log, holding the nonce.
       await insider.query('create temp table audit_log (nonce text)');
-      await insider.query('insert into audit_log values ($1)', [rows[0].nonce]);
+      await insider.query('insert into audit_log values ($1)', [rows[0]!.nonce]);
       await expect(insider.query('delete from audit_pending')).rejects.toThrow(/leaves the queue only once it is chained/);
       await insider.query('select pg_advisory_unlock($1)', [AUDIT_LOCK]);
       await t.store.audit.settle();

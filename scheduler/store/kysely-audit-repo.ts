@@ -112,6 +112,16 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
     }
     return chained;
   };
+  /** Queued rows in queue order (PostgreSQL), each with whether the chain already holds its nonce (a copy of one chained), in one statement. */
+  const queuedRows = async (limit?: number): Promise<Array<PendingRow & { chained: boolean }>> => {
+    let q = db
+      .selectFrom('audit_pending as p')
+      .selectAll('p')
+      .select((eb) => eb.exists(eb.selectFrom('audit_log as l').select('l.seq').whereRef('l.nonce', '=', 'p.nonce')).as('chained'))
+      .orderBy('p.id');
+    if (limit !== undefined) q = q.limit(limit);
+    return (await q.execute()) as Array<PendingRow & { chained: boolean }>;
+  };
   /**
    * Chains every waiting entry this transaction can see, in the order they were queued, under the lock. A row whose
    * MAC the key does not make, or that copies one already chained, was not queued by a holder of the key: it is chained
@@ -127,14 +137,7 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
     if (!queued && !(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
     await lock();
     for (;;) {
-      // Each row with whether the chain already holds its nonce (a copy of a row chained before), in one statement.
-      const rows = (await db
-        .selectFrom('audit_pending as p')
-        .selectAll('p')
-        .select((eb) => eb.exists(eb.selectFrom('audit_log as l').select('l.seq').whereRef('l.nonce', '=', 'p.nonce')).as('chained'))
-        .orderBy('p.id')
-        .limit(BATCH)
-        .execute()) as Array<PendingRow & { chained: unknown }>;
+      const rows = await queuedRows(BATCH);
       if (!rows.length) return;
       const tail = await readTail();
       if (tail && tail.detailsHash === null) return;
@@ -143,15 +146,13 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
         writes.keyState.checked = false;
         throw new Error(problem);
       }
-      const chainedBefore = new Set(rows.filter((r) => r.chained === true || r.chained === 1).map((r) => r.nonce));
-      const seen = new Set<string>();
       // A refusal takes the time of the entry chained before it: nothing of the refused row's text goes into the chain.
       let lastAt = tail?.at ?? '';
       const taken = rows.map((r) => {
         const entry = fromPending(key, r);
         const macOk = entry !== null;
-        const replayed = chainedBefore.has(r.nonce) || seen.has(r.nonce);
-        seen.add(r.nonce);
+        // A queued nonce is unique in the queue, so a replay is one the chain already holds.
+        const replayed = r.chained;
         if (entry && !replayed) {
           lastAt = entry.at;
           return { entry, nonce: r.nonce as string | null, macOk };
@@ -203,15 +204,9 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
     settle: (queued?: boolean) => settle(queued),
     async waiting() {
       if (dialect !== 'postgres') return [];
-      const rows = (await db.selectFrom('audit_pending').selectAll().orderBy('id').execute()) as PendingRow[];
-      const chainedBefore = new Set<string | null | undefined>();
-      for (let i = 0; i < rows.length; i += BATCH) {
-        const found = await db.selectFrom('audit_log').select('nonce').where('nonce', 'in', rows.slice(i, i + BATCH).map((r) => r.nonce)).execute();
-        for (const f of found) chainedBefore.add(f.nonce);
-      }
-      return rows.map((r) => {
+      return (await queuedRows()).map((r) => {
         const entry = fromPending(key, r);
-        return { id: Number(r.id), entry, accepted: entry !== null && !chainedBefore.has(r.nonce) };
+        return { id: Number(r.id), entry, accepted: entry !== null && !r.chained };
       });
     },
     page: settled(async (afterSeq: number, limit: number) => {

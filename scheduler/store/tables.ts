@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { QueuedText } from '../domain/audit-chain.js';
 
 /** Row shapes as Kysely sees them. Repositories translate these to domain types; nothing else uses them. */
 export interface ForcesTable {
@@ -74,16 +75,10 @@ export interface AuditLogTable {
 }
 
 /** An audit entry queued by a transaction on PostgreSQL, waiting for the chainer (migrations-014-audit-pending.ts). */
-export interface AuditPendingTable {
+export type AuditPendingTable = QueuedText & {
   id: Generated<number>;
-  nonce: string;
-  at: string;
-  actor: string;
-  action: string;
-  subject_json: string;
-  details_json: string;
   mac: string;
-}
+};
 
 /** An entry's details, apart from the chain so they can be erased; `meeting_id` finds a meeting's for retention. */
 export interface AuditDetailsTable {
