@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { reportLines, reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
 import { auditKey, pendingMac, REFUSED_ACTION } from '../scheduler/domain/audit-chain.js';
 import { nominate } from '../scheduler/nominations/nominations.js';
+import { advisoryLock } from '../scheduler/store/advisory-lock.js';
 import { AUDIT_LOCK } from '../scheduler/store/kysely-audit-repo.js';
+import type { Database } from '../scheduler/store/tables.js';
 import { openStore } from '../scheduler/store/open-store.js';
 import { TEST_AUDIT_KEY, TEST_DATABASE_URL, useFreshStore, type TestStore } from './support/stores.js';
 import { GARETH, NADIA } from './support/teams-activities.js';
@@ -154,6 +157,56 @@ describe('audit entries queued on PostgreSQL', () => {
       expect((await t.store.audit.page(0, 10_000)).at(-1)).toMatchObject({ action: 'nomination.recorded' });
     } finally {
       await insider.end();
+    }
+  });
+
+  it('gives up waiting for a lock a stuck session holds, with a clear error, writes nothing, and chains once it is free', async () => {
+    const insider = await connect(t);
+    const errors: unknown[] = [];
+    const short = await openStore({ ...t.options, lockWaitMs: 200, onChainError: (err) => errors.push(err) });
+    try {
+      // The insider stands for a session left holding the lock: it holds it until the test lets go, however long
+      // the waits below take, so nothing here depends on speed.
+      await insider.query('select pg_advisory_lock($1)', [AUDIT_LOCK]);
+      expect((await nominate(short, press, GARETH.aadObjectId, NOW)).ok).toBe(true);
+      const expired = /^database: waited 0\.2 s for the audit chain lock, which another session holds; nothing was written/;
+      await expect(short.audit.settle()).rejects.toThrow(expired);
+      await expect(short.audit.page(0, 10)).rejects.toThrow(expired);
+      // Verify still answers (it cannot chain, so it replays the waiting entry from its snapshot) rather than hang.
+      const stuck = await verifyAuditLog(short, TEST_AUDIT_KEY);
+      expect(stuck).toMatchObject({ waiting: 1, forgedWaiting: [], broken: null });
+      expect(reportOk(stuck)).toBe(true);
+      // The chainer run after the commit gave up too, and said so; what failed names no one.
+      expect(errors.map(String).join('\n')).toMatch(/waited 0\.2 s for the audit chain lock/);
+      expect(errors.map(String).join('\n')).not.toContain(NADIA.name);
+      // A transaction stopped at the lock writes nothing: its queued entry goes with it.
+      const stopped = short.transaction(async (tx) => {
+        await tx.audit.append([{ at: NOW, actor: 'system', action: 'test.stopped', subject: {}, details: {} }]);
+        await tx.exclusive('audit');
+      });
+      await expect(stopped).rejects.toThrow(expired);
+      expect((await insider.query('select action from audit_pending order by id')).rows.map((r) => r.action)).toEqual(['nomination.recorded']);
+      // The planner's and outbox's locks wait the same way, and say whose they are.
+      await insider.query('select pg_advisory_lock($1)', [4242002]);
+      await expect(short.transaction((tx) => tx.exclusive('sync'))).rejects.toThrow(/waited 0\.2 s for the planner lock/);
+      await insider.query('select pg_advisory_unlock_all()');
+      // Free again: the wait is bounded only while it waits, so the rest of a transaction waits as it always did.
+      await short.audit.settle();
+      expect((await short.audit.page(0, 10_000)).filter((e) => e.action === 'nomination.recorded')).toHaveLength(1);
+      expect(reportOk(await verifyAuditLog(short, TEST_AUDIT_KEY))).toBe(true);
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) }) });
+      try {
+        const after = await db.transaction().execute(async (trx) => {
+          await advisoryLock(trx, AUDIT_LOCK, 'audit chain', 200);
+          return (await sql<{ lock_timeout: string }>`show lock_timeout`.execute(trx)).rows[0]!.lock_timeout;
+        });
+        expect(after).toBe('0');
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      await insider.end();
+      await short.close();
     }
   });
 });

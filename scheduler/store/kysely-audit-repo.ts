@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { chain, entryMatches, GENESIS_HASH, pendingMac, REFUSED_ACTION, SEAL_ACTION, type AuditKey, type NewAuditEntry } from '../domain/audit-chain.js';
 import type { AuditEntry, MeetingStatus } from '../domain/types.js';
@@ -6,6 +6,7 @@ import { auditDetailsSchema, auditSubjectSchema } from './row-schemas.js';
 import { toApology, toAttendance, toCancellation, toMeetingRecord, toNomination } from './row-mappers.js';
 import type { AuditRepo } from './store.js';
 import type { Database } from './tables.js';
+import { advisoryLock, LOCK_WAIT_MS } from './advisory-lock.js';
 
 /** The advisory lock every PostgreSQL appender takes, so instances chain one after another. */
 export const AUDIT_LOCK = 4242001;
@@ -75,7 +76,7 @@ function fromPending(key: AuditKey, r: PendingRow): NewAuditEntry | null {
 }
 
 /** The audit log: the chain in `audit_log` (append-only), each entry's details in `audit_details` (erasable). */
-export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', key: AuditKey, writes: AuditWrites = INLINE): AuditRepo {
+export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', key: AuditKey, writes: AuditWrites = INLINE, lockWaitMs = LOCK_WAIT_MS): AuditRepo {
   const entries = () =>
     db
       .selectFrom('audit_log as l')
@@ -87,7 +88,7 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
   };
   const lock = async () => {
     // Serialise chainers across instances: SQLite's write transactions already are (BEGIN IMMEDIATE).
-    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(db);
+    if (dialect === 'postgres') await advisoryLock(db, AUDIT_LOCK, 'audit chain', lockWaitMs);
   };
   /** Chains `list` onto the tail, under the lock (taken by the caller); `nonces`: the queued rows' these entries stand for. */
   const chainOn = async (list: NewAuditEntry[], nonces: Array<string | null> = [], known?: AuditEntry | null): Promise<AuditEntry[]> => {

@@ -16,6 +16,7 @@ import { feedRepo } from './kysely-feed-repos.js';
 import { reviewRepo } from './kysely-review-repos.js';
 import { botStateRepo } from './kysely-state-repos.js';
 import { auditRepo, AUDIT_LOCK, type AuditWrites } from './kysely-audit-repo.js';
+import { advisoryLock, LOCK_WAIT_MS } from './advisory-lock.js';
 import { retentionRepo } from './kysely-retention-repo.js';
 import { withSignoffs } from './kysely-signoff-repo.js';
 import { withMeetingPresence } from './kysely-meeting-presence-repo.js';
@@ -24,14 +25,14 @@ export type Dialect = 'sqlite' | 'postgres';
 const BATCH = 400;
 
 /** The repositories over one Kysely connection or transaction; the same SQL serves SQLite and PostgreSQL. */
-export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKey, writes?: AuditWrites): Repos {
-  return withMeetingPresence(db, withSignoffs(db, dialect, key, {
+export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKey, writes?: AuditWrites, lockWaitMs = LOCK_WAIT_MS): Repos {
+  return withMeetingPresence(db, withSignoffs(db, dialect, key, lockWaitMs, {
     exclusive: async (name) => {
-      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[name]})`.execute(db);
+      if (dialect === 'postgres') await advisoryLock(db, LOCKS[name], LOCK_NAMES[name], lockWaitMs);
     },
     directory: directoryRepo(db, dialect),
     meetings: meetingRepo(db, dialect),
-    audit: auditRepo(db, dialect, key, writes),
+    audit: auditRepo(db, dialect, key, writes, lockWaitMs),
     teams: teamsRepo(db),
     nominations: nominationRepo(db, dialect),
     outbox: outboxRepo(db, dialect),
@@ -44,6 +45,7 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKe
 }
 
 const LOCKS = { sync: 4242002, audit: AUDIT_LOCK, outbox: 4242003 } as const;
+const LOCK_NAMES = { sync: 'planner', audit: 'audit chain', outbox: 'outbox' } as const;
 const READER_ROLES: ReaderRole[] = ['inspector', 'pcc-office', 'region'];
 
 /** A role's holder as the file gave them: their tenant only when the file named one. */

@@ -71,7 +71,7 @@ export function signedOffEntry(s: Signoff): NewAuditEntry {
 }
 
 /** Review sign-offs over one Kysely connection or transaction; `record` and `markDone` open one when not in one. */
-export function signoffRepo(base: Kysely<Database>, dialect: 'sqlite' | 'postgres', key: AuditKey): SignoffRepo {
+export function signoffRepo(base: Kysely<Database>, dialect: 'sqlite' | 'postgres', key: AuditKey, lockWaitMs?: number): SignoffRepo {
   const db = base.withTables<Tables>();
   const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => (base.isTransaction ? fn(base) : base.transaction().execute(fn));
 
@@ -105,7 +105,7 @@ export function signoffRepo(base: Kysely<Database>, dialect: 'sqlite' | 'postgre
         for (let i = 0; i < s.actions.length; i += BATCH) {
           await t.insertInto('review_actions').values(s.actions.slice(i, i + BATCH).map((a, j) => actionRow(s.id, a, i + j))).execute();
         }
-        await auditRepo(trx, dialect, key).append([signedOffEntry(s)]);
+        await auditRepo(trx, dialect, key, undefined, lockWaitMs).append([signedOffEntry(s)]);
       }),
     list: async (scope) => withActions(await newestFirst(scope).execute()),
     get: async (id) => one(await db.selectFrom('review_signoffs').selectAll().where('id', '=', id).execute()),
@@ -123,7 +123,7 @@ export function signoffRepo(base: Kysely<Database>, dialect: 'sqlite' | 'postgre
         const done = await t.updateTable('review_actions').set({ done_at: at, done_by: by.name })
           .where('id', '=', actionId).where('done_at', 'is', null).where('accepted', '=', 0).executeTakeFirst();
         if (Number(done.numUpdatedRows) !== 1) return false;
-        await auditRepo(trx, dialect, key).append([
+        await auditRepo(trx, dialect, key, undefined, lockWaitMs).append([
           { at, actor: by.aadObjectId, action: 'review.action-done', subject: { signoffId: row.signoff_id, actionId }, details: { doneByName: by.name } },
         ]);
         return true;
@@ -140,7 +140,7 @@ export function signoffRepo(base: Kysely<Database>, dialect: 'sqlite' | 'postgre
  * Adds the sign-offs to a set of repositories, and their rows to what verify replays the audit log against
  * (`stateRows`): they are rows the audit log describes, like a meeting's.
  */
-export function withSignoffs(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', key: AuditKey, repos: Omit<Repos, 'signoffs'>): Repos {
-  const signoffs = signoffRepo(db, dialect, key);
+export function withSignoffs(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', key: AuditKey, lockWaitMs: number, repos: Omit<Repos, 'signoffs'>): Repos {
+  const signoffs = signoffRepo(db, dialect, key, lockWaitMs);
   return { ...repos, signoffs, audit: { ...repos.audit, stateRows: async () => ({ ...(await repos.audit.stateRows()), signoffs: await signoffs.list() }) } };
 }

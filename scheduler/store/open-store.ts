@@ -9,6 +9,8 @@ import { localAuditKey } from './local-key.js';
 import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
+import type { AuditWrites } from './kysely-audit-repo.js';
+import { LOCK_WAIT_MS } from './advisory-lock.js';
 import type { AuditRepo, Store } from './store.js';
 import { BOT_TABLES, type Database } from './tables.js';
 
@@ -28,6 +30,8 @@ export type StoreOptions = (
    * always does). Only `npm run bench nominations` sets it, to measure the queue against it in the same run.
    */
   chainInTransaction?: boolean;
+  /** How long a transaction waits for one of the bot's advisory locks (PostgreSQL): LOCK_WAIT_MS unless a test shortens it. */
+  lockWaitMs?: number;
 };
 
 /**
@@ -261,20 +265,22 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   const dialect: Dialect = opts.kind;
   const key = opts.auditKey;
   const keyState = { checked: false };
-  const repos = kyselyRepos(db, dialect, key);
+  const wait = opts.lockWaitMs ?? LOCK_WAIT_MS;
+  const reposOver = (conn: Kysely<Database>, writes?: AuditWrites) => kyselyRepos(conn, dialect, key, writes, wait);
+  const repos = reposOver(db);
   const directory = new DirectoryCache();
   // Chains what transactions queued (PostgreSQL): one run at a time in this process, the lock orders instances.
   const chainer = new Chainer(async (queued) => {
     // A read's flush looks first, outside any transaction: with nothing queued it costs one statement and no lock.
     if (!queued && !(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
-    await db.transaction().execute((trx) => kyselyRepos(trx, dialect, key, { defer: true, keyState }).audit.settle(true));
+    await db.transaction().execute((trx) => reposOver(trx, { defer: true, keyState }).audit.settle(true));
   });
   const settled = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
     if (dialect === 'postgres') await chainer.flush();
     return fn(...a);
   };
   const inTransaction = <K extends 'appendNow' | 'erase' | 'settle'>(name: K) =>
-    ((...args: unknown[]) => db.transaction().execute((trx) => (kyselyRepos(trx, dialect, key, { defer: true, keyState }).audit[name] as (...a: unknown[]) => Promise<unknown>)(...args))) as AuditRepo[K];
+    ((...args: unknown[]) => db.transaction().execute((trx) => (reposOver(trx, { defer: true, keyState }).audit[name] as (...a: unknown[]) => Promise<unknown>)(...args))) as AuditRepo[K];
   return {
     kind: dialect,
     ...repos,
@@ -297,14 +303,14 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     outbox: {
       ...repos.outbox,
       // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written.
-      claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => kyselyRepos(trx, dialect, key).outbox.claimDue(now, leaseUntil, limit, owner)),
+      claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => reposOver(trx).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
     transaction: async (fn) => {
       let view: ReturnType<DirectoryCache['over']> | null = null;
       let queued = false;
       try {
         const result = await db.transaction().execute((trx) => {
-          const tx = kyselyRepos(trx, dialect, key, { defer: dialect === 'postgres' && !opts.chainInTransaction, keyState, onQueued: () => (queued = true) });
+          const tx = reposOver(trx, { defer: dialect === 'postgres' && !opts.chainInTransaction, keyState, onQueued: () => (queued = true) });
           view = directory.over(tx.directory, true);
           return fn({ ...tx, directory: view });
         });
@@ -320,7 +326,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       db.connection().execute(async (conn) => {
         await sql.raw(dialect === 'postgres' ? 'start transaction isolation level repeatable read, read only' : 'begin deferred').execute(conn);
         try {
-          return await fn(kyselyRepos(conn, dialect, key));
+          return await fn(reposOver(conn));
         } finally {
           await sql`rollback`.execute(conn);
         }
