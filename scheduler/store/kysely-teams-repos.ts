@@ -1,6 +1,6 @@
 import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
-import type { NominationRepo, OutboxRepo, TeamsRepo } from './store.js';
+import type { NominationRepo, OutboxDepth, OutboxRepo, TeamsRepo } from './store.js';
 import { toNomination } from './row-mappers.js';
 import type { ConversationsTable, Database, OutboxTable } from './tables.js';
 
@@ -213,6 +213,20 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       if (f.meetingId) q = q.where('meeting_id', '=', f.meetingId);
       if (f.status) q = q.where('status', '=', f.status);
       return (await q.execute()).map(toOutbox);
+    },
+    async depth(now) {
+      // Counted where the rows are: the gauge is read on every scrape, and every waiting row (and every failed one,
+      // kept until someone looks) used to be read into the process to count them.
+      const state = sql<OutboxDepth['state']>`case when status = 'failed' then 'failed' when next_attempt_at <= ${now} then 'due' when attempts > 0 then 'retrying' else 'deferred' end`;
+      const rows = await db
+        .selectFrom('outbox')
+        .select((eb) => ['kind', state.as('state'), eb.fn.countAll<number | string | bigint>().as('count')])
+        .where('status', 'in', ['pending', 'failed'])
+        .groupBy(['kind', 'state'])
+        .orderBy('kind')
+        .orderBy('state')
+        .execute();
+      return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.count) }));
     },
   };
 }

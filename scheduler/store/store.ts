@@ -141,6 +141,18 @@ export interface OutboxRepo {
   defer(id: string, nextAttemptAt: string, reason: string, owner?: string): Promise<void>;
   markFinal(id: string, status: 'failed' | 'skipped', reason: string, at: string): Promise<void>;
   list(filter?: { meetingId?: string; status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
+  /** How many messages wait, by kind and state at `now`, counted by the database (the metrics' gauge, on every scrape). */
+  depth(now: string): Promise<OutboxDepth[]>;
+}
+
+/**
+ * A count of waiting messages of one kind: pending ones `due` (their next try is at or before now), `retrying` (tried
+ * and put off after a failure) or `deferred` (put off without a try), and `failed` ones (kept until someone looks).
+ */
+export interface OutboxDepth {
+  kind: string;
+  state: 'due' | 'retrying' | 'deferred' | 'failed';
+  count: number;
 }
 
 export interface Cancellation {
