@@ -6,7 +6,7 @@ import { queueAttendanceCards } from '../scheduler/meetings/attendance.js';
 import { forceConversation, queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
 import { queueDigests } from '../scheduler/review/open-flags.js';
 import { every, startScheduler, type Job } from '../scheduler/scheduler.js';
-import { openStore } from '../scheduler/store/open-store.js';
+import { CHAIN_DELAY_MS, openStore } from '../scheduler/store/open-store.js';
 import { configuredStore } from './audit-key.js';
 import { sealAdvice, unsealedLegacy } from '../scheduler/audit/seal.js';
 import { queueWeeklyCheckpoint } from '../scheduler/audit/checkpoint.js';
@@ -163,6 +163,7 @@ export async function startBot(config: Readonly<AppConfig>, log: Log, clock: () 
   const where = configuredStore(config, log);
   const store = await openStore({
     ...where,
+    chainDelayMs: CHAIN_DELAY_MS,
     onChainError: (err) => log.error({ err }, 'audit entries could not be chained: they stay queued, and the next commit or scheduler pass tries again'),
   });
   try {

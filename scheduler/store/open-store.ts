@@ -10,7 +10,7 @@ import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import type { AuditWrites } from './kysely-audit-repo.js';
-import { LOCK_WAIT_MS } from './advisory-lock.js';
+import { advisoryLock, LOCK_WAIT_MS } from './advisory-lock.js';
 import type { AuditRepo, Store } from './store.js';
 import { BOT_TABLES, type Database } from './tables.js';
 
@@ -32,7 +32,16 @@ export type StoreOptions = (
   chainInTransaction?: boolean;
   /** How long a transaction waits for one of the bot's advisory locks (PostgreSQL): LOCK_WAIT_MS unless a test shortens it. */
   lockWaitMs?: number;
+  /**
+   * How long after a commit that queued audit entries the chainer runs (PostgreSQL): 0, at once (the default, and
+   * the command line's); the bot waits CHAIN_DELAY_MS, so that a press's answer goes out before its entry is chained
+   * and the commits of that moment share one run. Anything that reads the log chains what is queued first.
+   */
+  chainDelayMs?: number;
 };
+
+/** The bot's wait between a commit that queued audit entries and the chainer's run (see StoreOptions.chainDelayMs). */
+export const CHAIN_DELAY_MS = 20;
 
 /**
  * Chooses the store from the environment's answer: PostgreSQL when a URL is given, else SQLite under dataDir.
@@ -191,7 +200,7 @@ const privilegeList = (names: readonly string[]) => {
  */
 export async function grantAppRole(owner: Kysely<Database>, role: string, schema: string): Promise<void> {
   await owner.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${GRANT_LOCK})`.execute(trx);
+    await advisoryLock(trx, GRANT_LOCK, 'grant', LOCK_WAIT_MS);
     const names = [...BOT_TABLES, ...MIGRATION_TABLES];
     const { rows: tables } = await sql<{ name: string; owner: string }>`
       select c.relname as name, pg_catalog.pg_get_userbyid(c.relowner) as owner
@@ -274,7 +283,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // A read's flush looks first, outside any transaction: with nothing queued it costs one statement and no lock.
     if (!queued && !(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
     await db.transaction().execute((trx) => reposOver(trx, { defer: true, keyState }).audit.settle(true));
-  });
+  }, opts.chainDelayMs ?? 0);
   const settled = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
     if (dialect === 'postgres') await chainer.flush();
     return fn(...a);
@@ -352,10 +361,30 @@ export class Chainer {
   /** Whether a caller waiting for `next` knows something is queued (a commit that queued). */
   private nextQueued = false;
 
-  constructor(private readonly run: (queued: boolean) => Promise<void>) {}
+  /** A kick waiting for its moment, and whom it tells of a failure. */
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private kickError: ((err: unknown) => void) | undefined;
+
+  constructor(
+    private readonly run: (queued: boolean) => Promise<void>,
+    private readonly delayMs = 0,
+  ) {}
 
   /** `queued`: the caller committed entries to the queue, so the run need not look first. */
   flush(queued = false): Promise<void> {
+    if (this.timer) {
+      // A kick waiting for its moment: this run serves it now, and its failure is reported as the kick's would be.
+      clearTimeout(this.timer);
+      this.timer = null;
+      const onError = this.kickError;
+      const run = this.request(true);
+      run.catch((err: unknown) => onError?.(err));
+      return run;
+    }
+    return this.request(queued);
+  }
+
+  private request(queued: boolean): Promise<void> {
     // A run already asked for (it starts when the current one ends) serves this call too.
     if (this.next) {
       this.nextQueued ||= queued;
@@ -374,8 +403,20 @@ export class Chainer {
     return this.next;
   }
 
+  /** Asks for a run after a commit that queued: at once, or `delayMs` later (commits meanwhile share it); a flush before then runs it. */
   kick(onError?: (err: unknown) => void): void {
-    this.flush(true).catch((err: unknown) => onError?.(err));
+    if (this.delayMs <= 0) {
+      this.flush(true).catch((err: unknown) => onError?.(err));
+      return;
+    }
+    this.kickError = onError;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.request(true).catch((err: unknown) => onError?.(err));
+    }, this.delayMs);
+    // The store's close flushes; a waiting kick must not keep the process alive on its own.
+    this.timer.unref?.();
   }
 
   private start(queued: boolean): Promise<void> {

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Chainer } from './open-store.js';
+
+// The audit chainer's runs after commits (PostgreSQL): the bot waits a moment so that a press's answer goes out first
+// and the commits of that moment share one run; anything that reads the log flushes at once. Fake timers: nothing
+// here waits for real time.
+
+/** A chainer whose runs are counted and each finished (or failed) by the test. */
+function counted(delayMs: number) {
+  const runs: Array<{ queued: boolean; finish: () => void; fail: (err: Error) => void }> = [];
+  const chainer = new Chainer(
+    (queued) => new Promise<void>((resolve, reject) => runs.push({ queued, finish: resolve, fail: reject })),
+    delayMs,
+  );
+  return { chainer, runs };
+}
+
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('the audit chainer', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('runs at once after a commit when there is no delay (the command line)', () => {
+    const { chainer, runs } = counted(0);
+    chainer.kick();
+    expect(runs.map((r) => r.queued)).toEqual([true]);
+  });
+
+  it('waits its delay after a commit, and the commits of that moment share one run', async () => {
+    const { chainer, runs } = counted(20);
+    chainer.kick();
+    chainer.kick();
+    vi.advanceTimersByTime(19);
+    expect(runs).toHaveLength(0);
+    chainer.kick();
+    vi.advanceTimersByTime(1);
+    expect(runs.map((r) => r.queued)).toEqual([true]);
+    runs[0]!.finish();
+    await settled();
+    vi.advanceTimersByTime(100);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('runs a waiting kick at once when something reads the log, and only once', async () => {
+    const { chainer, runs } = counted(20);
+    chainer.kick();
+    const read = chainer.flush();
+    expect(runs.map((r) => r.queued)).toEqual([true]);
+    runs[0]!.finish();
+    await read;
+    vi.advanceTimersByTime(100);
+    expect(runs).toHaveLength(1);
+  });
+
+  it('reports the failure of a kick a read ran early, to the read and to the kick\'s reporter', async () => {
+    const { chainer, runs } = counted(20);
+    const reported: unknown[] = [];
+    chainer.kick((err) => reported.push(err));
+    const read = chainer.flush();
+    runs[0]!.fail(new Error('lock wait expired'));
+    await expect(read).rejects.toThrow('lock wait expired');
+    expect(reported.map(String)).toEqual(['Error: lock wait expired']);
+  });
+
+  it('follows a run that was going when a commit queued with one more, after the delay', async () => {
+    const { chainer, runs } = counted(20);
+    const first = chainer.flush(true);
+    chainer.kick();
+    vi.advanceTimersByTime(20);
+    // The first run may have read the queue before that commit: one more follows it, not alongside it.
+    expect(runs).toHaveLength(1);
+    runs[0]!.finish();
+    await first;
+    await settled();
+    expect(runs).toHaveLength(2);
+    runs[1]!.finish();
+  });
+});
