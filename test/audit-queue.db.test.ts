@@ -179,6 +179,9 @@ describe('audit entries queued on PostgreSQL', () => {
       expect(reportOk(stuck)).toBe(true);
       // The chainer run after the commit gave up too, and said so; what failed names no one.
       expect(errors.map(String).join('\n')).toMatch(/waited 0\.2 s for the audit chain lock/);
+      const told = errors.map((e) => `${String(e)} ${String((e as Error).cause)}`).join('\n');
+      expect(told).not.toContain(NADIA.name);
+      expect(told).not.toContain(NADIA.aadObjectId);
       // A transaction stopped at the lock writes nothing: its queued entry goes with it.
       const stopped = short.transaction(async (tx) => {
         await tx.audit.append([{ at: NOW, actor: 'system', action: 'test.stopped', subject: {}, details: {} }]);

@@ -76,4 +76,38 @@ describe('the audit chainer', () => {
     expect(runs).toHaveLength(2);
     runs[1]!.finish();
   });
+
+  it('runs a kick a read finds waiting behind a run that is going, after that run and not beside it', async () => {
+    const { chainer, runs } = counted(20);
+    const going = chainer.flush(true);
+    chainer.kick();
+    let read = false;
+    const reading = chainer.flush().then(() => (read = true));
+    expect(vi.getTimerCount()).toBe(0);
+    expect(runs).toHaveLength(1);
+    runs[0]!.finish();
+    await going;
+    await settled();
+    expect(runs.map((r) => r.queued)).toEqual([true, true]);
+    expect(read).toBe(false);
+    runs[1]!.finish();
+    await reading;
+    expect(read).toBe(true);
+  });
+
+  it('on close, chains what waits (its failure reported once, by close) and leaves later commits for the next start', async () => {
+    const { chainer, runs } = counted(20);
+    const reported: unknown[] = [];
+    chainer.kick((err) => reported.push(err));
+    const closing = chainer.close();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(runs.map((r) => r.queued)).toEqual([true]);
+    runs[0]!.fail(new Error('pool gone'));
+    await expect(closing).rejects.toThrow('pool gone');
+    expect(reported).toEqual([]);
+    chainer.kick((err) => reported.push(err));
+    vi.advanceTimersByTime(100);
+    expect(runs).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

@@ -345,7 +345,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     },
     close: async () => {
       // What was queued is chained before the pool goes; a failure here is left for the next start to chain.
-      if (dialect === 'postgres') await chainer.flush().catch((err: unknown) => opts.onChainError?.(err));
+      if (dialect === 'postgres') await chainer.close().catch((err: unknown) => opts.onChainError?.(err));
       await db.destroy();
     },
   };
@@ -364,6 +364,8 @@ export class Chainer {
   /** A kick waiting for its moment, and whom it tells of a failure. */
   private timer: ReturnType<typeof setTimeout> | null = null;
   private kickError: ((err: unknown) => void) | undefined;
+  /** The store is closing: a kick from a commit that lands now is left queued for the next start. */
+  private closed = false;
 
   constructor(
     private readonly run: (queued: boolean) => Promise<void>,
@@ -405,6 +407,7 @@ export class Chainer {
 
   /** Asks for a run after a commit that queued: at once, or `delayMs` later (commits meanwhile share it); a flush before then runs it. */
   kick(onError?: (err: unknown) => void): void {
+    if (this.closed) return;
     if (this.delayMs <= 0) {
       this.flush(true).catch((err: unknown) => onError?.(err));
       return;
@@ -413,10 +416,22 @@ export class Chainer {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.request(true).catch((err: unknown) => onError?.(err));
+      this.request(true).catch((err: unknown) => this.kickError?.(err));
     }, this.delayMs);
     // The store's close flushes; a waiting kick must not keep the process alive on its own.
     this.timer.unref?.();
+  }
+
+  /**
+   * Stops taking kicks and chains what waits: a waiting kick runs now, its failure reported once (by the promise, not
+   * to the kick's reporter too); a run going is waited for. A commit that lands later stays queued for the next start.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    const waiting = this.timer !== null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return this.request(waiting);
   }
 
   private start(queued: boolean): Promise<void> {
