@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type { Database as SQLiteDatabase } from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type DatabaseIntrospector, type TableMetadata } from 'kysely';
-import pg from 'pg';
 import type { AuditKey } from '../domain/audit-chain.js';
 import { memo } from '../domain/memo.js';
 import { localAuditKey } from './local-key.js';
@@ -68,7 +67,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * The bot repeats a few hundred distinct statements, so each is prepared once. Safe because nothing here streams
  * (iterate() would hold a statement busy); SQLite re-prepares a cached statement itself after a schema change.
  */
-function keepStatementsPrepared(database: SQLite.Database): void {
+function keepStatementsPrepared(database: SQLiteDatabase): void {
   // Statements with long IN lists vary by length; the bound keeps a long-running process's cache small.
   database.prepare = memo(database.prepare.bind(database), 1_000) as typeof database.prepare;
 }
@@ -100,9 +99,11 @@ class OwnSchemaPostgresDialect extends PostgresDialect {
   }
 }
 
-function createKysely(opts: StoreOptions): Kysely<Database> {
+/** A Kysely over the store's database; each driver is loaded only when its database is used (pg alone is 14 MiB). */
+async function createKysely(opts: StoreOptions): Promise<Kysely<Database>> {
   if (opts.kind === 'sqlite') {
     if (opts.file !== ':memory:') mkdirSync(join(opts.file, '..'), { recursive: true });
+    const { default: SQLite } = await import('better-sqlite3');
     const database = new SQLite(opts.file);
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 10000');
@@ -111,6 +112,7 @@ function createKysely(opts: StoreOptions): Kysely<Database> {
     keepStatementsPrepared(database);
     return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   }
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
@@ -143,7 +145,7 @@ async function migrationSchema(db: Kysely<Database>, opts: StoreOptions): Promis
  * INSERT and SELECT, so the running app can neither rewrite history nor drop the triggers that refuse it.
  */
 async function migrateAsOwner(app: Kysely<Database>, opts: Extract<StoreOptions, { kind: 'postgres' }>): Promise<string[]> {
-  const owner = createKysely({ ...opts, url: opts.migrationUrl!, poolSize: 1 });
+  const owner = await createKysely({ ...opts, url: opts.migrationUrl!, poolSize: 1 });
   try {
     const applied = await migrate(owner, opts);
     // The schema is the owner's: until it is granted USAGE the app role cannot see it at all (PostgreSQL skips the
@@ -263,7 +265,7 @@ async function migrate(db: Kysely<Database>, opts: StoreOptions): Promise<string
 
 /** Opens the store, creating or migrating its schema first (as the owner role when one is given, then granting the app's). */
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  const db = createKysely(opts);
+  const db = await createKysely(opts);
   try {
     if (opts.kind === 'postgres' && opts.migrationUrl) await migrateAsOwner(db, opts);
     else await migrate(db, opts);
