@@ -99,16 +99,22 @@ class OwnSchemaPostgresDialect extends PostgresDialect {
   }
 }
 
-/** A Kysely over the store's database; each driver is loaded only when its database is used (pg alone is 14 MiB). */
+/** A Kysely over the store's database; each driver is loaded only when its database is used (pg is not, on SQLite). */
 async function createKysely(opts: StoreOptions): Promise<Kysely<Database>> {
   if (opts.kind === 'sqlite') {
     if (opts.file !== ':memory:') mkdirSync(join(opts.file, '..'), { recursive: true });
     const { default: SQLite } = await import('better-sqlite3');
     const database = new SQLite(opts.file);
-    database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 10000');
-    database.pragma('foreign_keys = ON');
-    database.pragma('synchronous = NORMAL');
+    try {
+      database.pragma('journal_mode = WAL');
+      database.pragma('busy_timeout = 10000');
+      database.pragma('foreign_keys = ON');
+      database.pragma('synchronous = NORMAL');
+    } catch (err) {
+      // A file that is not a database, say: closed, so the caller's error leaves no handle open.
+      database.close();
+      throw err;
+    }
     keepStatementsPrepared(database);
     return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
   }
