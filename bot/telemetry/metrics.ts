@@ -2,18 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { metrics as otelMetrics, type Meter } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobObserver } from '../../scheduler/scheduler.js';
+import type { OutboxDepth } from '../../scheduler/store/store.js';
 import type { HttpObserver } from '../http.js';
 import type { SendObserver, SendOutcome } from '../outbox-sender.js';
 import { fetchLabel, invokeLabel, slugLabel } from './labels.js';
 
-/** Where a waiting message stands: due now (or being sent), waiting out a retry's backoff, held back for another message, or failed for good. */
-export type DepthState = 'due' | 'retrying' | 'deferred' | 'failed';
-
-export interface DepthRow {
-  kind: string;
-  state: DepthState;
-  count: number;
-}
+/** A count of waiting messages of one kind in one state: the store's answer, as the gauge reports it. */
+export type DepthRow = OutboxDepth;
 
 export interface MetricsDeps {
   /** The outbox as it stands, read each time the figures are scraped or exported. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Chainer } from './open-store.js';
+import { Chainer } from './chainer.js';
 
 // The audit chainer's runs after commits (PostgreSQL): the bot waits a moment so that a press's answer goes out first
 // and the commits of that moment share one run; anything that reads the log flushes at once. Fake timers: nothing
@@ -109,5 +109,29 @@ describe('the audit chainer', () => {
     vi.advanceTimersByTime(100);
     expect(runs).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('on close, waits for a run going rather than asking for another (each would wait for the lock), and leaves its failure to its asker', async () => {
+    const { chainer, runs } = counted(20);
+    const reported: unknown[] = [];
+    chainer.kick((err) => reported.push(err));
+    vi.advanceTimersByTime(20);
+    expect(runs).toHaveLength(1);
+    let closed = 'waiting';
+    chainer.close().then(() => (closed = 'closed'), () => (closed = 'failed'));
+    runs[0]!.fail(new Error('lock wait expired'));
+    await settled();
+    // Looked at, not awaited: a close that asked for another run would wait for it for ever here.
+    expect(runs).toHaveLength(1);
+    expect(closed).toBe('closed');
+    expect(reported.map(String)).toEqual(['Error: lock wait expired']);
+  });
+
+  it('on close with nothing going, looks once for what a failed run left', async () => {
+    const { chainer, runs } = counted(20);
+    const closing = chainer.close();
+    expect(runs.map((r) => r.queued)).toEqual([false]);
+    runs[0]!.finish();
+    await closing;
   });
 });

@@ -146,8 +146,9 @@ export interface OutboxRepo {
 }
 
 /**
- * A count of waiting messages of one kind: pending ones `due` (their next try is at or before now), `retrying` (tried
- * and put off after a failure) or `deferred` (put off without a try), and `failed` ones (kept until someone looks).
+ * A count of waiting messages of one kind: pending ones `due` (their next try is at or before now, or being sent),
+ * `retrying` (waiting out a failed try's backoff) or `deferred` (held back without a try, for another message to go
+ * first or by a sender that stopped), and `failed` ones (failed for good, kept until someone looks).
  */
 export interface OutboxDepth {
   kind: string;
