@@ -56,8 +56,8 @@ function httpRoutes(deps: RouteDeps, config: Readonly<AppConfig>): HttpRoute[] {
 /** The metrics, when something reads them (METRICS_PORT, or Application Insights); prom-client is not loaded otherwise. */
 async function metricsFor(store: Store, config: Readonly<AppConfig>, clock: () => string): Promise<BotMetrics | undefined> {
   if (!config.metrics && !config.appInsightsConnectionString) return undefined;
-  const [{ createMetrics }, { outboxDepth }] = await Promise.all([import('./telemetry/metrics.js'), import('./telemetry/outbox-depth.js')]);
-  return createMetrics({ outboxDepth: () => outboxDepth(store, clock()) });
+  const { createMetrics } = await import('./telemetry/metrics.js');
+  return createMetrics({ outboxDepth: () => store.outbox.depth(clock()) });
 }
 
 /**

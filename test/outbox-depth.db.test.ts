@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import type { OutboxDepth, Store } from '../scheduler/store/store.js';
-import { outboxDepth } from '../bot/telemetry/outbox-depth.js';
 import { STORE_KINDS, useFreshStore } from './support/stores.js';
 
 // The metrics' outbox gauge, counted by the database on every scrape (issue 22): it must count exactly what reading
@@ -57,7 +56,7 @@ describe.each(STORE_KINDS)('the outbox depth gauge, on %s', (kind) => {
       { kind: 'card', state: 'retrying', count: 1 }, { kind: 'mention', state: 'due', count: 2 },
     ];
     expect(sorted(await o.depth(NOW))).toEqual(expected);
-    expect(sorted(await outboxDepth(t.store, NOW))).toEqual(sorted(await countedInProcess(t.store, NOW)));
+    expect(sorted(await o.depth(NOW))).toEqual(sorted(await countedInProcess(t.store, NOW)));
     // A moment later the deferred card is due; an hour later the retrying one too.
     expect(sorted(await o.depth(LATER))).toEqual(sorted(await countedInProcess(t.store, LATER)));
     expect((await o.depth(LEASE)).filter((r) => r.kind === 'card' && r.state === 'due')).toEqual([{ kind: 'card', state: 'due', count: 4 }]);

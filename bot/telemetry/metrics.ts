@@ -7,12 +7,9 @@ import type { HttpObserver } from '../http.js';
 import type { SendObserver, SendOutcome } from '../outbox-sender.js';
 import { fetchLabel, invokeLabel, slugLabel } from './labels.js';
 
-/** A count of waiting messages of one kind in one state: the store's answer, as the gauge reports it. */
-export type DepthRow = OutboxDepth;
-
 export interface MetricsDeps {
   /** The outbox as it stands, read each time the figures are scraped or exported. */
-  outboxDepth: () => Promise<DepthRow[]>;
+  outboxDepth: () => Promise<OutboxDepth[]>;
   /** A monotonic clock in seconds, for durations. */
   seconds?: () => number;
 }
@@ -52,7 +49,7 @@ function histogram(registry: Registry, meter: Meter, name: string, help: string,
 const statusLabel = (status: number): string => (Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'none');
 
 /** The outbox depth gauge, read from the store at scrape time; a store that does not answer leaves it empty and says so. */
-function outboxGauges(registry: Registry, meter: Meter, depth: () => Promise<DepthRow[]>): void {
+function outboxGauges(registry: Registry, meter: Meter, depth: () => Promise<OutboxDepth[]>): void {
   const up = new Gauge({ name: `${PREFIX}outbox_depth_readable`, help: '1 when the last scrape could read the outbox from the store, else 0', registers: [registry] });
   new Gauge({
     name: `${PREFIX}outbox_messages`,

@@ -75,6 +75,9 @@ function fromPending(key: AuditKey, r: PendingRow): NewAuditEntry | null {
   return { at: r.at, actor: r.actor, action: r.action, subject, details };
 }
 
+/** Whether any entry waits in the queue: one statement, no lock. */
+export const anyQueued = async (db: Kysely<Database>): Promise<boolean> => !!(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst());
+
 /** The audit log: the chain in `audit_log` (append-only), each entry's details in `audit_details` (erasable). */
 export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', key: AuditKey, writes: AuditWrites = INLINE, lockWaitMs = LOCK_WAIT_MS): AuditRepo {
   const entries = () =>
@@ -135,18 +138,14 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
     if (dialect !== 'postgres') return;
     // Nothing queued (the usual case for a read): no lock, so a reader never waits on a chainer or on a purge. The
     // chainer run after a commit that queued (`queued`) knows better and goes straight to the lock.
-    if (!queued && !(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
+    if (!queued && !(await anyQueued(db))) return;
     await lock();
     for (;;) {
       const rows = await queuedRows(BATCH);
       if (!rows.length) return;
       const tail = await readTail();
       if (tail && tail.detailsHash === null) return;
-      const problem = tailProblem(key, tail, '');
-      if (problem) {
-        writes.keyState.checked = false;
-        throw new Error(problem);
-      }
+      // A tail this key did not write stops the run in chainOn, before anything (a refusal included) is written.
       // A refusal takes the time of the entry chained before it: nothing of the refused row's text goes into the chain.
       let lastAt = tail?.at ?? '';
       const taken = rows.map((r) => {

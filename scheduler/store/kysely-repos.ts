@@ -68,18 +68,11 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
     if (rows.length) await db.insertInto('roles').values(rows).onConflict((oc) => oc.doNothing()).execute();
   };
 
-  const listForces = async (opts: { includeRetired?: boolean } = {}, id?: string): Promise<Force[]> => {
+  const listForces = async (opts: { includeRetired?: boolean } = {}): Promise<Force[]> => {
     let q = db.selectFrom('forces').selectAll().orderBy('id');
     if (!opts.includeRetired) q = q.where('retired_at', 'is', null);
-    if (id !== undefined) q = q.where('id', '=', id);
-    const [rows, roles] = await Promise.all([q.execute(), rolesOf(['prevent-lead', 'deputy'], id)]);
-    const withAreas = rows.filter((r) => r.areas_json !== null);
-    let areaRoles: RolesTable[] = [];
-    if (withAreas.length) {
-      let aq = db.selectFrom('roles').selectAll().where('role', 'in', ['area-lead', 'area-deputy'] as RoleName[]);
-      if (id !== undefined) aq = aq.where('scope_id', 'like', `${id}/%`);
-      areaRoles = await aq.orderBy('position').execute();
-    }
+    const [rows, roles] = await Promise.all([q.execute(), rolesOf(['prevent-lead', 'deputy'])]);
+    const areaRoles = rows.some((r) => r.areas_json !== null) ? await rolesOf(['area-lead', 'area-deputy']) : [];
     return rows.map((r) => toForce(r, roles, areaRoles));
   };
 
@@ -102,7 +95,8 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
   // One force or panel with its people in one statement (a nomination reads both inside its transaction, where every
   // statement is a round trip): the roles come back as a JSON array, which PostgreSQL's driver parses and SQLite's does not.
   const jsonArrayFrom = dialect === 'postgres' ? pgJsonArrayFrom : sqliteJsonArrayFrom;
-  const rolesJson = (v: unknown): RolesTable[] => (typeof v === 'string' ? JSON.parse(v) : v) as RolesTable[];
+  const fromJsonArray = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
+  const rolesJson = (v: unknown) => fromJsonArray<RolesTable>(v);
   const roleColumns = ['role', 'scope_id', 'aad_object_id', 'name', 'position', 'tenant_id'] as const;
 
   const getForce = async (id: string): Promise<Force | null> => {
@@ -120,13 +114,11 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
     return row ? toForce(row, rolesJson(row.roles_json), rolesJson(row.area_roles_json)) : null;
   };
 
-  const listPanels = async (opts: { includeRetired?: boolean } = {}, id?: string): Promise<Panel[]> => {
+  const listPanels = async (opts: { includeRetired?: boolean } = {}): Promise<Panel[]> => {
     let q = db.selectFrom('panels').selectAll().orderBy('id');
     if (!opts.includeRetired) q = q.where('retired_at', 'is', null);
-    if (id !== undefined) q = q.where('id', '=', id);
-    let links = db.selectFrom('panel_forces').selectAll().orderBy('force_id');
-    if (id !== undefined) links = links.where('panel_id', '=', id);
-    const [rows, linkRows, roles] = await Promise.all([q.execute(), links.execute(), rolesOf(['chair'], id)]);
+    const links = db.selectFrom('panel_forces').selectAll().orderBy('force_id');
+    const [rows, linkRows, roles] = await Promise.all([q.execute(), links.execute(), rolesOf(['chair'])]);
     const linksOf = groupBy(linkRows, (l) => l.panel_id);
     const forcesOf = new Map([...linksOf].map(([panelId, links]) => [panelId, links.map((l) => l.force_id)]));
     return rows.map((r) => toPanel(r, forcesOf.get(r.id) ?? [], roles));
@@ -154,13 +146,12 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) return null;
-    const forces = (typeof row.forces_json === 'string' ? JSON.parse(row.forces_json) : row.forces_json) as Array<{ force_id: string }>;
-    return toPanel(row, forces.map((f) => f.force_id), rolesJson(row.chairs_json));
+    return toPanel(row, fromJsonArray<{ force_id: string }>(row.forces_json).map((f) => f.force_id), rolesJson(row.chairs_json));
   };
 
   return {
-    listForces: (opts) => listForces(opts),
-    listPanels: (opts) => listPanels(opts),
+    listForces,
+    listPanels,
     getForce,
     getPanel,
     listNationalLeads: async () => people(await rolesOf(['national-lead'], ''), 'national-lead', ''),

@@ -170,9 +170,7 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
         .select('outbox.id')
         .orderBy('r.turn').orderBy('outbox.created_at').orderBy('outbox.id').limit(limit);
       if (dialect === 'postgres') q = q.forUpdate(['outbox']).skipLocked();
-      const picked = (await q.execute()).map((r) => r.id);
-      if (!picked.length) return [];
-      const ids = await leaseIfFree(db, picked, now, leaseUntil, owner);
+      const ids = await leaseIfFree(db, (await q.execute()).map((r) => r.id), now, leaseUntil, owner);
       if (!ids.length) return [];
       const rows = await db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('created_at').orderBy('id').execute();
       return rows.map(toOutbox);

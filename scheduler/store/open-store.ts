@@ -8,7 +8,7 @@ import { localAuditKey } from './local-key.js';
 import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
-import type { AuditWrites } from './kysely-audit-repo.js';
+import { anyQueued, type AuditWrites } from './kysely-audit-repo.js';
 import { advisoryLock, LOCK_WAIT_MS } from './advisory-lock.js';
 import { Chainer } from './chainer.js';
 import type { AuditRepo, Store } from './store.js';
@@ -290,7 +290,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   // Chains what transactions queued (PostgreSQL): one run at a time in this process, the lock orders instances.
   const chainer = new Chainer(async (queued) => {
     // A read's flush looks first, outside any transaction: with nothing queued it costs one statement and no lock.
-    if (!queued && !(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst())) return;
+    if (!queued && !(await anyQueued(db))) return;
     await db.transaction().execute((trx) => reposOver(trx, { defer: true, keyState }).audit.settle(true));
   }, opts.chainDelayMs ?? 0);
   const settled = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
