@@ -81,7 +81,7 @@ describe.each(STORE_KINDS)('the review by area (%s)', (kind) => {
 
   it('gives every force with areas its rows in the national review, and the JSON, summary CSV, export and document carry them', async () => {
     await seed();
-    const r = await loadReview(db.store, OPERATOR, PERIOD, NOW);
+    const r = await loadReview(db.store, OPERATOR, PERIOD, NOW, 'whole');
     if (!r.ok) throw new Error(r.error.message);
     const { review, input } = r.value;
     expect(review.byArea!.map((a) => `${a.forceId}:${a.areaId ?? '-'}`)).toEqual(['a:a-east', 'a:-', 'b:b-west', 'b:-']);

@@ -36,6 +36,27 @@ describe.each(STORE_KINDS)('review repository and use cases on %s', (kind) => {
     expect(await t.store.review.meetingsWithRecords({ panelIds: [], ...PERIOD })).toEqual([]);
   });
 
+  it('loads for a review the meetings whole and exactly the facts its flags and figures read of their records', async () => {
+    const byForce = <T extends { forceId: string }>(xs: T[]) => [...xs].sort((a, b) => (a.forceId < b.forceId ? -1 : 1));
+    // A record withdrawn (the meeting recorded as not held after all) is not a fact of the meeting any more.
+    const [withdrawn] = await t.store.chairs.attendance(['p3-feb']);
+    if (!withdrawn) throw new Error('the fixture records p3-feb');
+    await t.store.chairs.clearAttendance(withdrawn.meetingId, NOW);
+    const whole = await t.store.review.meetingsWithRecords({ panelIds: null, ...PERIOD });
+    const want = whole.map((m) => ({
+      id: m.id, panelId: m.panelId, occurrence: m.occurrence, start: m.start, end: m.end, status: m.status, moved: m.moved, extra: m.extra, version: m.version, locked: m.locked, createdAt: m.createdAt,
+      cancelReason: m.cancelReason, invited: m.invited,
+      nominations: byForce(m.nominations.map((n) => ({ forceId: n.forceId, nominatedAt: n.nominatedAt }))),
+      attendance: byForce(m.attendance.map((a) => ({ forceId: a.forceId, outcome: a.outcome, attendees: a.attendees, forceConfirmation: a.forceConfirmation, recordedAt: a.recordedAt }))),
+    }));
+    expect(want.find((m) => m.id === withdrawn.meetingId)?.attendance).toEqual([]);
+    expect(want.some((m) => m.nominations.length > 1 && m.attendance.length > 1 && m.cancelReason === null) && want.some((m) => m.cancelReason)).toBe(true);
+    const facts = await t.store.review.meetingFacts({ panelIds: null, ...PERIOD });
+    expect(facts.map((m) => ({ ...m, nominations: byForce(m.nominations), attendance: byForce(m.attendance) }))).toEqual(want);
+    expect((await t.store.review.meetingFacts({ panelIds: ['p2'], ...PERIOD })).map((m) => m.id)).toEqual(['p2-jan', 'p2-feb', 'p2-mar']);
+    expect(await t.store.review.meetingFacts({ panelIds: [], ...PERIOD })).toEqual([]);
+  });
+
   it('computes from the store exactly what the hand-checked fixture gives', async () => {
     const r = await loadReview(t.store, NATIONAL.aadObjectId, PERIOD, NOW);
     expect(r.ok && r.value.review).toEqual(computeReview({ scope: { forces: null, panels: null, label: 'all forces' }, panels: PANELS, meetings: flagMeetings(), ...PERIOD, now: NOW }));

@@ -146,10 +146,16 @@ export async function reviewCommand(values: Values, config: Readonly<AppConfig>,
   const req = request(values, now);
   return withStore(config, async (store) => {
     if (isDocument(format)) return writeDocument(store, config, io, req, format, out!, now, deps);
+    if (format === 'csv') {
+      // Only the CSV's rows show the meetings' records whole (names, roles, sources).
+      const rows = await loadReview(store, OPERATOR, req, now, 'whole');
+      if (!rows.ok) return refuse(io, rows.error.message);
+      io.out(reviewCsv(reviewRows(rows.value.input)).trimEnd());
+      return 0;
+    }
     const r = await loadReview(store, OPERATOR, req, now);
     if (!r.ok) return refuse(io, r.error.message);
-    if (format === 'csv') io.out(reviewCsv(reviewRows(r.value.input)).trimEnd());
-    else if (format === 'summary-csv') io.out(summaryCsv(r.value.review).trimEnd());
+    if (format === 'summary-csv') io.out(summaryCsv(r.value.review).trimEnd());
     else if (format === 'json') io.out(JSON.stringify(reviewJson(r.value.review), null, 2));
     else io.out(reviewText(r.value.review));
     return 0;

@@ -123,8 +123,8 @@ export function samePeople(a: readonly Attendee[], b: readonly Attendee[]): bool
  * A decision maker represented the force: it attended and someone answered "yes" for one of its attendees,
  * and the force has not disputed the record (a dispute says the people it sent could not decide for it).
  */
-export const decisionMakerPresent = (a: Attendance | undefined): boolean =>
+export const decisionMakerPresent = (a: Pick<Attendance, 'outcome' | 'forceConfirmation' | 'attendees'> | undefined): boolean =>
   !!a && a.outcome === 'attended' && a.forceConfirmation !== 'disputed' && a.attendees.some((p) => p.decisionMaker === 'yes');
 
 /** The police attended (someone was there for the force). */
-export const attended = (a: Attendance | undefined): boolean => !!a && a.outcome === 'attended';
+export const attended = (a: Pick<Attendance, 'outcome'> | undefined): boolean => !!a && a.outcome === 'attended';

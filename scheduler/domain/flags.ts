@@ -26,12 +26,28 @@ export interface Flag {
   facts: string;
 }
 
-export interface FlagMeeting extends Meeting {
+/** What flags and the review's figures read of a nomination: whose it is and when it was made. */
+export type NominationFacts = Pick<Nomination, 'forceId' | 'nominatedAt'>;
+
+/** What flags and the review's figures read of a force's attendance record. */
+export type AttendanceFacts = Pick<Attendance, 'forceId' | 'outcome' | 'attendees' | 'forceConfirmation' | 'recordedAt'>;
+
+/**
+ * A meeting with exactly what flags and the review's figures read of it and its records: the national review loads
+ * only these (a third of the columns), and a FlagMeeting is one too.
+ */
+export interface FlagFacts extends Pick<Meeting, 'id' | 'panelId' | 'occurrence' | 'start' | 'end' | 'status' | 'moved' | 'extra' | 'createdAt'> {
   cancelReason: CancelReason | null;
-  nominations: Nomination[];
-  attendance: Attendance[];
+  nominations: NominationFacts[];
+  attendance: AttendanceFacts[];
   /** Forces invited to this meeting alone (they are asked to it, and to no other of the panel's). */
   invited: string[];
+}
+
+/** A meeting with its records whole: what views, the CSV export and the actions on a flag show. */
+export interface FlagMeeting extends Meeting, FlagFacts {
+  nominations: Nomination[];
+  attendance: Attendance[];
   /** Held or not held, why, and other agencies present; null until someone records it. */
   meetingRecord: MeetingRecord | null;
 }
@@ -74,16 +90,22 @@ const MONTH_FACTS: Record<Exclude<MonthFate, 'met'>, string> = {
  * the period's start, a new one from its first meeting), or from the period's start for a when-necessary panel,
  * which need not have met at all; a retired panel up to its last meeting.
  */
-export function judgedMonths(panel: Panel, meetings: readonly Meeting[], now: string, period?: FlagPeriod): string[] {
-  const months = meetings.map(monthOf).sort();
+export function judgedMonths(panel: Panel, meetings: ReadonlyArray<Pick<Meeting, 'start'>>, now: string, period?: FlagPeriod): readonly string[] {
+  // The earliest and latest starts give the first and last months (a later instant is never in an earlier month):
+  // a review asks this for every panel several times, and listing and sorting every meeting's month was a tenth of it.
+  let [earliest, latest] = [meetings[0]?.start, meetings[0]?.start];
+  for (const m of meetings) {
+    if (m.start < earliest!) earliest = m.start;
+    if (m.start > latest!) latest = m.start;
+  }
   const start = period && firstWholeMonth(period.from);
-  let first = panel.timetable.kind === 'when-necessary' && start ? start : months[0];
+  let first = panel.timetable.kind === 'when-necessary' && start ? start : earliest && monthOf({ start: earliest });
   if (!first) return [];
   if (start && start > first) first = start;
   let last = previousMonth(monthOf({ start: now }));
   const end = period && lastWholeMonth(period.to);
   if (end && end < last) last = end;
-  if (panel.retired && months.length && months.at(-1)! < last) last = months.at(-1)!;
+  if (panel.retired && latest && monthOf({ start: latest }) < last) last = monthOf({ start: latest });
   return monthsBetween(first, last);
 }
 
@@ -99,7 +121,7 @@ const shiftWorkingDays = (date: string, n: number) => workingDaysFrom(`${date} $
 
 
 /** One flag per judged month that was not met. */
-function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSettings, period?: FlagPeriod): Flag[] {
+function monthFlags(panel: Panel, ms: FlagFacts[], now: string, s: FlagSettings, period?: FlagPeriod): Flag[] {
   const byMonth = groupBy(ms, monthOf);
   return judgedMonths(panel, ms, now, period).flatMap((month) => {
     const inMonth = byMonth.get(month) ?? [];
@@ -115,10 +137,10 @@ function monthFlags(panel: Panel, ms: FlagMeeting[], now: string, s: FlagSetting
   });
 }
 
-const fateOf = (m: FlagMeeting): MonthFate => monthFate([m]);
+const fateOf = (m: FlagFacts): MonthFate => monthFate([m]);
 
 /** Per meeting and force expected there: absence or no decision maker at a held meeting, nobody named, an unconfirmed substitute. */
-function forceFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings): Flag[] {
+function forceFlags(panel: Panel, m: FlagFacts, now: string, s: FlagSettings): Flag[] {
   if (m.status === 'cancelled') return [];
   const day = localDate(m.start);
   const today = localDate(now);
@@ -139,7 +161,7 @@ function forceFlags(panel: Panel, m: FlagMeeting, now: string, s: FlagSettings):
   });
 }
 
-function heldFlags(at: { panelId: string; meetingId: string; forceId: string }, day: string, forceId: string, record: Attendance | undefined): Flag[] {
+function heldFlags(at: { panelId: string; meetingId: string; forceId: string }, day: string, forceId: string, record: AttendanceFacts | undefined): Flag[] {
   if (!record) return [{ code: 'ATTENDANCE_UNRECORDED', ...at, facts: `${day}: the meeting was held but nothing was recorded for ${forceId}` }];
   if (!attended(record)) {
     const apologies = record.outcome === 'apologies';
@@ -151,13 +173,13 @@ function heldFlags(at: { panelId: string; meetingId: string; forceId: string }, 
 }
 
 /** Who represented the force at a meeting, for continuity: the first attendee answered a decision maker, else the first. */
-function lead(a: Attendance): string {
+function lead(a: AttendanceFacts): string {
   const p = a.attendees.find((x) => x.decisionMaker === 'yes') ?? a.attendees[0];
   return p ? (p.aadObjectId ?? `name:${p.name}`) : '';
 }
 
 /** Once per force: any run of 4 consecutive attended meetings with 3 or more different people (one per meeting). */
-function churn(panel: Panel, ms: FlagMeeting[], s: FlagSettings): Flag[] {
+function churn(panel: Panel, ms: FlagFacts[], s: FlagSettings): Flag[] {
   return panel.forces.flatMap((forceId) => {
     const run = ms.filter((m) => m.status === 'held' && attended(m.attendance.find((a) => a.forceId === forceId)));
     for (let i = 0; i + s.churnWindow <= run.length; i++) {
@@ -181,12 +203,25 @@ function panelFlags(panel: Panel): Flag[] {
 }
 
 /**
+ * Each meeting's own flags (absence, no decision maker, nobody named, an unconfirmed substitute), which depend only on
+ * the meeting, its panel, `now` and the settings: kept by a review that judges its period and the two it is compared
+ * with at the same `now`, so a meeting in more than one of them is judged once. One per `now` and settings.
+ */
+export type MeetingFlagsKept = Map<FlagFacts, Flag[]>;
+
+/**
  * Every flag for one panel's meetings at `now`: panel, then months, then meetings and forces, then churn. Given a
  * period, only its months and meetings are judged (earlier meetings may be passed to show since when the panel met).
  */
-export function computeFlags(panel: Panel, meetings: FlagMeeting[], now: string, s: FlagSettings = DEFAULT_FLAG_SETTINGS, period?: FlagPeriod): Flag[] {
+export function computeFlags(panel: Panel, meetings: FlagFacts[], now: string, s: FlagSettings = DEFAULT_FLAG_SETTINGS, period?: FlagPeriod, kept?: MeetingFlagsKept): Flag[] {
   const ms = meetings.filter((m) => m.panelId === panel.id).sort((a, b) => (a.start < b.start ? -1 : 1));
   // Meetings before the period only say since when the panel has met; flags are about the period's own.
   const own = period ? ms.filter((m) => m.start >= period.from && m.start < period.to) : ms;
-  return [...panelFlags(panel), ...monthFlags(panel, ms, now, s, period), ...own.flatMap((m) => forceFlags(panel, m, now, s)), ...churn(panel, own, s)];
+  const ofMeeting = (m: FlagFacts) => {
+    if (!kept) return forceFlags(panel, m, now, s);
+    let flags = kept.get(m);
+    if (!flags) kept.set(m, (flags = forceFlags(panel, m, now, s)));
+    return flags;
+  };
+  return [...panelFlags(panel), ...monthFlags(panel, ms, now, s, period), ...own.flatMap(ofMeeting), ...churn(panel, own, s)];
 }

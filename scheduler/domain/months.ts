@@ -1,3 +1,4 @@
+import { memo } from './memo.js';
 import { localDate } from './timetable.js';
 import type { Meeting } from './types.js';
 
@@ -13,12 +14,16 @@ export const previousMonth = (m: string): string => {
   return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
 };
 
-/** Every month from `first` to `last` (YYYY-MM, both included), oldest first. */
-export function monthsBetween(first: string, last: string): string[] {
+/** Every month from `first` to `last` (YYYY-MM, both included), oldest first; shared, so frozen. */
+export const monthsBetween = (first: string, last: string): readonly string[] => monthsKept(`${first} ${last}`);
+
+// A review asks for the same few spans once per panel and period.
+const monthsKept = memo((key: string): readonly string[] => {
+  const [first, last] = key.split(' ') as [string, string];
   const out: string[] = [];
   for (let m = first; m <= last && out.length < 1200; m = nextMonth(m)) out.push(m);
-  return out;
-}
+  return Object.freeze(out);
+}, 1000);
 
 /** The local (Europe/London) month a meeting starts in. */
 export const monthOf = (m: Pick<Meeting, 'start'>): string => localDate(m.start).slice(0, 7);

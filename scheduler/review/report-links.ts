@@ -5,7 +5,7 @@ import { reviewChartSpec } from './chart.js';
 import { attachment, reportFileName } from './document/file-name.js';
 import { documentOf, type DocumentDeps, type DocumentFormat } from './document/produce.js';
 import { reviewCsv, reviewRows } from './review-csv.js';
-import { loadReview, type ReviewRequest } from './review-query.js';
+import { loadReview, type MeetingsOf, type ReviewRecords, type ReviewRequest } from './review-query.js';
 import type { Review, ReviewInput } from './review.js';
 import type { Store } from '../store/store.js';
 
@@ -89,12 +89,12 @@ export function verifyExport(secret: Buffer, id: string, now: string, kind: Repo
  * The review behind a link of this kind. The person's roles are read from the store again now, so a link stops
  * working the moment its holder loses the role. The review is computed as at the link's issue, matching the card.
  */
-async function openLink(store: Store, id: string, now: string, kind: ReportKind): Promise<Result<{ review: Review; input: ReviewInput; claim: ExportClaim }>> {
+async function openLink<R extends ReviewRecords>(store: Store, id: string, now: string, kind: ReportKind, records: R): Promise<Result<{ review: Review; input: ReviewInput<MeetingsOf<R>>; claim: ExportClaim }>> {
   // Only reads the secret: a link cannot be valid before one exists, and a stranger's request writes nothing.
   const secret = await store.review.readSetting(SECRET_NAME);
   const claim = secret ? verifyExport(Buffer.from(secret, 'base64url'), id, now, kind) : null;
   if (!claim) return fail('NOT_FOUND', 'no such report');
-  const r = await loadReview(store, claim.aadObjectId, claim.request, claim.issuedAt);
+  const r = await loadReview(store, claim.aadObjectId, claim.request, claim.issuedAt, records);
   if (!r.ok) return fail('NOT_FOUND', 'no such report');
   return ok({ review: r.value.review, input: r.value.input, claim });
 }
@@ -108,7 +108,7 @@ export interface ReportFile {
 
 /** The CSV behind a link. */
 export async function exportCsv(store: Store, id: string, now: string): Promise<Result<string>> {
-  const r = await openLink(store, id, now, 'csv');
+  const r = await openLink(store, id, now, 'csv', 'whole');
   return r.ok ? ok(reviewCsv(reviewRows(r.value.input))) : r;
 }
 
@@ -117,20 +117,22 @@ export async function exportCsv(store: Store, id: string, now: string): Promise<
  * review as the card showed it (computed at the link's issue), made now: the audit log verified and its head printed.
  */
 export async function exportFile(deps: DocumentDeps, id: string, now: string, kind: 'csv' | DocumentFormat): Promise<Result<ReportFile>> {
-  const r = await openLink(deps.store, id, now, kind);
-  if (!r.ok) return r;
-  const { review, input, claim } = r.value;
   if (kind === 'csv') {
-    const fileName = reportFileName(deps.marking, review, claim.request, 'csv');
-    return ok({ body: reviewCsv(reviewRows(input)), contentType: 'text/csv; charset=utf-8', contentDisposition: attachment(fileName) });
+    const r = await openLink(deps.store, id, now, kind, 'whole');
+    if (!r.ok) return r;
+    const fileName = reportFileName(deps.marking, r.value.review, r.value.claim.request, 'csv');
+    return ok({ body: reviewCsv(reviewRows(r.value.input)), contentType: 'text/csv; charset=utf-8', contentDisposition: attachment(fileName) });
   }
+  const r = await openLink(deps.store, id, now, kind, 'facts');
+  if (!r.ok) return r;
+  const { review, claim } = r.value;
   const made = await documentOf(deps, claim.aadObjectId, claim.request, review, kind, now);
   return ok({ body: made.bytes, contentType: made.contentType, contentDisposition: attachment(made.fileName) });
 }
 
 /** The review chart behind a link as PNG, and how many seconds the link has left (no cache should keep it longer). */
 export async function exportChart(store: Store, id: string, now: string): Promise<Result<{ png: Buffer; secondsLeft: number }>> {
-  const r = await openLink(store, id, now, 'chart');
+  const r = await openLink(store, id, now, 'chart', 'facts');
   if (!r.ok) return r;
   const secondsLeft = Math.max(0, Math.floor((Date.parse(r.value.claim.issuedAt) + CHART_TTL_MS - Date.parse(now)) / 1000));
   // vega and resvg take most of a second to load: loaded by the first chart asked for, not by every start of the bot.

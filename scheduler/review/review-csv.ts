@@ -92,7 +92,7 @@ function row(panel: { id: string; name: string }, forceId: string, m: FlagMeetin
 }
 
 /** One row per meeting and force in scope, oldest first: the same meetings the review's figures count. */
-export function reviewRows(input: ReviewInput): ReviewRow[] {
+export function reviewRows(input: ReviewInput<FlagMeeting>): ReviewRow[] {
   const areaOf = (forceId: string, panelId: string) => input.areas?.find((a) => a.forceId === forceId && a.panels.includes(panelId))?.id ?? '';
   const rows = slices(input).flatMap(({ panel, forceId, meetings, flags }) =>
     meetings.map((m) => row(panel, forceId, m, flags.filter((f) => f.meetingId === m.id && (!f.forceId || f.forceId === forceId)).map((f) => f.code), areaOf(forceId, panel.id))),

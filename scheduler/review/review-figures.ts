@@ -1,5 +1,5 @@
 import { attended, decisionMakerPresent as dmPresent } from '../domain/attendance-rules.js';
-import type { Flag, FlagMeeting } from '../domain/flags.js';
+import type { Flag, FlagFacts } from '../domain/flags.js';
 import type { Meeting, Panel } from '../domain/types.js';
 
 // How the review counts: one panel-and-force slice's figures, and any set of slices' figures taken together.
@@ -44,11 +44,11 @@ export interface ReviewFigures {
 }
 
 /** One panel and force's share of the review: its meetings that count and the flags that are about it. */
-export interface PanelSlice {
+export interface PanelSlice<M extends FlagFacts = FlagFacts> {
   panel: Panel;
   forceId: string;
   invited: boolean;
-  meetings: FlagMeeting[];
+  meetings: M[];
   /** The panel's judged months and which were met; empty for an invited force. */
   months: Array<{ month: string; met: boolean }>;
   flags: Flag[];
@@ -59,13 +59,13 @@ const DAY_MS = 86_400_000;
 export type Outcome = 'held' | 'cancelled' | 'not-held' | 'unrecorded';
 
 /** What became of a meeting that counts: only a record makes a meeting held. */
-export const outcome = (m: Meeting): Outcome => (m.status === 'scheduled' ? 'unrecorded' : m.status);
+export const outcome = (m: Pick<Meeting, 'status'>): Outcome => (m.status === 'scheduled' ? 'unrecorded' : m.status);
 
 /** Planned from a timetable, even if the panel has since gone when-necessary: its past meetings were still due. */
-export const timetabled = (m: Meeting): boolean => m.occurrence !== null && !m.extra;
+export const timetabled = (m: Pick<Meeting, 'occurrence' | 'extra'>): boolean => m.occurrence !== null && !m.extra;
 
 /** Due: planned by the timetable, or an extra meeting that was held. */
-export const isDue = (m: Meeting): boolean => timetabled(m) || (m.extra && m.status === 'held');
+export const isDue = (m: Pick<Meeting, 'occurrence' | 'extra' | 'status'>): boolean => timetabled(m) || (m.extra && m.status === 'held');
 
 function median(values: number[]): number | null {
   if (!values.length) return null;
@@ -85,7 +85,7 @@ const empty = (): ReviewFigures => ({
 });
 
 /** Adds one meeting, as one force saw it, to the figures. */
-function addMeeting(f: ReviewFigures, m: FlagMeeting, forceId: string, people: Set<string>, lags: number[]): void {
+function addMeeting(f: ReviewFigures, m: FlagFacts, forceId: string, people: Set<string>, lags: number[]): void {
   const what = outcome(m);
   f.meetings++;
   if (isDue(m)) f.due++;

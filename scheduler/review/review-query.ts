@@ -1,6 +1,7 @@
 import { accessFor, forcesSeen, mayView, noAccess, ownForces, seesAll, seesArea, seesForce, seesPanel, type Access } from '../people/access.js';
 import { areasOf } from '../domain/areas.js';
 import { lastMonths } from '../domain/date-range.js';
+import type { FlagFacts, FlagMeeting } from '../domain/flags.js';
 import { fail, ok, type Force, type Panel, type Result } from '../domain/types.js';
 import { areaLabel, computeReview, loadFrom, type Review, type ReviewArea, type ReviewInput, type ReviewScope } from './review.js';
 import type { Store } from '../store/store.js';
@@ -112,8 +113,17 @@ async function areaScope(store: Store, access: Access, all: Panel[], areaId: str
 const reviewAreas = (forces: Force[], scope: ReviewScope): ReviewArea[] =>
   areasOf(forces).filter((a) => !scope.forces || scope.forces.includes(a.forceId)).map(({ id, name, forceId, panels }) => ({ id, name, forceId, panels }));
 
+/**
+ * How much of each meeting's records a review loads: `facts`, what its figures and flags read (the default), or
+ * `whole`, for the CSV export's rows (names, roles, sources, other agencies).
+ */
+export type ReviewRecords = 'facts' | 'whole';
+export type MeetingsOf<R extends ReviewRecords> = R extends 'whole' ? FlagMeeting : FlagFacts;
+
 /** Loads what a review needs in a few set-based queries, then computes it. Default period: the last 12 months. */
-export async function loadReview(store: Store, actor: string | null, req: ReviewRequest, now: string): Promise<Result<{ review: Review; input: ReviewInput; viewer: Viewer }>> {
+export async function loadReview<R extends ReviewRecords = 'facts'>(
+  store: Store, actor: string | null, req: ReviewRequest, now: string, records?: R,
+): Promise<Result<{ review: Review; input: ReviewInput<MeetingsOf<R>>; viewer: Viewer }>> {
   const scoped = await reviewScope(store, actor, req);
   if (!scoped.ok) return scoped;
   const { scope, panels, viewer } = scoped.value;
@@ -124,12 +134,13 @@ export async function loadReview(store: Store, actor: string | null, req: Review
   // Earlier meetings too, for the previous period and the same period a year before; and any panel a force in scope
   // was invited to a meeting of.
   const guests = await invitedPanels(store, scope, panels);
-  const meetings = await store.review.meetingsWithRecords({ panelIds: scope.panels && [...scope.panels, ...guests.map((p) => p.id)], from: loadFrom(from, to), to });
+  const slice = { panelIds: scope.panels && [...scope.panels, ...guests.map((p) => p.id)], from: loadFrom(from, to), to };
+  const meetings = (records === 'whole' ? await store.review.meetingsWithRecords(slice) : await store.review.meetingFacts(slice)) as Array<MeetingsOf<R>>;
   // A retired panel stays for the history it has in the period or in the periods it is compared with.
   const present = new Set(meetings.map((m) => m.panelId));
   const areas = reviewAreas(await store.directory.listForces(), scope);
   // A review narrowed to one area or panel has no table by area: its one row would be its total.
-  const input: ReviewInput = { scope, panels: [...panels, ...guests].filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now, areas, byArea: !req.panelId && !scope.areaId };
+  const input: ReviewInput<MeetingsOf<R>> = { scope, panels: [...panels, ...guests].filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now, areas, byArea: !req.panelId && !scope.areaId };
   return ok({ review: computeReview(input), input, viewer });
 }
 

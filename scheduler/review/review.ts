@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { decisionMakerPresent as dmPresent } from '../domain/attendance-rules.js';
 import { lastIncludedDay } from '../domain/date-range.js';
-import { computeFlags, judgedMonths, type Flag, type FlagMeeting } from '../domain/flags.js';
+import { computeFlags, judgedMonths, type Flag, type FlagFacts, type MeetingFlagsKept } from '../domain/flags.js';
 import { groupBy } from '../domain/group.js';
 import { monthFate, monthOf, monthsBetween } from '../domain/months.js';
 import { timetableClass } from '../domain/timetable-class.js';
@@ -101,11 +101,12 @@ export interface Review {
   lastYear: Comparison | null;
 }
 
-export interface ReviewInput {
+/** What a review is computed from; the CSV export's rows need its meetings' records whole (M = FlagMeeting). */
+export interface ReviewInput<M extends FlagFacts = FlagFacts> {
   scope: ReviewScope;
   panels: Panel[];
   /** The period's meetings; a review with comparisons may be given earlier ones too (they are filtered by period). */
-  meetings: FlagMeeting[];
+  meetings: M[];
   from: string;
   to: string;
   now: string;
@@ -116,18 +117,21 @@ export interface ReviewInput {
 }
 
 /** A meeting counts once it has ended. */
-const counts = (m: FlagMeeting, now: string) => m.end <= now;
+const counts = (m: FlagFacts, now: string) => m.end <= now;
 
-const inPeriod = (m: Meeting, from: string, to: string) => m.start >= from && m.start < to;
+const inPeriod = (m: Pick<Meeting, 'start'>, from: string, to: string) => m.start >= from && m.start < to;
 
-/** Splits the period's meetings into panel-and-force slices the scope covers, each with its months and flags. */
-export function slices(input: ReviewInput): PanelSlice[] {
+/**
+ * Splits the period's meetings into panel-and-force slices the scope covers, each with its months and flags. `kept`
+ * carries each meeting's own flags between the periods of one review (the same `now`).
+ */
+export function slices<M extends FlagFacts>(input: ReviewInput<M>, kept?: MeetingFlagsKept): Array<PanelSlice<M>> {
   const { scope, from, to, now } = input;
   const byPanel = groupBy(input.meetings.filter((m) => m.start < to), (m) => m.panelId);
   return input.panels.flatMap((panel) => {
     const all = byPanel.get(panel.id) ?? [];
     const loaded = all.filter((m) => inPeriod(m, from, to));
-    const flags = computeFlags(panel, all, now, undefined, { from, to });
+    const flags = computeFlags(panel, all, now, undefined, { from, to }, kept);
     const months = panelMonths(panel, all, now, from, to);
     const expected = [...new Set([...panel.forces, ...loaded.flatMap((m) => m.invited)])];
     return expected
@@ -146,7 +150,7 @@ export function slices(input: ReviewInput): PanelSlice[] {
   });
 }
 
-function panelMonths(panel: Panel, loaded: FlagMeeting[], now: string, from: string, to: string) {
+function panelMonths(panel: Panel, loaded: FlagFacts[], now: string, from: string, to: string) {
   const byMonth = groupBy(loaded, monthOf);
   return judgedMonths(panel, loaded, now, { from, to }).map((month) => ({ month, met: monthFate(byMonth.get(month) ?? []) === 'met' }));
 }
@@ -155,7 +159,7 @@ function panelMonths(panel: Panel, loaded: FlagMeeting[], now: string, from: str
 function monthly(parts: PanelSlice[], input: ReviewInput): MonthFigures[] {
   const end = lastIncludedDay(input.to, input.now).slice(0, 7);
   const rows = new Map(monthsBetween(monthOf({ start: input.from }), end).map((m) => [m, { month: m, held: 0, cancelled: 0, notHeld: 0, unrecorded: 0, decisionMakerPresent: 0 }]));
-  const forcesAt = new Map<FlagMeeting, string[]>();
+  const forcesAt = new Map<FlagFacts, string[]>();
   for (const s of parts) for (const m of s.meetings) forcesAt.set(m, [...(forcesAt.get(m) ?? []), s.forceId]);
   for (const [m, forces] of forcesAt) {
     const row = rows.get(monthOf(m));
@@ -172,7 +176,8 @@ function monthly(parts: PanelSlice[], input: ReviewInput): MonthFigures[] {
 
 /** The recommendation 7 review for the input's period, with the previous period and the same period a year before. */
 export function computeReview(input: ReviewInput, comparisons = true): Review {
-  const parts = slices(input);
+  const kept: MeetingFlagsKept = new Map();
+  const parts = slices(input, kept);
   const sum = tallied(tallies());
   const forces = [...new Set(parts.map((p) => p.forceId))].sort();
   return {
@@ -189,15 +194,15 @@ export function computeReview(input: ReviewInput, comparisons = true): Review {
     total: sum(parts),
     months: monthly(parts, input),
     flags: [...new Set(parts.flatMap((p) => p.flags))],
-    ...(comparisons ? comparisonsOf(input) : { previous: null, lastYear: null }),
+    ...(comparisons ? comparisonsOf(input, kept) : { previous: null, lastYear: null }),
   };
 }
 
 /** The previous period and the same period a year before: whole years (a financial year) are one period, counted once. */
-function comparisonsOf(input: ReviewInput): { previous: Comparison; lastYear: Comparison } {
+function comparisonsOf(input: ReviewInput, kept: MeetingFlagsKept): { previous: Comparison; lastYear: Comparison } {
   const [before, back] = [previousPeriod(input.from, input.to), yearEarlier(input.from, input.to)];
-  const previous = compare(input, before);
-  return { previous, lastYear: before.from === back.from && before.to === back.to ? structuredClone(previous) : compare(input, back) };
+  const previous = compare(input, before, kept);
+  return { previous, lastYear: before.from === back.from && before.to === back.to ? structuredClone(previous) : compare(input, back, kept) };
 }
 
 /**
@@ -213,9 +218,9 @@ function areaRows(parts: PanelSlice[], areas: ReviewArea[], sum: (parts: PanelSl
   return rest.length ? [...rows, row(null, NOT_IN_AN_AREA, rest)] : rows;
 }
 
-function compare(input: ReviewInput, period: { from: string; to: string }): Comparison {
+function compare(input: ReviewInput, period: { from: string; to: string }, kept: MeetingFlagsKept): Comparison {
   // Only the total is compared: the slices' other tables would be thrown away.
-  return { ...period, total: figures(slices({ ...input, ...period, areas: [] })) };
+  return { ...period, total: figures(slices({ ...input, ...period, areas: [] }, kept)) };
 }
 
 /**

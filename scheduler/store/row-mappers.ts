@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Apology, Attendance, CancelReason, Meeting, MeetingRecord, Nomination } from '../domain/types.js';
+import type { AttendanceFacts, NominationFacts } from '../domain/flags.js';
 import type { Cancellation } from './store.js';
 import { agenciesSchema, attendeesSchema } from './row-schemas.js';
 import type { ApologiesTable, AttendanceTable, CancellationsTable, MeetingRecordsTable, MeetingsTable, NominationsTable } from './tables.js';
@@ -7,7 +8,7 @@ import type { ApologiesTable, AttendanceTable, CancellationsTable, MeetingRecord
 // Rows to domain types, shared by the repositories that read meetings and nominations.
 
 /** A meetings row as the domain's Meeting. */
-export function toMeeting(r: Selectable<MeetingsTable>): Meeting {
+export function toMeeting(r: Omit<Selectable<MeetingsTable>, 'updated_at'>): Meeting {
   return {
     id: r.id,
     panelId: r.panel_id,
@@ -49,6 +50,18 @@ export const toAttendance = (r: Selectable<AttendanceTable>): Attendance => ({
   recordedBy: r.recorded_by,
   recordedAt: r.recorded_at,
   version: r.version,
+});
+
+/** What flags and figures read of a nominations row. */
+export const toNominationFacts = (r: Pick<Selectable<NominationsTable>, 'force_id' | 'nominated_at'>): NominationFacts => ({ forceId: r.force_id, nominatedAt: r.nominated_at });
+
+/** What flags and figures read of an attendance row; its attendees' JSON passes the same schema. */
+export const toAttendanceFacts = (r: Pick<Selectable<AttendanceTable>, 'force_id' | 'outcome' | 'attendees_json' | 'force_confirmation' | 'recorded_at'>): AttendanceFacts => ({
+  forceId: r.force_id,
+  outcome: r.outcome as Attendance['outcome'],
+  attendees: attendeesSchema.parse(JSON.parse(r.attendees_json)),
+  forceConfirmation: r.force_confirmation as Attendance['forceConfirmation'],
+  recordedAt: r.recorded_at,
 });
 
 /** The domain's Attendance as a row. */

@@ -1,5 +1,5 @@
 import type { NewAuditEntry } from '../domain/audit-chain.js';
-import type { FlagMeeting } from '../domain/flags.js';
+import type { FlagFacts, FlagMeeting } from '../domain/flags.js';
 import type { RetentionRepo } from '../retention/retention-repo.js';
 import type { MeetingPresenceRepo } from '../meetings/meeting-presence-repo.js';
 import type { SignoffRepo } from '../review/signoff-repo.js';
@@ -253,6 +253,8 @@ export interface HistoryQuery {
 export interface ReviewRepo {
   /** Meetings of the slice with cancellation reason, nominations and attendance: three queries, however many meetings. */
   meetingsWithRecords(slice: ReviewSlice): Promise<FlagMeeting[]>;
+  /** The same meetings with only what flags and the review's figures read: what a review is computed from. */
+  meetingFacts(slice: ReviewSlice): Promise<FlagFacts[]>;
   /** Up to `limit` meetings newest first, strictly beyond the cursor in the direction asked: no gaps, no repeats. */
   historyPage(q: HistoryQuery): Promise<Meeting[]>;
   /** The named setting; when absent, stores `candidate` first. Two instances racing agree on one value. */
