@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeFlags, type Flag, type FlagMeeting } from './flags.js';
+import { computeFlags, DEFAULT_FLAG_SETTINGS, meetingFlagsKept, type Flag, type FlagMeeting } from './flags.js';
 import type { Attendance, Attendee, Nomination, Panel } from './types.js';
 
 // Flags, one per problem (issue 16): each rule and its edges, on hand-built meetings.
@@ -32,6 +32,21 @@ const show = (f: Flag) => [f.code, f.month, f.meetingId, f.forceId].filter(Boole
 const codes = (p: Panel, ms: FlagMeeting[], now = NOW, period?: { from: string; to: string }) => computeFlags(p, ms, now, undefined, period).map(show);
 
 describe('flags: one per problem', () => {
+  it("judges each meeting's own flags once across periods given a keep, and refuses a keep from another time or settings", () => {
+    const ms = [meeting('2027-04-13', { attendance: [] }), meeting('2027-05-11', { nominations: [] })];
+    const kept = meetingFlagsKept(NOW);
+    const april = { from: '2027-04-01T00:00:00.000Z', to: '2027-05-01T00:00:00.000Z' };
+    const spring = { from: '2027-04-01T00:00:00.000Z', to: '2027-06-01T00:00:00.000Z' };
+    const [first, second] = [computeFlags(monthly, ms, NOW, undefined, april, kept), computeFlags(monthly, ms, NOW, undefined, spring, kept)];
+    expect(second.map(show)).toEqual(computeFlags(monthly, ms, NOW, undefined, spring).map(show));
+    // The April meeting's flag is the one object judged for April, not judged again.
+    const unrecorded = first.find((f) => f.code === 'ATTENDANCE_UNRECORDED')!;
+    expect(second).toContain(unrecorded);
+    expect(kept.flags.size).toBe(2);
+    expect(() => computeFlags(monthly, ms, '2027-06-21T12:00:00.000Z', undefined, spring, kept)).toThrow(/another time or with other settings/);
+    expect(() => computeFlags(monthly, ms, NOW, { ...DEFAULT_FLAG_SETTINGS }, spring, kept)).toThrow(/another time or with other settings/);
+  });
+
   it('raises nothing for a panel held monthly with a decision maker each time', () => {
     expect(codes(monthly, [meeting('2027-04-13'), meeting('2027-05-11')])).toEqual([]);
   });

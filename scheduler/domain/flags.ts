@@ -34,7 +34,8 @@ export type AttendanceFacts = Pick<Attendance, 'forceId' | 'outcome' | 'attendee
 
 /**
  * A meeting with exactly what flags and the review's figures read of it and its records: the national review loads
- * only these (a third of the columns), and a FlagMeeting is one too.
+ * only these (a third of the columns), and a FlagMeeting is one too. A meeting has at most one nomination and one
+ * record per force; loaded as facts they come in no particular order (whole, by force).
  */
 export interface FlagFacts extends Pick<Meeting, 'id' | 'panelId' | 'occurrence' | 'start' | 'end' | 'status' | 'moved' | 'extra' | 'createdAt'> {
   cancelReason: CancelReason | null;
@@ -205,9 +206,16 @@ function panelFlags(panel: Panel): Flag[] {
 /**
  * Each meeting's own flags (absence, no decision maker, nobody named, an unconfirmed substitute), which depend only on
  * the meeting, its panel, `now` and the settings: kept by a review that judges its period and the two it is compared
- * with at the same `now`, so a meeting in more than one of them is judged once. One per `now` and settings.
+ * with at the same `now`, so a meeting in more than one of them is judged once.
  */
-export type MeetingFlagsKept = Map<FlagFacts, Flag[]>;
+export interface MeetingFlagsKept {
+  readonly now: string;
+  readonly settings: FlagSettings;
+  readonly flags: Map<FlagFacts, Flag[]>;
+}
+
+/** An empty keep for flags judged at `now` with these settings; computeFlags refuses it for any other. */
+export const meetingFlagsKept = (now: string, settings: FlagSettings = DEFAULT_FLAG_SETTINGS): MeetingFlagsKept => ({ now, settings, flags: new Map() });
 
 /**
  * Every flag for one panel's meetings at `now`: panel, then months, then meetings and forces, then churn. Given a
@@ -217,10 +225,11 @@ export function computeFlags(panel: Panel, meetings: FlagFacts[], now: string, s
   const ms = meetings.filter((m) => m.panelId === panel.id).sort((a, b) => (a.start < b.start ? -1 : 1));
   // Meetings before the period only say since when the panel has met; flags are about the period's own.
   const own = period ? ms.filter((m) => m.start >= period.from && m.start < period.to) : ms;
+  if (kept && (kept.now !== now || kept.settings !== s)) throw new Error('flags kept at another time or with other settings were passed to computeFlags');
   const ofMeeting = (m: FlagFacts) => {
     if (!kept) return forceFlags(panel, m, now, s);
-    let flags = kept.get(m);
-    if (!flags) kept.set(m, (flags = forceFlags(panel, m, now, s)));
+    let flags = kept.flags.get(m);
+    if (!flags) kept.flags.set(m, (flags = forceFlags(panel, m, now, s)));
     return flags;
   };
   return [...panelFlags(panel), ...monthFlags(panel, ms, now, s, period), ...own.flatMap(ofMeeting), ...churn(panel, own, s)];

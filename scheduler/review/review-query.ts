@@ -120,10 +120,17 @@ const reviewAreas = (forces: Force[], scope: ReviewScope): ReviewArea[] =>
 export type ReviewRecords = 'facts' | 'whole';
 export type MeetingsOf<R extends ReviewRecords> = R extends 'whole' ? FlagMeeting : FlagFacts;
 
-/** Loads what a review needs in a few set-based queries, then computes it. Default period: the last 12 months. */
-export async function loadReview<R extends ReviewRecords = 'facts'>(
-  store: Store, actor: string | null, req: ReviewRequest, now: string, records?: R,
-): Promise<Result<{ review: Review; input: ReviewInput<MeetingsOf<R>>; viewer: Viewer }>> {
+/** A review computed, what it was computed from, and whom for. */
+export type LoadedReview<M extends FlagFacts = FlagFacts> = { review: Review; input: ReviewInput<M>; viewer: Viewer };
+
+/**
+ * Loads what a review needs in a few set-based queries, then computes it. Default period: the last 12 months.
+ * Records are loaded whole only when asked for by name, so the type always says what was loaded.
+ */
+export function loadReview(store: Store, actor: string | null, req: ReviewRequest, now: string, records?: 'facts'): Promise<Result<LoadedReview>>;
+export function loadReview(store: Store, actor: string | null, req: ReviewRequest, now: string, records: 'whole'): Promise<Result<LoadedReview<FlagMeeting>>>;
+export function loadReview<R extends ReviewRecords>(store: Store, actor: string | null, req: ReviewRequest, now: string, records: R): Promise<Result<LoadedReview<MeetingsOf<R>>>>;
+export async function loadReview(store: Store, actor: string | null, req: ReviewRequest, now: string, records: ReviewRecords = 'facts'): Promise<Result<LoadedReview>> {
   const scoped = await reviewScope(store, actor, req);
   if (!scoped.ok) return scoped;
   const { scope, panels, viewer } = scoped.value;
@@ -135,12 +142,12 @@ export async function loadReview<R extends ReviewRecords = 'facts'>(
   // was invited to a meeting of.
   const guests = await invitedPanels(store, scope, panels);
   const slice = { panelIds: scope.panels && [...scope.panels, ...guests.map((p) => p.id)], from: loadFrom(from, to), to };
-  const meetings = (records === 'whole' ? await store.review.meetingsWithRecords(slice) : await store.review.meetingFacts(slice)) as Array<MeetingsOf<R>>;
+  const meetings: FlagFacts[] = records === 'whole' ? await store.review.meetingsWithRecords(slice) : await store.review.meetingFacts(slice);
   // A retired panel stays for the history it has in the period or in the periods it is compared with.
   const present = new Set(meetings.map((m) => m.panelId));
   const areas = reviewAreas(await store.directory.listForces(), scope);
   // A review narrowed to one area or panel has no table by area: its one row would be its total.
-  const input: ReviewInput<MeetingsOf<R>> = { scope, panels: [...panels, ...guests].filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now, areas, byArea: !req.panelId && !scope.areaId };
+  const input: ReviewInput = { scope, panels: [...panels, ...guests].filter((p) => !p.retired || present.has(p.id)), meetings, from, to, now, areas, byArea: !req.panelId && !scope.areaId };
   return ok({ review: computeReview(input), input, viewer });
 }
 

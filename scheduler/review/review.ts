@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { decisionMakerPresent as dmPresent } from '../domain/attendance-rules.js';
 import { lastIncludedDay } from '../domain/date-range.js';
-import { computeFlags, judgedMonths, type Flag, type FlagFacts, type MeetingFlagsKept } from '../domain/flags.js';
+import { computeFlags, judgedMonths, meetingFlagsKept, type Flag, type FlagFacts, type MeetingFlagsKept } from '../domain/flags.js';
 import { groupBy } from '../domain/group.js';
 import { monthFate, monthOf, monthsBetween } from '../domain/months.js';
 import { timetableClass } from '../domain/timetable-class.js';
@@ -176,7 +176,7 @@ function monthly(parts: PanelSlice[], input: ReviewInput): MonthFigures[] {
 
 /** The recommendation 7 review for the input's period, with the previous period and the same period a year before. */
 export function computeReview(input: ReviewInput, comparisons = true): Review {
-  const kept: MeetingFlagsKept = new Map();
+  const kept = meetingFlagsKept(input.now);
   const parts = slices(input, kept);
   const sum = tallied(tallies());
   const forces = [...new Set(parts.map((p) => p.forceId))].sort();

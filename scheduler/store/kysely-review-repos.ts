@@ -1,7 +1,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { groupBy, groupByMeeting } from '../domain/group.js';
 import type { FlagFacts, FlagMeeting } from '../domain/flags.js';
-import type { CancelReason, Meeting } from '../domain/types.js';
+import type { CancelReason } from '../domain/types.js';
 import { toAttendance, toAttendanceFacts, toMeeting, toMeetingRecord, toNomination, toNominationFacts } from './row-mappers.js';
 import type { ReviewRepo, ReviewSlice } from './store.js';
 import type { Database } from './tables.js';
@@ -59,14 +59,14 @@ export function reviewRepo(db: Kysely<Database>): ReviewRepo {
       const a = groupBy(atts, (r) => r.meeting_id);
       const i = groupByMeeting(invs);
       // The meeting whole (its version and lock are two small numbers), its records as facts.
-      return rows.map((r) => {
-        const m = toMeeting(r) as Meeting & FlagFacts;
-        m.cancelReason = (r.cancel_reason as CancelReason | null) ?? null;
-        m.nominations = n.get(r.id)?.map(toNominationFacts) ?? [];
-        m.attendance = a.get(r.id)?.map(toAttendanceFacts) ?? [];
-        m.invited = i.get(r.id)?.map((x) => x.forceId) ?? [];
-        return m;
-      });
+      return rows.map((r): FlagFacts =>
+        Object.assign(toMeeting(r), {
+          cancelReason: (r.cancel_reason as CancelReason | null) ?? null,
+          nominations: n.get(r.id)?.map(toNominationFacts) ?? [],
+          attendance: a.get(r.id)?.map(toAttendanceFacts) ?? [],
+          invited: i.get(r.id)?.map((x) => x.forceId) ?? [],
+        }),
+      );
     },
     async historyPage(q) {
       const older = q.direction === 'older';
