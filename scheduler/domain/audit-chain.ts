@@ -17,7 +17,8 @@ export interface AuditKey {
 /** A key from its text form; refuses one too short to resist guessing. */
 export function auditKey(text: string): AuditKey {
   if (text.length < 32) throw new Error('AUDIT_KEY must be at least 32 characters');
-  return { secret: text };
+  // Frozen: the process keeps a key object per AuditKey (by identity), so a key's text must never change under it.
+  return Object.freeze({ secret: text });
 }
 
 /** JSON with object keys sorted at every depth, so a hash never depends on key order. */

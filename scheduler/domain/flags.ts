@@ -34,7 +34,8 @@ export type AttendanceFacts = Pick<Attendance, 'forceId' | 'outcome' | 'attendee
 
 /**
  * A meeting with exactly what flags and the review's figures read of it and its records: the national review loads
- * only these (a third of the columns), and a FlagMeeting is one too. A meeting has at most one nomination and one
+ * the meeting row whole (its version and lock too) but only these of its records (a third of their columns), and a
+ * FlagMeeting is one too. A meeting has at most one nomination and one
  * record per force; loaded as facts they come in no particular order (whole, by force).
  */
 export interface FlagFacts extends Pick<Meeting, 'id' | 'panelId' | 'occurrence' | 'start' | 'end' | 'status' | 'moved' | 'extra' | 'createdAt'> {
@@ -206,7 +207,8 @@ function panelFlags(panel: Panel): Flag[] {
 /**
  * Each meeting's own flags (absence, no decision maker, nobody named, an unconfirmed substitute), which depend only on
  * the meeting, its panel, `now` and the settings: kept by a review that judges its period and the two it is compared
- * with at the same `now`, so a meeting in more than one of them is judged once.
+ * with at the same `now`, so a meeting in more than one of them is judged once. The panel is not checked: a meeting
+ * is only ever judged under its own panel, and a keep lives for one review.
  */
 export interface MeetingFlagsKept {
   readonly now: string;

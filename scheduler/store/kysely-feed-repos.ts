@@ -103,6 +103,7 @@ function linkMethods(db: FeedDb, key: AuditKey): LinkMethods {
       const row = await live(owner).selectAll().where('scope_kind', '=', scope.kind).where('scope_id', '=', scope.id).where('seed', 'is not', null).executeTakeFirst();
       return row ? toToken(row) : null;
     },
+    // Once per link, so the key's text is used as it is (the audit chain keeps a key object: it makes two per entry).
     token: (seed) => createHmac('sha256', key.secret).update('calendar-link').update('\n').update(seed).digest('base64url'),
     revokeAll: async (owner, at) => revoke(owner, (await live(owner).select('token_hash').execute()).map((r) => r.token_hash), at),
     async revokeScopes(owner, scopes: FeedScope[], at) {

@@ -251,7 +251,7 @@ export interface HistoryQuery {
 
 /** Reads for the recommendation 7 review and the attendance history; set-based, so a decade of meetings is a few queries. */
 export interface ReviewRepo {
-  /** Meetings of the slice with cancellation reason, nominations and attendance: three queries, however many meetings. */
+  /** Meetings of the slice with cancellation reason, nominations, attendance, invitations and records: five queries, however many meetings. */
   meetingsWithRecords(slice: ReviewSlice): Promise<FlagMeeting[]>;
   /** The same meetings with only what flags and the review's figures read: what a review is computed from. */
   meetingFacts(slice: ReviewSlice): Promise<FlagFacts[]>;
