@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeFlags, DEFAULT_FLAG_SETTINGS, meetingFlagsKept, type Flag, type FlagMeeting } from './flags.js';
+import { computeFlags, DEFAULT_FLAG_SETTINGS, judgedMonths, meetingFlagsKept, type Flag, type FlagMeeting } from './flags.js';
 import type { Attendance, Attendee, Nomination, Panel } from './types.js';
 
 // Flags, one per problem (issue 16): each rule and its edges, on hand-built meetings.
@@ -32,6 +32,15 @@ const show = (f: Flag) => [f.code, f.month, f.meetingId, f.forceId].filter(Boole
 const codes = (p: Panel, ms: FlagMeeting[], now = NOW, period?: { from: string; to: string }) => computeFlags(p, ms, now, undefined, period).map(show);
 
 describe('flags: one per problem', () => {
+  it("judges a retired panel's months up to its last meeting, whatever order its meetings come in", () => {
+    const retired = { ...monthly, retired: true };
+    const ms = [cancelled('2027-04-13', 'other'), meeting('2027-02-09'), meeting('2027-03-09')];
+    expect(judgedMonths(retired, ms, NOW)).toEqual(['2027-02', '2027-03', '2027-04']);
+    expect(judgedMonths(monthly, ms, NOW)).toEqual(['2027-02', '2027-03', '2027-04', '2027-05']);
+    expect(codes(retired, ms)).toEqual(['CANCELLED 2027-04 p.2027-04-13']);
+    expect(judgedMonths(retired, [], NOW)).toEqual([]);
+  });
+
   it("judges each meeting's own flags once across periods given a keep, and refuses a keep from another time or settings", () => {
     const ms = [meeting('2027-04-13', { attendance: [] }), meeting('2027-05-11', { nominations: [] })];
     const kept = meetingFlagsKept(NOW);

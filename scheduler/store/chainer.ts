@@ -21,10 +21,8 @@ export class Chainer {
 
   /** `queued`: the caller committed entries to the queue, so the run need not look first. */
   flush(queued = false): Promise<void> {
-    if (this.timer) {
+    if (this.takeWaitingKick()) {
       // A kick waiting for its moment: this run serves it now, and its failure is reported as the kick's would be.
-      clearTimeout(this.timer);
-      this.timer = null;
       const onError = this.kickError;
       const run = this.request(true);
       run.catch((err: unknown) => onError?.(err));
@@ -76,16 +74,20 @@ export class Chainer {
    */
   close(): Promise<void> {
     this.closed = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-      return this.request(true);
-    }
+    if (this.takeWaitingKick()) return this.request(true);
     // A run asked for already covers every commit before now; one going, whose asker reports its failure, too.
     if (this.next) return this.next;
     if (this.running) return this.running.catch(() => undefined);
     // Nothing going: look once for what a failed run left (one statement when nothing is queued).
     return this.request(false);
+  }
+
+  /** Cancels a kick waiting for its moment, if there is one, for the caller to run now; false when none waits. */
+  private takeWaitingKick(): boolean {
+    if (!this.timer) return false;
+    clearTimeout(this.timer);
+    this.timer = null;
+    return true;
   }
 
   private start(queued: boolean): Promise<void> {
