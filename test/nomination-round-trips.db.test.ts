@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
@@ -9,12 +9,15 @@ import { nominate } from '../scheduler/nominations/nominations.js';
 import { openStore } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
 import { heldWith, present } from './support/answers.js';
+import { sentStatements } from './support/pg-statements.js';
 import { STORE_KINDS, TEST_AUDIT_KEY, useFreshStore } from './support/stores.js';
 import { DAWN, GARETH, NADIA } from './support/teams-activities.js';
 
 // Issue 22, item 2: one round trip per press on PostgreSQL. A nomination's statements are counted against the
 // ceiling reached, and its transaction takes no lock shared by every instance: its audit entry is queued (with a MAC
-// under the key) and chained by the store just after the commit, in a transaction of its own.
+// under the key) and chained by the store just after the commit, in a transaction of its own. These count the locking
+// path (a nomination given no reads); a press written as its reads showed it is one statement
+// (nomination-as-read.db.test.ts).
 
 const MAY = 'southampton.2027-05-03';
 const NOW = '2027-04-20T08:00:00.000Z';
@@ -33,18 +36,7 @@ const message = (id: string, meetingId: string, extra: Partial<OutboxMessage> = 
 /** Every statement sent while `fn` runs, a list per transaction (per connection outside one). */
 async function statements(fn: () => Promise<unknown>): Promise<string[][]> {
   const seen = new Map<pg.Client, string[]>();
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0];
-    if (!seen.has(this)) seen.set(this, []);
-    seen.get(this)!.push(typeof q === 'string' ? q : String((q as { text?: unknown }).text));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await fn();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
+  for (const { client, text } of await sentStatements(fn)) seen.set(client, [...(seen.get(client) ?? []), text]);
   // A pooled connection may serve the use case and then the chainer: each transaction (begin to commit) on its own.
   return [...seen.values()].flatMap((list) => {
     const out: string[][] = [[]];

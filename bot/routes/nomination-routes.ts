@@ -184,7 +184,8 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
     const attendee = await resolvePickedPerson(ctx, cardChoices(context), d.attendee);
     if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');
     const input = { meetingId: d.meetingId, forceId: d.forceId, meetingVersion: d.meetingVersion, nominationVersion: d.nominationVersion, attendee, role: d.role, decisionMaker: d.decisionMaker };
-    const r = await nominate(store, input, caller.aadObjectId, clock());
+    // What this press read is passed on: a press it shows recorded is written in one round trip if nothing changed meanwhile.
+    const r = await nominate(store, input, caller.aadObjectId, clock(), { context, access: caller.access });
     if (!r.ok && r.error.code === 'FORBIDDEN') return caller.refusal;
     if (!r.ok) return current(d.meetingId, d.forceId, r.error.message);
     // The person who pressed sees the editable card at once, built from what was just recorded and the history read before

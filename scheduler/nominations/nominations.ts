@@ -3,7 +3,8 @@ import { teamFor } from '../domain/areas.js';
 import { accessFor, canActForForceOn, type Access } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import { timetableClass, type TimetableClass } from '../domain/timetable-class.js';
-import type { Apology, CancelReason, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
+import type { NewAuditEntry } from '../domain/audit-chain.js';
+import type { Apology, CancelReason, Conversation, Force, Meeting, Nomination, OutboxMessage, Panel, Person, Result } from '../domain/types.js';
 import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
 import { cardUpdates, threadMessages } from './card-messages.js';
@@ -149,8 +150,27 @@ export async function actsForMeetingForce(store: Store, access: Access, meetingI
   return !!meeting && canActForForceOn(access, forceId, meeting.panelId);
 }
 
-/** Records a force's named attendee for a meeting, after checking who is asking and that the card is current. */
-export async function nominate(store: Store, input: NominateInput, actor: string, now: string): Promise<Result<NominateOutcome>> {
+/**
+ * What a press has already read, outside any transaction: the card's context (loadCardContext) and the caller's
+ * access (the gate's). With it `nominate` can write in one round trip (store.writeNomination).
+ */
+export interface PressReads {
+  context: CardContext;
+  access: Access;
+}
+
+/**
+ * Records a force's named attendee for a meeting, after checking who is asking and that the card is current.
+ *
+ * Given what the press read (`reads`), a press that those reads show will be recorded is planned from them and
+ * written only if the meeting and the nomination are still as read (store.writeNomination): on PostgreSQL one
+ * statement instead of a transaction of a dozen. Anything else (a refusal, a stale card, an unchanged answer, or a
+ * write whose checks fail because someone changed the meeting or the nomination meanwhile) goes the locking way
+ * below, which reads everything again under the meeting's lock and gives the answer.
+ */
+export async function nominate(store: Store, input: NominateInput, actor: string, now: string, reads?: PressReads): Promise<Result<NominateOutcome>> {
+  const quick = reads ? await nominateAsRead(store, input, actor, now, reads) : null;
+  if (quick) return ok(quick);
   return store.transaction(async (tx) => {
     const meeting = await tx.meetings.getForUpdate(input.meetingId);
     const panel = meeting && (await tx.directory.getPanel(meeting.panelId));
@@ -166,19 +186,43 @@ export async function nominate(store: Store, input: NominateInput, actor: string
     if ((current?.version ?? 0) !== input.nominationVersion) {
       return fail('STALE', `${current?.name ?? 'Someone'} was named a moment ago by someone else: here is the current card.`);
     }
-    const nomination = await record(tx, meeting, input, current, actor, now);
-    return ok({ nomination, meeting: { ...meeting, locked: true }, changed: true });
+    const plan = await planNomination(tx, meeting, input, current, actor, now);
+    // A nominated meeting is one a person has acted on: re-planning leaves it alone from now on.
+    await tx.nominations.save(plan.nomination, meeting.locked ? undefined : { lockMeetingAt: now });
+    await tx.outbox.enqueue(plan.outbox);
+    // On PostgreSQL queued for the chainer, after the commit; on SQLite chained here, last, in the transaction.
+    await tx.audit.append(plan.audit);
+    return ok({ nomination: plan.nomination, meeting: { ...meeting, locked: true }, changed: true });
   });
+}
+
+/**
+ * The press as its reads show it, when they show it recorded: the same checks as the locking path, from the same
+ * kind of reads, then one guarded write. Null for anything else, and when the write finds the meeting or the
+ * nomination changed since (nothing is written then).
+ */
+async function nominateAsRead(store: Store, input: NominateInput, actor: string, now: string, { context, access }: PressReads): Promise<NominateOutcome | null> {
+  const { meeting, nomination: current } = context;
+  if (meeting.id !== input.meetingId || context.force.id !== input.forceId || !canActForForceOn(access, input.forceId, meeting.panelId)) return null;
+  if (meeting.status !== 'scheduled' || meeting.start <= now || (current && sameNomination(current, input))) return null;
+  if (input.meetingVersion !== meeting.version || (current?.version ?? 0) !== input.nominationVersion) return null;
+  const plan = await planNomination(store, meeting, input, current, actor, now);
+  if (!(await store.writeNomination({ ...plan, meetingVersion: meeting.version, now }))) return null;
+  return { nomination: plan.nomination, meeting: { ...meeting, locked: true }, changed: true };
 }
 
 const sameNomination = (n: Nomination, i: NominateInput) =>
   n.aadObjectId === i.attendee.aadObjectId && n.role === i.role && n.decisionMaker === i.decisionMaker;
 
-/**
- * Writes the nomination and queues what it sends, the audit entry last: on PostgreSQL appending takes the lock that
- * chains every instance's entries one after another, held from there to the commit, so nothing else runs under it.
- */
-async function record(tx: Repos, meeting: Meeting, input: NominateInput, current: Nomination | null, actor: string, now: string): Promise<Nomination> {
+/** What a nomination writes: the nomination itself, what it sends (queued in the outbox) and its audit entry. */
+interface NominationPlan {
+  nomination: Nomination;
+  outbox: OutboxMessage[];
+  audit: NewAuditEntry[];
+}
+
+/** Plans the nomination from the meeting's outbox and the people's chats, read through `repos` (two reads, together). */
+async function planNomination(repos: Repos, meeting: Meeting, input: NominateInput, current: Nomination | null, actor: string, now: string): Promise<NominationPlan> {
   const nomination: Nomination = {
     meetingId: meeting.id,
     forceId: input.forceId,
@@ -190,36 +234,40 @@ async function record(tx: Repos, meeting: Meeting, input: NominateInput, current
     nominatedAt: now,
     version: (current?.version ?? 0) + 1,
   };
-  // A nominated meeting is one a person has acted on: re-planning leaves it alone from now on.
-  await tx.nominations.save(nomination, meeting.locked ? undefined : { lockMeetingAt: now });
-  const outbox = await tx.outbox.list({ meetingId: meeting.id });
-  await tx.outbox.enqueue([...cardUpdates(outbox, `n${nomination.version}`, now, input.forceId), ...(await announcements(tx, outbox, nomination, current, now))]);
-  await tx.audit.append([
-    {
-      at: now,
-      actor,
-      action: current ? 'nomination.changed' : 'nomination.recorded',
-      subject: { meetingId: meeting.id, forceId: input.forceId, panelId: meeting.panelId },
-      details: {
-        attendee: { aadObjectId: nomination.aadObjectId, name: nomination.name },
-        role: nomination.role,
-        decisionMaker: nomination.decisionMaker,
-        version: nomination.version,
-        ...(current ? { previous: { aadObjectId: current.aadObjectId, name: current.name } } : {}),
-      },
-    },
+  const replacing = current && current.aadObjectId !== nomination.aadObjectId ? current : null;
+  // Both people's personal chats in one read (replacedNotices asks for the one it needs, by lower-case id).
+  const [outbox, chats] = await Promise.all([
+    repos.outbox.list({ meetingId: meeting.id }),
+    repos.teams.personalConversations([nomination.aadObjectId, ...(replacing ? [replacing.aadObjectId.toLowerCase()] : [])]),
   ]);
-  return nomination;
+  return {
+    nomination,
+    outbox: [...cardUpdates(outbox, `n${nomination.version}`, now, input.forceId), ...(await announcements(repos, outbox, chats, nomination, replacing, now))],
+    audit: [
+      {
+        at: now,
+        actor,
+        action: current ? 'nomination.changed' : 'nomination.recorded',
+        subject: { meetingId: meeting.id, forceId: input.forceId, panelId: meeting.panelId },
+        details: {
+          attendee: { aadObjectId: nomination.aadObjectId, name: nomination.name },
+          role: nomination.role,
+          decisionMaker: nomination.decisionMaker,
+          version: nomination.version,
+          ...(current ? { previous: { aadObjectId: current.aadObjectId, name: current.name } } : {}),
+        },
+      },
+    ],
+  };
 }
 
 /**
  * The card's thread (the nominee @mentioned, any other person's mention reworded), the personal note to the nominee,
  * and, when someone else was named before, one to them: each where the bot can reach them. `outbox` is the meeting's.
  */
-async function announcements(tx: Repos, outbox: OutboxMessage[], n: Nomination, previous: Nomination | null, now: string): Promise<OutboxMessage[]> {
-  const replacing = previous && previous.aadObjectId !== n.aadObjectId ? previous : null;
-  // Both people's personal chats in one read (replacedNotices asks for the one it needs, by lower-case id).
-  const chats = await tx.teams.personalConversations([n.aadObjectId, ...(replacing ? [replacing.aadObjectId.toLowerCase()] : [])]);
+async function announcements(
+  tx: Repos, outbox: OutboxMessage[], chats: Map<string, Conversation>, n: Nomination, replacing: Nomination | null, now: string,
+): Promise<OutboxMessage[]> {
   const personal = chats.get(n.aadObjectId);
   const base = { meetingId: n.meetingId, forceId: n.forceId, personAadObjectId: n.aadObjectId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, activityId: null, lastError: null, createdAt: now };
   const known: Repos = { ...tx, teams: { ...tx.teams, personalConversation: async (aad) => chats.get(aad) ?? null } };

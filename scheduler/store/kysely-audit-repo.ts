@@ -75,6 +75,14 @@ function fromPending(key: AuditKey, r: PendingRow): NewAuditEntry | null {
   return { at: r.at, actor: r.actor, action: r.action, subject, details };
 }
 
+/** Entries as the queue holds them: each with a fresh nonce and its MAC under the key (what the chainer checks). */
+export function queueRows(key: AuditKey, list: NewAuditEntry[]): Array<Omit<PendingRow, 'id'>> {
+  return list.map((e) => {
+    const text = { nonce: randomUUID(), at: e.at, actor: e.actor, action: e.action, subject_json: JSON.stringify(e.subject), details_json: JSON.stringify(e.details) };
+    return { ...text, mac: pendingMac(key, text) };
+  });
+}
+
 /** Whether any entry waits in the queue: one statement, no lock. */
 export const anyQueued = async (db: Kysely<Database>): Promise<boolean> => !!(await db.selectFrom('audit_pending').select('id').limit(1).executeTakeFirst());
 
@@ -193,10 +201,7 @@ export function auditRepo(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', 
         if (problem) throw new Error(problem);
         writes.keyState.checked = true;
       }
-      const rows = list.map((e) => {
-        const text = { nonce: randomUUID(), at: e.at, actor: e.actor, action: e.action, subject_json: JSON.stringify(e.subject), details_json: JSON.stringify(e.details) };
-        return { ...text, mac: pendingMac(key, text) };
-      });
+      const rows = queueRows(key, list);
       for (let i = 0; i < rows.length; i += BATCH) await db.insertInto('audit_pending').values(rows.slice(i, i + BATCH)).execute();
       writes.onQueued?.();
     },

@@ -2,7 +2,7 @@ import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
 import type { NominationRepo, OutboxDepth, OutboxRepo, TeamsRepo } from './store.js';
 import { toNomination } from './row-mappers.js';
-import type { ConversationsTable, Database, OutboxTable } from './tables.js';
+import type { ConversationsTable, Database, NominationsTable, OutboxTable } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** Rows per insert: 16 columns each stays well under both databases' limits on bound parameters. */
@@ -76,6 +76,12 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
   };
 }
 
+/** A nomination as its row. */
+export const toNominationRow = (n: Nomination): Selectable<NominationsTable> => ({
+  meeting_id: n.meetingId, force_id: n.forceId, aad_object_id: n.aadObjectId, name: n.name, role: n.role,
+  decision_maker: n.decisionMaker ? 1 : 0, nominated_by: n.nominatedBy, nominated_at: n.nominatedAt, version: n.version,
+});
+
 /** The latest nomination per meeting and force. */
 export function nominationRepo(db: Kysely<Database>, dialect: Dialect): NominationRepo {
   return {
@@ -93,10 +99,7 @@ export function nominationRepo(db: Kysely<Database>, dialect: Dialect): Nominati
       return out;
     },
     async save(n, opts) {
-      const row = {
-        meeting_id: n.meetingId, force_id: n.forceId, aad_object_id: n.aadObjectId, name: n.name, role: n.role,
-        decision_maker: n.decisionMaker ? 1 : 0, nominated_by: n.nominatedBy, nominated_at: n.nominatedAt, version: n.version,
-      };
+      const row = toNominationRow(n);
       const lock = (qc: QueryCreator<Database>) => qc.updateTable('meetings').set({ locked: 1, updated_at: opts!.lockMeetingAt }).where('id', '=', n.meetingId).where('locked', '=', 0);
       // On PostgreSQL the meeting's lock rides along the upsert (a data-modifying CTE): one round trip, not two.
       const qc = (opts && dialect === 'postgres' ? db.with('locked', (q) => lock(q).returning('id')) : db) as QueryCreator<Database>;
@@ -132,6 +135,14 @@ const toOutbox = (r: Selectable<OutboxTable>): OutboxMessage => ({
   createdAt: r.created_at,
 });
 
+/** A message as a new outbox row: not leased, not sent. */
+export const toOutboxRow = (m: OutboxMessage): Selectable<OutboxTable> => ({
+  id: m.id, kind: m.kind, conversation_id: m.conversationId, meeting_id: m.meetingId, force_id: m.forceId,
+  card_id: m.cardId, person_aad_object_id: m.personAadObjectId, status: m.status, attempts: m.attempts,
+  next_attempt_at: m.nextAttemptAt, lease_until: null, lease_owner: null, activity_id: m.activityId, last_error: m.lastError,
+  created_at: m.createdAt, sent_at: null,
+});
+
 /** The outbox: intents to send, claimed under a lease so one instance sends each. */
 export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
   return {
@@ -141,12 +152,7 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       for (let i = 0; i < ms.length; i += BATCH) {
         const rows = await db
           .insertInto('outbox')
-          .values(ms.slice(i, i + BATCH).map((m) => ({
-            id: m.id, kind: m.kind, conversation_id: m.conversationId, meeting_id: m.meetingId, force_id: m.forceId,
-            card_id: m.cardId, person_aad_object_id: m.personAadObjectId, status: m.status, attempts: m.attempts,
-            next_attempt_at: m.nextAttemptAt, lease_until: null, lease_owner: null, activity_id: m.activityId, last_error: m.lastError,
-            created_at: m.createdAt, sent_at: null,
-          })))
+          .values(ms.slice(i, i + BATCH).map(toOutboxRow))
           .onConflict((oc) => oc.column('id').doNothing())
           .returning('id')
           .execute();

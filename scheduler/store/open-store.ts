@@ -8,7 +8,8 @@ import { localAuditKey } from './local-key.js';
 import { DirectoryCache } from './directory-cache.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
-import { anyQueued, type AuditWrites } from './kysely-audit-repo.js';
+import { anyQueued, queueRows, type AuditWrites } from './kysely-audit-repo.js';
+import { writeNominationIn, writeNominationPg } from './nomination-write.js';
 import { advisoryLock, LOCK_WAIT_MS } from './advisory-lock.js';
 import { Chainer } from './chainer.js';
 import type { AuditRepo, Store } from './store.js';
@@ -299,6 +300,23 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   };
   const inTransaction = <K extends 'appendNow' | 'erase' | 'settle'>(name: K) =>
     ((...args: unknown[]) => db.transaction().execute((trx) => (reposOver(trx, { defer: true, keyState }).audit[name] as (...a: unknown[]) => Promise<unknown>)(...args))) as AuditRepo[K];
+  const transaction: Store['transaction'] = async (fn) => {
+    let view: ReturnType<DirectoryCache['over']> | null = null;
+    let queued = false;
+    try {
+      const result = await db.transaction().execute((trx) => {
+        const tx = reposOver(trx, { defer: dialect === 'postgres' && !opts.chainInTransaction, keyState, onQueued: () => (queued = true) });
+        view = directory.over(tx.directory, true);
+        return fn({ ...tx, directory: view });
+      });
+      // Committed: what it queued is chained now, off the caller's path (a failure is reported, and retried by the next).
+      if (queued) chainer.kick(opts.onChainError);
+      return result;
+    } finally {
+      // Committed or rolled back, a transaction that wrote the directory leaves nothing read meanwhile behind it.
+      if ((view as ReturnType<DirectoryCache['over']> | null)?.wrote) directory.invalidate();
+    }
+  };
   return {
     kind: dialect,
     ...repos,
@@ -323,22 +341,14 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written.
       claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => reposOver(trx).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
-    transaction: async (fn) => {
-      let view: ReturnType<DirectoryCache['over']> | null = null;
-      let queued = false;
-      try {
-        const result = await db.transaction().execute((trx) => {
-          const tx = reposOver(trx, { defer: dialect === 'postgres' && !opts.chainInTransaction, keyState, onQueued: () => (queued = true) });
-          view = directory.over(tx.directory, true);
-          return fn({ ...tx, directory: view });
-        });
-        // Committed: what it queued is chained now, off the caller's path (a failure is reported, and retried by the next).
-        if (queued) chainer.kick(opts.onChainError);
-        return result;
-      } finally {
-        // Committed or rolled back, a transaction that wrote the directory leaves nothing read meanwhile behind it.
-        if ((view as ReturnType<DirectoryCache['over']> | null)?.wrote) directory.invalidate();
-      }
+    transaction,
+    writeNomination: async (w) => {
+      if (dialect !== 'postgres' || opts.chainInTransaction) return transaction((tx) => writeNominationIn(tx, w));
+      // The key is checked against the chain's tail once per store, by the first queued append (the locking path's).
+      if (!keyState.checked) return false;
+      const written = await writeNominationPg(db, w, queueRows(key, w.audit));
+      if (written && w.audit.length) chainer.kick(opts.onChainError);
+      return written;
     },
     snapshot: (fn) =>
       db.connection().execute(async (conn) => {

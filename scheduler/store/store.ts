@@ -211,8 +211,28 @@ export interface Repos {
 }
 
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
+/**
+ * A nomination planned from reads made before any lock, written only if what it was planned on still holds: the
+ * meeting at `meetingVersion`, scheduled and not started at `now`; the force's nomination at `nomination.version - 1`
+ * (none for 1). Then, at once: the nomination, the meeting marked locked, the outbox rows (new ids only) and the
+ * audit entries. Nothing is written otherwise.
+ */
+export interface NominationWrite {
+  nomination: Nomination;
+  meetingVersion: number;
+  now: string;
+  outbox: OutboxMessage[];
+  audit: NewAuditEntry[];
+}
+
 export interface Store extends Repos {
   readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Writes a planned nomination if what it was planned on holds (see NominationWrite); false, with nothing written,
+   * when it does not, or when the store cannot yet write it this way (the caller then takes its locking path).
+   * PostgreSQL: one statement, one round trip. SQLite: one short transaction through the repositories.
+   */
+  writeNomination(w: NominationWrite): Promise<boolean>;
   /** Every read inside `fn` goes to the database through the transaction, directory included (its cache serves only reads outside). */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /**

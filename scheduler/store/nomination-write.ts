@@ -1,0 +1,65 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './tables.js';
+import type { NominationWrite, Repos } from './store.js';
+import { toNominationRow, toOutboxRow } from './kysely-teams-repos.js';
+import type { queueRows } from './kysely-audit-repo.js';
+
+// A planned nomination, written only if what it was planned on still holds (store.ts, NominationWrite). The checks
+// are those `nominate` makes under the meeting's lock: the meeting's version, that it is scheduled and not started,
+// and the nomination's version. Whatever else the plan read (the panel, the caller's roles, the outbox, the chats) is
+// read without a lock on either path, as it always was: under READ COMMITTED a change committed meanwhile is not seen.
+
+/** Through the repositories, in the caller's transaction (SQLite, whose write transactions run one at a time). */
+export async function writeNominationIn(tx: Repos, w: NominationWrite): Promise<boolean> {
+  const n = w.nomination;
+  const meeting = await tx.meetings.getForUpdate(n.meetingId);
+  if (!meeting || meeting.version !== w.meetingVersion || meeting.status !== 'scheduled' || meeting.start <= w.now) return false;
+  if (((await tx.nominations.get(n.meetingId, n.forceId))?.version ?? 0) !== n.version - 1) return false;
+  await tx.nominations.save(n, meeting.locked ? undefined : { lockMeetingAt: w.now });
+  await tx.outbox.enqueue(w.outbox);
+  await tx.audit.append(w.audit);
+  return true;
+}
+
+/**
+ * PostgreSQL: one statement. The meeting is locked (FOR UPDATE) on its conditions, which PostgreSQL checks again on
+ * the row as it stands if it has to wait for another writer; the nomination's version is checked by the insert (a
+ * row that exists, or appears meanwhile, is a conflict: nothing) or the update (re-checked on the newest row). Every
+ * write hangs on the nomination's, so either all happen or none. The audit rows are queued with their MAC, as
+ * `audit.append` queues them, for the chainer to chain after the commit.
+ */
+export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite, queued: ReturnType<typeof queueRows>): Promise<boolean> {
+  const n = toNominationRow(w.nomination);
+  const previous = w.nomination.version - 1;
+  const nomination = previous === 0
+    ? sql`insert into nominations select r.* from jsonb_populate_record(null::nominations, ${JSON.stringify(n)}::jsonb) r, m
+        on conflict (meeting_id, force_id) do nothing returning meeting_id`
+    : sql`update nominations set aad_object_id = ${n.aad_object_id}, name = ${n.name}, role = ${n.role}, decision_maker = ${n.decision_maker},
+          nominated_by = ${n.nominated_by}, nominated_at = ${n.nominated_at}, version = ${n.version}
+        where meeting_id = ${n.meeting_id} and force_id = ${n.force_id} and version = ${previous} and exists (select 1 from m)
+        returning meeting_id`;
+  const { rows } = await sql<{ written: number }>`
+    with m as (
+      select id from meetings
+      where id = ${n.meeting_id} and version = ${w.meetingVersion} and status = 'scheduled' and start_utc collate "C" > ${w.now}
+      for update
+    ),
+    n as (${nomination}),
+    locked as (update meetings set locked = 1, updated_at = ${w.now} where id = (select meeting_id from n) and locked = 0),
+    o as (
+      insert into outbox (id, kind, conversation_id, meeting_id, force_id, card_id, person_aad_object_id, status, attempts,
+        next_attempt_at, lease_until, lease_owner, activity_id, last_error, created_at, sent_at)
+      select id, kind, conversation_id, meeting_id, force_id, card_id, person_aad_object_id, status, attempts,
+        next_attempt_at, lease_until, lease_owner, activity_id, last_error, created_at, sent_at
+      from jsonb_populate_recordset(null::outbox, ${JSON.stringify(w.outbox.map(toOutboxRow))}::jsonb)
+      where exists (select 1 from n)
+      on conflict (id) do nothing
+    ),
+    a as (
+      insert into audit_pending (nonce, at, actor, action, subject_json, details_json, mac)
+      select nonce, at, actor, action, subject_json, details_json, mac from jsonb_populate_recordset(null::audit_pending, ${JSON.stringify(queued)}::jsonb)
+      where exists (select 1 from n)
+    )
+    select count(*)::int as written from n`.execute(db);
+  return rows[0]!.written === 1;
+}

@@ -1,0 +1,229 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
+import type { Meeting, Nomination, OutboxMessage } from '../scheduler/domain/types.js';
+import { cardMessageId } from '../scheduler/nominations/card-messages.js';
+import { loadCardContext, nominate, type PressReads } from '../scheduler/nominations/nominations.js';
+import { accessFor } from '../scheduler/people/access.js';
+import { openStore } from '../scheduler/store/open-store.js';
+import type { NominationWrite, Store } from '../scheduler/store/store.js';
+import { sentStatements } from './support/pg-statements.js';
+import { STORE_KINDS, TEST_AUDIT_KEY, useFreshStore } from './support/stores.js';
+import { GARETH, NADIA } from './support/teams-activities.js';
+
+// Issue 22, item 2: a press that its reads show recorded is written in one statement on PostgreSQL (one short
+// transaction on SQLite), only if the meeting and the nomination are still as read; otherwise nothing is written and
+// the locking path answers. These tests hold the write to what the locking path writes, and to every check it makes.
+
+const MAY = 'southampton.2027-05-03';
+const NOW = '2027-04-20T08:00:00.000Z';
+const SAM = { aadObjectId: '5a1b2c3d-0000-4000-8000-000000000001', name: 'Sam Cole' };
+
+const press = (meetingId: string, attendee: { aadObjectId: string; name: string }, nominationVersion: number, meetingVersion = 1) =>
+  ({ meetingId, forceId: 'hampshire', meetingVersion, nominationVersion, attendee, role: 'DI', decisionMaker: true });
+
+const postedCard = (meetingId: string): OutboxMessage => ({
+  id: cardMessageId(meetingId, 'hampshire'), kind: 'card', conversationId: '19:hampshire@thread.tacv2', meetingId, forceId: 'hampshire', cardId: null,
+  personAadObjectId: null, status: 'sent', attempts: 1, nextAttemptAt: NOW, activityId: 'activity-1', lastError: null, createdAt: NOW,
+});
+
+/** The store, with every answer of writeNomination kept (true: written as read; false: the locking path answered). */
+function watched(store: Store): { store: Store; writes: boolean[] } {
+  const writes: boolean[] = [];
+  return { store: { ...store, writeNomination: async (w) => { const r = await store.writeNomination(w); writes.push(r); return r; } }, writes };
+}
+
+/** What a stored meeting holds of a nomination, with its meeting's id taken out of every id (to compare two meetings). */
+async function written(store: Store, meetingId: string) {
+  const strip = (s: string) => s.split(meetingId).join('<meeting>');
+  const outbox = (await store.outbox.list({ meetingId })).map((m) => ({ ...m, id: strip(m.id), cardId: m.cardId && strip(m.cardId), meetingId: '' }));
+  const audit = (await store.audit.page(0, 10_000)).filter((e) => e.subject.meetingId === meetingId && e.action.startsWith('nomination.')).map((e) => ({ at: e.at, actor: e.actor, action: e.action, details: e.details }));
+  const nomination = await store.nominations.get(meetingId, 'hampshire');
+  return { nomination: nomination && { ...nomination, meetingId: '' }, outbox: outbox.sort((a, b) => a.id.localeCompare(b.id)), audit, locked: (await store.meetings.get(meetingId))?.locked };
+}
+
+describe.each(STORE_KINDS)('a nomination written as its press read it, on %s', (kind) => {
+  const t = useFreshStore(kind, { syncedAt: '2027-04-01T08:00:00.000Z' });
+  let june: string;
+
+  beforeEach(async () => {
+    june = (await t.store.meetings.list({ panelIds: ['southampton'], from: '2027-06-01T00:00:00.000Z' }))[0]!.id;
+    await t.store.outbox.enqueue([postedCard(MAY), postedCard(june)]);
+    for (const p of [NADIA, SAM]) {
+      await t.store.teams.saveConversation({ id: `a:${p.name}`, tenantId: 't', serviceUrl: 'https://smba.example', kind: 'personal', teamId: null, userAadObjectId: p.aadObjectId, botId: 'b' }, NOW);
+    }
+  });
+
+  const reads = async (meetingId: string): Promise<PressReads> => ({
+    context: (await loadCardContext(t.store, meetingId, 'hampshire'))!,
+    access: await accessFor(t.store, GARETH.aadObjectId),
+  });
+
+  it('writes what the locking path writes: the nomination, the meeting locked, the same messages and audit entries', async () => {
+    const w = watched(t.store);
+    // The locking path names Nadia for May, then Sam; the same two presses for June are written as read.
+    for (const [attendee, version] of [[NADIA, 0], [SAM, 1]] as const) {
+      expect((await nominate(w.store, press(MAY, attendee, version), GARETH.aadObjectId, NOW)).ok).toBe(true);
+      const r = await nominate(w.store, press(june, attendee, version), GARETH.aadObjectId, NOW, await reads(june));
+      expect(r).toMatchObject({ ok: true, value: { changed: true, nomination: { name: attendee.name, version: version + 1 }, meeting: { id: june, locked: true } } });
+    }
+    expect(w.writes).toEqual([true, true]);
+    await t.store.audit.settle();
+    const [may, jun] = [await written(t.store, MAY), await written(t.store, june)];
+    expect(jun).toEqual(may);
+    expect(jun.nomination).toMatchObject({ name: SAM.name, version: 2 });
+    expect(jun.locked).toBe(true);
+    expect(jun.outbox.map((m) => m.kind).sort()).toEqual(['card', 'card-update', 'card-update', 'mention', 'mention', 'mention-update', 'notice', 'notice', 'replaced-notice']);
+    expect(jun.audit.map((e) => e.action)).toEqual(['nomination.recorded', 'nomination.changed']);
+    expect(reportOk(await verifyAuditLog(t.store, TEST_AUDIT_KEY))).toBe(true);
+  });
+
+  it('writes nothing, and the locking path says why, when the meeting moved after the press read it', async () => {
+    const before = await reads(MAY);
+    const meeting = (await t.store.meetings.get(MAY))!;
+    await t.store.meetings.update({ ...meeting, version: meeting.version + 1 }, NOW);
+    const w = watched(t.store);
+    const r = await nominate(w.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, before);
+    expect(w.writes).toEqual([false]);
+    expect(r).toEqual({ ok: false, error: { code: 'STALE', message: 'This meeting changed since the card was sent (it may have moved): here is the current card.' } });
+    expect(await t.store.nominations.get(MAY, 'hampshire')).toBeNull();
+    expect((await t.store.outbox.list({ meetingId: MAY })).map((m) => m.kind)).toEqual(['card']);
+    expect((await t.store.meetings.get(MAY))?.locked).toBe(false);
+  });
+
+  it('writes nothing when someone else named the attendee after the press read the card: one nomination stands', async () => {
+    const before = await reads(MAY);
+    expect((await nominate(t.store, press(MAY, SAM, 0), GARETH.aadObjectId, NOW)).ok).toBe(true);
+    const w = watched(t.store);
+    const r = await nominate(w.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, before);
+    expect(w.writes).toEqual([false]);
+    expect(r).toEqual({ ok: false, error: { code: 'STALE', message: 'Sam Cole was named a moment ago by someone else: here is the current card.' } });
+    expect(await t.store.nominations.get(MAY, 'hampshire')).toMatchObject({ name: SAM.name, version: 1 });
+    await t.store.audit.settle();
+    expect((await t.store.audit.page(0, 10_000)).filter((e) => e.action.startsWith('nomination.')).map((e) => e.details?.attendee)).toEqual([{ aadObjectId: SAM.aadObjectId, name: SAM.name }]);
+  });
+
+  it('leaves refusals and unchanged answers to the locking path, without trying to write', async () => {
+    const w = watched(t.store);
+    const stranger = { ...(await reads(MAY)), access: await accessFor(t.store, 'no-one-at-all') };
+    expect(await nominate(w.store, press(MAY, NADIA, 0), 'no-one-at-all', NOW, stranger)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect((await nominate(w.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, await reads(MAY))).ok).toBe(true);
+    expect(await nominate(w.store, press(MAY, NADIA, 1), GARETH.aadObjectId, NOW, await reads(MAY))).toMatchObject({ ok: true, value: { changed: false } });
+    expect(await nominate(w.store, press(MAY, SAM, 0), GARETH.aadObjectId, NOW, await reads(MAY))).toMatchObject({ ok: false, error: { code: 'STALE' } });
+    expect(w.writes).toEqual([true]);
+  });
+
+  describe('checks what the plan was made on, and writes nothing when any has changed', () => {
+    const nominationOf = (aad: { aadObjectId: string; name: string }, version: number): Nomination => ({
+      meetingId: MAY, forceId: 'hampshire', aadObjectId: aad.aadObjectId, name: aad.name, role: 'DI', decisionMaker: true, nominatedBy: GARETH.aadObjectId, nominatedAt: NOW, version,
+    });
+    const entry = { at: NOW, actor: GARETH.aadObjectId, action: 'nomination.recorded', subject: { meetingId: MAY, forceId: 'hampshire', panelId: 'southampton' }, details: { version: 1 } };
+    const message: OutboxMessage = { ...postedCard(MAY), id: `notice:${MAY}:hampshire:v1`, kind: 'notice', conversationId: 'a:Nadia', status: 'pending', activityId: null, attempts: 0 };
+    const plan = (over: Partial<NominationWrite> = {}): NominationWrite => ({ nomination: nominationOf(NADIA, 1), meetingVersion: 1, now: NOW, outbox: [message], audit: [entry], ...over });
+    // Whatever the write leaves: the nomination, the meeting's lock, the outbox and what waits to be (or was) chained.
+    const state = async () => {
+      await t.store.audit.settle();
+      return {
+        nomination: await t.store.nominations.get(MAY, 'hampshire'),
+        locked: (await t.store.meetings.get(MAY))?.locked,
+        outbox: (await t.store.outbox.list({ meetingId: MAY })).map((m) => m.id),
+        audit: (await t.store.audit.page(0, 10_000)).length,
+      };
+    };
+    const setMeeting = async (change: Partial<Meeting>): Promise<void> => t.store.meetings.update({ ...(await t.store.meetings.get(MAY))!, ...change }, NOW);
+    // The store's key is checked by the first queued append on PostgreSQL; the locking path's first press does that.
+    const keyChecked = () => t.store.transaction((tx) => tx.audit.append([{ ...entry, action: 'test.key-checked', details: {} }]));
+
+    it('writes it all when everything holds', async () => {
+      await keyChecked();
+      const before = await state();
+      expect(await t.store.writeNomination(plan())).toBe(true);
+      expect(await state()).toEqual({ nomination: nominationOf(NADIA, 1), locked: true, outbox: [cardMessageId(MAY, 'hampshire'), message.id], audit: before.audit + 1 });
+    });
+
+    const changes: Array<[string, () => Promise<unknown>, Partial<NominationWrite>]> = [
+      ['the meeting at another version', async () => setMeeting({ version: 2 }), {}],
+      ['the meeting cancelled', async () => setMeeting({ status: 'cancelled' }), {}],
+      ['the meeting held', async () => setMeeting({ status: 'held' }), {}],
+      // May's meeting was moved off the bank holiday: it starts on the 4th at 10:00, London time.
+      ['the meeting started', async () => undefined, { now: '2027-05-04T09:00:00.000Z' }],
+      ['the meeting unknown', async () => undefined, { nomination: { ...nominationOf(NADIA, 1), meetingId: 'southampton.1999-01-01' } }],
+      ['a first nomination when one exists', async () => t.store.nominations.save(nominationOf(SAM, 1)), {}],
+      ['a second nomination when there is none', async () => undefined, { nomination: nominationOf(NADIA, 2) }],
+      ['a third nomination when the first is the latest', async () => t.store.nominations.save(nominationOf(SAM, 1)), { nomination: nominationOf(NADIA, 3) }],
+    ];
+    it.each(changes)('%s', async (_what, change, over) => {
+      await keyChecked();
+      await change();
+      const before = await state();
+      expect(await t.store.writeNomination(plan(over))).toBe(false);
+      expect(await state()).toEqual(before);
+    });
+  });
+});
+
+describe('a nomination written as read, on PostgreSQL', () => {
+  const t = useFreshStore('postgres', { syncedAt: '2027-04-01T08:00:00.000Z' });
+
+  beforeEach(async () => {
+    await t.store.outbox.enqueue([postedCard(MAY)]);
+    await t.store.teams.saveConversation({ id: 'a:Nadia', tenantId: 't', serviceUrl: 'https://smba.example', kind: 'personal', teamId: null, userAadObjectId: NADIA.aadObjectId, botId: 'b' }, NOW);
+  });
+
+  it('is one statement, in no transaction, after the two reads it plans from; its entry is chained after it', async () => {
+    const read = { context: (await loadCardContext(t.store, MAY, 'hampshire'))!, access: await accessFor(t.store, GARETH.aadObjectId) };
+    const sent = await sentStatements(async () => expect((await nominate(t.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, read)).ok).toBe(true));
+    const writes = sent.filter((s) => /\b(insert into|update)\b/i.test(s.text) && !/audit_log/.test(s.text));
+    expect(writes, 'every write in one statement').toHaveLength(1);
+    const write = writes[0]!;
+    expect(write.text).toMatch(/insert into nominations[\s\S]*update meetings[\s\S]*insert into outbox[\s\S]*insert into audit_pending/);
+    // Nothing on its connection before it opened a transaction, and the press sent only its reads besides.
+    const before = sent.slice(0, sent.indexOf(write));
+    expect(before.filter((s) => s.client === write.client && /^(begin|start transaction)/i.test(s.text))).toEqual([]);
+    expect(before.map((s) => s.text.split(' ').slice(0, 4).join(' '))).toEqual(expect.arrayContaining(['select * from "outbox"', 'select * from "conversations"']));
+    expect(before).toHaveLength(2);
+    await t.store.audit.settle();
+    expect((await t.store.audit.page(0, 10_000)).at(-1)).toMatchObject({ action: 'nomination.recorded', actor: GARETH.aadObjectId, details: { attendee: { name: NADIA.name }, version: 1 } });
+    expect(await t.store.audit.waiting()).toEqual([]);
+    expect(reportOk(await verifyAuditLog(t.store, TEST_AUDIT_KEY))).toBe(true);
+  });
+
+  it('takes the locking path on a store that has not yet checked its key against the chain, then writes as read', async () => {
+    const fresh = await openStore(t.options);
+    try {
+      const w = watched(fresh);
+      const read = async () => ({ context: (await loadCardContext(fresh, MAY, 'hampshire'))!, access: await accessFor(fresh, GARETH.aadObjectId) });
+      expect((await nominate(w.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, await read())).ok).toBe(true);
+      expect((await nominate(w.store, press(MAY, SAM, 1), GARETH.aadObjectId, NOW, await read())).ok).toBe(true);
+      expect(w.writes).toEqual([false, true]);
+      await fresh.audit.settle();
+      expect(reportOk(await verifyAuditLog(fresh, TEST_AUDIT_KEY))).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('records exactly one of two presses from the same card on two instances, whichever writes first', async () => {
+    const other = await openStore(t.options);
+    try {
+      await other.transaction((tx) => tx.audit.append([{ at: NOW, actor: 'test', action: 'test.key-checked', subject: {}, details: {} }]));
+      const read = async (s: Store) => ({ context: (await loadCardContext(s, MAY, 'hampshire'))!, access: await accessFor(s, GARETH.aadObjectId) });
+      const [a, b] = [watched(t.store), watched(other)];
+      const reads = [await read(t.store), await read(other)];
+      const results = await Promise.all([
+        nominate(a.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, reads[0]),
+        nominate(b.store, press(MAY, SAM, 0), GARETH.aadObjectId, NOW, reads[1]),
+      ]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect([...a.writes, ...b.writes].sort()).toEqual([false, true]);
+      const winner = results[0]!.ok ? NADIA : SAM;
+      expect(results.find((r) => !r.ok)).toEqual({ ok: false, error: { code: 'STALE', message: `${winner.name} was named a moment ago by someone else: here is the current card.` } });
+      expect(await t.store.nominations.get(MAY, 'hampshire')).toMatchObject({ name: winner.name, version: 1 });
+      await t.store.audit.settle();
+      await other.audit.settle();
+      expect((await t.store.audit.page(0, 10_000)).filter((e) => e.action.startsWith('nomination.'))).toHaveLength(1);
+      expect(reportOk(await verifyAuditLog(t.store, TEST_AUDIT_KEY))).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+});
