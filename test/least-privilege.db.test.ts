@@ -5,7 +5,6 @@ import { reportOk, verifyAuditLog } from '../scheduler/audit/verify.js';
 import { redactNote } from '../scheduler/audit/redact-note.js';
 import { cancelMeeting } from '../scheduler/meetings/cancellations.js';
 import { loadCardContext, nominate } from '../scheduler/nominations/nominations.js';
-import { accessFor } from '../scheduler/people/access.js';
 import { syncPanels } from '../scheduler/planning/sync.js';
 import { openStore, type StoreOptions } from '../scheduler/store/open-store.js';
 import type { Store } from '../scheduler/store/store.js';
@@ -107,12 +106,17 @@ describe('the app on PostgreSQL as a least-privilege role (MIGRATION_DATABASE_UR
     // A press written as read (one statement on PostgreSQL) needs nothing more of the role than the locking path.
     const writes: boolean[] = [];
     const watched: Store = { ...store, writeNomination: async (w) => { const r = await store.writeNomination(w); writes.push(r); return r; } };
-    const reads = { context: (await loadCardContext(store, MAY, 'hampshire'))!, access: await accessFor(store, GARETH) };
+    const reads = { context: (await loadCardContext(store, MAY, 'hampshire'))! };
     const renamed = await nominate(watched, {
       meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 1, attendee: { aadObjectId: DAWN, name: 'Dawn Ellis' }, role: 'DI', decisionMaker: true,
     }, GARETH, NOW, reads);
     expect(renamed).toMatchObject({ ok: true, value: { changed: true, nomination: { name: 'Dawn Ellis', version: 2 } } });
-    expect(writes).toEqual([true]);
+    // And a first nomination written as read (the insert): June's, before the chair cancels it below.
+    const june = await nominate(watched, {
+      meetingId: JUNE, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: { aadObjectId: DAWN, name: 'Dawn Ellis' }, role: 'DI', decisionMaker: true,
+    }, GARETH, NOW, { context: (await loadCardContext(store, JUNE, 'hampshire'))! });
+    expect(june).toMatchObject({ ok: true, value: { changed: true, nomination: { version: 1 } } });
+    expect(writes).toEqual([true, true]);
     expect(await cancelMeeting(store, { meetingId: JUNE, reason: 'other', note: 'room unavailable' }, DAWN, NOW)).toMatchObject({ ok: true });
 
     await store.outbox.enqueue([{

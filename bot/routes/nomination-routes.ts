@@ -185,7 +185,7 @@ function registerNominations(app: TeamsApp, deps: RouteDeps): void {
     if (!attendee) return current(d.meetingId, d.forceId, 'Not recorded: I could not find that person in this team. Pick them from the list.');
     const input = { meetingId: d.meetingId, forceId: d.forceId, meetingVersion: d.meetingVersion, nominationVersion: d.nominationVersion, attendee, role: d.role, decisionMaker: d.decisionMaker };
     // What this press read is passed on: a press it shows recorded is written in one round trip if nothing changed meanwhile.
-    const r = await nominate(store, input, caller.aadObjectId, clock(), { context, access: caller.access });
+    const r = await nominate(store, input, caller.aadObjectId, clock(), { context });
     if (!r.ok && r.error.code === 'FORBIDDEN') return caller.refusal;
     if (!r.ok) return current(d.meetingId, d.forceId, r.error.message);
     // The person who pressed sees the editable card at once, built from what was just recorded and the history read before

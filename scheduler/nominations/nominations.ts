@@ -151,12 +151,11 @@ export async function actsForMeetingForce(store: Store, access: Access, meetingI
 }
 
 /**
- * What a press has already read, outside any transaction: the card's context (loadCardContext) and the caller's
- * access (the gate's). With it `nominate` can write in one round trip (store.writeNomination).
+ * What a press has already read, outside any transaction: the card's context (loadCardContext). With it `nominate`
+ * can write in one round trip (store.writeNomination).
  */
 export interface PressReads {
   context: CardContext;
-  access: Access;
 }
 
 /**
@@ -197,18 +196,26 @@ export async function nominate(store: Store, input: NominateInput, actor: string
 }
 
 /**
- * The press as its reads show it, when they show it recorded: the same checks as the locking path, from the same
- * kind of reads, then one guarded write. Null for anything else, and when the write finds the meeting or the
- * nomination changed since (nothing is written then).
+ * The press as its reads show it, when they show it recorded: the locking path's checks, then one guarded write.
+ * Who may nominate, and whether the meeting asks the force, are read again from the database as the plan is made
+ * (never from the directory's cache, which only renders: a lead removed by another instance's sync is refused at
+ * once); the meeting and the nomination are checked by the write itself. Null for anything else, and when the write
+ * finds the meeting or the nomination changed since (nothing is written then).
  */
-async function nominateAsRead(store: Store, input: NominateInput, actor: string, now: string, { context, access }: PressReads): Promise<NominateOutcome | null> {
+async function nominateAsRead(store: Store, input: NominateInput, actor: string, now: string, { context }: PressReads): Promise<NominateOutcome | null> {
   const { meeting, nomination: current } = context;
-  if (meeting.id !== input.meetingId || context.force.id !== input.forceId || !canActForForceOn(access, input.forceId, meeting.panelId)) return null;
+  if (meeting.id !== input.meetingId || context.force.id !== input.forceId) return null;
   if (meeting.status !== 'scheduled' || meeting.start <= now || (current && sameNomination(current, input))) return null;
   if (input.meetingVersion !== meeting.version || (current?.version ?? 0) !== input.nominationVersion) return null;
-  const plan = await planNomination(store, meeting, input, current, actor, now);
-  if (!(await store.writeNomination({ ...plan, meetingVersion: meeting.version, now }))) return null;
+  const [allowed, plan] = await Promise.all([mayNominate(store, meeting, input.forceId, actor), planNomination(store, meeting, input, current, actor, now)]);
+  if (!allowed || !(await store.writeNomination({ ...plan, meetingVersion: meeting.version, now }))) return null;
   return { nomination: plan.nomination, meeting: { ...meeting, locked: true }, changed: true };
+}
+
+/** The locking path's checks of who is asking and whether the meeting asks the force, read straight from the database. */
+async function mayNominate(store: Store, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
+  const [access, panel] = await Promise.all([accessFor({ directory: store.freshDirectory }, actor), store.freshDirectory.getPanel(meeting.panelId)]);
+  return canActForForceOn(access, forceId, meeting.panelId) && !!panel && (await asksForce(store, meeting, panel, forceId));
 }
 
 const sameNomination = (n: Nomination, i: NominateInput) =>

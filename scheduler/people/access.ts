@@ -1,6 +1,6 @@
 import { parseAreaScope } from '../domain/areas.js';
 import type { Panel } from '../domain/types.js';
-import type { Repos } from '../store/store.js';
+import type { DirectoryReads } from '../store/store.js';
 
 /**
  * What one person may do, decided from the store on every request (never from card data). Decide inside the write's
@@ -58,7 +58,7 @@ export function roleTenantMatches(role: string, holderTenant: string | null, who
  * Loads a person's roles from the store (retired forces and panels confer none). An unknown person, or role, has none.
  * With `who` (the gate, which knows the caller's tenant from Teams), only roles of the caller's tenant count.
  */
-export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: string | undefined, who?: CallerTenant): Promise<Access> {
+export async function accessFor(repos: { directory: Pick<DirectoryReads, 'rolesOf' | 'getForce' | 'getPanel'> }, aadObjectId: string | undefined, who?: CallerTenant): Promise<Access> {
   const access = noAccess((aadObjectId ?? '').toLowerCase());
   if (!access.aadObjectId) return access;
   const roles = (await repos.directory.rolesOf(access.aadObjectId)).filter((r) => !who || roleTenantMatches(r.role, r.tenantId, who));
@@ -76,7 +76,7 @@ export async function accessFor(repos: Pick<Repos, 'directory'>, aadObjectId: st
 }
 
 /** An area's role, if the area is still in the file under a force that is not retired. */
-async function addArea(repos: Pick<Repos, 'directory'>, access: Access, scope: string): Promise<void> {
+async function addArea(repos: { directory: Pick<DirectoryReads, 'getForce'> }, access: Access, scope: string): Promise<void> {
   const at = parseAreaScope(scope);
   const force = at ? await repos.directory.getForce(at.forceId) : null;
   const area = force && !force.retired ? force.areas?.find((a) => a.id === at!.areaId) : undefined;

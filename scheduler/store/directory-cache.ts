@@ -1,10 +1,10 @@
-import type { DirectoryRepo } from './store.js';
+import type { DirectoryReads, DirectoryRepo } from './store.js';
 
 /** How long a directory answer is served from memory. Another instance's config sync is seen within this time. */
 export const DIRECTORY_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
-type Reads = Pick<DirectoryRepo, 'listForces' | 'listPanels' | 'getForce' | 'getPanel' | 'listNationalLeads' | 'rolesOf' | 'listReaders'>;
+type Reads = DirectoryReads;
 const READS: Array<keyof Reads> = ['listForces', 'listPanels', 'getForce', 'getPanel', 'listNationalLeads', 'rolesOf', 'listReaders'];
 
 /** Freezes an answer all the way down: it is shared by every caller, so none may change it. */

@@ -6,8 +6,10 @@ import type { queueRows } from './kysely-audit-repo.js';
 
 // A planned nomination, written only if what it was planned on still holds (store.ts, NominationWrite). The checks
 // are those `nominate` makes under the meeting's lock: the meeting's version, that it is scheduled and not started,
-// and the nomination's version. Whatever else the plan read (the panel, the caller's roles, the outbox, the chats) is
-// read without a lock on either path, as it always was: under READ COMMITTED a change committed meanwhile is not seen.
+// and the nomination's version. Who may nominate (the caller's roles, the panel, the force) is checked by `nominate`
+// from reads straight from the database (store.freshDirectory), just before this write, where the locking path reads
+// it in its transaction: neither locks those rows, so a sync committed after the read is not seen by either. The
+// outbox and the chats the messages are planned from are read without a lock on both paths.
 
 /** Through the repositories, in the caller's transaction (SQLite, whose write transactions run one at a time). */
 export async function writeNominationIn(tx: Repos, w: NominationWrite): Promise<boolean> {
@@ -22,6 +24,12 @@ export async function writeNominationIn(tx: Repos, w: NominationWrite): Promise<
 }
 
 /**
+ * Rows as one JSON parameter. A lone UTF-16 surrogate (a name from a client that split a pair) becomes U+FFFD, as the
+ * driver's UTF-8 encoding makes it when a value is bound on its own: `jsonb` refuses the escape JSON would write for it.
+ */
+const jsonParam = (rows: unknown): string => JSON.stringify(rows, (_key, v: unknown) => (typeof v === 'string' ? v.replace(/\p{Cs}/gu, '\uFFFD') : v));
+
+/**
  * PostgreSQL: one statement. The meeting is locked (FOR UPDATE) on its conditions, which PostgreSQL checks again on
  * the row as it stands if it has to wait for another writer; the nomination's version is checked by the insert (a
  * row that exists, or appears meanwhile, is a conflict: nothing) or the update (re-checked on the newest row). Every
@@ -32,7 +40,9 @@ export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite
   const n = toNominationRow(w.nomination);
   const previous = w.nomination.version - 1;
   const nomination = previous === 0
-    ? sql`insert into nominations select r.* from jsonb_populate_record(null::nominations, ${JSON.stringify(n)}::jsonb) r, m
+    ? sql`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
+        select r.meeting_id, r.force_id, r.aad_object_id, r.name, r.role, r.decision_maker, r.nominated_by, r.nominated_at, r.version
+        from jsonb_populate_record(null::nominations, ${jsonParam(n)}::jsonb) r, m
         on conflict (meeting_id, force_id) do nothing returning meeting_id`
     : sql`update nominations set aad_object_id = ${n.aad_object_id}, name = ${n.name}, role = ${n.role}, decision_maker = ${n.decision_maker},
           nominated_by = ${n.nominated_by}, nominated_at = ${n.nominated_at}, version = ${n.version}
@@ -51,13 +61,13 @@ export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite
         next_attempt_at, lease_until, lease_owner, activity_id, last_error, created_at, sent_at)
       select id, kind, conversation_id, meeting_id, force_id, card_id, person_aad_object_id, status, attempts,
         next_attempt_at, lease_until, lease_owner, activity_id, last_error, created_at, sent_at
-      from jsonb_populate_recordset(null::outbox, ${JSON.stringify(w.outbox.map(toOutboxRow))}::jsonb)
+      from jsonb_populate_recordset(null::outbox, ${jsonParam(w.outbox.map(toOutboxRow))}::jsonb)
       where exists (select 1 from n)
       on conflict (id) do nothing
     ),
     a as (
       insert into audit_pending (nonce, at, actor, action, subject_json, details_json, mac)
-      select nonce, at, actor, action, subject_json, details_json, mac from jsonb_populate_recordset(null::audit_pending, ${JSON.stringify(queued)}::jsonb)
+      select nonce, at, actor, action, subject_json, details_json, mac from jsonb_populate_recordset(null::audit_pending, ${jsonParam(queued)}::jsonb)
       where exists (select 1 from n)
     )
     select count(*)::int as written from n`.execute(db);

@@ -321,6 +321,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     kind: dialect,
     ...repos,
     directory: directory.over(repos.directory, false),
+    freshDirectory: repos.directory,
     audit: {
       ...repos.audit,
       // Outside a transaction an append is chained at once, in a transaction of its own (it must hold the chain's tail).

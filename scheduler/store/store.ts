@@ -43,6 +43,9 @@ export interface DirectoryRepo {
   setReaders(readers: Reader[]): Promise<void>;
 }
 
+/** The directory's reads. */
+export type DirectoryReads = Pick<DirectoryRepo, 'listForces' | 'listPanels' | 'getForce' | 'getPanel' | 'listNationalLeads' | 'rolesOf' | 'listReaders'>;
+
 export interface MeetingRepo {
   list(filter?: MeetingFilter): Promise<Meeting[]>;
   get(id: string): Promise<Meeting | null>;
@@ -233,6 +236,11 @@ export interface Store extends Repos {
    * PostgreSQL: one statement, one round trip. SQLite: one short transaction through the repositories.
    */
   writeNomination(w: NominationWrite): Promise<boolean>;
+  /**
+   * The directory's reads straight from the database, never from the cache: for a decision made outside a
+   * transaction (`directory` outside one answers from the cache, which is for rendering; see directory-cache.ts).
+   */
+  readonly freshDirectory: DirectoryReads;
   /** Every read inside `fn` goes to the database through the transaction, directory included (its cache serves only reads outside). */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
   /**

@@ -50,26 +50,32 @@ export function pauseFirstTransaction(t: TestStore, repo: keyof Repos, method: s
       await new Promise((r) => setImmediate(r));
       return until(() => settled || (begun >= 2 && entered === 1), 'the second transaction to wait for the first, or to finish');
     }
-    const schema = t.options.schema!;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    try {
-      // A session waiting on a lock while holding a lock on one of this test's own tables is the second writer.
-      const waiting = async () =>
-        (
-          await admin.query(
-            `select count(*)::int as n from pg_stat_activity a
-              where a.wait_event_type = 'Lock'
-                and exists (select 1 from pg_locks l join pg_class c on c.oid = l.relation
-                             where l.pid = a.pid and c.relnamespace = $1::regnamespace)`,
-            [schema],
-          )
-        ).rows[0].n > 0;
-      await until(async () => settled || (await waiting()), 'the second transaction to wait for the first, or to finish');
-    } finally {
-      await admin.end();
-    }
+    return untilWaitingOrSettled(t.options.schema!, () => settled);
   }
 
   return { store, paused, release, untilBlocked };
+}
+
+/**
+ * Waits until a session is waiting on a lock while holding a lock on one of `schema`'s tables (a writer provably
+ * blocked by another), or `settled()` says the writer finished without waiting (which the test's outcome then shows).
+ */
+export async function untilWaitingOrSettled(schema: string, settled: () => boolean): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    const waiting = async () =>
+      (
+        await admin.query(
+          `select count(*)::int as n from pg_stat_activity a
+            where a.wait_event_type = 'Lock'
+              and exists (select 1 from pg_locks l join pg_class c on c.oid = l.relation
+                           where l.pid = a.pid and c.relnamespace = $1::regnamespace)`,
+          [schema],
+        )
+      ).rows[0].n > 0;
+    await until(async () => settled() || (await waiting()), 'the second transaction to wait for the first, or to finish');
+  } finally {
+    await admin.end();
+  }
 }
