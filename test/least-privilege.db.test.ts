@@ -105,7 +105,7 @@ describe('the app on PostgreSQL as a least-privilege role (MIGRATION_DATABASE_UR
     expect(nominated).toMatchObject({ ok: true, value: { changed: true } });
     // A press written as read (one statement on PostgreSQL) needs nothing more of the role than the locking path.
     const writes: boolean[] = [];
-    const watched: Store = { ...store, writeNomination: async (w) => { const r = await store.writeNomination(w); writes.push(r); return r; } };
+    const watched: Store = { ...store, writeNomination: async (w, decide) => { const r = await store.writeNomination(w, decide); writes.push(r); return r; } };
     const reads = { context: (await loadCardContext(store, MAY, 'hampshire'))! };
     const renamed = await nominate(watched, {
       meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 1, attendee: { aadObjectId: DAWN, name: 'Dawn Ellis' }, role: 'DI', decisionMaker: true,

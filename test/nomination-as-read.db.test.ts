@@ -4,7 +4,7 @@ import type { Meeting, Nomination, OutboxMessage } from '../scheduler/domain/typ
 import { cardMessageId } from '../scheduler/nominations/card-messages.js';
 import { loadCardContext, nominate, type PressReads } from '../scheduler/nominations/nominations.js';
 import { openStore } from '../scheduler/store/open-store.js';
-import type { NominationWrite, Store } from '../scheduler/store/store.js';
+import type { NominationWrite, Repos, Store } from '../scheduler/store/store.js';
 import pg from 'pg';
 import { untilWaitingOrSettled } from './support/interleave.js';
 import { sentStatements } from './support/pg-statements.js';
@@ -46,13 +46,16 @@ async function state(store: Store) {
   };
 }
 
+/** The decision a write rests on (who may nominate), as nominate makes it: here, always yes. */
+const allowed = async () => true;
+
 /** The store's key is checked by its first queued append on PostgreSQL (the locking path's first press does that). */
 const keyChecked = (store: Store) => store.transaction((tx) => tx.audit.append([{ ...entry, action: 'test.key-checked', details: {} }]));
 
 /** The store, with every answer of writeNomination kept (true: written as read; false: the locking path answered). */
 function watched(store: Store): { store: Store; writes: boolean[] } {
   const writes: boolean[] = [];
-  return { store: { ...store, writeNomination: async (w) => { const r = await store.writeNomination(w); writes.push(r); return r; } }, writes };
+  return { store: { ...store, writeNomination: async (w, decide) => { const r = await store.writeNomination(w, decide); writes.push(r); return r; } }, writes };
 }
 
 /** What a stored meeting holds of a nomination, with its meeting's id taken out of every id (to compare two meetings). */
@@ -111,6 +114,27 @@ describe.each(STORE_KINDS)('a nomination written as its press read it, on %s', (
     expect(jun?.name).toMatch(/^Nadia \ufffd+ Rahman$/);
   });
 
+  it('writes nothing from a card older than the meeting it read, and the locking path says so', async () => {
+    const meeting = (await t.store.meetings.get(MAY))!;
+    await t.store.meetings.update({ ...meeting, version: 2 }, NOW);
+    const w = watched(t.store);
+    // The card shows version 1; the press read the meeting at version 2.
+    const r = await nominate(w.store, press(MAY, NADIA, 0, 1), GARETH.aadObjectId, NOW, await reads(MAY));
+    expect(r).toEqual({ ok: false, error: { code: 'STALE', message: 'This meeting changed since the card was sent (it may have moved): here is the current card.' } });
+    expect(w.writes).toEqual([]);
+    expect(await t.store.nominations.get(MAY, 'hampshire')).toBeNull();
+  });
+
+  it('writes nothing when the panel stopped facing the force after the press read the card (the directory read afresh)', async () => {
+    const before = await reads(MAY);
+    const panel = (await t.store.directory.getPanel('southampton'))!;
+    await t.store.directory.savePanel({ ...panel, forces: panel.forces.filter((f) => f !== 'hampshire') }, NOW);
+    const w = watched(t.store);
+    expect(await nominate(w.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, before)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'That meeting or force is not known to this bot.' } });
+    expect(w.writes).toEqual([]);
+    expect(await t.store.nominations.get(MAY, 'hampshire')).toBeNull();
+  });
+
   it('writes nothing, and the locking path says why, when the meeting moved after the press read it', async () => {
     const before = await reads(MAY);
     const meeting = (await t.store.meetings.get(MAY))!;
@@ -152,7 +176,7 @@ describe.each(STORE_KINDS)('a nomination written as its press read it, on %s', (
       await keyChecked(t.store);
       if (version === 2) await t.store.nominations.save(nominationOf(SAM, 1));
       const before = await state(t.store);
-      expect(await t.store.writeNomination(plan({ nomination: nominationOf(NADIA, version) }))).toBe(true);
+      expect(await t.store.writeNomination(plan({ nomination: nominationOf(NADIA, version) }), allowed)).toBe(true);
       expect(await state(t.store)).toEqual({ nomination: nominationOf(NADIA, version), locked: true, outbox: [cardMessageId(MAY, 'hampshire'), message.id], audit: before.audit + 1 });
     });
 
@@ -171,7 +195,7 @@ describe.each(STORE_KINDS)('a nomination written as its press read it, on %s', (
       if (version === 2) await t.store.nominations.save(nominationOf(SAM, 1));
       await change();
       const before = await state(t.store);
-      expect(await t.store.writeNomination(plan({ nomination: nominationOf(NADIA, version), ...over(version) }))).toBe(false);
+      expect(await t.store.writeNomination(plan({ nomination: nominationOf(NADIA, version), ...over(version) }), allowed)).toBe(false);
       expect(await state(t.store)).toEqual(before);
     });
 
@@ -184,7 +208,7 @@ describe.each(STORE_KINDS)('a nomination written as its press read it, on %s', (
       await keyChecked(t.store);
       await change();
       const before = await state(t.store);
-      expect(await t.store.writeNomination(plan({ nomination: nominationOf(NADIA, version) }))).toBe(false);
+      expect(await t.store.writeNomination(plan({ nomination: nominationOf(NADIA, version) }), allowed)).toBe(false);
       expect(await state(t.store)).toEqual(before);
     });
   });
@@ -271,12 +295,13 @@ describe('a nomination written as read, on PostgreSQL', () => {
     if (seeded) await t.store.nominations.save(nominationOf(SAM, 1));
     const other = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${options.schema}` });
     await other.connect();
+    let write: Promise<boolean> | undefined;
     try {
       await other.query('begin');
       await other.query(change, [MAY]);
       const before = await state(t.store);
       let settled = false;
-      const write = t.store.writeNomination(plan({ nomination: nominationOf(NADIA, seeded ? 2 : 1) })).finally(() => (settled = true));
+      write = t.store.writeNomination(plan({ nomination: nominationOf(NADIA, seeded ? 2 : 1) }), allowed).finally(() => (settled = true));
       await untilWaitingOrSettled(options.schema!, () => settled);
       expect(settled, 'the write waited for the other writer').toBe(false);
       await other.query('commit');
@@ -285,7 +310,27 @@ describe('a nomination written as read, on PostgreSQL', () => {
       expect({ ...after, nomination: after.nomination?.aadObjectId }).toEqual({ ...before, nomination: before.nomination?.aadObjectId });
     } finally {
       await other.query('rollback').catch(() => undefined);
+      // A failed step above leaves the write free to finish: it finishes here, not after the store is gone.
+      await write?.catch(() => undefined);
       await other.end();
     }
+  });
+});
+
+describe('a nomination written as read, on SQLite', () => {
+  const t = useFreshStore('sqlite', { syncedAt: '2027-04-01T08:00:00.000Z' });
+
+  it('asks who may nominate again inside its transaction, and writes nothing when the answer is no', async () => {
+    let asked = 0;
+    const decide = async (tx: Repos) => {
+      asked += 1;
+      // Inside the write's transaction: the directory is read through it, never from the store's cache.
+      expect(tx.directory).not.toBe(t.store.directory);
+      return false;
+    };
+    const before = await state(t.store);
+    expect(await t.store.writeNomination(plan(), decide)).toBe(false);
+    expect(asked).toBe(1);
+    expect(await state(t.store)).toEqual(before);
   });
 });

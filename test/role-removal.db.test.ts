@@ -51,16 +51,22 @@ describe.each(STORE_KINDS)('a role removed by another instance on %s', (kind) =>
     expect(canActForForce(await accessFor(a, GARETH), 'hampshire')).toBe(true);
     const context = (await loadCardContext(a, MAY, 'hampshire'))!;
     await syncPanels(b, withoutGarethAndDawn(), SYNCED);
-    const r = await nominate(a, {
+    const writes: boolean[] = [];
+    const watched: Store = { ...a, writeNomination: async (w, decide) => { const r = await a.writeNomination(w, decide); writes.push(r); return r; } };
+    const r = await nominate(watched, {
       meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: { aadObjectId: GARETH, name: 'Gareth Owen' }, role: 'DI', decisionMaker: true,
     }, GARETH, NOW, reads === 'with' ? { context } : undefined);
+    // Refused before any write was tried: the decision read the directory afresh.
+    expect(writes).toEqual([]);
     expect(r.ok ? 'recorded' : r.error.code).toBe('FORBIDDEN');
     expect(await b.nominations.get(MAY, 'hampshire')).toBeNull();
     // Priya, named by the same sync, may nominate through A at once too.
-    const byPriya = await nominate(a, {
+    const byPriya = await nominate(watched, {
       meetingId: MAY, forceId: 'hampshire', meetingVersion: 1, nominationVersion: 0, attendee: PRIYA, role: 'DI', decisionMaker: true,
     }, PRIYA.aadObjectId, NOW, reads === 'with' ? { context } : undefined);
     expect(byPriya.ok).toBe(true);
+    // With the press's reads, written as read (on PostgreSQL once the store has checked its key, which A's sync did).
+    expect(writes).toEqual(reads === 'with' ? [true] : []);
   });
 
   it('stops a chair cancelling at once, though the other instance has just listed their meetings', async () => {

@@ -207,15 +207,18 @@ async function nominateAsRead(store: Store, input: NominateInput, actor: string,
   if (meeting.id !== input.meetingId || context.force.id !== input.forceId) return null;
   if (meeting.status !== 'scheduled' || meeting.start <= now || (current && sameNomination(current, input))) return null;
   if (input.meetingVersion !== meeting.version || (current?.version ?? 0) !== input.nominationVersion) return null;
-  const [allowed, plan] = await Promise.all([mayNominate(store, meeting, input.forceId, actor), planNomination(store, meeting, input, current, actor, now)]);
-  if (!allowed || !(await store.writeNomination({ ...plan, meetingVersion: meeting.version, now }))) return null;
+  const fresh = { ...store, directory: { ...store.directory, ...store.freshDirectory } };
+  const decide = (repos: Repos) => mayNominate(repos, meeting, input.forceId, actor);
+  const [allowed, plan] = await Promise.all([decide(fresh), planNomination(store, meeting, input, current, actor, now)]);
+  // The card's version is what the write checks: the meeting as the person pressing saw it.
+  if (!allowed || !(await store.writeNomination({ ...plan, meetingVersion: input.meetingVersion, now }, decide))) return null;
   return { nomination: plan.nomination, meeting: { ...meeting, locked: true }, changed: true };
 }
 
-/** The locking path's checks of who is asking and whether the meeting asks the force, read straight from the database. */
-async function mayNominate(store: Store, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
-  const [access, panel] = await Promise.all([accessFor({ directory: store.freshDirectory }, actor), store.freshDirectory.getPanel(meeting.panelId)]);
-  return canActForForceOn(access, forceId, meeting.panelId) && !!panel && (await asksForce(store, meeting, panel, forceId));
+/** The locking path's checks of who is asking and whether the meeting asks the force, read through `repos` (never a cache). */
+async function mayNominate(repos: Repos, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
+  const [access, panel] = await Promise.all([accessFor(repos, actor), repos.directory.getPanel(meeting.panelId)]);
+  return canActForForceOn(access, forceId, meeting.panelId) && !!panel && (await asksForce(repos, meeting, panel, forceId));
 }
 
 const sameNomination = (n: Nomination, i: NominateInput) =>

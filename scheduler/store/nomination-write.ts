@@ -6,16 +6,21 @@ import type { queueRows } from './kysely-audit-repo.js';
 
 // A planned nomination, written only if what it was planned on still holds (store.ts, NominationWrite). The checks
 // are those `nominate` makes under the meeting's lock: the meeting's version, that it is scheduled and not started,
-// and the nomination's version. Who may nominate (the caller's roles, the panel, the force) is checked by `nominate`
-// from reads straight from the database (store.freshDirectory), just before this write, where the locking path reads
-// it in its transaction: neither locks those rows, so a sync committed after the read is not seen by either. The
-// outbox and the chats the messages are planned from are read without a lock on both paths.
+// and the nomination's version. Who may nominate (the caller's roles, the panel, the force) is decided by `nominate`
+// from reads straight from the database (store.freshDirectory) just before this write, and on SQLite again inside its
+// transaction. On PostgreSQL the locking path reads them in its transaction without locking them, so under READ
+// COMMITTED a sync committed after that read is not seen by either path. The outbox and the chats the messages are
+// planned from are read without a lock on both paths.
 
-/** Through the repositories, in the caller's transaction (SQLite, whose write transactions run one at a time). */
-export async function writeNominationIn(tx: Repos, w: NominationWrite): Promise<boolean> {
+/**
+ * Through the repositories, in the caller's transaction (SQLite, whose write transactions run one at a time): the
+ * decision of who may write it is asked again in here, so that it and the write are one step, as on the locking path.
+ */
+export async function writeNominationIn(tx: Repos, w: NominationWrite, decide: (tx: Repos) => Promise<boolean>): Promise<boolean> {
   const n = w.nomination;
   const meeting = await tx.meetings.getForUpdate(n.meetingId);
   if (!meeting || meeting.version !== w.meetingVersion || meeting.status !== 'scheduled' || meeting.start <= w.now) return false;
+  if (!(await decide(tx))) return false;
   if (((await tx.nominations.get(n.meetingId, n.forceId))?.version ?? 0) !== n.version - 1) return false;
   await tx.nominations.save(n, meeting.locked ? undefined : { lockMeetingAt: w.now });
   await tx.outbox.enqueue(w.outbox);

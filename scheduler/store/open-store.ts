@@ -343,8 +343,8 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => reposOver(trx).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
     transaction,
-    writeNomination: async (w) => {
-      if (dialect !== 'postgres' || opts.chainInTransaction) return transaction((tx) => writeNominationIn(tx, w));
+    writeNomination: async (w, decide) => {
+      if (dialect !== 'postgres' || opts.chainInTransaction) return transaction((tx) => writeNominationIn(tx, w, decide));
       // The key is checked against the chain's tail once per store, by the first queued append (the locking path's).
       if (!keyState.checked) return false;
       const written = await writeNominationPg(db, w, queueRows(key, w.audit));

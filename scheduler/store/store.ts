@@ -213,7 +213,6 @@ export interface Repos {
   meetingPresence?: MeetingPresenceRepo;
 }
 
-/** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
 /**
  * A nomination planned from reads made before any lock, written only if what it was planned on still holds: the
  * meeting at `meetingVersion`, scheduled and not started at `now`; the force's nomination at `nomination.version - 1`
@@ -228,14 +227,17 @@ export interface NominationWrite {
   audit: NewAuditEntry[];
 }
 
+/** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
 export interface Store extends Repos {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * Writes a planned nomination if what it was planned on holds (see NominationWrite); false, with nothing written,
    * when it does not, or when the store cannot yet write it this way (the caller then takes its locking path).
-   * PostgreSQL: one statement, one round trip. SQLite: one short transaction through the repositories.
+   * PostgreSQL: one statement, one round trip; the caller has decided who may write it from fresh reads just before
+   * (store.freshDirectory). SQLite: one short transaction through the repositories, which asks `decide` again inside
+   * it, as the locking path decides in its transaction (SQLite's write transactions run one at a time).
    */
-  writeNomination(w: NominationWrite): Promise<boolean>;
+  writeNomination(w: NominationWrite, decide: (tx: Repos) => Promise<boolean>): Promise<boolean>;
   /**
    * The directory's reads straight from the database, never from the cache: for a decision made outside a
    * transaction (`directory` outside one answers from the cache, which is for rendering; see directory-cache.ts).
