@@ -10,7 +10,7 @@ export async function meetingForceIds(repos: Repos, meeting: Pick<Meeting, 'id'>
 }
 
 /** Whether a force is asked to the meeting (a panel force, or invited to it). */
-export async function asksForce(repos: Repos, meeting: Pick<Meeting, 'id'>, panel: Pick<Panel, 'forces'>, forceId: string): Promise<boolean> {
+export async function asksForce(repos: Pick<Repos, 'chairs'>, meeting: Pick<Meeting, 'id'>, panel: Pick<Panel, 'forces'>, forceId: string): Promise<boolean> {
   return panel.forces.includes(forceId) || (await repos.chairs.invitations([meeting.id])).some((i) => i.forceId === forceId);
 }
 

@@ -9,7 +9,7 @@ import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
 import { cardUpdates, threadMessages } from './card-messages.js';
 import { replacedNotices } from '../meetings/notices.js';
-import type { Cancellation, Repos, Store } from '../store/store.js';
+import type { Cancellation, DirectoryReads, Repos, Store } from '../store/store.js';
 
 /** Everything a nomination card shows; cards/ renders it without touching the store. */
 export interface NominationCardModel {
@@ -207,16 +207,18 @@ async function nominateAsRead(store: Store, input: NominateInput, actor: string,
   if (meeting.id !== input.meetingId || context.force.id !== input.forceId) return null;
   if (meeting.status !== 'scheduled' || meeting.start <= now || (current && sameNomination(current, input))) return null;
   if (input.meetingVersion !== meeting.version || (current?.version ?? 0) !== input.nominationVersion) return null;
-  const fresh = { ...store, directory: { ...store.directory, ...store.freshDirectory } };
-  const decide = (repos: Repos) => mayNominate(repos, meeting, input.forceId, actor);
-  const [allowed, plan] = await Promise.all([decide(fresh), planNomination(store, meeting, input, current, actor, now)]);
+  const decide = (repos: DecisionReads) => mayNominate(repos, meeting, input.forceId, actor);
+  const [allowed, plan] = await Promise.all([decide({ chairs: store.chairs, directory: store.freshDirectory }), planNomination(store, meeting, input, current, actor, now)]);
   // The card's version is what the write checks: the meeting as the person pressing saw it.
   if (!allowed || !(await store.writeNomination({ ...plan, meetingVersion: input.meetingVersion, now }, decide))) return null;
   return { nomination: plan.nomination, meeting: { ...meeting, locked: true }, changed: true };
 }
 
+/** What deciding who may nominate reads: the directory (uncached, or a transaction's) and the meeting's invitations. */
+type DecisionReads = Pick<Repos, 'chairs'> & { directory: Pick<DirectoryReads, 'rolesOf' | 'getForce' | 'getPanel'> };
+
 /** The locking path's checks of who is asking and whether the meeting asks the force, read through `repos` (never a cache). */
-async function mayNominate(repos: Repos, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
+async function mayNominate(repos: DecisionReads, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
   const [access, panel] = await Promise.all([accessFor(repos, actor), repos.directory.getPanel(meeting.panelId)]);
   return canActForForceOn(access, forceId, meeting.panelId) && !!panel && (await asksForce(repos, meeting, panel, forceId));
 }

@@ -75,8 +75,11 @@ function fromPending(key: AuditKey, r: PendingRow): NewAuditEntry | null {
   return { at: r.at, actor: r.actor, action: r.action, subject, details };
 }
 
+/** A queued entry's row as inserted (the database numbers it). */
+export type QueueRow = Omit<PendingRow, 'id'>;
+
 /** Entries as the queue holds them: each with a fresh nonce and its MAC under the key (what the chainer checks). */
-export function queueRows(key: AuditKey, list: NewAuditEntry[]): Array<Omit<PendingRow, 'id'>> {
+export function queueRows(key: AuditKey, list: NewAuditEntry[]): QueueRow[] {
   return list.map((e) => {
     const text = { nonce: randomUUID(), at: e.at, actor: e.actor, action: e.action, subject_json: JSON.stringify(e.subject), details_json: JSON.stringify(e.details) };
     return { ...text, mac: pendingMac(key, text) };

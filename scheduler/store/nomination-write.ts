@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
 import type { NominationWrite, Repos } from './store.js';
 import { toNominationRow, toOutboxRow } from './kysely-teams-repos.js';
-import type { queueRows } from './kysely-audit-repo.js';
+import type { QueueRow } from './kysely-audit-repo.js';
 
 // A planned nomination, written only if what it was planned on still holds (store.ts, NominationWrite). The checks
 // are those `nominate` makes under the meeting's lock: the meeting's version, that it is scheduled and not started,
@@ -41,7 +41,7 @@ const jsonParam = (rows: unknown): string => JSON.stringify(rows, (_key, v: unkn
  * write hangs on the nomination's, so either all happen or none. The audit rows are queued with their MAC, as
  * `audit.append` queues them, for the chainer to chain after the commit.
  */
-export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite, queued: ReturnType<typeof queueRows>): Promise<boolean> {
+export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite, queued: QueueRow[]): Promise<boolean> {
   const n = toNominationRow(w.nomination);
   const previous = w.nomination.version - 1;
   const nomination = previous === 0
