@@ -9,7 +9,7 @@ import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
 import { cardUpdates, threadMessages } from './card-messages.js';
 import { replacedNotices } from '../meetings/notices.js';
-import type { Cancellation, DirectoryReads, Repos, Store } from '../store/store.js';
+import type { Cancellation, CardRecords, DirectoryReads, Repos, Store } from '../store/store.js';
 
 /** Everything a nomination card shows; cards/ renders it without touching the store. */
 export interface NominationCardModel {
@@ -40,14 +40,6 @@ export interface NominationCardModel {
   cancellation: { reason: CancelReason; note: string; noteRemoved: boolean } | null;
 }
 
-/** The meeting, its panel and the force, when the force is one of the panel's or was invited to the meeting; null otherwise. */
-async function cardSubject(repos: Repos, meetingId: string, forceId: string): Promise<{ meeting: Meeting; panel: Panel; force: Force } | null> {
-  const meeting = await repos.meetings.get(meetingId);
-  if (!meeting) return null;
-  const [panel, force] = await Promise.all([repos.directory.getPanel(meeting.panelId), repos.directory.getForce(forceId)]);
-  return panel && force && (await asksForce(repos, meeting, panel, forceId)) ? { meeting, panel, force } : null;
-}
-
 /** What a card is built from: loaded once before a nomination is recorded, and reused to answer it. */
 export interface CardContext {
   meeting: Meeting;
@@ -62,16 +54,19 @@ export interface CardContext {
 
 /** Loads what one meeting's card for one force shows; null when either does not exist or the force is not asked to the meeting. */
 export async function loadCardContext(repos: Repos, meetingId: string, forceId: string): Promise<CardContext | null> {
-  const subject = await cardSubject(repos, meetingId, forceId);
-  if (!subject) return null;
-  const [nomination, apologies, recent, recentPeople, cancellations] = await Promise.all([
-    repos.nominations.get(meetingId, forceId),
-    repos.chairs.apologies([meetingId]),
-    recentMeetings(repos, subject.panel, forceId, subject.meeting.start),
-    repos.nominations.recentPeople(forceId, subject.meeting.start, 6),
-    subject.meeting.status === 'cancelled' ? repos.chairs.cancellations([meetingId]) : [],
-  ]);
-  return { ...subject, nomination, apology: apologies.find((a) => a.forceId === forceId) ?? null, recent, recentPeople, cancellation: cancellations[0] ?? null };
+  // The card's records in one read (one round trip on PostgreSQL); the panel and force from the directory (cached).
+  const [records, force] = await Promise.all([repos.cards.read(meetingId, forceId, 6), repos.directory.getForce(forceId)]);
+  if (!records || !force) return null;
+  const panel = await repos.directory.getPanel(records.meeting.panelId);
+  if (!panel || !(panel.forces.includes(forceId) || records.invited)) return null;
+  const { meeting, nomination, apology, cancellation } = records;
+  return { meeting, panel, force, nomination, apology, cancellation, recent: records.recent.map(recentLine), recentPeople: records.recentPeople };
+}
+
+/** Who actually attended an earlier meeting, where the chair recorded it (continuity is what the inspection found lacking); else who was named. */
+function recentLine({ meeting: m, nomination: n, attendance: r }: CardRecords['recent'][number]): NominationCardModel['recent'][number] {
+  if (r) return { start: toLocalIso(m.start), status: m.status, name: r.attendees.map((a) => a.name).join(', ') || null, decisionMaker: decisionMakerPresent(r), attended: attended(r) };
+  return { start: toLocalIso(m.start), status: m.status, name: n?.name ?? null, decisionMaker: n?.decisionMaker ?? null, attended: null };
 }
 
 /** The card's static choices (what a picked attendee is checked against). */
@@ -104,24 +99,6 @@ export function cardModelFrom(c: CardContext, now: string): NominationCardModel 
 export async function nominationCardModel(repos: Repos, meetingId: string, forceId: string, now: string): Promise<NominationCardModel | null> {
   const c = await loadCardContext(repos, meetingId, forceId);
   return c && cardModelFrom(c, now);
-}
-
-async function recentMeetings(repos: Repos, panel: Panel, forceId: string, before: string): Promise<NominationCardModel['recent']> {
-  const all = await repos.meetings.list({ panelIds: [panel.id], to: before });
-  // An invited force was asked to its own meetings only: the panel's others are none of its business.
-  const invitedTo = panel.forces.includes(forceId) ? null : new Set(await repos.chairs.invitedMeetings(forceId));
-  const past = all.filter((m) => !invitedTo || invitedTo.has(m.id)).slice(-3).reverse();
-  const ids = past.map((m) => m.id);
-  const ofForce = <T extends { forceId: string; meetingId: string }>(rows: T[]) => new Map(rows.filter((r) => r.forceId === forceId).map((r) => [r.meetingId, r]));
-  const [nominations, attendance] = await Promise.all([repos.nominations.listForMeetings(ids), repos.chairs.attendance(ids)]);
-  const [named, records] = [ofForce(nominations), ofForce(attendance)];
-  // Who actually attended, where the chair recorded it (continuity is what the inspection found lacking); else who was named.
-  return past.map((m) => {
-    const r = records.get(m.id);
-    if (r) return { start: toLocalIso(m.start), status: m.status, name: r.attendees.map((a) => a.name).join(', ') || null, decisionMaker: decisionMakerPresent(r), attended: attended(r) };
-    const n = named.get(m.id);
-    return { start: toLocalIso(m.start), status: m.status, name: n?.name ?? null, decisionMaker: n?.decisionMaker ?? null, attended: null };
-  });
 }
 
 /** Who the card suggests: the one named, recent nominees, the area's team for a panel in an area, then the force's leads. */

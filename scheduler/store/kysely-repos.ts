@@ -12,6 +12,7 @@ import { toMeeting } from './row-mappers.js';
 import type { Database, ForcesTable, MeetingsTable, PanelsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
 import { chairRepo } from './kysely-chair-repos.js';
+import { cardRepo } from './kysely-card-repo.js';
 import { feedRepo } from './kysely-feed-repos.js';
 import { reviewRepo } from './kysely-review-repos.js';
 import { botStateRepo } from './kysely-state-repos.js';
@@ -35,6 +36,7 @@ export function kyselyRepos(db: Kysely<Database>, dialect: Dialect, key: AuditKe
     audit: auditRepo(db, dialect, key, writes, lockWaitMs),
     teams: teamsRepo(db),
     nominations: nominationRepo(db, dialect),
+    cards: cardRepo(db, dialect),
     outbox: outboxRepo(db, dialect),
     chairs: chairRepo(db),
     feeds: feedRepo(db, key),

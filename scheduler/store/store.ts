@@ -126,6 +126,34 @@ export interface NominationRepo {
   recentPeople(forceId: string, before: string, limit: number): Promise<Person[]>;
 }
 
+/**
+ * What one meeting's card for one force is built from, read together: on either database one statement, so a card
+ * costs one round trip on PostgreSQL where it cost seven reads in four steps.
+ */
+export interface CardRecords {
+  meeting: Meeting;
+  /** The force was invited to this meeting alone (it does not face the panel). */
+  invited: boolean;
+  nomination: Nomination | null;
+  /** The force's apologies for this meeting (the latest). */
+  apology: Apology | null;
+  /** Why the meeting was cancelled; null unless it is. */
+  cancellation: Cancellation | null;
+  /**
+   * The panel's last three meetings before this one that asked the force (when the force does not face the panel,
+   * only those it was invited to), newest first, each with the force's nomination and its live attendance record.
+   */
+  recent: Array<{ meeting: Meeting; nomination: Nomination | null; attendance: Attendance | null }>;
+  /** The force's latest distinct nominees before the meeting, newest first, at most `people` (as recentPeople). */
+  recentPeople: Person[];
+}
+
+/** A card's reads in one. */
+export interface CardRepo {
+  /** Null when the meeting does not exist; whether the force is asked to it is the caller's to decide (with `invited`). */
+  read(meetingId: string, forceId: string, people: number): Promise<CardRecords | null>;
+}
+
 export interface OutboxRepo {
   /** Inserts messages whose id is new; returns the ids actually added. */
   enqueue(messages: OutboxMessage[]): Promise<string[]>;
@@ -202,6 +230,7 @@ export interface Repos {
   audit: AuditRepo;
   teams: TeamsRepo;
   nominations: NominationRepo;
+  cards: CardRepo;
   outbox: OutboxRepo;
   chairs: ChairRepo;
   feeds: FeedRepo;
