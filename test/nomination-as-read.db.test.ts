@@ -229,6 +229,8 @@ describe('a nomination written as read, on PostgreSQL', () => {
     expect(writes, 'every write in one statement').toHaveLength(1);
     const write = writes[0]!;
     expect(write.text).toMatch(/insert into nominations[\s\S]*update meetings[\s\S]*insert into outbox[\s\S]*insert into audit_pending/);
+    // Kept prepared on each connection: a first nomination's statement and a later one's each have a name.
+    expect(write.name).toBe('nomination_first');
     // Nothing on its connection before it opened a transaction, and the press sent only its reads besides: the outbox
     // and the chats it plans from, and who may nominate (the caller's roles, the panel, the force), read uncached.
     const before = sent.slice(0, sent.indexOf(write));
@@ -239,6 +241,10 @@ describe('a nomination written as read, on PostgreSQL', () => {
     expect((await t.store.audit.page(0, 10_000)).at(-1)).toMatchObject({ action: 'nomination.recorded', actor: GARETH.aadObjectId, details: { attendee: { name: NADIA.name }, version: 1 } });
     expect(await t.store.audit.waiting()).toEqual([]);
     expect(reportOk(await verifyAuditLog(t.store, TEST_AUDIT_KEY))).toBe(true);
+    const again = { context: (await loadCardContext(t.store, MAY, 'hampshire'))! };
+    const next = await sentStatements(async () => expect((await nominate(t.store, press(MAY, SAM, 1), GARETH.aadObjectId, NOW, again)).ok).toBe(true));
+    expect(next.filter((s) => /\bupdate nominations\b/.test(s.text)).map((s) => s.name)).toEqual(['nomination_next']);
+    expect((await t.store.nominations.get(MAY, 'hampshire'))?.name).toBe(SAM.name);
   });
 
   it('takes the locking path on a store that has not yet checked its key against the chain, then writes as read', async () => {

@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
 import type { Person } from '../domain/types.js';
 import type { Dialect } from './kysely-teams-repos.js';
+import { keepPrepared } from './prepared.js';
 import { toApology, toAttendance, toCancellation, toMeeting, toNomination } from './row-mappers.js';
 import type { CardRepo } from './store.js';
 import type { ApologiesTable, AttendanceTable, CancellationsTable, Database, MeetingsTable, NominationsTable } from './tables.js';
@@ -25,44 +26,79 @@ const rows = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : v)
  * A card's reads as one statement on both databases: the meeting, then everything else the card shows as JSON arrays
  * beside it. The panel's earlier meetings are a CTE so their nominations and records are read by id, not per row.
  */
-export function cardRepo(db: Kysely<Database>, dialect: Dialect): CardRepo {
+/** The card's statement, built and compiled once per connection's dialect: Kysely's compile cost more than the query. */
+function cardQuery(db: Kysely<Database>, dialect: Dialect, meetingId: string, forceId: string, rows: number) {
   const jsonArrayFrom = dialect === 'postgres' ? pgJsonArrayFrom : sqliteJsonArrayFrom;
+  return db
+    .with('m', (qc) => qc.selectFrom('meetings').select(MEETING).where('id', '=', meetingId))
+    .with('r', (qc) =>
+      qc.selectFrom('meetings as p').innerJoin('m', 'm.panel_id', 'p.panel_id').selectAll('p')
+        .whereRef('p.start_utc', '<', 'm.start_utc')
+        // An invited force was asked to its own meetings only: the panel's others are none of its business.
+        .where((eb) => eb.or([
+          eb.exists(eb.selectFrom('panel_forces as pf').select('pf.force_id').whereRef('pf.panel_id', '=', 'm.panel_id').where('pf.force_id', '=', forceId)),
+          eb.exists(eb.selectFrom('invitations as i').select('i.force_id').whereRef('i.meeting_id', '=', 'p.id').where('i.force_id', '=', forceId)),
+        ]))
+        .orderBy('p.start_utc', 'desc').orderBy('p.id', 'desc').limit(3),
+    )
+    .selectFrom('m')
+    .select(MEETING)
+    .select((eb) => [
+      jsonArrayFrom(eb.selectFrom('invitations as i').select('i.force_id').whereRef('i.meeting_id', '=', 'm.id').where('i.force_id', '=', forceId)).as('invited'),
+      jsonArrayFrom(eb.selectFrom('nominations as n').select(NOMINATION).whereRef('n.meeting_id', '=', 'm.id').where('n.force_id', '=', forceId)).as('nomination'),
+      jsonArrayFrom(eb.selectFrom('apologies as a').select(APOLOGY).whereRef('a.meeting_id', '=', 'm.id').where('a.force_id', '=', forceId)).as('apology'),
+      jsonArrayFrom(eb.selectFrom('cancellations as c').select(CANCELLATION).whereRef('c.meeting_id', '=', 'm.id')).as('cancellation'),
+      jsonArrayFrom(eb.selectFrom('r').select(MEETING).orderBy('r.start_utc', 'desc').orderBy('r.id', 'desc')).as('recent'),
+      jsonArrayFrom(
+        eb.selectFrom('nominations as n').select(NOMINATION).where('n.meeting_id', 'in', eb.selectFrom('r').select('r.id')).where('n.force_id', '=', forceId),
+      ).as('recent_nominations'),
+      jsonArrayFrom(
+        eb.selectFrom('attendance as a').select(ATTENDANCE)
+          .where('a.meeting_id', 'in', eb.selectFrom('r').select('r.id')).where('a.force_id', '=', forceId).where('a.withdrawn_at', 'is', null),
+      ).as('recent_attendance'),
+      // As recentPeople reads them: four times as many rows as people, each person kept once (below).
+      jsonArrayFrom(
+        eb.selectFrom('nominations as n').innerJoin('meetings as e', 'e.id', 'n.meeting_id').select(['n.aad_object_id', 'n.name'])
+          .where('n.force_id', '=', forceId).whereRef('e.start_utc', '<', 'm.start_utc').orderBy('e.start_utc', 'desc').limit(rows),
+      ).as('people'),
+    ]);
+}
+
+type CardRow = Awaited<ReturnType<ReturnType<typeof cardQuery>['executeTakeFirstOrThrow']>>;
+
+// Stand-ins compiled in place of the values, so each parameter's place is found in the compiled statement.
+const MEETING_MARK = '\u0000meeting';
+const FORCE_MARK = '\u0000force';
+const ROWS_MARK = 987_654_321;
+
+type CardStatement = (meetingId: string, forceId: string, rows: number) => CompiledQuery<CardRow>;
+/** Compiled once per dialect for the process (the text depends on nothing else), on the first card read. */
+const statements = new Map<Dialect, CardStatement>();
+
+/**
+ * The statement compiled once with stand-ins, then each read fills in its values by place. Its text never changes,
+ * so each PostgreSQL connection keeps it prepared (prepared.ts): planning it cost twice what running it does.
+ */
+function cardStatement(db: Kysely<Database>, dialect: Dialect): CardStatement {
+  const known = statements.get(dialect);
+  if (known) return known;
+  const { sql: text, parameters } = cardQuery(db, dialect, MEETING_MARK, FORCE_MARK, ROWS_MARK).compile();
+  const place: number[] = parameters.map((p) => (p === MEETING_MARK ? 0 : p === FORCE_MARK ? 1 : p === ROWS_MARK ? 2 : -1));
+  // Every value must have a place; anything else compiled in (the three meetings' limit) stays as compiled.
+  if (![0, 1, 2].every((i) => place.includes(i))) throw new Error('the card statement lost one of its values');
+  const statement: CardStatement = (meetingId, forceId, rows) => {
+    const values = [meetingId, forceId, rows];
+    return CompiledQuery.raw(text, place.map((i, n) => (i < 0 ? parameters[n] : values[i]))) as CompiledQuery<CardRow>;
+  };
+  if (dialect === 'postgres') keepPrepared(text, 'card_records');
+  statements.set(dialect, statement);
+  return statement;
+}
+
+export function cardRepo(db: Kysely<Database>, dialect: Dialect): CardRepo {
   return {
     async read(meetingId, forceId, people) {
-      const row = await db
-        .with('m', (qc) => qc.selectFrom('meetings').select(MEETING).where('id', '=', meetingId))
-        .with('r', (qc) =>
-          qc.selectFrom('meetings as p').innerJoin('m', 'm.panel_id', 'p.panel_id').selectAll('p')
-            .whereRef('p.start_utc', '<', 'm.start_utc')
-            // An invited force was asked to its own meetings only: the panel's others are none of its business.
-            .where((eb) => eb.or([
-              eb.exists(eb.selectFrom('panel_forces as pf').select('pf.force_id').whereRef('pf.panel_id', '=', 'm.panel_id').where('pf.force_id', '=', forceId)),
-              eb.exists(eb.selectFrom('invitations as i').select('i.force_id').whereRef('i.meeting_id', '=', 'p.id').where('i.force_id', '=', forceId)),
-            ]))
-            .orderBy('p.start_utc', 'desc').orderBy('p.id', 'desc').limit(3),
-        )
-        .selectFrom('m')
-        .select(MEETING)
-        .select((eb) => [
-          jsonArrayFrom(eb.selectFrom('invitations as i').select('i.force_id').whereRef('i.meeting_id', '=', 'm.id').where('i.force_id', '=', forceId)).as('invited'),
-          jsonArrayFrom(eb.selectFrom('nominations as n').select(NOMINATION).whereRef('n.meeting_id', '=', 'm.id').where('n.force_id', '=', forceId)).as('nomination'),
-          jsonArrayFrom(eb.selectFrom('apologies as a').select(APOLOGY).whereRef('a.meeting_id', '=', 'm.id').where('a.force_id', '=', forceId)).as('apology'),
-          jsonArrayFrom(eb.selectFrom('cancellations as c').select(CANCELLATION).whereRef('c.meeting_id', '=', 'm.id')).as('cancellation'),
-          jsonArrayFrom(eb.selectFrom('r').select(MEETING).orderBy('r.start_utc', 'desc').orderBy('r.id', 'desc')).as('recent'),
-          jsonArrayFrom(
-            eb.selectFrom('nominations as n').select(NOMINATION).where('n.meeting_id', 'in', eb.selectFrom('r').select('r.id')).where('n.force_id', '=', forceId),
-          ).as('recent_nominations'),
-          jsonArrayFrom(
-            eb.selectFrom('attendance as a').select(ATTENDANCE)
-              .where('a.meeting_id', 'in', eb.selectFrom('r').select('r.id')).where('a.force_id', '=', forceId).where('a.withdrawn_at', 'is', null),
-          ).as('recent_attendance'),
-          // As recentPeople reads them: four times as many rows as people, each person kept once.
-          jsonArrayFrom(
-            eb.selectFrom('nominations as n').innerJoin('meetings as e', 'e.id', 'n.meeting_id').select(['n.aad_object_id', 'n.name'])
-              .where('n.force_id', '=', forceId).whereRef('e.start_utc', '<', 'm.start_utc').orderBy('e.start_utc', 'desc').limit(people * 4),
-          ).as('people'),
-        ])
-        .executeTakeFirst();
+      const row = (await db.executeQuery(cardStatement(db, dialect)(meetingId, forceId, people * 4))).rows[0];
       if (!row) return null;
       const meeting = toMeeting(row);
       const named = new Map(rows<Selectable<NominationsTable>>(row.recent_nominations).map((n) => [n.meeting_id, toNomination(n)]));

@@ -3,6 +3,7 @@ import type { Database } from './tables.js';
 import type { NominationWrite, Repos } from './store.js';
 import { toNominationRow, toOutboxRow } from './kysely-teams-repos.js';
 import type { QueueRow } from './kysely-audit-repo.js';
+import { keepPrepared } from './prepared.js';
 
 // A planned nomination, written only if what it was planned on still holds (store.ts, NominationWrite). The checks
 // are those `nominate` makes under the meeting's lock: the meeting's version, that it is scheduled and not started,
@@ -53,7 +54,7 @@ export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite
           nominated_by = ${n.nominated_by}, nominated_at = ${n.nominated_at}, version = ${n.version}
         where meeting_id = ${n.meeting_id} and force_id = ${n.force_id} and version = ${previous} and exists (select 1 from m)
         returning meeting_id`;
-  const { rows } = await sql<{ written: number }>`
+  const statement = sql<{ written: number }>`
     with m as (
       select id from meetings
       where id = ${n.meeting_id} and version = ${w.meetingVersion} and status = 'scheduled' and start_utc collate "C" > ${w.now}
@@ -75,6 +76,9 @@ export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite
       select nonce, at, actor, action, subject_json, details_json, mac from jsonb_populate_recordset(null::audit_pending, ${jsonParam(queued)}::jsonb)
       where exists (select 1 from n)
     )
-    select count(*)::int as written from n`.execute(db);
+    select count(*)::int as written from n`.compile(db);
+  // Its text is one of two (first nomination or a later one): each connection keeps both prepared, not planned per press.
+  keepPrepared(statement.sql, previous === 0 ? 'nomination_first' : 'nomination_next');
+  const { rows } = await db.executeQuery(statement);
   return rows[0]!.written === 1;
 }

@@ -6,6 +6,7 @@ import type { AuditKey } from '../domain/audit-chain.js';
 import { memo } from '../domain/memo.js';
 import { localAuditKey } from './local-key.js';
 import { DirectoryCache } from './directory-cache.js';
+import { sendRegisteredAsPrepared } from './prepared.js';
 import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import { anyQueued, queueRows, type AuditWrites } from './kysely-audit-repo.js';
@@ -129,7 +130,10 @@ async function createKysely(opts: StoreOptions): Promise<Kysely<Database>> {
   });
   // An idle client's error (database restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    sendRegisteredAsPrepared(client as unknown as { query: (...args: unknown[]) => unknown });
+  });
   return new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
 }
 

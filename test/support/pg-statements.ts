@@ -4,6 +4,8 @@ import pg from 'pg';
 export interface SentStatement {
   client: pg.Client;
   text: string;
+  /** The name it was sent under, when it went as a prepared statement (scheduler/store/prepared.ts). */
+  name?: string;
 }
 
 /** Every statement sent (by any pg client in this process) while `fn` runs, in the order sent. */
@@ -12,7 +14,8 @@ export async function sentStatements(fn: () => Promise<unknown>): Promise<SentSt
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const q = args[0];
-    seen.push({ client: this, text: typeof q === 'string' ? q : String((q as { text?: unknown }).text) });
+    const named = typeof q === 'object' && q !== null && typeof (q as { name?: unknown }).name === 'string' ? { name: (q as { name: string }).name } : {};
+    seen.push({ client: this, text: typeof q === 'string' ? q : String((q as { text?: unknown }).text), ...named });
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   try {
