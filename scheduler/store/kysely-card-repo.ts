@@ -25,9 +25,9 @@ const rows = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : v)
 /**
  * A card's reads as one statement on both databases: the meeting, then everything else the card shows as JSON arrays
  * beside it. The panel's earlier meetings are a CTE so their nominations and records are read by id, not per row.
+ * Built once per dialect for the process (cardStatement): Kysely's compile cost more than running it.
  */
-/** The card's statement, built and compiled once per connection's dialect: Kysely's compile cost more than the query. */
-function cardQuery(db: Kysely<Database>, dialect: Dialect, meetingId: string, forceId: string, rows: number) {
+function cardQuery(db: Kysely<Database>, dialect: Dialect, meetingId: string, forceId: string, peopleRows: number) {
   const jsonArrayFrom = dialect === 'postgres' ? pgJsonArrayFrom : sqliteJsonArrayFrom;
   return db
     .with('m', (qc) => qc.selectFrom('meetings').select(MEETING).where('id', '=', meetingId))
@@ -59,7 +59,7 @@ function cardQuery(db: Kysely<Database>, dialect: Dialect, meetingId: string, fo
       // As recentPeople reads them: four times as many rows as people, each person kept once (below).
       jsonArrayFrom(
         eb.selectFrom('nominations as n').innerJoin('meetings as e', 'e.id', 'n.meeting_id').select(['n.aad_object_id', 'n.name'])
-          .where('n.force_id', '=', forceId).whereRef('e.start_utc', '<', 'm.start_utc').orderBy('e.start_utc', 'desc').limit(rows),
+          .where('n.force_id', '=', forceId).whereRef('e.start_utc', '<', 'm.start_utc').orderBy('e.start_utc', 'desc').limit(peopleRows),
       ).as('people'),
     ]);
 }
@@ -72,7 +72,10 @@ const FORCE_MARK = '\u0000force';
 const ROWS_MARK = 987_654_321;
 
 type CardStatement = (meetingId: string, forceId: string, rows: number) => CompiledQuery<CardRow>;
-/** Compiled once per dialect for the process (the text depends on nothing else), on the first card read. */
+/**
+ * Compiled once per dialect for the process, on the first card read: the text depends on nothing else as long as the
+ * store's Kysely has no plugins (open-store.ts adds none; a schema is chosen by search_path, not in the text).
+ */
 const statements = new Map<Dialect, CardStatement>();
 
 /**

@@ -134,6 +134,7 @@ async function createKysely(opts: StoreOptions): Promise<Kysely<Database>> {
     client.on('error', () => undefined);
     sendRegisteredAsPrepared(client as unknown as { query: (...args: unknown[]) => unknown });
   });
+  // No plugins, on either database: statements compiled once per dialect (kysely-card-repo.ts) rely on the text not depending on the instance.
   return new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
 }
 

@@ -1,23 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { keepPrepared, sendRegisteredAsPrepared } from './prepared.js';
 
-/** A stand-in for node-postgres's client: its class's query records what it was sent. */
+/** A stand-in for node-postgres's client: its class's query records what it was sent and answers `answer`. */
 class FakeClient {
-  sent: unknown[][] = [];
+  sent: unknown[] = [];
+  answer: (q: unknown) => unknown = () => Promise.resolve('answer');
   query(...args: unknown[]): unknown {
     this.sent.push(args);
-    return 'answer';
+    return this.answer(args[0]);
   }
 }
 
+const named = (q: unknown) => typeof q === 'object' && q !== null && 'name' in q;
+
 describe('statements kept prepared', () => {
-  it('sends a registered text under its name with its values, and any other statement as it was given', () => {
+  it('sends a registered text under its name with its values, and any other statement as it was given', async () => {
     keepPrepared('select $1::int as n -- prepared.test', 'prepared_test');
     const client = new FakeClient();
     sendRegisteredAsPrepared(client);
     const callback = () => undefined;
-    expect(client.query('select $1::int as n -- prepared.test', [7], callback)).toBe('answer');
-    client.query('select 2', []);
+    client.answer = () => 'no promise';
+    expect(client.query('select $1::int as n -- prepared.test', [7], callback)).toBe('no promise');
+    client.answer = () => Promise.resolve('answer');
+    expect(await client.query('select 2', [])).toBe('answer');
     client.query({ text: 'select 3' });
     expect(client.sent).toEqual([
       [{ name: 'prepared_test', text: 'select $1::int as n -- prepared.test', values: [7] }, callback],
@@ -26,9 +31,31 @@ describe('statements kept prepared', () => {
     ]);
   });
 
-  it('refuses one text under two names (a connection would run the first under the second)', () => {
+  it.each(['26000', '0A000'])('answers again as text when the server lost the statement (%s), and sends text from then on', async (code) => {
+    keepPrepared('select $1::int as n -- prepared.test', 'prepared_test');
+    const client = new FakeClient();
+    sendRegisteredAsPrepared(client);
+    client.answer = (q) => (named(q) ? Promise.reject(Object.assign(new Error('lost'), { code })) : Promise.resolve('as text'));
+    expect(await client.query('select $1::int as n -- prepared.test', [1])).toBe('as text');
+    expect(await client.query('select $1::int as n -- prepared.test', [2])).toBe('as text');
+    expect(client.sent.map((args) => named((args as unknown[])[0]))).toEqual([true, false, false]);
+  });
+
+  it('passes any other error on, and keeps the statement prepared', async () => {
+    keepPrepared('select $1::int as n -- prepared.test', 'prepared_test');
+    const client = new FakeClient();
+    sendRegisteredAsPrepared(client);
+    client.answer = () => Promise.reject(Object.assign(new Error('unique violation'), { code: '23505' }));
+    await expect(client.query('select $1::int as n -- prepared.test', [1])).rejects.toThrow('unique violation');
+    client.answer = () => Promise.resolve('answer');
+    await client.query('select $1::int as n -- prepared.test', [1]);
+    expect(client.sent.map((args) => named((args as unknown[])[0]))).toEqual([true, true]);
+  });
+
+  it('refuses one text under two names, and one name for two texts (node-postgres would refuse the second)', () => {
     keepPrepared('select 4 -- prepared.test', 'prepared_four');
     expect(() => keepPrepared('select 4 -- prepared.test', 'prepared_other')).toThrow(/already kept prepared as prepared_four/);
+    expect(() => keepPrepared('select 5 -- prepared.test', 'prepared_four')).toThrow(/prepared_four is already kept prepared for another text/);
     expect(() => keepPrepared('select 4 -- prepared.test', 'prepared_four')).not.toThrow();
   });
 });

@@ -132,10 +132,10 @@ export interface NominationRepo {
  */
 export interface CardRecords {
   meeting: Meeting;
-  /** The force was invited to this meeting alone (it does not face the panel). */
+  /** An invitation of the force to this meeting alone is on record (made when the force did not face the panel). */
   invited: boolean;
   nomination: Nomination | null;
-  /** The force's apologies for this meeting (the latest). */
+  /** The force's apologies for this meeting (one per force: sending again replaces them). */
   apology: Apology | null;
   /** Why the meeting was cancelled; null unless it is. */
   cancellation: Cancellation | null;
