@@ -140,10 +140,16 @@ describe.each(STORE_KINDS)("a card's records in one read, on %s", (kind) => {
       const before = await loadCardContext(t.store, subject.id, 'hampshire');
       for (let i = 0; i < 3; i++) await Promise.all([0, 1, 2, 3].map(() => loadCardContext(t.store, subject.id, 'hampshire')));
       await t.raw('alter table meetings alter column occurrence type varchar(200)');
-      for (let i = 0; i < 3; i++) {
-        const after = await Promise.all([0, 1, 2, 3].map(() => loadCardContext(t.store, subject.id, 'hampshire')));
-        for (const c of after) expect(c).toEqual(before);
-      }
+      const sent = await sentStatements(async () => {
+        for (let i = 0; i < 3; i++) {
+          const after = await Promise.all([0, 1, 2, 3].map(() => loadCardContext(t.store, subject.id, 'hampshire')));
+          for (const c of after) expect(c).toEqual(before);
+        }
+      });
+      // The lost statement was met (sent by name) and answered again as text on the same connection.
+      const card = sent.filter((s) => /"m"/.test(s.text));
+      const retried = card.filter((s, i) => s.name === 'card_records' && card.slice(i + 1).some((l) => l.client === s.client && l.name === undefined && l.text === s.text));
+      expect(retried.length).toBeGreaterThan(0);
     });
   }
 });

@@ -132,7 +132,7 @@ async function createKysely(opts: StoreOptions): Promise<Kysely<Database>> {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
-    sendRegisteredAsPrepared(client as unknown as { query: (...args: unknown[]) => unknown });
+    sendRegisteredAsPrepared(client as unknown as Parameters<typeof sendRegisteredAsPrepared>[0]);
   });
   // No plugins, on either database: statements compiled once per dialect (kysely-card-repo.ts) rely on the text not depending on the instance.
   return new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });

@@ -19,17 +19,25 @@ export function keepPrepared(text: string, name: string): void {
 type Query = (...args: unknown[]) => unknown;
 
 /**
- * The server no longer has the statement (26000: a pooler in front that does not keep prepared statements, a
- * failover, DISCARD ALL) or will not run its cached plan (0A000: a migration changed a column it returns).
+ * The server no longer has the statement (26000: a failover, DISCARD ALL, a pooler that does not keep prepared
+ * statements), has one of that name already (42P05: such a pooler again, handing this client another's session), or
+ * will not run its cached plan because a migration changed a column it returns (0A000, that message only).
  */
-const LOST = new Set(['26000', '0A000']);
+function lost(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === '26000' || code === '42P05') return true;
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
+
+type Client = { query: Query; getTransactionStatus?: () => string | null };
 
 /**
  * Makes a node-postgres client send registered texts as named statements (prepared once per connection). A
- * connection whose prepared statement is lost answers that query again as text, and sends text from then on: it stays
- * usable, only without the saving (node-postgres would otherwise go on binding the lost statement until a restart).
+ * connection whose prepared statement is lost sends text from then on (node-postgres would otherwise go on binding
+ * the lost name until a restart), and answers that query again as text, unless it failed inside a transaction:
+ * nothing more runs in that one, so the original error goes to the caller, whose transaction fails as any would.
  */
-export function sendRegisteredAsPrepared(client: { query: Query }): void {
+export function sendRegisteredAsPrepared(client: Client): void {
   // The class's query, looked up at each call (not bound once), so a test that wraps the class's method still sees every statement.
   const proto = Object.getPrototypeOf(client) as { query: Query };
   let asText = false;
@@ -38,10 +46,12 @@ export function sendRegisteredAsPrepared(client: { query: Query }): void {
     if (!name) return proto.query.apply(client, args);
     const sent = proto.query.apply(client, [{ name, text: args[0], values: args[1] }, ...args.slice(2)]);
     // Kysely uses the promise form; a callback's caller gets the error as it came.
-    if (!(sent instanceof Promise)) return sent;
-    return sent.catch((err: unknown) => {
-      if (!LOST.has((err as { code?: unknown } | null)?.code as string)) throw err;
+    if (typeof (sent as { then?: unknown } | null)?.then !== 'function') return sent;
+    return (sent as Promise<unknown>).then(undefined, (err: unknown) => {
+      if (!lost(err)) throw err;
       asText = true;
+      const status = client.getTransactionStatus?.();
+      if (status && status !== 'I') throw err;
       return proto.query.apply(client, args);
     });
   };
