@@ -1,10 +1,9 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { jsonArrayFrom as pgJsonArrayFrom } from 'kysely/helpers/postgres';
 import { jsonArrayFrom as sqliteJsonArrayFrom } from 'kysely/helpers/sqlite';
-import type { Person } from '../domain/types.js';
 import type { Dialect } from './kysely-teams-repos.js';
 import { keepPrepared } from './prepared.js';
-import { toApology, toAttendance, toCancellation, toMeeting, toNomination } from './row-mappers.js';
+import { distinctPeople, fromJsonArray as rows, toApology, toAttendance, toCancellation, toMeeting, toNomination } from './row-mappers.js';
 import type { CardRepo } from './store.js';
 import type { ApologiesTable, AttendanceTable, CancellationsTable, Database, MeetingsTable, NominationsTable } from './tables.js';
 
@@ -18,9 +17,6 @@ const APOLOGY = ['meeting_id', 'force_id', 'sent_by', 'sent_by_name', 'substitut
 const CANCELLATION = ['meeting_id', 'reason', 'note', 'cancelled_by', 'cancelled_at', 'note_redacted_at'] as const;
 
 type MeetingRow = Omit<Selectable<MeetingsTable>, 'updated_at'>;
-
-/** A JSON array column: PostgreSQL's driver parses it, SQLite's returns the text. */
-const rows = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
 
 /**
  * A card's reads as one statement on both databases: the meeting, then everything else the card shows as JSON arrays
@@ -109,8 +105,6 @@ export function cardRepo(db: Kysely<Database>, dialect: Dialect): CardRepo {
       const nomination = rows<Selectable<NominationsTable>>(row.nomination)[0];
       const apology = rows<Selectable<ApologiesTable>>(row.apology)[0];
       const cancellation = rows<Selectable<CancellationsTable>>(row.cancellation)[0];
-      const seen = new Map<string, Person>();
-      for (const p of rows<{ aad_object_id: string; name: string }>(row.people)) if (!seen.has(p.aad_object_id)) seen.set(p.aad_object_id, { aadObjectId: p.aad_object_id, name: p.name });
       return {
         meeting,
         invited: rows(row.invited).length > 0,
@@ -118,7 +112,7 @@ export function cardRepo(db: Kysely<Database>, dialect: Dialect): CardRepo {
         apology: apology ? toApology(apology) : null,
         cancellation: cancellation && meeting.status === 'cancelled' ? toCancellation(cancellation) : null,
         recent: rows<MeetingRow>(row.recent).map((m) => ({ meeting: toMeeting(m), nomination: named.get(m.id) ?? null, attendance: records.get(m.id) ?? null })),
-        recentPeople: [...seen.values()].slice(0, people),
+        recentPeople: distinctPeople(rows<{ aad_object_id: string; name: string }>(row.people), people),
       };
     },
   };

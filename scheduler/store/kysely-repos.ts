@@ -8,7 +8,7 @@ import { groupBy } from '../domain/group.js';
 import type { Force, Meeting, Panel, Person } from '../domain/types.js';
 import { areasSchema, timetableSchema } from './row-schemas.js';
 import type { DirectoryRepo, MeetingFilter, MeetingRepo, ReaderRole, Repos } from './store.js';
-import { toMeeting } from './row-mappers.js';
+import { fromJsonArray, toMeeting } from './row-mappers.js';
 import type { Database, ForcesTable, MeetingsTable, PanelsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
 import { chairRepo } from './kysely-chair-repos.js';
@@ -97,7 +97,6 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
   // One force or panel with its people in one statement (a nomination reads both inside its transaction, where every
   // statement is a round trip): the roles come back as a JSON array, which PostgreSQL's driver parses and SQLite's does not.
   const jsonArrayFrom = dialect === 'postgres' ? pgJsonArrayFrom : sqliteJsonArrayFrom;
-  const fromJsonArray = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
   const rolesJson = (v: unknown) => fromJsonArray<RolesTable>(v);
   const roleColumns = ['role', 'scope_id', 'aad_object_id', 'name', 'position', 'tenant_id'] as const;
 

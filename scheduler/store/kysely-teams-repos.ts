@@ -1,7 +1,7 @@
 import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
-import type { Conversation, Nomination, OutboxMessage, Person } from '../domain/types.js';
+import type { Conversation, Nomination, OutboxMessage } from '../domain/types.js';
 import type { NominationRepo, OutboxDepth, OutboxRepo, TeamsRepo } from './store.js';
-import { toNomination } from './row-mappers.js';
+import { distinctPeople, toNomination } from './row-mappers.js';
 import type { ConversationsTable, Database, NominationsTable, OutboxTable } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -112,9 +112,7 @@ export function nominationRepo(db: Kysely<Database>, dialect: Dialect): Nominati
         .select(['nominations.aad_object_id', 'nominations.name', 'meetings.start_utc'])
         .where('nominations.force_id', '=', forceId).where('meetings.start_utc', '<', before)
         .orderBy('meetings.start_utc', 'desc').limit(limit * 4).execute();
-      const seen = new Map<string, Person>();
-      for (const r of rows) if (!seen.has(r.aad_object_id)) seen.set(r.aad_object_id, { aadObjectId: r.aad_object_id, name: r.name });
-      return [...seen.values()].slice(0, limit);
+      return distinctPeople(rows, limit);
     },
   };
 }

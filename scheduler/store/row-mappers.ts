@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Apology, Attendance, CancelReason, Meeting, MeetingRecord, Nomination } from '../domain/types.js';
+import type { Apology, Attendance, CancelReason, Meeting, MeetingRecord, Nomination, Person } from '../domain/types.js';
 import type { AttendanceFacts, NominationFacts } from '../domain/flags.js';
 import type { Cancellation } from './store.js';
 import { agenciesSchema, attendeesSchema } from './row-schemas.js';
@@ -94,3 +94,13 @@ export const toApology = (r: Selectable<ApologiesTable>): Apology => ({
 export const toCancellation = (r: Selectable<CancellationsTable>): Cancellation => ({
   meetingId: r.meeting_id, reason: r.reason as CancelReason, note: r.note, cancelledBy: r.cancelled_by, cancelledAt: r.cancelled_at, noteRedactedAt: r.note_redacted_at,
 });
+
+/** A JSON array column (Kysely's jsonArrayFrom): PostgreSQL's driver parses it, SQLite's returns the text. */
+export const fromJsonArray = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
+
+/** A force's nominees, newest first, each person once and at most `limit` (the rows are read four times over). */
+export function distinctPeople(rows: ReadonlyArray<{ aad_object_id: string; name: string }>, limit: number): Person[] {
+  const seen = new Map<string, Person>();
+  for (const r of rows) if (!seen.has(r.aad_object_id)) seen.set(r.aad_object_id, { aadObjectId: r.aad_object_id, name: r.name });
+  return [...seen.values()].slice(0, limit);
+}
