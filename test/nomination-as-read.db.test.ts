@@ -224,6 +224,8 @@ describe('a nomination written as read, on PostgreSQL', () => {
 
   it('is one statement, in no transaction, after the five reads it plans and decides from; its entry is chained after it', async () => {
     const read = { context: (await loadCardContext(t.store, MAY, 'hampshire'))! };
+    // Every connection of the pool open, as in a bot after its first few presses (all asked for at once).
+    await Promise.all(Array.from({ length: 8 }, (_, i) => t.store.meetings.get(`warm-${i}`)));
     const sent = await sentStatements(async () => expect((await nominate(t.store, press(MAY, NADIA, 0), GARETH.aadObjectId, NOW, read)).ok).toBe(true));
     const writes = sent.filter((s) => /\b(insert into|update)\b/i.test(s.text) && !/audit_log/.test(s.text));
     expect(writes, 'every write in one statement').toHaveLength(1);
@@ -237,6 +239,10 @@ describe('a nomination written as read, on PostgreSQL', () => {
     expect(before.filter((s) => s.client === write.client && /^(begin|start transaction)/i.test(s.text))).toEqual([]);
     const table = (text: string) => (/^select /.test(text) ? [...text.matchAll(/from "(\w+)" where/g)].at(-1)?.[1] : text);
     expect(before.map((s) => table(s.text)).sort()).toEqual(['conversations', 'forces', 'outbox', 'panels', 'roles']);
+    // The force is read beside the caller's roles, not once they have come back (the test's pool holds 4 connections,
+    // so the fifth read waits for one: in a bot's pool of 10 all five go together).
+    const answeredWhenSent = (t: string) => before.find((s) => table(s.text) === t)!.answered;
+    expect([answeredWhenSent('roles'), answeredWhenSent('forces')], 'the roles and the force sent before either was answered').toEqual([0, 0]);
     await t.store.audit.settle();
     expect((await t.store.audit.page(0, 10_000)).at(-1)).toMatchObject({ action: 'nomination.recorded', actor: GARETH.aadObjectId, details: { attendee: { name: NADIA.name }, version: 1 } });
     expect(await t.store.audit.waiting()).toEqual([]);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningBot } from '../bot/compose.js';
 import { LINK_POLICY, NOMINATION_POLICY } from '../bot/routes/nomination-routes.js';
 import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
@@ -261,6 +261,28 @@ describe('nominating a decision maker in Teams, over real HTTP', () => {
     expect(tries()).toBe(4);
     expect(await card()).toMatchObject({ status: 'sent', attempts: 4 });
     expect((await bot.store.outbox.list()).filter((m) => m.kind === 'card').every((m) => m.status === 'sent')).toBe(true);
+  });
+
+  it('reads which panel a meeting is on once per store at the gate, and tells a lead, not a stranger, of a meeting gone since', async () => {
+    const refresh = { meetingId: SOUTHAMPTON_MAY, forceId: 'hampshire' };
+    const reads = vi.spyOn(bot.store.meetings, 'get');
+    const first = await post(cardAction(connector.url, GARETH, 'refreshNomination', refresh));
+    expect(JSON.stringify(first.body.value)).toContain('Southampton');
+    expect(reads.mock.calls.map((c) => c[0])).toEqual([SOUTHAMPTON_MAY]);
+    const second = await post(cardAction(connector.url, GARETH, 'refreshNomination', refresh));
+    expect(second.body.value).toEqual(first.body.value);
+    expect(reads, 'the second press reads no meeting at the gate').toHaveBeenCalledTimes(1);
+    // A stranger is refused as before, remembered or not, and as for a meeting that never was.
+    const nowhere = { meetingId: 'southampton.2031-01-06', forceId: 'hampshire' };
+    expect((await post(cardAction(connector.url, STRANGER, 'refreshNomination', refresh))).body.value).toBe(NOMINATION_POLICY.refusal);
+    expect((await post(cardAction(connector.url, STRANGER, 'refreshNomination', nowhere))).body.value).toBe(NOMINATION_POLICY.refusal);
+    expect((await post(cardAction(connector.url, GARETH, 'refreshNomination', nowhere))).body.value).toBe(NOMINATION_POLICY.refusal);
+    // Deleted since (re-planned away): the lead who could act on it is told it is gone; a stranger still learns nothing.
+    await bot.store.meetings.deleteMany([SOUTHAMPTON_MAY]);
+    expect((await post(cardAction(connector.url, GARETH, 'refreshNomination', refresh))).body.value).toBe('That meeting is no longer known to this bot.');
+    expect((await post(cardAction(connector.url, STRANGER, 'refreshNomination', refresh))).body.value).toBe(NOMINATION_POLICY.refusal);
+    expect(await bot.store.nominations.get(SOUTHAMPTON_MAY, 'hampshire')).toBeNull();
+    reads.mockRestore();
   });
 });
 

@@ -107,14 +107,15 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
 }
 
 // A national lead passes for a meeting that does not exist: the handler then says it is not known, which
-// tells someone who may see everything nothing they could not see anyway. Anyone else is refused.
+// tells someone who may see everything nothing they could not see anyway. Anyone else is refused, except for a
+// meeting deleted since this process read it (panelOfMeeting): whoever could act on it then is told it is gone.
 /** The caller acts for the force on this meeting's panel (the force's leads, or its area's team), and the meeting asks the force. */
 async function meetingFaces(store: Store, access: Access, meetingId: string, forceId: string): Promise<boolean> {
-  const meeting = await store.meetings.get(meetingId);
-  if (!meeting) return access.national;
-  if (!canActForForceOn(access, forceId, meeting.panelId)) return false;
-  const panel = await store.directory.getPanel(meeting.panelId);
-  return !!panel && (await asksForce(store, meeting, panel, forceId));
+  const panelId = await panelOfMeeting(store, meetingId);
+  if (!panelId) return access.national;
+  if (!canActForForceOn(access, forceId, panelId)) return false;
+  const panel = await store.directory.getPanel(panelId);
+  return !!panel && (await asksForce(store, { id: meetingId }, panel, forceId));
 }
 
 /** The caller is the person the force named for the meeting (no nomination exists for a meeting that does not). */
@@ -124,8 +125,29 @@ async function namedFor(store: Store, access: Access, meetingId: string, forceId
 }
 
 async function meetingChaired(store: Store, access: Access, meetingId: string): Promise<boolean> {
+  const panelId = await panelOfMeeting(store, meetingId);
+  return panelId ? canActForPanel(access, panelId) : access.national;
+}
+
+/**
+ * Which panel a meeting belongs to, remembered per store once read: a meeting never changes panel (its id begins
+ * with the panel's, and nothing writes another `panel_id` to it), so the gate of every later press on it costs no
+ * read. A meeting deleted since (re-planned away, or past retention) still passes here for whoever could act on it
+ * then; its handler reads it afresh and answers that it is no longer known, as it must for a meeting deleted between
+ * the gate and the handler anyway. Nothing is remembered of a meeting that does not exist.
+ */
+const meetingPanels = new WeakMap<Store, Map<string, string>>();
+const MEETING_PANELS_MAX = 100_000;
+async function panelOfMeeting(store: Store, meetingId: string): Promise<string | null> {
+  let known = meetingPanels.get(store);
+  if (!known) meetingPanels.set(store, (known = new Map()));
+  const remembered = known.get(meetingId);
+  if (remembered !== undefined) return remembered;
   const meeting = await store.meetings.get(meetingId);
-  return meeting ? canActForPanel(access, meeting.panelId) : access.national;
+  if (!meeting) return null;
+  if (known.size >= MEETING_PANELS_MAX) known.clear();
+  known.set(meetingId, meeting.panelId);
+  return meeting.panelId;
 }
 
 async function sees(store: Store, access: Access, claim: { forceId?: string; panelId?: string; areaId?: string; word?: string }): Promise<boolean> {

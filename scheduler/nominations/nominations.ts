@@ -196,8 +196,24 @@ type DecisionReads = Pick<Repos, 'chairs'> & { directory: Pick<DirectoryReads, '
 
 /** The locking path's checks of who is asking and whether the meeting asks the force, read through `repos` (never a cache). */
 async function mayNominate(repos: DecisionReads, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
-  const [access, panel] = await Promise.all([accessFor(repos, actor), repos.directory.getPanel(meeting.panelId)]);
+  const directory = readingOnce(repos.directory);
+  // The force is read beside the roles rather than after them: accessFor asks for the force a lead acts for only once
+  // their roles have come back, a second round trip one after the other. Its failure is the decision's, when it is asked.
+  directory.getForce(forceId).catch(() => undefined);
+  const [access, panel] = await Promise.all([accessFor({ directory }, actor), directory.getPanel(meeting.panelId)]);
   return canActForForceOn(access, forceId, meeting.panelId) && !!panel && (await asksForce(repos, meeting, panel, forceId));
+}
+
+/** The directory's reads for one decision: each force and panel read at most once, and shared by whoever asks. */
+function readingOnce(d: DecisionReads['directory']): DecisionReads['directory'] {
+  const forces = new Map<string, Promise<Force | null>>();
+  const panels = new Map<string, Promise<Panel | null>>();
+  const once = <T>(read: Map<string, Promise<T>>, id: string, load: (id: string) => Promise<T>): Promise<T> => {
+    let p = read.get(id);
+    if (!p) read.set(id, (p = load(id)));
+    return p;
+  };
+  return { rolesOf: (aad) => d.rolesOf(aad), getForce: (id) => once(forces, id, (i) => d.getForce(i)), getPanel: (id) => once(panels, id, (i) => d.getPanel(i)) };
 }
 
 const sameNomination = (n: Nomination, i: NominateInput) =>
