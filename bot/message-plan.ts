@@ -48,10 +48,9 @@ async function escalationText(store: Store, model: NominationCardModel, person: 
   return `${head} ${md(model.panel.name)} is ${md(area.name)}'s: its leads have been told too. You may name a decision maker on the card in ${md(channel)}, or from \`panels\`.`;
 }
 
-/** Whether a nomination card was left behind by its panel's move (a `card-moved` points at it): nothing more goes to it. */
-async function movedAway(store: Store, meetingId: string, cardId: string | null): Promise<boolean> {
-  return !!cardId && (await store.outbox.list({ meetingId })).some((o) => o.kind === 'card-moved' && o.cardId === cardId);
-}
+/** Whether a nomination card was left behind by its panel's move (a `card-moved` in its meeting's outbox points at it): nothing more goes to it. */
+const movedAway = (meetingOutbox: OutboxMessage[], cardId: string | null): boolean =>
+  !!cardId && meetingOutbox.some((o) => o.kind === 'card-moved' && o.cardId === cardId);
 
 /** Decides what one outbox message means now: it is rendered from the store's current state, not from when it was queued. */
 export async function plan(store: Store, m: OutboxMessage, nowIso: string): Promise<Plan> {
@@ -64,16 +63,19 @@ export async function plan(store: Store, m: OutboxMessage, nowIso: string): Prom
     if (!flags) return { kind: 'skip', reason: 'no longer reads for the force' };
     return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };
   }
-  const model = await nominationCardModel(store, m.meetingId, m.forceId, nowIso);
+  // A card, its updates and reminders look through the meeting's outbox (for a card moved away, and the card itself),
+  // read beside the card's model rather than after it.
+  const looksAtOutbox = m.kind === 'card' || m.kind === 'card-update' || m.kind === 'reminder';
+  const [model, meetingOutbox] = await Promise.all([nominationCardModel(store, m.meetingId, m.forceId, nowIso), looksAtOutbox ? store.outbox.list({ meetingId: m.meetingId }) : null]);
   if (!model) return { kind: 'skip', reason: 'the meeting or force no longer exists' };
   const open = model.status === 'scheduled' && !model.started;
-  const card = m.cardId ? await store.outbox.get(m.cardId) : null;
+  const card = m.cardId ? (meetingOutbox?.find((o) => o.id === m.cardId) ?? (await store.outbox.get(m.cardId))) : null;
   if (m.cardId && card?.status === 'pending') return { kind: 'later', reason: 'the card is not posted yet' };
   const threadOf = card?.activityId ?? undefined;
   const when = meetingWhen(model.start, model.end);
   // A card whose panel moved area before it went is never posted; updates and reminders of a moved card are dropped.
-  if (m.kind === 'card' && (await movedAway(store, m.meetingId, m.id))) return { kind: 'skip', reason: 'the panel moved to another area before the card was posted' };
-  if ((m.kind === 'card-update' || m.kind === 'reminder') && (await movedAway(store, m.meetingId, m.cardId))) return { kind: 'skip', reason: 'the card moved with its panel' };
+  if (m.kind === 'card' && movedAway(meetingOutbox ?? [], m.id)) return { kind: 'skip', reason: 'the panel moved to another area before the card was posted' };
+  if ((m.kind === 'card-update' || m.kind === 'reminder') && movedAway(meetingOutbox ?? [], m.cardId)) return { kind: 'skip', reason: 'the card moved with its panel' };
   switch (m.kind) {
     case 'card':
       return open ? { kind: 'send', message: { card: await renderNominationCard(store, model) } } : { kind: 'skip', reason: model.started ? 'the meeting has started' : `meeting ${model.status}` };

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { drainOutbox, MAX_ATTEMPTS } from '../bot/outbox-sender.js';
 import type { Conversation, OutboxMessage } from '../scheduler/domain/types.js';
 import { silentLog } from '../scheduler/log.js';
@@ -120,5 +120,45 @@ describe.each(STORE_KINDS)('the outbox sender on %s', (kind) => {
     // Its holder can.
     await t.store.outbox.defer(held[0]!.id, at, 'returned to the outbox when the sender stopped', 'e');
     expect((await t.store.outbox.claimDue(at, until, 5, 'f')).map((m) => m.id)).toEqual([held[0]!.id]);
+  });
+});
+
+describe.each(STORE_KINDS)('a card update delivered on %s', (kind) => {
+  const t = useFreshStore(kind, { syncedAt: '2027-04-01T08:00:00.000Z' });
+
+  it('reads its card, its meeting\'s outbox and its conversation side by side, and the card it updates from that outbox', async () => {
+    const meetingId = 'southampton.2027-05-03';
+    await t.store.teams.saveConversation(CHANNEL, '2027-04-01T08:00:00.000Z');
+    await t.store.outbox.enqueue([card(meetingId)]);
+    await t.store.outbox.markSent(card(meetingId).id, 'activity-posted', new Date(START).toISOString());
+    await t.store.outbox.enqueue([{ ...card(meetingId), id: `card-update:${meetingId}:hampshire:x`, kind: 'card-update', cardId: card(meetingId).id }]);
+    // What the delivery asks the store about this message, and when each answer comes back.
+    const events: string[] = [];
+    const trace = <T extends object>(repo: T, method: keyof T & string, label: string) => {
+      const original = (repo[method] as (...a: unknown[]) => Promise<unknown>).bind(repo);
+      vi.spyOn(repo, method as never).mockImplementation((async (...args: unknown[]) => {
+        const mine = JSON.stringify(args).includes(meetingId) || JSON.stringify(args).includes(CHANNEL.id);
+        if (mine) events.push(`ask ${label}`);
+        try {
+          return await original(...args);
+        } finally {
+          if (mine) events.push(`answer ${label}`);
+        }
+      }) as never);
+    };
+    trace(t.store.cards, 'read', 'card');
+    trace(t.store.outbox, 'list', 'outbox');
+    trace(t.store.outbox, 'get', 'card by id');
+    trace(t.store.teams, 'getConversation', 'conversation');
+    const updated: string[] = [];
+    const messenger: Messenger = { send: async () => 'unused', update: async (_c, activityId) => void updated.push(activityId) };
+    await drainOutbox({ store: t.store, messenger, log: silentLog, clock: () => START, sleep: async () => undefined, monotonic: () => START }, 0);
+    vi.restoreAllMocks();
+    expect(updated).toEqual(['activity-posted']);
+    expect((await t.store.outbox.get(`card-update:${meetingId}:hampshire:x`))?.status).toBe('sent');
+    // All three asked before any is answered (one round trip on PostgreSQL, not three), and the card found in the outbox read.
+    const firstAnswer = events.findIndex((e) => e.startsWith('answer'));
+    expect(events.slice(0, firstAnswer).sort()).toEqual(['ask card', 'ask conversation', 'ask outbox']);
+    expect(events.filter((e) => e.includes('card by id'))).toEqual([]);
   });
 });
