@@ -119,6 +119,17 @@ describe('a chair records police attendance, over real HTTP', () => {
     expect((await bot.store.meetings.get(MAY))?.status).toBe('scheduled');
   });
 
+  it('tells the panel\'s chair, and no one else, that a meeting it read before is gone once it is deleted', async () => {
+    const JUNE = 'southampton.2027-06-07'; // to come, nobody named: re-planning may delete it
+    const press = (who = DAWN) => post(cardAction(connector.url, who, 'recordAttendance', { meetingId: JUNE, cardVersion: 1, ...answered() }));
+    expect(JSON.stringify((await press()).body.value)).toContain('Police attendance: Southampton');
+    await bot.store.meetings.deleteMany([JUNE]);
+    expect((await press()).body.value).toBe('That meeting is not known to this bot.');
+    expect((await press(STRANGER)).body.value).toBe("Only a Channel panel's chairs or a national lead can record its attendance.");
+    expect((await press(GARETH)).body.value).toBe("Only a Channel panel's chairs or a national lead can record its attendance.");
+    expect(await bot.store.chairs.meetingRecords([JUNE])).toEqual([]);
+  });
+
   it('answers a press from an out-of-date card with the record as it stands, and changes nothing (regression: attendance carried no version)', async () => {
     now = '2027-05-04T11:05:00.000Z';
     const old = (await attendanceCardModel(bot.store, MAY))!.version;

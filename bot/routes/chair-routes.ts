@@ -260,7 +260,8 @@ function registerOpeners(app: TeamsApp, { store, clock, kick }: RouteDeps, helpe
     const parsed = openAttendanceData.safeParse(raw);
     if (!parsed.success) return answer(caller, from, 'record', { notice: attention(`Not opened: ${issues(parsed.error)}.`) });
     const model = await attendanceCardModel(store, parsed.data.meetingId);
-    // Past the gate with an unknown meeting only a national lead gets here, and the id told them nothing new.
+    // Past the gate with an unknown meeting only a national lead gets here, or the panel's chairs for a meeting this
+    // process saw before it was deleted (gate.ts, panelOfMeeting): the id told neither anything new.
     if (!model) return 'That meeting is not known to this bot.';
     if (model.meeting.status === 'cancelled') return answer(caller, from, 'record', { notice: attention('That meeting was cancelled, so there is no attendance to record.') });
     if (model.meeting.end > clock()) return answer(caller, from, 'record', { notice: attention('Attendance can be recorded once the meeting has ended.') });
@@ -284,7 +285,8 @@ function registerAttendance(app: TeamsApp, { store, clock, kick }: RouteDeps, { 
   async function onAttendance(ctx: TurnContext, caller: Caller, raw: unknown): Promise<Reply> {
     const { meetingId } = idsOf(raw);
     const model = meetingId ? await attendanceCardModel(store, meetingId) : null;
-    // Past the gate without a meeting only a national lead gets here, and the id told them nothing new.
+    // Past the gate without a meeting any chair gets here; with an unknown one a national lead, or the panel's chairs
+    // for a meeting this process saw before it was deleted (gate.ts, panelOfMeeting): the id told none of them anything new.
     if (!meetingId || !model) return 'That meeting is not known to this bot.';
     const parsed = attendanceData.safeParse(raw);
     // A refusal for a missing or wrong answer keeps every other answer; a record changed meanwhile is shown afresh.

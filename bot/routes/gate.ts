@@ -108,7 +108,8 @@ export async function permits(store: Store, access: Access, claim: Claim): Promi
 
 // A national lead passes for a meeting that does not exist: the handler then says it is not known, which
 // tells someone who may see everything nothing they could not see anyway. Anyone else is refused, except for a
-// meeting deleted since this process read it (panelOfMeeting): whoever could act on it then is told it is gone.
+// meeting deleted since this process read it (panelOfMeeting): whoever may now act on its panel (for its force) gets
+// past, and the handler, reading it afresh, says it is no longer known or refuses as for any meeting it cannot find.
 /** The caller acts for the force on this meeting's panel (the force's leads, or its area's team), and the meeting asks the force. */
 async function meetingFaces(store: Store, access: Access, meetingId: string, forceId: string): Promise<boolean> {
   const panelId = await panelOfMeeting(store, meetingId);
@@ -132,9 +133,10 @@ async function meetingChaired(store: Store, access: Access, meetingId: string): 
 /**
  * Which panel a meeting belongs to, remembered per store once read: a meeting never changes panel (its id begins
  * with the panel's, and nothing writes another `panel_id` to it), so the gate of every later press on it costs no
- * read. A meeting deleted since (re-planned away, or past retention) still passes here for whoever could act on it
- * then; its handler reads it afresh and answers that it is no longer known, as it must for a meeting deleted between
- * the gate and the handler anyway. Nothing is remembered of a meeting that does not exist.
+ * read. A meeting deleted since (re-planned away, or past retention) still passes here for whoever may now act on its
+ * panel; its handler reads it afresh and answers as for a meeting it cannot find, as it must for a meeting deleted
+ * between the gate and the handler anyway. Nothing is remembered of a meeting that does not exist. A refused caller
+ * reads the same answer either way.
  */
 const meetingPanels = new WeakMap<Store, Map<string, string>>();
 const MEETING_PANELS_MAX = 100_000;
