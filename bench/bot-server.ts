@@ -1,12 +1,33 @@
 // The bot as the load bench runs it, in a child process of its own (bench/ipc.ts): the composition root `npm start`
 // uses (bot/compose.ts), with the bench's fixed clock and per-person limits lifted (its dozen people press far faster
 // than anyone; those limits are tested elsewhere). The parent asks it to link the forces' channels and post the due
-// cards, and, after the run, what its outbox holds.
+// cards, and, after the run, what its outbox holds; and, whenever asked, how many statements it has sent its database.
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { startBot } from '../bot/compose.js';
 import { loadConfig } from '../bot/config.js';
 import { silentLog } from '../scheduler/log.js';
 import { childArg, serveParent } from './ipc.js';
 import type { PostedCard } from './load-shared.js';
+
+// Every statement this process sends to its database, counted where each driver sends it: PostgreSQL's client query
+// (prepared or not) and a better-sqlite3 statement's run, get, all or iterate.
+let statements = 0;
+const pgQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return (pgQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pgQuery;
+const probe = new Database(':memory:');
+const statementClass = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
+probe.close();
+for (const method of ['run', 'get', 'all', 'iterate']) {
+  const original = statementClass[method]!;
+  statementClass[method] = function (this: unknown, ...args: unknown[]) {
+    statements += 1;
+    return original.apply(this, args);
+  };
+}
 
 const { env, now, rateLimits } = childArg<{ env: Record<string, string>; now: string; rateLimits: { actions: { burst: number; perMinute: number } } }>();
 const bot = await startBot(loadConfig(env), silentLog, () => now, { rateLimits });
@@ -37,4 +58,4 @@ async function outbox(): Promise<Record<string, number>> {
   return counts;
 }
 
-serveParent({ url: bot.url }, { link, outbox, stop: () => bot.stop() });
+serveParent({ url: bot.url }, { link, outbox, statements: async () => statements, stop: () => bot.stop() });

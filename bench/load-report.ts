@@ -24,7 +24,8 @@ export interface Run {
   cards: number;
   loadAverage: string;
   echo: Figures;
-  bot: Figures;
+  /** The bot's phases, each with the statements its processes sent their database meanwhile. */
+  bot: Record<'alone' | 'loaded', DriveResult & { statements: number }>;
   outbox: Record<string, number>;
 }
 
@@ -71,7 +72,18 @@ export function printRun(run: Run): void {
   console.log(`\n  ${run.name}: ${run.cards} posted cards pressed; ${run.loadAverage}`);
   console.log(`    ${'phase'.padEnd(15)} ${'server'.padEnd(14)} ${'presses/s'.padStart(9)} |  nominate p50 p90 p99  |   refresh p50 p90 p99   |     all p50 p90 p99`);
   console.log([...phaseRows(run, 'alone', 'one at a time'), ...phaseRows(run, 'loaded', `${PHASES.loaded.inFlight} in flight`)].join('\n'));
+  console.log(statementsLine(run));
   console.log(outboxLine(run));
+}
+
+/**
+ * The statements the bot's processes sent their database per press in each phase: the presses' own, and the outbox
+ * deliveries made meanwhile (each press queues a card update and a mention at least; the drain sends them as the
+ * connector's pace allows, so a phase's deliveries include earlier presses' too).
+ */
+function statementsLine(run: Run): string {
+  const per = (r: DriveResult & { statements: number }) => (r.statements / r.samples.length).toFixed(1);
+  return `    statements the bot sent its database per press, outbox deliveries made meanwhile included: one at a time ${per(run.bot.alone)}, ${PHASES.loaded.inFlight} in flight ${per(run.bot.loaded)}`;
 }
 
 /** The issue's targets beside what the runs measured, each met or missed. */

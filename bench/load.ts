@@ -73,11 +73,19 @@ function targetsOf(cards: PostedCard[], cfg: PanelsConfig): Target[] {
   });
 }
 
-/** Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. */
-async function phases(client: BenchChild, urls: string[]): Promise<Record<'alone' | 'loaded', DriveResult>> {
+/**
+ * Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. `count` (the
+ * bots' statements sent so far) is read before and after each measured phase.
+ */
+async function phases(client: BenchChild, urls: string[], count: () => Promise<number> = async () => 0): Promise<Record<'alone' | 'loaded', DriveResult & { statements: number }>> {
   await client.call('drive', { urls, ...PHASES.warmUp });
-  const alone = await client.call<DriveResult>('drive', { urls, ...PHASES.alone });
-  const loaded = await client.call<DriveResult>('drive', { urls, ...PHASES.loaded });
+  const measured = async (phase: typeof PHASES.alone | typeof PHASES.loaded) => {
+    const before = await count();
+    const r = await client.call<DriveResult>('drive', { urls, ...phase });
+    return { ...r, statements: (await count()) - before };
+  };
+  const alone = await measured(PHASES.alone);
+  const loaded = await measured(PHASES.loaded);
   return { alone, loaded };
 }
 
@@ -94,7 +102,8 @@ async function runOne(setup: Setup, cfg: PanelsConfig, panelsFile: string, conne
     const before = loadAverage();
     const echoed = await phases(client, [(echo.ready as { url: string }).url]);
     progress(`${setup.name}: pressing the bot`);
-    const bot = await phases(client, bots.map((b) => (b.ready as { url: string }).url));
+    const statements = async () => (await Promise.all(bots.map((b) => b.call<number>('statements')))).reduce((a, n) => a + n, 0);
+    const bot = await phases(client, bots.map((b) => (b.ready as { url: string }).url), statements);
     progress(`${setup.name}: measured; stopping`);
     const outbox = await bots[0]!.call<Record<string, number>>('outbox');
     return { name: setup.name, cards: cards.length, loadAverage: `at start ${before}; at end ${loadAverage()}`, echo: echoed, bot, outbox };
