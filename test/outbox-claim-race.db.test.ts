@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxMessage } from '../scheduler/domain/types.js';
 import { leaseIfFree } from '../scheduler/store/kysely-teams-repos.js';
 import type { Database } from '../scheduler/store/tables.js';
+import { sentStatements } from './support/pg-statements.js';
 import { STORE_KINDS, TEST_DATABASE_URL, useFreshStore, type TestStore } from './support/stores.js';
 
 // Two instances claiming at the same moment on PostgreSQL. When one leased a row and committed between the other's
@@ -38,6 +39,15 @@ describe('claiming the outbox from three instances at once, on postgres', () => 
       for (const id of ids) await t.store.outbox.markSent(id, 'activity', NOW);
     }
     expect(twice).toEqual([]);
+  });
+
+  it('claims in one statement, outside any transaction: the pick, the lease and the read', async () => {
+    await t.store.outbox.enqueue(['b', 'a', 'c'].map(message));
+    const sent = await sentStatements(async () => expect((await t.store.outbox.claimDue(NOW, LEASE, 2, 'x')).map((m) => m.id)).toEqual(['a', 'b']));
+    expect(sent.map((s) => s.text.replace(/\s+/g, ' ').slice(0, 40))).toEqual(['with "picked" as (select "outbox"."id" f']);
+    expect(await t.store.outbox.renewLease('a', 'x', NOW, LEASE)).toBe(true);
+    expect(await t.store.outbox.renewLease('c', 'x', NOW, LEASE)).toBe(false);
+    expect(await sentStatements(async () => expect(await t.store.outbox.claimDue(NOW, LEASE, 5, 'y')).toHaveLength(1))).toHaveLength(1);
   });
 });
 

@@ -11,6 +11,7 @@ import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import { anyQueued, queueRows, type AuditWrites } from './kysely-audit-repo.js';
 import { writeNominationIn, writeNominationPg } from './nomination-write.js';
+import { claimDueInOneStatement } from './kysely-teams-repos.js';
 import { advisoryLock, LOCK_WAIT_MS } from './advisory-lock.js';
 import { Chainer } from './chainer.js';
 import type { AuditRepo, Store } from './store.js';
@@ -344,8 +345,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     },
     outbox: {
       ...repos.outbox,
-      // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written.
-      claimDue: (now, leaseUntil, limit, owner) => db.transaction().execute((trx) => reposOver(trx).outbox.claimDue(now, leaseUntil, limit, owner)),
+      // Claiming reads then leases: it must hold its rows (SKIP LOCKED on PostgreSQL) until the lease is written. On
+      // PostgreSQL one statement does both; on SQLite a transaction (its statements cost no round trip).
+      claimDue: (now, leaseUntil, limit, owner) =>
+        dialect === 'postgres'
+          ? claimDueInOneStatement(db, now, leaseUntil, limit, owner)
+          : db.transaction().execute((trx) => reposOver(trx).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
     transaction,
     writeNomination: async (w, decide) => {
