@@ -25,7 +25,7 @@ export interface Run {
   loadAverage: string;
   echo: Figures;
   /** The bot's phases, each with the statements its processes sent their database meanwhile. */
-  bot: Record<'alone' | 'loaded', DriveResult & { statements: number }>;
+  bot: Record<'alone' | 'loaded', DriveResult & { statements: number; deliveries: number }>;
   outbox: Record<string, number>;
 }
 
@@ -77,12 +77,15 @@ export function printRun(run: Run): void {
 }
 
 /**
- * The statements the bot's processes sent their database per press in each phase: the presses' own, and the outbox
- * deliveries made meanwhile (each press queues a card update and a mention at least; the drain sends them as the
- * connector's pace allows, so a phase's deliveries include earlier presses' too).
+ * The statements the bot's processes sent their database per press in each phase (driver calls: a refresh's, a
+ * nomination's, the audit chainer's runs after them), and the outbox deliveries made meanwhile. A nomination queues a
+ * card update and a mention at least (a refresh, one press in three, queues nothing); the drain sends them as the
+ * connector's pace allows, so a phase's deliveries include earlier presses', and the figure is what the bot did per
+ * press in that phase, not one press's cost: compare it between runs of the same phase.
  */
 function statementsLine(run: Run): string {
-  const per = (r: DriveResult & { statements: number }) => (r.statements / r.samples.length).toFixed(1);
+  const per = (r: DriveResult & { statements: number; deliveries: number }) =>
+    `${(r.statements / r.samples.length).toFixed(1)} (${(r.deliveries / r.samples.length).toFixed(2)} messages delivered per press)`;
   return `    statements the bot sent its database per press, outbox deliveries made meanwhile included: one at a time ${per(run.bot.alone)}, ${PHASES.loaded.inFlight} in flight ${per(run.bot.loaded)}`;
 }
 

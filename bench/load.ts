@@ -75,14 +75,16 @@ function targetsOf(cards: PostedCard[], cfg: PanelsConfig): Target[] {
 
 /**
  * Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. `count` (the
- * bots' statements sent so far) is read before and after each measured phase.
+ * bots' statements sent so far, and the messages the connector has taken) is read before and after each measured phase.
  */
-async function phases(client: BenchChild, urls: string[], count: () => Promise<number> = async () => 0): Promise<Record<'alone' | 'loaded', DriveResult & { statements: number }>> {
+type Counts = { statements: number; deliveries: number };
+async function phases(client: BenchChild, urls: string[], count: () => Promise<Counts> = async () => ({ statements: 0, deliveries: 0 })): Promise<Record<'alone' | 'loaded', DriveResult & Counts>> {
   await client.call('drive', { urls, ...PHASES.warmUp });
   const measured = async (phase: typeof PHASES.alone | typeof PHASES.loaded) => {
     const before = await count();
     const r = await client.call<DriveResult>('drive', { urls, ...phase });
-    return { ...r, statements: (await count()) - before };
+    const after = await count();
+    return { ...r, statements: after.statements - before.statements, deliveries: after.deliveries - before.deliveries };
   };
   const alone = await measured(PHASES.alone);
   const loaded = await measured(PHASES.loaded);
@@ -102,8 +104,11 @@ async function runOne(setup: Setup, cfg: PanelsConfig, panelsFile: string, conne
     const before = loadAverage();
     const echoed = await phases(client, [(echo.ready as { url: string }).url]);
     progress(`${setup.name}: pressing the bot`);
-    const statements = async () => (await Promise.all(bots.map((b) => b.call<number>('statements')))).reduce((a, n) => a + n, 0);
-    const bot = await phases(client, bots.map((b) => (b.ready as { url: string }).url), statements);
+    const counts = async (): Promise<Counts> => {
+      const { posts, puts } = connector.stats();
+      return { statements: (await Promise.all(bots.map((b) => b.call<number>('statements')))).reduce((a, n) => a + n, 0), deliveries: posts + puts };
+    };
+    const bot = await phases(client, bots.map((b) => (b.ready as { url: string }).url), counts);
     progress(`${setup.name}: measured; stopping`);
     const outbox = await bots[0]!.call<Record<string, number>>('outbox');
     return { name: setup.name, cards: cards.length, loadAverage: `at start ${before}; at end ${loadAverage()}`, echo: echoed, bot, outbox };

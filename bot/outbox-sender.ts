@@ -59,7 +59,11 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner:
     const planned = plan(store, m, now);
     planned.catch(() => undefined);
     const conversation = await store.teams.getConversation(m.conversationId);
-    if (!conversation) return await settle(deps, m, 'failed', 'the bot is no longer in that conversation');
+    if (!conversation) {
+      // Its reads finish before the message is settled (nothing outlives the drain), whatever they found.
+      await planned.catch(() => undefined);
+      return await settle(deps, m, 'failed', 'the bot is no longer in that conversation');
+    }
     const p = await planned;
     if (p.kind === 'skip') return await settle(deps, m, 'skipped', p.reason);
     // Waiting for the card to be posted first is not a failed try.

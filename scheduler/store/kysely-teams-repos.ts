@@ -163,7 +163,8 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       // Fair to every conversation: each one's oldest due message first, then each one's second, and so on, so a batch
       // spreads over many Teams channels (each paced on its own) instead of queueing behind one. Within a conversation
       // the order is the order queued. The ranking is a subquery joined back, so PostgreSQL can lock just the outbox rows
-      // and apply the limit after SKIP LOCKED: two instances claiming at once take different messages, not none.
+      // and apply the limit after SKIP LOCKED: two instances claiming at once take different messages, not none. (The
+      // store claims on PostgreSQL with claimDueInOneStatement; this is SQLite's, and any claim inside a transaction.)
       let q = duePicks(db, now, limit);
       if (dialect === 'postgres') q = q.forUpdate(['outbox']).skipLocked();
       const ids = await leaseIfFree(db, (await q.execute()).map((r) => r.id), now, leaseUntil, owner);
@@ -225,13 +226,6 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
   };
 }
 
-/**
- * Leases those of `ids` that are still pending, due and free, and answers which. On PostgreSQL a row another instance
- * leased (or sent, or put off) and committed after the claim's snapshot can still be picked by it (the lock re-checks
- * only the join, not the ranking subquery's conditions), so without this both instances would send it, or one would
- * send it before its retry time; the claim then takes fewer, and the next takes the rest. (Repeating the conditions on
- * the locked rows instead made the claim take seconds at 4,000 pending.)
- */
 /** The ids of up to `limit` due messages nobody holds, fairly over conversations (claimDue). */
 function duePicks(db: QueryCreator<Database>, now: string, limit: number) {
   const ranked = db
@@ -255,7 +249,9 @@ export async function claimDueInOneStatement(db: Kysely<Database>, now: string, 
     .with('picked', (qc) => duePicks(qc, now, limit).forUpdate(['outbox']).skipLocked())
     .with('claimed', (qc) =>
       qc.updateTable('outbox').set({ lease_until: leaseUntil, lease_owner: owner })
-        .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
+        // The picked ids as one array, so each row is found by its key: `in (select …)` let the planner scan every
+        // pending row for each picked one (75 ms at 4,000 pending, against 16 for the transaction it replaces).
+        .where(sql<boolean>`id = any(array(select id from picked))`)
         .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
         .returningAll())
@@ -264,6 +260,15 @@ export async function claimDueInOneStatement(db: Kysely<Database>, now: string, 
   return rows.map(toOutbox);
 }
 
+/**
+ * Leases those of `ids` that are still pending, due and free, and answers which: the repository's claimDue (SQLite's,
+ * and PostgreSQL's inside a transaction, which the bot does not use to claim). On PostgreSQL a row another instance
+ * leased (or sent, or put off) and committed after the claim's snapshot can still be picked by it (the lock re-checks
+ * only the join, not the ranking subquery's conditions), so without this both instances would send it, or one would
+ * send it before its retry time; the claim then takes fewer, and the next takes the rest. (Repeating the conditions in
+ * the locking select instead made the claim take seconds at 4,000 pending; claimDueInOneStatement checks them in its
+ * update, as this does.)
+ */
 export async function leaseIfFree(db: Kysely<Database>, ids: string[], now: string, leaseUntil: string, owner: string): Promise<string[]> {
   if (!ids.length) return [];
   const rows = await db
