@@ -63,11 +63,13 @@ export async function plan(store: Store, m: OutboxMessage, nowIso: string): Prom
     if (!flags) return { kind: 'skip', reason: 'no longer reads for the force' };
     return flags.length ? { kind: 'send', message: { card: flagsCard(flags, 'New compliance flags this week') } } : { kind: 'skip', reason: 'no new flags' };
   }
-  // A card, its updates and reminders look through the meeting's outbox (for a card moved away, and the card itself),
-  // read beside the card's model rather than after it.
-  const looksAtOutbox = m.kind === 'card' || m.kind === 'card-update' || m.kind === 'reminder';
-  const [model, meetingOutbox] = await Promise.all([nominationCardModel(store, m.meetingId, m.forceId, nowIso), looksAtOutbox ? store.outbox.list({ meetingId: m.meetingId }) : null]);
+  const model = await nominationCardModel(store, m.meetingId, m.forceId, nowIso);
   if (!model) return { kind: 'skip', reason: 'the meeting or force no longer exists' };
+  // A card, its updates and reminders look through the meeting's outbox (for a card moved away), where the card they
+  // update is too: one read, not two. One after another, not side by side: a delivery holding several of the pool's
+  // connections at once made presses wait for one behind a backlog of deliveries.
+  const looksAtOutbox = m.kind === 'card' || m.kind === 'card-update' || m.kind === 'reminder';
+  const meetingOutbox = looksAtOutbox ? await store.outbox.list({ meetingId: m.meetingId }) : null;
   const open = model.status === 'scheduled' && !model.started;
   const card = m.cardId ? (meetingOutbox?.find((o) => o.id === m.cardId) ?? (await store.outbox.get(m.cardId))) : null;
   if (m.cardId && card?.status === 'pending') return { kind: 'later', reason: 'the card is not posted yet' };

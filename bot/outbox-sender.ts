@@ -55,16 +55,9 @@ async function deliver(deps: SenderDeps, pacer: Pacers, m: OutboxMessage, owner:
   try {
     if (deps.signal?.aborted) return await giveBack(deps, m, owner);
     const now = iso(deps.clock());
-    // What it says is read beside where it goes (plan only reads); a conversation the bot has left ends it either way.
-    const planned = plan(store, m, now);
-    planned.catch(() => undefined);
     const conversation = await store.teams.getConversation(m.conversationId);
-    if (!conversation) {
-      // Its reads finish before the message is settled (nothing outlives the drain), whatever they found.
-      await planned.catch(() => undefined);
-      return await settle(deps, m, 'failed', 'the bot is no longer in that conversation');
-    }
-    const p = await planned;
+    if (!conversation) return await settle(deps, m, 'failed', 'the bot is no longer in that conversation');
+    const p = await plan(store, m, now);
     if (p.kind === 'skip') return await settle(deps, m, 'skipped', p.reason);
     // Waiting for the card to be posted first is not a failed try.
     if (p.kind === 'later') return await store.outbox.defer(m.id, iso(deps.clock() + 2_000), p.reason, owner);
