@@ -73,11 +73,13 @@ function targetsOf(cards: PostedCard[], cfg: PanelsConfig): Target[] {
   });
 }
 
-/**
- * Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. `count` (the
- * bots' statements sent so far, and the messages the connector has taken) is read before and after each measured phase.
- */
+/** The bots' statements sent so far, and the messages the connector has taken from them. */
 type Counts = { statements: number; deliveries: number };
+
+/**
+ * Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. `count` is read
+ * before and after each measured phase.
+ */
 async function phases(client: BenchChild, urls: string[], count: () => Promise<Counts> = async () => ({ statements: 0, deliveries: 0 })): Promise<Record<'alone' | 'loaded', DriveResult & Counts>> {
   await client.call('drive', { urls, ...PHASES.warmUp });
   const measured = async (phase: typeof PHASES.alone | typeof PHASES.loaded) => {

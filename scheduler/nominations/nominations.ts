@@ -198,7 +198,8 @@ type DecisionReads = Pick<Repos, 'chairs'> & { directory: Pick<DirectoryReads, '
 async function mayNominate(repos: DecisionReads, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
   const directory = readingOnce(repos.directory);
   // The force is read beside the roles rather than after them: accessFor asks for the force a lead acts for only once
-  // their roles have come back, a second round trip one after the other. Its failure is the decision's, when it is asked.
+  // their roles have come back, a second round trip one after the other. Its failure is the decision's, when it is asked;
+  // for a caller whose roles never ask for this force (a national lead, say) it is one read more.
   directory.getForce(forceId).catch(() => undefined);
   const [access, panel] = await Promise.all([accessFor({ directory }, actor), directory.getPanel(meeting.panelId)]);
   return canActForForceOn(access, forceId, meeting.panelId) && !!panel && (await asksForce(repos, meeting, panel, forceId));

@@ -250,7 +250,7 @@ export async function claimDueInOneStatement(db: Kysely<Database>, now: string, 
     .with('claimed', (qc) =>
       qc.updateTable('outbox').set({ lease_until: leaseUntil, lease_owner: owner })
         // The picked ids as one array, so each row is found by its key: `in (select …)` let the planner scan every
-        // pending row for each picked one (75 ms at 4,000 pending, against 16 for the transaction it replaces).
+        // pending row for each picked one (75 ms at 4,000 pending, against about 16–18 for the transaction it replaces).
         .where(sql<boolean>`id = any(array(select id from picked))`)
         .where('status', '=', 'pending').where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
