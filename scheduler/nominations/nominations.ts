@@ -1,5 +1,6 @@
 import { attended, decisionMakerPresent } from '../domain/attendance-rules.js';
 import { teamFor } from '../domain/areas.js';
+import { memo } from '../domain/memo.js';
 import { accessFor, canActForForceOn, type Access } from '../people/access.js';
 import { toLocalIso } from '../domain/timetable.js';
 import { timetableClass, type TimetableClass } from '../domain/timetable-class.js';
@@ -207,14 +208,7 @@ async function mayNominate(repos: DecisionReads, meeting: Meeting, forceId: stri
 
 /** The directory's reads for one decision: each force and panel read at most once, and shared by whoever asks. */
 function readingOnce(d: DecisionReads['directory']): DecisionReads['directory'] {
-  const forces = new Map<string, Promise<Force | null>>();
-  const panels = new Map<string, Promise<Panel | null>>();
-  const once = <T>(read: Map<string, Promise<T>>, id: string, load: (id: string) => Promise<T>): Promise<T> => {
-    let p = read.get(id);
-    if (!p) read.set(id, (p = load(id)));
-    return p;
-  };
-  return { rolesOf: (aad) => d.rolesOf(aad), getForce: (id) => once(forces, id, (i) => d.getForce(i)), getPanel: (id) => once(panels, id, (i) => d.getPanel(i)) };
+  return { rolesOf: (aad) => d.rolesOf(aad), getForce: memo((id) => d.getForce(id), 1_000), getPanel: memo((id) => d.getPanel(id), 1_000) };
 }
 
 const sameNomination = (n: Nomination, i: NominateInput) =>
