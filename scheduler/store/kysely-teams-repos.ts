@@ -2,7 +2,7 @@ import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { Conversation, Nomination, OutboxMessage } from '../domain/types.js';
 import type { NominationRepo, OutboxDepth, OutboxRepo, TeamsRepo } from './store.js';
 import { distinctPeople, toNomination } from './row-mappers.js';
-import type { ConversationsTable, Database, NominationsTable, OutboxTable } from './tables.js';
+import type { ConversationsTable, Database, NominationRow, OutboxTable } from './tables.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** Rows per insert: 16 columns each stays well under both databases' limits on bound parameters. */
@@ -76,8 +76,8 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
   };
 }
 
-/** A nomination as its row. */
-export const toNominationRow = (n: Nomination): Selectable<NominationsTable> => ({
+/** A nomination as its row, but for its meeting's start (which the database keeps: migrations-015). */
+export const toNominationRow = (n: Nomination): NominationRow => ({
   meeting_id: n.meetingId, force_id: n.forceId, aad_object_id: n.aadObjectId, name: n.name, role: n.role,
   decision_maker: n.decisionMaker ? 1 : 0, nominated_by: n.nominatedBy, nominated_at: n.nominatedAt, version: n.version,
 });
@@ -104,14 +104,16 @@ export function nominationRepo(db: Kysely<Database>, dialect: Dialect): Nominati
       // On PostgreSQL the meeting's lock rides along the upsert (a data-modifying CTE): one round trip, not two.
       const qc = (opts && dialect === 'postgres' ? db.with('locked', (q) => lock(q).returning('id')) : db) as QueryCreator<Database>;
       if (opts && dialect !== 'postgres') await lock(db).execute();
-      await qc.insertInto('nominations').values(row).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
+      // The meeting's start is copied in (the recent-nominees index, migrations-015); a meeting never changes on update.
+      const start = db.selectFrom('meetings').select('start_utc').where('id', '=', n.meetingId);
+      await qc.insertInto('nominations').values({ ...row, meeting_start_utc: start }).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
     },
     async recentPeople(forceId, before, limit) {
+      // One index range (force_id, meeting_start_utc), newest first: no walk over every panel's meetings.
       const rows = await db
-        .selectFrom('nominations').innerJoin('meetings', 'meetings.id', 'nominations.meeting_id')
-        .select(['nominations.aad_object_id', 'nominations.name', 'meetings.start_utc'])
-        .where('nominations.force_id', '=', forceId).where('meetings.start_utc', '<', before)
-        .orderBy('meetings.start_utc', 'desc').limit(limit * 4).execute();
+        .selectFrom('nominations').select(['aad_object_id', 'name'])
+        .where('force_id', '=', forceId).where('meeting_start_utc', '<', before)
+        .orderBy('meeting_start_utc', 'desc').limit(limit * 4).execute();
       return distinctPeople(rows, limit);
     },
   };

@@ -13,6 +13,7 @@ import { areasMigration } from './migrations-011-areas.js';
 import { tenantsMigration } from './migrations-012-tenants.js';
 import { meetingPresenceMigration } from './migrations-013-meeting-presence.js';
 import { auditPendingMigration } from './migrations-014-audit-pending.js';
+import { nominationStartMigration } from './migrations-015-nomination-start.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -104,6 +105,7 @@ const migrations: Record<string, Migration> = {
   '012_tenants': tenantsMigration,
   '013_meeting_presence': meetingPresenceMigration,
   '014_audit_pending': auditPendingMigration,
+  '015_nomination_start': nominationStartMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

@@ -46,8 +46,8 @@ export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite
   const n = toNominationRow(w.nomination);
   const previous = w.nomination.version - 1;
   const nomination = previous === 0
-    ? sql`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
-        select r.meeting_id, r.force_id, r.aad_object_id, r.name, r.role, r.decision_maker, r.nominated_by, r.nominated_at, r.version
+    ? sql`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version, meeting_start_utc)
+        select r.meeting_id, r.force_id, r.aad_object_id, r.name, r.role, r.decision_maker, r.nominated_by, r.nominated_at, r.version, m.start_utc
         from jsonb_populate_record(null::nominations, ${jsonParam(n)}::jsonb) r, m
         on conflict (meeting_id, force_id) do nothing returning meeting_id`
     : sql`update nominations set aad_object_id = ${n.aad_object_id}, name = ${n.name}, role = ${n.role}, decision_maker = ${n.decision_maker},
@@ -56,7 +56,7 @@ export async function writeNominationPg(db: Kysely<Database>, w: NominationWrite
         returning meeting_id`;
   const statement = sql<{ written: number }>`
     with m as (
-      select id from meetings
+      select id, start_utc from meetings
       where id = ${n.meeting_id} and version = ${w.meetingVersion} and status = 'scheduled' and start_utc collate "C" > ${w.now}
       for update
     ),

@@ -3,7 +3,7 @@ import type { Apology, Attendance, CancelReason, Meeting, MeetingRecord, Nominat
 import type { AttendanceFacts, NominationFacts } from '../domain/flags.js';
 import type { Cancellation } from './store.js';
 import { agenciesSchema, attendeesSchema } from './row-schemas.js';
-import type { ApologiesTable, AttendanceTable, CancellationsTable, MeetingRecordsTable, MeetingsTable, NominationsTable } from './tables.js';
+import type { ApologiesTable, AttendanceTable, CancellationsTable, MeetingRecordsTable, MeetingsTable, NominationRow, NominationsTable } from './tables.js';
 
 // Rows to domain types, shared by the repositories that read meetings and nominations.
 
@@ -25,7 +25,7 @@ export function toMeeting(r: Omit<Selectable<MeetingsTable>, 'updated_at'>): Mee
 }
 
 /** A nominations row as the domain's Nomination. */
-export const toNomination = (r: Selectable<NominationsTable>): Nomination => ({
+export const toNomination = (r: NominationRow): Nomination => ({
   meetingId: r.meeting_id,
   forceId: r.force_id,
   aadObjectId: r.aad_object_id,

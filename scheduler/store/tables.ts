@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { QueuedText } from '../domain/audit-chain.js';
 
 /** Row shapes as Kysely sees them. Repositories translate these to domain types; nothing else uses them. */
@@ -117,7 +117,12 @@ export interface NominationsTable {
   nominated_by: string;
   nominated_at: string;
   version: number;
+  /** The meeting's start, kept by the database (migrations-015-nomination-start.ts): a force's recent nominees' index. */
+  meeting_start_utc: Generated<string>;
 }
+
+/** A nomination's row as the code writes and reads it: its meeting's start is the database's to keep. */
+export type NominationRow = Omit<Selectable<NominationsTable>, 'meeting_start_utc'>;
 
 export interface OutboxTable {
   id: string;
