@@ -10,7 +10,7 @@ import { fail, ok } from '../domain/types.js';
 import { asksForce } from '../meetings/invitations.js';
 import { cardUpdates, threadMessages } from './card-messages.js';
 import { replacedNotices } from '../meetings/notices.js';
-import type { Cancellation, CardRecords, DirectoryReads, Repos, Store } from '../store/store.js';
+import type { Cancellation, CardRecords, DirectoryReads, PressRead, Repos, Store } from '../store/store.js';
 
 /** Everything a nomination card shows; cards/ renders it without touching the store. */
 export interface NominationCardModel {
@@ -175,9 +175,9 @@ export async function nominate(store: Store, input: NominateInput, actor: string
 
 /**
  * The press as its reads show it, when they show it recorded: the locking path's checks, then one guarded write.
- * Who may nominate, and whether the meeting asks the force, are read again from the database as the plan is made
- * (never from the directory's cache, which only renders: a lead removed by another instance's sync is refused at
- * once); the meeting and the nomination are checked by the write itself. Null for anything else, and when the write
+ * Who may nominate, and whether the meeting asks the force, are read again from the database as the plan is made, in
+ * one read with what the plan needs (store.pressReads: one statement on PostgreSQL), never from the directory's cache,
+ * which only renders: a lead removed by another instance's sync is refused at once. The meeting and the nomination are checked by the write itself. Null for anything else, and when the write
  * finds the meeting or the nomination changed since (nothing is written then).
  */
 async function nominateAsRead(store: Store, input: NominateInput, actor: string, now: string, { context }: PressReads): Promise<NominateOutcome | null> {
@@ -186,7 +186,9 @@ async function nominateAsRead(store: Store, input: NominateInput, actor: string,
   if (meeting.status !== 'scheduled' || meeting.start <= now || (current && sameNomination(current, input))) return null;
   if (input.meetingVersion !== meeting.version || (current?.version ?? 0) !== input.nominationVersion) return null;
   const decide = (repos: DecisionReads) => mayNominate(repos, meeting, input.forceId, actor);
-  const [allowed, plan] = await Promise.all([decide({ chairs: store.chairs, directory: store.freshDirectory }), planNomination(store, meeting, input, current, actor, now)]);
+  // The five reads it decides and plans from, straight from the database (one statement on PostgreSQL).
+  const read = await store.pressReads({ actor, forceId: input.forceId, panelId: meeting.panelId, meetingId: meeting.id, people: chatsFor(input.attendee.aadObjectId, replaced(current, input.attendee.aadObjectId)) });
+  const [allowed, plan] = await Promise.all([decide({ chairs: store.chairs, directory: answeredFrom(read, actor, input.forceId, meeting.panelId, store.freshDirectory) }), planNomination(store, meeting, input, current, actor, now, read)]);
   // The card's version is what the write checks: the meeting as the person pressing saw it.
   if (!allowed || !(await store.writeNomination({ ...plan, meetingVersion: input.meetingVersion, now }, decide))) return null;
   return { nomination: plan.nomination, meeting: { ...meeting, locked: true }, changed: true };
@@ -198,12 +200,20 @@ type DecisionReads = Pick<Repos, 'chairs'> & { directory: Pick<DirectoryReads, '
 /** The locking path's checks of who is asking and whether the meeting asks the force, read through `repos` (never a cache). */
 async function mayNominate(repos: DecisionReads, meeting: Meeting, forceId: string, actor: string): Promise<boolean> {
   const directory = readingOnce(repos.directory);
-  // The force is read beside the roles rather than after them: accessFor asks for the force a lead acts for only once
-  // their roles have come back, a second round trip one after the other. Its failure is the decision's, when it is asked;
-  // for a caller whose roles never ask for this force (a national lead, say) it is one read more.
-  directory.getForce(forceId).catch(() => undefined);
   const [access, panel] = await Promise.all([accessFor({ directory }, actor), directory.getPanel(meeting.panelId)]);
   return canActForForceOn(access, forceId, meeting.panelId) && !!panel && (await asksForce(repos, meeting, panel, forceId));
+}
+
+/**
+ * The directory for a decision made from a press's reads: the caller's roles, the force and the panel as read;
+ * anything else (another force an area's role names, say) from `fresh`, never from the cache.
+ */
+function answeredFrom(read: PressRead, actor: string, forceId: string, panelId: string, fresh: DecisionReads['directory']): DecisionReads['directory'] {
+  return {
+    rolesOf: async (aad) => (aad === actor ? read.roles : fresh.rolesOf(aad)),
+    getForce: async (id) => (id === forceId ? read.force : fresh.getForce(id)),
+    getPanel: async (id) => (id === panelId ? read.panel : fresh.getPanel(id)),
+  };
 }
 
 /** The directory's reads for one decision: each force and panel read at most once, and shared by whoever asks. */
@@ -221,8 +231,17 @@ interface NominationPlan {
   audit: NewAuditEntry[];
 }
 
-/** Plans the nomination from the meeting's outbox and the people's chats, read through `repos` (two reads, together). */
-async function planNomination(repos: Repos, meeting: Meeting, input: NominateInput, current: Nomination | null, actor: string, now: string): Promise<NominationPlan> {
+/** Whom a nomination replaces: the one named before, when it is someone else. */
+const replaced = (current: Nomination | null, aadObjectId: string): Nomination | null => (current && current.aadObjectId !== aadObjectId ? current : null);
+
+/** Whose personal chats a nomination reads: the one named, and the one it replaces (by lower-case id, as replacedNotices asks). */
+const chatsFor = (aadObjectId: string, replacing: Nomination | null): string[] => [aadObjectId, ...(replacing ? [replacing.aadObjectId.toLowerCase()] : [])];
+
+/**
+ * Plans the nomination from the meeting's outbox and the people's chats: as a press read them (`read`), or read
+ * through `repos` (two reads, together).
+ */
+async function planNomination(repos: Repos, meeting: Meeting, input: NominateInput, current: Nomination | null, actor: string, now: string, read?: Pick<PressRead, 'outbox' | 'chats'>): Promise<NominationPlan> {
   const nomination: Nomination = {
     meetingId: meeting.id,
     forceId: input.forceId,
@@ -234,12 +253,11 @@ async function planNomination(repos: Repos, meeting: Meeting, input: NominateInp
     nominatedAt: now,
     version: (current?.version ?? 0) + 1,
   };
-  const replacing = current && current.aadObjectId !== nomination.aadObjectId ? current : null;
+  const replacing = replaced(current, nomination.aadObjectId);
   // Both people's personal chats in one read (replacedNotices asks for the one it needs, by lower-case id).
-  const [outbox, chats] = await Promise.all([
-    repos.outbox.list({ meetingId: meeting.id }),
-    repos.teams.personalConversations([nomination.aadObjectId, ...(replacing ? [replacing.aadObjectId.toLowerCase()] : [])]),
-  ]);
+  const [outbox, chats] = read
+    ? [read.outbox, read.chats]
+    : await Promise.all([repos.outbox.list({ meetingId: meeting.id }), repos.teams.personalConversations(chatsFor(nomination.aadObjectId, replacing))]);
   return {
     nomination,
     outbox: [...cardUpdates(outbox, `n${nomination.version}`, now, input.forceId), ...(await announcements(repos, outbox, chats, nomination, replacing, now))],

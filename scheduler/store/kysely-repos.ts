@@ -7,7 +7,7 @@ import { areaScope } from '../domain/areas.js';
 import { groupBy } from '../domain/group.js';
 import type { Force, Meeting, Panel, Person } from '../domain/types.js';
 import { areasSchema, timetableSchema } from './row-schemas.js';
-import type { DirectoryRepo, MeetingFilter, MeetingRepo, ReaderRole, Repos } from './store.js';
+import type { DirectoryRepo, MeetingFilter, MeetingRepo, ReaderRole, Repos, RoleOf } from './store.js';
 import { fromJsonArray, toMeeting } from './row-mappers.js';
 import type { Database, ForcesTable, MeetingsTable, PanelsTable, RoleName, RolesTable } from './tables.js';
 import { nominationRepo, outboxRepo, teamsRepo } from './kysely-teams-repos.js';
@@ -53,15 +53,82 @@ const READER_ROLES: ReaderRole[] = ['inspector', 'pcc-office', 'region'];
 /** A role's holder as the file gave them: their tenant only when the file named one. */
 const personOf = (r: Pick<RolesTable, 'aad_object_id' | 'name' | 'tenant_id'>): Person => ({ aadObjectId: r.aad_object_id, name: r.name, ...(r.tenant_id ? { tenantId: r.tenant_id } : {}) });
 
+const people = (rows: RolesTable[], role: RoleName, scope: string): Person[] =>
+  rows.filter((r) => r.role === role && r.scope_id === scope).map(personOf);
+
+const toForce = (r: ForcesTable, roles: RolesTable[], areaRoles: RolesTable[]): Force => {
+  const force: Force = {
+    id: r.id,
+    name: r.name,
+    teamsChannelId: r.teams_channel_id,
+    retired: r.retired_at !== null,
+    preventLeads: people(roles, 'prevent-lead', r.id),
+    deputies: people(roles, 'deputy', r.id),
+  };
+  const areas = r.areas_json === null ? [] : areasSchema.parse(JSON.parse(r.areas_json));
+  if (areas.length) {
+    force.areas = areas.map((a) => ({ ...a, leads: people(areaRoles, 'area-lead', areaScope(r.id, a.id)), deputies: people(areaRoles, 'area-deputy', areaScope(r.id, a.id)) }));
+  }
+  return force;
+};
+
+const toPanel = (r: PanelsTable, forces: string[], roles: RolesTable[]): Panel => ({
+  id: r.id,
+  name: r.name,
+  localAuthority: r.local_authority,
+  forces,
+  chairs: people(roles, 'chair', r.id),
+  timetable: timetableSchema.parse(JSON.parse(r.timetable_json)),
+  teamsChannelId: r.teams_channel_id,
+  retired: r.retired_at !== null,
+});
+
+// One force or panel with its people in one statement (a nomination reads both inside its transaction, where every
+// statement is a round trip; a press reads both in its one read, press-reads.ts): the roles come back as a JSON array,
+// which PostgreSQL's driver parses and SQLite's does not.
+const roleColumns = ['role', 'scope_id', 'aad_object_id', 'name', 'position', 'tenant_id'] as const;
+const rolesJson = (v: unknown) => fromJsonArray<RolesTable>(v);
+const jsonArrayOf = (dialect: Dialect) => (dialect === 'postgres' ? pgJsonArrayFrom : sqliteJsonArrayFrom);
+
+/** One force's row, with its leads' and deputies' (and its areas' teams') roles as JSON beside it. */
+export const forceQuery = (db: Kysely<Database>, dialect: Dialect, id: string) =>
+  db
+    .selectFrom('forces')
+    .selectAll('forces')
+    .select((eb) => [
+      jsonArrayOf(dialect)(eb.selectFrom('roles').select(roleColumns).where('role', 'in', ['prevent-lead', 'deputy'] as RoleName[]).whereRef('roles.scope_id', '=', 'forces.id').orderBy('position')).as('roles_json'),
+      jsonArrayOf(dialect)(
+        eb.selectFrom('roles').select(roleColumns).where('role', 'in', ['area-lead', 'area-deputy'] as RoleName[]).where('roles.scope_id', 'like', sql<string>`${eb.ref('forces.id')} || '/%'`).orderBy('position'),
+      ).as('area_roles_json'),
+    ])
+    .where('id', '=', id);
+
+export const forceFromRow = (row: ForcesTable & { roles_json: unknown; area_roles_json: unknown }): Force => toForce(row, rolesJson(row.roles_json), rolesJson(row.area_roles_json));
+
+/** One panel's row, with the forces facing it and its chairs as JSON beside it. */
+export const panelQuery = (db: Kysely<Database>, dialect: Dialect, id: string) =>
+  db
+    .selectFrom('panels')
+    .selectAll('panels')
+    .select((eb) => [
+      jsonArrayOf(dialect)(eb.selectFrom('panel_forces').select('force_id').whereRef('panel_forces.panel_id', '=', 'panels.id').orderBy('force_id')).as('forces_json'),
+      jsonArrayOf(dialect)(eb.selectFrom('roles').select(roleColumns).where('role', '=', 'chair').whereRef('roles.scope_id', '=', 'panels.id').orderBy('position')).as('chairs_json'),
+    ])
+    .where('id', '=', id);
+
+/** Every role one person holds (directory.rolesOf). */
+export const rolesOfQuery = (db: Kysely<Database>, aad: string) => db.selectFrom('roles').select(['role', 'scope_id', 'tenant_id']).where('aad_object_id', '=', aad);
+export const toRoleOf = (r: Pick<RolesTable, 'role' | 'scope_id' | 'tenant_id'>): RoleOf => ({ role: r.role, scopeId: r.scope_id, tenantId: r.tenant_id });
+
+export const panelFromRow = (row: PanelsTable & { forces_json: unknown; chairs_json: unknown }): Panel =>
+  toPanel(row, fromJsonArray<{ force_id: string }>(row.forces_json).map((f) => f.force_id), rolesJson(row.chairs_json));
+
 function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
   const rolesOf = async (roles: RoleName[], scope?: string) => {
     let q = db.selectFrom('roles').selectAll().where('role', 'in', roles);
     if (scope !== undefined) q = q.where('scope_id', '=', scope);
     return q.orderBy('position').execute();
   };
-  const people = (rows: RolesTable[], role: RoleName, scope: string): Person[] =>
-    rows.filter((r) => r.role === role && r.scope_id === scope).map(personOf);
-
   const replaceRoles = async (scope: string, entries: Array<[RoleName, Person[]]>) => {
     await db.deleteFrom('roles').where('scope_id', '=', scope).where('role', 'in', entries.map(([r]) => r)).execute();
     const rows = entries.flatMap(([role, ps]) =>
@@ -78,41 +145,9 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
     return rows.map((r) => toForce(r, roles, areaRoles));
   };
 
-  const toForce = (r: ForcesTable, roles: RolesTable[], areaRoles: RolesTable[]): Force => {
-    const force: Force = {
-      id: r.id,
-      name: r.name,
-      teamsChannelId: r.teams_channel_id,
-      retired: r.retired_at !== null,
-      preventLeads: people(roles, 'prevent-lead', r.id),
-      deputies: people(roles, 'deputy', r.id),
-    };
-    const areas = r.areas_json === null ? [] : areasSchema.parse(JSON.parse(r.areas_json));
-    if (areas.length) {
-      force.areas = areas.map((a) => ({ ...a, leads: people(areaRoles, 'area-lead', areaScope(r.id, a.id)), deputies: people(areaRoles, 'area-deputy', areaScope(r.id, a.id)) }));
-    }
-    return force;
-  };
-
-  // One force or panel with its people in one statement (a nomination reads both inside its transaction, where every
-  // statement is a round trip): the roles come back as a JSON array, which PostgreSQL's driver parses and SQLite's does not.
-  const jsonArrayFrom = dialect === 'postgres' ? pgJsonArrayFrom : sqliteJsonArrayFrom;
-  const rolesJson = (v: unknown) => fromJsonArray<RolesTable>(v);
-  const roleColumns = ['role', 'scope_id', 'aad_object_id', 'name', 'position', 'tenant_id'] as const;
-
   const getForce = async (id: string): Promise<Force | null> => {
-    const row = await db
-      .selectFrom('forces')
-      .selectAll('forces')
-      .select((eb) => [
-        jsonArrayFrom(eb.selectFrom('roles').select(roleColumns).where('role', 'in', ['prevent-lead', 'deputy'] as RoleName[]).whereRef('roles.scope_id', '=', 'forces.id').orderBy('position')).as('roles_json'),
-        jsonArrayFrom(
-          eb.selectFrom('roles').select(roleColumns).where('role', 'in', ['area-lead', 'area-deputy'] as RoleName[]).where('roles.scope_id', 'like', sql<string>`${eb.ref('forces.id')} || '/%'`).orderBy('position'),
-        ).as('area_roles_json'),
-      ])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row ? toForce(row, rolesJson(row.roles_json), rolesJson(row.area_roles_json)) : null;
+    const row = await forceQuery(db, dialect, id).executeTakeFirst();
+    return row ? forceFromRow(row) : null;
   };
 
   const listPanels = async (opts: { includeRetired?: boolean } = {}): Promise<Panel[]> => {
@@ -125,29 +160,9 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
     return rows.map((r) => toPanel(r, forcesOf.get(r.id) ?? [], roles));
   };
 
-  const toPanel = (r: PanelsTable, forces: string[], roles: RolesTable[]): Panel => ({
-    id: r.id,
-    name: r.name,
-    localAuthority: r.local_authority,
-    forces,
-    chairs: people(roles, 'chair', r.id),
-    timetable: timetableSchema.parse(JSON.parse(r.timetable_json)),
-    teamsChannelId: r.teams_channel_id,
-    retired: r.retired_at !== null,
-  });
-
   const getPanel = async (id: string): Promise<Panel | null> => {
-    const row = await db
-      .selectFrom('panels')
-      .selectAll('panels')
-      .select((eb) => [
-        jsonArrayFrom(eb.selectFrom('panel_forces').select('force_id').whereRef('panel_forces.panel_id', '=', 'panels.id').orderBy('force_id')).as('forces_json'),
-        jsonArrayFrom(eb.selectFrom('roles').select(roleColumns).where('role', '=', 'chair').whereRef('roles.scope_id', '=', 'panels.id').orderBy('position')).as('chairs_json'),
-      ])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) return null;
-    return toPanel(row, fromJsonArray<{ force_id: string }>(row.forces_json).map((f) => f.force_id), rolesJson(row.chairs_json));
+    const row = await panelQuery(db, dialect, id).executeTakeFirst();
+    return row ? panelFromRow(row) : null;
   };
 
   return {
@@ -156,8 +171,7 @@ function directoryRepo(db: Kysely<Database>, dialect: Dialect): DirectoryRepo {
     getForce,
     getPanel,
     listNationalLeads: async () => people(await rolesOf(['national-lead'], ''), 'national-lead', ''),
-    rolesOf: async (aad) =>
-      (await db.selectFrom('roles').select(['role', 'scope_id', 'tenant_id']).where('aad_object_id', '=', aad).execute()).map((r) => ({ role: r.role, scopeId: r.scope_id, tenantId: r.tenant_id })),
+    rolesOf: async (aad) => (await rolesOfQuery(db, aad).execute()).map(toRoleOf),
     async saveForce(f, at) {
       const areas = (f.areas ?? []).map((a) => ({ id: a.id, name: a.name, panels: a.panels }));
       const row = { id: f.id, name: f.name, teams_channel_id: f.teamsChannelId, retired_at: f.retired ? at : null, updated_at: at, areas_json: areas.length ? JSON.stringify(areas) : null };

@@ -19,6 +19,20 @@ const toConversation = (r: Selectable<ConversationsTable>): Conversation => ({
 });
 
 /** Conversations, links and people seen. */
+/** Personal chats still open, newest first (the caller says whose): latestChats keeps each person's newest. */
+export const personalChatsQuery = (db: Kysely<Database>) =>
+  db.selectFrom('conversations').selectAll().where('kind', '=', 'personal').where('removed_at', 'is', null).orderBy('updated_at', 'desc');
+
+export function latestChats(rows: Array<Selectable<ConversationsTable>>): Map<string, Conversation> {
+  const latest = new Map<string, Conversation>();
+  for (const r of rows) if (!latest.has(r.user_aad_object_id!)) latest.set(r.user_aad_object_id!, toConversation(r));
+  return latest;
+}
+
+/** A meeting's outbox messages, oldest first (outbox.list with a meetingId). */
+export const meetingOutboxQuery = (db: Kysely<Database>, meetingId: string) =>
+  db.selectFrom('outbox').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id');
+
 export function teamsRepo(db: Kysely<Database>): TeamsRepo {
   return {
     async saveConversation(c, at) {
@@ -48,13 +62,7 @@ export function teamsRepo(db: Kysely<Database>): TeamsRepo {
     },
     async personalConversations(aads) {
       if (!aads.length) return new Map();
-      const rows = await db
-        .selectFrom('conversations').selectAll()
-        .where('user_aad_object_id', 'in', aads).where('kind', '=', 'personal').where('removed_at', 'is', null)
-        .orderBy('updated_at', 'desc').execute();
-      const latest = new Map<string, Conversation>();
-      for (const r of rows) if (!latest.has(r.user_aad_object_id!)) latest.set(r.user_aad_object_id!, toConversation(r));
-      return latest;
+      return latestChats(await personalChatsQuery(db).where('user_aad_object_id', 'in', aads).execute());
     },
     async link(scope, scopeId, conversationId, by, at) {
       const row = { scope, scope_id: scopeId, conversation_id: conversationId, linked_by: by, linked_at: at };
@@ -119,7 +127,7 @@ export function nominationRepo(db: Kysely<Database>, dialect: Dialect): Nominati
   };
 }
 
-const toOutbox = (r: Selectable<OutboxTable>): OutboxMessage => ({
+export const toOutbox = (r: Selectable<OutboxTable>): OutboxMessage => ({
   id: r.id,
   kind: r.kind as OutboxMessage['kind'],
   conversationId: r.conversation_id,

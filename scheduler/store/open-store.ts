@@ -11,6 +11,7 @@ import { migrationProvider } from './migrations.js';
 import { kyselyRepos, type Dialect } from './kysely-repos.js';
 import { anyQueued, queueRows, type AuditWrites } from './kysely-audit-repo.js';
 import { writeNominationIn, writeNominationPg } from './nomination-write.js';
+import { pressReadsEach, pressReadsPg } from './press-reads.js';
 import { claimDueInOneStatement } from './kysely-teams-repos.js';
 import { advisoryLock, LOCK_WAIT_MS } from './advisory-lock.js';
 import { Chainer } from './chainer.js';
@@ -353,6 +354,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
           : db.transaction().execute((trx) => reposOver(trx).outbox.claimDue(now, leaseUntil, limit, owner)),
     },
     transaction,
+    pressReads: (q) => (dialect === 'postgres' ? pressReadsPg(db, q) : pressReadsEach(repos, q)),
     writeNomination: async (w, decide) => {
       if (dialect !== 'postgres' || opts.chainInTransaction) return transaction((tx) => writeNominationIn(tx, w, decide));
       // The key is checked against the chain's tail once per store, by the first queued append (the locking path's).

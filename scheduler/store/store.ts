@@ -26,6 +26,13 @@ export interface Reader {
 }
 
 /** Forces, panels and the people who hold roles on them, as loaded from the config file. */
+/** One role a person holds, and where (a force, panel or area id; '' for a national lead). */
+export interface RoleOf {
+  role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'area-lead' | 'area-deputy' | ReaderRole;
+  scopeId: string;
+  tenantId: string | null;
+}
+
 export interface DirectoryRepo {
   listForces(opts?: { includeRetired?: boolean }): Promise<Force[]>;
   listPanels(opts?: { includeRetired?: boolean }): Promise<Panel[]>;
@@ -33,7 +40,7 @@ export interface DirectoryRepo {
   getPanel(id: string): Promise<Panel | null>;
   listNationalLeads(): Promise<Person[]>;
   /** Every role one person holds, with the force, panel or area (`<force id>/<area id>`) it is for ('' for national). */
-  rolesOf(aadObjectId: string): Promise<Array<{ role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'area-lead' | 'area-deputy' | ReaderRole; scopeId: string; tenantId: string | null }>>;
+  rolesOf(aadObjectId: string): Promise<RoleOf[]>;
   /** Every read-only role, by role, scope and the file's order. */
   listReaders(): Promise<Reader[]>;
   saveForce(force: Force, at: string): Promise<void>;
@@ -256,6 +263,27 @@ export interface NominationWrite {
   audit: NewAuditEntry[];
 }
 
+/** What a nomination's press reads before it writes (Store.pressReads). */
+export interface PressQuery {
+  /** Who pressed: their roles. */
+  actor: string;
+  forceId: string;
+  panelId: string;
+  /** The meeting's outbox. */
+  meetingId: string;
+  /** Whose personal chats (exact ids, as personalConversations takes them). */
+  people: string[];
+}
+
+/** The answers: directory.rolesOf, getForce, getPanel, outbox.list({ meetingId }) and teams.personalConversations. */
+export interface PressRead {
+  roles: RoleOf[];
+  force: Force | null;
+  panel: Panel | null;
+  outbox: OutboxMessage[];
+  chats: Map<string, Conversation>;
+}
+
 /** The persistence port. Reads may run outside a transaction; writes that belong together run in one. */
 export interface Store extends Repos {
   readonly kind: 'sqlite' | 'postgres';
@@ -267,6 +295,11 @@ export interface Store extends Repos {
    * it, as the locking path decides in its transaction (SQLite's write transactions run one at a time).
    */
   writeNomination(w: NominationWrite, decide: (tx: Repos) => Promise<boolean>): Promise<boolean>;
+  /**
+   * What a press written as read decides and plans from, read straight from the database (never the directory's
+   * cache): on PostgreSQL in one statement, where they were five side by side; on SQLite the repositories' reads.
+   */
+  pressReads(q: PressQuery): Promise<PressRead>;
   /**
    * The directory's reads straight from the database, never from the cache: for a decision made outside a
    * transaction (`directory` outside one answers from the cache, which is for rendering; see directory-cache.ts).
