@@ -142,7 +142,7 @@ async function reviewBenchOn(kind: StoreKind): Promise<void> {
 async function cardReads(t: TestStore): Promise<{ reads: number; card: number; get: number }> {
   const config = syntheticConfig(FORCES, PANELS);
   const targets: Array<[string, string]> = [];
-  for (let p = 0; p < PANELS; p += PANELS / 100) {
+  for (let p = 0; p < PANELS; p += Math.max(1, Math.floor(PANELS / 100))) {
     const [last] = await t.store.review.historyPage({ panelIds: [`panel-${p}`], from: null, to: NOW, cursor: null, direction: 'older', limit: 1 });
     targets.push([last!.id, config.panels[p]!.forces[0]!]);
   }

@@ -244,8 +244,11 @@ describe('a nomination written as read, on PostgreSQL', () => {
     expect(await t.store.audit.waiting()).toEqual([]);
     expect(reportOk(await verifyAuditLog(t.store, TEST_AUDIT_KEY))).toBe(true);
     const again = { context: (await loadCardContext(t.store, MAY, 'hampshire'))! };
-    const next = await sentStatements(async () => expect((await nominate(t.store, press(MAY, SAM, 1), GARETH.aadObjectId, NOW, again)).ok).toBe(true));
-    expect(next.filter((s) => /\bupdate nominations\b/.test(s.text)).map((s) => s.name)).toEqual(['nomination_next']);
+    // A caller id in capitals (as an id may arrive) is read as accessFor reads it: still the one read, then the write.
+    const next = await sentStatements(async () => expect((await nominate(t.store, press(MAY, SAM, 1), GARETH.aadObjectId.toUpperCase(), NOW, again)).ok).toBe(true));
+    // (The chainer, kicked by the write, may have begun by the time the press answers: its statements are not the press's.)
+    const chaining = (s: { name?: string; text: string }) => !s.name && /audit_|advisory|^(begin|commit|rollback)\b/i.test(s.text);
+    expect(next.filter((s) => !chaining(s)).map((s) => s.name ?? s.text)).toEqual(['press_reads', 'nomination_next']);
     expect((await t.store.nominations.get(MAY, 'hampshire'))?.name).toBe(SAM.name);
   });
 

@@ -177,8 +177,9 @@ export async function nominate(store: Store, input: NominateInput, actor: string
  * The press as its reads show it, when they show it recorded: the locking path's checks, then one guarded write.
  * Who may nominate, and whether the meeting asks the force, are read again from the database as the plan is made, in
  * one read with what the plan needs (store.pressReads: one statement on PostgreSQL), never from the directory's cache,
- * which only renders: a lead removed by another instance's sync is refused at once. The meeting and the nomination are checked by the write itself. Null for anything else, and when the write
- * finds the meeting or the nomination changed since (nothing is written then).
+ * which only renders: a lead removed by another instance's sync is refused at once. The meeting and the nomination
+ * are checked by the write itself. Null for anything else, and when the write finds the meeting or the nomination
+ * changed since (nothing is written then).
  */
 async function nominateAsRead(store: Store, input: NominateInput, actor: string, now: string, { context }: PressReads): Promise<NominateOutcome | null> {
   const { meeting, nomination: current } = context;
@@ -187,8 +188,12 @@ async function nominateAsRead(store: Store, input: NominateInput, actor: string,
   if (input.meetingVersion !== meeting.version || (current?.version ?? 0) !== input.nominationVersion) return null;
   const decide = (repos: DecisionReads) => mayNominate(repos, meeting, input.forceId, actor);
   // The five reads it decides and plans from, straight from the database (one statement on PostgreSQL).
-  const read = await store.pressReads({ actor, forceId: input.forceId, panelId: meeting.panelId, meetingId: meeting.id, people: chatsFor(input.attendee.aadObjectId, replaced(current, input.attendee.aadObjectId)) });
-  const [allowed, plan] = await Promise.all([decide({ chairs: store.chairs, directory: answeredFrom(read, actor, input.forceId, meeting.panelId, store.freshDirectory) }), planNomination(store, meeting, input, current, actor, now, read)]);
+  // The caller's roles are asked for as accessFor asks for them (by lower-case id).
+  const caller = actor.toLowerCase();
+  const people = chatsFor(input.attendee.aadObjectId, replaced(current, input.attendee.aadObjectId));
+  const read = await store.pressReads({ actor: caller, forceId: input.forceId, panelId: meeting.panelId, meetingId: meeting.id, people });
+  const directory = answeredFrom(read, caller, input.forceId, meeting.panelId, store.freshDirectory);
+  const [allowed, plan] = await Promise.all([decide({ chairs: store.chairs, directory }), planNomination(store, meeting, input, current, actor, now, read)]);
   // The card's version is what the write checks: the meeting as the person pressing saw it.
   if (!allowed || !(await store.writeNomination({ ...plan, meetingVersion: input.meetingVersion, now }, decide))) return null;
   return { nomination: plan.nomination, meeting: { ...meeting, locked: true }, changed: true };
@@ -205,12 +210,12 @@ async function mayNominate(repos: DecisionReads, meeting: Meeting, forceId: stri
 }
 
 /**
- * The directory for a decision made from a press's reads: the caller's roles, the force and the panel as read;
- * anything else (another force an area's role names, say) from `fresh`, never from the cache.
+ * The directory for a decision made from a press's reads: the caller's roles (`caller`, lower-case, as accessFor asks),
+ * the force and the panel as read; anything else (another force an area's role names, say) from `fresh`, never the cache.
  */
-function answeredFrom(read: PressRead, actor: string, forceId: string, panelId: string, fresh: DecisionReads['directory']): DecisionReads['directory'] {
+function answeredFrom(read: PressRead, caller: string, forceId: string, panelId: string, fresh: DecisionReads['directory']): DecisionReads['directory'] {
   return {
-    rolesOf: async (aad) => (aad === actor ? read.roles : fresh.rolesOf(aad)),
+    rolesOf: async (aad) => (aad === caller ? read.roles : fresh.rolesOf(aad)),
     getForce: async (id) => (id === forceId ? read.force : fresh.getForce(id)),
     getPanel: async (id) => (id === panelId ? read.panel : fresh.getPanel(id)),
   };

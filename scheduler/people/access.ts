@@ -4,8 +4,8 @@ import type { DirectoryReads } from '../store/store.js';
 
 /**
  * What one person may do, decided from the store on every request (never from card data). Decide inside the write's
- * transaction (`accessFor(tx, …)`), or, for a write made outside one, through `store.freshDirectory`: there every read
- * goes to the database. Through the store itself, roles may be up to DIRECTORY_TTL_MS old (the directory cache), which
+ * transaction (`accessFor(tx, …)`), or, for a write made outside one, from reads straight from the database
+ * (`store.pressReads`, with `store.freshDirectory` for anything else). Through the store itself, roles may be up to DIRECTORY_TTL_MS old (the directory cache), which
  * is fine for choosing what to show, not for letting a write happen.
  *
  * Two scopes, kept apart: what a person acts for (`national`, `forces`, `panels`), which every `canActFor*` reads, and

@@ -23,7 +23,8 @@ function deepFreeze<T>(value: T): T {
  * - Only reads outside a transaction use the cache: they render (cards, lists, the review). A transaction is where a
  *   decision is made and written (may this person nominate, cancel, record?), so every directory read in one goes to
  *   the database through that transaction: a lead removed by another instance's sync is refused on their next write.
- *   A write made outside a transaction (a press written as read) decides through `store.freshDirectory`, uncached.
+ *   A write made outside a transaction (a press written as read) decides from `store.pressReads` and
+ *   `store.freshDirectory`, both uncached.
  * - A sync in this process empties the cache when it writes and again when its transaction ends, so nothing read before
  *   its commit outlives it, and nothing read inside a transaction (uncommitted, or about to be) is ever kept.
  * - Another instance's sync is seen by reads that render within DIRECTORY_TTL_MS (config changes arrive by redeploy,

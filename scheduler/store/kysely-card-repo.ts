@@ -56,7 +56,8 @@ function cardQuery(db: Kysely<Database>, dialect: Dialect, meetingId: string, fo
       // (force_id, meeting_start_utc).
       jsonArrayFrom(
         eb.selectFrom('nominations as n').select(['n.aad_object_id', 'n.name'])
-          .where('n.force_id', '=', forceId).whereRef('n.meeting_start_utc', '<', 'm.start_utc').orderBy('n.meeting_start_utc', 'desc').limit(peopleRows),
+          .where('n.force_id', '=', forceId).whereRef('n.meeting_start_utc', '<', 'm.start_utc')
+          .orderBy('n.meeting_start_utc', 'desc').orderBy('n.meeting_id', 'desc').limit(peopleRows),
       ).as('people'),
     ]);
 }

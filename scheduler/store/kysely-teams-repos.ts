@@ -18,7 +18,6 @@ const toConversation = (r: Selectable<ConversationsTable>): Conversation => ({
   botId: r.bot_id,
 });
 
-/** Conversations, links and people seen. */
 /** Personal chats still open, newest first (the caller says whose): latestChats keeps each person's newest. */
 export const personalChatsQuery = (db: Kysely<Database>) =>
   db.selectFrom('conversations').selectAll().where('kind', '=', 'personal').where('removed_at', 'is', null).orderBy('updated_at', 'desc');
@@ -33,6 +32,7 @@ export function latestChats(rows: Array<Selectable<ConversationsTable>>): Map<st
 export const meetingOutboxQuery = (db: Kysely<Database>, meetingId: string) =>
   db.selectFrom('outbox').selectAll().where('meeting_id', '=', meetingId).orderBy('created_at').orderBy('id');
 
+/** Conversations, links and people seen. */
 export function teamsRepo(db: Kysely<Database>): TeamsRepo {
   return {
     async saveConversation(c, at) {
@@ -121,7 +121,7 @@ export function nominationRepo(db: Kysely<Database>, dialect: Dialect): Nominati
       const rows = await db
         .selectFrom('nominations').select(['aad_object_id', 'name'])
         .where('force_id', '=', forceId).where('meeting_start_utc', '<', before)
-        .orderBy('meeting_start_utc', 'desc').limit(limit * 4).execute();
+        .orderBy('meeting_start_utc', 'desc').orderBy('meeting_id', 'desc').limit(limit * 4).execute();
       return distinctPeople(rows, limit);
     },
   };
@@ -214,8 +214,8 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
         .where('id', '=', id).execute();
     },
     async list(f = {}) {
-      let q = db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('id');
-      if (f.meetingId) q = q.where('meeting_id', '=', f.meetingId);
+      // A meeting's messages as a press reads them (press-reads.ts reads the same query).
+      let q = f.meetingId ? meetingOutboxQuery(db, f.meetingId) : db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('id');
       if (f.status) q = q.where('status', '=', f.status);
       return (await q.execute()).map(toOutbox);
     },

@@ -9,13 +9,18 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * The column is a copy, so the database keeps it: the writes that insert a nomination give it (nomination-write.ts,
  * kysely-teams-repos.ts), a trigger fills it for any other insert, and a trigger copies a meeting's new start to its
  * nominations when the meeting moves. It is never null once a row is written.
+ *
+ * An instance of the release before this one, still running during a rolling upgrade, inserts nominations without
+ * the column: the insert trigger fills it in. On PostgreSQL the backfill and the index are built in the migration's
+ * transaction, holding the nominations table for their time (seconds at a decade's 100,000 nominations).
  */
 export const nominationStartMigration: Migration = {
   async up(db: Kysely<any>) {
     const postgres = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
     await db.schema.alterTable('nominations').addColumn('meeting_start_utc', 'text').execute();
     await sql`update nominations set meeting_start_utc = (select m.start_utc from meetings m where m.id = nominations.meeting_id)`.execute(db);
-    await db.schema.createIndex('nominations_force_start').on('nominations').columns(['force_id', 'meeting_start_utc']).execute();
+    // The meeting's id last: nominations at the same start (a force's panels share 10:00 slots) come in one order.
+    await db.schema.createIndex('nominations_force_start').on('nominations').columns(['force_id', 'meeting_start_utc', 'meeting_id']).execute();
     if (postgres) {
       // Tables named with the trigger's own schema, as audit_pending's trigger does: an unqualified name would find a
       // session's temporary table of that name first.

@@ -8,7 +8,7 @@ import { keepPrepared } from './prepared.js';
 // A planned nomination, written only if what it was planned on still holds (store.ts, NominationWrite). The checks
 // are those `nominate` makes under the meeting's lock: the meeting's version, that it is scheduled and not started,
 // and the nomination's version. Who may nominate (the caller's roles, the panel, the force) is decided by `nominate`
-// from reads straight from the database (store.freshDirectory) just before this write, and on SQLite again inside its
+// from reads straight from the database (store.pressReads) just before this write, and on SQLite again inside its
 // transaction. On PostgreSQL the locking path reads them in its transaction without locking them, so under READ
 // COMMITTED a sync committed after that read is not seen by either path. The outbox and the chats the messages are
 // planned from are read without a lock on both paths.

@@ -25,7 +25,6 @@ export interface Reader {
   person: Person;
 }
 
-/** Forces, panels and the people who hold roles on them, as loaded from the config file. */
 /** One role a person holds, and where (a force, panel or area id; '' for a national lead). */
 export interface RoleOf {
   role: 'national-lead' | 'prevent-lead' | 'deputy' | 'chair' | 'area-lead' | 'area-deputy' | ReaderRole;
@@ -33,6 +32,7 @@ export interface RoleOf {
   tenantId: string | null;
 }
 
+/** Forces, panels and the people who hold roles on them, as loaded from the config file. */
 export interface DirectoryRepo {
   listForces(opts?: { includeRetired?: boolean }): Promise<Force[]>;
   listPanels(opts?: { includeRetired?: boolean }): Promise<Panel[]>;
