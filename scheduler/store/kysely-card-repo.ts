@@ -53,7 +53,7 @@ function cardQuery(db: Kysely<Database>, dialect: Dialect, meetingId: string, fo
           .where('a.meeting_id', 'in', eb.selectFrom('r').select('r.id')).where('a.force_id', '=', forceId).where('a.withdrawn_at', 'is', null),
       ).as('recent_attendance'),
       // As recentPeople reads them: four times as many rows as people, each person kept once (below), from the index on
-      // (force_id, meeting_start_utc).
+      // (force_id, meeting_start_utc, meeting_id).
       jsonArrayFrom(
         eb.selectFrom('nominations as n').select(['n.aad_object_id', 'n.name'])
           .where('n.force_id', '=', forceId).whereRef('n.meeting_start_utc', '<', 'm.start_utc')

@@ -117,7 +117,7 @@ export function nominationRepo(db: Kysely<Database>, dialect: Dialect): Nominati
       await qc.insertInto('nominations').values({ ...row, meeting_start_utc: start }).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
     },
     async recentPeople(forceId, before, limit) {
-      // One index range (force_id, meeting_start_utc), newest first: no walk over every panel's meetings.
+      // One index range (force_id, meeting_start_utc, meeting_id), newest first: no walk over every panel's meetings.
       const rows = await db
         .selectFrom('nominations').select(['aad_object_id', 'name'])
         .where('force_id', '=', forceId).where('meeting_start_utc', '<', before)

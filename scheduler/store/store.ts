@@ -265,7 +265,7 @@ export interface NominationWrite {
 
 /** What a nomination's press reads before it writes (Store.pressReads). */
 export interface PressQuery {
-  /** Who pressed: their roles. */
+  /** Who pressed, by lower-case id as accessFor asks for roles (any other spelling reads none): their roles. */
   actor: string;
   forceId: string;
   panelId: string;
@@ -291,7 +291,7 @@ export interface Store extends Repos {
    * Writes a planned nomination if what it was planned on holds (see NominationWrite); false, with nothing written,
    * when it does not, or when the store cannot yet write it this way (the caller then takes its locking path).
    * PostgreSQL: one statement, one round trip; the caller has decided who may write it from fresh reads just before
-   * (store.freshDirectory). SQLite: one short transaction through the repositories, which asks `decide` again inside
+   * (store.pressReads, and store.freshDirectory for anything else). SQLite: one short transaction through the repositories, which asks `decide` again inside
    * it, as the locking path decides in its transaction (SQLite's write transactions run one at a time).
    */
   writeNomination(w: NominationWrite, decide: (tx: Repos) => Promise<boolean>): Promise<boolean>;
