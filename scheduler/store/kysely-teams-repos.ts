@@ -112,7 +112,8 @@ export function nominationRepo(db: Kysely<Database>, dialect: Dialect): Nominati
       // On PostgreSQL the meeting's lock rides along the upsert (a data-modifying CTE): one round trip, not two.
       const qc = (opts && dialect === 'postgres' ? db.with('locked', (q) => lock(q).returning('id')) : db) as QueryCreator<Database>;
       if (opts && dialect !== 'postgres') await lock(db).execute();
-      // The meeting's start is copied in (the recent-nominees index, migrations-015); a meeting never changes on update.
+      // The meeting's start is copied in (the recent-nominees index, migrations-015); an update leaves the copy alone, as a
+      // nomination never changes meeting (the meeting's moves reach it by trigger).
       const start = db.selectFrom('meetings').select('start_utc').where('id', '=', n.meetingId);
       await qc.insertInto('nominations').values({ ...row, meeting_start_utc: start }).onConflict((oc) => oc.columns(['meeting_id', 'force_id']).doUpdateSet(row)).execute();
     },

@@ -3,8 +3,9 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /**
  * Each nomination carries its meeting's start (issue 22): a force's recent nominees (the nomination card's choices,
  * the attendance form's) are its nominations with the latest meeting starts, read from one index on
- * (force_id, meeting_start_utc, meeting_id). Before, the read walked every panel's meetings backwards by start and probed each for
- * the force's nomination: about a thousand probes for 24 rows at 48,000 meetings, 3–17 ms on PostgreSQL.
+ * (force_id, meeting_start_utc, meeting_id). Before, the read walked every panel's meetings backwards by start and
+ * probed each for the force's nomination: about a thousand probes for 24 rows at 48,000 meetings, 3–17 ms on
+ * PostgreSQL.
  *
  * The column is a copy, so the database keeps it: the writes that insert a nomination give it (nomination-write.ts,
  * kysely-teams-repos.ts), a trigger fills it for any other insert, and a trigger copies a meeting's new start to its
