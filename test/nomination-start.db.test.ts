@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Meeting, Nomination, Person } from '../scheduler/domain/types.js';
 import { loadCardContext } from '../scheduler/nominations/nominations.js';
 import { openStore } from '../scheduler/store/open-store.js';
 import { partlyMigrated } from './support/partly-migrated.js';
-import { STORE_KINDS, useFreshStore } from './support/stores.js';
+import { STORE_KINDS, TEST_DATABASE_URL, useFreshStore } from './support/stores.js';
 
 // Issue 22: a force's recent nominees (the card's choices, the attendance form's) are read from each nomination's copy
 // of its meeting's start (migrations-015-nomination-start.ts). These hold that copy to the meeting's start as it
@@ -48,6 +49,42 @@ describe.each(STORE_KINDS)("a force's recent nominees follow their meetings' sta
     await store.meetings.update({ ...(await store.meetings.get(soton[2]!.id))!, status: 'held' }, NOW);
     expect(await names()).toEqual(['Officer 1', 'Officer 3']);
   });
+
+  if (kind === 'postgres') {
+    it('refuses a row without it that the trigger did not fill (a data-only restore with triggers off), rather than hide it', async () => {
+      const [first] = await t.store.meetings.list({ panelIds: ['southampton'] });
+      const insert = `insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
+        values ('${first!.id}', 'hampshire', '${person(1).aadObjectId}', 'Officer 1', 'DI', 1, 'lead', '${NOW}', 1)`;
+      await expect(t.raw(`alter table nominations disable trigger nominations_meeting_start; ${insert}`)).rejects.toThrow(/meeting_start_utc/);
+      expect(await t.store.nominations.get(first!.id, 'hampshire')).toBeNull();
+    });
+
+    it("takes a meeting's new start when the meeting moves while a nomination that left the copy to the trigger goes in", async () => {
+      const [first, second] = await t.store.meetings.list({ panelIds: ['southampton'] });
+      const moved = hours(second!.start, 24);
+      const schema = (t.options as { schema: string }).schema;
+      const [mover, inserter, watcher] = [0, 1, 2].map(() => new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` }));
+      try {
+        for (const c of [mover, inserter, watcher]) await c!.connect();
+        const pid = (await inserter!.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+        // The move has run (its trigger found no nomination to update) but not committed when the insert arrives.
+        await mover!.query('begin');
+        await mover!.query('update meetings set start_utc = $1 where id = $2', [moved, first!.id]);
+        let done = false;
+        const insert = inserter!.query(`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
+          values ($1, 'hampshire', $2, 'Officer 1', 'DI', 1, 'lead', $3, 1)`, [first!.id, person(1).aadObjectId, NOW]).finally(() => (done = true));
+        // Synchronised, not timed: until the insert has finished or waits for the move's lock.
+        while (!done && (await watcher!.query('select wait_event_type from pg_stat_activity where pid = $1', [pid])).rows[0]?.wait_event_type !== 'Lock') {
+          await new Promise((r) => setImmediate(r));
+        }
+        await mover!.query('commit');
+        await insert;
+        expect((await watcher!.query('select meeting_start_utc from nominations where meeting_id = $1', [first!.id])).rows[0].meeting_start_utc).toBe(moved);
+      } finally {
+        for (const c of [mover, inserter, watcher]) await c!.end().catch(() => undefined);
+      }
+    });
+  }
 });
 
 describe.each(STORE_KINDS)('the migration that keeps each nomination its meeting\'s start, on %s', (kind) => {

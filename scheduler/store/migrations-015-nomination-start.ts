@@ -9,7 +9,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *
  * The column is a copy, so the database keeps it: the writes that insert a nomination give it (nomination-write.ts,
  * kysely-teams-repos.ts), a trigger fills it for any other insert, and a trigger copies a meeting's new start to its
- * nominations when the meeting moves. It is never null once a row is written.
+ * nominations when the meeting moves. It is never null once a row is written (on PostgreSQL a constraint says so).
  *
  * An instance of the release before this one, still running during a rolling upgrade, inserts nominations without
  * the column: the insert trigger fills it in. On PostgreSQL the backfill and the index are built in the migration's
@@ -28,11 +28,16 @@ export const nominationStartMigration: Migration = {
       // session's temporary table of that name first.
       await sql`create or replace function nomination_meeting_start() returns trigger language plpgsql as $$
         begin
-          execute format('select start_utc from %I.meetings where id = $1', tg_table_schema) into new.meeting_start_utc using new.meeting_id;
+          -- FOR SHARE: a move of the meeting committing meanwhile waits for this insert, then its own trigger copies
+          -- the new start to this row too (the foreign key's lock would not hold it back: it does not touch a key).
+          execute format('select start_utc from %I.meetings where id = $1 for share', tg_table_schema) into new.meeting_start_utc using new.meeting_id;
           return new;
         end $$`.execute(db);
       await sql`create trigger nominations_meeting_start before insert on nominations
         for each row when (new.meeting_start_utc is null) execute function nomination_meeting_start()`.execute(db);
+      // Never null: a row the triggers did not see (a data-only restore with triggers off) is refused, not left out of
+      // every recent-nominees list. (SQLite cannot add the constraint to a column; its triggers are all it has.)
+      await sql`alter table nominations alter column meeting_start_utc set not null`.execute(db);
       await sql`create or replace function meeting_start_to_nominations() returns trigger language plpgsql as $$
         begin
           execute format('update %I.nominations set meeting_start_utc = $1 where meeting_id = $2', tg_table_schema) using new.start_utc, new.id;
