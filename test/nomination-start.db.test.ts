@@ -59,27 +59,32 @@ describe.each(STORE_KINDS)("a force's recent nominees follow their meetings' sta
       expect(await t.store.nominations.get(first!.id, 'hampshire')).toBeNull();
     });
 
-    it("takes a meeting's new start when the meeting moves while a nomination that left the copy to the trigger goes in", async () => {
-      const [first, second] = await t.store.meetings.list({ panelIds: ['southampton'] });
-      const moved = hours(second!.start, 24);
+    // Two transactions at once, each held open until the other has run or waits for it: whichever comes first, the
+    // nomination (inserted without the copy, as plain SQL would) ends with the meeting's new start.
+    it.each(['the move', 'the insert'])("takes a meeting's new start when a nomination that left the copy to the trigger goes in as it moves (%s first)", async (first) => {
+      const [meeting, next] = await t.store.meetings.list({ panelIds: ['southampton'] });
+      const moved = hours(next!.start, 24);
       const schema = (t.options as { schema: string }).schema;
       const [mover, inserter, watcher] = [0, 1, 2].map(() => new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` }));
+      const move = (c: pg.Client) => c.query('update meetings set start_utc = $1 where id = $2', [moved, meeting!.id]);
+      const insert = (c: pg.Client) => c.query(`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
+        values ($1, 'hampshire', $2, 'Officer 1', 'DI', 1, 'lead', $3, 1)`, [meeting!.id, person(1).aadObjectId, NOW]);
+      const [early, late, runEarly, runLate] = first === 'the move' ? [mover!, inserter!, move, insert] : [inserter!, mover!, insert, move];
       try {
         for (const c of [mover, inserter, watcher]) await c!.connect();
-        const pid = (await inserter!.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-        // The move has run (its trigger found no nomination to update) but not committed when the insert arrives.
-        await mover!.query('begin');
-        await mover!.query('update meetings set start_utc = $1 where id = $2', [moved, first!.id]);
+        const pid = (await late.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+        // The first has run but not committed when the second arrives.
+        await early.query('begin');
+        await runEarly(early);
         let done = false;
-        const insert = inserter!.query(`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
-          values ($1, 'hampshire', $2, 'Officer 1', 'DI', 1, 'lead', $3, 1)`, [first!.id, person(1).aadObjectId, NOW]).finally(() => (done = true));
-        // Synchronised, not timed: until the insert has finished or waits for the move's lock.
+        const second = runLate(late).finally(() => (done = true));
+        // Synchronised, not timed: until the second has finished or waits for the first's lock.
         while (!done && (await watcher!.query('select wait_event_type from pg_stat_activity where pid = $1', [pid])).rows[0]?.wait_event_type !== 'Lock') {
           await new Promise((r) => setImmediate(r));
         }
-        await mover!.query('commit');
-        await insert;
-        expect((await watcher!.query('select meeting_start_utc from nominations where meeting_id = $1', [first!.id])).rows[0].meeting_start_utc).toBe(moved);
+        await early.query('commit');
+        await second;
+        expect((await watcher!.query('select meeting_start_utc from nominations where meeting_id = $1', [meeting!.id])).rows[0].meeting_start_utc).toBe(moved);
       } finally {
         for (const c of [mover, inserter, watcher]) await c!.end().catch(() => undefined);
       }

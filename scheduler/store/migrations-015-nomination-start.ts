@@ -20,6 +20,11 @@ export const nominationStartMigration: Migration = {
   async up(db: Kysely<any>) {
     const postgres = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
     await db.schema.alterTable('nominations').addColumn('meeting_start_utc', 'text').execute();
+    // PostgreSQL: the trigger that follows a meeting's moves comes before the backfill. Creating it locks meetings
+    // against writes until the migration commits, so no move (by an instance of the release before, during a rolling
+    // upgrade) can land between the backfill's read and the trigger, and be lost. (Adding the column holds
+    // nominations the same way: no nomination is inserted meanwhile.) SQLite's migration holds its one write lock.
+    if (postgres) await followMovesPg(db);
     await sql`update nominations set meeting_start_utc = (select m.start_utc from meetings m where m.id = nominations.meeting_id)`.execute(db);
     // The meeting's id last: nominations at the same start (a force's panels share 10:00 slots) come in one order.
     await db.schema.createIndex('nominations_force_start').on('nominations').columns(['force_id', 'meeting_start_utc', 'meeting_id']).execute();
@@ -38,13 +43,6 @@ export const nominationStartMigration: Migration = {
       // Never null: a row the triggers did not see (a data-only restore with triggers off) is refused, not left out of
       // every recent-nominees list. (SQLite cannot add the constraint to a column; its triggers are all it has.)
       await sql`alter table nominations alter column meeting_start_utc set not null`.execute(db);
-      await sql`create or replace function meeting_start_to_nominations() returns trigger language plpgsql as $$
-        begin
-          execute format('update %I.nominations set meeting_start_utc = $1 where meeting_id = $2', tg_table_schema) using new.start_utc, new.id;
-          return null;
-        end $$`.execute(db);
-      await sql`create trigger meetings_start_to_nominations after update of start_utc on meetings
-        for each row when (old.start_utc is distinct from new.start_utc) execute function meeting_start_to_nominations()`.execute(db);
     } else {
       // A trigger's unqualified names are its own database's tables in SQLite, never a temporary one's.
       await sql`create trigger nominations_meeting_start after insert on nominations when new.meeting_start_utc is null
@@ -59,3 +57,14 @@ export const nominationStartMigration: Migration = {
     }
   },
 };
+
+/** PostgreSQL: a meeting's new start copied to its nominations, in the trigger's own schema (see above). */
+async function followMovesPg(db: Kysely<any>): Promise<void> {
+  await sql`create or replace function meeting_start_to_nominations() returns trigger language plpgsql as $$
+    begin
+      execute format('update %I.nominations set meeting_start_utc = $1 where meeting_id = $2', tg_table_schema) using new.start_utc, new.id;
+      return null;
+    end $$`.execute(db);
+  await sql`create trigger meetings_start_to_nominations after update of start_utc on meetings
+    for each row when (old.start_utc is distinct from new.start_utc) execute function meeting_start_to_nominations()`.execute(db);
+}
