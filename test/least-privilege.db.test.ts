@@ -158,6 +158,23 @@ describe('the app on PostgreSQL as a least-privilege role (MIGRATION_DATABASE_UR
     expect(Number((await app.query('select count(*) as n from audit_log')).rows[0].n)).toBeGreaterThan(0);
   });
 
+  it("keeps each nomination's copy of its meeting's start as the app role: a plain insert (the trigger's FOR SHARE read) and a move", async () => {
+    // In a transaction rolled back after: the rows are the test's, not the bot's (no audit entry would account for them).
+    await app.query('begin');
+    try {
+      const { rows: [m] } = await app.query(`select id, start_utc from meetings where panel_id = 'southampton' and id not in (select meeting_id from nominations) order by start_utc limit 1`);
+      await app.query(`insert into nominations (meeting_id, force_id, aad_object_id, name, role, decision_maker, nominated_by, nominated_at, version)
+        values ($1, 'hampshire', $2, 'Gareth Owen', 'DI', 1, $2, $3, 1)`, [m.id, GARETH, NOW]);
+      const copy = async () => (await app.query('select meeting_start_utc from nominations where meeting_id = $1', [m.id])).rows[0].meeting_start_utc;
+      expect(await copy()).toBe(m.start_utc);
+      const moved = new Date(Date.parse(m.start_utc) + 86_400_000).toISOString();
+      await app.query('update meetings set start_utc = $1 where id = $2', [moved, m.id]);
+      expect(await copy()).toBe(moved);
+    } finally {
+      await app.query('rollback');
+    }
+  });
+
   it('grants on the bot\'s own tables, which are exactly those the migrations make (BOT_TABLES lists them all)', async () => {
     const { rows } = await admin.query<{ tablename: string }>('select tablename from pg_tables where schemaname = $1 order by tablename', [where.schema]);
     expect(rows.map((r) => r.tablename)).toEqual([...BOT_TABLES, 'kysely_migration', 'kysely_migration_lock'].sort());
