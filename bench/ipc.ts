@@ -21,7 +21,7 @@ export interface BenchChild {
   end(): Promise<void>;
 }
 
-const FLAGS = ['--disable-warning=DEP0111', '--import', 'tsx'];
+const FLAGS = ['--disable-warning=DEP0111', '--import', 'tsx', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])];
 
 /** Forks `entry` (a bench/ TypeScript file that calls serveParent) with `arg` as its JSON argument; resolves once it is ready. */
 export function startChild(entry: string, arg: unknown): Promise<BenchChild> {

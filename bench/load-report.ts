@@ -15,17 +15,21 @@ const LATENCY_TARGET = 3;
 /** The scaling target: two PostgreSQL instances' loaded throughput over one's. */
 const SCALE_TARGET = 1.6;
 
-/** One side's two measured phases. */
-export type Figures = Record<'alone' | 'loaded', DriveResult>;
+/**
+ * A bot phase: its presses, the statements and deliveries made meanwhile, and the CPU ms used meanwhile by the bot
+ * processes, PostgreSQL's server processes, and the machine (busy of total, over all its cores).
+ */
+export type BotPhase = DriveResult & { statements: number; deliveries: number; botCpu: number; dbCpu: number; busy: number; total: number };
 
 /** One configuration's run: the echo and the bot measured in turn, and what the bot's outbox held afterwards. */
 export interface Run {
   name: string;
   cards: number;
   loadAverage: string;
-  echo: Figures;
-  /** The bot's phases, each with the statements its processes sent their database meanwhile. */
-  bot: Record<'alone' | 'loaded', DriveResult & { statements: number; deliveries: number }>;
+  /** The echo's phases, with the CPU its process used (as `botCpu`). */
+  echo: Record<'alone' | 'loaded', BotPhase>;
+  /** The bot's phases, each with the statements its processes sent their database meanwhile, and the CPU used. */
+  bot: Record<'alone' | 'loaded', BotPhase>;
   outbox: Record<string, number>;
 }
 
@@ -73,6 +77,7 @@ export function printRun(run: Run): void {
   console.log(`    ${'phase'.padEnd(15)} ${'server'.padEnd(14)} ${'presses/s'.padStart(9)} |  nominate p50 p90 p99  |   refresh p50 p90 p99   |     all p50 p90 p99`);
   console.log([...phaseRows(run, 'alone', 'one at a time'), ...phaseRows(run, 'loaded', `${PHASES.loaded.inFlight} in flight`)].join('\n'));
   console.log(statementsLine(run));
+  console.log(cpuLine(run));
   console.log(outboxLine(run));
 }
 
@@ -84,9 +89,29 @@ export function printRun(run: Run): void {
  * press in that phase, not one press's cost: compare it between runs of the same phase.
  */
 function statementsLine(run: Run): string {
-  const per = (r: DriveResult & { statements: number; deliveries: number }) =>
+  const per = (r: BotPhase) =>
     `${(r.statements / r.samples.length).toFixed(1)} (${(r.deliveries / r.samples.length).toFixed(2)} messages delivered per press)`;
   return `    statements the bot sent its database per press, outbox deliveries made meanwhile included: one at a time ${per(run.bot.alone)}, ${PHASES.loaded.inFlight} in flight ${per(run.bot.loaded)}`;
+}
+
+/** CPU ms per press, the bot's and the database server's, and how busy the machine's cores were: "-" without /proc. */
+const cpu = (r: BotPhase) => ({ bot: r.botCpu / r.samples.length, db: r.dbCpu / r.samples.length, busy: r.busy / r.total });
+const cpuWords = (r: BotPhase) => {
+  const c = cpu(r);
+  const n = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(2));
+  return `bot ${n(c.bot)} ms + database server ${n(c.db)} ms per press, the machine's cores ${Number.isNaN(c.busy) ? '-' : (100 * c.busy).toFixed(0)}% busy`;
+};
+
+/**
+ * The CPU each phase cost: on a machine whose cores are all busy, presses per second can only rise if CPU per press
+ * falls, so this is what says whether a configuration was held back by CPU or by waiting (a lock, a round trip).
+ */
+function cpuLine(run: Run): string {
+  const echo = (r: BotPhase) => (Number.isNaN(cpu(r).bot) ? '-' : cpu(r).bot.toFixed(2));
+  return [
+    `    CPU (Linux /proc, all processes of each kind): one at a time ${cpuWords(run.bot.alone)}; ${PHASES.loaded.inFlight} in flight ${cpuWords(run.bot.loaded)}`,
+    `    the echo's process, per press: one at a time ${echo(run.echo.alone)} ms, ${PHASES.loaded.inFlight} in flight ${echo(run.echo.loaded)} ms (the Teams stack's own share of the bot's)`,
+  ].join('\n');
 }
 
 /** The issue's targets beside what the runs measured, each met or missed. */
@@ -102,5 +127,6 @@ export function printTargets(runs: Run[]): void {
   if (one && two) {
     const scale = rate(two.bot.loaded) / rate(one.bot.loaded);
     console.log(`    two PostgreSQL instances: ${rate(two.bot.loaded).toFixed(0)} presses/s against one's ${rate(one.bot.loaded).toFixed(0)} = ${scale.toFixed(2)}x   target >= ${SCALE_TARGET}x: ${verdict(scale >= SCALE_TARGET)}`);
+    console.log(`      with ${PHASES.loaded.inFlight} in flight, one instance: ${cpuWords(one.bot.loaded)}; two: ${cpuWords(two.bot.loaded)}`);
   }
 }

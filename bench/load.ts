@@ -16,7 +16,7 @@ import { connectorMs } from './fanout.js';
 import { startChild, type BenchChild } from './ipc.js';
 import type { DriveResult, PostedCard, Target } from './load-shared.js';
 import { PHASES, printHeader, printRun, printTargets, type Run } from './load-report.js';
-import { loadAverage } from './machine.js';
+import { commandCpuMs, loadAverage, machineCpuMs, processCpuMs } from './machine.js';
 import { syntheticConfig, writePanelsFile } from './synthetic.js';
 
 const NOW = '2027-03-01T08:00:00.000Z';
@@ -73,20 +73,26 @@ function targetsOf(cards: PostedCard[], cfg: PanelsConfig): Target[] {
   });
 }
 
-/** The bots' statements sent so far, and the messages the connector has taken from them. */
-type Counts = { statements: number; deliveries: number };
+/**
+ * The bots' statements sent so far, the messages the connector has taken from them, and CPU ms used so far by the bot
+ * processes, by PostgreSQL's server processes (0 on SQLite, whose work is the bot's) and by the whole machine (busy of
+ * total, over its cores); the CPU figures are NaN where /proc is not there to read.
+ */
+type Counts = { statements: number; deliveries: number; botCpu: number; dbCpu: number; busy: number; total: number };
+const NO_COUNTS: Counts = { statements: 0, deliveries: 0, botCpu: NaN, dbCpu: NaN, busy: NaN, total: NaN };
 
 /**
  * Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. `count` is read
  * before and after each measured phase.
  */
-async function phases(client: BenchChild, urls: string[], count: () => Promise<Counts> = async () => ({ statements: 0, deliveries: 0 })): Promise<Record<'alone' | 'loaded', DriveResult & Counts>> {
+async function phases(client: BenchChild, urls: string[], count: () => Promise<Counts> = async () => NO_COUNTS): Promise<Record<'alone' | 'loaded', DriveResult & Counts>> {
   await client.call('drive', { urls, ...PHASES.warmUp });
   const measured = async (phase: typeof PHASES.alone | typeof PHASES.loaded) => {
     const before = await count();
     const r = await client.call<DriveResult>('drive', { urls, ...phase });
     const after = await count();
-    return { ...r, statements: after.statements - before.statements, deliveries: after.deliveries - before.deliveries };
+    const change = Object.fromEntries(Object.keys(NO_COUNTS).map((k) => [k, after[k as keyof Counts] - before[k as keyof Counts]])) as Counts;
+    return { ...r, ...change };
   };
   const alone = await measured(PHASES.alone);
   const loaded = await measured(PHASES.loaded);
@@ -104,11 +110,17 @@ async function runOne(setup: Setup, cfg: PanelsConfig, panelsFile: string, conne
     await client.call('targets', { targets: targetsOf(cards, cfg), serviceUrl: connector.url });
     progress(`${setup.name}: ${bots.length} bot process(es) started, ${cards.length} cards posted; pressing the echo`);
     const before = loadAverage();
-    const echoed = await phases(client, [(echo.ready as { url: string }).url]);
+    const echoCounts = async (): Promise<Counts> => {
+      const machine = machineCpuMs();
+      return { ...NO_COUNTS, botCpu: processCpuMs(echo.pid) ?? NaN, dbCpu: 0, busy: machine?.busy ?? NaN, total: machine?.total ?? NaN };
+    };
+    const echoed = await phases(client, [(echo.ready as { url: string }).url], echoCounts);
     progress(`${setup.name}: pressing the bot`);
     const counts = async (): Promise<Counts> => {
       const { posts, puts } = connector.stats();
-      return { statements: (await Promise.all(bots.map((b) => b.call<number>('statements')))).reduce((a, n) => a + n, 0), deliveries: posts + puts };
+      const statements = (await Promise.all(bots.map((b) => b.call<number>('statements')))).reduce((a, n) => a + n, 0);
+      const [botCpu, dbCpu, machine] = [bots.map((b) => processCpuMs(b.pid) ?? NaN).reduce((a, n) => a + n, 0), setup.databaseUrl ? (commandCpuMs('postgres') ?? NaN) : 0, machineCpuMs()];
+      return { statements, deliveries: posts + puts, botCpu, dbCpu, busy: machine?.busy ?? NaN, total: machine?.total ?? NaN };
     };
     const bot = await phases(client, bots.map((b) => (b.ready as { url: string }).url), counts);
     progress(`${setup.name}: measured; stopping`);

@@ -1,4 +1,6 @@
 // What every bench prints about the machine it ran on: the figures are only comparable at a similar load.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 
 /** The 1, 5 and 15 minute load averages and the core count, as one line's words. */
@@ -29,4 +31,59 @@ export function numberOption(flag: string, envName: string, fallback: number): n
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag} (or ${envName}) must be a number of 0 or more, not ${JSON.stringify(raw)}`);
   return n;
+}
+
+// CPU time, where Linux's /proc gives it (null elsewhere): what a process, the database server and the machine used.
+const TICK_MS = (() => {
+  try {
+    return 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  } catch {
+    return 10;
+  }
+})();
+
+/** User and system CPU ms from a /proc/<pid>/stat line (utime and stime are its 14th and 15th fields). */
+function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** The CPU ms process `pid` has used so far; null without /proc or once it has gone. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU ms every live process named `comm` (PostgreSQL's server processes: "postgres") has used so far; null without /proc. */
+export function commandCpuMs(comm: string): number | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) total += statCpuMs(stat);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return total;
+}
+
+/** The machine's busy and total CPU ms so far, summed over its cores (/proc/stat); null without /proc. */
+export function machineCpuMs(): { busy: number; total: number } | null {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const busy = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+    return { busy: busy * TICK_MS, total: (busy + idle! + iowait!) * TICK_MS };
+  } catch {
+    return null;
+  }
 }
