@@ -16,10 +16,10 @@ const LATENCY_TARGET = 3;
 const SCALE_TARGET = 1.6;
 
 /**
- * A bot phase: its presses, the statements and deliveries made meanwhile, and the CPU ms used meanwhile by the bot
+ * A bot phase: its presses, the statements, deliveries and the connector's 429s meanwhile, and the CPU ms used meanwhile by the bot
  * processes, PostgreSQL's server processes, and the machine (busy of total, over all its cores).
  */
-export type BotPhase = DriveResult & { statements: number; deliveries: number; botCpu: number; dbCpu: number; busy: number; total: number };
+export type BotPhase = DriveResult & { statements: number; deliveries: number; throttled: number; byConversation: number; botCpu: number; dbCpu: number; busy: number; total: number };
 
 /** One configuration's run: the echo and the bot measured in turn, and what the bot's outbox held afterwards. */
 export interface Run {
@@ -90,7 +90,7 @@ export function printRun(run: Run): void {
  */
 function statementsLine(run: Run): string {
   const per = (r: BotPhase) =>
-    `${(r.statements / r.samples.length).toFixed(1)} (${(r.deliveries / r.samples.length).toFixed(2)} messages delivered per press)`;
+    `${(r.statements / r.samples.length).toFixed(1)} (${(r.deliveries / r.samples.length).toFixed(2)} messages delivered per press; the connector answered ${r.throttled} sends 429, ${r.byConversation} of them for a conversation's limit)`;
   return `    statements the bot sent its database per press, outbox deliveries made meanwhile included: one at a time ${per(run.bot.alone)}, ${PHASES.loaded.inFlight} in flight ${per(run.bot.loaded)}`;
 }
 

@@ -74,12 +74,13 @@ function targetsOf(cards: PostedCard[], cfg: PanelsConfig): Target[] {
 }
 
 /**
- * The bots' statements sent so far, the messages the connector has taken from them, and CPU ms used so far by the bot
+ * The bots' statements sent so far, the messages the connector has taken from them and the sends it refused (429:
+ * all, and those for a conversation's own limit rather than the tenant's), and CPU ms used so far by the bot
  * processes, by PostgreSQL's server processes (0 on SQLite, whose work is the bot's) and by the whole machine (busy of
  * total, over its cores); the CPU figures are NaN where /proc is not there to read.
  */
-type Counts = { statements: number; deliveries: number; botCpu: number; dbCpu: number; busy: number; total: number };
-const NO_COUNTS: Counts = { statements: 0, deliveries: 0, botCpu: NaN, dbCpu: NaN, busy: NaN, total: NaN };
+type Counts = { statements: number; deliveries: number; throttled: number; byConversation: number; botCpu: number; dbCpu: number; busy: number; total: number };
+const NO_COUNTS: Counts = { statements: 0, deliveries: 0, throttled: 0, byConversation: 0, botCpu: NaN, dbCpu: NaN, busy: NaN, total: NaN };
 
 /**
  * Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. `count` is read
@@ -117,10 +118,10 @@ async function runOne(setup: Setup, cfg: PanelsConfig, panelsFile: string, conne
     const echoed = await phases(client, [(echo.ready as { url: string }).url], echoCounts);
     progress(`${setup.name}: pressing the bot`);
     const counts = async (): Promise<Counts> => {
-      const { posts, puts } = connector.stats();
+      const { posts, puts, throttled, throttledByConversation } = connector.stats();
       const statements = (await Promise.all(bots.map((b) => b.call<number>('statements')))).reduce((a, n) => a + n, 0);
       const [botCpu, dbCpu, machine] = [bots.map((b) => processCpuMs(b.pid) ?? NaN).reduce((a, n) => a + n, 0), setup.databaseUrl ? (commandCpuMs('postgres') ?? NaN) : 0, machineCpuMs()];
-      return { statements, deliveries: posts + puts, botCpu, dbCpu, busy: machine?.busy ?? NaN, total: machine?.total ?? NaN };
+      return { statements, deliveries: posts + puts, throttled, byConversation: throttledByConversation, botCpu, dbCpu, busy: machine?.busy ?? NaN, total: machine?.total ?? NaN };
     };
     const bot = await phases(client, bots.map((b) => (b.ready as { url: string }).url), counts);
     progress(`${setup.name}: measured; stopping`);

@@ -132,6 +132,8 @@ const restOf = (deps: SenderDeps) => (ms: number): Promise<void> => {
 async function pace(deps: SenderDeps, pacer: Pacers, conversationId: string, tenantId: string): Promise<((taken: boolean) => void) | typeof STOPPED> {
   const tenantKey = `tenant:${tenantId}`;
   const tick = tickOf(deps);
+  // Outside the turns: the read is a round trip, and the turns hold every lane.
+  if (pacer.shared) await shareCeiling(deps, pacer.shared, pacer.tenant);
   return pacer.turns.run(async () => {
     // Checked again after each wait: an answer that came back meanwhile may have moved a send later (see Pacer). A
     // clock that stands still (a test with pacing turned off) gets one wait, as it would never let a second one end.
@@ -182,9 +184,60 @@ export interface Pacers {
   tenant: Pacer;
   /** Serialises the tenant-wide wait-and-record across lanes. */
   turns: Turns;
+  /** The tenant's ceiling shared with the other instances sending now; without it this process takes it all. */
+  shared?: SharedCeiling;
 }
 
-export const newPacers = (): Pacers => ({ conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS), tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS, TENANT_SMOOTHING), turns: new Turns() });
+/** How often a sending instance says so and counts the others, and how long one counts after it last did (ms). */
+export const SENDERS_REFRESH_MS = 1_000;
+export const SENDERS_WINDOW_MS = 5_000;
+
+/**
+ * Teams' 50 messages a second is per app and tenant, however many instances send. Each sending instance writes its
+ * row in `outbox_senders` (store.outbox.senders) about once a second and paces the tenant to its share: the ceiling
+ * divided by the instances seen in the last few seconds. Counted over all tenants (an instance sending to one
+ * partner's tenant halves another's share in the home tenant: slower, never over). An instance starting to send
+ * while another already is goes at its share at once; the other learns of it within `refreshMs`.
+ */
+export interface SharedCeiling {
+  /** This process among the senders: random, made once per process. */
+  instanceId: string;
+  refreshMs: number;
+  windowMs: number;
+  /** Wall-clock ms since the epoch, which instances compare (not the business clock, which a `tick --now` shifts). */
+  wall: () => number;
+  /** When the count was last asked for (wall ms), and the read in flight. */
+  readAt: number;
+  reading: Promise<void> | null;
+}
+
+export const newPacers = (): Pacers => ({
+  conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS),
+  tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS, TENANT_SMOOTHING),
+  turns: new Turns(),
+  shared: { instanceId: randomUUID(), refreshMs: SENDERS_REFRESH_MS, windowMs: SENDERS_WINDOW_MS, wall: Date.now, readAt: -Infinity, reading: null },
+});
+
+/**
+ * Before a send: says this instance is sending and shares the tenant's ceiling with the others (see SharedCeiling),
+ * at most once per `refreshMs`; lanes arriving meanwhile wait for the same read. A failed read keeps the last share.
+ */
+function shareCeiling(deps: SenderDeps, shared: SharedCeiling, tenant: Pacer): Promise<void> {
+  if (shared.reading) return shared.reading;
+  const now = shared.wall();
+  if (now - shared.readAt < shared.refreshMs) return Promise.resolve();
+  shared.readAt = now;
+  shared.reading = deps.store.outbox
+    .senders(shared.instanceId, iso(now), iso(now - shared.windowMs))
+    .then(
+      (n) => tenant.share(n),
+      (err: unknown) => deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not count the instances sending; pacing on the last count'),
+    )
+    .finally(() => {
+      shared.reading = null;
+    });
+  return shared.reading;
+}
 
 /**
  * Conversations served at once. A send holds its lane for the Bot Connector's round trip (about 150 ms) as well as

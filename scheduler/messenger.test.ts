@@ -22,6 +22,33 @@ describe('pacing sends under Teams limits', () => {
   });
 });
 
+describe("sharing a tenant's limits with other instances", () => {
+  it('divides each count by the senders, rounded down and never below 1, smoothing included', () => {
+    const p = new Pacer([{ count: 50, ms: 1000 }], 0, { count: 8, ms: 168 });
+    p.share(2);
+    // 4 (8 / 2) may leave in any 168 ms: the 5th waits for the 1st's 168 ms to pass.
+    for (let i = 0; i < 4; i++) {
+      expect(p.delay('t', i)).toBe(0);
+      p.record('t', i);
+    }
+    expect(p.delay('t', 4)).toBe(168 - 4);
+    // 25 (50 / 2) in a second, then a wait for the window.
+    const q = new Pacer([{ count: 50, ms: 1000 }]);
+    q.share(2);
+    for (let i = 0; i < 25; i++) q.record('t', i * 10);
+    expect(q.delay('t', 250)).toBe(1000 - 250);
+    q.share(1);
+    expect(q.delay('t', 250)).toBe(0);
+    const one = new Pacer([{ count: 3, ms: 1000 }]);
+    one.share(7);
+    expect(one.delay('t', 0)).toBe(0);
+    one.record('t', 0);
+    expect(one.delay('t', 1)).toBe(999);
+    one.share(0);
+    expect(one.delay('t', 1)).toBe(0);
+  });
+});
+
 describe('retrying', () => {
   it('backs off exponentially, bounded, and honours a longer Retry-After', () => {
     expect(backoffMs(0, null, 1)).toBe(1000);

@@ -74,6 +74,8 @@ export class Pacer {
   private readonly longest: number;
   /** The quickest round trip seen by this pacer, in ms. */
   private quickest = Infinity;
+  /** How many senders share the limits (see `share`): each count is divided by it. */
+  private senders = 1;
 
   /**
    * `marginMs` widens each window a little, for what the arrival estimate cannot see (the quickest send's own way there);
@@ -87,6 +89,19 @@ export class Pacer {
     this.longest = Math.max(...limits.map((l) => l.ms)) + marginMs;
   }
 
+  /**
+   * Shares the limits with `senders` senders in all (other instances sending to the same tenant): from now on each
+   * count is divided by it, rounded down, never below 1. The windows stay as they are, so the history kept is the same.
+   */
+  share(senders: number): void {
+    this.senders = Math.max(1, Math.floor(senders));
+  }
+
+  /** A limit's count, as this pacer's share of it. */
+  private part(count: number): number {
+    return Math.max(1, Math.floor(count / this.senders));
+  }
+
   /** When a send is taken to have arrived: see the class comment. */
   private arrival(s: Send): number {
     return s.roundTrip === null ? s.left : s.left + s.roundTrip - Math.min(this.quickest, s.roundTrip);
@@ -97,8 +112,10 @@ export class Pacer {
     const sends = this.sent.get(key) ?? [];
     const times = sends.map((s) => this.arrival(s)).sort((a, b) => a - b);
     let wait = 0;
-    if (this.smoothing && sends.length >= this.smoothing.count) wait = Math.max(0, sends[sends.length - this.smoothing.count]!.left + this.smoothing.ms - nowMs);
-    for (const { count, ms } of this.limits) {
+    const smooth = this.smoothing && this.part(this.smoothing.count);
+    if (this.smoothing && smooth && sends.length >= smooth) wait = Math.max(0, sends[sends.length - smooth]!.left + this.smoothing.ms - nowMs);
+    for (const { count: whole, ms } of this.limits) {
+      const count = this.part(whole);
       const inWindow = times.filter((t) => t > nowMs - ms - this.marginMs);
       if (inWindow.length >= count) wait = Math.max(wait, inWindow[inWindow.length - count]! + ms + this.marginMs - nowMs);
     }

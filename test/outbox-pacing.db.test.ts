@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drainOutbox, LANES, Turns, type Pacers } from '../bot/outbox-sender.js';
+import { drainOutbox, LANES, SENDERS_WINDOW_MS, Turns, type Pacers } from '../bot/outbox-sender.js';
 import { silentLog } from '../scheduler/log.js';
 import { Pacer, type Messenger } from '../scheduler/messenger.js';
 import { queueNominationWork } from '../scheduler/nominations/nomination-jobs.js';
@@ -101,6 +101,46 @@ describe.each(STORE_KINDS)('the outbox sender serving many Teams channels at onc
       expect(cardAt).toBeGreaterThanOrEqual(0);
       expect(replyAt).toBeGreaterThan(cardAt);
     }
+  });
+
+  it("keeps two instances sending at once under the tenant's limit together, each taking its share", async () => {
+    // More messages than one sender holds at once, so the second instance has some to claim whatever the order.
+    await seedFanout(t.store, 'http://127.0.0.1:9/', FORCES, 120);
+    const queued = await queueNominationWork(t.store, FANOUT_NOW, TIMINGS);
+    expect(queued.length).toBeGreaterThan(2 * 50);
+    const time = new VirtualTime();
+    const store = time.trackStore(t.store);
+    const wall = () => Date.parse(FANOUT_NOW) + time.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    // An even tenant limit, so each instance's share (half, rounded down) adds up to it exactly.
+    const tenantLimit = 4;
+    // Two instances, each with its own pacers and messenger, as two processes would have; the count of senders is
+    // read before every send (refreshMs 0), and both have said they are sending before either starts (an instance
+    // that starts while another already sends learns of it within its refresh: not what this test is about).
+    const instance = (instanceId: string) => ({
+      r: recordingMessenger(time),
+      pacers: {
+        conversation: new Pacer([{ count: PER_CONVERSATION, ms: WINDOW_MS }], 0),
+        tenant: new Pacer([{ count: tenantLimit, ms: WINDOW_MS }], 0),
+        turns: new Turns(),
+        shared: { instanceId, refreshMs: 0, windowMs: SENDERS_WINDOW_MS, wall, readAt: -Infinity, reading: null },
+      } satisfies Pacers,
+    });
+    const [a, b] = [instance('instance-a'), instance('instance-b')];
+    for (const id of ['instance-a', 'instance-b']) await t.store.outbox.senders(id, iso(wall()), iso(wall() - SENDERS_WINDOW_MS));
+    const deps = (x: typeof a) => ({ store, messenger: x.r.messenger, log: silentLog, clock: wall, sleep: time.sleep, monotonic: time.now });
+    await time.run(Promise.all([drainOutbox(deps(a), 0, a.pacers), drainOutbox(deps(b), 0, b.pacers)]));
+
+    // Everything went, once, and both instances sent.
+    const outbox = await t.store.outbox.list();
+    expect(outbox.filter((m) => m.status !== 'sent').map((m) => [m.id, m.status, m.lastError])).toEqual([]);
+    expect(a.r.sends.length + b.r.sends.length).toBe(queued.length);
+    expect(a.r.sends.length).toBeGreaterThan(0);
+    expect(b.r.sends.length).toBeGreaterThan(0);
+    // Together at most the tenant's limit in any window, each at most its half; without the shared count each would
+    // take the whole limit, and together twice it.
+    expect(busiest([...a.r.sends, ...b.r.sends].map((s) => s.at), WINDOW_MS)).toBeLessThanOrEqual(tenantLimit);
+    for (const x of [a, b]) expect(busiest(x.r.sends.map((s) => s.at), WINDOW_MS)).toBeLessThanOrEqual(tenantLimit / 2);
   });
 
   it('has one send in flight per lane at once through the real Bot Connector client', async () => {

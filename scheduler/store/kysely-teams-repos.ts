@@ -209,6 +209,22 @@ export function outboxRepo(db: Kysely<Database>, dialect: Dialect): OutboxRepo {
       if (owner !== undefined) q = q.where('lease_owner', '=', owner).where('status', '=', 'pending');
       await q.execute();
     },
+    async senders(instanceId, now, since) {
+      // Others counted as they stood before this call, then this instance: at least 1, whatever the clocks say.
+      if (dialect === 'postgres') {
+        const row = await db
+          .with('gone', (d) => d.deleteFrom('outbox_senders').where('seen_at', '<', since).where('instance_id', '<>', instanceId))
+          .with('me', (d) => d.insertInto('outbox_senders').values({ instance_id: instanceId, seen_at: now }).onConflict((oc) => oc.column('instance_id').doUpdateSet({ seen_at: now })))
+          .selectFrom('outbox_senders').select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('seen_at', '>=', since).where('instance_id', '<>', instanceId)
+          .executeTakeFirstOrThrow();
+        return Number(row.n) + 1;
+      }
+      await db.deleteFrom('outbox_senders').where('seen_at', '<', since).where('instance_id', '<>', instanceId).execute();
+      await db.insertInto('outbox_senders').values({ instance_id: instanceId, seen_at: now }).onConflict((oc) => oc.column('instance_id').doUpdateSet({ seen_at: now })).execute();
+      const row = await db.selectFrom('outbox_senders').select((eb) => eb.fn.countAll<number>().as('n')).where('seen_at', '>=', since).where('instance_id', '<>', instanceId).executeTakeFirstOrThrow();
+      return Number(row.n) + 1;
+    },
     async markFinal(id, status, reason, at) {
       await db.updateTable('outbox')
         .set((eb) => ({ status, last_error: reason, sent_at: at, lease_until: null, attempts: eb('attempts', '+', status === 'failed' ? 1 : 0) }))

@@ -14,6 +14,7 @@ import { tenantsMigration } from './migrations-012-tenants.js';
 import { meetingPresenceMigration } from './migrations-013-meeting-presence.js';
 import { auditPendingMigration } from './migrations-014-audit-pending.js';
 import { nominationStartMigration } from './migrations-015-nomination-start.js';
+import { outboxSendersMigration } from './migrations-016-outbox-senders.js';
 
 /**
  * Versioned schema migrations, shared by SQLite and PostgreSQL. Instants are stored as ISO-8601 UTC text
@@ -106,6 +107,7 @@ const migrations: Record<string, Migration> = {
   '013_meeting_presence': meetingPresenceMigration,
   '014_audit_pending': auditPendingMigration,
   '015_nomination_start': nominationStartMigration,
+  '016_outbox_senders': outboxSendersMigration,
 };
 
 async function refuseAuditEdits(db: Kysely<any>): Promise<void> {

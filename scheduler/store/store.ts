@@ -181,6 +181,11 @@ export interface OutboxRepo {
   list(filter?: { meetingId?: string; status?: OutboxMessage['status'] }): Promise<OutboxMessage[]>;
   /** How many messages wait, by kind and state at `now`, counted by the database (the metrics' gauge, on every scrape). */
   depth(now: string): Promise<OutboxDepth[]>;
+  /**
+   * Says instance `instanceId` is sending at `now`, and answers how many instances are (seen at or after `since`, itself
+   * included, so at least 1). Rows of instances not seen since `since` are removed.
+   */
+  senders(instanceId: string, now: string, since: string): Promise<number>;
 }
 
 /**

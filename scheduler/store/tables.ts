@@ -143,6 +143,12 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+/** An instance sending from the outbox, and when it last sent (migrations-016-outbox-senders.ts). */
+export interface OutboxSendersTable {
+  instance_id: string;
+  seen_at: string;
+}
+
 export interface PeopleSeenTable {
   aad_object_id: string;
   teams_user_id: string;
@@ -229,6 +235,7 @@ export interface Database {
   links: LinksTable;
   nominations: NominationsTable;
   outbox: OutboxTable;
+  outbox_senders: OutboxSendersTable;
   people_seen: PeopleSeenTable;
   forces: ForcesTable;
   panels: PanelsTable;
@@ -265,6 +272,7 @@ const botTables: Record<BotTable, true> = {
   links: true,
   nominations: true,
   outbox: true,
+  outbox_senders: true,
   people_seen: true,
   cancellations: true,
   attendance: true,
