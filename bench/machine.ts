@@ -42,10 +42,13 @@ const TICK_MS = (() => {
   }
 })();
 
-/** User and system CPU ms from a /proc/<pid>/stat line (utime and stime are its 14th and 15th fields). */
-function statCpuMs(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+/**
+ * User and system CPU ms from a /proc/<pid>/stat line (utime and stime are its 14th and 15th fields); with `children`,
+ * those of its children that have exited and been waited for too (cutime and cstime, the 16th and 17th).
+ */
+function statCpuMs(stat: string, children = false): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return (fields[11]! + fields[12]! + (children ? fields[13]! + fields[14]! : 0)) * TICK_MS;
 }
 
 /** The CPU ms process `pid` has used so far; null without /proc or once it has gone. */
@@ -57,7 +60,12 @@ export function processCpuMs(pid: number): number | null {
   }
 }
 
-/** The CPU ms every live process named `comm` (PostgreSQL's server processes: "postgres") has used so far; null without /proc. */
+/**
+ * The CPU ms every process named `comm` (PostgreSQL's server processes: "postgres") has used so far, its exited
+ * children's included (a backend whose connection closed mid-phase is in its parent's count), so the figure only
+ * rises; null without /proc, or when no such process is to be seen (a database in another container or machine).
+ * Every such process on the machine counts, another database server's too.
+ */
 export function commandCpuMs(comm: string): number | null {
   let pids: string[];
   try {
@@ -66,15 +74,18 @@ export function commandCpuMs(comm: string): number | null {
     return null;
   }
   let total = 0;
+  let seen = 0;
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) total += statCpuMs(stat);
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      total += statCpuMs(stat, true);
+      seen += 1;
     } catch {
       // Gone between the listing and the read.
     }
   }
-  return total;
+  return seen ? total : null;
 }
 
 /** The machine's busy and total CPU ms so far, summed over its cores (/proc/stat); null without /proc. */

@@ -70,8 +70,9 @@ export function outboxDrainer(store: Store, messenger: Messenger, log: Log, cloc
   const stopping = new AbortController();
   // Every conversation waiting its turn listens for the stop: a fan-out has many at once, none of them a leak.
   setMaxListeners(0, stopping.signal);
-  // One pacing history for the life of the process, so successive drains together stay under Teams' limits.
-  const pacers = newPacers();
+  // One pacing history for the life of the process, so successive drains together stay under Teams' limits; and one
+  // instance among those sending, sharing the tenant's ceiling with the others (outbox_senders).
+  const pacers = newPacers(true);
   const drain = async (waitMs = 0): Promise<number> => {
     while (running) await running.catch(() => 0);
     if (stopping.signal.aborted) return 0;

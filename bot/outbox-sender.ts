@@ -204,18 +204,25 @@ export interface SharedCeiling {
   instanceId: string;
   refreshMs: number;
   windowMs: number;
-  /** Wall-clock ms since the epoch, which instances compare (not the business clock, which a `tick --now` shifts). */
+  /**
+   * Wall-clock ms since the epoch, written for the instances to compare (not the business clock, which a `tick --now`
+   * shifts): their hosts' clocks must agree to well within `windowMs`, as the outbox's leases already need.
+   */
   wall: () => number;
-  /** When the count was last asked for (wall ms), and the read in flight. */
+  /** When the count was last asked for (on the sender's monotonic clock, which a clock step cannot hold back), and the read in flight. */
   readAt: number;
   reading: Promise<void> | null;
 }
 
-export const newPacers = (): Pacers => ({
+/**
+ * A process's pacers. `shared`: the tenant's ceiling shared with the other instances (the server's sender, one per
+ * process); without it (a one-off drain, a test) this sender takes the whole ceiling and writes no row.
+ */
+export const newPacers = (shared = false): Pacers => ({
   conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS),
   tenant: new Pacer(TENANT_LIMITS, PACING_MARGIN_MS, TENANT_SMOOTHING),
   turns: new Turns(),
-  shared: { instanceId: randomUUID(), refreshMs: SENDERS_REFRESH_MS, windowMs: SENDERS_WINDOW_MS, wall: Date.now, readAt: -Infinity, reading: null },
+  ...(shared ? { shared: { instanceId: randomUUID(), refreshMs: SENDERS_REFRESH_MS, windowMs: SENDERS_WINDOW_MS, wall: Date.now, readAt: -Infinity, reading: null } } : {}),
 });
 
 /**
@@ -223,10 +230,12 @@ export const newPacers = (): Pacers => ({
  * at most once per `refreshMs`; lanes arriving meanwhile wait for the same read. A failed read keeps the last share.
  */
 function shareCeiling(deps: SenderDeps, shared: SharedCeiling, tenant: Pacer): Promise<void> {
-  if (shared.reading) return shared.reading;
+  // A sender that is stopping sends nothing more, so it does not say it is sending.
+  if (shared.reading || deps.signal?.aborted) return shared.reading ?? Promise.resolve();
+  const tick = tickOf(deps)();
+  if (tick - shared.readAt < shared.refreshMs) return Promise.resolve();
+  shared.readAt = tick;
   const now = shared.wall();
-  if (now - shared.readAt < shared.refreshMs) return Promise.resolve();
-  shared.readAt = now;
   shared.reading = deps.store.outbox
     .senders(shared.instanceId, iso(now), iso(now - shared.windowMs))
     .then(

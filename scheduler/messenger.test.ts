@@ -39,6 +39,12 @@ describe("sharing a tenant's limits with other instances", () => {
     expect(q.delay('t', 250)).toBe(1000 - 250);
     q.share(1);
     expect(q.delay('t', 250)).toBe(0);
+    // Three senders: the smoothing's rate a third, 2 in 126 ms (not 2 in 168), the count 16 (50 / 3 rounded down).
+    const three = new Pacer([{ count: 50, ms: 1000 }], 0, { count: 8, ms: 168 });
+    three.share(3);
+    three.record('t', 0);
+    three.record('t', 1);
+    expect(three.delay('t', 2)).toBe(126 - 2);
     const one = new Pacer([{ count: 3, ms: 1000 }]);
     one.share(7);
     expect(one.delay('t', 0)).toBe(0);
@@ -46,6 +52,11 @@ describe("sharing a tenant's limits with other instances", () => {
     expect(one.delay('t', 1)).toBe(999);
     one.share(0);
     expect(one.delay('t', 1)).toBe(0);
+    // A count that is no number never turns pacing off.
+    one.share(Number.NaN);
+    one.record('t', 2);
+    one.record('t', 3);
+    expect(one.delay('t', 4)).toBe(996);
   });
 });
 

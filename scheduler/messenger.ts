@@ -91,10 +91,11 @@ export class Pacer {
 
   /**
    * Shares the limits with `senders` senders in all (other instances sending to the same tenant): from now on each
-   * count is divided by it, rounded down, never below 1. The windows stay as they are, so the history kept is the same.
+   * count is divided by it, rounded down, never below 1. The windows stay as they are, so the history kept is the same;
+   * the smoothing keeps its rate's share instead (its count divided, its window stretched to match: 2 in 126 ms for 3).
    */
   share(senders: number): void {
-    this.senders = Math.max(1, Math.floor(senders));
+    this.senders = Number.isFinite(senders) ? Math.max(1, Math.floor(senders)) : 1;
   }
 
   /** A limit's count, as this pacer's share of it. */
@@ -112,8 +113,12 @@ export class Pacer {
     const sends = this.sent.get(key) ?? [];
     const times = sends.map((s) => this.arrival(s)).sort((a, b) => a - b);
     let wait = 0;
-    const smooth = this.smoothing && this.part(this.smoothing.count);
-    if (this.smoothing && smooth && sends.length >= smooth) wait = Math.max(0, sends[sends.length - smooth]!.left + this.smoothing.ms - nowMs);
+    if (this.smoothing) {
+      // The smoothing's rate shared: its count divided (never below 1), its window stretched so the rate is 1/senders.
+      const count = this.part(this.smoothing.count);
+      const ms = (this.smoothing.ms * this.senders * count) / this.smoothing.count;
+      if (sends.length >= count) wait = Math.max(0, sends[sends.length - count]!.left + ms - nowMs);
+    }
     for (const { count: whole, ms } of this.limits) {
       const count = this.part(whole);
       const inWindow = times.filter((t) => t > nowMs - ms - this.marginMs);

@@ -129,7 +129,9 @@ describe.each(STORE_KINDS)('the outbox sender serving many Teams channels at onc
     const [a, b] = [instance('instance-a'), instance('instance-b')];
     for (const id of ['instance-a', 'instance-b']) await t.store.outbox.senders(id, iso(wall()), iso(wall() - SENDERS_WINDOW_MS));
     const deps = (x: typeof a) => ({ store, messenger: x.r.messenger, log: silentLog, clock: wall, sleep: time.sleep, monotonic: time.now });
-    await time.run(Promise.all([drainOutbox(deps(a), 0, a.pacers), drainOutbox(deps(b), 0, b.pacers)]));
+    // Each waits for retries due within 10 s: a reminder one instance claimed while the other still held its card is
+    // put back for 2 s, and must still go.
+    await time.run(Promise.all([drainOutbox(deps(a), 10_000, a.pacers), drainOutbox(deps(b), 10_000, b.pacers)]));
 
     // Everything went, once, and both instances sent.
     const outbox = await t.store.outbox.list();
@@ -137,10 +139,9 @@ describe.each(STORE_KINDS)('the outbox sender serving many Teams channels at onc
     expect(a.r.sends.length + b.r.sends.length).toBe(queued.length);
     expect(a.r.sends.length).toBeGreaterThan(0);
     expect(b.r.sends.length).toBeGreaterThan(0);
-    // Together at most the tenant's limit in any window, each at most its half; without the shared count each would
-    // take the whole limit, and together twice it.
+    // Together at most the tenant's limit in any window: without the shared count each would take the whole limit,
+    // and together twice it. (Once one has finished and its row is 5 s old, the other takes the whole limit alone.)
     expect(busiest([...a.r.sends, ...b.r.sends].map((s) => s.at), WINDOW_MS)).toBeLessThanOrEqual(tenantLimit);
-    for (const x of [a, b]) expect(busiest(x.r.sends.map((s) => s.at), WINDOW_MS)).toBeLessThanOrEqual(tenantLimit / 2);
   });
 
   it('has one send in flight per lane at once through the real Bot Connector client', async () => {

@@ -114,6 +114,8 @@ describe('two servers started on one SQLite file', () => {
       expect(stdout).toMatch(/^tick 2027-04-19T08:00:00.000Z: ran plan-meetings, nomination-work/);
       const cards = () => connector.cards().filter((c) => JSON.stringify(c.card).includes('Police attendee for'));
       expect(cards().length).toBeGreaterThan(0);
+      // The tick's sender said it was sending, as one of the instances that share the tenant's ceiling (outbox_senders).
+      expect(await bot.store.outbox.senders('probe', new Date().toISOString(), '2000-01-01T00:00:00.000Z')).toBeGreaterThanOrEqual(2);
       const sentByTick = cards().length;
       now = CARD_DAY;
       await bot.pass();

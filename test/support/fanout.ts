@@ -38,7 +38,7 @@ export function connectorMessenger(): Messenger {
 
 /**
  * One server's scheduler over its own Store: the real jobs, with an outbox drain whose clock stands still
- * and whose pacing never waits (pacing is per instance and tested elsewhere; here it would only cost time).
+ * and whose pacing never waits (pacing, and the tenant's ceiling shared between instances, are tested elsewhere; here they would only cost time).
  */
 export function schedulerInstance(store: Store, messenger: Messenger, now: string) {
   const config = loadConfig({ ...FANOUT_ENV, DATA_DIR: '/nonexistent' });
