@@ -62,8 +62,8 @@ export function processCpuMs(pid: number): number | null {
 
 /**
  * The CPU ms every process named `comm` (PostgreSQL's server processes: "postgres") has used so far, its exited
- * children's included (a backend whose connection closed mid-phase is in its parent's count), so the figure only
- * rises; null without /proc, or when no such process is to be seen (a database in another container or machine).
+ * children's included (a backend whose connection closed mid-phase is in its parent's count, so the figure does not
+ * fall when one exits; it would if the server itself stopped mid-phase); null without /proc, or when no such process is to be seen (a database in another container or machine).
  * Every such process on the machine counts, another database server's too.
  */
 export function commandCpuMs(comm: string): number | null {

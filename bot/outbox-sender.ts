@@ -215,8 +215,9 @@ export interface SharedCeiling {
 }
 
 /**
- * A process's pacers. `shared`: the tenant's ceiling shared with the other instances (the server's sender, one per
- * process); without it (a one-off drain, a test) this sender takes the whole ceiling and writes no row.
+ * A process's pacers. `shared`: the tenant's ceiling shared with the other instances sending (every `outboxDrainer`:
+ * the server's, `panel-bot tick`'s, `audit checkpoint`'s); without it (a test's drain) this sender takes the whole
+ * ceiling and writes no row.
  */
 export const newPacers = (shared = false): Pacers => ({
   conversation: new Pacer(CONVERSATION_LIMITS, PACING_MARGIN_MS),

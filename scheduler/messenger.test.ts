@@ -39,12 +39,18 @@ describe("sharing a tenant's limits with other instances", () => {
     expect(q.delay('t', 250)).toBe(1000 - 250);
     q.share(1);
     expect(q.delay('t', 250)).toBe(0);
-    // Three senders: the smoothing's rate a third, 2 in 126 ms (not 2 in 168), the count 16 (50 / 3 rounded down).
+    // Three senders: the smoothing's rate a third, 2 in 126 ms (not 2 in 168); the count 16 (50 / 3 rounded down).
     const three = new Pacer([{ count: 50, ms: 1000 }], 0, { count: 8, ms: 168 });
     three.share(3);
     three.record('t', 0);
     three.record('t', 1);
     expect(three.delay('t', 2)).toBe(126 - 2);
+    const sixteen = new Pacer([{ count: 50, ms: 1000 }]);
+    sixteen.share(3);
+    for (let i = 0; i < 15; i++) sixteen.record('t', i * 10);
+    expect(sixteen.delay('t', 150)).toBe(0);
+    sixteen.record('t', 150);
+    expect(sixteen.delay('t', 160)).toBe(1000 - 160);
     const one = new Pacer([{ count: 3, ms: 1000 }]);
     one.share(7);
     expect(one.delay('t', 0)).toBe(0);
@@ -52,7 +58,7 @@ describe("sharing a tenant's limits with other instances", () => {
     expect(one.delay('t', 1)).toBe(999);
     one.share(0);
     expect(one.delay('t', 1)).toBe(0);
-    // A count that is no number never turns pacing off.
+    // A count that is no number never turns pacing off: the last share (1, here) stands.
     one.share(Number.NaN);
     one.record('t', 2);
     one.record('t', 3);

@@ -95,7 +95,8 @@ export class Pacer {
    * the smoothing keeps its rate's share instead (its count divided, its window stretched to match: 2 in 126 ms for 3).
    */
   share(senders: number): void {
-    this.senders = Number.isFinite(senders) ? Math.max(1, Math.floor(senders)) : 1;
+    // A count that is no number is ignored: the last share stands, as after a failed read.
+    if (Number.isFinite(senders)) this.senders = Math.max(1, Math.floor(senders));
   }
 
   /** A limit's count, as this pacer's share of it. */
