@@ -82,11 +82,17 @@ function targetsOf(cards: PostedCard[], cfg: PanelsConfig): Target[] {
 type Counts = { statements: number; deliveries: number; throttled: number; byConversation: number; botCpu: number; dbCpu: number; busy: number; total: number };
 const NO_COUNTS: Counts = { statements: 0, deliveries: 0, throttled: 0, byConversation: 0, botCpu: NaN, dbCpu: NaN, busy: NaN, total: NaN };
 
+/** The machine's busy and total CPU ms so far (NaN without /proc). */
+function machineCounts(): Pick<Counts, 'busy' | 'total'> {
+  const machine = machineCpuMs();
+  return { busy: machine?.busy ?? NaN, total: machine?.total ?? NaN };
+}
+
 /**
  * Warm-up (unmeasured), one press at a time, then many in flight: against `urls`, one after another. `count` is read
  * before and after each measured phase.
  */
-async function phases(client: BenchChild, urls: string[], count: () => Promise<Counts> = async () => NO_COUNTS): Promise<Record<'alone' | 'loaded', DriveResult & Counts>> {
+async function phases(client: BenchChild, urls: string[], count: () => Promise<Counts>): Promise<Record<'alone' | 'loaded', DriveResult & Counts>> {
   await client.call('drive', { urls, ...PHASES.warmUp });
   const measured = async (phase: typeof PHASES.alone | typeof PHASES.loaded) => {
     const before = await count();
@@ -111,17 +117,14 @@ async function runOne(setup: Setup, cfg: PanelsConfig, panelsFile: string, conne
     await client.call('targets', { targets: targetsOf(cards, cfg), serviceUrl: connector.url });
     progress(`${setup.name}: ${bots.length} bot process(es) started, ${cards.length} cards posted; pressing the echo`);
     const before = loadAverage();
-    const echoCounts = async (): Promise<Counts> => {
-      const machine = machineCpuMs();
-      return { ...NO_COUNTS, botCpu: processCpuMs(echo.pid) ?? NaN, dbCpu: 0, busy: machine?.busy ?? NaN, total: machine?.total ?? NaN };
-    };
+    const echoCounts = async (): Promise<Counts> => ({ ...NO_COUNTS, ...machineCounts(), botCpu: processCpuMs(echo.pid) ?? NaN, dbCpu: 0 });
     const echoed = await phases(client, [(echo.ready as { url: string }).url], echoCounts);
     progress(`${setup.name}: pressing the bot`);
     const counts = async (): Promise<Counts> => {
       const { posts, puts, throttled, throttledByConversation } = connector.stats();
       const statements = (await Promise.all(bots.map((b) => b.call<number>('statements')))).reduce((a, n) => a + n, 0);
-      const [botCpu, dbCpu, machine] = [bots.map((b) => processCpuMs(b.pid) ?? NaN).reduce((a, n) => a + n, 0), setup.databaseUrl ? (commandCpuMs('postgres') ?? NaN) : 0, machineCpuMs()];
-      return { statements, deliveries: posts + puts, throttled, byConversation: throttledByConversation, botCpu, dbCpu, busy: machine?.busy ?? NaN, total: machine?.total ?? NaN };
+      const [botCpu, dbCpu] = [bots.map((b) => processCpuMs(b.pid) ?? NaN).reduce((a, n) => a + n, 0), setup.databaseUrl ? (commandCpuMs('postgres') ?? NaN) : 0];
+      return { statements, deliveries: posts + puts, throttled, byConversation: throttledByConversation, botCpu, dbCpu, ...machineCounts() };
     };
     const bot = await phases(client, bots.map((b) => (b.ready as { url: string }).url), counts);
     progress(`${setup.name}: measured; stopping`);
